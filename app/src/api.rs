@@ -1,0 +1,154 @@
+//! Server functions: parse, take the caller from the request, call the backend. No logic here.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+use shared::Role;
+use shared::dto::{AssignOperator, HomeData, OperatorView, Problem, SedeView, SessionView, SubjectSummary};
+
+/// The error of every server function: the server's problem details, with an Italian `detail`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UiError(pub Problem);
+
+impl FromServerFnError for UiError {
+    type Encoder = JsonEncoding;
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        let (code, detail) = match value {
+            ServerFnErrorErr::Request(_) => (
+                "network",
+                "Il servizio non è raggiungibile: verificare la connessione e riprovare. I dati inseriti sono ancora nel modulo.",
+            ),
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+                ("bad_request", "I dati inviati non sono completi o non sono validi.")
+            }
+            _ => ("internal", "Si è verificato un errore inatteso. Riprovare tra qualche minuto."),
+        };
+        UiError(Problem {
+            kind: format!("https://sportello.inps.example/problemi/{code}"),
+            title: "Errore".into(),
+            status: 500,
+            detail: detail.into(),
+            code: code.into(),
+            errors: vec![],
+        })
+    }
+}
+
+impl From<Problem> for UiError {
+    fn from(p: Problem) -> Self {
+        UiError(p)
+    }
+}
+
+impl std::fmt::Display for UiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.detail)
+    }
+}
+
+impl std::error::Error for UiError {}
+
+#[cfg(feature = "ssr")]
+mod ctx {
+    use super::UiError;
+    use crate::backend::SharedBackend;
+    use http::request::Parts;
+    use leptos::prelude::*;
+
+    fn missing(what: &str) -> UiError {
+        UiError(shared::dto::Problem {
+            kind: "https://sportello.inps.example/problemi/internal".into(),
+            title: "Errore del servizio".into(),
+            status: 500,
+            detail: format!("Configurazione del servizio incompleta ({what})."),
+            code: "internal".into(),
+            errors: vec![],
+        })
+    }
+
+    pub fn backend() -> Result<(SharedBackend, Parts), UiError> {
+        let b = use_context::<SharedBackend>().ok_or_else(|| missing("backend"))?;
+        let parts = use_context::<Parts>().ok_or_else(|| missing("request"))?;
+        Ok((b, parts))
+    }
+
+    pub fn set_cookie(value: &str) {
+        if let (Some(resp), Ok(v)) = (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(value))
+        {
+            resp.append_header(http::header::SET_COOKIE, v);
+        }
+    }
+}
+
+#[server(prefix = "/sf", endpoint = "session")]
+pub async fn current_session() -> Result<Option<SessionView>, UiError> {
+    let (b, req) = ctx::backend()?;
+    Ok(b.session(&req).await?)
+}
+
+#[server(prefix = "/sf", endpoint = "login")]
+pub async fn login(username: String, password: String) -> Result<SessionView, UiError> {
+    let (b, req) = ctx::backend()?;
+    let done = b.login(&req, username, password).await?;
+    ctx::set_cookie(&done.set_cookie);
+    Ok(done.session)
+}
+
+#[server(prefix = "/sf", endpoint = "logout")]
+pub async fn logout() -> Result<(), UiError> {
+    let (b, req) = ctx::backend()?;
+    let clear = b.logout(&req).await?;
+    ctx::set_cookie(&clear);
+    Ok(())
+}
+
+#[server(prefix = "/sf", endpoint = "home")]
+pub async fn home_data() -> Result<HomeData, UiError> {
+    let (b, req) = ctx::backend()?;
+    Ok(b.home(&req).await?)
+}
+
+#[server(prefix = "/sf", endpoint = "subjects")]
+pub async fn subjects() -> Result<Vec<SubjectSummary>, UiError> {
+    let (b, req) = ctx::backend()?;
+    Ok(b.subjects(&req).await?)
+}
+
+#[server(prefix = "/sf", endpoint = "act_for")]
+pub async fn act_for(subject_id: i64) -> Result<SubjectSummary, UiError> {
+    let (b, req) = ctx::backend()?;
+    Ok(b.act_for(&req, subject_id).await?)
+}
+
+#[server(prefix = "/sf", endpoint = "operators")]
+pub async fn operators() -> Result<(Vec<OperatorView>, Vec<SedeView>), UiError> {
+    let (b, req) = ctx::backend()?;
+    Ok((b.operators(&req).await?, b.sedi(&req).await?))
+}
+
+#[server(prefix = "/sf", endpoint = "assign_operator")]
+pub async fn assign_operator(
+    user_id: i64,
+    role: String,
+    sede_codice: Option<String>,
+    regione: Option<String>,
+    note: String,
+) -> Result<OperatorView, UiError> {
+    let (b, req) = ctx::backend()?;
+    let role = Role::from_code(&role).ok_or_else(|| {
+        UiError(Problem {
+            kind: "https://sportello.inps.example/problemi/validation".into(),
+            title: "Dati non validi".into(),
+            status: 422,
+            detail: "Alcuni dati non sono validi: correggere i campi indicati.".into(),
+            code: "validation".into(),
+            errors: vec![shared::dto::FieldError {
+                field: "role".into(),
+                code: "unknown".into(),
+                message: "Scegliere un ruolo.".into(),
+            }],
+        })
+    })?;
+    Ok(b.assign_operator(&req, user_id, AssignOperator { role, sede_codice, regione, note }).await?)
+}

@@ -1,0 +1,85 @@
+//! Sportello's pages. Rendered on the server (feature `ssr`) and hydrated in the browser
+//! (feature `hydrate`, this crate compiled to WASM).
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod backend;
+pub mod components;
+pub mod pages;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+/// The HTML document around the app. On the server it also sets the Content-Security-Policy,
+/// whose nonce is the one leptos puts on its hydration scripts.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    set_document_headers();
+    view! {
+        <!DOCTYPE html>
+        <html lang="it">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn set_document_headers() {
+    use http::{HeaderValue, header};
+    let (Some(nonce), Some(resp)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>()) else {
+        return;
+    };
+    let csp = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
+         font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(v) = HeaderValue::from_str(&csp) {
+        resp.insert_header(header::CONTENT_SECURITY_POLICY, v);
+    }
+    // Pages show personal data: never store them in shared caches.
+    resp.insert_header(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let session = Resource::new(|| (), |_| api::current_session());
+    provide_context(components::SessionResource(session));
+    view! {
+        <Stylesheet id="leptos" href="/pkg/sportello.css" />
+        <Title formatter=|t: String| if t.is_empty() { "Sportello INPS".to_string() } else { format!("{t} – Sportello INPS") } />
+        <Router>
+            <a class="skip-link" href="#contenuto">"Vai al contenuto principale"</a>
+            <components::Header />
+            <main id="contenuto" class="container" tabindex="-1">
+                <Routes fallback=pages::not_found::NotFound>
+                    <Route path=path!("/") view=pages::home::HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/accedi") view=pages::login::LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/soggetti") view=pages::subjects::SubjectsPage ssr=SsrMode::Async />
+                    <Route path=path!("/amministrazione/operatori") view=pages::operators::OperatorsPage ssr=SsrMode::Async />
+                </Routes>
+            </main>
+            <components::Footer />
+        </Router>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

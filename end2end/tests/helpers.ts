@@ -1,0 +1,41 @@
+import { expect, Page, test } from "@playwright/test";
+
+export const PASSWORD = "Sportello2026!";
+
+/** Fails the test on any uncaught page error or a failed page/asset request. */
+export function watchForErrors(page: Page) {
+  const problems: string[] = [];
+  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+  page.on("response", (r) => {
+    const url = new URL(r.url());
+    // Server functions answer errors with a status ≥ 400 on purpose (e.g. wrong password).
+    if (r.status() >= 400 && !url.pathname.startsWith("/sf/") && !url.pathname.startsWith("/api/")) {
+      problems.push(`HTTP ${r.status()} ${url.pathname}`);
+    }
+  });
+  return problems;
+}
+
+/** Waits until the WASM has hydrated the page: the password toggle only works then. */
+export async function waitForHydration(page: Page) {
+  await expect(async () => {
+    const toggle = page.locator("#mostra-password");
+    if ((await toggle.count()) === 0) return;
+    await toggle.click();
+    await expect(page.locator("#password")).toHaveAttribute("type", "text", { timeout: 500 });
+    await toggle.click();
+  }).toPass({ timeout: 20_000 });
+}
+
+export async function login(page: Page, user: string, password = PASSWORD) {
+  await page.goto("/accedi");
+  await waitForHydration(page);
+  await page.fill("#username", user);
+  await page.fill("#password", password);
+  await page.click("#accedi");
+}
+
+export async function shot(page: Page, name: string) {
+  const project = test.info().project.name;
+  await page.screenshot({ path: `test-results/screens/${name}-${project}.png`, fullPage: true });
+}

@@ -1,0 +1,41 @@
+//! The only SQL that differs between SQLite and PostgreSQL.
+
+use super::Engine;
+
+/// Claims the oldest ready job of a queue. On PostgreSQL `FOR UPDATE SKIP LOCKED` lets several
+/// replicas claim concurrently without blocking or double-claiming; on SQLite the single writer
+/// connection serialises claims, so the plain sub-select is already exclusive.
+/// Binds: $1 queue, $2 now, $3 locked_until, $4 worker id.
+pub fn claim_job(engine: Engine) -> &'static str {
+    match engine {
+        Engine::Postgres => {
+            "UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_until = $3, locked_by = $4, updated_at = $2
+             WHERE id = (SELECT id FROM jobs
+                         WHERE queue = $1 AND run_after <= $2
+                           AND (state = 'queued' OR (state = 'running' AND locked_until < $2))
+                           AND attempts < max_attempts
+                         ORDER BY run_after, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+             RETURNING id, payload, attempts"
+        }
+        Engine::Sqlite => {
+            "UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_until = $3, locked_by = $4, updated_at = $2
+             WHERE id = (SELECT id FROM jobs
+                         WHERE queue = $1 AND run_after <= $2
+                           AND (state = 'queued' OR (state = 'running' AND locked_until < $2))
+                           AND attempts < max_attempts
+                         ORDER BY run_after, id LIMIT 1)
+             RETURNING id, payload, attempts"
+        }
+    }
+}
+
+/// After rows were inserted with explicit ids (bulk seeding), PostgreSQL's sequence must be moved
+/// past them; SQLite's AUTOINCREMENT keeps track by itself.
+pub fn reset_sequence(engine: Engine, table: &str) -> Option<String> {
+    match engine {
+        Engine::Postgres => Some(format!(
+            "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+        )),
+        Engine::Sqlite => None,
+    }
+}

@@ -1,0 +1,132 @@
+//! Database access for SQLite (embedded default) and PostgreSQL (scale), through sqlx's Any
+//! driver so one SQL text serves both. What differs between the engines lives in [`dialect`].
+
+pub mod dialect;
+
+use crate::error::{AppError, AppResult};
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, Executor};
+use std::time::Duration;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// Two pools: on SQLite all writes go through one connection (SQLite allows one writer; queueing
+/// in the pool avoids "database is locked"), reads through several WAL readers. On PostgreSQL
+/// both are the same pool.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub write: AnyPool,
+    pub read: AnyPool,
+    pub engine: Engine,
+}
+
+static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+const SQLITE_PRAGMAS: &str =
+    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;";
+
+fn sqlite_pool(url: &str, max: u32) -> AnyPoolOptions {
+    let _ = url;
+    AnyPoolOptions::new()
+        .max_connections(max)
+        .min_connections(if max == 1 { 1 } else { 0 })
+        .acquire_timeout(Duration::from_secs(30))
+        .after_connect(|conn, _meta| {
+            Box::pin(async move {
+                conn.execute(sqlx::raw_sql(SQLITE_PRAGMAS)).await?;
+                Ok(())
+            })
+        })
+}
+
+impl Db {
+    pub async fn connect(url: &str) -> AppResult<Db> {
+        install_default_drivers();
+        if url.starts_with("sqlite:") {
+            if let Some(path) = sqlite_file_path(url) {
+                if let Some(dir) = std::path::Path::new(&path).parent() {
+                    if !dir.as_os_str().is_empty() {
+                        std::fs::create_dir_all(dir)
+                            .map_err(|e| AppError::Internal(format!("creating {}: {e}", dir.display())))?;
+                    }
+                }
+            }
+            let url_rwc = if url.contains('?') { url.to_string() } else { format!("{url}?mode=rwc") };
+            let write = sqlite_pool(url, 1).connect(&url_rwc).await?;
+            let read =
+                if url.contains(":memory:") { write.clone() } else { sqlite_pool(url, 4).connect(&url_rwc).await? };
+            Ok(Db { write, read, engine: Engine::Sqlite })
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let pool =
+                AnyPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(30)).connect(url).await?;
+            Ok(Db { write: pool.clone(), read: pool, engine: Engine::Postgres })
+        } else {
+            Err(AppError::Internal(format!(
+                "DATABASE_URL non supportato: {url} (usare sqlite://… oppure postgres://…)"
+            )))
+        }
+    }
+
+    pub async fn migrate(&self) -> AppResult<()> {
+        match self.engine {
+            Engine::Sqlite => SQLITE_MIGRATOR.run(&self.write).await?,
+            Engine::Postgres => POSTGRES_MIGRATOR.run(&self.write).await?,
+        }
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.read.close().await;
+        self.write.close().await;
+    }
+}
+
+fn sqlite_file_path(url: &str) -> Option<String> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next()?;
+    if path.is_empty() || path.contains(":memory:") { None } else { Some(path.to_string()) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The two migration sets must say the same thing: identical file names and, once the identity
+    /// column is normalised, identical text.
+    #[test]
+    fn migrations_are_in_lockstep() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/migrations");
+        let list = |engine: &str| {
+            let mut v: Vec<String> = std::fs::read_dir(format!("{dir}/{engine}"))
+                .expect("migrations dir")
+                .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+                .collect();
+            v.sort();
+            v
+        };
+        let sqlite = list("sqlite");
+        assert_eq!(sqlite, list("postgres"));
+        assert!(!sqlite.is_empty());
+        for name in sqlite {
+            let s = std::fs::read_to_string(format!("{dir}/sqlite/{name}")).expect("read");
+            let p = std::fs::read_to_string(format!("{dir}/postgres/{name}")).expect("read");
+            assert_eq!(
+                s.replace("INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL PRIMARY KEY"),
+                p,
+                "{name} differs beyond the identity column"
+            );
+        }
+    }
+
+    #[test]
+    fn sqlite_paths() {
+        assert_eq!(sqlite_file_path("sqlite://data/s.db"), Some("data/s.db".into()));
+        assert_eq!(sqlite_file_path("sqlite:///tmp/x.db?mode=rwc"), Some("/tmp/x.db".into()));
+        assert_eq!(sqlite_file_path("sqlite::memory:"), None);
+    }
+}

@@ -1,0 +1,174 @@
+//! REST API under /api/v1 for intermediaries' software and tests. Same services as the pages;
+//! every error is problem+json.
+
+use super::AppState;
+use crate::error::{AppError, AppResult};
+use crate::services::Caller;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Path, Query, Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::{Extension, Json, Router};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use shared::dto::AssignOperator;
+
+/// `Json<T>` whose rejections (bad syntax, wrong types, wrong content type) are problem+json.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(AppError::BadRequest(
+                "Il corpo della richiesta deve essere JSON (Content-Type: application/json).".into(),
+            )),
+            Err(e) => Err(AppError::BadRequest(format!("Il corpo JSON non è valido: {}", e.body_text()))),
+        }
+    }
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/sessione", post(login).get(session).delete(logout))
+        .route("/sessione/soggetto", put(act_for))
+        .route("/home", get(home))
+        .route("/soggetti", get(subjects))
+        .route("/soggetti/{id}", get(subject))
+        .route("/operatori", get(operators))
+        .route("/operatori/{id}", put(assign_operator))
+        .route("/sedi", get(sedi))
+        .route("/audit", get(audit))
+        .route("/identificativi/verifica", post(check_identifier))
+        .fallback(|| async { AppError::NotFound("Risorsa API inesistente.".into()) })
+}
+
+#[derive(Deserialize)]
+struct LoginBody {
+    username: String,
+    password: String,
+}
+
+async fn login(
+    State(s): State<AppState>,
+    Extension(c): Extension<Caller>,
+    ApiJson(b): ApiJson<LoginBody>,
+) -> AppResult<Response> {
+    let r = s.services.login(&c, &b.username, &b.password).await?;
+    Ok(([(header::SET_COOKIE, r.set_cookie)], Json(r.session)).into_response())
+}
+
+async fn logout(State(s): State<AppState>, Extension(c): Extension<Caller>) -> AppResult<Response> {
+    let clear = s.services.logout(&c).await?;
+    Ok(([(header::SET_COOKIE, clear)], StatusCode::NO_CONTENT).into_response())
+}
+
+async fn session(State(s): State<AppState>, Extension(c): Extension<Caller>) -> AppResult<Response> {
+    match s.services.session_view(&c).await? {
+        Some(v) => Ok(Json(v).into_response()),
+        None => Err(AppError::Unauthenticated),
+    }
+}
+
+#[derive(Deserialize)]
+struct ActForBody {
+    subject_id: i64,
+}
+
+async fn act_for(
+    State(s): State<AppState>,
+    Extension(c): Extension<Caller>,
+    ApiJson(b): ApiJson<ActForBody>,
+) -> AppResult<Response> {
+    Ok(Json(s.services.act_for(&c, b.subject_id).await?).into_response())
+}
+
+async fn home(State(s): State<AppState>, Extension(c): Extension<Caller>) -> AppResult<Response> {
+    Ok(Json(s.services.home(&c).await?).into_response())
+}
+
+async fn subjects(State(s): State<AppState>, Extension(c): Extension<Caller>) -> AppResult<Response> {
+    Ok(Json(s.services.subjects(&c).await?).into_response())
+}
+
+async fn subject(
+    State(s): State<AppState>,
+    Extension(c): Extension<Caller>,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let id: i64 = id.parse().map_err(|_| AppError::BadRequest("Identificativo del soggetto non valido.".into()))?;
+    Ok(Json(s.services.company_home(&c, Some(id)).await?).into_response())
+}
+
+async fn operators(State(s): State<AppState>, Extension(c): Extension<Caller>) -> AppResult<Response> {
+    Ok(Json(s.services.operators(&c).await?).into_response())
+}
+
+async fn assign_operator(
+    State(s): State<AppState>,
+    Extension(c): Extension<Caller>,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<AssignOperator>,
+) -> AppResult<Response> {
+    let id: i64 = id.parse().map_err(|_| AppError::BadRequest("Identificativo dell'utente non valido.".into()))?;
+    Ok(Json(s.services.assign_operator(&c, id, b).await?).into_response())
+}
+
+async fn sedi(State(s): State<AppState>, Extension(c): Extension<Caller>) -> AppResult<Response> {
+    Ok(Json(s.services.sedi(&c).await?).into_response())
+}
+
+#[derive(Deserialize)]
+struct AuditQuery {
+    limit: Option<i64>,
+}
+
+async fn audit(
+    State(s): State<AppState>,
+    Extension(c): Extension<Caller>,
+    Query(q): Query<AuditQuery>,
+) -> AppResult<Response> {
+    Ok(Json(s.services.audit_recent(&c, q.limit.unwrap_or(50)).await?).into_response())
+}
+
+#[derive(Deserialize)]
+struct IdentifierBody {
+    tipo: String,
+    valore: String,
+}
+
+/// Checks one identifier with the same `shared` parsers the forms use; answers with the
+/// normalised value or a problem with the field error.
+async fn check_identifier(ApiJson(b): ApiJson<IdentifierBody>) -> AppResult<Response> {
+    use shared::*;
+    fn done<T: std::fmt::Display, E: std::fmt::Display>(
+        r: Result<T, E>,
+        code: impl Fn(&E) -> String,
+    ) -> AppResult<Response> {
+        match r {
+            Ok(v) => Ok(Json(serde_json::json!({ "valido": true, "normalizzato": v.to_string() })).into_response()),
+            Err(e) => Err(AppError::Validation(vec![shared::dto::FieldError {
+                field: "valore".into(),
+                code: code(&e),
+                message: e.to_string(),
+            }])),
+        }
+    }
+    let code = |e: &ParseError| e.code().to_string();
+    match b.tipo.as_str() {
+        "codice_fiscale" => done(CodiceFiscale::parse(&b.valore), code),
+        "partita_iva" => done(PartitaIva::parse(&b.valore), code),
+        "matricola" => done(Matricola::parse(&b.valore), code),
+        "email" | "pec" => done(Email::parse(&b.valore), code),
+        "telefono" => done(Telefono::parse(&b.valore), code),
+        "iban" => done(Iban::parse(&b.valore), code),
+        "importo" => done(Euro::parse_it(&b.valore), |e: &shared::money::MoneyError| format!("{e:?}").to_lowercase()),
+        other => Err(AppError::Validation(vec![shared::dto::FieldError {
+            field: "tipo".into(),
+            code: "unknown".into(),
+            message: format!("Tipo di identificativo sconosciuto: {other}."),
+        }])),
+    }
+}

@@ -1,0 +1,134 @@
+//! Cross-cutting request handling.
+
+use crate::auth;
+use crate::config::Config;
+use crate::error::AppError;
+use crate::services::{Caller, Services};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::net::SocketAddr;
+
+#[derive(Clone, Debug)]
+pub struct RequestId(pub String);
+
+pub async fn request_id(mut req: Request, next: Next) -> Response {
+    let id = auth::new_token()[..16].to_string();
+    req.extensions_mut().insert(RequestId(id.clone()));
+    let mut res = next.run(req).await;
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        res.headers_mut().insert("x-request-id", v);
+    }
+    res
+}
+
+pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+        .filter(|v| !v.is_empty())
+}
+
+/// Resolves the session cookie (or an `Authorization: Bearer` session token for API clients)
+/// into a [`Caller`] stored in the request extensions, for handlers and server functions.
+pub async fn load_caller(State(services): State<Services>, mut req: Request, next: Next) -> Response {
+    let config = &services.config;
+    let token = cookie_value(req.headers(), config.session_cookie_name()).or_else(|| {
+        req.headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::to_string)
+    });
+    let session = match &token {
+        Some(t) => match auth::load_session(&services.db, config, t).await {
+            Ok(s) => s,
+            Err(e) => return e.into_response(),
+        },
+        None => None,
+    };
+    let ip = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "sconosciuto".into());
+    let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default();
+    req.extensions_mut().insert(Caller { session, token, ip, request_id });
+    next.run(req).await
+}
+
+fn is_safe(m: &Method) -> bool {
+    matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Cross-site request forgery defence for every state-changing request, server functions
+/// included: a browser always sends `Origin` (or at least `Sec-Fetch-Site`) on such requests, and
+/// it must be this site. Clients that send neither (API software) carry no ambient cookie risk.
+pub async fn origin_check(State(config): State<Config>, req: Request, next: Next) -> Response {
+    if is_safe(req.method()) {
+        return next.run(req).await;
+    }
+    let headers = req.headers();
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let allowed = |origin: &str| {
+        origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://")).is_some_and(|h| h == host)
+            || config.public_origin.as_deref() == Some(origin)
+    };
+    let ok = match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        Some(origin) => allowed(origin),
+        None => match headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+            Some(site) => site == "same-origin" || site == "none",
+            None => true,
+        },
+    };
+    if !ok {
+        return AppError::Forbidden(
+            "Richiesta rifiutata: proviene da un sito diverso da Sportello. Se ha seguito un collegamento esterno, apra Sportello direttamente."
+                .into(),
+        )
+        .into_response();
+    }
+    next.run(req).await
+}
+
+/// Headers for every response. HTML pages set their own CSP with the script nonce; everything
+/// else gets a CSP that allows nothing.
+pub async fn security_headers(State(config): State<Config>, req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"));
+    h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'"),
+        );
+    }
+    if config.secure_cookies {
+        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+    }
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn cookie_parsing() {
+        let mut h = HeaderMap::new();
+        h.insert(header::COOKIE, HeaderValue::from_static("a=1; sportello=abc; b=2"));
+        assert_eq!(cookie_value(&h, "sportello"), Some("abc".into()));
+        assert_eq!(cookie_value(&h, "sport"), None);
+        h.insert(header::COOKIE, HeaderValue::from_static("sportello="));
+        assert_eq!(cookie_value(&h, "sportello"), None);
+    }
+}

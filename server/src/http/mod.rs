@@ -1,0 +1,76 @@
+//! HTTP surface: middleware, REST API under /api/v1, leptos SSR and server functions.
+
+pub mod api;
+pub mod backend;
+pub mod middleware;
+
+use crate::services::Services;
+use app::backend::SharedBackend;
+use axum::Router;
+use axum::routing::get;
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::sync::Arc;
+use tower_http::compression::CompressionLayer;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub services: Services,
+}
+
+impl axum::extract::FromRef<AppState> for LeptosOptions {
+    fn from_ref(s: &AppState) -> LeptosOptions {
+        s.leptos_options.clone()
+    }
+}
+
+pub fn router(services: Services, leptos_options: LeptosOptions) -> Router {
+    let backend: SharedBackend = Arc::new(backend::ServerBackend { services: services.clone() });
+    let routes = generate_route_list(app::App);
+    let state = AppState { leptos_options: leptos_options.clone(), services: services.clone() };
+
+    let ctx_backend = backend.clone();
+    let sf_backend = backend.clone();
+    let pages = Router::new()
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(ctx_backend.clone()),
+            {
+                let opts = leptos_options.clone();
+                move || app::shell(opts.clone())
+            },
+        )
+        .route(
+            "/sf/{*fn_name}",
+            axum::routing::post(move |req: axum::extract::Request| {
+                let b = sf_backend.clone();
+                async move { leptos_axum::handle_server_fns_with_context(move || provide_context(b.clone()), req).await }
+            })
+            .get({
+                let b = backend.clone();
+                move |req: axum::extract::Request| {
+                    let b = b.clone();
+                    async move { leptos_axum::handle_server_fns_with_context(move || provide_context(b.clone()), req).await }
+                }
+            }),
+        );
+
+    let fallback_backend = backend.clone();
+    let fallback = leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+        move || provide_context(fallback_backend.clone()),
+        app::shell,
+    );
+    Router::new()
+        .nest("/api/v1", api::router())
+        .route("/healthz", get(|| async { "ok" }))
+        .merge(pages)
+        .fallback(fallback)
+        .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(services.clone(), middleware::load_caller))
+        .layer(axum::middleware::from_fn_with_state(services.config.clone(), middleware::origin_check))
+        .layer(axum::middleware::from_fn_with_state(services.config.clone(), middleware::security_headers))
+        .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn(middleware::request_id))
+}

@@ -1,0 +1,50 @@
+//! The Sportello server: configuration, database, identity and sessions, authorization
+//! (role, sede, delega), audit trail, job queue, services and the HTTP surface (REST API + SSR).
+
+pub mod access;
+pub mod audit;
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod jobs;
+pub mod seed;
+pub mod services;
+
+pub use config::Config;
+pub use db::Db;
+pub use error::AppError;
+
+use leptos::prelude::LeptosOptions;
+use std::net::SocketAddr;
+
+/// Connects, migrates and builds the whole HTTP application.
+pub async fn build(
+    config: Config,
+    leptos_options: LeptosOptions,
+) -> Result<(axum::Router, services::Services), AppError> {
+    let db = Db::connect(&config.database_url).await?;
+    db.migrate().await?;
+    let services = services::Services::new(db, config);
+    Ok((http::router(services.clone(), leptos_options), services))
+}
+
+/// Serves until the future `shutdown` completes.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: axum::Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Leptos options from the environment (LEPTOS_* variables, as set by cargo-leptos).
+pub fn leptos_options_from_env() -> Result<LeptosOptions, AppError> {
+    leptos::prelude::get_configuration(None)
+        .map(|c| c.leptos_options)
+        .map_err(|e| AppError::Internal(format!("leptos: {e}")))
+}

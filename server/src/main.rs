@@ -1,0 +1,120 @@
+//! `server [serve]` · `server seed [--scale N]` · `server audit-verify` · `server migrate`
+
+use server::{Config, Db, audit, seed};
+use std::process::ExitCode;
+
+fn usage() -> ExitCode {
+    eprintln!("uso: server [serve | migrate | seed [--scale N] | audit-verify]");
+    ExitCode::from(2)
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into()),
+        )
+        .init();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("configurazione non valida: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = match args.first().map(String::as_str) {
+        None | Some("serve") => serve(config).await,
+        Some("migrate") => migrate(&config).await.map(|_| ()),
+        Some("seed") => {
+            let scale = match args
+                .iter()
+                .position(|a| a == "--scale")
+                .map(|i| args.get(i + 1).and_then(|v| v.parse::<u32>().ok()))
+            {
+                None => 0,
+                Some(Some(n)) => n,
+                Some(None) => return usage(),
+            };
+            seed_cmd(&config, scale).await
+        }
+        Some("audit-verify") => return audit_verify(&config).await,
+        Some(_) => return usage(),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("errore: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn migrate(config: &Config) -> Result<Db, server::AppError> {
+    let db = Db::connect(&config.database_url).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+async fn seed_cmd(config: &Config, scale: u32) -> Result<(), server::AppError> {
+    let db = migrate(config).await?;
+    let started = std::time::Instant::now();
+    let r = seed::seed(&db, scale, 2026).await?;
+    println!(
+        "dati dimostrativi: {}; aziende generate: {} in {:.1} s",
+        if r.seeded_demo { "creati" } else { "già presenti" },
+        r.companies_added,
+        started.elapsed().as_secs_f64()
+    );
+    db.close().await;
+    Ok(())
+}
+
+async fn audit_verify(config: &Config) -> ExitCode {
+    let db = match migrate(config).await {
+        Ok(db) => db,
+        Err(e) => {
+            eprintln!("errore: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match audit::verify(&db.read).await {
+        Ok(audit::Verification::Intact { records }) => {
+            println!("registro di audit integro: {records} record verificati");
+            ExitCode::SUCCESS
+        }
+        Ok(audit::Verification::Broken { seq, reason }) => {
+            println!("registro di audit ALTERATO: primo record non valido n. {seq}: {reason}");
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("errore: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(config: Config) -> Result<(), server::AppError> {
+    let mut leptos_options = server::leptos_options_from_env()?;
+    leptos_options.site_addr = config.bind;
+    let started = std::time::Instant::now();
+    let (router, services) = server::build(config.clone(), leptos_options).await?;
+    if std::env::var("SPORTELLO_DEMO").is_ok_and(|v| v == "1") {
+        let r = seed::seed(&services.db, 0, 2026).await?;
+        if r.seeded_demo {
+            tracing::info!("dati dimostrativi creati");
+        }
+    }
+    let listener = tokio::net::TcpListener::bind(config.bind)
+        .await
+        .map_err(|e| server::AppError::Internal(format!("impossibile ascoltare su {}: {e}", config.bind)))?;
+    println!("Sportello in ascolto su http://{} (pronto in {} ms)", config.bind, started.elapsed().as_millis());
+    server::serve(listener, router, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+    .map_err(|e| server::AppError::Internal(format!("server: {e}")))?;
+    services.db.close().await;
+    Ok(())
+}

@@ -1,0 +1,774 @@
+//! Deterministic demo data: the same seed and the same day give the same data.
+//!
+//! The named demo accounts (one per role) are always created, with deleghe that are active,
+//! expired and revoked relative to the day of seeding; `scale` adds `scale × 1,000` generated
+//! companies with positions in every state, legal representatives and intermediaries' deleghe,
+//! inserted in batches so a million-row table takes seconds, not minutes.
+
+use crate::auth::hash_password;
+use crate::clock;
+use crate::db::{Db, dialect};
+use crate::error::{AppError, AppResult};
+use chrono::{Datelike, Duration, NaiveDate};
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use shared::ids::{cf_check_char, luhn_it_check_digit};
+use sqlx::{AnyConnection, Row};
+use std::collections::HashSet;
+
+pub const DEMO_PASSWORD: &str = "Sportello2026!";
+
+/// The demo accounts printed by `cargo xtask run`: (user name, role label, what to try).
+pub const DEMO_LOGINS: &[(&str, &str, &str)] = &[
+    ("datore", "Datore di lavoro", "rappresentante legale di due aziende"),
+    ("intermediario", "Intermediario (consulente del lavoro)", "deleghe attive, una scaduta, una revocata"),
+    ("dipendente", "Dipendente delegato", "delega a dipendente per un'azienda"),
+    ("utilizzatore", "Utilizzatore Libretto Famiglia", ""),
+    ("prestatore", "Prestatore", ""),
+    ("operatore.sede", "Operatore di sede (Roma Eur)", ""),
+    ("operatore.regionale", "Operatore regionale (Lazio)", ""),
+    ("operatore.dg", "Operatore Direzione Generale", ""),
+    ("admin.idm", "Amministratore profilazione (IDM)", "assegna ruoli e sedi agli operatori"),
+];
+
+const SEDI: &[(&str, &str, &str)] = &[
+    ("1300", "Roma Eur", "Lazio"),
+    ("1301", "Roma Tuscolano", "Lazio"),
+    ("1400", "Latina", "Lazio"),
+    ("4900", "Milano Nord", "Lombardia"),
+    ("4901", "Milano Missori", "Lombardia"),
+    ("5000", "Bergamo", "Lombardia"),
+    ("8300", "Napoli", "Campania"),
+    ("8400", "Salerno", "Campania"),
+    ("2100", "Torino", "Piemonte"),
+    ("3700", "Bologna", "Emilia-Romagna"),
+    ("5500", "Firenze", "Toscana"),
+    ("9100", "Palermo", "Sicilia"),
+];
+
+const SURNAMES: &[&str] = &[
+    "Rossi",
+    "Russo",
+    "Ferrari",
+    "Esposito",
+    "Bianchi",
+    "Romano",
+    "Colombo",
+    "Ricci",
+    "Marino",
+    "Greco",
+    "Bruno",
+    "Gallo",
+    "Conti",
+    "De Luca",
+    "Mancini",
+    "Costa",
+    "Giordano",
+    "Rizzo",
+    "Lombardi",
+    "Moretti",
+    "Barbieri",
+    "Fontana",
+    "Santoro",
+    "Mariani",
+    "Rinaldi",
+    "Caruso",
+    "Ferrara",
+    "Galli",
+    "Martini",
+    "Leone",
+    "Longo",
+    "Gentile",
+    "Martinelli",
+    "Vitale",
+];
+const MALE: &[&str] =
+    &["Mario", "Luca", "Giuseppe", "Marco", "Andrea", "Francesco", "Alessandro", "Paolo", "Stefano", "Davide"];
+const FEMALE: &[&str] =
+    &["Giulia", "Anna", "Francesca", "Chiara", "Sara", "Laura", "Valentina", "Elena", "Martina", "Paola"];
+const ACTIVITIES: &[&str] = &[
+    "Logistica",
+    "Ristorazione",
+    "Servizi",
+    "Impianti",
+    "Trasporti",
+    "Alimentari",
+    "Edilizia",
+    "Informatica",
+    "Meccanica",
+    "Tessile",
+    "Consulenze",
+    "Arredamenti",
+];
+/// Belfiore codes of the sedi's cities (birth places of generated people).
+const PLACES: &[&str] = &["H501", "F205", "F839", "L219", "A944", "D612", "G273", "A794", "E472", "H703"];
+
+fn letters(s: &str) -> (Vec<char>, Vec<char>) {
+    let up: Vec<char> = s.to_uppercase().chars().filter(|c| c.is_ascii_alphabetic()).collect();
+    let vowels: Vec<char> = up.iter().copied().filter(|c| "AEIOU".contains(*c)).collect();
+    let cons: Vec<char> = up.iter().copied().filter(|c| !"AEIOU".contains(*c)).collect();
+    (cons, vowels)
+}
+
+fn pad3(mut v: Vec<char>) -> String {
+    v.truncate(3);
+    while v.len() < 3 {
+        v.push('X');
+    }
+    v.into_iter().collect()
+}
+
+/// The personal codice fiscale as the Agenzia delle Entrate computes it (without omocodia).
+pub fn codice_fiscale(nome: &str, cognome: &str, nascita: NaiveDate, femmina: bool, luogo: &str) -> String {
+    let (c, v) = letters(cognome);
+    let surname = pad3(c.into_iter().chain(v).collect());
+    let (c, v) = letters(nome);
+    let name = if c.len() >= 4 { pad3(vec![c[0], c[2], c[3]]) } else { pad3(c.into_iter().chain(v).collect()) };
+    let month = "ABCDEHLMPRST".as_bytes()[nascita.month0() as usize] as char;
+    let day = nascita.day() + if femmina { 40 } else { 0 };
+    let first15 = format!("{surname}{name}{:02}{month}{day:02}{luogo}", nascita.year() % 100);
+    let check = cf_check_char(first15.as_bytes()).unwrap_or('X');
+    format!("{first15}{check}")
+}
+
+fn numeric_cf(rng: &mut StdRng, used: &mut HashSet<String>) -> String {
+    loop {
+        let body = format!("{:07}{:03}", rng.gen_range(0..10_000_000u32), rng.gen_range(1..=100u32));
+        let d = luhn_it_check_digit(body.as_bytes()).unwrap_or(0);
+        let cf = format!("{body}{d}");
+        if used.insert(cf.clone()) {
+            return cf;
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+enum V {
+    I(i64),
+    T(String),
+    N,
+}
+
+fn t(s: impl Into<String>) -> V {
+    V::T(s.into())
+}
+fn ot(s: Option<String>) -> V {
+    s.map(V::T).unwrap_or(V::N)
+}
+
+/// Multi-row INSERT in chunks that stay under both engines' bind-parameter limits.
+async fn insert_rows(conn: &mut AnyConnection, table: &str, cols: &[&str], rows: &[Vec<V>]) -> AppResult<()> {
+    let per_stmt = (30_000 / cols.len()).min(1000);
+    for chunk in rows.chunks(per_stmt) {
+        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", cols.join(", "));
+        let mut n = 0;
+        for (i, _) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('(');
+            for j in 0..cols.len() {
+                if j > 0 {
+                    sql.push_str(", ");
+                }
+                n += 1;
+                sql.push_str(&format!("${n}"));
+            }
+            sql.push(')');
+        }
+        let mut q = sqlx::query(&sql);
+        for row in chunk {
+            for v in row {
+                q = match v {
+                    V::I(i) => q.bind(*i),
+                    V::T(s) => q.bind(s.clone()),
+                    V::N => q.bind(Option::<String>::None),
+                };
+            }
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+async fn next_id(conn: &mut AnyConnection, table: &str) -> AppResult<i64> {
+    let max: Option<i64> =
+        sqlx::query(&format!("SELECT MAX(id) FROM {table}")).fetch_one(&mut *conn).await?.try_get(0)?;
+    Ok(max.unwrap_or(0) + 1)
+}
+
+/// Ids and rows being built, one vector per table.
+#[derive(Default)]
+struct Batch {
+    persone: Vec<Vec<V>>,
+    contribuenti: Vec<Vec<V>>,
+    posizioni: Vec<Vec<V>>,
+    stati: Vec<Vec<V>>,
+    collegati: Vec<Vec<V>>,
+    intermediari: Vec<Vec<V>>,
+    deleghe: Vec<Vec<V>>,
+    next_persona: i64,
+    next_contribuente: i64,
+    next_posizione: i64,
+    next_stato: i64,
+    next_collegato: i64,
+    next_intermediario: i64,
+    next_delega: i64,
+    next_matricola: u64,
+}
+
+struct Gen {
+    rng: StdRng,
+    today: NaiveDate,
+    now: String,
+    used_cf: HashSet<String>,
+    sede_ids: Vec<i64>,
+}
+
+impl Gen {
+    fn d(&self, days_ago: i64) -> String {
+        (self.today - Duration::days(days_ago)).format("%Y-%m-%d").to_string()
+    }
+
+    fn persona(
+        &mut self,
+        b: &mut Batch,
+        nome: &str,
+        cognome: &str,
+        femmina: bool,
+        email: Option<String>,
+    ) -> (i64, String) {
+        let id = b.next_persona;
+        b.next_persona += 1;
+        let cf = loop {
+            let nascita = NaiveDate::from_ymd_opt(
+                self.rng.gen_range(1950..2004),
+                self.rng.gen_range(1..=12),
+                self.rng.gen_range(1..=28),
+            )
+            .unwrap_or(self.today);
+            let luogo = PLACES[self.rng.gen_range(0..PLACES.len())];
+            let cf = codice_fiscale(nome, cognome, nascita, femmina, luogo);
+            if self.used_cf.insert(cf.clone()) {
+                break cf;
+            }
+        };
+        b.persone.push(vec![V::I(id), t(&cf), t(nome), t(cognome), ot(email), V::N, V::N, t(&self.now), t(&self.now)]);
+        (id, cf)
+    }
+
+    fn random_persona(&mut self, b: &mut Batch) -> i64 {
+        let femmina = self.rng.gen_bool(0.45);
+        let nome =
+            if femmina { FEMALE.choose(&mut self.rng) } else { MALE.choose(&mut self.rng) }.copied().unwrap_or("Mario");
+        let cognome = SURNAMES.choose(&mut self.rng).copied().unwrap_or("Rossi");
+        self.persona(b, nome, cognome, femmina, None).0
+    }
+
+    /// A company with 1–2 positions (states spread over all six), its legal representative and
+    /// the state history. Returns the company id.
+    fn company(
+        &mut self,
+        b: &mut Batch,
+        ragione: &str,
+        natura: &str,
+        sede_id: i64,
+        lr: i64,
+        lr_ruolo: &str,
+        states: &[i64],
+    ) -> i64 {
+        let id = b.next_contribuente;
+        b.next_contribuente += 1;
+        let cf = numeric_cf(&mut self.rng, &mut self.used_cf);
+        let slug: String = ragione.to_lowercase().chars().filter(|c| c.is_ascii_alphanumeric()).take(20).collect();
+        let obbligo = if natura == "ASSOCIAZIONE" { 0 } else { 1 };
+        b.contribuenti.push(vec![
+            V::I(id),
+            t(&cf),
+            t(&cf),
+            t(ragione),
+            t(natura),
+            t(format!("amministrazione@pec.{slug}.it")),
+            V::I(obbligo),
+            V::I(sede_id),
+            t(&self.now),
+            t(&self.now),
+        ]);
+        let start_days = self.rng.gen_range(400..6000);
+        b.collegati.push(vec![
+            V::I(b.next_collegato),
+            V::I(id),
+            V::I(lr),
+            t(lr_ruolo),
+            V::I(if lr_ruolo == "titolare" { 0 } else { 1 }),
+            V::I(if self.rng.gen_bool(0.7) { 1 } else { 0 }),
+            t(self.d(start_days)),
+            V::N,
+            t(&self.now),
+            t(&self.now),
+        ]);
+        b.next_collegato += 1;
+        for &stato in states {
+            let pid = b.next_posizione;
+            b.next_posizione += 1;
+            b.next_matricola += 1 + self.rng.gen_range(0..7);
+            let matricola = format!("{:010}", b.next_matricola);
+            // History: active from the start, then the path that leads to the current state.
+            let path: &[i64] = match stato {
+                1 => &[1],
+                2 => &[1, 2],
+                3 => &[1, 2, 3],
+                4 => &[1, 4],
+                5 => &[1, 4, 5],
+                _ => &[1, 6],
+            };
+            let mut days = start_days;
+            let mut since = self.d(days);
+            for (k, &s) in path.iter().enumerate() {
+                let from = self.d(days);
+                let next_days = if k + 1 < path.len() { self.rng.gen_range(30..days.max(31)) } else { 0 };
+                let al = if k + 1 < path.len() { V::T(self.d(next_days + 1)) } else { V::N };
+                b.stati.push(vec![V::I(b.next_stato), V::I(pid), V::I(s), t(&from), al, t(&self.now)]);
+                b.next_stato += 1;
+                since = from;
+                days = next_days;
+            }
+            b.posizioni.push(vec![
+                V::I(pid),
+                V::I(id),
+                t(matricola),
+                V::I(stato),
+                t(since),
+                V::I(sede_id),
+                t(&self.now),
+                t(&self.now),
+            ]);
+        }
+        id
+    }
+
+    fn delega(
+        &mut self,
+        b: &mut Batch,
+        delegato: i64,
+        contribuente: i64,
+        ruolo: &str,
+        inizio: String,
+        fine: Option<String>,
+        revocata: Option<String>,
+    ) {
+        b.deleghe.push(vec![
+            V::I(b.next_delega),
+            V::I(delegato),
+            V::I(contribuente),
+            t(ruolo),
+            t(inizio),
+            ot(fine),
+            ot(revocata),
+            t(&self.now),
+            t(&self.now),
+        ]);
+        b.next_delega += 1;
+    }
+
+    fn random_company(&mut self, b: &mut Batch) -> i64 {
+        let lr = self.random_persona(b);
+        let surname = SURNAMES.choose(&mut self.rng).copied().unwrap_or("Rossi");
+        let activity = ACTIVITIES.choose(&mut self.rng).copied().unwrap_or("Servizi");
+        let (natura, ragione) = match self.rng.gen_range(0..6) {
+            0 => ("SPA", format!("{surname} {activity} S.p.A.")),
+            1 => (
+                "SNC",
+                format!("{surname} & {} {activity} S.n.c.", SURNAMES.choose(&mut self.rng).copied().unwrap_or("Bruno")),
+            ),
+            2 => ("DI", format!("{activity} {surname}")),
+            3 => ("ASSOCIAZIONE", format!("Associazione {activity} {surname}")),
+            _ => ("SRL", format!("{surname} {activity} S.r.l.")),
+        };
+        let sede = self.sede_ids[self.rng.gen_range(0..self.sede_ids.len())];
+        let weights = [(1, 60), (2, 8), (3, 5), (4, 12), (5, 10), (6, 5)];
+        let mut pick = || {
+            let mut x = self.rng.gen_range(0..100);
+            for (s, w) in weights {
+                if x < w {
+                    return s;
+                }
+                x -= w;
+            }
+            1
+        };
+        let n = if pick() % 2 == 0 { 2 } else { 1 };
+        let states: Vec<i64> = (0..n).map(|_| pick()).collect();
+        let ruolo = if natura == "DI" { "titolare" } else { "legale_rappresentante" };
+        self.company(b, &ragione, natura, sede, lr, ruolo, &states)
+    }
+}
+
+async fn flush(conn: &mut AnyConnection, b: &mut Batch) -> AppResult<()> {
+    const P: &[&str] =
+        &["id", "codice_fiscale", "nome", "cognome", "email", "pec", "telefono", "created_at", "updated_at"];
+    const C: &[&str] = &[
+        "id",
+        "codice_fiscale",
+        "partita_iva",
+        "ragione_sociale",
+        "natura_giuridica",
+        "pec",
+        "obbligo_pec_registro_imprese",
+        "sede_id",
+        "created_at",
+        "updated_at",
+    ];
+    const POS: &[&str] =
+        &["id", "contribuente_id", "matricola", "stato", "stato_dal", "sede_id", "created_at", "updated_at"];
+    const ST: &[&str] = &["id", "posizione_id", "stato", "dal", "al", "created_at"];
+    const SC: &[&str] = &[
+        "id",
+        "contribuente_id",
+        "persona_id",
+        "ruolo",
+        "rappresentante_legale",
+        "certificato",
+        "dal",
+        "al",
+        "created_at",
+        "updated_at",
+    ];
+    const I: &[&str] = &[
+        "id",
+        "persona_id",
+        "tipo",
+        "denominazione",
+        "email",
+        "pec",
+        "telefono",
+        "cellulare",
+        "created_at",
+        "updated_at",
+    ];
+    const D: &[&str] = &[
+        "id",
+        "delegato_persona_id",
+        "contribuente_id",
+        "ruolo",
+        "data_inizio",
+        "data_fine",
+        "revocata_dal",
+        "created_at",
+        "updated_at",
+    ];
+    insert_rows(conn, "persone", P, &std::mem::take(&mut b.persone)).await?;
+    insert_rows(conn, "contribuenti", C, &std::mem::take(&mut b.contribuenti)).await?;
+    insert_rows(conn, "posizioni", POS, &std::mem::take(&mut b.posizioni)).await?;
+    insert_rows(conn, "posizioni_stati", ST, &std::mem::take(&mut b.stati)).await?;
+    insert_rows(conn, "soggetti_collegati", SC, &std::mem::take(&mut b.collegati)).await?;
+    insert_rows(conn, "intermediari", I, &std::mem::take(&mut b.intermediari)).await?;
+    insert_rows(conn, "deleghe", D, &std::mem::take(&mut b.deleghe)).await?;
+    Ok(())
+}
+
+const TABLES: &[&str] = &[
+    "sedi",
+    "persone",
+    "contribuenti",
+    "posizioni",
+    "posizioni_stati",
+    "soggetti_collegati",
+    "intermediari",
+    "deleghe",
+    "utilizzatori",
+    "prestatori",
+    "users",
+];
+
+async fn new_batch(conn: &mut AnyConnection) -> AppResult<Batch> {
+    let max_matricola: Option<String> =
+        sqlx::query("SELECT MAX(matricola) FROM posizioni").fetch_one(&mut *conn).await?.try_get(0)?;
+    Ok(Batch {
+        next_persona: next_id(conn, "persone").await?,
+        next_contribuente: next_id(conn, "contribuenti").await?,
+        next_posizione: next_id(conn, "posizioni").await?,
+        next_stato: next_id(conn, "posizioni_stati").await?,
+        next_collegato: next_id(conn, "soggetti_collegati").await?,
+        next_intermediario: next_id(conn, "intermediari").await?,
+        next_delega: next_id(conn, "deleghe").await?,
+        next_matricola: max_matricola.and_then(|m| m.parse().ok()).unwrap_or(1_000_000_000),
+        ..Default::default()
+    })
+}
+
+async fn reset_sequences(db: &Db, conn: &mut AnyConnection) -> AppResult<()> {
+    for table in TABLES {
+        if let Some(sql) = dialect::reset_sequence(db.engine, table) {
+            sqlx::query(&sql).fetch_all(&mut *conn).await?;
+        }
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SeedReport {
+    pub seeded_demo: bool,
+    pub companies_added: i64,
+}
+
+/// Seeds the demo accounts once (marked in `app_meta`), then `scale × 1,000` generated companies.
+pub async fn seed(db: &Db, scale: u32, rng_seed: u64) -> AppResult<SeedReport> {
+    let mut report = SeedReport::default();
+    let mut conn = db.write.acquire().await?;
+    let seeded: Option<String> = sqlx::query("SELECT value FROM app_meta WHERE key = 'demo_seeded'")
+        .fetch_optional(&mut *conn)
+        .await?
+        .map(|r| r.try_get(0))
+        .transpose()?;
+    drop(conn);
+    if seeded.is_none() {
+        seed_demo(db, rng_seed).await?;
+        report.seeded_demo = true;
+    }
+    if scale > 0 {
+        report.companies_added = seed_scale(db, scale, rng_seed.wrapping_add(1 + scale as u64)).await?;
+    }
+    Ok(report)
+}
+
+async fn seed_demo(db: &Db, rng_seed: u64) -> AppResult<()> {
+    let mut tx = db.write.begin().await?;
+    let now = clock::now_ts();
+    for (codice, nome, regione) in SEDI {
+        sqlx::query("INSERT INTO sedi (codice, nome, regione) VALUES ($1, $2, $3)")
+            .bind(*codice)
+            .bind(*nome)
+            .bind(*regione)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let rows = sqlx::query("SELECT id, codice FROM sedi ORDER BY codice").fetch_all(&mut *tx).await?;
+    let mut sede_ids = Vec::new();
+    let mut sede_by_code = std::collections::HashMap::new();
+    for r in rows {
+        let id: i64 = r.try_get("id")?;
+        let code: String = r.try_get("codice")?;
+        sede_ids.push(id);
+        sede_by_code.insert(code, id);
+    }
+    let sede = |c: &str| sede_by_code.get(c).copied().ok_or_else(|| AppError::Internal(format!("sede {c}")));
+    let mut g = Gen {
+        rng: StdRng::seed_from_u64(rng_seed),
+        today: clock::today(),
+        now: now.clone(),
+        used_cf: HashSet::new(),
+        sede_ids,
+    };
+    let mut b = new_batch(&mut tx).await?;
+
+    // Named people of the demo.
+    let (mario, _) = g.persona(&mut b, "Mario", "Rossi", false, Some("mario.rossi@example.it".into()));
+    let (giulia, _) = g.persona(&mut b, "Giulia", "Bianchi", true, Some("studio.bianchi@example.it".into()));
+    let (luca, _) = g.persona(&mut b, "Luca", "Esposito", false, Some("luca.esposito@example.it".into()));
+    let (anna, _) = g.persona(&mut b, "Anna", "Ferrari", true, None);
+    let (paolo, _) = g.persona(&mut b, "Paolo", "Russo", false, None);
+    let roma = sede("1300")?;
+    let rossi = g.company(&mut b, "Rossi & Figli S.r.l.", "SRL", roma, mario, "legale_rappresentante", &[1, 4]);
+    let trattoria =
+        g.company(&mut b, "Trattoria da Mario di Rossi Mario", "DI", sede("1301")?, mario, "titolare", &[5]);
+    let verdi_lr = g.random_persona(&mut b);
+    let verdi =
+        g.company(&mut b, "Verdi Logistica S.p.A.", "SPA", sede("4900")?, verdi_lr, "legale_rappresentante", &[1]);
+    let neri_lr = g.random_persona(&mut b);
+    let neri =
+        g.company(&mut b, "Neri Impianti S.n.c.", "SNC", sede("8300")?, neri_lr, "legale_rappresentante", &[1, 2]);
+    let gallo_lr = g.random_persona(&mut b);
+    let gallo = g.company(&mut b, "Gallo Trasporti S.r.l.", "SRL", roma, gallo_lr, "legale_rappresentante", &[1]);
+    let assoc_lr = g.random_persona(&mut b);
+    let assoc = g.company(
+        &mut b,
+        "Associazione Sportiva Tuscolana",
+        "ASSOCIAZIONE",
+        sede("1301")?,
+        assoc_lr,
+        "legale_rappresentante",
+        &[4],
+    );
+
+    b.intermediari.push(vec![
+        V::I(b.next_intermediario),
+        V::I(giulia),
+        t("consulente_lavoro"),
+        t("Studio Bianchi – Consulenti del lavoro"),
+        t("studio.bianchi@example.it"),
+        t("studio.bianchi@pec.example.it"),
+        t("0612345678"),
+        t("3331234567"),
+        t(&now),
+        t(&now),
+    ]);
+    b.next_intermediario += 1;
+    // Giulia: active on three companies, expired on Verdi, revoked on Neri.
+    g.delega(&mut b, giulia, rossi, "intermediario", g.d(700), None, None);
+    g.delega(&mut b, giulia, gallo, "intermediario", g.d(300), Some(g.d(-365)), None);
+    g.delega(&mut b, giulia, assoc, "intermediario", g.d(90), None, None);
+    g.delega(&mut b, giulia, verdi, "intermediario", g.d(800), Some(g.d(30)), None);
+    g.delega(&mut b, giulia, neri, "intermediario", g.d(500), None, Some(g.d(10)));
+    // Luca is an employee of Rossi & Figli with a delega a dipendente.
+    g.delega(&mut b, luca, rossi, "dipendente", g.d(200), None, None);
+    let _ = trattoria;
+
+    // Background companies, some followed by generated intermediaries.
+    let mut companies = vec![];
+    for _ in 0..60 {
+        companies.push(g.random_company(&mut b));
+    }
+    for k in 0..5 {
+        let p = g.random_persona(&mut b);
+        b.intermediari.push(vec![
+            V::I(b.next_intermediario),
+            V::I(p),
+            t(if k % 2 == 0 { "consulente_lavoro" } else { "caf" }),
+            t(format!("Studio associato n. {}", k + 1)),
+            V::N,
+            V::N,
+            V::N,
+            V::N,
+            t(&now),
+            t(&now),
+        ]);
+        b.next_intermediario += 1;
+        for c in companies.iter().skip(k * 12).take(12) {
+            let fine = if g.rng.gen_bool(0.2) { Some(g.d(g.rng.gen_range(-700..200))) } else { None };
+            let inizio = g.d(g.rng.gen_range(200..2000));
+            g.delega(&mut b, p, *c, "intermediario", inizio, fine, None);
+        }
+    }
+    flush(&mut tx, &mut b).await?;
+
+    sqlx::query("INSERT INTO utilizzatori (persona_id, contribuente_id, strumento, categoria, sede_id, created_at, updated_at) VALUES ($1, NULL, 'LF', NULL, $2, $3, $3)")
+        .bind(anna)
+        .bind(roma)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("INSERT INTO prestatori (persona_id, iban, sede_id, created_at, updated_at) VALUES ($1, 'IT60X0542811101000000123456', $2, $3, $3)")
+        .bind(paolo)
+        .bind(roma)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+
+    let users: Vec<(&str, &str, &str, Option<i64>, Option<i64>, Option<&str>)> = vec![
+        ("datore", "Mario Rossi", "datore", Some(mario), None, None),
+        ("intermediario", "Giulia Bianchi", "intermediario", Some(giulia), None, None),
+        ("dipendente", "Luca Esposito", "dipendente_delegato", Some(luca), None, None),
+        ("utilizzatore", "Anna Ferrari", "utilizzatore", Some(anna), None, None),
+        ("prestatore", "Paolo Russo", "prestatore", Some(paolo), None, None),
+        ("operatore.sede", "Carla Moretti", "operatore_sede", None, Some(roma), Some("Lazio")),
+        ("operatore.milano", "Piero Galli", "operatore_sede", None, Some(sede("4900")?), Some("Lombardia")),
+        ("operatore.regionale", "Sergio Conti", "operatore_regionale", None, None, Some("Lazio")),
+        ("operatore.dg", "Elena Vitale", "operatore_dg", None, None, None),
+        ("admin.idm", "Roberto Leone", "amministratore_profili", None, None, None),
+    ];
+    for (username, name, role, persona, sede_id, regione) in users {
+        let hash = tokio::task::spawn_blocking(|| hash_password(DEMO_PASSWORD))
+            .await
+            .map_err(|e| AppError::Internal(format!("hash task: {e}")))??;
+        sqlx::query(
+            "INSERT INTO users (username, password_hash, display_name, role, persona_id, sede_id, regione, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+        )
+        .bind(username)
+        .bind(hash)
+        .bind(name)
+        .bind(role)
+        .bind(persona)
+        .bind(sede_id)
+        .bind(regione)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query("INSERT INTO app_meta (key, value) VALUES ('demo_seeded', $1)").bind(&now).execute(&mut *tx).await?;
+    reset_sequences(db, &mut tx).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn seed_scale(db: &Db, scale: u32, rng_seed: u64) -> AppResult<i64> {
+    let mut conn = db.write.acquire().await?;
+    let rows = sqlx::query("SELECT id FROM sedi ORDER BY codice").fetch_all(&mut *conn).await?;
+    let sede_ids: Vec<i64> = rows.iter().map(|r| r.try_get(0)).collect::<Result<_, _>>()?;
+    let mut used_cf = HashSet::new();
+    for r in sqlx::query("SELECT codice_fiscale FROM persone UNION ALL SELECT codice_fiscale FROM contribuenti")
+        .fetch_all(&mut *conn)
+        .await?
+    {
+        used_cf.insert(r.try_get::<String, _>(0)?);
+    }
+    drop(conn);
+    let mut g =
+        Gen { rng: StdRng::seed_from_u64(rng_seed), today: clock::today(), now: clock::now_ts(), used_cf, sede_ids };
+    let total = scale as i64 * 1000;
+    let mut done = 0;
+    while done < total {
+        // One transaction per 5,000 companies keeps memory flat and the writer responsive.
+        let mut tx = db.write.begin().await?;
+        let mut b = new_batch(&mut tx).await?;
+        let n = (total - done).min(5000);
+        let mut ids = Vec::with_capacity(n as usize);
+        for _ in 0..n {
+            ids.push(g.random_company(&mut b));
+        }
+        for chunk in ids.chunks(25) {
+            let p = g.random_persona(&mut b);
+            b.intermediari.push(vec![
+                V::I(b.next_intermediario),
+                V::I(p),
+                t("consulente_lavoro"),
+                t("Studio generato"),
+                V::N,
+                V::N,
+                V::N,
+                V::N,
+                t(&g.now),
+                t(&g.now),
+            ]);
+            b.next_intermediario += 1;
+            for c in chunk.iter().step_by(2) {
+                let inizio = g.d(g.rng.gen_range(30..3000));
+                g.delega(&mut b, p, *c, "intermediario", inizio, None, None);
+            }
+        }
+        flush(&mut tx, &mut b).await?;
+        tx.commit().await?;
+        done += n;
+    }
+    let mut conn = db.write.acquire().await?;
+    reset_sequences(db, &mut conn).await?;
+    Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::CodiceFiscale;
+
+    #[test]
+    fn computed_codice_fiscale_matches_known_vector() {
+        // RSSMRA85T10A562S: Mario Rossi, born 10/12/1985 in A562.
+        let d = NaiveDate::from_ymd_opt(1985, 12, 10).unwrap();
+        assert_eq!(codice_fiscale("Mario", "Rossi", d, false, "A562"), "RSSMRA85T10A562S");
+        let f = codice_fiscale("Giulia", "Bianchi", d, true, "H501");
+        assert_eq!(&f[9..11], "50", "women add 40 to the day");
+        assert!(CodiceFiscale::parse(&f).is_ok());
+    }
+
+    #[test]
+    fn generated_company_codes_are_valid_piva() {
+        let mut rng = StdRng::seed_from_u64(1);
+        let mut used = HashSet::new();
+        for _ in 0..200 {
+            let cf = numeric_cf(&mut rng, &mut used);
+            assert!(shared::PartitaIva::parse(&cf).is_ok(), "{cf}");
+        }
+    }
+}

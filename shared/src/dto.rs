@@ -1,0 +1,156 @@
+//! What the server sends to the pages and to API clients.
+
+use crate::roles::Role;
+use serde::{Deserialize, Serialize};
+
+/// RFC 9457 problem details, the body of every API error (`application/problem+json`).
+/// `detail` is the Italian message for the person; `code` is stable for programs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    pub code: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.detail)
+    }
+}
+
+impl std::error::Error for Problem {}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SedeView {
+    pub codice: String,
+    pub nome: String,
+    pub regione: String,
+}
+
+/// How the current user may act for a subject.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "tipo", rename_all = "snake_case")]
+pub enum AccessBasis {
+    /// Titolare or legal representative (soggetto collegato with an active relation).
+    RappresentanteLegale { ruolo: String },
+    /// A delega valid today; `fine` is its last valid day, if any.
+    Delega { ruolo: String, inizio: String, fine: Option<String> },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubjectSummary {
+    pub id: i64,
+    pub ragione_sociale: String,
+    pub codice_fiscale: String,
+    pub partita_iva: Option<String>,
+    pub basis: AccessBasis,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionView {
+    pub user_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub sede: Option<SedeView>,
+    pub regione: Option<String>,
+    pub acting_for: Option<SubjectSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PosizioneView {
+    pub matricola: String,
+    pub stato: i64,
+    pub stato_label: String,
+    pub stato_dal: String,
+}
+
+/// The Cassetto home of the subject acted for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompanyHome {
+    pub subject: SubjectSummary,
+    pub pec: Option<String>,
+    pub sede: SedeView,
+    pub posizioni: Vec<PosizioneView>,
+    pub deleghe_attive: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperatorView {
+    pub user_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub sede_codice: Option<String>,
+    pub regione: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssignOperator {
+    pub role: Role,
+    pub sede_codice: Option<String>,
+    pub regione: Option<String>,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRecordView {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub action: String,
+    pub note: Option<String>,
+}
+
+/// Position states (domain.md §4.2).
+pub fn stato_posizione_label(stato: i64) -> &'static str {
+    match stato {
+        1 => "Attiva",
+        2 => "Cessata provvisoria",
+        3 => "Cessata definitiva",
+        4 => "Sospesa",
+        5 => "Riattivata",
+        6 => "Fallita",
+        _ => "Sconosciuto",
+    }
+}
+
+/// The home page of the signed-in user, by role.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum HomeData {
+    /// A Cassetto user who has not chosen whom to act for yet.
+    ChooseSubject {
+        subjects: Vec<SubjectSummary>,
+    },
+    Cassetto {
+        company: CompanyHome,
+    },
+    Presto {
+        descrizione: String,
+        sede: Option<SedeView>,
+        dettagli: Vec<(String, String)>,
+    },
+    Operatore {
+        ambito: String,
+        contribuenti_in_ambito: i64,
+        posizioni_in_ambito: i64,
+    },
+    Amministratore {
+        operatori: i64,
+    },
+}

@@ -1,0 +1,13 @@
+//! Domain types shared by the browser (WASM) and the server.
+//!
+//! Nothing here may depend on tokio, sqlx or anything that cannot compile to wasm32:
+//! the same parsing code validates a field as the user types and again on the server.
+
+pub mod dto;
+pub mod ids;
+pub mod money;
+pub mod roles;
+
+pub use ids::{CodiceFiscale, Email, Iban, Matricola, ParseError, PartitaIva, Telefono};
+pub use money::Euro;
+pub use roles::Role;

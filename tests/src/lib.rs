@@ -1,0 +1,172 @@
+//! Test harness: a real Sportello server on a random port with its own fresh database
+//! (a temporary SQLite file, or a new PostgreSQL database on `TEST_POSTGRES_URL`) and the
+//! deterministic demo data, plus a cookie-keeping HTTP client.
+
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{Value, json};
+use server::{Config, Db, seed};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub db: Db,
+    pub config: Config,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    cleanup: Option<PathBuf>,
+}
+
+fn unique(prefix: &str) -> String {
+    format!("{prefix}_{}_{:016x}", std::process::id(), rand::random::<u64>())
+}
+
+/// The PostgreSQL server for the tests. Missing configuration is an error, never a skip.
+pub fn postgres_admin_url() -> String {
+    std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| {
+        panic!("TEST_POSTGRES_URL non impostata: i test su PostgreSQL sono obbligatori. Eseguire `cargo xtask test`, che avvia un PostgreSQL temporaneo.")
+    })
+}
+
+async fn database_url(engine: Engine) -> (String, Option<PathBuf>) {
+    match engine {
+        Engine::Sqlite => {
+            let dir = std::env::temp_dir().join(unique("sportello_it"));
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            (format!("sqlite://{}/test.db", dir.display()), Some(dir))
+        }
+        Engine::Postgres => {
+            let admin = postgres_admin_url();
+            let name = unique("it");
+            sqlx::any::install_default_drivers();
+            let pool = sqlx::AnyPool::connect(&admin).await.expect("connessione a TEST_POSTGRES_URL");
+            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&pool).await.expect("create database");
+            pool.close().await;
+            let base = admin.rsplit_once('/').map(|(b, _)| b).expect("url");
+            (format!("{base}/{name}"), None)
+        }
+    }
+}
+
+impl TestApp {
+    pub async fn spawn(engine: Engine) -> TestApp {
+        Self::spawn_with(engine, |_| {}).await
+    }
+
+    pub async fn spawn_with(engine: Engine, tweak: impl FnOnce(&mut Config)) -> TestApp {
+        let (url, cleanup) = database_url(engine).await;
+        let mut config = Config { database_url: url, ..Config::default() };
+        tweak(&mut config);
+        let options = server::leptos_options_from_env().expect("leptos options");
+        let (router, services) = server::build(config.clone(), options).await.expect("build app");
+        seed::seed(&services.db, 0, 2026).await.expect("seed");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(server::serve(listener, router, async {
+            let _ = rx.await;
+        }));
+        TestApp { addr, db: services.db, config, shutdown: Some(tx), cleanup }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// A new browser-like client with its own cookie jar.
+    pub fn client(&self) -> Client {
+        Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().expect("client")
+    }
+
+    pub async fn login(&self, c: &Client, user: &str, password: &str) -> Response {
+        c.post(self.url("/api/v1/sessione"))
+            .json(&json!({ "username": user, "password": password }))
+            .send()
+            .await
+            .expect("login")
+    }
+
+    /// A client already logged in as one of the demo accounts.
+    pub async fn logged_in(&self, user: &str) -> Client {
+        let c = self.client();
+        let r = self.login(&c, user, seed::DEMO_PASSWORD).await;
+        assert_eq!(r.status(), StatusCode::OK, "login di {user}: {}", r.text().await.unwrap_or_default());
+        c
+    }
+
+    pub async fn get(&self, c: &Client, path: &str) -> (StatusCode, Value) {
+        let r = c.get(self.url(path)).send().await.expect("get");
+        read(r).await
+    }
+
+    pub async fn put(&self, c: &Client, path: &str, body: Value) -> (StatusCode, Value) {
+        let r = c.put(self.url(path)).json(&body).send().await.expect("put");
+        read(r).await
+    }
+
+    pub async fn post(&self, c: &Client, path: &str, body: Value) -> (StatusCode, Value) {
+        let r = c.post(self.url(path)).json(&body).send().await.expect("post");
+        read(r).await
+    }
+
+    pub async fn company_id(&self, ragione: &str) -> i64 {
+        use sqlx::Row;
+        sqlx::query("SELECT id FROM contribuenti WHERE ragione_sociale = $1")
+            .bind(ragione)
+            .fetch_one(&self.db.read)
+            .await
+            .expect("company")
+            .try_get(0)
+            .expect("id")
+    }
+}
+
+pub async fn read(r: Response) -> (StatusCode, Value) {
+    let status = r.status();
+    let problem = r
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.starts_with("application/problem+json"));
+    let text = r.text().await.unwrap_or_default();
+    let v: Value = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    if !status.is_success() && status != StatusCode::NO_CONTENT {
+        assert_eq!(problem, Some(true), "an error must be problem+json: {status} {v}");
+    }
+    (status, v)
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(dir) = self.cleanup.take() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+/// Runs one async test body on both engines: `both!(name, |engine| async move { … })`.
+#[macro_export]
+macro_rules! both {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                ($body)($crate::Engine::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                ($body)($crate::Engine::Postgres).await
+            }
+        }
+    };
+}

@@ -1,0 +1,148 @@
+//! Operator role assignment by the profiling admin; the audit chain and its tamper detection.
+
+use reqwest::StatusCode;
+use serde_json::json;
+use server::audit::{self, Verification};
+use sportello_tests::{Engine, TestApp, both};
+use sqlx::Row;
+
+async fn user_id(app: &TestApp, username: &str) -> i64 {
+    sqlx::query("SELECT id FROM users WHERE username = $1")
+        .bind(username)
+        .fetch_one(&app.db.read)
+        .await
+        .expect("user")
+        .try_get(0)
+        .expect("id")
+}
+
+both!(admin_assigns_operator_roles_with_audit, |engine: Engine| async move {
+    let app = TestApp::spawn(engine).await;
+    let admin = app.logged_in("admin.idm").await;
+    let target = user_id(&app, "operatore.milano").await;
+    let operator = app.logged_in("operatore.milano").await;
+
+    let (s, v) = app.get(&admin, "/api/v1/operatori").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        v.as_array().expect("list").iter().any(|o| o["username"] == "operatore.milano" && o["sede_codice"] == "4900")
+    );
+
+    // Validation: a branch operator needs a sede; the reason is mandatory.
+    let (s, v) = app
+        .put(
+            &admin,
+            &format!("/api/v1/operatori/{target}"),
+            json!({ "role": "operatore_sede", "sede_codice": null, "regione": null, "note": "ok" }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<&str> =
+        v["errors"].as_array().expect("errors").iter().filter_map(|e| e["field"].as_str()).collect();
+    assert_eq!(fields, ["note", "sede_codice"]);
+    let (s, v) = app
+        .put(
+            &admin,
+            &format!("/api/v1/operatori/{target}"),
+            json!({ "role": "operatore_sede", "sede_codice": "0000", "note": "trasferimento" }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(v["errors"][0]["code"], "unknown");
+    let (s, _) = app
+        .put(&admin, &format!("/api/v1/operatori/{target}"), json!({ "role": "datore", "note": "trasferimento" }))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    // A citizen's account cannot be turned into an operator.
+    let citizen = user_id(&app, "datore").await;
+    let (s, _) = app
+        .put(
+            &admin,
+            &format!("/api/v1/operatori/{citizen}"),
+            json!({ "role": "operatore_dg", "note": "tentativo improprio" }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT);
+
+    let (s, v) = app
+        .put(
+            &admin,
+            &format!("/api/v1/operatori/{target}"),
+            json!({ "role": "operatore_sede", "sede_codice": "1300", "note": "Trasferimento a Roma Eur" }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["sede_codice"], "1300");
+    // The operator's sessions end so the new scope applies at once.
+    let (s, _) = app.get(&operator, "/api/v1/sessione").await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    let (_, home) = app.get(&app.logged_in("operatore.milano").await, "/api/v1/home").await;
+    assert!(home["ambito"].as_str().unwrap_or("").contains("Roma Eur"), "{home}");
+
+    let row = sqlx::query(
+        "SELECT actor, before_json, after_json, note FROM audit_log WHERE action = 'assegnazione_ruolo_operatore'",
+    )
+    .fetch_one(&app.db.read)
+    .await
+    .expect("audit row");
+    assert_eq!(row.try_get::<String, _>("actor").expect("actor"), "admin.idm");
+    assert!(row.try_get::<String, _>("before_json").expect("before").contains("\"4900\""));
+    assert!(row.try_get::<String, _>("after_json").expect("after").contains("\"1300\""));
+    assert_eq!(row.try_get::<String, _>("note").expect("note"), "Trasferimento a Roma Eur");
+
+    // Only the admin may do this.
+    let (s, _) = app
+        .put(
+            &app.logged_in("operatore.dg").await,
+            &format!("/api/v1/operatori/{target}"),
+            json!({ "role": "operatore_dg", "note": "auto-promozione" }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = app.get(&app.logged_in("intermediario").await, "/api/v1/operatori").await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+});
+
+both!(audit_chain_detects_tampering, |engine: Engine| async move {
+    let app = TestApp::spawn(engine).await;
+    // Produce some records: logins and a choice of subject.
+    let c = app.logged_in("intermediario").await;
+    let rossi = app.company_id("Rossi & Figli S.r.l.").await;
+    let (s, _) = app.put(&c, "/api/v1/sessione/soggetto", json!({ "subject_id": rossi })).await;
+    assert_eq!(s, StatusCode::OK);
+    app.logged_in("datore").await;
+    app.logged_in("admin.idm").await;
+    let records = match audit::verify(&app.db.read).await.expect("verify") {
+        Verification::Intact { records } => records,
+        b => panic!("chain should be intact: {b:?}"),
+    };
+    assert!(records >= 4, "{records}");
+    let (s, v) = app.get(&app.logged_in("admin.idm").await, "/api/v1/audit?limit=10").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(v.as_array().expect("list").iter().any(|r| r["action"] == "opera_per_conto_di"));
+
+    // Someone edits record 2 directly in the database.
+    sqlx::query("UPDATE audit_log SET note = 'modificato' WHERE seq = 2").execute(&app.db.write).await.expect("tamper");
+    assert_eq!(
+        audit::verify(&app.db.read).await.expect("verify"),
+        Verification::Broken { seq: 2, reason: "il contenuto del record è stato alterato".into() }
+    );
+});
+
+both!(audit_chain_detects_deleted_records, |engine: Engine| async move {
+    let app = TestApp::spawn(engine).await;
+    for u in ["datore", "intermediario", "dipendente"] {
+        app.logged_in(u).await;
+    }
+    sqlx::query("DELETE FROM audit_log WHERE seq = 2").execute(&app.db.write).await.expect("delete");
+    assert!(matches!(audit::verify(&app.db.read).await.expect("verify"), Verification::Broken { seq: 2, .. }));
+    let app = TestApp::spawn(engine).await;
+    for u in ["datore", "intermediario"] {
+        app.logged_in(u).await;
+    }
+    sqlx::query("DELETE FROM audit_log WHERE seq = 2").execute(&app.db.write).await.expect("delete tail");
+    assert!(
+        matches!(audit::verify(&app.db.read).await.expect("verify"), Verification::Broken { seq: 2, .. }),
+        "a removed tail is detected too"
+    );
+});

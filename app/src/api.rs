@@ -5,7 +5,7 @@ use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 use shared::Role;
-use shared::dto::{AssignOperator, HomeData, OperatorView, Problem, SedeView, SessionView, SubjectSummary};
+use shared::dto::{HomeData, OperatorView, Problem, SedeView, SessionView, SubjectSummary};
 
 /// The error of every server function: the server's problem details, with an Italian `detail`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -104,7 +104,7 @@ pub async fn logout() -> Result<(), UiError> {
 }
 
 #[server(prefix = "/sf", endpoint = "home")]
-pub async fn home_data() -> Result<HomeData, UiError> {
+pub async fn load_home() -> Result<HomeData, UiError> {
     let (b, req) = ctx::backend()?;
     Ok(b.home(&req).await?)
 }
@@ -150,5 +150,5 @@ pub async fn assign_operator(
             }],
         })
     })?;
-    Ok(b.assign_operator(&req, user_id, AssignOperator { role, sede_codice, regione, note }).await?)
+    Ok(b.assign_operator(&req, user_id, shared::dto::AssignOperator { role, sede_codice, regione, note }).await?)
 }

@@ -636,8 +636,14 @@ async fn seed_demo(db: &Db, rng_seed: u64) -> AppResult<()> {
         ]);
         b.next_intermediario += 1;
         for c in companies.iter().skip(k * 12).take(12) {
-            let fine = if g.rng.gen_bool(0.2) { Some(g.d(g.rng.gen_range(-700..200))) } else { None };
-            let inizio = g.d(g.rng.gen_range(200..2000));
+            let fine = if g.rng.gen_bool(0.2) {
+                let days = g.rng.gen_range(-700..200);
+                Some(g.d(days))
+            } else {
+                None
+            };
+            let days = g.rng.gen_range(200..2000);
+            let inizio = g.d(days);
             g.delega(&mut b, p, *c, "intermediario", inizio, fine, None);
         }
     }
@@ -734,7 +740,8 @@ async fn seed_scale(db: &Db, scale: u32, rng_seed: u64) -> AppResult<i64> {
             ]);
             b.next_intermediario += 1;
             for c in chunk.iter().step_by(2) {
-                let inizio = g.d(g.rng.gen_range(30..3000));
+                let days = g.rng.gen_range(30..3000);
+                let inizio = g.d(days);
                 g.delega(&mut b, p, *c, "intermediario", inizio, None, None);
             }
         }

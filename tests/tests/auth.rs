@@ -171,8 +171,8 @@ both!(pages_carry_security_headers, |engine: Engine| async move {
     let (s, v) = app.get(&app.client(), "/api/v1/non-esiste").await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     assert_eq!(v["code"], "not_found");
-    // Anonymous home redirects to the login page.
-    let r = app.client().get(app.url("/")).send().await.expect("get");
+    // Anonymous home redirects a browser (which accepts HTML) to the login page.
+    let r = app.client().get(app.url("/")).header("accept", "text/html").send().await.expect("get");
     assert!(r.status().is_redirection(), "{}", r.status());
     assert_eq!(r.headers().get("location").and_then(|v| v.to_str().ok()), Some("/accedi"));
 });

@@ -7,7 +7,7 @@ use shared::dto::{CompanyHome, HomeData};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| api::home_data());
+    let data = Resource::new(|| (), |_| api::load_home());
     view! {
         <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
             {move || Suspend::new(async move {

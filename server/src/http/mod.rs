@@ -31,31 +31,11 @@ pub fn router(services: Services, leptos_options: LeptosOptions) -> Router {
     let state = AppState { leptos_options: leptos_options.clone(), services: services.clone() };
 
     let ctx_backend = backend.clone();
-    let sf_backend = backend.clone();
-    let pages = Router::new()
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            move || provide_context(ctx_backend.clone()),
-            {
-                let opts = leptos_options.clone();
-                move || app::shell(opts.clone())
-            },
-        )
-        .route(
-            "/sf/{*fn_name}",
-            axum::routing::post(move |req: axum::extract::Request| {
-                let b = sf_backend.clone();
-                async move { leptos_axum::handle_server_fns_with_context(move || provide_context(b.clone()), req).await }
-            })
-            .get({
-                let b = backend.clone();
-                move |req: axum::extract::Request| {
-                    let b = b.clone();
-                    async move { leptos_axum::handle_server_fns_with_context(move || provide_context(b.clone()), req).await }
-                }
-            }),
-        );
+    let pages =
+        Router::new().leptos_routes_with_context(&state, routes, move || provide_context(ctx_backend.clone()), {
+            let opts = leptos_options.clone();
+            move || app::shell(opts.clone())
+        });
 
     let fallback_backend = backend.clone();
     let fallback = leptos_axum::file_and_error_handler_with_context::<AppState, _>(

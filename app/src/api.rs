@@ -4,12 +4,11 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
-use shared::Role;
 use shared::dto::{HomeData, OperatorView, Problem, SedeView, SessionView, SubjectSummary};
 
 /// The error of every server function: the server's problem details, with an Italian `detail`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UiError(pub Problem);
+pub struct UiError(pub Box<Problem>);
 
 impl FromServerFnError for UiError {
     type Encoder = JsonEncoding;
@@ -24,20 +23,20 @@ impl FromServerFnError for UiError {
             }
             _ => ("internal", "Si è verificato un errore inatteso. Riprovare tra qualche minuto."),
         };
-        UiError(Problem {
+        UiError(Box::new(Problem {
             kind: format!("https://sportello.inps.example/problemi/{code}"),
             title: "Errore".into(),
             status: 500,
             detail: detail.into(),
             code: code.into(),
             errors: vec![],
-        })
+        }))
     }
 }
 
 impl From<Problem> for UiError {
     fn from(p: Problem) -> Self {
-        UiError(p)
+        UiError(Box::new(p))
     }
 }
 
@@ -57,14 +56,14 @@ mod ctx {
     use leptos::prelude::*;
 
     fn missing(what: &str) -> UiError {
-        UiError(shared::dto::Problem {
+        UiError(Box::new(shared::dto::Problem {
             kind: "https://sportello.inps.example/problemi/internal".into(),
             title: "Errore del servizio".into(),
             status: 500,
             detail: format!("Configurazione del servizio incompleta ({what})."),
             code: "internal".into(),
             errors: vec![],
-        })
+        }))
     }
 
     pub fn backend() -> Result<(SharedBackend, Parts), UiError> {
@@ -84,7 +83,7 @@ mod ctx {
 #[server(prefix = "/sf", endpoint = "session")]
 pub async fn current_session() -> Result<Option<SessionView>, UiError> {
     let (b, req) = ctx::backend()?;
-    Ok(b.session(&req).await?)
+    b.session(&req).await
 }
 
 #[server(prefix = "/sf", endpoint = "login")]
@@ -106,19 +105,19 @@ pub async fn logout() -> Result<(), UiError> {
 #[server(prefix = "/sf", endpoint = "home")]
 pub async fn load_home() -> Result<HomeData, UiError> {
     let (b, req) = ctx::backend()?;
-    Ok(b.home(&req).await?)
+    b.home(&req).await
 }
 
 #[server(prefix = "/sf", endpoint = "subjects")]
 pub async fn subjects() -> Result<Vec<SubjectSummary>, UiError> {
     let (b, req) = ctx::backend()?;
-    Ok(b.subjects(&req).await?)
+    b.subjects(&req).await
 }
 
 #[server(prefix = "/sf", endpoint = "act_for")]
 pub async fn act_for(subject_id: i64) -> Result<SubjectSummary, UiError> {
     let (b, req) = ctx::backend()?;
-    Ok(b.act_for(&req, subject_id).await?)
+    b.act_for(&req, subject_id).await
 }
 
 #[server(prefix = "/sf", endpoint = "operators")]
@@ -136,8 +135,8 @@ pub async fn assign_operator(
     note: String,
 ) -> Result<OperatorView, UiError> {
     let (b, req) = ctx::backend()?;
-    let role = Role::from_code(&role).ok_or_else(|| {
-        UiError(Problem {
+    let role = shared::Role::from_code(&role).ok_or_else(|| {
+        UiError(Box::new(Problem {
             kind: "https://sportello.inps.example/problemi/validation".into(),
             title: "Dati non validi".into(),
             status: 422,
@@ -148,7 +147,7 @@ pub async fn assign_operator(
                 code: "unknown".into(),
                 message: "Scegliere un ruolo.".into(),
             }],
-        })
+        }))
     })?;
-    Ok(b.assign_operator(&req, user_id, shared::dto::AssignOperator { role, sede_codice, regione, note }).await?)
+    b.assign_operator(&req, user_id, shared::dto::AssignOperator { role, sede_codice, regione, note }).await
 }

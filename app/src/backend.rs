@@ -1,8 +1,10 @@
 //! What the pages need from the server, as a trait the server implements: server functions stay
-//! thin adapters and the same services back the REST API.
+//! thin adapters and the same services back the REST API. Errors arrive already mapped to
+//! [`UiError`] (problem details with an Italian message).
 
+use crate::api::UiError;
 use http::request::Parts;
-use shared::dto::{AssignOperator, HomeData, OperatorView, Problem, SedeView, SessionView, SubjectSummary};
+use shared::dto::{AssignOperator, HomeData, OperatorView, SedeView, SessionView, SubjectSummary};
 use std::sync::Arc;
 
 pub struct LoggedIn {
@@ -12,17 +14,17 @@ pub struct LoggedIn {
 
 #[async_trait::async_trait]
 pub trait Backend: Send + Sync + 'static {
-    async fn login(&self, req: &Parts, username: String, password: String) -> Result<LoggedIn, Problem>;
+    async fn login(&self, req: &Parts, username: String, password: String) -> Result<LoggedIn, UiError>;
     /// Returns the Set-Cookie value that clears the session cookie.
-    async fn logout(&self, req: &Parts) -> Result<String, Problem>;
-    async fn session(&self, req: &Parts) -> Result<Option<SessionView>, Problem>;
-    async fn home(&self, req: &Parts) -> Result<HomeData, Problem>;
-    async fn subjects(&self, req: &Parts) -> Result<Vec<SubjectSummary>, Problem>;
-    async fn act_for(&self, req: &Parts, subject_id: i64) -> Result<SubjectSummary, Problem>;
-    async fn operators(&self, req: &Parts) -> Result<Vec<OperatorView>, Problem>;
-    async fn sedi(&self, req: &Parts) -> Result<Vec<SedeView>, Problem>;
+    async fn logout(&self, req: &Parts) -> Result<String, UiError>;
+    async fn session(&self, req: &Parts) -> Result<Option<SessionView>, UiError>;
+    async fn home(&self, req: &Parts) -> Result<HomeData, UiError>;
+    async fn subjects(&self, req: &Parts) -> Result<Vec<SubjectSummary>, UiError>;
+    async fn act_for(&self, req: &Parts, subject_id: i64) -> Result<SubjectSummary, UiError>;
+    async fn operators(&self, req: &Parts) -> Result<Vec<OperatorView>, UiError>;
+    async fn sedi(&self, req: &Parts) -> Result<Vec<SedeView>, UiError>;
     async fn assign_operator(&self, req: &Parts, user_id: i64, assign: AssignOperator)
-    -> Result<OperatorView, Problem>;
+    -> Result<OperatorView, UiError>;
 }
 
 pub type SharedBackend = Arc<dyn Backend>;

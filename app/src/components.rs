@@ -167,7 +167,7 @@ pub fn SubjectChooser(subjects: Vec<SubjectSummary>) -> impl IntoView {
     });
     let empty = subjects.is_empty();
     view! {
-        {move || act.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorSummary problem=e.0 /> })}
+        {move || act.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorSummary problem=*e.0 /> })}
         {empty.then(|| view! {
             <div class="notice">
                 <p>"Non risultano aziende per cui può operare oggi: nessuna rappresentanza legale attiva e nessuna delega valida a suo favore."</p>

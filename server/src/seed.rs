@@ -218,6 +218,30 @@ struct Batch {
     next_matricola: u64,
 }
 
+struct Company<'a> {
+    ragione: &'a str,
+    natura: &'a str,
+    sede_id: i64,
+    lr: i64,
+    lr_ruolo: &'a str,
+    states: &'a [i64],
+}
+
+struct Validity {
+    inizio: String,
+    fine: Option<String>,
+    revocata: Option<String>,
+}
+
+struct DemoUser<'a> {
+    username: &'a str,
+    name: &'a str,
+    role: &'a str,
+    persona: Option<i64>,
+    sede_id: Option<i64>,
+    regione: Option<&'a str>,
+}
+
 struct Gen {
     rng: StdRng,
     today: NaiveDate,
@@ -268,16 +292,8 @@ impl Gen {
 
     /// A company with 1–2 positions (states spread over all six), its legal representative and
     /// the state history. Returns the company id.
-    fn company(
-        &mut self,
-        b: &mut Batch,
-        ragione: &str,
-        natura: &str,
-        sede_id: i64,
-        lr: i64,
-        lr_ruolo: &str,
-        states: &[i64],
-    ) -> i64 {
+    fn company(&mut self, b: &mut Batch, c: Company<'_>) -> i64 {
+        let Company { ragione, natura, sede_id, lr, lr_ruolo, states } = c;
         let id = b.next_contribuente;
         b.next_contribuente += 1;
         let cf = numeric_cf(&mut self.rng, &mut self.used_cf);
@@ -348,16 +364,8 @@ impl Gen {
         id
     }
 
-    fn delega(
-        &mut self,
-        b: &mut Batch,
-        delegato: i64,
-        contribuente: i64,
-        ruolo: &str,
-        inizio: String,
-        fine: Option<String>,
-        revocata: Option<String>,
-    ) {
+    fn delega(&mut self, b: &mut Batch, delegato: i64, contribuente: i64, ruolo: &str, v: Validity) {
+        let Validity { inizio, fine, revocata } = v;
         b.deleghe.push(vec![
             V::I(b.next_delega),
             V::I(delegato),
@@ -401,7 +409,7 @@ impl Gen {
         let n = if pick() % 2 == 0 { 2 } else { 1 };
         let states: Vec<i64> = (0..n).map(|_| pick()).collect();
         let ruolo = if natura == "DI" { "titolare" } else { "legale_rappresentante" };
-        self.company(b, &ragione, natura, sede, lr, ruolo, &states)
+        self.company(b, Company { ragione: &ragione, natura, sede_id: sede, lr, lr_ruolo: ruolo, states: &states })
     }
 }
 
@@ -570,26 +578,75 @@ async fn seed_demo(db: &Db, rng_seed: u64) -> AppResult<()> {
     let (anna, _) = g.persona(&mut b, "Anna", "Ferrari", true, None);
     let (paolo, _) = g.persona(&mut b, "Paolo", "Russo", false, None);
     let roma = sede("1300")?;
-    let rossi = g.company(&mut b, "Rossi & Figli S.r.l.", "SRL", roma, mario, "legale_rappresentante", &[1, 4]);
-    let trattoria =
-        g.company(&mut b, "Trattoria da Mario di Rossi Mario", "DI", sede("1301")?, mario, "titolare", &[5]);
+    let rossi = g.company(
+        &mut b,
+        Company {
+            ragione: "Rossi & Figli S.r.l.",
+            natura: "SRL",
+            sede_id: roma,
+            lr: mario,
+            lr_ruolo: "legale_rappresentante",
+            states: &[1, 4],
+        },
+    );
+    let trattoria = g.company(
+        &mut b,
+        Company {
+            ragione: "Trattoria da Mario di Rossi Mario",
+            natura: "DI",
+            sede_id: sede("1301")?,
+            lr: mario,
+            lr_ruolo: "titolare",
+            states: &[5],
+        },
+    );
     let verdi_lr = g.random_persona(&mut b);
-    let verdi =
-        g.company(&mut b, "Verdi Logistica S.p.A.", "SPA", sede("4900")?, verdi_lr, "legale_rappresentante", &[1]);
+    let verdi = g.company(
+        &mut b,
+        Company {
+            ragione: "Verdi Logistica S.p.A.",
+            natura: "SPA",
+            sede_id: sede("4900")?,
+            lr: verdi_lr,
+            lr_ruolo: "legale_rappresentante",
+            states: &[1],
+        },
+    );
     let neri_lr = g.random_persona(&mut b);
-    let neri =
-        g.company(&mut b, "Neri Impianti S.n.c.", "SNC", sede("8300")?, neri_lr, "legale_rappresentante", &[1, 2]);
+    let neri = g.company(
+        &mut b,
+        Company {
+            ragione: "Neri Impianti S.n.c.",
+            natura: "SNC",
+            sede_id: sede("8300")?,
+            lr: neri_lr,
+            lr_ruolo: "legale_rappresentante",
+            states: &[1, 2],
+        },
+    );
     let gallo_lr = g.random_persona(&mut b);
-    let gallo = g.company(&mut b, "Gallo Trasporti S.r.l.", "SRL", roma, gallo_lr, "legale_rappresentante", &[1]);
+    let gallo = g.company(
+        &mut b,
+        Company {
+            ragione: "Gallo Trasporti S.r.l.",
+            natura: "SRL",
+            sede_id: roma,
+            lr: gallo_lr,
+            lr_ruolo: "legale_rappresentante",
+            states: &[1],
+        },
+    );
     let assoc_lr = g.random_persona(&mut b);
     let assoc = g.company(
         &mut b,
-        "Associazione Sportiva Tuscolana",
-        "ASSOCIAZIONE",
-        sede("1301")?,
-        assoc_lr,
-        "legale_rappresentante",
-        &[4],
+        Company {
+            ragione: "Associazione Sportiva Tuscolana",
+            natura: "ASSOCIAZIONE",
+            sede_id: sede("1301")?,
+            lr: assoc_lr,
+            lr_ruolo: "legale_rappresentante",
+            states: &[4],
+        },
     );
 
     b.intermediari.push(vec![
@@ -606,13 +663,25 @@ async fn seed_demo(db: &Db, rng_seed: u64) -> AppResult<()> {
     ]);
     b.next_intermediario += 1;
     // Giulia: active on three companies, expired on Verdi, revoked on Neri.
-    g.delega(&mut b, giulia, rossi, "intermediario", g.d(700), None, None);
-    g.delega(&mut b, giulia, gallo, "intermediario", g.d(300), Some(g.d(-365)), None);
-    g.delega(&mut b, giulia, assoc, "intermediario", g.d(90), None, None);
-    g.delega(&mut b, giulia, verdi, "intermediario", g.d(800), Some(g.d(30)), None);
-    g.delega(&mut b, giulia, neri, "intermediario", g.d(500), None, Some(g.d(10)));
+    g.delega(&mut b, giulia, rossi, "intermediario", Validity { inizio: g.d(700), fine: None, revocata: None });
+    g.delega(
+        &mut b,
+        giulia,
+        gallo,
+        "intermediario",
+        Validity { inizio: g.d(300), fine: Some(g.d(-365)), revocata: None },
+    );
+    g.delega(&mut b, giulia, assoc, "intermediario", Validity { inizio: g.d(90), fine: None, revocata: None });
+    g.delega(
+        &mut b,
+        giulia,
+        verdi,
+        "intermediario",
+        Validity { inizio: g.d(800), fine: Some(g.d(30)), revocata: None },
+    );
+    g.delega(&mut b, giulia, neri, "intermediario", Validity { inizio: g.d(500), fine: None, revocata: Some(g.d(10)) });
     // Luca is an employee of Rossi & Figli with a delega a dipendente.
-    g.delega(&mut b, luca, rossi, "dipendente", g.d(200), None, None);
+    g.delega(&mut b, luca, rossi, "dipendente", Validity { inizio: g.d(200), fine: None, revocata: None });
     let _ = trattoria;
 
     // Background companies, some followed by generated intermediaries.
@@ -644,7 +713,7 @@ async fn seed_demo(db: &Db, rng_seed: u64) -> AppResult<()> {
             };
             let days = g.rng.gen_range(200..2000);
             let inizio = g.d(days);
-            g.delega(&mut b, p, *c, "intermediario", inizio, fine, None);
+            g.delega(&mut b, p, *c, "intermediario", Validity { inizio, fine, revocata: None });
         }
     }
     flush(&mut tx, &mut b).await?;
@@ -662,19 +731,89 @@ async fn seed_demo(db: &Db, rng_seed: u64) -> AppResult<()> {
         .execute(&mut *tx)
         .await?;
 
-    let users: Vec<(&str, &str, &str, Option<i64>, Option<i64>, Option<&str>)> = vec![
-        ("datore", "Mario Rossi", "datore", Some(mario), None, None),
-        ("intermediario", "Giulia Bianchi", "intermediario", Some(giulia), None, None),
-        ("dipendente", "Luca Esposito", "dipendente_delegato", Some(luca), None, None),
-        ("utilizzatore", "Anna Ferrari", "utilizzatore", Some(anna), None, None),
-        ("prestatore", "Paolo Russo", "prestatore", Some(paolo), None, None),
-        ("operatore.sede", "Carla Moretti", "operatore_sede", None, Some(roma), Some("Lazio")),
-        ("operatore.milano", "Piero Galli", "operatore_sede", None, Some(sede("4900")?), Some("Lombardia")),
-        ("operatore.regionale", "Sergio Conti", "operatore_regionale", None, None, Some("Lazio")),
-        ("operatore.dg", "Elena Vitale", "operatore_dg", None, None, None),
-        ("admin.idm", "Roberto Leone", "amministratore_profili", None, None, None),
+    let users = [
+        DemoUser {
+            username: "datore",
+            name: "Mario Rossi",
+            role: "datore",
+            persona: Some(mario),
+            sede_id: None,
+            regione: None,
+        },
+        DemoUser {
+            username: "intermediario",
+            name: "Giulia Bianchi",
+            role: "intermediario",
+            persona: Some(giulia),
+            sede_id: None,
+            regione: None,
+        },
+        DemoUser {
+            username: "dipendente",
+            name: "Luca Esposito",
+            role: "dipendente_delegato",
+            persona: Some(luca),
+            sede_id: None,
+            regione: None,
+        },
+        DemoUser {
+            username: "utilizzatore",
+            name: "Anna Ferrari",
+            role: "utilizzatore",
+            persona: Some(anna),
+            sede_id: None,
+            regione: None,
+        },
+        DemoUser {
+            username: "prestatore",
+            name: "Paolo Russo",
+            role: "prestatore",
+            persona: Some(paolo),
+            sede_id: None,
+            regione: None,
+        },
+        DemoUser {
+            username: "operatore.sede",
+            name: "Carla Moretti",
+            role: "operatore_sede",
+            persona: None,
+            sede_id: Some(roma),
+            regione: Some("Lazio"),
+        },
+        DemoUser {
+            username: "operatore.milano",
+            name: "Piero Galli",
+            role: "operatore_sede",
+            persona: None,
+            sede_id: Some(sede("4900")?),
+            regione: Some("Lombardia"),
+        },
+        DemoUser {
+            username: "operatore.regionale",
+            name: "Sergio Conti",
+            role: "operatore_regionale",
+            persona: None,
+            sede_id: None,
+            regione: Some("Lazio"),
+        },
+        DemoUser {
+            username: "operatore.dg",
+            name: "Elena Vitale",
+            role: "operatore_dg",
+            persona: None,
+            sede_id: None,
+            regione: None,
+        },
+        DemoUser {
+            username: "admin.idm",
+            name: "Roberto Leone",
+            role: "amministratore_profili",
+            persona: None,
+            sede_id: None,
+            regione: None,
+        },
     ];
-    for (username, name, role, persona, sede_id, regione) in users {
+    for DemoUser { username, name, role, persona, sede_id, regione } in users {
         let hash = tokio::task::spawn_blocking(|| hash_password(DEMO_PASSWORD))
             .await
             .map_err(|e| AppError::Internal(format!("hash task: {e}")))??;
@@ -742,7 +881,7 @@ async fn seed_scale(db: &Db, scale: u32, rng_seed: u64) -> AppResult<i64> {
             for c in chunk.iter().step_by(2) {
                 let days = g.rng.gen_range(30..3000);
                 let inizio = g.d(days);
-                g.delega(&mut b, p, *c, "intermediario", inizio, None, None);
+                g.delega(&mut b, p, *c, "intermediario", Validity { inizio, fine: None, revocata: None });
             }
         }
         flush(&mut tx, &mut b).await?;

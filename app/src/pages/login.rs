@@ -15,7 +15,7 @@ pub fn LoginPage() -> impl IntoView {
             go("/");
         }
     });
-    let problem = move || value.get().and_then(|r| r.err()).map(|e| e.0);
+    let problem = move || value.get().and_then(|r| r.err()).map(|e| *e.0);
     view! {
         <Title text="Accedi" />
         <Suspense fallback=|| ()>

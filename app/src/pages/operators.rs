@@ -10,7 +10,7 @@ pub fn OperatorsPage() -> impl IntoView {
     let assign = ServerAction::<AssignOperator>::new();
     let data = Resource::new(move || assign.version().get(), |_| api::operators());
     let value = assign.value();
-    let problem = move || value.get().and_then(|r| r.err()).map(|e| e.0);
+    let problem = move || value.get().and_then(|r| r.err()).map(|e| *e.0);
     view! {
         <Title text="Operatori" />
         <h1>"Profilazione operatori"</h1>
@@ -21,7 +21,7 @@ pub fn OperatorsPage() -> impl IntoView {
                     <p>{format!("Profilo di {} aggiornato: {}.", op.display_name, op.role.label())}</p>
                 </div>
             }.into_any()),
-            Some(Err(e)) => Some(view! { <ErrorSummary problem=e.0 /> }.into_any()),
+            Some(Err(e)) => Some(view! { <ErrorSummary problem=*e.0 /> }.into_any()),
             None => None,
         }}
         <Transition fallback=|| view! { <p>"Caricamento…"</p> }>

@@ -48,13 +48,12 @@ impl Db {
     pub async fn connect(url: &str) -> AppResult<Db> {
         install_default_drivers();
         if url.starts_with("sqlite:") {
-            if let Some(path) = sqlite_file_path(url) {
-                if let Some(dir) = std::path::Path::new(&path).parent() {
-                    if !dir.as_os_str().is_empty() {
-                        std::fs::create_dir_all(dir)
-                            .map_err(|e| AppError::Internal(format!("creating {}: {e}", dir.display())))?;
-                    }
-                }
+            if let Some(path) = sqlite_file_path(url)
+                && let Some(dir) = std::path::Path::new(&path).parent()
+                && !dir.as_os_str().is_empty()
+            {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| AppError::Internal(format!("creating {}: {e}", dir.display())))?;
             }
             let url_rwc = if url.contains('?') { url.to_string() } else { format!("{url}?mode=rwc") };
             let write = sqlite_pool(url, 1).connect(&url_rwc).await?;

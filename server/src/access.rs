@@ -27,6 +27,16 @@ fn d(s: &NaiveDate) -> String {
     s.format("%Y-%m-%d").to_string()
 }
 
+fn summary(r: &sqlx::any::AnyRow, basis: AccessBasis) -> AppResult<SubjectSummary> {
+    Ok(SubjectSummary {
+        id: r.try_get("id")?,
+        ragione_sociale: r.try_get("ragione_sociale")?,
+        codice_fiscale: r.try_get("codice_fiscale")?,
+        partita_iva: r.try_get("partita_iva")?,
+        basis,
+    })
+}
+
 /// Every subject the user may act for today, by name.
 pub async fn subjects_for(pool: &AnyPool, user: &User, today: NaiveDate) -> AppResult<Vec<SubjectSummary>> {
     let Some(persona_id) = user.persona_id else { return Ok(vec![]) };
@@ -46,13 +56,8 @@ pub async fn subjects_for(pool: &AnyPool, user: &User, today: NaiveDate) -> AppR
             .fetch_all(pool)
             .await?;
             for r in rows {
-                out.push(SubjectSummary {
-                    id: r.try_get("id")?,
-                    ragione_sociale: r.try_get("ragione_sociale")?,
-                    codice_fiscale: r.try_get("codice_fiscale")?,
-                    partita_iva: r.try_get("partita_iva")?,
-                    basis: AccessBasis::RappresentanteLegale { ruolo: r.try_get("ruolo")? },
-                });
+                let basis = AccessBasis::RappresentanteLegale { ruolo: r.try_get("ruolo")? };
+                out.push(summary(&r, basis)?);
             }
             out.dedup_by_key(|s| s.id);
         }
@@ -72,17 +77,12 @@ pub async fn subjects_for(pool: &AnyPool, user: &User, today: NaiveDate) -> AppR
             .fetch_all(pool)
             .await?;
             for r in rows {
-                out.push(SubjectSummary {
-                    id: r.try_get("id")?,
-                    ragione_sociale: r.try_get("ragione_sociale")?,
-                    codice_fiscale: r.try_get("codice_fiscale")?,
-                    partita_iva: r.try_get("partita_iva")?,
-                    basis: AccessBasis::Delega {
-                        ruolo: ruolo.into(),
-                        inizio: r.try_get("data_inizio")?,
-                        fine: r.try_get("data_fine")?,
-                    },
-                });
+                let basis = AccessBasis::Delega {
+                    ruolo: ruolo.into(),
+                    inizio: r.try_get("data_inizio")?,
+                    fine: r.try_get("data_fine")?,
+                };
+                out.push(summary(&r, basis)?);
             }
             out.dedup_by_key(|s| s.id);
         }

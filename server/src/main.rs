@@ -100,7 +100,8 @@ async fn serve(config: Config) -> Result<(), server::AppError> {
     leptos_options.site_addr = config.bind;
     let started = std::time::Instant::now();
     let (router, services) = server::build(config.clone(), leptos_options).await?;
-    if std::env::var("SPORTELLO_DEMO").is_ok_and(|v| v == "1") {
+    let demo = std::env::var("SPORTELLO_DEMO").is_ok_and(|v| v == "1");
+    if demo {
         let r = seed::seed(&services.db, 0, 2026).await?;
         if r.seeded_demo {
             tracing::info!("dati dimostrativi creati");
@@ -110,6 +111,14 @@ async fn serve(config: Config) -> Result<(), server::AppError> {
         .await
         .map_err(|e| server::AppError::Internal(format!("impossibile ascoltare su {}: {e}", config.bind)))?;
     println!("Sportello in ascolto su http://{} (pronto in {} ms)", config.bind, started.elapsed().as_millis());
+    if demo {
+        println!("\nAccessi dimostrativi (password per tutti: {}):", seed::DEMO_PASSWORD);
+        for (user, role, note) in seed::DEMO_LOGINS {
+            let note = if note.is_empty() { String::new() } else { format!(" – {note}") };
+            println!("  {user:<22} {role}{note}");
+        }
+        println!();
+    }
     server::serve(listener, router, async {
         let _ = tokio::signal::ctrl_c().await;
     })

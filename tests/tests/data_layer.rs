@@ -101,7 +101,7 @@ both!(concurrent_logins_do_not_lock_the_database, |engine: Engine| async move {
     ];
     let mut handles = vec![];
     for round in 0..3 {
-        for u in users {
+        for &u in &users {
             let c = app.client();
             let url = app.url("/api/v1/sessione");
             handles.push(tokio::spawn(async move {

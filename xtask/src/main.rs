@@ -60,9 +60,39 @@ fn leptos_debug_env(c: &mut Command) -> &mut Command {
     c.env("RUSTFLAGS", "--cfg erase_components").env("LEPTOS_OUTPUT_NAME", OUTPUT_NAME)
 }
 
+/// Release builds: cargo-leptos sets no RUSTFLAGS, but LEPTOS_OUTPUT_NAME is read at compile
+/// time, so a plain `cargo run --release` must set it too or it rebuilds every leptos crate.
+fn leptos_release_env(c: &mut Command) -> &mut Command {
+    c.env("LEPTOS_OUTPUT_NAME", OUTPUT_NAME)
+}
+
 fn status(c: &mut Command, what: &str) -> R<()> {
     let s = c.status().map_err(|e| format!("{what}: impossibile avviare: {e}"))?;
     if s.success() { Ok(()) } else { Err(format!("{what}: terminato con {s}")) }
+}
+
+/// Runs a test command, streaming its output, and counts what it reports: cargo's
+/// `test result: … N passed; M failed` lines and Playwright's `N passed` / `N failed` lines.
+fn run_counting(c: &mut Command, what: &str) -> R<(u64, u64)> {
+    use std::io::BufRead;
+    let mut child = c.stdout(Stdio::piped()).spawn().map_err(|e| format!("{what}: impossibile avviare: {e}"))?;
+    let (mut passed, mut failed) = (0u64, 0u64);
+    if let Some(out) = child.stdout.take() {
+        for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+            println!("{line}");
+            let words: Vec<&str> = line.split_whitespace().collect();
+            for w in words.windows(2) {
+                let n = w[0].parse::<u64>().ok();
+                match (n, w[1].trim_end_matches([';', ','])) {
+                    (Some(n), "passed") => passed += n,
+                    (Some(n), "failed") => failed += n,
+                    _ => {}
+                }
+            }
+        }
+    }
+    let s = child.wait().map_err(|e| format!("{what}: {e}"))?;
+    if s.success() { Ok((passed, failed)) } else { Err(format!("{what}: terminato con {s} ({failed} test falliti)")) }
 }
 
 fn output(c: &mut Command) -> Option<String> {
@@ -239,30 +269,11 @@ fn start_server(release: bool, db_url: &str, addr: &str, quiet: bool) -> R<(Serv
     Err("il server non ha risposto entro 120 s".into())
 }
 
-fn print_logins(addr: &str) {
-    println!("\nSportello: http://{addr}\n\nAccessi dimostrativi (password per tutti: Sportello2026!):");
-    for (user, role, note) in [
-        ("datore", "Datore di lavoro", "rappresentante legale di due aziende"),
-        ("intermediario", "Intermediario", "deleghe attive, una scaduta, una revocata"),
-        ("dipendente", "Dipendente delegato", "delega a dipendente per un'azienda"),
-        ("utilizzatore", "Utilizzatore Libretto Famiglia", ""),
-        ("prestatore", "Prestatore", ""),
-        ("operatore.sede", "Operatore di sede (Roma Eur)", ""),
-        ("operatore.regionale", "Operatore regionale (Lazio)", ""),
-        ("operatore.dg", "Operatore Direzione Generale", ""),
-        ("admin.idm", "Amministratore profilazione (IDM)", ""),
-    ] {
-        println!("  {user:<22} {role}{}", if note.is_empty() { String::new() } else { format!(" – {note}") });
-    }
-    println!();
-}
-
 fn run(release: bool) -> R<()> {
     setup(release)?;
     leptos_build(release)?;
     let addr = env::var("LEPTOS_SITE_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
     let db = env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://data/sportello.db".into());
-    print_logins(&addr);
     let s = Command::new(server_bin(release))
         .current_dir(root())
         .env("DATABASE_URL", &db)
@@ -398,7 +409,7 @@ fn test() -> R<()> {
     };
 
     step("test unitari, di proprietà e di integrazione (SQLite e PostgreSQL)");
-    status(
+    let (rust_passed, rust_failed) = run_counting(
         leptos_debug_env(&mut cargo()).args(["test", "--workspace"]).env("TEST_POSTGRES_URL", &pg_url),
         "cargo test",
     )?;
@@ -411,7 +422,7 @@ fn test() -> R<()> {
     let addr = format!("127.0.0.1:{}", free_port()?);
     let db_url = format!("sqlite://{}/e2e.db", dir.display());
     let (server, _) = start_server(false, &db_url, &addr, true)?;
-    let e2e = status(
+    let e2e = run_counting(
         Command::new("npx")
             .args(["playwright", "test"])
             .current_dir(root().join("end2end"))
@@ -421,8 +432,12 @@ fn test() -> R<()> {
     );
     drop(server);
     let _ = fs::remove_dir_all(&dir);
-    e2e?;
-    eprintln!("\nxtask test: tutto verde in {:.0} s", t0.elapsed().as_secs_f64());
+    let (e2e_passed, e2e_failed) = e2e?;
+    if rust_passed == 0 || e2e_passed == 0 {
+        return Err(format!("nessun test eseguito (Rust: {rust_passed}, browser: {e2e_passed})"));
+    }
+    eprintln!("\nxtask test: verde in {:.0} s (Rust {rust_passed}, browser {e2e_passed})", t0.elapsed().as_secs_f64());
+    println!("{} passed, {} failed", rust_passed + e2e_passed, rust_failed + e2e_failed);
     Ok(())
 }
 
@@ -430,7 +445,18 @@ fn seed(args: &[String]) -> R<()> {
     let scale =
         args.iter().position(|a| a == "--scale").and_then(|i| args.get(i + 1)).cloned().unwrap_or_else(|| "0".into());
     let mut c = cargo();
-    c.args(["run", "--release", "--package", "server", "--bin", "server", "--", "seed", "--scale", &scale]);
+    leptos_release_env(&mut c).args([
+        "run",
+        "--release",
+        "--package",
+        "server",
+        "--bin",
+        "server",
+        "--",
+        "seed",
+        "--scale",
+        &scale,
+    ]);
     status(&mut c, "seed")
 }
 
@@ -486,7 +512,7 @@ fn bench() -> R<()> {
 
     step("carico HTTP (binario bench, release)");
     let r = status(
-        cargo().args([
+        leptos_release_env(&mut cargo()).args([
             "run",
             "--quiet",
             "--release",

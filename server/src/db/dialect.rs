@@ -2,30 +2,25 @@
 
 use super::Engine;
 
+macro_rules! claim_job_sql {
+    () => {
+        "UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_until = $3, locked_by = $4, updated_at = $2
+         WHERE id = (SELECT id FROM jobs
+                     WHERE queue = $1 AND run_after <= $2
+                       AND (state = 'queued' OR (state = 'running' AND locked_until < $2))
+                       AND attempts < max_attempts
+                     ORDER BY run_after, id LIMIT 1"
+    };
+}
+
 /// Claims the oldest ready job of a queue. On PostgreSQL `FOR UPDATE SKIP LOCKED` lets several
 /// replicas claim concurrently without blocking or double-claiming; on SQLite the single writer
 /// connection serialises claims, so the plain sub-select is already exclusive.
 /// Binds: $1 queue, $2 now, $3 locked_until, $4 worker id.
 pub fn claim_job(engine: Engine) -> &'static str {
     match engine {
-        Engine::Postgres => {
-            "UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_until = $3, locked_by = $4, updated_at = $2
-             WHERE id = (SELECT id FROM jobs
-                         WHERE queue = $1 AND run_after <= $2
-                           AND (state = 'queued' OR (state = 'running' AND locked_until < $2))
-                           AND attempts < max_attempts
-                         ORDER BY run_after, id LIMIT 1 FOR UPDATE SKIP LOCKED)
-             RETURNING id, payload, attempts"
-        }
-        Engine::Sqlite => {
-            "UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_until = $3, locked_by = $4, updated_at = $2
-             WHERE id = (SELECT id FROM jobs
-                         WHERE queue = $1 AND run_after <= $2
-                           AND (state = 'queued' OR (state = 'running' AND locked_until < $2))
-                           AND attempts < max_attempts
-                         ORDER BY run_after, id LIMIT 1)
-             RETURNING id, payload, attempts"
-        }
+        Engine::Postgres => concat!(claim_job_sql!(), " FOR UPDATE SKIP LOCKED) RETURNING id, payload, attempts"),
+        Engine::Sqlite => concat!(claim_job_sql!(), ") RETURNING id, payload, attempts"),
     }
 }
 

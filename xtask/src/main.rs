@@ -462,7 +462,16 @@ fn seed(args: &[String]) -> R<()> {
 
 fn audit_verify() -> R<()> {
     status(
-        cargo().args(["run", "--release", "--package", "server", "--bin", "server", "--", "audit-verify"]),
+        leptos_release_env(&mut cargo()).args([
+            "run",
+            "--release",
+            "--package",
+            "server",
+            "--bin",
+            "server",
+            "--",
+            "audit-verify",
+        ]),
         "audit-verify",
     )
 }

@@ -7,7 +7,7 @@
 
 use crate::auth::hash_password;
 use crate::clock;
-use crate::db::{Db, dialect};
+use crate::db::{Db, Engine, dialect};
 use crate::error::{AppError, AppResult};
 use chrono::{Datelike, Duration, NaiveDate};
 use rand::rngs::StdRng;
@@ -157,35 +157,44 @@ fn ot(s: Option<String>) -> V {
     s.map(V::T).unwrap_or(V::N)
 }
 
-/// Multi-row INSERT in chunks that stay under both engines' bind-parameter limits.
-async fn insert_rows(conn: &mut AnyConnection, table: &str, cols: &[&str], rows: &[Vec<V>]) -> AppResult<()> {
-    let per_stmt = (30_000 / cols.len()).min(1000);
-    for chunk in rows.chunks(per_stmt) {
-        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", cols.join(", "));
-        let mut n = 0;
-        for (i, _) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            sql.push('(');
-            for j in 0..cols.len() {
-                if j > 0 {
-                    sql.push_str(", ");
+/// Multi-row INSERT in large chunks (each statement is a round trip to the driver's worker
+/// thread), under both engines' parameter limits. Values are moved into the query, not cloned.
+async fn insert_rows(
+    engine: Engine,
+    conn: &mut AnyConnection,
+    table: &str,
+    cols: &[&str],
+    rows: Vec<Vec<V>>,
+) -> AppResult<()> {
+    let per_stmt = (30_000 / cols.len()).max(1);
+    let mut sql_cache: Option<(usize, String)> = None;
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<Vec<V>> = rows.by_ref().take(per_stmt).collect();
+        if sql_cache.as_ref().is_none_or(|(n, _)| *n != chunk.len()) {
+            let mut sql = format!("INSERT INTO {table} ({}) VALUES ", cols.join(", "));
+            let mut n = 0;
+            for i in 0..chunk.len() {
+                sql.push_str(if i > 0 { ", (" } else { "(" });
+                for j in 0..cols.len() {
+                    n += 1;
+                    if j > 0 {
+                        sql.push_str(", ");
+                    }
+                    sql.push_str(&dialect::bulk_placeholder(engine, n));
                 }
-                n += 1;
-                sql.push_str(&format!("${n}"));
+                sql.push(')');
             }
-            sql.push(')');
+            sql_cache = Some((chunk.len(), sql));
         }
-        let mut q = sqlx::query(&sql);
-        for row in chunk {
-            for v in row {
-                q = match v {
-                    V::I(i) => q.bind(*i),
-                    V::T(s) => q.bind(s.clone()),
-                    V::N => q.bind(Option::<String>::None),
-                };
-            }
+        let sql = sql_cache.as_ref().map(|(_, s)| s.as_str()).unwrap_or_default();
+        let mut q = sqlx::query(sql);
+        for v in chunk.into_iter().flatten() {
+            q = match v {
+                V::I(i) => q.bind(i),
+                V::T(s) => q.bind(s),
+                V::N => q.bind(Option::<String>::None),
+            };
         }
         q.execute(&mut *conn).await?;
     }
@@ -413,7 +422,7 @@ impl Gen {
     }
 }
 
-async fn flush(conn: &mut AnyConnection, b: &mut Batch) -> AppResult<()> {
+async fn flush(engine: Engine, conn: &mut AnyConnection, b: &mut Batch) -> AppResult<()> {
     const P: &[&str] =
         &["id", "codice_fiscale", "nome", "cognome", "email", "pec", "telefono", "created_at", "updated_at"];
     const C: &[&str] = &[
@@ -466,13 +475,13 @@ async fn flush(conn: &mut AnyConnection, b: &mut Batch) -> AppResult<()> {
         "created_at",
         "updated_at",
     ];
-    insert_rows(conn, "persone", P, &std::mem::take(&mut b.persone)).await?;
-    insert_rows(conn, "contribuenti", C, &std::mem::take(&mut b.contribuenti)).await?;
-    insert_rows(conn, "posizioni", POS, &std::mem::take(&mut b.posizioni)).await?;
-    insert_rows(conn, "posizioni_stati", ST, &std::mem::take(&mut b.stati)).await?;
-    insert_rows(conn, "soggetti_collegati", SC, &std::mem::take(&mut b.collegati)).await?;
-    insert_rows(conn, "intermediari", I, &std::mem::take(&mut b.intermediari)).await?;
-    insert_rows(conn, "deleghe", D, &std::mem::take(&mut b.deleghe)).await?;
+    insert_rows(engine, conn, "persone", P, std::mem::take(&mut b.persone)).await?;
+    insert_rows(engine, conn, "contribuenti", C, std::mem::take(&mut b.contribuenti)).await?;
+    insert_rows(engine, conn, "posizioni", POS, std::mem::take(&mut b.posizioni)).await?;
+    insert_rows(engine, conn, "posizioni_stati", ST, std::mem::take(&mut b.stati)).await?;
+    insert_rows(engine, conn, "soggetti_collegati", SC, std::mem::take(&mut b.collegati)).await?;
+    insert_rows(engine, conn, "intermediari", I, std::mem::take(&mut b.intermediari)).await?;
+    insert_rows(engine, conn, "deleghe", D, std::mem::take(&mut b.deleghe)).await?;
     Ok(())
 }
 
@@ -716,7 +725,7 @@ async fn seed_demo(db: &Db, rng_seed: u64) -> AppResult<()> {
             g.delega(&mut b, p, *c, "intermediario", Validity { inizio, fine, revocata: None });
         }
     }
-    flush(&mut tx, &mut b).await?;
+    flush(db.engine, &mut tx, &mut b).await?;
 
     sqlx::query("INSERT INTO utilizzatori (persona_id, contribuente_id, strumento, categoria, sede_id, created_at, updated_at) VALUES ($1, NULL, 'LF', NULL, $2, $3, $3)")
         .bind(anna)
@@ -884,7 +893,7 @@ async fn seed_scale(db: &Db, scale: u32, rng_seed: u64) -> AppResult<i64> {
                 g.delega(&mut b, p, *c, "intermediario", Validity { inizio, fine: None, revocata: None });
             }
         }
-        flush(&mut tx, &mut b).await?;
+        flush(db.engine, &mut tx, &mut b).await?;
         tx.commit().await?;
         done += n;
     }

@@ -124,3 +124,48 @@ both!(concurrent_logins_do_not_lock_the_database, |engine: Engine| async move {
         server::audit::Verification::Intact { .. }
     ));
 });
+
+both!(scale_seed_adds_companies_and_keeps_sequences_usable, |engine: Engine| async move {
+    use sqlx::Row;
+    let app = TestApp::spawn(engine).await;
+    let count = |table: &'static str| {
+        let pool = app.db.read.clone();
+        async move {
+            sqlx::query(&format!("SELECT COUNT(*) FROM {table}"))
+                .fetch_one(&pool)
+                .await
+                .expect("count")
+                .try_get::<i64, _>(0)
+                .expect("n")
+        }
+    };
+    let before = count("contribuenti").await;
+    let r = server::seed::seed(&app.db, 1, 7).await.expect("seed");
+    assert!(!r.seeded_demo, "the demo is loaded once");
+    assert_eq!(r.companies_added, 1000);
+    assert_eq!(count("contribuenti").await, before + 1000);
+    assert!(count("posizioni_stati").await > 1000);
+    // Rows inserted with explicit ids must not collide with the next ordinary insert.
+    let now = "2026-01-01T00:00:00.000000Z";
+    let id: i64 = sqlx::query(
+        "INSERT INTO persone (codice_fiscale, nome, cognome, created_at, updated_at) VALUES ('RSSMRA85T10A562S', 'Prova', 'Sequenza', $1, $1) RETURNING id",
+    )
+    .bind(now)
+    .fetch_one(&app.db.write)
+    .await
+    .expect("insert after bulk load")
+    .try_get(0)
+    .expect("id");
+    let max: i64 =
+        sqlx::query("SELECT MAX(id) FROM persone").fetch_one(&app.db.read).await.expect("max").try_get(0).expect("max");
+    assert_eq!(id, max);
+    // Every generated codice fiscale and partita IVA parses.
+    for r in sqlx::query("SELECT codice_fiscale FROM persone UNION ALL SELECT codice_fiscale FROM contribuenti")
+        .fetch_all(&app.db.read)
+        .await
+        .expect("cf")
+    {
+        let cf: String = r.try_get(0).expect("cf");
+        assert!(shared::CodiceFiscale::parse(&cf).is_ok(), "{cf}");
+    }
+});

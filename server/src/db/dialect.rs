@@ -34,3 +34,13 @@ pub fn reset_sequence(engine: Engine, table: &str) -> Option<String> {
         Engine::Sqlite => None,
     }
 }
+
+/// Placeholder for the n-th parameter of a bulk insert. Everywhere else the code uses `$N`, which
+/// both engines accept; but SQLite resolves a numbered parameter by walking the list of named
+/// ones, which makes a statement with thousands of them quadratic. Plain `?` is not in that list.
+pub fn bulk_placeholder(engine: Engine, n: usize) -> String {
+    match engine {
+        Engine::Sqlite => "?".to_string(),
+        Engine::Postgres => format!("${n}"),
+    }
+}

@@ -27,8 +27,11 @@ pub struct Db {
 static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
-const SQLITE_PRAGMAS: &str =
-    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;";
+/// WAL with synchronous=NORMAL is durable across application crashes (a power cut may lose the
+/// last transactions, never corrupt the file). The 32 MiB page cache and memory-mapped reads keep
+/// large indexes out of system calls: the default 2 MiB cache made bulk loads system-bound.
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; \
+     PRAGMA busy_timeout=10000; PRAGMA cache_size=-32768; PRAGMA mmap_size=268435456; PRAGMA temp_store=MEMORY;";
 
 fn sqlite_pool(url: &str, max: u32) -> AnyPoolOptions {
     let _ = url;

@@ -149,5 +149,10 @@ pub async fn assign_operator(
             }],
         }))
     })?;
-    b.assign_operator(&req, user_id, shared::dto::AssignOperator { role, sede_codice, regione, note }).await
+    b.assign_operator(
+        &req,
+        user_id,
+        shared::dto::AssignOperator { role, sede_codice, regione, note, expected_version: None },
+    )
+    .await
 }

@@ -332,7 +332,7 @@ impl Services {
     pub async fn operators(&self, caller: &Caller) -> AppResult<Vec<OperatorView>> {
         self.require_admin(caller)?;
         let rows = sqlx::query(
-            "SELECT u.id, u.username, u.display_name, u.role, s.codice AS sede_codice, u.regione
+            "SELECT u.id, u.username, u.display_name, u.role, s.codice AS sede_codice, u.regione, u.version
              FROM users u LEFT JOIN sedi s ON s.id = u.sede_id
              WHERE u.role IN ('operatore_sede','operatore_regionale','operatore_dg') ORDER BY u.display_name, u.id",
         )
@@ -407,7 +407,7 @@ impl Services {
         }
         let mut tx = self.db.write.begin().await?;
         let before = sqlx::query(
-            "SELECT u.id, u.username, u.display_name, u.role, s.codice AS sede_codice, u.regione
+            "SELECT u.id, u.username, u.display_name, u.role, s.codice AS sede_codice, u.regione, u.version
              FROM users u LEFT JOIN sedi s ON s.id = u.sede_id WHERE u.id = $1",
         )
         .bind(user_id)
@@ -434,6 +434,7 @@ impl Services {
             role: req.role,
             sede_codice: req.sede_codice.filter(|_| req.role == Role::OperatoreSede),
             regione,
+            version: before.version + 1,
             ..before.clone()
         };
         audit::append(
@@ -486,5 +487,6 @@ fn operator_from_row(r: &sqlx::any::AnyRow) -> AppResult<OperatorView> {
         role: Role::from_code(&role).ok_or_else(|| AppError::Internal(format!("ruolo sconosciuto {role}")))?,
         sede_codice: r.try_get("sede_codice")?,
         regione: r.try_get("regione")?,
+        version: r.try_get("version")?,
     })
 }

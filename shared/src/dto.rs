@@ -95,6 +95,8 @@ pub struct OperatorView {
     pub role: Role,
     pub sede_codice: Option<String>,
     pub regione: Option<String>,
+    /// Optimistic version of the profile: send it back to update only what you have read.
+    pub version: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -103,6 +105,9 @@ pub struct AssignOperator {
     pub sede_codice: Option<String>,
     pub regione: Option<String>,
     pub note: String,
+    /// When given, the update applies only if the profile still has this version (else 409).
+    #[serde(default)]
+    pub expected_version: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -92,6 +92,14 @@ pub fn user_from_row(r: &sqlx::any::AnyRow) -> AppResult<User> {
     })
 }
 
+pub async fn load_user(pool: &sqlx::AnyPool, id: i64) -> AppResult<Option<User>> {
+    let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1"))
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
+    row.as_ref().map(user_from_row).transpose()
+}
+
 /// Checks the credentials and opens a new session. Any session the client already had is
 /// deleted, so a fixated or stolen pre-login id is worthless afterwards.
 pub async fn login(

@@ -9,9 +9,11 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod http;
+pub mod istruttoria;
 pub mod jobs;
 pub mod seed;
 pub mod services;
+pub mod smart_task;
 
 pub use config::Config;
 pub use db::Db;
@@ -28,6 +30,7 @@ pub async fn build(
     let db = Db::connect(&config.database_url).await?;
     db.migrate().await?;
     let services = services::Services::new(db, config);
+    istruttoria::worker::spawn(services.db.clone(), services.wake.clone());
     Ok((http::router(services.clone(), leptos_options), services))
 }
 

@@ -43,6 +43,8 @@ impl Caller {
 pub struct Services {
     pub db: Db,
     pub config: Config,
+    /// Wakes the istruttoria worker when a request is submitted.
+    pub wake: std::sync::Arc<tokio::sync::Notify>,
 }
 
 pub struct LoginResult {
@@ -52,7 +54,7 @@ pub struct LoginResult {
 
 impl Services {
     pub fn new(db: Db, config: Config) -> Self {
-        Services { db, config }
+        Services { db, config, wake: Default::default() }
     }
 
     pub async fn login(&self, caller: &Caller, username: &str, password: &str) -> AppResult<LoginResult> {

@@ -159,3 +159,77 @@ pub enum HomeData {
         operatori: i64,
     },
 }
+
+/// A Smart-Task kind as offered to the user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KindView {
+    pub codice: String,
+    pub numero: u8,
+    pub descrizione: String,
+    /// False for kinds whose automated examination is not available yet.
+    pub disponibile: bool,
+}
+
+/// Something a request can act on, chosen from the subject's own data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TargetView {
+    pub id: String,
+    pub descrizione: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmitRequest {
+    pub tipo: String,
+    /// The company; defaults to the one the session acts for.
+    #[serde(default)]
+    pub soggetto_id: Option<i64>,
+    pub oggetto: String,
+    #[serde(default)]
+    pub risposte: std::collections::BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckView {
+    pub codice: String,
+    pub descrizione: String,
+    pub esito: String,
+    pub motivo: String,
+    pub riferimento: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventView {
+    pub stato: String,
+    pub at: String,
+    pub nota: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestView {
+    pub protocollo: String,
+    pub tipo: String,
+    pub descrizione: String,
+    pub smart_task: bool,
+    pub soggetto_id: i64,
+    pub oggetto: String,
+    pub stato: String,
+    pub stato_label: String,
+    pub data_riferimento: String,
+    pub inviata_il: String,
+    pub risposte: std::collections::BTreeMap<String, String>,
+    pub motivo: Option<String>,
+    pub ruleset: Option<String>,
+    pub controlli: Vec<CheckView>,
+    pub eventi: Vec<EventView>,
+}
+
+pub fn stato_richiesta_label(stato: &str) -> &'static str {
+    match stato {
+        "inviata" => "Inviata",
+        "in_istruttoria" => "In istruttoria",
+        "accolta" => "Accolta",
+        "non_accolta" => "Non accolta",
+        "in_carico_sede" => "In carico alla sede",
+        _ => "Sconosciuto",
+    }
+}

@@ -7,6 +7,7 @@ pub mod dto;
 pub mod ids;
 pub mod money;
 pub mod roles;
+pub mod smart_task;
 
 pub use ids::{CodiceFiscale, Email, Iban, Matricola, ParseError, PartitaIva, Telefono};
 pub use money::Euro;

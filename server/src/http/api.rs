@@ -12,7 +12,7 @@ use axum::routing::{get, post, put};
 use axum::{Extension, Json, Router};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use shared::dto::AssignOperator;
+use shared::dto::{AssignOperator, SubmitRequest};
 
 /// `Json<T>` whose rejections (bad syntax, wrong types, wrong content type) are problem+json.
 pub struct ApiJson<T>(pub T);
@@ -42,6 +42,10 @@ pub fn router() -> Router<AppState> {
         .route("/sedi", get(sedi))
         .route("/audit", get(audit))
         .route("/identificativi/verifica", post(check_identifier))
+        .route("/smart-task/tipi", get(st_kinds))
+        .route("/smart-task/tipi/{tipo}/oggetti", get(st_targets))
+        .route("/richieste", post(st_submit).get(st_list))
+        .route("/richieste/{protocollo}", get(st_get))
         .fallback(|| async { AppError::NotFound("Risorsa API inesistente.".into()) })
 }
 
@@ -171,4 +175,51 @@ async fn check_identifier(ApiJson(b): ApiJson<IdentifierBody>) -> AppResult<Resp
             message: format!("Tipo di identificativo sconosciuto: {other}."),
         }])),
     }
+}
+
+#[derive(Deserialize)]
+struct SubjectQuery {
+    soggetto_id: Option<i64>,
+    stato: Option<String>,
+}
+
+async fn st_kinds(State(s): State<AppState>, Extension(c): Extension<Caller>) -> AppResult<Response> {
+    Ok(Json(s.services.smart_task_kinds(&c).await?).into_response())
+}
+
+async fn st_targets(
+    State(s): State<AppState>,
+    Extension(c): Extension<Caller>,
+    Path(tipo): Path<String>,
+    Query(q): Query<SubjectQuery>,
+) -> AppResult<Response> {
+    Ok(Json(s.services.smart_task_targets(&c, &tipo, q.soggetto_id).await?).into_response())
+}
+
+async fn st_submit(
+    State(s): State<AppState>,
+    Extension(c): Extension<Caller>,
+    headers: axum::http::HeaderMap,
+    ApiJson(b): ApiJson<SubmitRequest>,
+) -> AppResult<Response> {
+    let key = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_string);
+    let view = s.services.submit_smart_task(&c, b, key).await?;
+    Ok((StatusCode::ACCEPTED, [(header::LOCATION, format!("/api/v1/richieste/{}", view.protocollo))], Json(view))
+        .into_response())
+}
+
+async fn st_list(
+    State(s): State<AppState>,
+    Extension(c): Extension<Caller>,
+    Query(q): Query<SubjectQuery>,
+) -> AppResult<Response> {
+    Ok(Json(s.services.list_requests(&c, q.soggetto_id, q.stato).await?).into_response())
+}
+
+async fn st_get(
+    State(s): State<AppState>,
+    Extension(c): Extension<Caller>,
+    Path(p): Path<String>,
+) -> AppResult<Response> {
+    Ok(Json(s.services.request_view(&c, &p).await?).into_response())
 }

@@ -1,0 +1,190 @@
+//! Automated examination (istruttoria) of Smart-Task requests.
+//!
+//! `decide(kind, request, facts, params)` is pure and deterministic: the facts snapshot and the
+//! parameters in force on the request's reference date are loaded beforehand ([`facts`]), and
+//! stored with the decision, so any past decision can be replayed.
+
+pub mod facts;
+pub mod pec_aziendale;
+pub mod revoca_delega;
+pub mod worker;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use shared::smart_task::{Kind, Parsed};
+
+/// Version of the rules. Change it whenever a check or its meaning changes.
+pub const RULESET: &str = "2026.11-1";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Esito {
+    Ok,
+    Ko,
+}
+
+/// One check as shown to the contributor and to the operator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Check {
+    pub codice: String,
+    pub descrizione: String,
+    pub esito: Esito,
+    /// In plain Italian: why it passed or failed, and on failure what to do.
+    pub motivo: String,
+    pub riferimento: String,
+    /// The facts and parameter values this check read.
+    pub letti: serde_json::Value,
+}
+
+/// A named check: its stable code, description and reference.
+pub struct Rule {
+    pub codice: &'static str,
+    pub descrizione: &'static str,
+    pub riferimento: &'static str,
+}
+
+impl Rule {
+    pub fn check(
+        &self,
+        ok: bool,
+        motivo_ok: impl Into<String>,
+        motivo_ko: impl Into<String>,
+        letti: serde_json::Value,
+    ) -> Check {
+        Check {
+            codice: self.codice.into(),
+            descrizione: self.descrizione.into(),
+            esito: if ok { Esito::Ok } else { Esito::Ko },
+            motivo: if ok { motivo_ok.into() } else { motivo_ko.into() },
+            riferimento: self.riferimento.into(),
+            letti,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Accolta,
+    NonAccolta,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "tipo", rename_all = "snake_case")]
+pub enum Effect {
+    /// Set `revocata_dal` on the delega (never retroactive).
+    RevocaDelega {
+        delega_id: i64,
+        dal: NaiveDate,
+    },
+    AggiornaPecAzienda {
+        contribuente_id: i64,
+        pec: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decision {
+    pub outcome: Outcome,
+    pub checks: Vec<Check>,
+    pub effects: Vec<Effect>,
+    pub ruleset: String,
+}
+
+impl Decision {
+    fn from_checks(checks: Vec<Check>, effects: Vec<Effect>) -> Decision {
+        let ok = checks.iter().all(|c| c.esito == Esito::Ok);
+        Decision {
+            outcome: if ok { Outcome::Accolta } else { Outcome::NonAccolta },
+            effects: if ok { effects } else { vec![] },
+            checks,
+            ruleset: RULESET.into(),
+        }
+    }
+
+    /// The reasons shown when the request is not accepted.
+    pub fn motivi(&self) -> Vec<String> {
+        self.checks.iter().filter(|c| c.esito == Esito::Ko).map(|c| c.motivo.clone()).collect()
+    }
+}
+
+/// Common checks (domain.md §4.1), run for every kind.
+pub const C1_LEGITTIMAZIONE: Rule = Rule {
+    codice: "ST00.RICHIEDENTE_LEGITTIMATO",
+    descrizione: "Chi presenta la richiesta può operare per il contribuente",
+    riferimento: "Circ. INPS 28/2011 (deleghe); Msg. INPS 4583/2023",
+};
+pub const C4_NESSUNA_RICHIESTA_APERTA: Rule = Rule {
+    codice: "ST00.NESSUNA_RICHIESTA_APERTA",
+    descrizione: "Non ci sono altre richieste in lavorazione per lo stesso oggetto",
+    riferimento: "Regola di progetto [D]: una sola richiesta aperta per oggetto",
+};
+
+/// Facts common to every kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommonFacts {
+    pub data_riferimento: NaiveDate,
+    /// How the requester may act for the contributor today (None: not at all).
+    pub titolo_richiedente: Option<String>,
+    pub richieste_aperte_stesso_oggetto: i64,
+}
+
+pub fn common_checks(f: &CommonFacts) -> Vec<Check> {
+    vec![
+        C1_LEGITTIMAZIONE.check(
+            f.titolo_richiedente.is_some(),
+            format!("Il richiedente opera come: {}.", f.titolo_richiedente.as_deref().unwrap_or("")),
+            "Alla data della richiesta il richiedente non era titolare, rappresentante legale o delegato del contribuente.",
+            serde_json::json!({ "titolo_richiedente": f.titolo_richiedente }),
+        ),
+        C4_NESSUNA_RICHIESTA_APERTA.check(
+            f.richieste_aperte_stesso_oggetto == 0,
+            "Nessuna altra richiesta aperta per lo stesso oggetto.",
+            "Esiste già una richiesta in lavorazione per lo stesso oggetto: attenderne l'esito prima di presentarne un'altra.",
+            serde_json::json!({ "richieste_aperte_stesso_oggetto": f.richieste_aperte_stesso_oggetto }),
+        ),
+    ]
+}
+
+/// Everything a kind's rules may read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "tipo", rename_all = "snake_case")]
+pub enum KindFacts {
+    RevocaDelega(revoca_delega::Facts),
+    PecAziendale(pec_aziendale::Facts),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub common: CommonFacts,
+    pub kind: KindFacts,
+    /// Parameter values in force on the reference date, by name.
+    pub parametri: std::collections::BTreeMap<String, String>,
+}
+
+/// The decision for a request. Pure: same inputs, same decision.
+pub fn decide(kind: Kind, request: &Parsed, s: &Snapshot) -> Decision {
+    let mut checks = common_checks(&s.common);
+    let mut effects = vec![];
+    match (request, &s.kind) {
+        (Parsed::RevocaDelega { delega_id, data_effetto }, KindFacts::RevocaDelega(f)) => {
+            let (c, e) = revoca_delega::rules(kind, *delega_id, *data_effetto, f, &s.common, &s.parametri);
+            checks.extend(c);
+            effects.extend(e);
+        }
+        (Parsed::VariazionePec { pec }, KindFacts::PecAziendale(f)) => {
+            let (c, e) = pec_aziendale::rules(pec.as_str(), f);
+            checks.extend(c);
+            effects.extend(e);
+        }
+        _ => checks.push(Check {
+            codice: "ST00.DATI_COERENTI".into(),
+            descrizione: "I dati raccolti corrispondono al tipo di richiesta".into(),
+            esito: Esito::Ko,
+            motivo: "I dati della richiesta non corrispondono al tipo scelto.".into(),
+            riferimento: "Controllo tecnico".into(),
+            letti: serde_json::Value::Null,
+        }),
+    }
+    Decision::from_checks(checks, effects)
+}

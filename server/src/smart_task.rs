@@ -1,0 +1,298 @@
+//! Smart-Task requests: what a user may ask, submission (idempotent), list and detail.
+
+use crate::access;
+use crate::audit::{self, Actor, Entry};
+use crate::clock;
+use crate::error::{AppError, AppResult};
+use crate::istruttoria::worker::{self, QUEUE};
+use crate::jobs;
+use crate::services::{Caller, Services};
+use chrono::Datelike;
+use shared::dto::{
+    CheckView, EventView, KindView, RequestView, SubjectSummary, SubmitRequest, TargetView, stato_richiesta_label,
+};
+use shared::smart_task::{self, Kind};
+use sqlx::Row;
+
+fn kind_of(code: &str) -> AppResult<Kind> {
+    Kind::from_code(code)
+        .ok_or_else(|| AppError::field("tipo", format!("Tipo di richiesta sconosciuto: {code}."), "unknown"))
+}
+
+impl Services {
+    /// The subject a call works on: the one given (API) or the one the session acts for; checked
+    /// against the caller's rights today on every call.
+    async fn subject(&self, caller: &Caller, soggetto_id: Option<i64>) -> AppResult<SubjectSummary> {
+        let s = caller.require()?;
+        let id = soggetto_id
+            .or(s.acting_for_id)
+            .ok_or_else(|| AppError::BadRequest("Scegliere prima il soggetto per cui operare.".into()))?;
+        access::authorize_subject(&self.db.read, &s.user, id, clock::today()).await
+    }
+
+    pub async fn smart_task_kinds(&self, caller: &Caller) -> AppResult<Vec<KindView>> {
+        let s = caller.require()?;
+        if !s.user.role.acts_for_company() {
+            return Err(AppError::Forbidden("Il suo profilo non presenta richieste Smart-Task.".into()));
+        }
+        Ok(Kind::ALL
+            .into_iter()
+            .map(|k| KindView {
+                codice: k.code().into(),
+                numero: k.number(),
+                descrizione: k.label().into(),
+                disponibile: k.implemented(),
+            })
+            .collect())
+    }
+
+    /// What a request of `kind` can act on, from the subject's own data (never typed blind).
+    pub async fn smart_task_targets(
+        &self,
+        caller: &Caller,
+        kind: &str,
+        soggetto_id: Option<i64>,
+    ) -> AppResult<Vec<TargetView>> {
+        let kind = kind_of(kind)?;
+        let subject = self.subject(caller, soggetto_id).await?;
+        let today = clock::today().format("%Y-%m-%d").to_string();
+        match kind {
+            Kind::RevocaDelegaIntermediario | Kind::RevocaDelegaDipendente => {
+                let ruolo = if kind == Kind::RevocaDelegaDipendente { "dipendente" } else { "intermediario" };
+                let rows = sqlx::query(
+                    "SELECT g.id, p.nome, p.cognome, p.codice_fiscale, g.data_inizio, g.data_fine FROM deleghe g
+                     JOIN persone p ON p.id = g.delegato_persona_id
+                     WHERE g.contribuente_id = $1 AND g.ruolo = $2 AND g.data_inizio <= $3
+                       AND (g.data_fine IS NULL OR g.data_fine >= $3) AND (g.revocata_dal IS NULL OR g.revocata_dal > $3)
+                     ORDER BY p.cognome, p.nome, g.id",
+                )
+                .bind(subject.id)
+                .bind(ruolo)
+                .bind(&today)
+                .fetch_all(&self.db.read)
+                .await?;
+                rows.iter()
+                    .map(|r| {
+                        let id: i64 = r.try_get("id")?;
+                        let inizio: String = r.try_get("data_inizio")?;
+                        Ok(TargetView {
+                            id: id.to_string(),
+                            descrizione: format!(
+                                "{} {} ({}), delega dal {}",
+                                r.try_get::<String, _>("nome")?,
+                                r.try_get::<String, _>("cognome")?,
+                                r.try_get::<String, _>("codice_fiscale")?,
+                                clock::parse_date(&inizio).map(clock::it_date).unwrap_or(inizio)
+                            ),
+                        })
+                    })
+                    .collect()
+            }
+            Kind::VariazionePecAziendale => Ok(vec![TargetView {
+                id: subject.id.to_string(),
+                descrizione: format!("PEC di {}", subject.ragione_sociale),
+            }]),
+            other => Err(AppError::BadRequest(format!("La richiesta \"{}\" non è ancora disponibile.", other.label()))),
+        }
+    }
+
+    /// Stores the request and its examination job in one transaction and answers at once
+    /// (state *Inviata*). The same `Idempotency-Key` from the same user returns the same request.
+    pub async fn submit_smart_task(
+        &self,
+        caller: &Caller,
+        body: SubmitRequest,
+        idempotency_key: Option<String>,
+    ) -> AppResult<RequestView> {
+        let s = caller.require()?;
+        let key = idempotency_key.map(|k| k.trim().to_string()).filter(|k| !k.is_empty());
+        if let Some(k) = &key {
+            if k.len() > 200 {
+                return Err(AppError::BadRequest("Idempotency-Key troppo lunga (massimo 200 caratteri).".into()));
+            }
+            if let Some(existing) = self.request_by_key(s.user.id, k).await? {
+                return self.request_view(caller, &existing).await;
+            }
+        }
+        let kind = kind_of(&body.tipo)?;
+        let subject = self.subject(caller, body.soggetto_id).await?;
+        if !kind.implemented() {
+            return Err(AppError::field(
+                "tipo",
+                format!(
+                    "La richiesta \"{}\" non è ancora disponibile in Smart-Task: usare una comunicazione bidirezionale.",
+                    kind.label()
+                ),
+                "not_available",
+            ));
+        }
+        // Same parser as the browser form; PEC variation always targets the subject itself.
+        let oggetto =
+            if kind == Kind::VariazionePecAziendale { subject.id.to_string() } else { body.oggetto.trim().to_string() };
+        smart_task::parse(kind, &oggetto, &body.risposte).map_err(AppError::Validation)?;
+        let today = clock::today();
+        let now = clock::now_ts();
+        let mut tx = self.db.write.begin().await?;
+        let year = today.year() as i64;
+        sqlx::query("INSERT INTO protocolli (anno, ultimo) VALUES ($1, 0) ON CONFLICT (anno) DO NOTHING")
+            .bind(year)
+            .execute(&mut *tx)
+            .await?;
+        let n: i64 = sqlx::query("UPDATE protocolli SET ultimo = ultimo + 1 WHERE anno = $1 RETURNING ultimo")
+            .bind(year)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0)?;
+        let protocollo = format!("ST-{year}-{n:07}");
+        let risposte = serde_json::to_string(&body.risposte).map_err(|e| AppError::Internal(e.to_string()))?;
+        let inserted = sqlx::query(
+            "INSERT INTO richieste (protocollo, tipo, contribuente_id, richiedente_user_id, oggetto, risposte_json, stato,
+                                    data_riferimento, idempotency_key, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, 'inviata', $7, $8, $9, $9) RETURNING id",
+        )
+        .bind(&protocollo)
+        .bind(kind.code())
+        .bind(subject.id)
+        .bind(s.user.id)
+        .bind(&oggetto)
+        .bind(&risposte)
+        .bind(today.format("%Y-%m-%d").to_string())
+        .bind(key.clone())
+        .bind(&now)
+        .fetch_one(&mut *tx)
+        .await;
+        let id: i64 = match inserted {
+            Ok(r) => r.try_get(0)?,
+            // A concurrent retry with the same key won the race: answer with its request.
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() && key.is_some() => {
+                drop(tx);
+                let k = key.unwrap_or_default();
+                let existing = self
+                    .request_by_key(s.user.id, &k)
+                    .await?
+                    .ok_or_else(|| AppError::Internal("idempotency race".into()))?;
+                return self.request_view(caller, &existing).await;
+            }
+            Err(e) => return Err(e.into()),
+        };
+        worker::add_event(&mut tx, id, "inviata", None).await?;
+        jobs::enqueue(&mut tx, QUEUE, &id.to_string()).await?;
+        let actor = Actor {
+            user_id: Some(s.user.id),
+            name: s.user.username.clone(),
+            acting_for_id: Some(subject.id),
+            request_id: Some(caller.request_id.clone()),
+        };
+        audit::append(
+            &mut tx,
+            &actor,
+            Entry {
+                entity: "richiesta",
+                entity_id: protocollo.clone(),
+                action: "invio",
+                before: None,
+                after: Some(serde_json::json!({ "tipo": kind.code(), "oggetto": oggetto, "risposte": body.risposte })),
+                note: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        self.wake.notify_one();
+        self.request_view(caller, &protocollo).await
+    }
+
+    async fn request_by_key(&self, user_id: i64, key: &str) -> AppResult<Option<String>> {
+        Ok(sqlx::query("SELECT protocollo FROM richieste WHERE richiedente_user_id = $1 AND idempotency_key = $2")
+            .bind(user_id)
+            .bind(key)
+            .fetch_optional(&self.db.write)
+            .await?
+            .map(|r| r.try_get(0))
+            .transpose()?)
+    }
+
+    /// Requests of the subject, newest first.
+    pub async fn list_requests(
+        &self,
+        caller: &Caller,
+        soggetto_id: Option<i64>,
+        stato: Option<String>,
+    ) -> AppResult<Vec<RequestView>> {
+        let subject = self.subject(caller, soggetto_id).await?;
+        let rows = sqlx::query(
+            "SELECT protocollo FROM richieste WHERE contribuente_id = $1 AND ($2 = '' OR stato = $2) ORDER BY created_at DESC, id DESC LIMIT 200",
+        )
+        .bind(subject.id)
+        .bind(stato.unwrap_or_default())
+        .fetch_all(&self.db.read)
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            out.push(self.request_view(caller, &r.try_get::<String, _>(0)?).await?);
+        }
+        Ok(out)
+    }
+
+    /// One request, if the caller may act today for the subject it belongs to.
+    pub async fn request_view(&self, caller: &Caller, protocollo: &str) -> AppResult<RequestView> {
+        let s = caller.require()?;
+        let r = sqlx::query(
+            "SELECT id, protocollo, tipo, contribuente_id, richiedente_user_id, oggetto, risposte_json, stato, data_riferimento,
+                    esito_motivo, ruleset, decisione_json, created_at FROM richieste WHERE protocollo = $1",
+        )
+        .bind(protocollo)
+        .fetch_optional(&self.db.write)
+        .await?
+        .ok_or_else(|| AppError::NotFound("Richiesta non trovata.".into()))?;
+        let contribuente_id: i64 = r.try_get("contribuente_id")?;
+        // Whoever submitted a request may always read it, even after losing the delega (e.g. by
+        // revoking their own): it is their act. Everyone else needs the right to act for the
+        // company today.
+        if r.try_get::<i64, _>("richiedente_user_id")? != s.user.id {
+            access::authorize_subject(&self.db.read, &s.user, contribuente_id, clock::today()).await?;
+        }
+        let id: i64 = r.try_get("id")?;
+        let tipo: String = r.try_get("tipo")?;
+        let stato: String = r.try_get("stato")?;
+        let decisione: Option<String> = r.try_get("decisione_json")?;
+        let controlli = decisione
+            .and_then(|d| serde_json::from_str::<serde_json::Value>(&d).ok())
+            .and_then(|v| {
+                serde_json::from_value::<Vec<crate::istruttoria::Check>>(v["decisione"]["checks"].clone()).ok()
+            })
+            .unwrap_or_default()
+            .into_iter()
+            .map(|c| CheckView {
+                codice: c.codice,
+                descrizione: c.descrizione,
+                esito: if c.esito == crate::istruttoria::Esito::Ok { "ok".into() } else { "ko".into() },
+                motivo: c.motivo,
+                riferimento: c.riferimento,
+            })
+            .collect();
+        let eventi = sqlx::query("SELECT stato, at, nota FROM richieste_eventi WHERE richiesta_id = $1 ORDER BY id")
+            .bind(id)
+            .fetch_all(&self.db.write)
+            .await?
+            .iter()
+            .map(|e| Ok(EventView { stato: e.try_get("stato")?, at: e.try_get("at")?, nota: e.try_get("nota")? }))
+            .collect::<AppResult<Vec<_>>>()?;
+        Ok(RequestView {
+            protocollo: r.try_get("protocollo")?,
+            descrizione: Kind::from_code(&tipo).map(|k| k.label().to_string()).unwrap_or_default(),
+            tipo,
+            smart_task: true,
+            soggetto_id: contribuente_id,
+            oggetto: r.try_get("oggetto")?,
+            stato_label: stato_richiesta_label(&stato).into(),
+            stato,
+            data_riferimento: r.try_get("data_riferimento")?,
+            inviata_il: r.try_get("created_at")?,
+            risposte: serde_json::from_str(&r.try_get::<String, _>("risposte_json")?).unwrap_or_default(),
+            motivo: r.try_get("esito_motivo")?,
+            ruleset: r.try_get("ruleset")?,
+            controlli,
+            eventi,
+        })
+    }
+}

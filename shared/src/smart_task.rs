@@ -1,0 +1,201 @@
+//! Smart-Task kinds (Msg. INPS 4583/2023) and the typed requests their answers parse into.
+//! Parsing runs in the browser (instant feedback) and on the server (authority).
+
+use crate::dto::FieldError;
+use crate::ids::Email;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    CancellazioneContattiAnomaliNdr,
+    RicalcoloNotaRettifica,
+    RettificaPeriodoPagamento,
+    RevocaDelegaIntermediario,
+    RevocaDelegaDipendente,
+    VariazioneContattiIntermediario,
+    VariazioneContattiDipendente,
+    VariazionePecAziendale,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 8] = [
+        Kind::CancellazioneContattiAnomaliNdr,
+        Kind::RicalcoloNotaRettifica,
+        Kind::RettificaPeriodoPagamento,
+        Kind::RevocaDelegaIntermediario,
+        Kind::RevocaDelegaDipendente,
+        Kind::VariazioneContattiIntermediario,
+        Kind::VariazioneContattiDipendente,
+        Kind::VariazionePecAziendale,
+    ];
+
+    /// Number in the message's list (domain.md §4.3).
+    pub fn number(self) -> u8 {
+        Kind::ALL.iter().position(|k| *k == self).map(|p| p as u8 + 1).unwrap_or(0)
+    }
+    pub fn code(self) -> &'static str {
+        match self {
+            Kind::CancellazioneContattiAnomaliNdr => "cancellazione_contatti_anomali_ndr",
+            Kind::RicalcoloNotaRettifica => "ricalcolo_nota_rettifica",
+            Kind::RettificaPeriodoPagamento => "rettifica_periodo_pagamento",
+            Kind::RevocaDelegaIntermediario => "revoca_delega_intermediario",
+            Kind::RevocaDelegaDipendente => "revoca_delega_dipendente",
+            Kind::VariazioneContattiIntermediario => "variazione_contatti_intermediario",
+            Kind::VariazioneContattiDipendente => "variazione_contatti_dipendente",
+            Kind::VariazionePecAziendale => "variazione_pec_aziendale",
+        }
+    }
+    pub fn from_code(code: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.code() == code)
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::CancellazioneContattiAnomaliNdr => "Cancellazione contatti anomali Note di Rettifica",
+            Kind::RicalcoloNotaRettifica => "Ricalcolo Nota di Rettifica",
+            Kind::RettificaPeriodoPagamento => "Rettifica periodo di riferimento di un pagamento",
+            Kind::RevocaDelegaIntermediario => "Revoca delega intermediario",
+            Kind::RevocaDelegaDipendente => "Revoca delega dipendente",
+            Kind::VariazioneContattiIntermediario => "Variazione contatti intermediario",
+            Kind::VariazioneContattiDipendente => "Variazione contatti dipendente aziendale",
+            Kind::VariazionePecAziendale => "Variazione indirizzo PEC aziendale",
+        }
+    }
+    /// Kinds whose automated examination is implemented. The others are listed but cannot be
+    /// submitted yet: the server refuses them with a clear message rather than pretending.
+    pub fn implemented(self) -> bool {
+        matches!(self, Kind::RevocaDelegaIntermediario | Kind::RevocaDelegaDipendente | Kind::VariazionePecAziendale)
+    }
+}
+
+/// The answers of a form, field name → typed text, as a browser posts them.
+pub type Answers = BTreeMap<String, String>;
+
+/// A request whose answers are syntactically valid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "tipo", rename_all = "snake_case")]
+pub enum Parsed {
+    RevocaDelega { delega_id: i64, data_effetto: NaiveDate },
+    VariazionePec { pec: Email },
+}
+
+fn field(errors: &mut Vec<FieldError>, name: &str, code: &str, message: impl Into<String>) {
+    errors.push(FieldError { field: name.into(), code: code.into(), message: message.into() });
+}
+
+fn text<'a>(a: &'a Answers, name: &str) -> &'a str {
+    a.get(name).map(|s| s.trim()).unwrap_or("")
+}
+
+/// Accepts 31/12/2026 (as typed in Italy) or 2026-12-31 (as sent by a date input or an API).
+pub fn parse_date_it(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    NaiveDate::parse_from_str(s, "%d/%m/%Y").or_else(|_| NaiveDate::parse_from_str(s, "%Y-%m-%d")).ok()
+}
+
+/// Parses the answers of `kind`; `oggetto` is the target chosen in the previous step.
+pub fn parse(kind: Kind, oggetto: &str, a: &Answers) -> Result<Parsed, Vec<FieldError>> {
+    let mut errors = vec![];
+    let parsed = match kind {
+        Kind::RevocaDelegaIntermediario | Kind::RevocaDelegaDipendente => {
+            let delega_id = oggetto.parse::<i64>().ok();
+            if delega_id.is_none() {
+                field(&mut errors, "oggetto", "invalid", "Scegliere la delega da revocare.");
+            }
+            let data = match text(a, "data_effetto") {
+                "" => {
+                    field(&mut errors, "data_effetto", "empty", "Indicare la data da cui la revoca ha effetto.");
+                    None
+                }
+                s => {
+                    let d = parse_date_it(s);
+                    if d.is_none() {
+                        field(
+                            &mut errors,
+                            "data_effetto",
+                            "format",
+                            "La data deve essere nel formato gg/mm/aaaa, ad esempio 31/12/2026.",
+                        );
+                    }
+                    d
+                }
+            };
+            match (delega_id, data) {
+                (Some(delega_id), Some(data_effetto)) => Some(Parsed::RevocaDelega { delega_id, data_effetto }),
+                _ => None,
+            }
+        }
+        Kind::VariazionePecAziendale => match Email::parse(text(a, "pec")) {
+            Ok(pec) => Some(Parsed::VariazionePec { pec }),
+            Err(e) => {
+                field(&mut errors, "pec", e.code(), format!("Indirizzo PEC non valido. {e}"));
+                None
+            }
+        },
+        other => {
+            field(
+                &mut errors,
+                "tipo",
+                "not_available",
+                format!("La richiesta \"{}\" non è ancora disponibile.", other.label()),
+            );
+            None
+        }
+    };
+    match parsed {
+        Some(p) if errors.is_empty() => Ok(p),
+        _ => Err(errors),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answers(pairs: &[(&str, &str)]) -> Answers {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn kinds_roundtrip_and_numbers() {
+        for k in Kind::ALL {
+            assert_eq!(Kind::from_code(k.code()), Some(k));
+        }
+        assert_eq!(Kind::RevocaDelegaIntermediario.number(), 4);
+        assert_eq!(Kind::VariazionePecAziendale.number(), 8);
+    }
+
+    #[test]
+    fn revoca_delega_answers() {
+        let ok = parse(Kind::RevocaDelegaIntermediario, "12", &answers(&[("data_effetto", "31/12/2026")]));
+        assert_eq!(
+            ok,
+            Ok(Parsed::RevocaDelega { delega_id: 12, data_effetto: NaiveDate::from_ymd_opt(2026, 12, 31).unwrap() })
+        );
+        let iso = parse(Kind::RevocaDelegaDipendente, "3", &answers(&[("data_effetto", "2026-01-02")]));
+        assert!(iso.is_ok());
+        let bad = parse(Kind::RevocaDelegaIntermediario, "x", &answers(&[("data_effetto", "32/13/2026")])).unwrap_err();
+        let fields: Vec<_> = bad.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["oggetto", "data_effetto"]);
+        let empty = parse(Kind::RevocaDelegaIntermediario, "1", &answers(&[])).unwrap_err();
+        assert_eq!(empty[0].code, "empty");
+    }
+
+    #[test]
+    fn pec_answers() {
+        assert!(matches!(
+            parse(Kind::VariazionePecAziendale, "", &answers(&[("pec", "Ditta@PEC.it")])),
+            Ok(Parsed::VariazionePec { .. })
+        ));
+        let e = parse(Kind::VariazionePecAziendale, "", &answers(&[("pec", "ditta.pec.it")])).unwrap_err();
+        assert_eq!((e[0].field.as_str(), e[0].code.as_str()), ("pec", "format"));
+    }
+
+    #[test]
+    fn kinds_not_yet_implemented_are_refused_not_faked() {
+        let e = parse(Kind::RicalcoloNotaRettifica, "1", &answers(&[])).unwrap_err();
+        assert_eq!(e[0].code, "not_available");
+    }
+}

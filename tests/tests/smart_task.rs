@@ -1,0 +1,304 @@
+//! Smart-Task through /api/v1 on both engines: kinds 4, 5 and 8, idempotency, authorization,
+//! stored decision trace, notifications queued, effects applied exactly once.
+
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+use sportello_tests::{Engine, TestApp, both, read};
+use sqlx::Row;
+use std::time::Duration;
+
+fn today() -> String {
+    chrono::Utc::now().date_naive().format("%d/%m/%Y").to_string()
+}
+
+async fn submit(app: &TestApp, c: &Client, body: Value, key: Option<&str>) -> (StatusCode, Value) {
+    let mut rb = c.post(app.url("/api/v1/richieste")).json(&body);
+    if let Some(k) = key {
+        rb = rb.header("idempotency-key", k);
+    }
+    read(rb.send().await.expect("submit")).await
+}
+
+/// Polls until the worker has decided the request.
+async fn decided(app: &TestApp, c: &Client, protocollo: &str) -> Value {
+    for _ in 0..200 {
+        let (s, v) = app.get(c, &format!("/api/v1/richieste/{protocollo}")).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        if v["stato"] == "accolta" || v["stato"] == "non_accolta" {
+            return v;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("request {protocollo} not decided in time");
+}
+
+fn failed_codes(v: &Value) -> Vec<String> {
+    v["controlli"]
+        .as_array()
+        .expect("controlli")
+        .iter()
+        .filter(|c| c["esito"] == "ko")
+        .map(|c| c["codice"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+async fn delega_id(app: &TestApp, company: &str, ruolo: &str) -> i64 {
+    let cid = app.company_id(company).await;
+    sqlx::query("SELECT id FROM deleghe WHERE contribuente_id = $1 AND ruolo = $2 ORDER BY id")
+        .bind(cid)
+        .bind(ruolo)
+        .fetch_one(&app.db.read)
+        .await
+        .expect("delega")
+        .try_get(0)
+        .expect("id")
+}
+
+both!(revoca_delega_intermediario_accolta_and_applied_once, |engine: Engine| async move {
+    let app = TestApp::spawn(engine).await;
+    let datore = app.logged_in("datore").await;
+    let rossi = app.company_id("Rossi & Figli S.r.l.").await;
+    let (s, kinds) = app.get(&datore, "/api/v1/smart-task/tipi").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(kinds.as_array().map(Vec::len), Some(8));
+    let (s, targets) = app
+        .get(&datore, &format!("/api/v1/smart-task/tipi/revoca_delega_intermediario/oggetti?soggetto_id={rossi}"))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(targets[0]["descrizione"].as_str().unwrap_or("").contains("Giulia Bianchi"), "{targets}");
+    let target = targets[0]["id"].as_str().expect("id").to_string();
+
+    let body = json!({ "tipo": "revoca_delega_intermediario", "soggetto_id": rossi, "oggetto": target, "risposte": { "data_effetto": today() } });
+    let (s, v) = submit(&app, &datore, body, Some("chiave-1")).await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+    assert!(v["protocollo"].as_str().unwrap_or("").starts_with("ST-"));
+    assert!(v["stato"] == "inviata" || v["stato"] == "in_istruttoria" || v["stato"] == "accolta");
+    let d = decided(&app, &datore, v["protocollo"].as_str().expect("p")).await;
+    assert_eq!(d["stato"], "accolta", "{d}");
+    assert!(failed_codes(&d).is_empty());
+    assert!(
+        d["controlli"].as_array().expect("c").iter().any(|c| c["codice"] == "ST04.DELEGA_ATTIVA" && c["esito"] == "ok")
+    );
+    let stati: Vec<&str> = d["eventi"].as_array().expect("e").iter().filter_map(|e| e["stato"].as_str()).collect();
+    assert_eq!(stati, ["inviata", "in_istruttoria", "accolta"]);
+
+    // The effect: the intermediary no longer acts for Rossi.
+    let (_, list) = app.get(&app.logged_in("intermediario").await, "/api/v1/soggetti").await;
+    assert!(!list.to_string().contains("Rossi & Figli"), "{list}");
+    // A second revocation of the same delega is refused: the delega is no longer active.
+    let body = json!({ "tipo": "revoca_delega_intermediario", "soggetto_id": rossi, "oggetto": target, "risposte": { "data_effetto": today() } });
+    let (_, v) = submit(&app, &datore, body, None).await;
+    let d2 = decided(&app, &datore, v["protocollo"].as_str().expect("p")).await;
+    assert_eq!(d2["stato"], "non_accolta");
+    assert_eq!(failed_codes(&d2), ["ST04.DELEGA_ATTIVA"]);
+    assert!(d2["motivo"].as_str().unwrap_or("").contains("già revocata"));
+    let revocations: i64 = sqlx::query("SELECT COUNT(*) FROM audit_log WHERE entity = 'delega' AND action = 'revoca'")
+        .fetch_one(&app.db.read)
+        .await
+        .expect("count")
+        .try_get(0)
+        .expect("n");
+    assert_eq!(revocations, 1, "the effect is applied exactly once");
+
+    // The decision trace (facts, parameters, ruleset) is stored; notifications are queued.
+    let row = sqlx::query("SELECT ruleset, decisione_json FROM richieste WHERE protocollo = $1")
+        .bind(d["protocollo"].as_str().expect("p"))
+        .fetch_one(&app.db.read)
+        .await
+        .expect("row");
+    let trace: Value = serde_json::from_str(&row.try_get::<String, _>("decisione_json").expect("json")).expect("trace");
+    assert_eq!(row.try_get::<String, _>("ruleset").expect("rs"), trace["decisione"]["ruleset"].as_str().unwrap_or(""));
+    assert_eq!(trace["fatti"]["parametri"]["ST.REVOCA_DELEGA.MAX_GIORNI_FUTURO"], "365");
+    assert!(trace["fatti"]["kind"]["delega"]["id"].is_number());
+    let notifiche: i64 = sqlx::query("SELECT COUNT(*) FROM notifiche WHERE contribuente_id = $1")
+        .bind(rossi)
+        .fetch_one(&app.db.read)
+        .await
+        .expect("n")
+        .try_get(0)
+        .expect("n");
+    let mails: i64 = sqlx::query("SELECT COUNT(*) FROM email_outbox WHERE stato = 'da_inviare'")
+        .fetch_one(&app.db.read)
+        .await
+        .expect("n")
+        .try_get(0)
+        .expect("n");
+    assert_eq!((notifiche, mails), (2, 2));
+    assert!(matches!(
+        server::audit::verify(&app.db.read).await.expect("verify"),
+        server::audit::Verification::Intact { .. }
+    ));
+});
+
+both!(revoca_delega_non_accolta_cases, |engine: Engine| async move {
+    let app = TestApp::spawn(engine).await;
+    let datore = app.logged_in("datore").await;
+    let rossi = app.company_id("Rossi & Figli S.r.l.").await;
+    // Kind 4 on an employee's delega: wrong role.
+    let dip = delega_id(&app, "Rossi & Figli S.r.l.", "dipendente").await;
+    let (_, v) = submit(&app, &datore, json!({ "tipo": "revoca_delega_intermediario", "soggetto_id": rossi, "oggetto": dip.to_string(), "risposte": { "data_effetto": today() } }), None).await;
+    assert_eq!(
+        failed_codes(&decided(&app, &datore, v["protocollo"].as_str().expect("p")).await),
+        ["ST04.RUOLO_DELEGA"]
+    );
+    // Retroactive date.
+    let int = delega_id(&app, "Rossi & Figli S.r.l.", "intermediario").await;
+    let (_, v) = submit(&app, &datore, json!({ "tipo": "revoca_delega_intermediario", "soggetto_id": rossi, "oggetto": int.to_string(), "risposte": { "data_effetto": "01/01/2020" } }), None).await;
+    let d = decided(&app, &datore, v["protocollo"].as_str().expect("p")).await;
+    assert_eq!(failed_codes(&d), ["ST04.DATA_EFFETTO_AMMESSA"]);
+    assert!(d["motivo"].as_str().unwrap_or("").contains("retroattiva"));
+    // A delega of another company.
+    let gallo_delega = delega_id(&app, "Gallo Trasporti S.r.l.", "intermediario").await;
+    let (_, v) = submit(&app, &datore, json!({ "tipo": "revoca_delega_intermediario", "soggetto_id": rossi, "oggetto": gallo_delega.to_string(), "risposte": { "data_effetto": today() } }), None).await;
+    assert_eq!(
+        failed_codes(&decided(&app, &datore, v["protocollo"].as_str().expect("p")).await),
+        ["ST04.DELEGA_DEL_CONTRIBUENTE"]
+    );
+    // The employee may revoke his own delega (kind 5), but not the intermediary's.
+    let dipendente = app.logged_in("dipendente").await;
+    let (_, v) = submit(&app, &dipendente, json!({ "tipo": "revoca_delega_intermediario", "soggetto_id": rossi, "oggetto": int.to_string(), "risposte": { "data_effetto": today() } }), None).await;
+    assert_eq!(
+        failed_codes(&decided(&app, &dipendente, v["protocollo"].as_str().expect("p")).await),
+        ["ST04.RICHIEDENTE_TITOLATO_ALLA_REVOCA"]
+    );
+    let (_, v) = submit(&app, &dipendente, json!({ "tipo": "revoca_delega_dipendente", "soggetto_id": rossi, "oggetto": dip.to_string(), "risposte": { "data_effetto": today() } }), None).await;
+    assert_eq!(decided(&app, &dipendente, v["protocollo"].as_str().expect("p")).await["stato"], "accolta");
+    // Having revoked his own delega he keeps sight of that request, but not of the company.
+    let (s, _) = app.get(&dipendente, &format!("/api/v1/richieste?soggetto_id={rossi}")).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    // Syntax errors never reach the worker: 422 with field errors, nothing stored.
+    let (s, v) = submit(&app, &datore, json!({ "tipo": "revoca_delega_intermediario", "soggetto_id": rossi, "oggetto": int.to_string(), "risposte": { "data_effetto": "31/02/2026" } }), None).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(v["errors"][0]["field"], "data_effetto");
+    let (s, v) = submit(
+        &app,
+        &datore,
+        json!({ "tipo": "ricalcolo_nota_rettifica", "soggetto_id": rossi, "oggetto": "1", "risposte": {} }),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(v["errors"][0]["code"], "not_available");
+});
+
+both!(variazione_pec_aziendale, |engine: Engine| async move {
+    let app = TestApp::spawn(engine).await;
+    let c = app.logged_in("intermediario").await;
+    let assoc = app.company_id("Associazione Sportiva Tuscolana").await;
+    let (s, v) = submit(&app, &c, json!({ "tipo": "variazione_pec_aziendale", "soggetto_id": assoc, "oggetto": "", "risposte": { "pec": "Segreteria@PEC.Tuscolana.it" } }), None).await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+    let d = decided(&app, &c, v["protocollo"].as_str().expect("p")).await;
+    assert_eq!(d["stato"], "accolta", "{d}");
+    let pec: String = sqlx::query("SELECT pec FROM contribuenti WHERE id = $1")
+        .bind(assoc)
+        .fetch_one(&app.db.read)
+        .await
+        .expect("pec")
+        .try_get(0)
+        .expect("pec");
+    assert_eq!(pec, "segreteria@pec.tuscolana.it");
+    // A company that must register its PEC with the Registro Imprese is refused, with the way out.
+    let gallo = app.company_id("Gallo Trasporti S.r.l.").await;
+    let (_, v) = submit(&app, &c, json!({ "tipo": "variazione_pec_aziendale", "soggetto_id": gallo, "oggetto": "", "risposte": { "pec": "nuova@pec.gallo.it" } }), None).await;
+    let d = decided(&app, &c, v["protocollo"].as_str().expect("p")).await;
+    assert_eq!(failed_codes(&d), ["ST08.NON_OBBLIGATO_REGISTRO_IMPRESE"]);
+    assert!(d["motivo"].as_str().unwrap_or("").contains("ComUnica"));
+    // The intermediary's own PEC cannot become the company's.
+    let (_, v) = submit(&app, &c, json!({ "tipo": "variazione_pec_aziendale", "soggetto_id": assoc, "oggetto": "", "risposte": { "pec": "studio.bianchi@pec.example.it" } }), None).await;
+    assert_eq!(
+        failed_codes(&decided(&app, &c, v["protocollo"].as_str().expect("p")).await),
+        ["ST08.PEC_NON_DI_INTERMEDIARIO"]
+    );
+    let (s, v) = submit(&app, &c, json!({ "tipo": "variazione_pec_aziendale", "soggetto_id": assoc, "oggetto": "", "risposte": { "pec": "non-una-pec" } }), None).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(v["errors"][0]["field"], "pec");
+});
+
+both!(submit_is_idempotent, |engine: Engine| async move {
+    let app = TestApp::spawn(engine).await;
+    let c = app.logged_in("intermediario").await;
+    let assoc = app.company_id("Associazione Sportiva Tuscolana").await;
+    let body = json!({ "tipo": "variazione_pec_aziendale", "soggetto_id": assoc, "oggetto": "", "risposte": { "pec": "doppio@pec.tuscolana.it" } });
+    // A double tap: two concurrent submissions with the same key, then a retry.
+    let (a, b) =
+        tokio::join!(submit(&app, &c, body.clone(), Some("tap-42")), submit(&app, &c, body.clone(), Some("tap-42")));
+    let (_, again) = submit(&app, &c, body, Some("tap-42")).await;
+    assert_eq!(a.1["protocollo"], b.1["protocollo"]);
+    assert_eq!(a.1["protocollo"], again["protocollo"]);
+    let n: i64 = sqlx::query("SELECT COUNT(*) FROM richieste WHERE idempotency_key = 'tap-42'")
+        .fetch_one(&app.db.read)
+        .await
+        .expect("n")
+        .try_get(0)
+        .expect("n");
+    assert_eq!(n, 1);
+    let (s, list) = app.get(&c, &format!("/api/v1/richieste?soggetto_id={assoc}")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(list.as_array().map(Vec::len), Some(1));
+});
+
+both!(no_delega_no_requests, |engine: Engine| async move {
+    let app = TestApp::spawn(engine).await;
+    let c = app.logged_in("intermediario").await;
+    let verdi = app.company_id("Verdi Logistica S.p.A.").await; // delega expired
+    let (s, v) = submit(&app, &c, json!({ "tipo": "variazione_pec_aziendale", "soggetto_id": verdi, "oggetto": "", "risposte": { "pec": "x@pec.verdi.it" } }), None).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert!(v["detail"].as_str().unwrap_or("").contains("scaduta"));
+    let (s, _) = app.get(&c, &format!("/api/v1/richieste?soggetto_id={verdi}")).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    // A request of a company the caller may not act for cannot be read by protocol number.
+    let datore = app.logged_in("datore").await;
+    let trattoria = app.company_id("Trattoria da Mario di Rossi Mario").await;
+    let (_, v) = submit(&app, &datore, json!({ "tipo": "variazione_pec_aziendale", "soggetto_id": trattoria, "oggetto": "", "risposte": { "pec": "trattoria@pec.it" } }), None).await;
+    let p = v["protocollo"].as_str().expect("p").to_string();
+    let (s, _) = app.get(&c, &format!("/api/v1/richieste/{p}")).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = app.get(&app.client(), &format!("/api/v1/richieste/{p}")).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+});
+
+both!(competing_workers_decide_each_request_once, |engine: Engine| async move {
+    let app = TestApp::spawn(engine).await;
+    let c = app.logged_in("intermediario").await;
+    let assoc = app.company_id("Associazione Sportiva Tuscolana").await;
+    let mut protocols = vec![];
+    for i in 0..12 {
+        let (s, v) = submit(&app, &c, json!({ "tipo": "variazione_pec_aziendale", "soggetto_id": assoc, "oggetto": "", "risposte": { "pec": format!("pec{i}@pec.tuscolana.it") } }), None).await;
+        assert_eq!(s, StatusCode::ACCEPTED);
+        protocols.push(v["protocollo"].as_str().expect("p").to_string());
+    }
+    // Two more workers race the one the server runs.
+    let (db1, db2) = (app.db.clone(), app.db.clone());
+    let w = |db: server::Db, name: &'static str| async move {
+        for _ in 0..40 {
+            let _ = server::istruttoria::worker::process_one(&db, name).await;
+        }
+    };
+    tokio::join!(w(db1, "extra-1"), w(db2, "extra-2"));
+    for p in &protocols {
+        decided(&app, &c, p).await;
+    }
+    let finals: i64 = sqlx::query("SELECT COUNT(*) FROM richieste_eventi WHERE stato IN ('accolta', 'non_accolta')")
+        .fetch_one(&app.db.read)
+        .await
+        .expect("n")
+        .try_get(0)
+        .expect("n");
+    assert_eq!(finals, 12, "one final event per request");
+    // Only the first is accepted: the others found an open request for the same target (C4) or
+    // the same PEC already set — either way never applied twice.
+    let changes: i64 = sqlx::query("SELECT COUNT(*) FROM audit_log WHERE action = 'variazione_pec'")
+        .fetch_one(&app.db.read)
+        .await
+        .expect("n")
+        .try_get(0)
+        .expect("n");
+    let accepted: i64 = sqlx::query("SELECT COUNT(*) FROM richieste WHERE stato = 'accolta'")
+        .fetch_one(&app.db.read)
+        .await
+        .expect("n")
+        .try_get(0)
+        .expect("n");
+    assert_eq!(changes, accepted);
+    assert!(accepted >= 1);
+});

@@ -4,7 +4,9 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
-use shared::dto::{HomeData, OperatorView, Problem, SedeView, SessionView, SubjectSummary};
+use shared::dto::{
+    HomeData, KindView, OperatorView, Problem, RequestView, SedeView, SessionView, SubjectSummary, TargetView,
+};
 
 /// The error of every server function: the server's problem details, with an Italian `detail`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -155,4 +157,53 @@ pub async fn assign_operator(
         shared::dto::AssignOperator { role, sede_codice, regione, note, expected_version: None },
     )
     .await
+}
+
+#[server(prefix = "/sf", endpoint = "st_kinds")]
+pub async fn st_kinds() -> Result<Vec<KindView>, UiError> {
+    let (b, req) = ctx::backend()?;
+    b.smart_task_kinds(&req).await
+}
+
+#[server(prefix = "/sf", endpoint = "st_targets")]
+pub async fn st_targets(tipo: String) -> Result<Vec<TargetView>, UiError> {
+    let (b, req) = ctx::backend()?;
+    b.smart_task_targets(&req, tipo).await
+}
+
+/// Submits the answers confirmed on the check-answers page. The idempotency key comes from the
+/// page, so a double tap or a retry after a network error creates one request.
+#[server(prefix = "/sf", endpoint = "st_submit")]
+pub async fn st_submit(
+    tipo: String,
+    oggetto: String,
+    chiave: String,
+    data_effetto: Option<String>,
+    pec: Option<String>,
+) -> Result<RequestView, UiError> {
+    let (b, req) = ctx::backend()?;
+    let mut risposte = std::collections::BTreeMap::new();
+    for (k, v) in [("data_effetto", data_effetto), ("pec", pec)] {
+        if let Some(v) = v {
+            risposte.insert(k.to_string(), v);
+        }
+    }
+    let view = b
+        .submit_smart_task(&req, shared::dto::SubmitRequest { tipo, soggetto_id: None, oggetto, risposte }, chiave)
+        .await?;
+    // Without JavaScript the browser posted a plain form: send it to the request's page.
+    leptos_axum::redirect(&format!("/richiesta/{}", view.protocollo));
+    Ok(view)
+}
+
+#[server(prefix = "/sf", endpoint = "st_list")]
+pub async fn st_list() -> Result<Vec<RequestView>, UiError> {
+    let (b, req) = ctx::backend()?;
+    b.requests(&req).await
+}
+
+#[server(prefix = "/sf", endpoint = "st_get")]
+pub async fn st_get(protocollo: String) -> Result<RequestView, UiError> {
+    let (b, req) = ctx::backend()?;
+    b.request(&req, protocollo).await
 }

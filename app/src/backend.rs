@@ -4,7 +4,10 @@
 
 use crate::api::UiError;
 use http::request::Parts;
-use shared::dto::{AssignOperator, HomeData, OperatorView, SedeView, SessionView, SubjectSummary};
+use shared::dto::{
+    AssignOperator, HomeData, KindView, OperatorView, RequestView, SedeView, SessionView, SubjectSummary,
+    SubmitRequest, TargetView,
+};
 use std::sync::Arc;
 
 pub struct LoggedIn {
@@ -25,6 +28,11 @@ pub trait Backend: Send + Sync + 'static {
     async fn sedi(&self, req: &Parts) -> Result<Vec<SedeView>, UiError>;
     async fn assign_operator(&self, req: &Parts, user_id: i64, assign: AssignOperator)
     -> Result<OperatorView, UiError>;
+    async fn smart_task_kinds(&self, req: &Parts) -> Result<Vec<KindView>, UiError>;
+    async fn smart_task_targets(&self, req: &Parts, kind: String) -> Result<Vec<TargetView>, UiError>;
+    async fn submit_smart_task(&self, req: &Parts, body: SubmitRequest, key: String) -> Result<RequestView, UiError>;
+    async fn requests(&self, req: &Parts) -> Result<Vec<RequestView>, UiError>;
+    async fn request(&self, req: &Parts, protocollo: String) -> Result<RequestView, UiError>;
 }
 
 pub type SharedBackend = Arc<dyn Backend>;

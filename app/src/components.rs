@@ -23,6 +23,7 @@ pub fn go(path: &str) {
 pub fn role_nav(role: Role) -> Vec<(&'static str, &'static str)> {
     let mut v = vec![("/", "Home")];
     if role.acts_for_company() {
+        v.push(("/richieste", "Richieste"));
         v.push(("/soggetti", "Soggetti"));
     }
     if role == Role::AmministratoreProfili {

@@ -70,6 +70,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/accedi") view=pages::login::LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/soggetti") view=pages::subjects::SubjectsPage ssr=SsrMode::Async />
                     <Route path=path!("/amministrazione/operatori") view=pages::operators::OperatorsPage ssr=SsrMode::Async />
+                    <Route path=path!("/richieste") view=pages::requests::RequestsPage ssr=SsrMode::Async />
+                    <Route path=path!("/richieste/nuova") view=pages::requests::NewRequestPage ssr=SsrMode::Async />
+                    <Route path=path!("/richiesta/:protocollo") view=pages::requests::RequestDetailPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <components::Footer />

@@ -199,3 +199,38 @@ mod tests {
         assert_eq!(e[0].code, "not_available");
     }
 }
+
+/// Idempotency key of a confirmed draft: a hash of what is submitted, the same in the browser and
+/// in the server-rendered page. Sending the very same request twice (double tap, retry after a
+/// network error, reload of the confirmation page) yields one request.
+pub fn draft_key(tipo: &str, oggetto: &str, answers: &Answers) -> String {
+    // FNV-1a, 64 bit: stable across platforms and versions, unlike std's hasher.
+    let mut h: u64 = 0xcbf29ce484222325;
+    let mut eat = |s: &str| {
+        for b in s.bytes().chain([0u8]) {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x100000001b3);
+        }
+    };
+    eat(tipo);
+    eat(oggetto);
+    for (k, v) in answers {
+        eat(k);
+        eat(v.trim());
+    }
+    format!("bozza-{h:016x}")
+}
+
+#[cfg(test)]
+mod key_tests {
+    use super::*;
+    #[test]
+    fn draft_key_depends_on_every_part() {
+        let a: Answers = [("pec".to_string(), "a@pec.it".to_string())].into();
+        let b: Answers = [("pec".to_string(), "b@pec.it".to_string())].into();
+        assert_eq!(draft_key("t", "1", &a), draft_key("t", "1", &a));
+        assert_ne!(draft_key("t", "1", &a), draft_key("t", "1", &b));
+        assert_ne!(draft_key("t", "1", &a), draft_key("t", "2", &a));
+        assert_ne!(draft_key("t", "1", &a), draft_key("u", "1", &a));
+    }
+}

@@ -5,7 +5,10 @@ use crate::services::{Caller, Services};
 use app::api::UiError;
 use app::backend::{Backend, LoggedIn};
 use http::request::Parts;
-use shared::dto::{AssignOperator, HomeData, OperatorView, SedeView, SessionView, SubjectSummary};
+use shared::dto::{
+    AssignOperator, HomeData, KindView, OperatorView, RequestView, SedeView, SessionView, SubjectSummary,
+    SubmitRequest, TargetView,
+};
 
 pub struct ServerBackend {
     pub services: Services,
@@ -56,5 +59,20 @@ impl Backend for ServerBackend {
         assign: AssignOperator,
     ) -> Result<OperatorView, UiError> {
         self.services.assign_operator(caller(req)?, user_id, assign).await.map_err(p)
+    }
+    async fn smart_task_kinds(&self, req: &Parts) -> Result<Vec<KindView>, UiError> {
+        self.services.smart_task_kinds(caller(req)?).await.map_err(p)
+    }
+    async fn smart_task_targets(&self, req: &Parts, kind: String) -> Result<Vec<TargetView>, UiError> {
+        self.services.smart_task_targets(caller(req)?, &kind, None).await.map_err(p)
+    }
+    async fn submit_smart_task(&self, req: &Parts, body: SubmitRequest, key: String) -> Result<RequestView, UiError> {
+        self.services.submit_smart_task(caller(req)?, body, Some(key)).await.map_err(p)
+    }
+    async fn requests(&self, req: &Parts) -> Result<Vec<RequestView>, UiError> {
+        self.services.list_requests(caller(req)?, None, None).await.map_err(p)
+    }
+    async fn request(&self, req: &Parts, protocollo: String) -> Result<RequestView, UiError> {
+        self.services.request_view(caller(req)?, &protocollo).await.map_err(p)
     }
 }

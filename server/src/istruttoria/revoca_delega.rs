@@ -40,7 +40,7 @@ pub const RUOLO_DELEGA: Rule = Rule {
 pub const RICHIEDENTE: Rule = Rule {
     codice: "ST04.RICHIEDENTE_TITOLATO_ALLA_REVOCA",
     descrizione: "La revoca è chiesta dal titolare o rappresentante legale, oppure dal delegato stesso",
-    riferimento: "Circ. INPS 28/2011; domain.md §3 (revoca)",
+    riferimento: "Circ. INPS 28/2011 (soggetti abilitati e deleghe)",
 };
 pub const DELEGA_ATTIVA: Rule = Rule {
     codice: "ST04.DELEGA_ATTIVA",
@@ -50,7 +50,7 @@ pub const DELEGA_ATTIVA: Rule = Rule {
 pub const DATA_EFFETTO: Rule = Rule {
     codice: "ST04.DATA_EFFETTO_AMMESSA",
     descrizione: "La revoca non è retroattiva e ha effetto entro il limite ammesso",
-    riferimento: "domain.md §3: revoca non retroattiva [D]; parametro ST.REVOCA_DELEGA.MAX_GIORNI_FUTURO",
+    riferimento: "Regola di progetto: la revoca non è retroattiva; parametro ST.REVOCA_DELEGA.MAX_GIORNI_FUTURO",
 };
 
 fn d(x: NaiveDate) -> String {

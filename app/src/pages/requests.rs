@@ -1,0 +1,330 @@
+//! Comunicazioni: Lista Richieste, Crea Smart-Task (wizard) and the detail of a request.
+
+use crate::api::{self, StSubmit, UiError};
+use crate::components::{ErrorSummary, field_error, go};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use shared::dto::{FieldError, Problem, RequestView};
+use shared::smart_task::{self, Answers, Kind};
+
+fn it_datetime(ts: &str) -> String {
+    // Stored as UTC RFC 3339; shown as day and time.
+    ts.get(..16)
+        .map(|s| format!("{}/{}/{} {} UTC", &s[8..10], &s[5..7], &s[..4], &s[11..16]))
+        .unwrap_or_else(|| ts.to_string())
+}
+
+fn it_date(d: &str) -> String {
+    smart_task::parse_date_it(d).map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_else(|| d.to_string())
+}
+
+fn state_tag(stato: &str, label: String) -> impl IntoView {
+    view! { <span class=format!("tag tag-richiesta-{stato}")>{label}</span> }
+}
+
+fn deny(p: Problem) -> AnyView {
+    if p.code == "unauthenticated" {
+        view! { <Redirect path="/accedi" /> }.into_any()
+    } else {
+        view! { <div class="notice notice-error" role="alert"><p>{p.detail}</p></div><p><a href="/soggetti">"Scegli il soggetto"</a></p> }.into_any()
+    }
+}
+
+#[component]
+pub fn RequestsPage() -> impl IntoView {
+    let list = Resource::new(|| (), |_| api::st_list());
+    view! {
+        <Title text="Lista Richieste" />
+        <p class="caption">"Comunicazioni"</p>
+        <h1>"Lista Richieste"</h1>
+        <p><a class="button" href="/richieste/nuova" id="crea-smart-task">"Crea Smart-Task"</a></p>
+        <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Err(UiError(p)) => deny(*p),
+                    Ok(items) if items.is_empty() => view! { <div class="notice"><p>"Non ci sono richieste per questo soggetto."</p></div> }.into_any(),
+                    Ok(items) => view! {
+                        <ul class="request-list" id="richieste">
+                            {items.into_iter().map(|r| view! { <RequestRow r /> }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn RequestRow(r: RequestView) -> impl IntoView {
+    let href = format!("/richiesta/{}", r.protocollo);
+    view! {
+        <li class=if r.smart_task { "request smart-task" } else { "request" }>
+            <p class="request-head">
+                {r.smart_task.then(|| view! { <span class="tag tag-smart-task">"Smart-Task"</span> })}
+                " " {state_tag(&r.stato, r.stato_label.clone())}
+            </p>
+            <p class="request-title"><a href=href>{r.descrizione.clone()}</a></p>
+            <p class="muted">{format!("Protocollo {} · inviata il {}", r.protocollo, it_datetime(&r.inviata_il))}</p>
+        </li>
+    }
+}
+
+/// The wizard's state lives in the URL: a reload keeps the draft, and every step also works
+/// without JavaScript (plain links and GET forms).
+#[component]
+pub fn NewRequestPage() -> impl IntoView {
+    let q = use_query_map();
+    let get = move |k: &str| q.with(|m| m.get(k)).unwrap_or_default();
+    view! {
+        <Title text="Crea Smart-Task" />
+        <p class="caption">"Comunicazioni · Crea Smart-Task"</p>
+        {move || {
+            let tipo = get("tipo");
+            let oggetto = get("oggetto");
+            match (Kind::from_code(&tipo), oggetto.is_empty()) {
+                (None, _) => view! { <ChooseKind /> }.into_any(),
+                (Some(kind), true) => view! { <ChooseTarget kind /> }.into_any(),
+                (Some(kind), false) => {
+                    let mut answers = Answers::new();
+                    for k in ["data_effetto", "pec"] {
+                        let v = get(k);
+                        if !v.is_empty() {
+                            answers.insert(k.to_string(), v);
+                        }
+                    }
+                    if get("verifica") == "1" {
+                        match smart_task::parse(kind, &oggetto, &answers) {
+                            Ok(_) => view! { <CheckAnswers kind oggetto answers /> }.into_any(),
+                            Err(errors) => view! { <AnswersForm kind oggetto answers errors /> }.into_any(),
+                        }
+                    } else {
+                        view! { <AnswersForm kind oggetto answers errors=vec![] /> }.into_any()
+                    }
+                }
+            }
+        }}
+    }
+}
+
+#[component]
+fn ChooseKind() -> impl IntoView {
+    let kinds = Resource::new(|| (), |_| api::st_kinds());
+    view! {
+        <h1>"Che cosa vuole chiedere?"</h1>
+        <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
+            {move || Suspend::new(async move {
+                match kinds.await {
+                    Err(UiError(p)) => deny(*p),
+                    Ok(list) => view! {
+                        <ul class="choice-list">
+                            {list.into_iter().map(|k| {
+                                let label = format!("{}. {}", k.numero, k.descrizione);
+                                if k.disponibile {
+                                    view! { <li><a href=format!("/richieste/nuova?tipo={}", k.codice)>{label}</a></li> }.into_any()
+                                } else {
+                                    view! { <li class="muted">{label}" – non ancora disponibile"</li> }.into_any()
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ChooseTarget(kind: Kind) -> impl IntoView {
+    let targets = Resource::new(move || kind, |k| api::st_targets(k.code().to_string()));
+    view! {
+        <h1>{kind.label()}</h1>
+        <p class="lead">"Scelga l'elemento a cui si riferisce la richiesta."</p>
+        <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
+            {move || Suspend::new(async move {
+                match targets.await {
+                    Err(UiError(p)) => deny(*p),
+                    Ok(list) if list.is_empty() => view! {
+                        <div class="notice"><p>"Non ci sono elementi su cui presentare questa richiesta (ad esempio nessuna delega in vigore)."</p></div>
+                        <p><a href="/richieste/nuova">"Scegli un'altra richiesta"</a></p>
+                    }.into_any(),
+                    Ok(list) => view! {
+                        <ul class="choice-list">
+                            {list.into_iter().map(|t| view! {
+                                <li><a href=format!("/richieste/nuova?tipo={}&oggetto={}", kind.code(), t.id)>{t.descrizione}</a></li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+        <p><a href="/richieste/nuova">"Indietro"</a></p>
+    }
+}
+
+/// The fields each kind still needs (the rest comes from the data the server already has).
+fn fields(kind: Kind) -> Vec<(&'static str, &'static str, &'static str, &'static str)> {
+    match kind {
+        Kind::RevocaDelegaIntermediario | Kind::RevocaDelegaDipendente => vec![(
+            "data_effetto",
+            "Data da cui la revoca ha effetto",
+            "Ad esempio 31/12/2026. La revoca non può essere retroattiva.",
+            "text",
+        )],
+        Kind::VariazionePecAziendale => {
+            vec![("pec", "Nuovo indirizzo PEC", "L'indirizzo di posta elettronica certificata dell'azienda.", "email")]
+        }
+        _ => vec![],
+    }
+}
+
+#[component]
+fn AnswersForm(kind: Kind, oggetto: String, answers: Answers, errors: Vec<FieldError>) -> impl IntoView {
+    let problem = (!errors.is_empty()).then(|| Problem {
+        kind: String::new(),
+        title: "Dati non validi".into(),
+        status: 422,
+        detail: "Correggere i campi indicati.".into(),
+        code: "validation".into(),
+        errors,
+    });
+    view! {
+        <h1>{kind.label()}</h1>
+        {problem.clone().map(|p| view! { <ErrorSummary problem=p /> })}
+        <form method="get" action="/richieste/nuova" novalidate>
+            <input type="hidden" name="tipo" value=kind.code() />
+            <input type="hidden" name="oggetto" value=oggetto.clone() />
+            <input type="hidden" name="verifica" value="1" />
+            {fields(kind).into_iter().map(|(name, label, hint, input_type)| {
+                let err = field_error(problem.as_ref(), name);
+                let has_err = err.is_some();
+                let value = answers.get(name).cloned().unwrap_or_default();
+                view! {
+                    <div class=if has_err { "field field-error" } else { "field" }>
+                        <label for=name>{label}</label>
+                        <p class="muted" id=format!("{name}-aiuto")>{hint}</p>
+                        {err.map(|m| view! { <p class="error-message" id=format!("{name}-errore")>{m}</p> })}
+                        <input id=name name=name type=input_type value=value aria-describedby=format!("{name}-aiuto") />
+                    </div>
+                }
+            }).collect_view()}
+            <button type="submit" class="button" id="continua">"Continua"</button>
+        </form>
+        <p><a href=format!("/richieste/nuova?tipo={}", kind.code())>"Indietro"</a></p>
+    }
+}
+
+#[component]
+fn CheckAnswers(kind: Kind, oggetto: String, answers: Answers) -> impl IntoView {
+    let submit = ServerAction::<StSubmit>::new();
+    let value = submit.value();
+    Effect::new(move |_| {
+        if let Some(Ok(r)) = value.get() {
+            go(&format!("/richiesta/{}", r.protocollo));
+        }
+    });
+    let key = smart_task::draft_key(kind.code(), &oggetto, &answers);
+    let mut edit = format!("/richieste/nuova?tipo={}&oggetto={}", kind.code(), oggetto);
+    for (k, v) in &answers {
+        edit.push_str(&format!("&{k}={}", v.replace('&', "%26").replace('+', "%2B").replace(' ', "+")));
+    }
+    let rows = fields(kind);
+    view! {
+        <h1>"Controlli le risposte prima di inviare"</h1>
+        {move || value.get().and_then(|r| r.err()).map(|e| view! { <ErrorSummary problem=*e.0 /> })}
+        <dl class="summary-list">
+            <div><dt>"Richiesta"</dt><dd>{kind.label()}</dd><dd></dd></div>
+            {rows.into_iter().map(|(name, label, _, _)| {
+                let v = answers.get(name).cloned().unwrap_or_default();
+                let shown = if name == "data_effetto" { it_date(&v) } else { v };
+                view! {
+                    <div>
+                        <dt>{label}</dt>
+                        <dd id=format!("riepilogo-{name}")>{shown}</dd>
+                        <dd><a href=edit.clone()>"Modifica"<span class="visually-hidden">{format!(" {label}")}</span></a></dd>
+                    </div>
+                }
+            }).collect_view()}
+        </dl>
+        <ActionForm action=submit>
+            <input type="hidden" name="tipo" value=kind.code() />
+            <input type="hidden" name="oggetto" value=oggetto.clone() />
+            <input type="hidden" name="chiave" value=key />
+            {answers.into_iter().map(|(k, v)| view! { <input type="hidden" name=k value=v /> }).collect_view()}
+            <button type="submit" class="button" id="invia" disabled=move || submit.pending().get()>
+                {move || if submit.pending().get() { "Invio in corso…" } else { "Invia la richiesta" }}
+            </button>
+        </ActionForm>
+    }
+}
+
+#[component]
+pub fn RequestDetailPage() -> impl IntoView {
+    let params = use_params_map();
+    let protocollo = move || params.with(|p| p.get("protocollo")).unwrap_or_default();
+    let detail = Resource::new(protocollo, api::st_get);
+    // While the examination runs, look again every second (the answer usually takes milliseconds).
+    Effect::new(move |_| {
+        if let Some(Ok(r)) = detail.get() {
+            if r.stato == "inviata" || r.stato == "in_istruttoria" {
+                set_timeout(move || detail.refetch(), std::time::Duration::from_secs(1));
+            }
+        }
+    });
+    view! {
+        <Transition fallback=|| view! { <p>"Caricamento…"</p> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Err(UiError(p)) => deny(*p),
+                    Ok(r) => view! { <RequestDetail r /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn RequestDetail(r: RequestView) -> impl IntoView {
+    let final_state = r.stato == "accolta" || r.stato == "non_accolta";
+    let rejected = r.stato == "non_accolta";
+    view! {
+        <Title text=format!("Richiesta {}", r.protocollo) />
+        <p class="caption">{format!("Protocollo {}", r.protocollo)}</p>
+        <h1>{r.descrizione.clone()}</h1>
+        <p class="request-head"><span class="tag tag-smart-task">"Smart-Task"</span>" " {state_tag(&r.stato, r.stato_label.clone())}</p>
+        {(!final_state).then(|| view! { <div class="notice" role="status"><p>"La richiesta è in esame: l'esito compare qui appena pronto."</p></div> })}
+        {rejected.then(|| view! {
+            <div class="notice notice-error" id="esito">
+                <h2>"Perché la richiesta non è stata accolta"</h2>
+                <p>{r.motivo.clone().unwrap_or_default()}</p>
+                <p>"Corregga i dati indicati e presenti una nuova richiesta, oppure scriva alla sua sede con una comunicazione bidirezionale."</p>
+            </div>
+        })}
+        {(r.stato == "accolta").then(|| view! {
+            <div class="notice notice-success" id="esito"><p>"La richiesta è stata accolta e i dati sono stati aggiornati."</p></div>
+        })}
+        <h2>"Controlli eseguiti"</h2>
+        {r.ruleset.clone().map(|v| view! { <p class="muted">{format!("Regole in vigore al {} (versione {v})", it_date(&r.data_riferimento))}</p> })}
+        <ol class="checks" id="controlli">
+            {r.controlli.into_iter().map(|c| {
+                let ok = c.esito == "ok";
+                view! {
+                    <li class=if ok { "check check-ok" } else { "check check-ko" }>
+                        <p class="check-head">
+                            <span class=if ok { "tag tag-richiesta-accolta" } else { "tag tag-richiesta-non_accolta" }>{if ok { "Superato" } else { "Non superato" }}</span>
+                            " " <strong>{c.descrizione}</strong>
+                        </p>
+                        <p>{c.motivo}</p>
+                        <p class="muted">{format!("{} · {}", c.codice, c.riferimento)}</p>
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+        <h2>"Cronologia"</h2>
+        <ol class="timeline">
+            {r.eventi.into_iter().map(|e| view! { <li><strong>{shared::dto::stato_richiesta_label(&e.stato)}</strong>" – " {it_datetime(&e.at)}</li> }).collect_view()}
+        </ol>
+        <p><a href="/richieste">"Torna alla Lista Richieste"</a></p>
+    }
+}

@@ -1,0 +1,82 @@
+import { expect, test } from "@playwright/test";
+import { login, shot, watchForErrors } from "./helpers";
+
+test("Smart-Task 8: errore sul campo, riepilogo, invio, esito con i controlli", async ({ page }, info) => {
+  const problems = watchForErrors(page);
+  await login(page, "intermediario");
+  await page.getByRole("button", { name: "Opera per Associazione Sportiva Tuscolana" }).click();
+  await expect(page.locator("#azienda")).toHaveText("Associazione Sportiva Tuscolana");
+  await page.getByRole("link", { name: "Richieste" }).click();
+  await page.click("#crea-smart-task");
+  await page.getByRole("link", { name: "8. Variazione indirizzo PEC aziendale" }).click();
+  await page.getByRole("link", { name: /PEC di Associazione Sportiva Tuscolana/ }).click();
+  // Invalid value: error summary, value kept.
+  await page.fill("#pec", "segreteria.pec.it");
+  await page.click("#continua");
+  await expect(page.locator(".error-summary a[href='#pec']")).toBeVisible();
+  await expect(page.locator("#pec")).toHaveValue("segreteria.pec.it");
+  // The draft survives a reload (it lives in the address).
+  await page.reload();
+  await expect(page.locator("#pec")).toHaveValue("segreteria.pec.it");
+  const pec = `segreteria-${info.project.name}@pec.tuscolana.it`;
+  await page.fill("#pec", pec);
+  await page.click("#continua");
+  await expect(page.locator("h1")).toHaveText("Controlli le risposte prima di inviare");
+  await expect(page.locator("#riepilogo-pec")).toHaveText(pec);
+  await shot(page, "st-riepilogo");
+  await page.click("#invia");
+  await expect(page.locator("#esito")).toContainText("accolta", { timeout: 15_000 });
+  await expect(page.locator("#controlli li")).toHaveCount(5);
+  await shot(page, "st-accolta");
+  await page.getByRole("link", { name: "Torna alla Lista Richieste" }).click();
+  await expect(page.locator("#richieste .smart-task").first()).toContainText("Smart-Task");
+  await shot(page, "st-lista");
+  expect(problems).toEqual([]);
+});
+
+test("Smart-Task 4: revoca retroattiva non accolta, con il motivo", async ({ page }) => {
+  const problems = watchForErrors(page);
+  await login(page, "datore");
+  await page.getByRole("button", { name: "Opera per Rossi & Figli S.r.l." }).click();
+  await expect(page.locator("#azienda")).toHaveText("Rossi & Figli S.r.l.");
+  await page.goto("/richieste/nuova?tipo=revoca_delega_intermediario");
+  await page.getByRole("link", { name: /Giulia Bianchi/ }).click();
+  await page.fill("#data_effetto", "01/01/2020");
+  await page.click("#continua");
+  await expect(page.locator("#riepilogo-data_effetto")).toHaveText("01/01/2020");
+  await page.click("#invia");
+  await expect(page.locator("#esito")).toContainText("non può essere retroattiva", { timeout: 15_000 });
+  await expect(page.locator(".check-ko")).toContainText("ST04.DATA_EFFETTO_AMMESSA");
+  await shot(page, "st-non-accolta");
+  expect(problems).toEqual([]);
+});
+
+test.describe("senza JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+  test("il riepilogo e l'invio funzionano anche senza JavaScript", async ({ page, context }, info) => {
+    // Log in through the API (the login form needs no JS either, but this keeps the test short).
+    const r = await context.request.post("/api/v1/sessione", { data: { username: "intermediario", password: "Sportello2026!" } });
+    expect(r.ok()).toBeTruthy();
+    const subjects = await (await context.request.get("/api/v1/soggetti")).json();
+    const assoc = subjects.find((s: { ragione_sociale: string }) => s.ragione_sociale === "Associazione Sportiva Tuscolana");
+    await context.request.put("/api/v1/sessione/soggetto", { data: { subject_id: assoc.id } });
+    await page.goto(`/richieste/nuova?tipo=variazione_pec_aziendale&oggetto=${assoc.id}`);
+    await page.fill("#pec", `nojs-${info.project.name}@pec.tuscolana.it`);
+    await page.click("#continua");
+    await expect(page.locator("h1")).toHaveText("Controlli le risposte prima di inviare");
+    await page.click("#invia");
+    await expect(page).toHaveURL(/\/richiesta\/ST-/);
+    await expect(page.locator("h1")).toHaveText("Variazione indirizzo PEC aziendale");
+  });
+});
+
+test("il dettaglio di una richiesta sta in 360 px", async ({ page }) => {
+  await login(page, "datore");
+  await page.getByRole("button", { name: "Opera per Rossi & Figli S.r.l." }).click();
+  await expect(page.locator("#azienda")).toHaveText("Rossi & Figli S.r.l.");
+  await page.goto("/richieste");
+  await page.locator("#richieste a").first().click();
+  await expect(page.locator("#controlli li").first()).toBeVisible();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+});

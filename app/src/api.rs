@@ -173,6 +173,8 @@ pub async fn st_targets(tipo: String) -> Result<Vec<TargetView>, UiError> {
 
 /// Submits the answers confirmed on the check-answers page. The idempotency key comes from the
 /// page, so a double tap or a retry after a network error creates one request.
+// One argument per form field: that is what a plain HTML form (no JavaScript) can post.
+#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/sf", endpoint = "st_submit")]
 pub async fn st_submit(
     tipo: String,
@@ -180,10 +182,19 @@ pub async fn st_submit(
     chiave: String,
     data_effetto: Option<String>,
     pec: Option<String>,
+    email: Option<String>,
+    telefono: Option<String>,
+    cellulare: Option<String>,
 ) -> Result<RequestView, UiError> {
     let (b, req) = ctx::backend()?;
     let mut risposte = std::collections::BTreeMap::new();
-    for (k, v) in [("data_effetto", data_effetto), ("pec", pec)] {
+    for (k, v) in [
+        ("data_effetto", data_effetto),
+        ("pec", pec),
+        ("email", email),
+        ("telefono", telefono),
+        ("cellulare", cellulare),
+    ] {
         if let Some(v) = v {
             risposte.insert(k.to_string(), v);
         }

@@ -57,8 +57,23 @@ impl Services {
         let subject = self.subject(caller, soggetto_id).await?;
         let today = clock::today().format("%Y-%m-%d").to_string();
         match kind {
-            Kind::RevocaDelegaIntermediario | Kind::RevocaDelegaDipendente => {
-                let ruolo = if kind == Kind::RevocaDelegaDipendente { "dipendente" } else { "intermediario" };
+            Kind::VariazioneContattiIntermediario => {
+                let s = caller.require()?;
+                let rows = sqlx::query("SELECT id, denominazione FROM intermediari WHERE persona_id = $1")
+                    .bind(s.user.persona_id.unwrap_or(-1))
+                    .fetch_all(&self.db.read)
+                    .await?;
+                rows.iter()
+                    .map(|r| {
+                        Ok(TargetView {
+                            id: r.try_get::<i64, _>("id")?.to_string(),
+                            descrizione: format!("I miei contatti ({})", r.try_get::<String, _>("denominazione")?),
+                        })
+                    })
+                    .collect()
+            }
+            Kind::RevocaDelegaIntermediario | Kind::RevocaDelegaDipendente | Kind::VariazioneContattiDipendente => {
+                let ruolo = if kind == Kind::RevocaDelegaIntermediario { "intermediario" } else { "dipendente" };
                 let rows = sqlx::query(
                     "SELECT g.id, p.nome, p.cognome, p.codice_fiscale, g.data_inizio, g.data_fine FROM deleghe g
                      JOIN persone p ON p.id = g.delegato_persona_id

@@ -2,7 +2,7 @@
 //! Parsing runs in the browser (instant feedback) and on the server (authority).
 
 use crate::dto::FieldError;
-use crate::ids::Email;
+use crate::ids::{Email, Telefono};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -66,7 +66,14 @@ impl Kind {
     /// Kinds whose automated examination is implemented. The others are listed but cannot be
     /// submitted yet: the server refuses them with a clear message rather than pretending.
     pub fn implemented(self) -> bool {
-        matches!(self, Kind::RevocaDelegaIntermediario | Kind::RevocaDelegaDipendente | Kind::VariazionePecAziendale)
+        matches!(
+            self,
+            Kind::RevocaDelegaIntermediario
+                | Kind::RevocaDelegaDipendente
+                | Kind::VariazioneContattiIntermediario
+                | Kind::VariazioneContattiDipendente
+                | Kind::VariazionePecAziendale
+        )
     }
 }
 
@@ -77,8 +84,27 @@ pub type Answers = BTreeMap<String, String>;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "tipo", rename_all = "snake_case")]
 pub enum Parsed {
-    RevocaDelega { delega_id: i64, data_effetto: NaiveDate },
-    VariazionePec { pec: Email },
+    RevocaDelega {
+        delega_id: i64,
+        data_effetto: NaiveDate,
+    },
+    VariazionePec {
+        pec: Email,
+    },
+    /// Kinds 6 and 7: `target_id` is the intermediary (6) or the employee's delega (7).
+    VariazioneContatti {
+        target_id: i64,
+        contatti: Contatti,
+    },
+}
+
+/// New contacts; only the ones given change.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contatti {
+    pub email: Option<Email>,
+    pub pec: Option<Email>,
+    pub telefono: Option<Telefono>,
+    pub cellulare: Option<Telefono>,
 }
 
 fn field(errors: &mut Vec<FieldError>, name: &str, code: &str, message: impl Into<String>) {
@@ -134,6 +160,40 @@ pub fn parse(kind: Kind, oggetto: &str, a: &Answers) -> Result<Parsed, Vec<Field
                 None
             }
         },
+        Kind::VariazioneContattiIntermediario | Kind::VariazioneContattiDipendente => {
+            let target_id = oggetto.parse::<i64>().ok();
+            if target_id.is_none() {
+                field(&mut errors, "oggetto", "invalid", "Scegliere di chi variare i contatti.");
+            }
+            let mut c = Contatti::default();
+            for (name, label) in [("email", "E-mail"), ("pec", "PEC")] {
+                let v = text(a, name);
+                if !v.is_empty() {
+                    match Email::parse(v) {
+                        Ok(e) if name == "email" => c.email = Some(e),
+                        Ok(e) => c.pec = Some(e),
+                        Err(e) => field(&mut errors, name, e.code(), format!("{label} non valida. {e}")),
+                    }
+                }
+            }
+            let phones: &[&str] =
+                if kind == Kind::VariazioneContattiIntermediario { &["telefono", "cellulare"] } else { &["telefono"] };
+            for &name in phones {
+                let v = text(a, name);
+                if !v.is_empty() {
+                    match Telefono::parse(v) {
+                        Ok(t) if name == "telefono" => c.telefono = Some(t),
+                        Ok(t) => c.cellulare = Some(t),
+                        Err(e) => field(&mut errors, name, e.code(), format!("Numero non valido. {e}")),
+                    }
+                }
+            }
+            let any_typed = ["email", "pec"].iter().chain(phones).any(|n| !text(a, n).is_empty());
+            if !any_typed {
+                field(&mut errors, "email", "empty", "Indicare almeno un contatto da variare.");
+            }
+            target_id.map(|target_id| Parsed::VariazioneContatti { target_id, contatti: c })
+        }
         other => {
             field(
                 &mut errors,
@@ -191,6 +251,29 @@ mod tests {
         ));
         let e = parse(Kind::VariazionePecAziendale, "", &answers(&[("pec", "ditta.pec.it")])).unwrap_err();
         assert_eq!((e[0].field.as_str(), e[0].code.as_str()), ("pec", "format"));
+    }
+
+    #[test]
+    fn contatti_answers() {
+        let ok = parse(
+            Kind::VariazioneContattiIntermediario,
+            "4",
+            &answers(&[("email", "A@B.it"), ("cellulare", "333 1234567")]),
+        )
+        .unwrap();
+        match ok {
+            Parsed::VariazioneContatti { target_id, contatti } => {
+                assert_eq!(target_id, 4);
+                assert_eq!(contatti.email.map(String::from), Some("a@b.it".to_string()));
+                assert_eq!(contatti.cellulare.map(String::from), Some("3331234567".to_string()));
+                assert!(contatti.pec.is_none() && contatti.telefono.is_none());
+            }
+            other => panic!("{other:?}"),
+        }
+        let none = parse(Kind::VariazioneContattiDipendente, "4", &answers(&[])).unwrap_err();
+        assert_eq!((none[0].field.as_str(), none[0].code.as_str()), ("email", "empty"));
+        let bad = parse(Kind::VariazioneContattiDipendente, "4", &answers(&[("telefono", "12")])).unwrap_err();
+        assert_eq!(bad[0].field, "telefono");
     }
 
     #[test]

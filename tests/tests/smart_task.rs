@@ -302,3 +302,61 @@ both!(competing_workers_decide_each_request_once, |engine: Engine| async move {
     assert_eq!(changes, accepted);
     assert!(accepted >= 1);
 });
+
+both!(variazione_contatti_intermediario_e_dipendente, |engine: Engine| async move {
+    let app = TestApp::spawn(engine).await;
+    let c = app.logged_in("intermediario").await;
+    let gallo = app.company_id("Gallo Trasporti S.r.l.").await;
+    // Kind 6: the intermediary changes her own contacts from any client's Cassetto.
+    let (_, targets) = app
+        .get(&c, &format!("/api/v1/smart-task/tipi/variazione_contatti_intermediario/oggetti?soggetto_id={gallo}"))
+        .await;
+    let me = targets[0]["id"].as_str().expect("id").to_string();
+    let (s, v) = submit(&app, &c, json!({ "tipo": "variazione_contatti_intermediario", "soggetto_id": gallo, "oggetto": me, "risposte": { "email": "nuova@studiobianchi.it", "cellulare": "+39 340 1112223" } }), None).await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+    let d = decided(&app, &c, v["protocollo"].as_str().expect("p")).await;
+    assert_eq!(d["stato"], "accolta", "{d}");
+    let r = sqlx::query("SELECT email, cellulare, pec FROM intermediari WHERE id = $1")
+        .bind(me.parse::<i64>().expect("id"))
+        .fetch_one(&app.db.read)
+        .await
+        .expect("row");
+    assert_eq!(r.try_get::<String, _>("email").expect("e"), "nuova@studiobianchi.it");
+    assert_eq!(r.try_get::<String, _>("cellulare").expect("c"), "3401112223");
+    assert_eq!(r.try_get::<String, _>("pec").expect("p"), "studio.bianchi@pec.example.it", "contacts not given stay");
+    // The same values again: nothing to change.
+    let (_, v) = submit(&app, &c, json!({ "tipo": "variazione_contatti_intermediario", "soggetto_id": gallo, "oggetto": me, "risposte": { "email": "nuova@studiobianchi.it" } }), None).await;
+    assert_eq!(
+        failed_codes(&decided(&app, &c, v["protocollo"].as_str().expect("p")).await),
+        ["ST00.ALMENO_UN_CONTATTO_VARIATO"]
+    );
+    // The employer cannot change the intermediary's contacts.
+    let datore = app.logged_in("datore").await;
+    let rossi = app.company_id("Rossi & Figli S.r.l.").await;
+    let (_, v) = submit(&app, &datore, json!({ "tipo": "variazione_contatti_intermediario", "soggetto_id": rossi, "oggetto": me, "risposte": { "email": "x@y.it" } }), None).await;
+    assert_eq!(
+        failed_codes(&decided(&app, &datore, v["protocollo"].as_str().expect("p")).await),
+        ["ST06.RICHIEDENTE_E_L_INTERMEDIARIO"]
+    );
+
+    // Kind 7: the legal representative updates the delegated employee's contacts.
+    let dip = delega_id(&app, "Rossi & Figli S.r.l.", "dipendente").await;
+    let (_, v) = submit(&app, &datore, json!({ "tipo": "variazione_contatti_dipendente", "soggetto_id": rossi, "oggetto": dip.to_string(), "risposte": { "telefono": "06 9876543" } }), None).await;
+    assert_eq!(decided(&app, &datore, v["protocollo"].as_str().expect("p")).await["stato"], "accolta");
+    // The intermediary is neither the employee nor the legal representative.
+    let (_, v) = submit(&app, &c, json!({ "tipo": "variazione_contatti_dipendente", "soggetto_id": rossi, "oggetto": dip.to_string(), "risposte": { "telefono": "06 1111111" } }), None).await;
+    assert_eq!(
+        failed_codes(&decided(&app, &c, v["protocollo"].as_str().expect("p")).await),
+        ["ST07.RICHIEDENTE_TITOLATO"]
+    );
+    // A delega to an intermediary is not an employee's delega.
+    let int = delega_id(&app, "Rossi & Figli S.r.l.", "intermediario").await;
+    let (_, v) = submit(&app, &datore, json!({ "tipo": "variazione_contatti_dipendente", "soggetto_id": rossi, "oggetto": int.to_string(), "risposte": { "telefono": "06 2222222" } }), None).await;
+    assert!(
+        failed_codes(&decided(&app, &datore, v["protocollo"].as_str().expect("p")).await)
+            .contains(&"ST07.DELEGA_A_DIPENDENTE_IN_VIGORE".to_string())
+    );
+    let (s, v) = submit(&app, &datore, json!({ "tipo": "variazione_contatti_dipendente", "soggetto_id": rossi, "oggetto": dip.to_string(), "risposte": {} }), None).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(v["errors"][0]["code"], "empty");
+});

@@ -88,7 +88,7 @@ pub fn NewRequestPage() -> impl IntoView {
                 (Some(kind), true) => view! { <ChooseTarget kind /> }.into_any(),
                 (Some(kind), false) => {
                     let mut answers = Answers::new();
-                    for k in ["data_effetto", "pec"] {
+                    for k in ["data_effetto", "pec", "email", "telefono", "cellulare"] {
                         let v = get(k);
                         if !v.is_empty() {
                             answers.insert(k.to_string(), v);
@@ -266,10 +266,10 @@ pub fn RequestDetailPage() -> impl IntoView {
     let detail = Resource::new(protocollo, api::st_get);
     // While the examination runs, look again every second (the answer usually takes milliseconds).
     Effect::new(move |_| {
-        if let Some(Ok(r)) = detail.get() {
-            if r.stato == "inviata" || r.stato == "in_istruttoria" {
-                set_timeout(move || detail.refetch(), std::time::Duration::from_secs(1));
-            }
+        if let Some(Ok(r)) = detail.get()
+            && (r.stato == "inviata" || r.stato == "in_istruttoria")
+        {
+            set_timeout(move || detail.refetch(), std::time::Duration::from_secs(1));
         }
     });
     view! {

@@ -1,6 +1,6 @@
 //! Loads the facts snapshot a decision reads (all the I/O of the istruttoria happens here).
 
-use super::{CommonFacts, KindFacts, Snapshot, pec_aziendale, revoca_delega};
+use super::{CommonFacts, KindFacts, Snapshot, contatti, pec_aziendale, revoca_delega};
 use crate::access::{self, User};
 use crate::clock;
 use crate::error::{AppError, AppResult};
@@ -61,31 +61,74 @@ pub async fn load(pool: &AnyPool, req: &RequestRow, requester: &User, parsed: &P
         }),
         richieste_aperte_stesso_oggetto: aperte,
     };
+    let is_lr = matches!(titolo, Some(AccessBasis::RappresentanteLegale { .. }));
     let kind = match parsed {
-        Parsed::RevocaDelega { delega_id, .. } => {
-            let delega = sqlx::query(
-                "SELECT id, contribuente_id, ruolo, delegato_persona_id, data_inizio, data_fine, revocata_dal FROM deleghe WHERE id = $1",
+        Parsed::RevocaDelega { delega_id, .. } => KindFacts::RevocaDelega(revoca_delega::Facts {
+            contribuente_id: req.contribuente_id,
+            delega: load_delega(pool, *delega_id).await?,
+            richiedente_persona_id: requester.persona_id,
+            richiedente_rappresentante_legale: is_lr,
+        }),
+        Parsed::VariazioneContatti { target_id, .. } if req.kind == Kind::VariazioneContattiIntermediario => {
+            let row =
+                sqlx::query("SELECT id, persona_id, email, pec, telefono, cellulare FROM intermediari WHERE id = $1")
+                    .bind(target_id)
+                    .fetch_optional(pool)
+                    .await?;
+            let (intermediario_id, persona_id, attuali) = match &row {
+                Some(r) => (
+                    Some(r.try_get::<i64, _>("id")?),
+                    Some(r.try_get::<i64, _>("persona_id")?),
+                    contatti::Current {
+                        email: r.try_get("email")?,
+                        pec: r.try_get("pec")?,
+                        telefono: r.try_get("telefono")?,
+                        cellulare: r.try_get("cellulare")?,
+                    },
+                ),
+                None => (None, None, contatti::Current::default()),
+            };
+            let day = req.data_riferimento.format("%Y-%m-%d").to_string();
+            let deleghe_attive: i64 = sqlx::query(
+                "SELECT COUNT(*) FROM deleghe WHERE delegato_persona_id = $1 AND ruolo = 'intermediario' AND data_inizio <= $2
+                 AND (data_fine IS NULL OR data_fine >= $2) AND (revocata_dal IS NULL OR revocata_dal > $2)",
             )
-            .bind(delega_id)
-            .fetch_optional(pool)
+            .bind(persona_id.unwrap_or(-1))
+            .bind(&day)
+            .fetch_one(pool)
             .await?
-            .map(|r| -> AppResult<revoca_delega::Delega> {
-                Ok(revoca_delega::Delega {
-                    id: r.try_get("id")?,
-                    contribuente_id: r.try_get("contribuente_id")?,
-                    ruolo: r.try_get("ruolo")?,
-                    delegato_persona_id: r.try_get("delegato_persona_id")?,
-                    data_inizio: date(r.try_get("data_inizio")?).unwrap_or(NaiveDate::MAX),
-                    data_fine: date(r.try_get("data_fine")?),
-                    revocata_dal: date(r.try_get("revocata_dal")?),
-                })
+            .try_get(0)?;
+            KindFacts::ContattiIntermediario(contatti::IntermediarioFacts {
+                intermediario_id,
+                intermediario_persona_id: persona_id,
+                richiedente_persona_id: requester.persona_id,
+                deleghe_attive,
+                attuali,
             })
-            .transpose()?;
-            KindFacts::RevocaDelega(revoca_delega::Facts {
+        }
+        Parsed::VariazioneContatti { target_id, .. } => {
+            let delega = load_delega(pool, *target_id).await?;
+            let attuali = match &delega {
+                Some(g) => {
+                    let r = sqlx::query("SELECT email, pec, telefono FROM persone WHERE id = $1")
+                        .bind(g.delegato_persona_id)
+                        .fetch_one(pool)
+                        .await?;
+                    contatti::Current {
+                        email: r.try_get("email")?,
+                        pec: r.try_get("pec")?,
+                        telefono: r.try_get("telefono")?,
+                        cellulare: None,
+                    }
+                }
+                None => contatti::Current::default(),
+            };
+            KindFacts::ContattiDipendente(contatti::DipendenteFacts {
                 contribuente_id: req.contribuente_id,
                 delega,
                 richiedente_persona_id: requester.persona_id,
-                richiedente_rappresentante_legale: matches!(titolo, Some(AccessBasis::RappresentanteLegale { .. })),
+                richiedente_rappresentante_legale: is_lr,
+                attuali,
             })
         }
         Parsed::VariazionePec { pec } => {
@@ -110,4 +153,23 @@ pub async fn load(pool: &AnyPool, req: &RequestRow, requester: &User, parsed: &P
         }
     };
     Ok(Snapshot { common, kind, parametri: parameters(pool, req.data_riferimento).await? })
+}
+
+async fn load_delega(pool: &AnyPool, id: i64) -> AppResult<Option<revoca_delega::Delega>> {
+    let row = sqlx::query(
+        "SELECT id, contribuente_id, ruolo, delegato_persona_id, data_inizio, data_fine, revocata_dal FROM deleghe WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
+    let Some(r) = row else { return Ok(None) };
+    Ok(Some(revoca_delega::Delega {
+        id: r.try_get("id")?,
+        contribuente_id: r.try_get("contribuente_id")?,
+        ruolo: r.try_get("ruolo")?,
+        delegato_persona_id: r.try_get("delegato_persona_id")?,
+        data_inizio: date(r.try_get("data_inizio")?).unwrap_or(NaiveDate::MAX),
+        data_fine: date(r.try_get("data_fine")?),
+        revocata_dal: date(r.try_get("revocata_dal")?),
+    }))
 }

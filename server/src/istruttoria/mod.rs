@@ -4,6 +4,7 @@
 //! parameters in force on the request's reference date are loaded beforehand ([`facts`]), and
 //! stored with the decision, so any past decision can be replayed.
 
+pub mod contatti;
 pub mod facts;
 pub mod pec_aziendale;
 pub mod revoca_delega;
@@ -81,6 +82,15 @@ pub enum Effect {
         contribuente_id: i64,
         pec: String,
     },
+    /// Only the contacts given change.
+    AggiornaContattiIntermediario {
+        intermediario_id: i64,
+        contatti: shared::smart_task::Contatti,
+    },
+    AggiornaContattiPersona {
+        persona_id: i64,
+        contatti: shared::smart_task::Contatti,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -152,6 +162,8 @@ pub fn common_checks(f: &CommonFacts) -> Vec<Check> {
 pub enum KindFacts {
     RevocaDelega(revoca_delega::Facts),
     PecAziendale(pec_aziendale::Facts),
+    ContattiIntermediario(contatti::IntermediarioFacts),
+    ContattiDipendente(contatti::DipendenteFacts),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -174,6 +186,16 @@ pub fn decide(kind: Kind, request: &Parsed, s: &Snapshot) -> Decision {
         }
         (Parsed::VariazionePec { pec }, KindFacts::PecAziendale(f)) => {
             let (c, e) = pec_aziendale::rules(pec.as_str(), f);
+            checks.extend(c);
+            effects.extend(e);
+        }
+        (Parsed::VariazioneContatti { contatti: c, .. }, KindFacts::ContattiIntermediario(f)) => {
+            let (c, e) = contatti::rules_intermediario(c, f);
+            checks.extend(c);
+            effects.extend(e);
+        }
+        (Parsed::VariazioneContatti { contatti: c, .. }, KindFacts::ContattiDipendente(f)) => {
+            let (c, e) = contatti::rules_dipendente(c, f, &s.common);
             checks.extend(c);
             effects.extend(e);
         }

@@ -233,8 +233,67 @@ async fn apply(conn: &mut AnyConnection, actor: &Actor, effect: &Effect) -> AppR
             )
             .await?;
         }
+        Effect::AggiornaContattiIntermediario { intermediario_id, contatti } => {
+            update_contacts(conn, actor, "intermediari", "intermediario", *intermediario_id, contatti, true).await?;
+        }
+        Effect::AggiornaContattiPersona { persona_id, contatti } => {
+            update_contacts(conn, actor, "persone", "persona", *persona_id, contatti, false).await?;
+        }
     }
     Ok(Ok(()))
+}
+
+/// Sets the contacts given (the others stay), with the before/after in the audit trail.
+async fn update_contacts(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    table: &'static str,
+    entity: &'static str,
+    id: i64,
+    c: &shared::smart_task::Contatti,
+    with_mobile: bool,
+) -> AppResult<()> {
+    let cols = if with_mobile { "email, pec, telefono, cellulare" } else { "email, pec, telefono" };
+    let before_row =
+        sqlx::query(&format!("SELECT {cols} FROM {table} WHERE id = $1")).bind(id).fetch_one(&mut *conn).await?;
+    let mut before = serde_json::Map::new();
+    for col in cols.split(", ") {
+        before.insert(col.into(), serde_json::json!(before_row.try_get::<Option<String>, _>(col)?));
+    }
+    let email = c.email.as_ref().map(|e| e.as_str().to_string());
+    let pec = c.pec.as_ref().map(|e| e.as_str().to_string());
+    let telefono = c.telefono.as_ref().map(|t| t.as_str().to_string());
+    let cellulare = c.cellulare.as_ref().map(|t| t.as_str().to_string());
+    let mobile = if with_mobile { ", cellulare = COALESCE($4, cellulare)" } else { "" };
+    let sql = format!(
+        "UPDATE {table} SET email = COALESCE($1, email), pec = COALESCE($2, pec), telefono = COALESCE($3, telefono){mobile},
+                updated_at = $5, version = version + 1 WHERE id = $6"
+    );
+    sqlx::query(&sql)
+        .bind(email.clone())
+        .bind(pec.clone())
+        .bind(telefono.clone())
+        .bind(cellulare.clone())
+        .bind(clock::now_ts())
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    audit::append(
+        conn,
+        actor,
+        Entry {
+            entity,
+            entity_id: id.to_string(),
+            action: "variazione_contatti",
+            before: Some(serde_json::Value::Object(before)),
+            after: Some(
+                serde_json::json!({ "email": email, "pec": pec, "telefono": telefono, "cellulare": cellulare }),
+            ),
+            note: None,
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 pub async fn add_event(conn: &mut AnyConnection, id: i64, stato: &str, nota: Option<&str>) -> AppResult<()> {

@@ -171,40 +171,47 @@ pub async fn st_targets(tipo: String) -> Result<Vec<TargetView>, UiError> {
     b.smart_task_targets(&req, tipo).await
 }
 
-/// Submits the answers confirmed on the check-answers page. The idempotency key comes from the
-/// page, so a double tap or a retry after a network error creates one request.
-// One argument per form field: that is what a plain HTML form (no JavaScript) can post.
-#[allow(clippy::too_many_arguments)]
-#[server(prefix = "/sf", endpoint = "st_submit")]
-pub async fn st_submit(
-    tipo: String,
-    oggetto: String,
-    chiave: String,
-    data_effetto: Option<String>,
-    pec: Option<String>,
-    email: Option<String>,
-    telefono: Option<String>,
-    cellulare: Option<String>,
-) -> Result<RequestView, UiError> {
-    let (b, req) = ctx::backend()?;
-    let mut risposte = std::collections::BTreeMap::new();
-    for (k, v) in [
-        ("data_effetto", data_effetto),
-        ("pec", pec),
-        ("email", email),
-        ("telefono", telefono),
-        ("cellulare", cellulare),
-    ] {
-        if let Some(v) = v {
-            risposte.insert(k.to_string(), v);
+pub use submit::*;
+
+/// One argument per form field: that is what a plain HTML form (no JavaScript) can post, and the
+/// server-function macro generates client and server functions with the same arguments.
+mod submit {
+    #![allow(clippy::too_many_arguments)]
+    use super::*;
+
+    /// Submits the answers confirmed on the check-answers page. The idempotency key comes from the
+    /// page, so a double tap or a retry after a network error creates one request.
+    #[server(prefix = "/sf", endpoint = "st_submit")]
+    pub async fn st_submit(
+        tipo: String,
+        oggetto: String,
+        chiave: String,
+        data_effetto: Option<String>,
+        pec: Option<String>,
+        email: Option<String>,
+        telefono: Option<String>,
+        cellulare: Option<String>,
+    ) -> Result<RequestView, UiError> {
+        let (b, req) = ctx::backend()?;
+        let mut risposte = std::collections::BTreeMap::new();
+        for (k, v) in [
+            ("data_effetto", data_effetto),
+            ("pec", pec),
+            ("email", email),
+            ("telefono", telefono),
+            ("cellulare", cellulare),
+        ] {
+            if let Some(v) = v {
+                risposte.insert(k.to_string(), v);
+            }
         }
+        let view = b
+            .submit_smart_task(&req, shared::dto::SubmitRequest { tipo, soggetto_id: None, oggetto, risposte }, chiave)
+            .await?;
+        // Without JavaScript the browser posted a plain form: send it to the request's page.
+        leptos_axum::redirect(&format!("/richiesta/{}", view.protocollo));
+        Ok(view)
     }
-    let view = b
-        .submit_smart_task(&req, shared::dto::SubmitRequest { tipo, soggetto_id: None, oggetto, risposte }, chiave)
-        .await?;
-    // Without JavaScript the browser posted a plain form: send it to the request's page.
-    leptos_axum::redirect(&format!("/richiesta/{}", view.protocollo));
-    Ok(view)
 }
 
 #[server(prefix = "/sf", endpoint = "st_list")]

@@ -93,6 +93,9 @@ test("operatore e amministratore: home per ruolo e profilazione", async ({ page 
   await page.selectOption("#sede_codice", "3700");
   await page.click("#salva-profilo");
   await expect(page.locator(".error-summary")).toContainText("Indicare il motivo");
+  // Nothing the user chose is lost after a refused save.
+  await expect(page.locator("#user_id")).toHaveValue(await page.locator("#user_id option", { hasText: "Piero Galli" }).getAttribute("value") ?? "");
+  await expect(page.locator("#sede_codice")).toHaveValue("3700");
   await page.fill("#note", "Trasferimento alla sede di Bologna");
   await page.click("#salva-profilo");
   await expect(page.locator("#esito")).toContainText("Profilo di Piero Galli aggiornato");

@@ -80,3 +80,57 @@ test("il dettaglio di una richiesta sta in 360 px", async ({ page }) => {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow).toBeLessThanOrEqual(0);
 });
+
+async function actFor(page, user: string, company: string) {
+  await login(page, user);
+  await page.getByRole("button", { name: `Opera per ${company}` }).click();
+  await expect(page.locator("#azienda")).toHaveText(company);
+}
+
+async function sendAndWait(page) {
+  await page.click("#continua");
+  await expect(page.locator("h1")).toHaveText("Controlli le risposte prima di inviare");
+  await page.click("#invia");
+  await expect(page.locator("#esito")).toBeVisible({ timeout: 15_000 });
+}
+
+test("Smart-Task 5: revoca delega dipendente oltre il limite, non accolta", async ({ page }) => {
+  const problems = watchForErrors(page);
+  await actFor(page, "datore", "Rossi & Figli S.r.l.");
+  await page.goto("/richieste/nuova");
+  await page.getByRole("link", { name: "5. Revoca delega dipendente" }).click();
+  await page.getByRole("link", { name: /Luca Esposito/ }).click();
+  const far = new Date(Date.now() + 800 * 86_400_000);
+  await page.fill("#data_effetto", `${String(far.getUTCDate()).padStart(2, "0")}/${String(far.getUTCMonth() + 1).padStart(2, "0")}/${far.getUTCFullYear()}`);
+  await sendAndWait(page);
+  await expect(page.locator("#esito")).toContainText("al più tardi");
+  expect(problems).toEqual([]);
+});
+
+test("Smart-Task 6: l'intermediario varia i propri contatti", async ({ page }, info) => {
+  const problems = watchForErrors(page);
+  await actFor(page, "intermediario", "Gallo Trasporti S.r.l.");
+  await page.goto("/richieste/nuova");
+  await page.getByRole("link", { name: "6. Variazione contatti intermediario" }).click();
+  await page.getByRole("link", { name: /I miei contatti/ }).click();
+  await page.fill("#telefono", "12");
+  await page.click("#continua");
+  await expect(page.locator(".error-summary a[href='#telefono']")).toBeVisible();
+  await page.fill("#telefono", info.project.name === "desktop" ? "06 7654321" : "06 7654320");
+  await sendAndWait(page);
+  await expect(page.locator("#esito")).toContainText("accolta");
+  await shot(page, "st6-accolta");
+  expect(problems).toEqual([]);
+});
+
+test("Smart-Task 7: il datore varia i contatti del dipendente delegato", async ({ page }, info) => {
+  const problems = watchForErrors(page);
+  await actFor(page, "datore", "Rossi & Figli S.r.l.");
+  await page.goto("/richieste/nuova");
+  await page.getByRole("link", { name: "7. Variazione contatti dipendente aziendale" }).click();
+  await page.getByRole("link", { name: /Luca Esposito/ }).click();
+  await page.fill("#email", `luca.${info.project.name}@rossiefigli.it`);
+  await sendAndWait(page);
+  await expect(page.locator("#esito")).toContainText("accolta");
+  expect(problems).toEqual([]);
+});

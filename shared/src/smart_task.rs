@@ -317,3 +317,74 @@ mod key_tests {
         assert_ne!(draft_key("t", "1", &a), draft_key("u", "1", &a));
     }
 }
+
+/// One question of a Smart-Task form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldSpec {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub hint: &'static str,
+    /// HTML input type.
+    pub input: &'static str,
+}
+
+/// Every answer name any form uses (the wizard keeps them in the address).
+pub const ANSWER_NAMES: [&str; 5] = ["data_effetto", "pec", "email", "telefono", "cellulare"];
+
+/// The questions a kind still needs once the target is chosen (the rest is already known).
+pub fn form_fields(kind: Kind) -> Vec<FieldSpec> {
+    let f = |name, label, hint, input| FieldSpec { name, label, hint, input };
+    match kind {
+        Kind::RevocaDelegaIntermediario | Kind::RevocaDelegaDipendente => vec![f(
+            "data_effetto",
+            "Data da cui la revoca ha effetto",
+            "Ad esempio 31/12/2026. La revoca non può essere retroattiva.",
+            "text",
+        )],
+        Kind::VariazionePecAziendale => {
+            vec![f("pec", "Nuovo indirizzo PEC", "L'indirizzo di posta elettronica certificata dell'azienda.", "email")]
+        }
+        Kind::VariazioneContattiIntermediario | Kind::VariazioneContattiDipendente => {
+            let mut v = vec![
+                f("email", "E-mail", "Lasci vuoti i contatti che non cambiano.", "email"),
+                f("pec", "PEC", "Posta elettronica certificata.", "email"),
+                f("telefono", "Telefono", "Fisso o cellulare, ad esempio 06 1234567.", "tel"),
+            ];
+            if kind == Kind::VariazioneContattiIntermediario {
+                v.push(f("cellulare", "Cellulare", "Ad esempio 333 1234567.", "tel"));
+            }
+            v
+        }
+        Kind::CancellazioneContattiAnomaliNdr | Kind::RicalcoloNotaRettifica | Kind::RettificaPeriodoPagamento => {
+            vec![]
+        }
+    }
+}
+
+#[cfg(test)]
+mod form_tests {
+    use super::*;
+
+    fn sample(name: &str) -> &'static str {
+        match name {
+            "data_effetto" => "31/12/2030",
+            "pec" | "email" => "prova@pec.example.it",
+            _ => "06 1234567",
+        }
+    }
+
+    /// Every implemented kind asks something, only names the wizard carries, and its parser
+    /// accepts a form where each question is answered.
+    #[test]
+    fn every_implemented_kind_has_a_form_its_parser_accepts() {
+        for kind in Kind::ALL.into_iter().filter(|k| k.implemented()) {
+            let fields = form_fields(kind);
+            assert!(!fields.is_empty(), "{kind:?} has no form");
+            let answers: Answers = fields.iter().map(|f| (f.name.to_string(), sample(f.name).to_string())).collect();
+            for f in &fields {
+                assert!(ANSWER_NAMES.contains(&f.name), "{} not carried by the wizard", f.name);
+            }
+            assert!(parse(kind, "1", &answers).is_ok(), "{kind:?}: {:?}", parse(kind, "1", &answers));
+        }
+    }
+}

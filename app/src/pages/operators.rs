@@ -8,8 +8,16 @@ use shared::Role;
 #[component]
 pub fn OperatorsPage() -> impl IntoView {
     let assign = ServerAction::<AssignOperator>::new();
-    let data = Resource::new(move || assign.version().get(), |_| api::operators());
     let value = assign.value();
+    // Reload the list only after a successful save: re-rendering after a refused one would reset
+    // the choices the user made in the form.
+    let saved = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        if matches!(value.get(), Some(Ok(_))) {
+            saved.update(|n| *n += 1);
+        }
+    });
+    let data = Resource::new(move || saved.get(), |_| api::operators());
     let problem = move || value.get().and_then(|r| r.err()).map(|e| *e.0);
     view! {
         <Title text="Operatori" />

@@ -88,7 +88,7 @@ pub fn NewRequestPage() -> impl IntoView {
                 (Some(kind), true) => view! { <ChooseTarget kind /> }.into_any(),
                 (Some(kind), false) => {
                     let mut answers = Answers::new();
-                    for k in ["data_effetto", "pec", "email", "telefono", "cellulare"] {
+                    for k in smart_task::ANSWER_NAMES {
                         let v = get(k);
                         if !v.is_empty() {
                             answers.insert(k.to_string(), v);
@@ -163,22 +163,6 @@ fn ChooseTarget(kind: Kind) -> impl IntoView {
     }
 }
 
-/// The fields each kind still needs (the rest comes from the data the server already has).
-fn fields(kind: Kind) -> Vec<(&'static str, &'static str, &'static str, &'static str)> {
-    match kind {
-        Kind::RevocaDelegaIntermediario | Kind::RevocaDelegaDipendente => vec![(
-            "data_effetto",
-            "Data da cui la revoca ha effetto",
-            "Ad esempio 31/12/2026. La revoca non può essere retroattiva.",
-            "text",
-        )],
-        Kind::VariazionePecAziendale => {
-            vec![("pec", "Nuovo indirizzo PEC", "L'indirizzo di posta elettronica certificata dell'azienda.", "email")]
-        }
-        _ => vec![],
-    }
-}
-
 #[component]
 fn AnswersForm(kind: Kind, oggetto: String, answers: Answers, errors: Vec<FieldError>) -> impl IntoView {
     let problem = (!errors.is_empty()).then(|| Problem {
@@ -196,7 +180,8 @@ fn AnswersForm(kind: Kind, oggetto: String, answers: Answers, errors: Vec<FieldE
             <input type="hidden" name="tipo" value=kind.code() />
             <input type="hidden" name="oggetto" value=oggetto.clone() />
             <input type="hidden" name="verifica" value="1" />
-            {fields(kind).into_iter().map(|(name, label, hint, input_type)| {
+            {smart_task::form_fields(kind).into_iter().map(|f| {
+                let (name, label, hint, input_type) = (f.name, f.label, f.hint, f.input);
                 let err = field_error(problem.as_ref(), name);
                 let has_err = err.is_some();
                 let value = answers.get(name).cloned().unwrap_or_default();
@@ -229,15 +214,20 @@ fn CheckAnswers(kind: Kind, oggetto: String, answers: Answers) -> impl IntoView 
     for (k, v) in &answers {
         edit.push_str(&format!("&{k}={}", v.replace('&', "%26").replace('+', "%2B").replace(' ', "+")));
     }
-    let rows = fields(kind);
+    let rows = smart_task::form_fields(kind);
     view! {
         <h1>"Controlli le risposte prima di inviare"</h1>
         {move || value.get().and_then(|r| r.err()).map(|e| view! { <ErrorSummary problem=*e.0 /> })}
         <dl class="summary-list">
             <div><dt>"Richiesta"</dt><dd>{kind.label()}</dd><dd></dd></div>
-            {rows.into_iter().map(|(name, label, _, _)| {
+            {rows.into_iter().map(|f| {
+                let (name, label) = (f.name, f.label);
                 let v = answers.get(name).cloned().unwrap_or_default();
-                let shown = if name == "data_effetto" { it_date(&v) } else { v };
+                let shown = match (name, v.is_empty()) {
+                    (_, true) => "Invariato".to_string(),
+                    ("data_effetto", false) => it_date(&v),
+                    _ => v,
+                };
                 view! {
                     <div>
                         <dt>{label}</dt>

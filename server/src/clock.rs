@@ -2,25 +2,9 @@
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 
-/// Europe/Rome offset from UTC at `now`: +2 during summer time (last Sunday of March 01:00 UTC
-/// to last Sunday of October 01:00 UTC), +1 otherwise. EU rule since 1996.
-fn rome_offset_hours(now: DateTime<Utc>) -> i64 {
-    use chrono::{Datelike, TimeZone, Weekday};
-    let year = now.year();
-    let last_sunday = |month: u32| {
-        let mut d = NaiveDate::from_ymd_opt(year, month, 31).unwrap_or_default();
-        while d.weekday() != Weekday::Sun {
-            d = d.pred_opt().unwrap_or(d);
-        }
-        Utc.from_utc_datetime(&d.and_hms_opt(1, 0, 0).unwrap_or_default())
-    };
-    if now >= last_sunday(3) && now < last_sunday(10) { 2 } else { 1 }
-}
-
 /// Today's date in Italy.
 pub fn today() -> NaiveDate {
-    let now = Utc::now();
-    (now + chrono::Duration::hours(rome_offset_hours(now))).date_naive()
+    shared::time::to_rome(Utc::now().naive_utc()).date()
 }
 
 /// A UTC timestamp as stored in the database: fixed width, so text order is time order.
@@ -49,16 +33,6 @@ pub fn it_date(d: NaiveDate) -> String {
 mod tests {
     use super::*;
     use chrono::TimeZone;
-
-    #[test]
-    fn rome_offsets_around_dst_changes() {
-        // 2026: summer time from 29 March 01:00 UTC to 25 October 01:00 UTC.
-        assert_eq!(rome_offset_hours(Utc.with_ymd_and_hms(2026, 3, 29, 0, 59, 0).unwrap()), 1);
-        assert_eq!(rome_offset_hours(Utc.with_ymd_and_hms(2026, 3, 29, 1, 0, 0).unwrap()), 2);
-        assert_eq!(rome_offset_hours(Utc.with_ymd_and_hms(2026, 10, 25, 0, 59, 0).unwrap()), 2);
-        assert_eq!(rome_offset_hours(Utc.with_ymd_and_hms(2026, 10, 25, 1, 0, 0).unwrap()), 1);
-        assert_eq!(rome_offset_hours(Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0).unwrap()), 1);
-    }
 
     #[test]
     fn timestamps_sort_as_text() {

@@ -8,6 +8,7 @@ pub mod ids;
 pub mod money;
 pub mod roles;
 pub mod smart_task;
+pub mod time;
 
 pub use ids::{CodiceFiscale, Email, Iban, Matricola, ParseError, PartitaIva, Telefono};
 pub use money::Euro;

@@ -7,8 +7,9 @@ use sportello_tests::{Engine, TestApp, both, read};
 use sqlx::Row;
 use std::time::Duration;
 
+/// Today in Italy, as the server reckons it (not UTC: they differ in the last hour(s) of the day).
 fn today() -> String {
-    chrono::Utc::now().date_naive().format("%d/%m/%Y").to_string()
+    shared::time::to_rome(chrono::Utc::now().naive_utc()).date().format("%d/%m/%Y").to_string()
 }
 
 async fn submit(app: &TestApp, c: &Client, body: Value, key: Option<&str>) -> (StatusCode, Value) {

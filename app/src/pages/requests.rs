@@ -10,10 +10,7 @@ use shared::dto::{FieldError, Problem, RequestView};
 use shared::smart_task::{self, Answers, Kind};
 
 fn it_datetime(ts: &str) -> String {
-    // Stored as UTC RFC 3339; shown as day and time.
-    ts.get(..16)
-        .map(|s| format!("{}/{}/{} {} UTC", &s[8..10], &s[5..7], &s[..4], &s[11..16]))
-        .unwrap_or_else(|| ts.to_string())
+    shared::time::format_it_datetime(ts)
 }
 
 fn it_date(d: &str) -> String {

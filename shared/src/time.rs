@@ -1,0 +1,60 @@
+//! Italian civil time (Europe/Rome) without a time-zone database: the EU rule since 1996.
+
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Weekday};
+
+fn last_sunday_1am_utc(year: i32, month: u32) -> NaiveDateTime {
+    let mut d = NaiveDate::from_ymd_opt(year, month, 31).unwrap_or_default();
+    while d.weekday() != Weekday::Sun {
+        d = d.pred_opt().unwrap_or(d);
+    }
+    d.and_hms_opt(1, 0, 0).unwrap_or_default()
+}
+
+/// Offset of Italian time from UTC at the UTC instant `utc`: +2 from the last Sunday of March
+/// 01:00 UTC to the last Sunday of October 01:00 UTC, +1 otherwise.
+pub fn rome_offset_hours(utc: NaiveDateTime) -> i64 {
+    let y = utc.year();
+    if utc >= last_sunday_1am_utc(y, 3) && utc < last_sunday_1am_utc(y, 10) { 2 } else { 1 }
+}
+
+pub fn to_rome(utc: NaiveDateTime) -> NaiveDateTime {
+    utc + Duration::hours(rome_offset_hours(utc))
+}
+
+/// A stored UTC timestamp (RFC 3339, `Z`) as Italians read it: `22/11/2026 11:05`.
+pub fn format_it_datetime(rfc3339_utc: &str) -> String {
+    let naive = rfc3339_utc
+        .trim_end_matches('Z')
+        .get(..19)
+        .and_then(|s| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S").ok());
+    match naive {
+        Some(t) => to_rome(t).format("%d/%m/%Y %H:%M").to_string(),
+        None => rfc3339_utc.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(h, min, 0).unwrap()
+    }
+
+    #[test]
+    fn offsets_around_dst_changes() {
+        // 2026: summer time from 29 March 01:00 UTC to 25 October 01:00 UTC.
+        assert_eq!(rome_offset_hours(at(2026, 3, 29, 0, 59)), 1);
+        assert_eq!(rome_offset_hours(at(2026, 3, 29, 1, 0)), 2);
+        assert_eq!(rome_offset_hours(at(2026, 10, 25, 0, 59)), 2);
+        assert_eq!(rome_offset_hours(at(2026, 10, 25, 1, 0)), 1);
+        assert_eq!(rome_offset_hours(at(2026, 1, 1, 12, 0)), 1);
+    }
+
+    #[test]
+    fn formats_for_italians() {
+        assert_eq!(format_it_datetime("2026-11-22T10:11:05.123456Z"), "22/11/2026 11:11");
+        assert_eq!(format_it_datetime("2026-07-01T22:30:00.000000Z"), "02/07/2026 00:30");
+        assert_eq!(format_it_datetime("non una data"), "non una data");
+    }
+}

@@ -101,6 +101,7 @@ pub async fn logout() -> Result<(), UiError> {
     let (b, req) = ctx::backend()?;
     let clear = b.logout(&req).await?;
     ctx::set_cookie(&clear);
+    leptos_axum::redirect("/accedi");
     Ok(())
 }
 
@@ -119,7 +120,10 @@ pub async fn subjects() -> Result<Vec<SubjectSummary>, UiError> {
 #[server(prefix = "/sf", endpoint = "act_for")]
 pub async fn act_for(subject_id: i64) -> Result<SubjectSummary, UiError> {
     let (b, req) = ctx::backend()?;
-    b.act_for(&req, subject_id).await
+    let subject = b.act_for(&req, subject_id).await?;
+    // A plain form post (no JavaScript yet) goes to the Cassetto of the chosen company.
+    leptos_axum::redirect("/");
+    Ok(subject)
 }
 
 #[server(prefix = "/sf", endpoint = "operators")]

@@ -134,3 +134,16 @@ test("Smart-Task 7: il datore varia i contatti del dipendente delegato", async (
   await expect(page.locator("#esito")).toContainText("accolta");
   expect(problems).toEqual([]);
 });
+
+test.describe("senza JavaScript (soggetto)", () => {
+  test.use({ javaScriptEnabled: false });
+  test("scegliere l'azienda porta al suo Cassetto anche senza JavaScript", async ({ page, context }) => {
+    const r = await context.request.post("/api/v1/sessione", { data: { username: "datore", password: "Sportello2026!" } });
+    expect(r.ok()).toBeTruthy();
+    await page.goto("/soggetti");
+    await page.getByRole("button", { name: "Opera per Trattoria da Mario di Rossi Mario" }).click();
+    await expect(page).toHaveURL(/\/$/);
+    await expect(page.locator("#azienda")).toHaveText("Trattoria da Mario di Rossi Mario");
+  });
+});
+

@@ -56,6 +56,13 @@ fn set_document_headers() {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // Effects run only in the browser, after hydration: a marker tests (and scripts) can wait for.
+    Effect::new(|_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "1");
+        }
+    });
     let session = Resource::new(|| (), |_| api::current_session());
     provide_context(components::SessionResource(session));
     view! {

@@ -39,3 +39,8 @@ export async function shot(page: Page, name: string) {
   const project = test.info().project.name;
   await page.screenshot({ path: `test-results/screens/${name}-${project}.png`, fullPage: true });
 }
+
+/** Waits until the WASM has hydrated the current page (the app marks <body data-hydrated>). */
+export async function hydrated(page: Page) {
+  await page.waitForSelector("body[data-hydrated]", { state: "attached", timeout: 20_000 });
+}

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { login, shot, waitForHydration, watchForErrors, PASSWORD } from "./helpers";
+import { hydrated, login, shot, waitForHydration, watchForErrors, PASSWORD } from "./helpers";
 
 test("la pagina si idrata: il pulsante Mostra password funziona solo con il WASM", async ({ page }) => {
   const problems = watchForErrors(page);
@@ -88,6 +88,7 @@ test("operatore e amministratore: home per ruolo e profilazione", async ({ page 
   await expect(page.locator("h1")).toHaveText("Amministrazione profili (IDM)");
   await page.getByRole("link", { name: "Gestisci operatori" }).click();
   await expect(page.locator("#operatori")).toContainText("Piero Galli");
+  await hydrated(page);
   await page.selectOption("#user_id", { label: "Piero Galli (operatore.milano)" });
   await page.selectOption("#role", "operatore_sede");
   await page.selectOption("#sede_codice", "3700");

@@ -74,6 +74,20 @@ mod ctx {
         Ok((b, parts))
     }
 
+    /// Sends a plain form post (no JavaScript yet, or none at all) to `path`. Requests made by
+    /// the WASM are left alone: the page then does a full load itself, so the new identity or
+    /// subject is rendered once, everywhere.
+    pub fn redirect_form_post(path: &str) {
+        let html = use_context::<Parts>()
+            .and_then(|p| {
+                p.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).map(|a| a.contains("text/html"))
+            })
+            .unwrap_or(false);
+        if html {
+            leptos_axum::redirect(path);
+        }
+    }
+
     pub fn set_cookie(value: &str) {
         if let (Some(resp), Ok(v)) = (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(value))
         {
@@ -101,7 +115,7 @@ pub async fn logout() -> Result<(), UiError> {
     let (b, req) = ctx::backend()?;
     let clear = b.logout(&req).await?;
     ctx::set_cookie(&clear);
-    leptos_axum::redirect("/accedi");
+    ctx::redirect_form_post("/accedi");
     Ok(())
 }
 
@@ -122,7 +136,7 @@ pub async fn act_for(subject_id: i64) -> Result<SubjectSummary, UiError> {
     let (b, req) = ctx::backend()?;
     let subject = b.act_for(&req, subject_id).await?;
     // A plain form post (no JavaScript yet) goes to the Cassetto of the chosen company.
-    leptos_axum::redirect("/");
+    ctx::redirect_form_post("/");
     Ok(subject)
 }
 
@@ -213,7 +227,7 @@ mod submit {
             .submit_smart_task(&req, shared::dto::SubmitRequest { tipo, soggetto_id: None, oggetto, risposte }, chiave)
             .await?;
         // Without JavaScript the browser posted a plain form: send it to the request's page.
-        leptos_axum::redirect(&format!("/richiesta/{}", view.protocollo));
+        ctx::redirect_form_post(&format!("/richiesta/{}", view.protocollo));
         Ok(view)
     }
 }

@@ -37,24 +37,41 @@ fn summary(r: &sqlx::any::AnyRow, basis: AccessBasis) -> AppResult<SubjectSummar
     })
 }
 
+/// Roles that work in a company's Cassetto; everyone else is refused with the same message.
+pub fn require_company_role(user: &User) -> AppResult<()> {
+    if user.role.acts_for_company() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden("Il suo profilo non opera per conto di aziende nel Cassetto previdenziale.".into()))
+    }
+}
+
 /// Every subject the user may act for today, by name.
 pub async fn subjects_for(pool: &AnyPool, user: &User, today: NaiveDate) -> AppResult<Vec<SubjectSummary>> {
+    subjects(pool, user, today, None).await
+}
+
+/// The same rule, optionally restricted to one subject: the per-request check must not load an
+/// intermediary's hundreds of clients to look at one.
+async fn subjects(pool: &AnyPool, user: &User, today: NaiveDate, only: Option<i64>) -> AppResult<Vec<SubjectSummary>> {
     let Some(persona_id) = user.persona_id else { return Ok(vec![]) };
     let today = d(&today);
     let mut out = Vec::new();
     match user.role {
         Role::Datore => {
-            let rows = sqlx::query(
+            let sql = format!(
                 "SELECT c.id, c.ragione_sociale, c.codice_fiscale, c.partita_iva, s.ruolo
                  FROM soggetti_collegati s JOIN contribuenti c ON c.id = s.contribuente_id
                  WHERE s.persona_id = $1 AND (s.rappresentante_legale = 1 OR s.ruolo = 'titolare')
-                   AND s.dal <= $2 AND (s.al IS NULL OR s.al >= $2)
+                   AND s.dal <= $2 AND (s.al IS NULL OR s.al >= $2){}
                  ORDER BY c.ragione_sociale, c.id",
-            )
-            .bind(persona_id)
-            .bind(&today)
-            .fetch_all(pool)
-            .await?;
+                if only.is_some() { " AND c.id = $3" } else { "" }
+            );
+            let mut q = sqlx::query(&sql).bind(persona_id).bind(&today);
+            if let Some(id) = only {
+                q = q.bind(id);
+            }
+            let rows = q.fetch_all(pool).await?;
             for r in rows {
                 let basis = AccessBasis::RappresentanteLegale { ruolo: r.try_get("ruolo")? };
                 out.push(summary(&r, basis)?);
@@ -63,19 +80,20 @@ pub async fn subjects_for(pool: &AnyPool, user: &User, today: NaiveDate) -> AppR
         }
         role => {
             let Some(ruolo) = role.delega_role() else { return Ok(vec![]) };
-            let rows = sqlx::query(
+            let sql = format!(
                 "SELECT c.id, c.ragione_sociale, c.codice_fiscale, c.partita_iva, g.data_inizio, g.data_fine
                  FROM deleghe g JOIN contribuenti c ON c.id = g.contribuente_id
                  WHERE g.delegato_persona_id = $1 AND g.ruolo = $2
                    AND g.data_inizio <= $3 AND (g.data_fine IS NULL OR g.data_fine >= $3)
-                   AND (g.revocata_dal IS NULL OR g.revocata_dal > $3)
+                   AND (g.revocata_dal IS NULL OR g.revocata_dal > $3){}
                  ORDER BY c.ragione_sociale, c.id",
-            )
-            .bind(persona_id)
-            .bind(ruolo)
-            .bind(&today)
-            .fetch_all(pool)
-            .await?;
+                if only.is_some() { " AND c.id = $4" } else { "" }
+            );
+            let mut q = sqlx::query(&sql).bind(persona_id).bind(ruolo).bind(&today);
+            if let Some(id) = only {
+                q = q.bind(id);
+            }
+            let rows = q.fetch_all(pool).await?;
             for r in rows {
                 let basis = AccessBasis::Delega {
                     ruolo: ruolo.into(),
@@ -98,13 +116,8 @@ pub async fn authorize_subject(
     subject_id: i64,
     today: NaiveDate,
 ) -> AppResult<SubjectSummary> {
-    if !user.role.acts_for_company() {
-        return Err(AppError::Forbidden(
-            "Il suo profilo non opera per conto di aziende nel Cassetto previdenziale.".into(),
-        ));
-    }
-    let allowed = subjects_for(pool, user, today).await?;
-    if let Some(s) = allowed.into_iter().find(|s| s.id == subject_id) {
+    require_company_role(user)?;
+    if let Some(s) = subjects(pool, user, today, Some(subject_id)).await?.into_iter().next() {
         return Ok(s);
     }
     Err(AppError::Forbidden(refusal_reason(pool, user, subject_id, today).await?))

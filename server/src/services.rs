@@ -126,11 +126,7 @@ impl Services {
 
     pub async fn subjects(&self, caller: &Caller) -> AppResult<Vec<SubjectSummary>> {
         let s = caller.require()?;
-        if !s.user.role.acts_for_company() {
-            return Err(AppError::Forbidden(
-                "Il suo profilo non opera per conto di aziende nel Cassetto previdenziale.".into(),
-            ));
-        }
+        access::require_company_role(&s.user)?;
         access::subjects_for(&self.db.read, &s.user, clock::today()).await
     }
 

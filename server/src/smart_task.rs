@@ -13,6 +13,7 @@ use shared::dto::{
 };
 use shared::smart_task::{self, Kind};
 use sqlx::Row;
+use std::collections::HashMap;
 
 fn kind_of(code: &str) -> AppResult<Kind> {
     Kind::from_code(code)
@@ -31,10 +32,7 @@ impl Services {
     }
 
     pub async fn smart_task_kinds(&self, caller: &Caller) -> AppResult<Vec<KindView>> {
-        let s = caller.require()?;
-        if !s.user.role.acts_for_company() {
-            return Err(AppError::Forbidden("Il suo profilo non presenta richieste Smart-Task.".into()));
-        }
+        access::require_company_role(&caller.require()?.user)?;
         Ok(Kind::ALL
             .into_iter()
             .map(|k| KindView {
@@ -217,16 +215,17 @@ impl Services {
     }
 
     async fn request_by_key(&self, user_id: i64, key: &str) -> AppResult<Option<String>> {
+        // Committed rows are visible to the WAL readers: no need to take the single writer.
         Ok(sqlx::query("SELECT protocollo FROM richieste WHERE richiedente_user_id = $1 AND idempotency_key = $2")
             .bind(user_id)
             .bind(key)
-            .fetch_optional(&self.db.write)
+            .fetch_optional(&self.db.read)
             .await?
             .map(|r| r.try_get(0))
             .transpose()?)
     }
 
-    /// Requests of the subject, newest first.
+    /// Requests of the subject, newest first: one query for the requests, one for their events.
     pub async fn list_requests(
         &self,
         caller: &Caller,
@@ -234,80 +233,99 @@ impl Services {
         stato: Option<String>,
     ) -> AppResult<Vec<RequestView>> {
         let subject = self.subject(caller, soggetto_id).await?;
-        let rows = sqlx::query(
-            "SELECT protocollo FROM richieste WHERE contribuente_id = $1 AND ($2 = '' OR stato = $2) ORDER BY created_at DESC, id DESC LIMIT 200",
-        )
+        let rows = sqlx::query(&format!(
+            "SELECT {REQUEST_COLUMNS} FROM richieste WHERE contribuente_id = $1 AND ($2 = '' OR stato = $2)
+             ORDER BY created_at DESC, id DESC LIMIT 200"
+        ))
         .bind(subject.id)
         .bind(stato.unwrap_or_default())
         .fetch_all(&self.db.read)
         .await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for r in rows {
-            out.push(self.request_view(caller, &r.try_get::<String, _>(0)?).await?);
-        }
-        Ok(out)
+        let ids = rows.iter().map(|r| r.try_get("id")).collect::<Result<Vec<i64>, _>>()?;
+        let mut events = self.events_for(&ids).await?;
+        rows.iter().map(|r| to_view(r, &mut events)).collect()
     }
 
-    /// One request, if the caller may act today for the subject it belongs to.
+    /// One request, if the caller submitted it or may act today for the subject it belongs to.
     pub async fn request_view(&self, caller: &Caller, protocollo: &str) -> AppResult<RequestView> {
         let s = caller.require()?;
-        let r = sqlx::query(
-            "SELECT id, protocollo, tipo, contribuente_id, richiedente_user_id, oggetto, risposte_json, stato, data_riferimento,
-                    esito_motivo, ruleset, decisione_json, created_at FROM richieste WHERE protocollo = $1",
-        )
-        .bind(protocollo)
-        .fetch_optional(&self.db.write)
-        .await?
-        .ok_or_else(|| AppError::NotFound("Richiesta non trovata.".into()))?;
-        let contribuente_id: i64 = r.try_get("contribuente_id")?;
+        let r = sqlx::query(&format!("SELECT {REQUEST_COLUMNS} FROM richieste WHERE protocollo = $1"))
+            .bind(protocollo)
+            .fetch_optional(&self.db.read)
+            .await?
+            .ok_or_else(|| AppError::NotFound("Richiesta non trovata.".into()))?;
         // Whoever submitted a request may always read it, even after losing the delega (e.g. by
         // revoking their own): it is their act. Everyone else needs the right to act for the
         // company today.
         if r.try_get::<i64, _>("richiedente_user_id")? != s.user.id {
-            access::authorize_subject(&self.db.read, &s.user, contribuente_id, clock::today()).await?;
+            access::authorize_subject(&self.db.read, &s.user, r.try_get("contribuente_id")?, clock::today()).await?;
         }
-        let id: i64 = r.try_get("id")?;
-        let tipo: String = r.try_get("tipo")?;
-        let stato: String = r.try_get("stato")?;
-        let decisione: Option<String> = r.try_get("decisione_json")?;
-        let controlli = decisione
-            .and_then(|d| serde_json::from_str::<serde_json::Value>(&d).ok())
-            .and_then(|v| {
-                serde_json::from_value::<Vec<crate::istruttoria::Check>>(v["decisione"]["checks"].clone()).ok()
-            })
-            .unwrap_or_default()
-            .into_iter()
-            .map(|c| CheckView {
-                codice: c.codice,
-                descrizione: c.descrizione,
-                esito: if c.esito == crate::istruttoria::Esito::Ok { "ok".into() } else { "ko".into() },
-                motivo: c.motivo,
-                riferimento: c.riferimento,
-            })
-            .collect();
-        let eventi = sqlx::query("SELECT stato, at, nota FROM richieste_eventi WHERE richiesta_id = $1 ORDER BY id")
-            .bind(id)
-            .fetch_all(&self.db.write)
-            .await?
-            .iter()
-            .map(|e| Ok(EventView { stato: e.try_get("stato")?, at: e.try_get("at")?, nota: e.try_get("nota")? }))
-            .collect::<AppResult<Vec<_>>>()?;
-        Ok(RequestView {
-            protocollo: r.try_get("protocollo")?,
-            descrizione: Kind::from_code(&tipo).map(|k| k.label().to_string()).unwrap_or_default(),
-            tipo,
-            smart_task: true,
-            soggetto_id: contribuente_id,
-            oggetto: r.try_get("oggetto")?,
-            stato_label: stato_richiesta_label(&stato).into(),
-            stato,
-            data_riferimento: r.try_get("data_riferimento")?,
-            inviata_il: r.try_get("created_at")?,
-            risposte: serde_json::from_str(&r.try_get::<String, _>("risposte_json")?).unwrap_or_default(),
-            motivo: r.try_get("esito_motivo")?,
-            ruleset: r.try_get("ruleset")?,
-            controlli,
-            eventi,
-        })
+        let mut events = self.events_for(&[r.try_get("id")?]).await?;
+        to_view(&r, &mut events)
     }
+
+    /// The timelines of several requests in one query, by request id.
+    async fn events_for(&self, ids: &[i64]) -> AppResult<HashMap<i64, Vec<EventView>>> {
+        let mut out: HashMap<i64, Vec<EventView>> = HashMap::new();
+        if ids.is_empty() {
+            return Ok(out);
+        }
+        let placeholders = (1..=ids.len()).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ");
+        let sql = format!(
+            "SELECT richiesta_id, stato, at, nota FROM richieste_eventi WHERE richiesta_id IN ({placeholders}) ORDER BY id"
+        );
+        let mut q = sqlx::query(&sql);
+        for id in ids {
+            q = q.bind(*id);
+        }
+        for e in q.fetch_all(&self.db.read).await? {
+            out.entry(e.try_get("richiesta_id")?).or_default().push(EventView {
+                stato: e.try_get("stato")?,
+                at: e.try_get("at")?,
+                nota: e.try_get("nota")?,
+            });
+        }
+        Ok(out)
+    }
+}
+
+const REQUEST_COLUMNS: &str = "id, protocollo, tipo, contribuente_id, richiedente_user_id, oggetto, risposte_json, stato, \
+     data_riferimento, esito_motivo, ruleset, decisione_json, created_at";
+
+/// A stored request as the contributor sees it: the checks without the facts they read.
+fn to_view(r: &sqlx::any::AnyRow, events: &mut HashMap<i64, Vec<EventView>>) -> AppResult<RequestView> {
+    let id: i64 = r.try_get("id")?;
+    let tipo: String = r.try_get("tipo")?;
+    let stato: String = r.try_get("stato")?;
+    let decisione: Option<String> = r.try_get("decisione_json")?;
+    let controlli = decisione
+        .and_then(|d| serde_json::from_str::<serde_json::Value>(&d).ok())
+        .and_then(|v| serde_json::from_value::<Vec<crate::istruttoria::Check>>(v["decisione"]["checks"].clone()).ok())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|c| CheckView {
+            codice: c.codice,
+            descrizione: c.descrizione,
+            esito: if c.esito == crate::istruttoria::Esito::Ok { "ok".into() } else { "ko".into() },
+            motivo: c.motivo,
+            riferimento: c.riferimento,
+        })
+        .collect();
+    Ok(RequestView {
+        protocollo: r.try_get("protocollo")?,
+        descrizione: Kind::from_code(&tipo).map(|k| k.label().to_string()).unwrap_or_default(),
+        tipo,
+        smart_task: true,
+        soggetto_id: r.try_get("contribuente_id")?,
+        oggetto: r.try_get("oggetto")?,
+        stato_label: stato_richiesta_label(&stato).into(),
+        stato,
+        data_riferimento: r.try_get("data_riferimento")?,
+        inviata_il: r.try_get("created_at")?,
+        risposte: serde_json::from_str(&r.try_get::<String, _>("risposte_json")?).unwrap_or_default(),
+        motivo: r.try_get("esito_motivo")?,
+        ruleset: r.try_get("ruleset")?,
+        controlli,
+        eventi: events.remove(&id).unwrap_or_default(),
+    })
 }

@@ -441,39 +441,21 @@ fn test() -> R<()> {
     Ok(())
 }
 
+/// Runs a subcommand of the release server binary (seed, audit-verify) through cargo.
+fn server_subcommand(args: &[&str], what: &str) -> R<()> {
+    let mut c = cargo();
+    leptos_release_env(&mut c).args(["run", "--release", "--package", "server", "--bin", "server", "--"]).args(args);
+    status(&mut c, what)
+}
+
 fn seed(args: &[String]) -> R<()> {
     let scale =
         args.iter().position(|a| a == "--scale").and_then(|i| args.get(i + 1)).cloned().unwrap_or_else(|| "0".into());
-    let mut c = cargo();
-    leptos_release_env(&mut c).args([
-        "run",
-        "--release",
-        "--package",
-        "server",
-        "--bin",
-        "server",
-        "--",
-        "seed",
-        "--scale",
-        &scale,
-    ]);
-    status(&mut c, "seed")
+    server_subcommand(&["seed", "--scale", &scale], "seed")
 }
 
 fn audit_verify() -> R<()> {
-    status(
-        leptos_release_env(&mut cargo()).args([
-            "run",
-            "--release",
-            "--package",
-            "server",
-            "--bin",
-            "server",
-            "--",
-            "audit-verify",
-        ]),
-        "audit-verify",
-    )
+    server_subcommand(&["audit-verify"], "audit-verify")
 }
 
 fn file_size(p: &Path) -> u64 {

@@ -35,17 +35,25 @@ pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-/// Resolves the session cookie (or an `Authorization: Bearer` session token for API clients)
-/// into a [`Caller`] stored in the request extensions, for handlers and server functions.
-pub async fn load_caller(State(services): State<Services>, mut req: Request, next: Next) -> Response {
-    let config = &services.config;
-    let token = cookie_value(req.headers(), config.session_cookie_name()).or_else(|| {
-        req.headers()
+/// The session token: the cookie, or `Authorization: Bearer` for API clients.
+fn session_token(headers: &HeaderMap, config: &Config) -> Option<String> {
+    cookie_value(headers, config.session_cookie_name()).or_else(|| {
+        headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::to_string)
-    });
+    })
+}
+
+/// Resolves the session cookie (or an `Authorization: Bearer` session token for API clients)
+/// into a [`Caller`] stored in the request extensions, for handlers and server functions.
+pub async fn load_caller(State(services): State<Services>, mut req: Request, next: Next) -> Response {
+    let config = &services.config;
+    // Built assets need no identity: spare the session lookup (several per page load).
+    let path = req.uri().path();
+    let is_asset = path.starts_with("/pkg/") || path == "/favicon.svg";
+    let token = if is_asset { None } else { session_token(req.headers(), config) };
     let session = match &token {
         Some(t) => match auth::load_session(&services.db, config, t).await {
             Ok(s) => s,

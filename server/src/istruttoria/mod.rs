@@ -127,7 +127,7 @@ pub const C1_LEGITTIMAZIONE: Rule = Rule {
 pub const C4_NESSUNA_RICHIESTA_APERTA: Rule = Rule {
     codice: "ST00.NESSUNA_RICHIESTA_APERTA",
     descrizione: "Non ci sono altre richieste in lavorazione per lo stesso oggetto",
-    riferimento: "Regola di progetto [D]: una sola richiesta aperta per oggetto",
+    riferimento: "Regola di progetto: una sola richiesta aperta per oggetto",
 };
 
 /// Facts common to every kind.

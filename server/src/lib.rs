@@ -14,6 +14,7 @@ pub mod jobs;
 pub mod seed;
 pub mod services;
 pub mod smart_task;
+pub mod targets;
 
 pub use config::Config;
 pub use db::Db;

@@ -14,6 +14,7 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use shared::ids::{cf_check_char, luhn_it_check_digit};
+use shared::periodo::Periodo;
 use sqlx::{AnyConnection, Row};
 use std::collections::HashSet;
 
@@ -691,7 +692,9 @@ async fn seed_demo(db: &Db, rng_seed: u64) -> AppResult<()> {
     g.delega(&mut b, giulia, neri, "intermediario", Validity { inizio: g.d(500), fine: None, revocata: Some(g.d(10)) });
     // Luca is an employee of Rossi & Figli with a delega a dipendente.
     g.delega(&mut b, luca, rossi, "dipendente", Validity { inizio: g.d(200), fine: None, revocata: None });
-    let _ = trattoria;
+    // Rossi's former consultant: the delega ended, its PEC is still among the NdR contacts.
+    let (conti, _) = g.persona(&mut b, "Franco", "Marino", false, Some("studio.marino@example.it".into()));
+    g.delega(&mut b, conti, rossi, "intermediario", Validity { inizio: g.d(1500), fine: Some(g.d(120)), revocata: None });
 
     // Background companies, some followed by generated intermediaries.
     let mut companies = vec![];
@@ -726,6 +729,7 @@ async fn seed_demo(db: &Db, rng_seed: u64) -> AppResult<()> {
         }
     }
     flush(db.engine, &mut tx, &mut b).await?;
+    seed_contributions(&mut tx, g.today, &now, Demo { rossi, trattoria, gallo, giulia, conti }).await?;
 
     sqlx::query("INSERT INTO utilizzatori (persona_id, contribuente_id, strumento, categoria, sede_id, created_at, updated_at) VALUES ($1, NULL, 'LF', NULL, $2, $3, $3)")
         .bind(anna)
@@ -844,6 +848,205 @@ async fn seed_demo(db: &Db, rng_seed: u64) -> AppResult<()> {
     sqlx::query("INSERT INTO app_meta (key, value) VALUES ('demo_seeded', $1)").bind(&now).execute(&mut *tx).await?;
     reset_sequences(db, &mut tx).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+struct Demo {
+    rossi: i64,
+    trattoria: i64,
+    gallo: i64,
+    giulia: i64,
+    conti: i64,
+}
+
+/// Notes di rettifica, their notification contacts, UniEmens reports and F24 payments of the
+/// demo companies: one case leading to acceptance and one to each reason for refusal of
+/// Smart-Task 1–3 (README, "Dati dimostrativi").
+async fn seed_contributions(conn: &mut AnyConnection, today: NaiveDate, now: &str, d: Demo) -> AppResult<()> {
+    async fn posizione(conn: &mut AnyConnection, contribuente: i64) -> AppResult<(i64, String)> {
+        let r = sqlx::query("SELECT id, matricola FROM posizioni WHERE contribuente_id = $1 ORDER BY id LIMIT 1")
+            .bind(contribuente)
+            .fetch_one(&mut *conn)
+            .await?;
+        Ok((r.try_get("id")?, r.try_get("matricola")?))
+    }
+    async fn cf_pec(conn: &mut AnyConnection, contribuente: i64) -> AppResult<(String, String)> {
+        let r = sqlx::query("SELECT codice_fiscale, pec FROM contribuenti WHERE id = $1")
+            .bind(contribuente)
+            .fetch_one(&mut *conn)
+            .await?;
+        Ok((r.try_get("codice_fiscale")?, r.try_get::<Option<String>, _>("pec")?.unwrap_or_default()))
+    }
+    let day = |days_ago: i64| (today - Duration::days(days_ago)).format("%Y-%m-%d").to_string();
+    let cur = Periodo::of(today);
+    let per = |months_ago: i32| cur.plus_months(-months_ago).unwrap_or(cur);
+    let (pos_rossi, mat_rossi) = posizione(conn, d.rossi).await?;
+    let (pos_tratt, _) = posizione(conn, d.trattoria).await?;
+    let (pos_gallo, mat_gallo) = posizione(conn, d.gallo).await?;
+    let (cf_rossi, pec_rossi) = cf_pec(conn, d.rossi).await?;
+    let (cf_gallo, _) = cf_pec(conn, d.gallo).await?;
+    let (_, pec_tratt) = cf_pec(conn, d.trattoria).await?;
+
+    // UniEmens: (position, months ago, kind, amount due in cents, sent days ago or None = on time).
+    let denunce: &[(i64, i32, &str, i64, Option<i64>)] = &[
+        (pos_rossi, 3, "originale", 1_200_000, None),
+        (pos_rossi, 4, "originale", 150_000, None),
+        (pos_rossi, 6, "originale", 1_000_000, None),
+        (pos_rossi, 6, "variazione", 900_000, Some(30)),
+        (pos_rossi, 8, "originale", 500_000, None),
+        (pos_rossi, 10, "originale", 300_000, None),
+        (pos_rossi, 12, "originale", 200_000, None),
+        (pos_rossi, 75, "originale", 80_000, None),
+        (pos_gallo, 6, "originale", 400_000, None),
+    ];
+    for &(pos, m, tipo, cents, sent) in denunce {
+        let p = per(m);
+        let trasmessa = match sent {
+            Some(days) => day(days),
+            None => (p.scadenza() - Duration::days(1)).format("%Y-%m-%d").to_string(),
+        };
+        sqlx::query(
+            "INSERT INTO denunce (posizione_id, periodo, tipo, dovuto_cents, trasmessa_il, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(pos)
+        .bind(p.key())
+        .bind(tipo)
+        .bind(cents)
+        .bind(trasmessa)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    }
+
+    // F24: (payer, payer's code, stated matricola, position, months ago of the period, amount,
+    // causale, paid days ago or None = on the due date, use).
+    struct F24<'a> {
+        payer: i64,
+        cf: &'a str,
+        matricola: &'a str,
+        pos: Option<i64>,
+        months: i32,
+        cents: i64,
+        causale: &'a str,
+        paid: Option<i64>,
+        utilizzo: Option<&'a str>,
+    }
+    let f24 = |payer, cf, matricola, pos, months, cents, causale, paid, utilizzo| F24 {
+        payer,
+        cf,
+        matricola,
+        pos,
+        months,
+        cents,
+        causale,
+        paid,
+        utilizzo,
+    };
+    let r = d.rossi;
+    let mr = mat_rossi.as_str();
+    let pagamenti = [
+        f24(r, &cf_rossi, mr, Some(pos_rossi), 3, 1_200_000, "DM10", None, None),
+        f24(r, &cf_rossi, mr, Some(pos_rossi), 4, 150_000, "DM10", None, None),
+        // Paid again for month -4 instead of month -8: the case for a rettifica (kind 3).
+        f24(r, &cf_rossi, mr, Some(pos_rossi), 4, 150_000, "DM10", Some(40), None),
+        f24(r, &cf_rossi, mr, Some(pos_rossi), 6, 800_000, "DM10", None, None),
+        f24(r, &cf_rossi, mr, Some(pos_rossi), 8, 400_000, "DM10", None, None),
+        f24(r, &cf_rossi, mr, Some(pos_rossi), 10, 250_000, "DM10", None, None),
+        f24(r, &cf_rossi, mr, Some(pos_rossi), 10, 50_000, "DM10", Some(100), None),
+        f24(r, &cf_rossi, mr, Some(pos_rossi), 12, 200_000, "DM10", None, None),
+        // Not DM10 contributions.
+        f24(r, &cf_rossi, mr, Some(pos_rossi), 5, 70_000, "CP", Some(50), None),
+        // Already used to pay a note.
+        f24(r, &cf_rossi, mr, Some(pos_rossi), 7, 100_000, "DM10", Some(60), Some("nota_rettifica")),
+        // The company's code with a matricola that is nobody's: a person must look at it.
+        f24(r, &cf_rossi, "9999999990", None, 3, 120_000, "DM10", Some(20), None),
+        f24(d.gallo, &cf_gallo, &mat_gallo, Some(pos_gallo), 6, 400_000, "DM10", None, None),
+    ];
+    for p in pagamenti {
+        let periodo = per(p.months);
+        let data = match p.paid {
+            Some(days) => day(days),
+            None => periodo.scadenza().format("%Y-%m-%d").to_string(),
+        };
+        sqlx::query(
+            "INSERT INTO pagamenti (contribuente_id, codice_fiscale_versante, matricola_indicata, posizione_id, data_versamento,
+                                    importo_cents, sede_codice, causale, periodo_indicato, periodo_attribuito, utilizzo,
+                                    created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, '1300', $7, $8, $8, $9, $10, $10)",
+        )
+        .bind(p.payer)
+        .bind(p.cf)
+        .bind(p.matricola)
+        .bind(p.pos)
+        .bind(data)
+        .bind(p.cents)
+        .bind(p.causale)
+        .bind(periodo.key())
+        .bind(p.utilizzo)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    }
+
+    // Notes: (position, months ago, amount, state, issued days ago, riesame).
+    let note: &[(i64, i32, i64, &str, i64, bool)] = &[
+        (pos_rossi, 6, 200_000, "attiva", 90, false),
+        (pos_rossi, 8, 100_000, "attiva", 120, false),
+        (pos_rossi, 12, 50_000, "annullata", 200, false),
+        (pos_rossi, 10, 50_000, "attiva", 150, true),
+        (pos_gallo, 6, 100_000, "attiva", 90, false),
+    ];
+    for (n, &(pos, m, cents, stato, issued, riesame)) in note.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO note_rettifica (numero, posizione_id, periodo, importo_cents, stato, emessa_il, riesame_in_corso,
+                                         versione, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8)",
+        )
+        .bind(format!("NR-{}-{:07}", today.year(), 1001 + n))
+        .bind(pos)
+        .bind(per(m).key())
+        .bind(cents)
+        .bind(stato)
+        .bind(day(issued))
+        .bind(riesame as i64)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    }
+
+    // Where the notes are notified.
+    let delega_of = |persona: i64| {
+        sqlx::query("SELECT id FROM deleghe WHERE delegato_persona_id = $1 AND contribuente_id = $2 ORDER BY id LIMIT 1")
+            .bind(persona)
+            .bind(d.rossi)
+    };
+    let delega_giulia: i64 = delega_of(d.giulia).fetch_one(&mut *conn).await?.try_get(0)?;
+    let delega_conti: i64 = delega_of(d.conti).fetch_one(&mut *conn).await?.try_get(0)?;
+    let contatti: Vec<(i64, &str, String, &str, Option<i64>, Option<&str>)> = vec![
+        (pos_rossi, "pec", pec_rossi.clone(), "azienda", None, None),
+        (pos_rossi, "email", "amministrazione@rossifigli.example.it".into(), "azienda", None, Some("casella_piena")),
+        (pos_rossi, "pec", "studio.marino@pec.example.it".into(), "intermediario Franco Marino", Some(delega_conti), None),
+        (pos_rossi, "email", "studio.bianchi@example.it".into(), "intermediario Giulia Bianchi", Some(delega_giulia), None),
+        (pos_tratt, "pec", pec_tratt.clone(), "azienda", None, Some("mancata_consegna")),
+        (pos_gallo, "email", "ufficio@gallotrasporti.example.it".into(), "azienda", None, Some("indirizzo_non_valido")),
+    ];
+    for (pos, canale, indirizzo, titolare, delega, anomalia) in contatti {
+        sqlx::query(
+            "INSERT INTO contatti_notifica (posizione_id, canale, indirizzo, titolare, delega_id, anomalia, anomalia_dal,
+                                            created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+        )
+        .bind(pos)
+        .bind(canale)
+        .bind(indirizzo)
+        .bind(titolare)
+        .bind(delega)
+        .bind(anomalia)
+        .bind(anomalia.map(|_| day(20)))
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    }
     Ok(())
 }
 

@@ -9,13 +9,13 @@ use crate::jobs;
 use crate::services::{Caller, Services};
 use chrono::Datelike;
 use shared::dto::{
-    CheckView, EventView, KindView, RequestView, SubjectSummary, SubmitRequest, TargetView, stato_richiesta_label,
+    CheckView, EventView, KindView, RequestView, SubjectSummary, SubmitRequest, stato_richiesta_label,
 };
 use shared::smart_task::{self, Kind};
 use sqlx::Row;
 use std::collections::HashMap;
 
-fn kind_of(code: &str) -> AppResult<Kind> {
+pub(crate) fn kind_of(code: &str) -> AppResult<Kind> {
     Kind::from_code(code)
         .ok_or_else(|| AppError::field("tipo", format!("Tipo di richiesta sconosciuto: {code}."), "unknown"))
 }
@@ -23,7 +23,7 @@ fn kind_of(code: &str) -> AppResult<Kind> {
 impl Services {
     /// The subject a call works on: the one given (API) or the one the session acts for; checked
     /// against the caller's rights today on every call.
-    async fn subject(&self, caller: &Caller, soggetto_id: Option<i64>) -> AppResult<SubjectSummary> {
+    pub(crate) async fn subject(&self, caller: &Caller, soggetto_id: Option<i64>) -> AppResult<SubjectSummary> {
         let s = caller.require()?;
         let id = soggetto_id
             .or(s.acting_for_id)
@@ -42,71 +42,6 @@ impl Services {
                 disponibile: k.implemented(),
             })
             .collect())
-    }
-
-    /// What a request of `kind` can act on, from the subject's own data (never typed blind).
-    pub async fn smart_task_targets(
-        &self,
-        caller: &Caller,
-        kind: &str,
-        soggetto_id: Option<i64>,
-    ) -> AppResult<Vec<TargetView>> {
-        let kind = kind_of(kind)?;
-        let subject = self.subject(caller, soggetto_id).await?;
-        let today = clock::today().format("%Y-%m-%d").to_string();
-        match kind {
-            Kind::VariazioneContattiIntermediario => {
-                let s = caller.require()?;
-                let rows = sqlx::query("SELECT id, denominazione FROM intermediari WHERE persona_id = $1")
-                    .bind(s.user.persona_id.unwrap_or(-1))
-                    .fetch_all(&self.db.read)
-                    .await?;
-                rows.iter()
-                    .map(|r| {
-                        Ok(TargetView {
-                            id: r.try_get::<i64, _>("id")?.to_string(),
-                            descrizione: format!("I miei contatti ({})", r.try_get::<String, _>("denominazione")?),
-                        })
-                    })
-                    .collect()
-            }
-            Kind::RevocaDelegaIntermediario | Kind::RevocaDelegaDipendente | Kind::VariazioneContattiDipendente => {
-                let ruolo = if kind == Kind::RevocaDelegaIntermediario { "intermediario" } else { "dipendente" };
-                let rows = sqlx::query(
-                    "SELECT g.id, p.nome, p.cognome, p.codice_fiscale, g.data_inizio, g.data_fine FROM deleghe g
-                     JOIN persone p ON p.id = g.delegato_persona_id
-                     WHERE g.contribuente_id = $1 AND g.ruolo = $2 AND g.data_inizio <= $3
-                       AND (g.data_fine IS NULL OR g.data_fine >= $3) AND (g.revocata_dal IS NULL OR g.revocata_dal > $3)
-                     ORDER BY p.cognome, p.nome, g.id",
-                )
-                .bind(subject.id)
-                .bind(ruolo)
-                .bind(&today)
-                .fetch_all(&self.db.read)
-                .await?;
-                rows.iter()
-                    .map(|r| {
-                        let id: i64 = r.try_get("id")?;
-                        let inizio: String = r.try_get("data_inizio")?;
-                        Ok(TargetView {
-                            id: id.to_string(),
-                            descrizione: format!(
-                                "{} {} ({}), delega dal {}",
-                                r.try_get::<String, _>("nome")?,
-                                r.try_get::<String, _>("cognome")?,
-                                r.try_get::<String, _>("codice_fiscale")?,
-                                clock::parse_date(&inizio).map(clock::it_date).unwrap_or(inizio)
-                            ),
-                        })
-                    })
-                    .collect()
-            }
-            Kind::VariazionePecAziendale => Ok(vec![TargetView {
-                id: subject.id.to_string(),
-                descrizione: format!("PEC di {}", subject.ragione_sociale),
-            }]),
-            other => Err(AppError::BadRequest(format!("La richiesta \"{}\" non è ancora disponibile.", other.label()))),
-        }
     }
 
     /// Stores the request and its examination job in one transaction and answers at once
@@ -306,7 +241,11 @@ fn to_view(r: &sqlx::any::AnyRow, events: &mut HashMap<i64, Vec<EventView>>) -> 
         .map(|c| CheckView {
             codice: c.codice,
             descrizione: c.descrizione,
-            esito: if c.esito == crate::istruttoria::Esito::Ok { "ok".into() } else { "ko".into() },
+            esito: match c.esito {
+                crate::istruttoria::Esito::Ok => "ok".into(),
+                crate::istruttoria::Esito::Ko => "ko".into(),
+                crate::istruttoria::Esito::Verifica => "verifica".into(),
+            },
             motivo: c.motivo,
             riferimento: c.riferimento,
         })

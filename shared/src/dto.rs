@@ -175,6 +175,12 @@ pub struct KindView {
 pub struct TargetView {
     pub id: String,
     pub descrizione: String,
+    /// What INPS already knows about the target, shown above the form (label, value).
+    #[serde(default)]
+    pub dati: Vec<(String, String)>,
+    /// Answers pre-filled from the target (the user may change them).
+    #[serde(default)]
+    pub predefiniti: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

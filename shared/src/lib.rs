@@ -6,10 +6,12 @@
 pub mod dto;
 pub mod ids;
 pub mod money;
+pub mod periodo;
 pub mod roles;
 pub mod smart_task;
 pub mod time;
 
 pub use ids::{CodiceFiscale, Email, Iban, Matricola, ParseError, PartitaIva, Telefono};
 pub use money::Euro;
+pub use periodo::Periodo;
 pub use roles::Role;

@@ -3,6 +3,8 @@
 
 use crate::dto::FieldError;
 use crate::ids::{Email, Telefono};
+use crate::money::Euro;
+use crate::periodo::Periodo;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -66,14 +68,17 @@ impl Kind {
     /// Kinds whose automated examination is implemented. The others are listed but cannot be
     /// submitted yet: the server refuses them with a clear message rather than pretending.
     pub fn implemented(self) -> bool {
-        matches!(
-            self,
-            Kind::RevocaDelegaIntermediario
-                | Kind::RevocaDelegaDipendente
-                | Kind::VariazioneContattiIntermediario
-                | Kind::VariazioneContattiDipendente
-                | Kind::VariazionePecAziendale
-        )
+        // Every kind listed here is examined; kinds 9–17 join the enum when their rules exist.
+        match self {
+            Kind::CancellazioneContattiAnomaliNdr
+            | Kind::RicalcoloNotaRettifica
+            | Kind::RettificaPeriodoPagamento
+            | Kind::RevocaDelegaIntermediario
+            | Kind::RevocaDelegaDipendente
+            | Kind::VariazioneContattiIntermediario
+            | Kind::VariazioneContattiDipendente
+            | Kind::VariazionePecAziendale => true,
+        }
     }
 }
 
@@ -96,6 +101,81 @@ pub enum Parsed {
         target_id: i64,
         contatti: Contatti,
     },
+    /// Kind 1: the notification contact to delete, and why the user asks.
+    CancellazioneContatto {
+        contatto_id: i64,
+        motivo: MotivoCancellazione,
+    },
+    /// Kind 2: the nota di rettifica to recompute, and the event the user relies on.
+    RicalcoloNota {
+        nota_id: i64,
+        motivo: MotivoRicalcolo,
+    },
+    /// Kind 3: the F24 payment line, the period it should count for and how much of it.
+    RettificaPagamento {
+        pagamento_id: i64,
+        periodo_corretto: Periodo,
+        importo: Euro,
+    },
+}
+
+/// Why a notification contact should go (kind 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MotivoCancellazione {
+    MancataConsegna,
+    CasellaPiena,
+    IndirizzoNonValido,
+    NonPec,
+    DelegaCessata,
+}
+
+/// The new event a recomputation relies on (kind 2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MotivoRicalcolo {
+    VariazioneUniemens,
+    Pagamento,
+    Riallocazione,
+}
+
+pub const MOTIVI_CANCELLAZIONE: &[(&str, &str)] = &[
+    ("mancata_consegna", "Mancata consegna dei messaggi"),
+    ("casella_piena", "Casella piena"),
+    ("indirizzo_non_valido", "Indirizzo non valido o inesistente"),
+    ("non_pec", "L'indirizzo non è una PEC"),
+    ("delega_cessata", "È di un intermediario o dipendente la cui delega è cessata"),
+];
+
+pub const MOTIVI_RICALCOLO: &[(&str, &str)] = &[
+    ("variazione_uniemens", "Ho inviato una variazione UniEmens per il periodo"),
+    ("pagamento", "Ho pagato quanto dovuto con F24"),
+    ("riallocazione", "Un pagamento è stato attribuito al periodo (rettifica del periodo di riferimento)"),
+];
+
+impl MotivoCancellazione {
+    pub fn from_code(c: &str) -> Option<Self> {
+        use MotivoCancellazione::*;
+        Some(match c {
+            "mancata_consegna" => MancataConsegna,
+            "casella_piena" => CasellaPiena,
+            "indirizzo_non_valido" => IndirizzoNonValido,
+            "non_pec" => NonPec,
+            "delega_cessata" => DelegaCessata,
+            _ => return None,
+        })
+    }
+}
+
+impl MotivoRicalcolo {
+    pub fn from_code(c: &str) -> Option<Self> {
+        Some(match c {
+            "variazione_uniemens" => MotivoRicalcolo::VariazioneUniemens,
+            "pagamento" => MotivoRicalcolo::Pagamento,
+            "riallocazione" => MotivoRicalcolo::Riallocazione,
+            _ => return None,
+        })
+    }
 }
 
 /// New contacts; only the ones given change.
@@ -113,6 +193,31 @@ fn field(errors: &mut Vec<FieldError>, name: &str, code: &str, message: impl Int
 
 fn text<'a>(a: &'a Answers, name: &str) -> &'a str {
     a.get(name).map(|s| s.trim()).unwrap_or("")
+}
+
+/// The chosen target's id (from the previous step, never typed).
+fn target(errors: &mut Vec<FieldError>, oggetto: &str, message: &str) -> Option<i64> {
+    let id = oggetto.trim().parse::<i64>().ok().filter(|n| *n > 0);
+    if id.is_none() {
+        field(errors, "oggetto", "invalid", message);
+    }
+    id
+}
+
+/// One of a fixed list of answers.
+fn choice<T>(
+    errors: &mut Vec<FieldError>,
+    a: &Answers,
+    name: &str,
+    from: impl Fn(&str) -> Option<T>,
+    message: &str,
+) -> Option<T> {
+    let v = text(a, name);
+    let parsed = from(v);
+    if parsed.is_none() {
+        field(errors, name, if v.is_empty() { "empty" } else { "invalid" }, message);
+    }
+    parsed
 }
 
 /// Accepts 31/12/2026 (as typed in Italy) or 2026-12-31 (as sent by a date input or an API).
@@ -194,14 +299,48 @@ pub fn parse(kind: Kind, oggetto: &str, a: &Answers) -> Result<Parsed, Vec<Field
             }
             target_id.map(|target_id| Parsed::VariazioneContatti { target_id, contatti: c })
         }
-        other => {
-            field(
-                &mut errors,
-                "tipo",
-                "not_available",
-                format!("La richiesta \"{}\" non è ancora disponibile.", other.label()),
-            );
-            None
+        Kind::CancellazioneContattiAnomaliNdr => {
+            let contatto_id = target(&mut errors, oggetto, "Scegliere il contatto da cancellare.");
+            let motivo = choice(&mut errors, a, "motivo", MotivoCancellazione::from_code, "Indicare perché il contatto va cancellato.");
+            match (contatto_id, motivo) {
+                (Some(contatto_id), Some(motivo)) => Some(Parsed::CancellazioneContatto { contatto_id, motivo }),
+                _ => None,
+            }
+        }
+        Kind::RicalcoloNotaRettifica => {
+            let nota_id = target(&mut errors, oggetto, "Scegliere la nota di rettifica da ricalcolare.");
+            let motivo = choice(&mut errors, a, "motivo", MotivoRicalcolo::from_code, "Indicare il fatto nuovo per cui chiede il ricalcolo.");
+            match (nota_id, motivo) {
+                (Some(nota_id), Some(motivo)) => Some(Parsed::RicalcoloNota { nota_id, motivo }),
+                _ => None,
+            }
+        }
+        Kind::RettificaPeriodoPagamento => {
+            let pagamento_id = target(&mut errors, oggetto, "Scegliere il pagamento da rettificare.");
+            let periodo = match Periodo::parse(text(a, "periodo_corretto")) {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    field(&mut errors, "periodo_corretto", e.code(), format!("Periodo corretto non valido. {e}"));
+                    None
+                }
+            };
+            let importo = match Euro::parse_it(text(a, "importo")) {
+                Ok(e) if e.cents() > 0 => Some(e),
+                Ok(_) => {
+                    field(&mut errors, "importo", "range", "L'importo da spostare deve essere maggiore di zero.");
+                    None
+                }
+                Err(e) => {
+                    field(&mut errors, "importo", "format", format!("Importo non valido. {e}"));
+                    None
+                }
+            };
+            match (pagamento_id, periodo, importo) {
+                (Some(pagamento_id), Some(periodo_corretto), Some(importo)) => {
+                    Some(Parsed::RettificaPagamento { pagamento_id, periodo_corretto, importo })
+                }
+                _ => None,
+            }
         }
     };
     match parsed {
@@ -277,9 +416,51 @@ mod tests {
     }
 
     #[test]
-    fn kinds_not_yet_implemented_are_refused_not_faked() {
-        let e = parse(Kind::RicalcoloNotaRettifica, "1", &answers(&[])).unwrap_err();
-        assert_eq!(e[0].code, "not_available");
+    fn cancellazione_contatto_answers() {
+        assert_eq!(
+            parse(Kind::CancellazioneContattiAnomaliNdr, "5", &answers(&[("motivo", "casella_piena")])),
+            Ok(Parsed::CancellazioneContatto { contatto_id: 5, motivo: MotivoCancellazione::CasellaPiena })
+        );
+        let e = parse(Kind::CancellazioneContattiAnomaliNdr, "", &answers(&[("motivo", "capriccio")])).unwrap_err();
+        let got: Vec<_> = e.iter().map(|e| (e.field.as_str(), e.code.as_str())).collect();
+        assert_eq!(got, [("oggetto", "invalid"), ("motivo", "invalid")]);
+        let e = parse(Kind::CancellazioneContattiAnomaliNdr, "5", &answers(&[])).unwrap_err();
+        assert_eq!((e[0].field.as_str(), e[0].code.as_str()), ("motivo", "empty"));
+        for (code, _) in MOTIVI_CANCELLAZIONE {
+            assert!(MotivoCancellazione::from_code(code).is_some(), "{code}");
+        }
+    }
+
+    #[test]
+    fn ricalcolo_answers() {
+        assert_eq!(
+            parse(Kind::RicalcoloNotaRettifica, "9", &answers(&[("motivo", "variazione_uniemens")])),
+            Ok(Parsed::RicalcoloNota { nota_id: 9, motivo: MotivoRicalcolo::VariazioneUniemens })
+        );
+        assert!(parse(Kind::RicalcoloNotaRettifica, "-1", &answers(&[("motivo", "pagamento")])).is_err());
+        for (code, _) in MOTIVI_RICALCOLO {
+            assert!(MotivoRicalcolo::from_code(code).is_some(), "{code}");
+        }
+    }
+
+    #[test]
+    fn rettifica_pagamento_answers() {
+        assert_eq!(
+            parse(Kind::RettificaPeriodoPagamento, "3", &answers(&[("periodo_corretto", "04/2026"), ("importo", "1.500,00")])),
+            Ok(Parsed::RettificaPagamento {
+                pagamento_id: 3,
+                periodo_corretto: Periodo::new(2026, 4).unwrap(),
+                importo: Euro::from_cents(150_000)
+            })
+        );
+        let e = parse(Kind::RettificaPeriodoPagamento, "3", &answers(&[("periodo_corretto", "13/2026"), ("importo", "0")]))
+            .unwrap_err();
+        let got: Vec<_> = e.iter().map(|e| (e.field.as_str(), e.code.as_str())).collect();
+        assert_eq!(got, [("periodo_corretto", "range"), ("importo", "range")]);
+        let e = parse(Kind::RettificaPeriodoPagamento, "3", &answers(&[("periodo_corretto", "2026"), ("importo", "abc")]))
+            .unwrap_err();
+        let got: Vec<_> = e.iter().map(|e| (e.field.as_str(), e.code.as_str())).collect();
+        assert_eq!(got, [("periodo_corretto", "format"), ("importo", "format")]);
     }
 }
 
@@ -324,16 +505,20 @@ pub struct FieldSpec {
     pub name: &'static str,
     pub label: &'static str,
     pub hint: &'static str,
-    /// HTML input type.
+    /// HTML input type, or "select" for a choice among `options`.
     pub input: &'static str,
+    /// (value, label) of each choice when `input` is "select".
+    pub options: &'static [(&'static str, &'static str)],
 }
 
 /// Every answer name any form uses (the wizard keeps them in the address).
-pub const ANSWER_NAMES: [&str; 5] = ["data_effetto", "pec", "email", "telefono", "cellulare"];
+pub const ANSWER_NAMES: [&str; 8] =
+    ["data_effetto", "pec", "email", "telefono", "cellulare", "motivo", "periodo_corretto", "importo"];
 
 /// The questions a kind still needs once the target is chosen (the rest is already known).
 pub fn form_fields(kind: Kind) -> Vec<FieldSpec> {
-    let f = |name, label, hint, input| FieldSpec { name, label, hint, input };
+    let f = |name, label, hint, input| FieldSpec { name, label, hint, input, options: &[] };
+    let select = |name, label, hint, options| FieldSpec { name, label, hint, input: "select", options };
     match kind {
         Kind::RevocaDelegaIntermediario | Kind::RevocaDelegaDipendente => vec![f(
             "data_effetto",
@@ -355,9 +540,27 @@ pub fn form_fields(kind: Kind) -> Vec<FieldSpec> {
             }
             v
         }
-        Kind::CancellazioneContattiAnomaliNdr | Kind::RicalcoloNotaRettifica | Kind::RettificaPeriodoPagamento => {
-            vec![]
-        }
+        Kind::CancellazioneContattiAnomaliNdr => vec![select(
+            "motivo",
+            "Perché il contatto va cancellato",
+            "Le note di rettifica continueranno ad arrivare agli altri contatti validi.",
+            MOTIVI_CANCELLAZIONE,
+        )],
+        Kind::RicalcoloNotaRettifica => vec![select(
+            "motivo",
+            "Fatto nuovo dopo l'emissione della nota",
+            "Il ricalcolo tiene conto di quanto è arrivato a INPS dopo l'emissione.",
+            MOTIVI_RICALCOLO,
+        )],
+        Kind::RettificaPeriodoPagamento => vec![
+            f("periodo_corretto", "Periodo a cui il pagamento si riferisce davvero", "Mese e anno, ad esempio 03/2026.", "text"),
+            f(
+                "importo",
+                "Importo da attribuire al periodo corretto (euro)",
+                "Ad esempio 1.500,00. Non può superare l'importo del pagamento.",
+                "text",
+            ),
+        ],
     }
 }
 
@@ -368,6 +571,8 @@ mod form_tests {
     fn sample(name: &str) -> &'static str {
         match name {
             "data_effetto" => "31/12/2030",
+            "periodo_corretto" => "03/2026",
+            "importo" => "10,00",
             "pec" | "email" => "prova@pec.example.it",
             _ => "06 1234567",
         }
@@ -380,7 +585,13 @@ mod form_tests {
         for kind in Kind::ALL.into_iter().filter(|k| k.implemented()) {
             let fields = form_fields(kind);
             assert!(!fields.is_empty(), "{kind:?} has no form");
-            let answers: Answers = fields.iter().map(|f| (f.name.to_string(), sample(f.name).to_string())).collect();
+            let answers: Answers = fields
+                .iter()
+                .map(|f| (f.name.to_string(), f.options.first().map(|o| o.0).unwrap_or(sample(f.name)).to_string()))
+                .collect();
+            for f in fields.iter().filter(|f| f.input == "select") {
+                assert!(!f.options.is_empty(), "{} has no options", f.name);
+            }
             for f in &fields {
                 assert!(ANSWER_NAMES.contains(&f.name), "{} not carried by the wizard", f.name);
             }

@@ -5,8 +5,11 @@
 //! stored with the decision, so any past decision can be replayed.
 
 pub mod contatti;
+pub mod contatti_anomali;
 pub mod facts;
+pub mod nota_rettifica;
 pub mod pec_aziendale;
+pub mod rettifica_pagamento;
 pub mod revoca_delega;
 pub mod worker;
 
@@ -15,13 +18,15 @@ use serde::{Deserialize, Serialize};
 use shared::smart_task::{Kind, Parsed};
 
 /// Version of the rules. Change it whenever a check or its meaning changes.
-pub const RULESET: &str = "2026.11-1";
+pub const RULESET: &str = "2026.11-2";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Esito {
     Ok,
     Ko,
+    /// The automation cannot tell: a person at the branch decides.
+    Verifica,
 }
 
 /// One check as shown to the contributor and to the operator.
@@ -68,6 +73,8 @@ impl Rule {
 pub enum Outcome {
     Accolta,
     NonAccolta,
+    /// Sent to the branch with the reason (no effect applied).
+    InCaricoSede,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -91,6 +98,26 @@ pub enum Effect {
         persona_id: i64,
         contatti: shared::smart_task::Contatti,
     },
+    /// Logical deletion of a notification contact.
+    CancellaContattoNotifica {
+        contatto_id: i64,
+    },
+    /// A new version of the note, computed from version `versione`.
+    RicalcolaNota {
+        nota_id: i64,
+        versione: i64,
+        importo_prima_cents: i64,
+        importo_dopo_cents: i64,
+        esito: String,
+    },
+    /// Moves `importo_cents` of the payment from period `da` to period `a`.
+    SpostaPagamento {
+        pagamento_id: i64,
+        da: shared::periodo::Periodo,
+        a: shared::periodo::Periodo,
+        importo_cents: i64,
+        importo_pagamento_cents: i64,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -103,18 +130,26 @@ pub struct Decision {
 
 impl Decision {
     fn from_checks(checks: Vec<Check>, effects: Vec<Effect>) -> Decision {
-        let ok = checks.iter().all(|c| c.esito == Esito::Ok);
+        // A failed check refuses; otherwise a check the automation cannot settle sends it to a person.
+        let outcome = if checks.iter().any(|c| c.esito == Esito::Ko) {
+            Outcome::NonAccolta
+        } else if checks.iter().any(|c| c.esito == Esito::Verifica) {
+            Outcome::InCaricoSede
+        } else {
+            Outcome::Accolta
+        };
         Decision {
-            outcome: if ok { Outcome::Accolta } else { Outcome::NonAccolta },
-            effects: if ok { effects } else { vec![] },
+            outcome,
+            effects: if outcome == Outcome::Accolta { effects } else { vec![] },
             checks,
             ruleset: RULESET.into(),
         }
     }
 
-    /// The reasons shown when the request is not accepted.
+    /// The reasons shown when the request is not accepted (or why it went to the branch).
     pub fn motivi(&self) -> Vec<String> {
-        self.checks.iter().filter(|c| c.esito == Esito::Ko).map(|c| c.motivo.clone()).collect()
+        let wanted = if self.outcome == Outcome::InCaricoSede { Esito::Verifica } else { Esito::Ko };
+        self.checks.iter().filter(|c| c.esito == wanted).map(|c| c.motivo.clone()).collect()
     }
 }
 
@@ -164,6 +199,9 @@ pub enum KindFacts {
     PecAziendale(pec_aziendale::Facts),
     ContattiIntermediario(contatti::IntermediarioFacts),
     ContattiDipendente(contatti::DipendenteFacts),
+    ContattiAnomali(contatti_anomali::Facts),
+    NotaRettifica(nota_rettifica::Facts),
+    RettificaPagamento(rettifica_pagamento::Facts),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -196,6 +234,22 @@ pub fn decide(kind: Kind, request: &Parsed, s: &Snapshot) -> Decision {
         }
         (Parsed::VariazioneContatti { contatti: c, .. }, KindFacts::ContattiDipendente(f)) => {
             let (c, e) = contatti::rules_dipendente(c, f, &s.common);
+            checks.extend(c);
+            effects.extend(e);
+        }
+        (Parsed::CancellazioneContatto { contatto_id, motivo }, KindFacts::ContattiAnomali(f)) => {
+            let (c, e) = contatti_anomali::rules(*contatto_id, *motivo, f, &s.common);
+            checks.extend(c);
+            effects.extend(e);
+        }
+        (Parsed::RicalcoloNota { nota_id, motivo }, KindFacts::NotaRettifica(f)) => {
+            let (c, e) = nota_rettifica::rules(*nota_id, *motivo, f, &s.common);
+            checks.extend(c);
+            effects.extend(e);
+        }
+        (Parsed::RettificaPagamento { pagamento_id, periodo_corretto, importo }, KindFacts::RettificaPagamento(f)) => {
+            let (c, e) =
+                rettifica_pagamento::rules(*pagamento_id, *periodo_corretto, *importo, f, &s.common, &s.parametri);
             checks.extend(c);
             effects.extend(e);
         }

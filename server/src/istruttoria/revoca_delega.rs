@@ -53,6 +53,11 @@ pub const DATA_EFFETTO: Rule = Rule {
     riferimento: "Regola di progetto: la revoca non è retroattiva; parametro ST.REVOCA_DELEGA.MAX_GIORNI_FUTURO",
 };
 
+/// In force on `day`: started, not ended, not revoked (a revocation is never retroactive).
+pub fn attiva(g: &Delega, day: NaiveDate) -> bool {
+    g.data_inizio <= day && g.data_fine.is_none_or(|f| day <= f) && g.revocata_dal.is_none_or(|r| day < r)
+}
+
 fn d(x: NaiveDate) -> String {
     x.format("%d/%m/%Y").to_string()
 }
@@ -93,8 +98,7 @@ pub fn rules(
         "Solo il titolare o rappresentante legale dell'azienda, o il delegato stesso, possono revocare questa delega.",
         serde_json::json!({ "rappresentante_legale": f.richiedente_rappresentante_legale, "delegato_stesso": e_delegato }),
     ));
-    let attiva =
-        g.data_inizio <= oggi && g.data_fine.is_none_or(|f| oggi <= f) && g.revocata_dal.is_none_or(|r| oggi < r);
+    let attiva = attiva(g, oggi);
     let perche_non_attiva = match (g.revocata_dal, g.data_fine) {
         (Some(r), _) => format!("La delega risulta già revocata dal {}: non serve revocarla di nuovo.", d(r)),
         (None, Some(f)) if f < oggi => format!("La delega è scaduta il {}: non serve revocarla.", d(f)),

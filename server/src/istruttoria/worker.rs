@@ -129,8 +129,9 @@ async fn decide_job(db: &Db, worker: &str, job: &jobs::ClaimedJob) -> AppResult<
     let final_state = match decision.outcome {
         Outcome::Accolta => "accolta",
         Outcome::NonAccolta => "non_accolta",
+        Outcome::InCaricoSede => "in_carico_sede",
     };
-    let motivo = (decision.outcome == Outcome::NonAccolta).then(|| decision.motivi().join(" "));
+    let motivo = (decision.outcome != Outcome::Accolta).then(|| decision.motivi().join(" "));
     let trace = serde_json::json!({ "decisione": decision, "fatti": snapshot });
     sqlx::query(
         "UPDATE richieste SET stato = $1, esito_motivo = $2, ruleset = $3, decisione_json = $4, updated_at = $5, version = version + 1
@@ -239,6 +240,147 @@ async fn apply(conn: &mut AnyConnection, actor: &Actor, effect: &Effect) -> AppR
         Effect::AggiornaContattiPersona { persona_id, contatti } => {
             update_contacts(conn, actor, "persone", "persona", *persona_id, contatti, false).await?;
         }
+        Effect::CancellaContattoNotifica { contatto_id } => {
+            let n = sqlx::query(
+                "UPDATE contatti_notifica SET cancellato_il = $1, updated_at = $1, version = version + 1
+                 WHERE id = $2 AND cancellato_il IS NULL",
+            )
+            .bind(&now)
+            .bind(contatto_id)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+            if n != 1 {
+                return Ok(Err("Nel frattempo il contatto è già stato cancellato.".into()));
+            }
+            audit::append(
+                conn,
+                actor,
+                Entry {
+                    entity: "contatto_notifica",
+                    entity_id: contatto_id.to_string(),
+                    action: "cancellazione",
+                    before: Some(serde_json::json!({ "cancellato_il": null })),
+                    after: Some(serde_json::json!({ "cancellato_il": now })),
+                    note: None,
+                },
+            )
+            .await?;
+        }
+        Effect::RicalcolaNota { nota_id, versione, importo_prima_cents, importo_dopo_cents, esito } => {
+            let stato = if esito == "annullata" { "annullata" } else { "attiva" };
+            // Only from the version the facts were read on: a concurrent recomputation wins.
+            let n = sqlx::query(
+                "UPDATE note_rettifica SET importo_cents = $1, stato = $2, versione = versione + 1, updated_at = $3,
+                        version = version + 1
+                 WHERE id = $4 AND versione = $5 AND stato = 'attiva'",
+            )
+            .bind(importo_dopo_cents)
+            .bind(stato)
+            .bind(&now)
+            .bind(nota_id)
+            .bind(versione)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+            if n != 1 {
+                return Ok(Err("Nel frattempo la nota è stata ricalcolata o chiusa: il ricalcolo non è stato ripetuto.".into()));
+            }
+            sqlx::query(
+                "INSERT INTO note_rettifica_versioni (nota_id, versione, esito, importo_prima_cents, importo_dopo_cents,
+                                                      dettaglio_json, protocollo, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(nota_id)
+            .bind(versione + 1)
+            .bind(esito)
+            .bind(importo_prima_cents)
+            .bind(importo_dopo_cents)
+            .bind(serde_json::json!({ "differenza_cents": importo_dopo_cents - importo_prima_cents }).to_string())
+            .bind(actor.request_id.clone())
+            .bind(&now)
+            .execute(&mut *conn)
+            .await?;
+            audit::append(
+                conn,
+                actor,
+                Entry {
+                    entity: "nota_rettifica",
+                    entity_id: nota_id.to_string(),
+                    action: "ricalcolo",
+                    before: Some(serde_json::json!({ "importo_cents": importo_prima_cents, "versione": versione })),
+                    after: Some(serde_json::json!({ "importo_cents": importo_dopo_cents, "versione": versione + 1, "esito": esito, "stato": stato })),
+                    note: None,
+                },
+            )
+            .await?;
+        }
+        Effect::SpostaPagamento { pagamento_id, da, a, importo_cents, importo_pagamento_cents } => {
+            let today = clock::today().format("%Y-%m-%d").to_string();
+            let whole = importo_cents == importo_pagamento_cents;
+            // Precondition: unused, still in `da`, same amount as read.
+            let n = sqlx::query(
+                "UPDATE pagamenti SET periodo_attribuito = CASE WHEN $1 = 1 THEN $2 ELSE periodo_attribuito END,
+                        importo_cents = importo_cents - CASE WHEN $1 = 1 THEN 0 ELSE $3 END,
+                        utilizzo = 'rettifica', rettificato_il = $4, updated_at = $5, version = version + 1
+                 WHERE id = $6 AND utilizzo IS NULL AND periodo_attribuito = $7 AND importo_cents = $8",
+            )
+            .bind(whole as i64)
+            .bind(a.key())
+            .bind(importo_cents)
+            .bind(&today)
+            .bind(&now)
+            .bind(pagamento_id)
+            .bind(da.key())
+            .bind(importo_pagamento_cents)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+            if n != 1 {
+                return Ok(Err("Nel frattempo il pagamento è stato usato o rettificato: la rettifica non è stata applicata.".into()));
+            }
+            let mut nuovo: Option<i64> = None;
+            if !whole {
+                // The part moved becomes a line of its own, linked to the original.
+                nuovo = Some(
+                    sqlx::query(
+                        "INSERT INTO pagamenti (contribuente_id, codice_fiscale_versante, matricola_indicata, posizione_id,
+                                data_versamento, importo_cents, sede_codice, causale, periodo_indicato, periodo_attribuito,
+                                utilizzo, rettificato_il, origine_id, created_at, updated_at)
+                         SELECT contribuente_id, codice_fiscale_versante, matricola_indicata, posizione_id, data_versamento,
+                                $1, sede_codice, causale, periodo_indicato, $2, 'rettifica', $3, id, $4, $4
+                         FROM pagamenti WHERE id = $5 RETURNING id",
+                    )
+                    .bind(importo_cents)
+                    .bind(a.key())
+                    .bind(&today)
+                    .bind(&now)
+                    .bind(pagamento_id)
+                    .fetch_one(&mut *conn)
+                    .await?
+                    .try_get(0)?,
+                );
+            }
+            audit::append(
+                conn,
+                actor,
+                Entry {
+                    entity: "pagamento",
+                    entity_id: pagamento_id.to_string(),
+                    action: "rettifica_periodo",
+                    before: Some(serde_json::json!({ "periodo_attribuito": da, "importo_cents": importo_pagamento_cents })),
+                    after: Some(serde_json::json!({
+                        "periodo_attribuito": if whole { a } else { da },
+                        "importo_cents": if whole { *importo_pagamento_cents } else { importo_pagamento_cents - importo_cents },
+                        "spostati_cents": importo_cents,
+                        "verso": a,
+                        "nuova_riga": nuovo,
+                    })),
+                    note: None,
+                },
+            )
+            .await?;
+        }
     }
     Ok(Ok(()))
 }
@@ -327,8 +469,18 @@ async fn notify(
     kind: Kind,
     d: &Decision,
 ) -> AppResult<()> {
-    let esito = if d.outcome == Outcome::Accolta { "accolta" } else { "non accolta" };
-    let testo = format!("La richiesta {protocollo} ({}) è stata {esito}.", kind.label());
+    let testo = match d.outcome {
+        Outcome::Accolta => format!("La richiesta {protocollo} ({}) è stata accolta.", kind.label()),
+        Outcome::NonAccolta => format!("La richiesta {protocollo} ({}) non è stata accolta.", kind.label()),
+        Outcome::InCaricoSede => {
+            format!("La richiesta {protocollo} ({}) è passata alla sede per una verifica.", kind.label())
+        }
+    };
+    let esito = match d.outcome {
+        Outcome::Accolta => "accolta",
+        Outcome::NonAccolta => "non accolta",
+        Outcome::InCaricoSede => "in carico alla sede",
+    };
     let now = clock::now_ts();
     sqlx::query(
         "INSERT INTO notifiche (contribuente_id, richiesta_id, testo, letta, created_at) VALUES ($1, $2, $3, 0, $4)",
@@ -350,7 +502,11 @@ async fn notify(
             corpo.push_str(&format!(
                 "- {} [{}]: {}\n",
                 c.descrizione,
-                if c.esito == Esito::Ok { "OK" } else { "KO" },
+                match c.esito {
+                    Esito::Ok => "OK",
+                    Esito::Ko => "KO",
+                    Esito::Verifica => "DA VERIFICARE",
+                },
                 c.motivo
             ));
         }

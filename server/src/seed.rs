@@ -895,7 +895,7 @@ async fn seed_contributions(conn: &mut AnyConnection, today: NaiveDate, now: &st
         (pos_rossi, 6, "variazione", 900_000, Some(30)),
         (pos_rossi, 8, "originale", 500_000, None),
         (pos_rossi, 10, "originale", 300_000, None),
-        (pos_rossi, 12, "originale", 200_000, None),
+        (pos_rossi, 12, "originale", 250_000, None),
         (pos_rossi, 75, "originale", 80_000, None),
         (pos_gallo, 6, "originale", 400_000, None),
     ];
@@ -961,6 +961,8 @@ async fn seed_contributions(conn: &mut AnyConnection, today: NaiveDate, now: &st
         // The company's code with a matricola that is nobody's: a person must look at it.
         f24(r, &cf_rossi, "9999999990", None, 3, 120_000, "DM10", Some(20), None),
         f24(d.gallo, &cf_gallo, &mat_gallo, Some(pos_gallo), 6, 400_000, "DM10", None, None),
+        // The late payment that settled (and so cancelled) the note for month −12.
+        f24(r, &cf_rossi, mr, Some(pos_rossi), 12, 50_000, "DM10", Some(180), Some("nota_rettifica")),
     ];
     for p in pagamenti {
         let periodo = per(p.months);

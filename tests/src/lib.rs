@@ -170,3 +170,47 @@ macro_rules! both {
         }
     };
 }
+
+/// Smart-Task helpers shared by the API tests.
+pub mod st {
+    use super::{TestApp, read};
+    use reqwest::{Client, StatusCode};
+    use serde_json::Value;
+    use std::time::Duration;
+
+    /// Today in Italy, as the server reckons it (not UTC: they differ in the last hour(s) of the day).
+    pub fn today() -> String {
+        shared::time::to_rome(chrono::Utc::now().naive_utc()).date().format("%d/%m/%Y").to_string()
+    }
+
+    pub async fn submit(app: &TestApp, c: &Client, body: Value, key: Option<&str>) -> (StatusCode, Value) {
+        let mut rb = c.post(app.url("/api/v1/richieste")).json(&body);
+        if let Some(k) = key {
+            rb = rb.header("idempotency-key", k);
+        }
+        read(rb.send().await.expect("submit")).await
+    }
+
+    /// Polls until the worker has decided the request.
+    pub async fn decided(app: &TestApp, c: &Client, protocollo: &str) -> Value {
+        for _ in 0..200 {
+            let (s, v) = app.get(c, &format!("/api/v1/richieste/{protocollo}")).await;
+            assert_eq!(s, StatusCode::OK, "{v}");
+            if v["stato"] == "accolta" || v["stato"] == "non_accolta" || v["stato"] == "in_carico_sede" {
+                return v;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("request {protocollo} not decided in time");
+    }
+
+    pub fn failed_codes(v: &Value) -> Vec<String> {
+        v["controlli"]
+            .as_array()
+            .expect("controlli")
+            .iter()
+            .filter(|c| c["esito"] == "ko")
+            .map(|c| c["codice"].as_str().unwrap_or("").to_string())
+            .collect()
+    }
+}

@@ -3,45 +3,10 @@
 
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
-use sportello_tests::{Engine, TestApp, both, read};
+use sportello_tests::st::{decided, failed_codes, submit, today};
+use sportello_tests::{Engine, TestApp, both};
 use sqlx::Row;
 use std::time::Duration;
-
-/// Today in Italy, as the server reckons it (not UTC: they differ in the last hour(s) of the day).
-fn today() -> String {
-    shared::time::to_rome(chrono::Utc::now().naive_utc()).date().format("%d/%m/%Y").to_string()
-}
-
-async fn submit(app: &TestApp, c: &Client, body: Value, key: Option<&str>) -> (StatusCode, Value) {
-    let mut rb = c.post(app.url("/api/v1/richieste")).json(&body);
-    if let Some(k) = key {
-        rb = rb.header("idempotency-key", k);
-    }
-    read(rb.send().await.expect("submit")).await
-}
-
-/// Polls until the worker has decided the request.
-async fn decided(app: &TestApp, c: &Client, protocollo: &str) -> Value {
-    for _ in 0..200 {
-        let (s, v) = app.get(c, &format!("/api/v1/richieste/{protocollo}")).await;
-        assert_eq!(s, StatusCode::OK, "{v}");
-        if v["stato"] == "accolta" || v["stato"] == "non_accolta" {
-            return v;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("request {protocollo} not decided in time");
-}
-
-fn failed_codes(v: &Value) -> Vec<String> {
-    v["controlli"]
-        .as_array()
-        .expect("controlli")
-        .iter()
-        .filter(|c| c["esito"] == "ko")
-        .map(|c| c["codice"].as_str().unwrap_or("").to_string())
-        .collect()
-}
 
 async fn delega_id(app: &TestApp, company: &str, ruolo: &str) -> i64 {
     let cid = app.company_id(company).await;
@@ -179,7 +144,7 @@ both!(revoca_delega_non_accolta_cases, |engine: Engine| async move {
     )
     .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(v["errors"][0]["code"], "not_available");
+    assert_eq!((v["errors"][0]["field"].as_str(), v["errors"][0]["code"].as_str()), (Some("motivo"), Some("empty")));
 });
 
 both!(variazione_pec_aziendale, |engine: Engine| async move {

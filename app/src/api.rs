@@ -209,6 +209,9 @@ mod submit {
         email: Option<String>,
         telefono: Option<String>,
         cellulare: Option<String>,
+        motivo: Option<String>,
+        periodo_corretto: Option<String>,
+        importo: Option<String>,
     ) -> Result<RequestView, UiError> {
         let (b, req) = ctx::backend()?;
         let mut risposte = std::collections::BTreeMap::new();
@@ -218,6 +221,9 @@ mod submit {
             ("email", email),
             ("telefono", telefono),
             ("cellulare", cellulare),
+            ("motivo", motivo),
+            ("periodo_corretto", periodo_corretto),
+            ("importo", importo),
         ] {
             if let Some(v) = v {
                 risposte.insert(k.to_string(), v);

@@ -1024,7 +1024,9 @@ async fn seed_contributions(conn: &mut AnyConnection, today: NaiveDate, now: &st
     };
     let delega_giulia: i64 = delega_of(d.giulia).fetch_one(&mut *conn).await?.try_get(0)?;
     let delega_conti: i64 = delega_of(d.conti).fetch_one(&mut *conn).await?.try_get(0)?;
-    let contatti: Vec<(i64, &str, String, &str, Option<i64>, Option<&str>)> = vec![
+    // (position, channel, address, owner, owner's delega, anomaly)
+    type Contatto<'a> = (i64, &'a str, String, &'a str, Option<i64>, Option<&'a str>);
+    let contatti: Vec<Contatto> = vec![
         (pos_rossi, "pec", pec_rossi.clone(), "azienda", None, None),
         (pos_rossi, "email", "amministrazione@rossifigli.example.it".into(), "azienda", None, Some("casella_piena")),
         (pos_rossi, "pec", "studio.marino@pec.example.it".into(), "intermediario Franco Marino", Some(delega_conti), None),

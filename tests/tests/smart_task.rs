@@ -1,12 +1,11 @@
 //! Smart-Task through /api/v1 on both engines: kinds 4, 5 and 8, idempotency, authorization,
 //! stored decision trace, notifications queued, effects applied exactly once.
 
-use reqwest::{Client, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sportello_tests::st::{decided, failed_codes, submit, today};
 use sportello_tests::{Engine, TestApp, both};
 use sqlx::Row;
-use std::time::Duration;
 
 async fn delega_id(app: &TestApp, company: &str, ruolo: &str) -> i64 {
     let cid = app.company_id(company).await;

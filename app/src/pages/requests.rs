@@ -160,8 +160,43 @@ fn ChooseTarget(kind: Kind) -> impl IntoView {
     }
 }
 
+/// The form, once the target is known: what INPS already has is shown, not asked again, and
+/// answers it can suggest are pre-filled.
 #[component]
 fn AnswersForm(kind: Kind, oggetto: String, answers: Answers, errors: Vec<FieldError>) -> impl IntoView {
+    let targets = Resource::new(move || kind, |k| api::st_targets(k.code().to_string()));
+    view! {
+        <h1>{kind.label()}</h1>
+        <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
+            {move || {
+                let (oggetto, answers, errors) = (oggetto.clone(), answers.clone(), errors.clone());
+                Suspend::new(async move {
+                    match targets.await {
+                        Err(UiError(p)) => deny(*p),
+                        Ok(list) => match list.into_iter().find(|t| t.id == oggetto) {
+                            None => view! {
+                                <div class="notice notice-error" role="alert"><p>"L'elemento scelto non è più tra quelli su cui presentare questa richiesta."</p></div>
+                                <p><a href=format!("/richieste/nuova?tipo={}", kind.code())>"Scegli di nuovo"</a></p>
+                            }.into_any(),
+                            Some(t) => view! { <AnswersFields kind oggetto answers errors target=t /> }.into_any(),
+                        },
+                    }
+                })
+            }}
+        </Suspense>
+        <p><a href=format!("/richieste/nuova?tipo={}", kind.code())>"Indietro"</a></p>
+    }
+}
+
+#[component]
+fn AnswersFields(
+    kind: Kind,
+    oggetto: String,
+    answers: Answers,
+    errors: Vec<FieldError>,
+    target: shared::dto::TargetView,
+) -> impl IntoView {
+    let first_visit = answers.is_empty() && errors.is_empty();
     let problem = (!errors.is_empty()).then(|| Problem {
         kind: String::new(),
         title: "Dati non validi".into(),
@@ -171,8 +206,14 @@ fn AnswersForm(kind: Kind, oggetto: String, answers: Answers, errors: Vec<FieldE
         errors,
     });
     view! {
-        <h1>{kind.label()}</h1>
         {problem.clone().map(|p| view! { <ErrorSummary problem=p /> })}
+        {(!target.dati.is_empty()).then(|| view! {
+            <h2>"Dati già presenti negli archivi INPS"</h2>
+            <dl class="summary-list" id="dati-noti">
+                {target.dati.iter().map(|(k, v)| view! { <div><dt>{k.clone()}</dt><dd>{v.clone()}</dd></div> }).collect_view()}
+            </dl>
+        })}
+        <h2>"Dati da indicare"</h2>
         <form method="get" action="/richieste/nuova" novalidate>
             <input type="hidden" name="tipo" value=kind.code() />
             <input type="hidden" name="oggetto" value=oggetto.clone() />
@@ -181,19 +222,34 @@ fn AnswersForm(kind: Kind, oggetto: String, answers: Answers, errors: Vec<FieldE
                 let (name, label, hint, input_type) = (f.name, f.label, f.hint, f.input);
                 let err = field_error(problem.as_ref(), name);
                 let has_err = err.is_some();
-                let value = answers.get(name).cloned().unwrap_or_default();
+                // What the user typed wins; a suggestion only fills an untouched form.
+                let value = answers
+                    .get(name)
+                    .cloned()
+                    .or_else(|| first_visit.then(|| target.predefiniti.get(name).cloned()).flatten())
+                    .unwrap_or_default();
+                let described = if has_err { format!("{name}-aiuto {name}-errore") } else { format!("{name}-aiuto") };
+                let control = if input_type == "select" {
+                    view! {
+                        <select id=name name=name aria-describedby=described.clone() aria-invalid=has_err.then_some("true")>
+                            <option value="" selected=value.is_empty()>"Scegliere…"</option>
+                            {f.options.iter().map(|(v, l)| view! { <option value=*v selected=value == *v>{*l}</option> }).collect_view()}
+                        </select>
+                    }.into_any()
+                } else {
+                    view! { <input id=name name=name type=input_type value=value aria-describedby=described aria-invalid=has_err.then_some("true") /> }.into_any()
+                };
                 view! {
                     <div class=if has_err { "field field-error" } else { "field" }>
                         <label for=name>{label}</label>
                         <p class="muted" id=format!("{name}-aiuto")>{hint}</p>
                         {err.map(|m| view! { <p class="error-message" id=format!("{name}-errore")>{m}</p> })}
-                        <input id=name name=name type=input_type value=value aria-describedby=format!("{name}-aiuto") />
+                        {control}
                     </div>
                 }
             }).collect_view()}
             <button type="submit" class="button" id="continua">"Continua"</button>
         </form>
-        <p><a href=format!("/richieste/nuova?tipo={}", kind.code())>"Indietro"</a></p>
     }
 }
 
@@ -223,7 +279,9 @@ fn CheckAnswers(kind: Kind, oggetto: String, answers: Answers) -> impl IntoView 
                 let shown = match (name, v.is_empty()) {
                     (_, true) => "Invariato".to_string(),
                     ("data_effetto", false) => it_date(&v),
-                    _ => v,
+                    ("periodo_corretto", false) => shared::Periodo::parse(&v).map(|p| p.to_string()).unwrap_or(v),
+                    ("importo", false) => shared::Euro::parse_it(&v).map(|e| e.to_string()).unwrap_or(v),
+                    _ => f.options.iter().find(|o| o.0 == v).map(|o| o.1.to_string()).unwrap_or(v),
                 };
                 view! {
                     <div>
@@ -273,7 +331,7 @@ pub fn RequestDetailPage() -> impl IntoView {
 
 #[component]
 fn RequestDetail(r: RequestView) -> impl IntoView {
-    let final_state = r.stato == "accolta" || r.stato == "non_accolta";
+    let final_state = r.stato == "accolta" || r.stato == "non_accolta" || r.stato == "in_carico_sede";
     let rejected = r.stato == "non_accolta";
     view! {
         <Title text=format!("Richiesta {}", r.protocollo) />
@@ -288,6 +346,13 @@ fn RequestDetail(r: RequestView) -> impl IntoView {
                 <p>"Corregga i dati indicati e presenti una nuova richiesta, oppure scriva alla sua sede con una comunicazione bidirezionale."</p>
             </div>
         })}
+        {(r.stato == "in_carico_sede").then(|| view! {
+            <div class="notice" id="esito">
+                <h2>"La richiesta è passata alla sede"</h2>
+                <p>{r.motivo.clone().unwrap_or_default()}</p>
+                <p>"Un operatore della sede la esaminerà: riceverà una notifica con l'esito."</p>
+            </div>
+        })}
         {(r.stato == "accolta").then(|| view! {
             <div class="notice notice-success" id="esito"><p>"La richiesta è stata accolta e i dati sono stati aggiornati."</p></div>
         })}
@@ -295,11 +360,15 @@ fn RequestDetail(r: RequestView) -> impl IntoView {
         {r.ruleset.clone().map(|v| view! { <p class="muted">{format!("Regole in vigore al {} (versione {v})", it_date(&r.data_riferimento))}</p> })}
         <ol class="checks" id="controlli">
             {r.controlli.into_iter().map(|c| {
-                let ok = c.esito == "ok";
+                let (class, tag, label) = match c.esito.as_str() {
+                    "ok" => ("check check-ok", "tag tag-richiesta-accolta", "Superato"),
+                    "verifica" => ("check check-verifica", "tag tag-richiesta-in_carico_sede", "Da verificare in sede"),
+                    _ => ("check check-ko", "tag tag-richiesta-non_accolta", "Non superato"),
+                };
                 view! {
-                    <li class=if ok { "check check-ok" } else { "check check-ko" }>
+                    <li class=class>
                         <p class="check-head">
-                            <span class=if ok { "tag tag-richiesta-accolta" } else { "tag tag-richiesta-non_accolta" }>{if ok { "Superato" } else { "Non superato" }}</span>
+                            <span class=tag>{label}</span>
                             " " <strong>{c.descrizione}</strong>
                         </p>
                         <p>{c.motivo}</p>

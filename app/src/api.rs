@@ -5,7 +5,8 @@ use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 use shared::dto::{
-    HomeData, KindView, OperatorView, Problem, RequestView, SedeView, SessionView, SubjectSummary, TargetView,
+    HomeData, KindView, OperatorView, Problem, RequestFilter, RequestPage, RequestView, SedeView, SessionView,
+    SubjectSummary, TargetView,
 };
 
 /// The error of every server function: the server's problem details, with an Italian `detail`.
@@ -239,9 +240,9 @@ mod submit {
 }
 
 #[server(prefix = "/sf", endpoint = "st_list")]
-pub async fn st_list() -> Result<Vec<RequestView>, UiError> {
+pub async fn st_list(filter: RequestFilter) -> Result<RequestPage, UiError> {
     let (b, req) = ctx::backend()?;
-    b.requests(&req).await
+    b.requests(&req, filter).await
 }
 
 #[server(prefix = "/sf", endpoint = "st_get")]

@@ -5,8 +5,8 @@
 use crate::api::UiError;
 use http::request::Parts;
 use shared::dto::{
-    AssignOperator, HomeData, KindView, OperatorView, RequestView, SedeView, SessionView, SubjectSummary,
-    SubmitRequest, TargetView,
+    AssignOperator, HomeData, KindView, OperatorView, RequestFilter, RequestPage, RequestView, SedeView, SessionView,
+    SubjectSummary, SubmitRequest, TargetView,
 };
 use std::sync::Arc;
 
@@ -31,7 +31,7 @@ pub trait Backend: Send + Sync + 'static {
     async fn smart_task_kinds(&self, req: &Parts) -> Result<Vec<KindView>, UiError>;
     async fn smart_task_targets(&self, req: &Parts, kind: String) -> Result<Vec<TargetView>, UiError>;
     async fn submit_smart_task(&self, req: &Parts, body: SubmitRequest, key: String) -> Result<RequestView, UiError>;
-    async fn requests(&self, req: &Parts) -> Result<Vec<RequestView>, UiError>;
+    async fn requests(&self, req: &Parts, filter: RequestFilter) -> Result<RequestPage, UiError>;
     async fn request(&self, req: &Parts, protocollo: String) -> Result<RequestView, UiError>;
 }
 

@@ -694,7 +694,13 @@ async fn seed_demo(db: &Db, rng_seed: u64) -> AppResult<()> {
     g.delega(&mut b, luca, rossi, "dipendente", Validity { inizio: g.d(200), fine: None, revocata: None });
     // Rossi's former consultant: the delega ended, its PEC is still among the NdR contacts.
     let (conti, _) = g.persona(&mut b, "Franco", "Marino", false, Some("studio.marino@example.it".into()));
-    g.delega(&mut b, conti, rossi, "intermediario", Validity { inizio: g.d(1500), fine: Some(g.d(120)), revocata: None });
+    g.delega(
+        &mut b,
+        conti,
+        rossi,
+        "intermediario",
+        Validity { inizio: g.d(1500), fine: Some(g.d(120)), revocata: None },
+    );
 
     // Background companies, some followed by generated intermediaries.
     let mut companies = vec![];
@@ -1018,9 +1024,11 @@ async fn seed_contributions(conn: &mut AnyConnection, today: NaiveDate, now: &st
 
     // Where the notes are notified.
     let delega_of = |persona: i64| {
-        sqlx::query("SELECT id FROM deleghe WHERE delegato_persona_id = $1 AND contribuente_id = $2 ORDER BY id LIMIT 1")
-            .bind(persona)
-            .bind(d.rossi)
+        sqlx::query(
+            "SELECT id FROM deleghe WHERE delegato_persona_id = $1 AND contribuente_id = $2 ORDER BY id LIMIT 1",
+        )
+        .bind(persona)
+        .bind(d.rossi)
     };
     let delega_giulia: i64 = delega_of(d.giulia).fetch_one(&mut *conn).await?.try_get(0)?;
     let delega_conti: i64 = delega_of(d.conti).fetch_one(&mut *conn).await?.try_get(0)?;
@@ -1029,8 +1037,22 @@ async fn seed_contributions(conn: &mut AnyConnection, today: NaiveDate, now: &st
     let contatti: Vec<Contatto> = vec![
         (pos_rossi, "pec", pec_rossi.clone(), "azienda", None, None),
         (pos_rossi, "email", "amministrazione@rossifigli.example.it".into(), "azienda", None, Some("casella_piena")),
-        (pos_rossi, "pec", "studio.marino@pec.example.it".into(), "intermediario Franco Marino", Some(delega_conti), None),
-        (pos_rossi, "email", "studio.bianchi@example.it".into(), "intermediario Giulia Bianchi", Some(delega_giulia), None),
+        (
+            pos_rossi,
+            "pec",
+            "studio.marino@pec.example.it".into(),
+            "intermediario Franco Marino",
+            Some(delega_conti),
+            None,
+        ),
+        (
+            pos_rossi,
+            "email",
+            "studio.bianchi@example.it".into(),
+            "intermediario Giulia Bianchi",
+            Some(delega_giulia),
+            None,
+        ),
         (pos_tratt, "pec", pec_tratt.clone(), "azienda", None, Some("mancata_consegna")),
         (pos_gallo, "email", "ufficio@gallotrasporti.example.it".into(), "azienda", None, Some("indirizzo_non_valido")),
     ];

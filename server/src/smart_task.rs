@@ -8,8 +8,10 @@ use crate::istruttoria::worker::{self, QUEUE};
 use crate::jobs;
 use crate::services::{Caller, Services};
 use chrono::Datelike;
+use shared::Matricola;
 use shared::dto::{
-    CheckView, EventView, KindView, RequestView, SubjectSummary, SubmitRequest, stato_richiesta_label,
+    CheckView, EventView, FieldError, KindView, RequestFilter, RequestPage, RequestView, STATI_RICHIESTA,
+    SubjectSummary, SubmitRequest, stato_richiesta_label,
 };
 use shared::smart_task::{self, Kind};
 use sqlx::Row;
@@ -77,7 +79,8 @@ impl Services {
         // Same parser as the browser form; PEC variation always targets the subject itself.
         let oggetto =
             if kind == Kind::VariazionePecAziendale { subject.id.to_string() } else { body.oggetto.trim().to_string() };
-        smart_task::parse(kind, &oggetto, &body.risposte).map_err(AppError::Validation)?;
+        let parsed = smart_task::parse(kind, &oggetto, &body.risposte).map_err(AppError::Validation)?;
+        let matricola = self.matricola_of(&parsed).await?;
         let today = clock::today();
         let now = clock::now_ts();
         let mut tx = self.db.write.begin().await?;
@@ -95,8 +98,8 @@ impl Services {
         let risposte = serde_json::to_string(&body.risposte).map_err(|e| AppError::Internal(e.to_string()))?;
         let inserted = sqlx::query(
             "INSERT INTO richieste (protocollo, tipo, contribuente_id, richiedente_user_id, oggetto, risposte_json, stato,
-                                    data_riferimento, idempotency_key, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, 'inviata', $7, $8, $9, $9) RETURNING id",
+                                    data_riferimento, idempotency_key, created_at, updated_at, matricola)
+             VALUES ($1, $2, $3, $4, $5, $6, 'inviata', $7, $8, $9, $9, $10) RETURNING id",
         )
         .bind(&protocollo)
         .bind(kind.code())
@@ -107,6 +110,7 @@ impl Services {
         .bind(today.format("%Y-%m-%d").to_string())
         .bind(key.clone())
         .bind(&now)
+        .bind(matricola)
         .fetch_one(&mut *tx)
         .await;
         let id: i64 = match inserted {
@@ -149,6 +153,27 @@ impl Services {
         self.request_view(caller, &protocollo).await
     }
 
+    /// The matricola a request's target belongs to, for the list filter (None for company-wide
+    /// targets such as a delega or the PEC).
+    async fn matricola_of(&self, parsed: &smart_task::Parsed) -> AppResult<Option<String>> {
+        use smart_task::Parsed::*;
+        let (sql, id) = match parsed {
+            CancellazioneContatto { contatto_id, .. } => (
+                "SELECT p.matricola FROM contatti_notifica c JOIN posizioni p ON p.id = c.posizione_id WHERE c.id = $1",
+                *contatto_id,
+            ),
+            RicalcoloNota { nota_id, .. } => (
+                "SELECT p.matricola FROM note_rettifica n JOIN posizioni p ON p.id = n.posizione_id WHERE n.id = $1",
+                *nota_id,
+            ),
+            RettificaPagamento { pagamento_id, .. } => {
+                ("SELECT matricola_indicata FROM pagamenti WHERE id = $1", *pagamento_id)
+            }
+            _ => return Ok(None),
+        };
+        Ok(sqlx::query(sql).bind(id).fetch_optional(&self.db.read).await?.map(|r| r.try_get(0)).transpose()?)
+    }
+
     async fn request_by_key(&self, user_id: i64, key: &str) -> AppResult<Option<String>> {
         // Committed rows are visible to the WAL readers: no need to take the single writer.
         Ok(sqlx::query("SELECT protocollo FROM richieste WHERE richiedente_user_id = $1 AND idempotency_key = $2")
@@ -160,25 +185,59 @@ impl Services {
             .transpose()?)
     }
 
-    /// Requests of the subject, newest first: one query for the requests, one for their events.
+    /// Requests of the subject, newest first, filtered and paged: one query for the count, one
+    /// for the page, one for the page's events.
     pub async fn list_requests(
         &self,
         caller: &Caller,
         soggetto_id: Option<i64>,
-        stato: Option<String>,
-    ) -> AppResult<Vec<RequestView>> {
+        filter: RequestFilter,
+    ) -> AppResult<RequestPage> {
         let subject = self.subject(caller, soggetto_id).await?;
-        let rows = sqlx::query(&format!(
-            "SELECT {REQUEST_COLUMNS} FROM richieste WHERE contribuente_id = $1 AND ($2 = '' OR stato = $2)
-             ORDER BY created_at DESC, id DESC LIMIT 200"
-        ))
-        .bind(subject.id)
-        .bind(stato.unwrap_or_default())
-        .fetch_all(&self.db.read)
-        .await?;
+        let f = ParsedFilter::parse(&filter)?;
+        let mut conds = vec!["contribuente_id = $1".to_string()];
+        let mut binds: Vec<String> = vec![];
+        let mut push = |cond: &str, v: String| {
+            binds.push(v);
+            conds.push(cond.replace('?', &format!("${}", binds.len() + 1)));
+        };
+        if let Some(v) = f.stato {
+            push("stato = ?", v);
+        }
+        if let Some(v) = f.tipo {
+            push("tipo = ?", v);
+        }
+        if let Some(v) = f.matricola {
+            push("matricola = ?", v);
+        }
+        if let Some(v) = f.dal {
+            push("created_at >= ?", v);
+        }
+        if let Some(v) = f.al {
+            push("created_at < ?", v);
+        }
+        let wh = conds.join(" AND ");
+        let count_sql = format!("SELECT COUNT(*) FROM richieste WHERE {wh}");
+        let mut q = sqlx::query(&count_sql).bind(subject.id);
+        for b in &binds {
+            q = q.bind(b);
+        }
+        let totale: i64 = q.fetch_one(&self.db.read).await?.try_get(0)?;
+        let pagine = ((totale + PER_PAGINA as i64 - 1) / PER_PAGINA as i64).max(1) as u32;
+        let pagina = filter.pagina.unwrap_or(1).clamp(1, pagine);
+        let sql = format!(
+            "SELECT {REQUEST_COLUMNS} FROM richieste WHERE {wh} ORDER BY created_at DESC, id DESC LIMIT {PER_PAGINA} OFFSET {}",
+            (pagina - 1) * PER_PAGINA
+        );
+        let mut q = sqlx::query(&sql).bind(subject.id);
+        for b in &binds {
+            q = q.bind(b);
+        }
+        let rows = q.fetch_all(&self.db.read).await?;
         let ids = rows.iter().map(|r| r.try_get("id")).collect::<Result<Vec<i64>, _>>()?;
         let mut events = self.events_for(&ids).await?;
-        rows.iter().map(|r| to_view(r, &mut events)).collect()
+        let richieste = rows.iter().map(|r| to_view(r, &mut events)).collect::<AppResult<Vec<_>>>()?;
+        Ok(RequestPage { richieste, pagina, pagine, per_pagina: PER_PAGINA, totale })
     }
 
     /// One request, if the caller submitted it or may act today for the subject it belongs to.
@@ -221,6 +280,69 @@ impl Services {
             });
         }
         Ok(out)
+    }
+}
+
+pub const PER_PAGINA: u32 = 20;
+
+/// A list filter whose values are valid; dates become the UTC bounds of Italian days.
+struct ParsedFilter {
+    stato: Option<String>,
+    tipo: Option<String>,
+    matricola: Option<String>,
+    dal: Option<String>,
+    al: Option<String>,
+}
+
+impl ParsedFilter {
+    fn parse(f: &RequestFilter) -> AppResult<ParsedFilter> {
+        let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+        let mut errors = vec![];
+        let mut err = |field: &str, message: &str| {
+            errors.push(FieldError { field: field.into(), code: "invalid".into(), message: message.into() });
+        };
+        let stato = given(&f.stato);
+        if stato.as_deref().is_some_and(|s| !STATI_RICHIESTA.contains(&s)) {
+            err("stato", "Stato sconosciuto.");
+        }
+        let tipo = given(&f.tipo);
+        if tipo.as_deref().is_some_and(|t| Kind::from_code(t).is_none()) {
+            err("tipo", "Oggetto della richiesta sconosciuto.");
+        }
+        let matricola = match given(&f.matricola) {
+            Some(m) => match Matricola::parse(&m) {
+                Ok(m) => Some(m.as_str().to_string()),
+                Err(e) => {
+                    err("matricola", &format!("Matricola non valida. {e}"));
+                    None
+                }
+            },
+            None => None,
+        };
+        let mut day = |field: &str, v: Option<String>, next: bool| match v {
+            None => None,
+            Some(s) => match smart_task::parse_date_it(&s) {
+                Some(d) => {
+                    let d = if next { d.succ_opt().unwrap_or(d) } else { d };
+                    Some(format!("{}Z", shared::time::rome_day_start_utc(d).format("%Y-%m-%dT%H:%M:%S%.6f")))
+                }
+                None => {
+                    err(field, "La data deve essere nel formato gg/mm/aaaa, ad esempio 01/10/2026.");
+                    None
+                }
+            },
+        };
+        let dal = day("dal", given(&f.dal), false);
+        let al = day("al", given(&f.al), true);
+        if let (Some(a), Some(b)) = (&dal, &al)
+            && a >= b
+        {
+            err("al", "La data finale non può precedere quella iniziale.");
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+        Ok(ParsedFilter { stato, tipo, matricola, dal, al })
     }
 }
 

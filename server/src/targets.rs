@@ -108,7 +108,10 @@ impl Services {
                         let inizio: String = r.try_get("data_inizio")?;
                         let fine: Option<String> = r.try_get("data_fine")?;
                         let mut dati = vec![
-                            ("Delegato", format!("{} {}", r.try_get::<String, _>("nome")?, r.try_get::<String, _>("cognome")?)),
+                            (
+                                "Delegato",
+                                format!("{} {}", r.try_get::<String, _>("nome")?, r.try_get::<String, _>("cognome")?),
+                            ),
                             ("Codice fiscale", r.try_get("codice_fiscale")?),
                             ("In vigore dal", it(&inizio)),
                             ("Scadenza", fine.as_deref().map(it).unwrap_or_else(|| "nessuna".into())),

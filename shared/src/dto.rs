@@ -239,3 +239,36 @@ pub fn stato_richiesta_label(stato: &str) -> &'static str {
         _ => "Sconosciuto",
     }
 }
+
+/// Filters of the request list; every field optional, as typed in the page or the API query.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestFilter {
+    #[serde(default)]
+    pub stato: Option<String>,
+    /// Kind code.
+    #[serde(default)]
+    pub tipo: Option<String>,
+    #[serde(default)]
+    pub matricola: Option<String>,
+    /// Sent from (gg/mm/aaaa or aaaa-mm-gg), Italian date.
+    #[serde(default)]
+    pub dal: Option<String>,
+    /// Sent up to and including.
+    #[serde(default)]
+    pub al: Option<String>,
+    /// 1-based page number.
+    #[serde(default)]
+    pub pagina: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestPage {
+    pub richieste: Vec<RequestView>,
+    pub pagina: u32,
+    pub pagine: u32,
+    pub per_pagina: u32,
+    pub totale: i64,
+}
+
+/// States a request can be in, with their labels (for filters).
+pub const STATI_RICHIESTA: [&str; 5] = ["inviata", "in_istruttoria", "in_carico_sede", "accolta", "non_accolta"];

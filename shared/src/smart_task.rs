@@ -301,7 +301,13 @@ pub fn parse(kind: Kind, oggetto: &str, a: &Answers) -> Result<Parsed, Vec<Field
         }
         Kind::CancellazioneContattiAnomaliNdr => {
             let contatto_id = target(&mut errors, oggetto, "Scegliere il contatto da cancellare.");
-            let motivo = choice(&mut errors, a, "motivo", MotivoCancellazione::from_code, "Indicare perché il contatto va cancellato.");
+            let motivo = choice(
+                &mut errors,
+                a,
+                "motivo",
+                MotivoCancellazione::from_code,
+                "Indicare perché il contatto va cancellato.",
+            );
             match (contatto_id, motivo) {
                 (Some(contatto_id), Some(motivo)) => Some(Parsed::CancellazioneContatto { contatto_id, motivo }),
                 _ => None,
@@ -309,7 +315,13 @@ pub fn parse(kind: Kind, oggetto: &str, a: &Answers) -> Result<Parsed, Vec<Field
         }
         Kind::RicalcoloNotaRettifica => {
             let nota_id = target(&mut errors, oggetto, "Scegliere la nota di rettifica da ricalcolare.");
-            let motivo = choice(&mut errors, a, "motivo", MotivoRicalcolo::from_code, "Indicare il fatto nuovo per cui chiede il ricalcolo.");
+            let motivo = choice(
+                &mut errors,
+                a,
+                "motivo",
+                MotivoRicalcolo::from_code,
+                "Indicare il fatto nuovo per cui chiede il ricalcolo.",
+            );
             match (nota_id, motivo) {
                 (Some(nota_id), Some(motivo)) => Some(Parsed::RicalcoloNota { nota_id, motivo }),
                 _ => None,
@@ -446,19 +458,25 @@ mod tests {
     #[test]
     fn rettifica_pagamento_answers() {
         assert_eq!(
-            parse(Kind::RettificaPeriodoPagamento, "3", &answers(&[("periodo_corretto", "04/2026"), ("importo", "1.500,00")])),
+            parse(
+                Kind::RettificaPeriodoPagamento,
+                "3",
+                &answers(&[("periodo_corretto", "04/2026"), ("importo", "1.500,00")])
+            ),
             Ok(Parsed::RettificaPagamento {
                 pagamento_id: 3,
                 periodo_corretto: Periodo::new(2026, 4).unwrap(),
                 importo: Euro::from_cents(150_000)
             })
         );
-        let e = parse(Kind::RettificaPeriodoPagamento, "3", &answers(&[("periodo_corretto", "13/2026"), ("importo", "0")]))
-            .unwrap_err();
+        let e =
+            parse(Kind::RettificaPeriodoPagamento, "3", &answers(&[("periodo_corretto", "13/2026"), ("importo", "0")]))
+                .unwrap_err();
         let got: Vec<_> = e.iter().map(|e| (e.field.as_str(), e.code.as_str())).collect();
         assert_eq!(got, [("periodo_corretto", "range"), ("importo", "range")]);
-        let e = parse(Kind::RettificaPeriodoPagamento, "3", &answers(&[("periodo_corretto", "2026"), ("importo", "abc")]))
-            .unwrap_err();
+        let e =
+            parse(Kind::RettificaPeriodoPagamento, "3", &answers(&[("periodo_corretto", "2026"), ("importo", "abc")]))
+                .unwrap_err();
         let got: Vec<_> = e.iter().map(|e| (e.field.as_str(), e.code.as_str())).collect();
         assert_eq!(got, [("periodo_corretto", "format"), ("importo", "format")]);
     }
@@ -553,7 +571,12 @@ pub fn form_fields(kind: Kind) -> Vec<FieldSpec> {
             MOTIVI_RICALCOLO,
         )],
         Kind::RettificaPeriodoPagamento => vec![
-            f("periodo_corretto", "Periodo a cui il pagamento si riferisce davvero", "Mese e anno, ad esempio 03/2026.", "text"),
+            f(
+                "periodo_corretto",
+                "Periodo a cui il pagamento si riferisce davvero",
+                "Mese e anno, ad esempio 03/2026.",
+                "text",
+            ),
             f(
                 "importo",
                 "Importo da attribuire al periodo corretto (euro)",

@@ -58,3 +58,28 @@ mod tests {
         assert_eq!(format_it_datetime("non una data"), "non una data");
     }
 }
+
+/// The UTC instant at which the Italian civil day `d` begins.
+pub fn rome_day_start_utc(d: NaiveDate) -> NaiveDateTime {
+    let midnight = d.and_hms_opt(0, 0, 0).unwrap_or_default();
+    // The offset in force one hour before is the one at local midnight (changes happen at 01:00 UTC).
+    midnight - Duration::hours(rome_offset_hours(midnight - Duration::hours(1)))
+}
+
+#[cfg(test)]
+mod day_tests {
+    use super::*;
+    #[test]
+    fn italian_day_starts() {
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+        let at = |y, m, dd, h| d(y, m, dd).and_hms_opt(h, 0, 0).unwrap();
+        assert_eq!(rome_day_start_utc(d(2026, 1, 15)), at(2026, 1, 14, 23));
+        assert_eq!(rome_day_start_utc(d(2026, 7, 15)), at(2026, 7, 14, 22));
+        // Day of the spring change (29/03/2026): midnight is still winter time.
+        assert_eq!(rome_day_start_utc(d(2026, 3, 29)), at(2026, 3, 28, 23));
+        assert_eq!(rome_day_start_utc(d(2026, 3, 30)), at(2026, 3, 29, 22));
+        // Day of the autumn change (25/10/2026): midnight is still summer time.
+        assert_eq!(rome_day_start_utc(d(2026, 10, 25)), at(2026, 10, 24, 22));
+        assert_eq!(rome_day_start_utc(d(2026, 10, 26)), at(2026, 10, 25, 23));
+    }
+}

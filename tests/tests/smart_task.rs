@@ -199,7 +199,8 @@ both!(submit_is_idempotent, |engine: Engine| async move {
     assert_eq!(n, 1);
     let (s, list) = app.get(&c, &format!("/api/v1/richieste?soggetto_id={assoc}")).await;
     assert_eq!(s, StatusCode::OK);
-    assert_eq!(list.as_array().map(Vec::len), Some(1));
+    assert_eq!(list["richieste"].as_array().map(Vec::len), Some(1));
+    assert_eq!((list["totale"].as_i64(), list["pagine"].as_i64()), (Some(1), Some(1)));
 });
 
 both!(no_delega_no_requests, |engine: Engine| async move {
@@ -324,4 +325,70 @@ both!(variazione_contatti_intermediario_e_dipendente, |engine: Engine| async mov
     let (s, v) = submit(&app, &datore, json!({ "tipo": "variazione_contatti_dipendente", "soggetto_id": rossi, "oggetto": dip.to_string(), "risposte": {} }), None).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(v["errors"][0]["code"], "empty");
+});
+
+both!(list_filters_and_paging, |engine: Engine| async move {
+    let app = TestApp::spawn(engine).await;
+    let c = app.logged_in("intermediario").await;
+    let assoc = app.company_id("Associazione Sportiva Tuscolana").await;
+    for n in 0..21 {
+        let body = json!({ "tipo": "variazione_pec_aziendale", "soggetto_id": assoc, "oggetto": "", "risposte": { "pec": format!("p{n}@pec.tuscolana.it") } });
+        let (s, v) = submit(&app, &c, body, None).await;
+        assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+    }
+    let base = format!("/api/v1/richieste?soggetto_id={assoc}");
+    let (s, p1) = app.get(&c, &base).await;
+    assert_eq!(s, StatusCode::OK, "{p1}");
+    assert_eq!((p1["totale"].as_i64(), p1["pagine"].as_i64(), p1["pagina"].as_i64()), (Some(21), Some(2), Some(1)));
+    assert_eq!(p1["richieste"].as_array().map(Vec::len), Some(20));
+    let (_, p2) = app.get(&c, &format!("{base}&pagina=2")).await;
+    assert_eq!(p2["richieste"].as_array().map(Vec::len), Some(1));
+    // Newest first: page 2 holds the very first request.
+    assert!(p2["richieste"][0]["risposte"]["pec"] == "p0@pec.tuscolana.it", "{p2}");
+    let (_, none) = app.get(&c, &format!("{base}&tipo=revoca_delega_intermediario")).await;
+    assert_eq!(none["totale"], 0);
+    let day = sportello_tests::st::today();
+    let (_, todays) = app.get(&c, &format!("{base}&dal={day}&al={day}")).await;
+    assert_eq!(todays["totale"], 21, "{todays}");
+    let tomorrow = (shared::time::to_rome(chrono::Utc::now().naive_utc()).date() + chrono::Duration::days(1))
+        .format("%d/%m/%Y")
+        .to_string();
+    let (_, later) = app.get(&c, &format!("{base}&dal={tomorrow}")).await;
+    assert_eq!(later["totale"], 0);
+    // Bad filters are field errors.
+    for (q, field) in
+        [("stato=boh", "stato"), ("dal=32/13/2026", "dal"), ("matricola=12", "matricola"), ("pagina=x", "pagina")]
+    {
+        let (s, v) = app.get(&c, &format!("{base}&{q}")).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{q}: {v}");
+        assert_eq!(v["errors"][0]["field"], field, "{q}");
+    }
+    let (s, v) = app.get(&c, &format!("{base}&dal={tomorrow}&al={day}")).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(v["errors"][0]["field"], "al");
+
+    // Matricola: the requests on one position of Rossi.
+    let datore = app.logged_in("datore").await;
+    let rossi = app.company_id("Rossi & Figli S.r.l.").await;
+    let matricola: String =
+        sqlx::query("SELECT matricola FROM posizioni WHERE contribuente_id = $1 ORDER BY id LIMIT 1")
+            .bind(rossi)
+            .fetch_one(&app.db.read)
+            .await
+            .expect("m")
+            .try_get(0)
+            .expect("m");
+    let nota: i64 = sqlx::query("SELECT MIN(id) FROM note_rettifica")
+        .fetch_one(&app.db.read)
+        .await
+        .expect("n")
+        .try_get(0)
+        .expect("n");
+    let body = json!({ "tipo": "ricalcolo_nota_rettifica", "soggetto_id": rossi, "oggetto": nota.to_string(), "risposte": { "motivo": "pagamento" } });
+    assert_eq!(submit(&app, &datore, body, None).await.0, StatusCode::ACCEPTED);
+    let body = json!({ "tipo": "variazione_pec_aziendale", "soggetto_id": rossi, "oggetto": "", "risposte": { "pec": "nuova@pec.rossi.it" } });
+    assert_eq!(submit(&app, &datore, body, None).await.0, StatusCode::ACCEPTED);
+    let (_, by_m) = app.get(&datore, &format!("/api/v1/richieste?soggetto_id={rossi}&matricola={matricola}")).await;
+    assert_eq!(by_m["totale"], 1, "{by_m}");
+    assert_eq!(by_m["richieste"][0]["tipo"], "ricalcolo_nota_rettifica");
 });

@@ -58,7 +58,8 @@ both!(cancellazione_contatti_anomali, |engine: Engine| async move {
     let flagged = target(&app, &datore, T, rossi, "amministrazione@rossifigli").await;
     assert!(flagged["descrizione"].as_str().unwrap_or("").contains("casella piena"), "{flagged}");
     assert!(flagged["dati"].to_string().contains("Esito delle consegne"), "{flagged}");
-    let d = ask(&app, &datore, T, rossi, flagged["id"].as_str().expect("id"), json!({ "motivo": "casella_piena" })).await;
+    let d =
+        ask(&app, &datore, T, rossi, flagged["id"].as_str().expect("id"), json!({ "motivo": "casella_piena" })).await;
     assert_eq!(d["stato"], "accolta", "{d}");
     assert_eq!(count(&app, "SELECT COUNT(*) FROM contatti_notifica WHERE cancellato_il IS NOT NULL").await, 1);
     assert_eq!(
@@ -69,23 +70,27 @@ both!(cancellazione_contatti_anomali, |engine: Engine| async move {
     // Deleted once: no longer offered, and asking again is refused with the reason.
     let (_, list) = app.get(&datore, &format!("/api/v1/smart-task/tipi/{T}/oggetti?soggetto_id={rossi}")).await;
     assert!(!list.to_string().contains("amministrazione@rossifigli"), "{list}");
-    let again = ask(&app, &datore, T, rossi, flagged["id"].as_str().expect("id"), json!({ "motivo": "casella_piena" })).await;
+    let again =
+        ask(&app, &datore, T, rossi, flagged["id"].as_str().expect("id"), json!({ "motivo": "casella_piena" })).await;
     assert_eq!(failed_codes(&again), ["ST01.CONTATTO_DELLA_MATRICOLA"]);
     assert!(again["motivo"].as_str().unwrap_or("").contains("già cancellato"), "{again}");
 
     // The former consultant's PEC: the delega ended, so it may go.
     let marino = target(&app, &datore, T, rossi, "studio.marino").await;
-    let d = ask(&app, &datore, T, rossi, marino["id"].as_str().expect("id"), json!({ "motivo": "delega_cessata" })).await;
+    let d =
+        ask(&app, &datore, T, rossi, marino["id"].as_str().expect("id"), json!({ "motivo": "delega_cessata" })).await;
     assert_eq!(d["stato"], "accolta", "{d}");
 
     // The current consultant's address works and her delega is in force.
     let bianchi = target(&app, &datore, T, rossi, "studio.bianchi").await;
-    let d = ask(&app, &datore, T, rossi, bianchi["id"].as_str().expect("id"), json!({ "motivo": "delega_cessata" })).await;
+    let d =
+        ask(&app, &datore, T, rossi, bianchi["id"].as_str().expect("id"), json!({ "motivo": "delega_cessata" })).await;
     assert_eq!(failed_codes(&d), ["ST01.CONTATTO_ANOMALO"]);
 
     // The trattoria's only contact is its own PEC: it cannot be removed.
     let only = target(&app, &datore, T, trattoria, "mancata consegna").await;
-    let d = ask(&app, &datore, T, trattoria, only["id"].as_str().expect("id"), json!({ "motivo": "mancata_consegna" })).await;
+    let d = ask(&app, &datore, T, trattoria, only["id"].as_str().expect("id"), json!({ "motivo": "mancata_consegna" }))
+        .await;
     assert_eq!(failed_codes(&d), ["ST01.CANALE_RESIDUO"]);
 
     // Another company's contact, named by id through the API.
@@ -94,7 +99,8 @@ both!(cancellazione_contatti_anomali, |engine: Engine| async move {
     assert_eq!(failed_codes(&d), ["ST01.CONTATTO_DELLA_MATRICOLA"]);
 
     // A bad answer is a field error, not a request.
-    let body = json!({ "tipo": T, "soggetto_id": rossi, "oggetto": bianchi["id"], "risposte": { "motivo": "capriccio" } });
+    let body =
+        json!({ "tipo": T, "soggetto_id": rossi, "oggetto": bianchi["id"], "risposte": { "motivo": "capriccio" } });
     let (s, v) = submit(&app, &datore, body, None).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     assert_eq!(v["errors"][0]["field"], "motivo");
@@ -145,7 +151,8 @@ both!(ricalcolo_e_rettifica_pagamento, |engine: Engine| async move {
     assert_eq!(failed_codes(&d), ["ST03.PERIODO_CON_DEBITO"]);
     let d = ask(&app, &datore, P, rossi, pay[0], json!({ "periodo_corretto": periodo(75), "importo": "100" })).await;
     assert_eq!(failed_codes(&d), ["ST03.PERIODO_NON_PRESCRITTO"]);
-    let d = ask(&app, &datore, P, rossi, pay[1], json!({ "periodo_corretto": periodo(8), "importo": "1.500,01" })).await;
+    let d =
+        ask(&app, &datore, P, rossi, pay[1], json!({ "periodo_corretto": periodo(8), "importo": "1.500,01" })).await;
     assert_eq!(failed_codes(&d), ["ST03.IMPORTO_NON_SUPERIORE"]);
 
     // The company's code but a matricola that is nobody's: to the branch, with the reason.
@@ -158,7 +165,8 @@ both!(ricalcolo_e_rettifica_pagamento, |engine: Engine| async move {
     // The duplicate payment for month −4 belongs to month −8: move 1,000 of its 1,500.
     let t = target(&app, &datore, P, rossi, "1.500,00").await;
     assert!(t["predefiniti"]["importo"].as_str().unwrap_or("").contains("1.500,00"), "{t}");
-    let d = ask(&app, &datore, P, rossi, pay[2], json!({ "periodo_corretto": periodo(8), "importo": "1.000,00" })).await;
+    let d =
+        ask(&app, &datore, P, rossi, pay[2], json!({ "periodo_corretto": periodo(8), "importo": "1.000,00" })).await;
     assert_eq!(d["stato"], "accolta", "{d}");
     let split = sqlx::query("SELECT importo_cents, periodo_attribuito FROM pagamenti WHERE origine_id = $1")
         .bind(pay[2])

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use shared::dto::{FieldError, Problem, RequestView};
+use shared::dto::{FieldError, Problem, RequestFilter, RequestView};
 use shared::smart_task::{self, Answers, Kind};
 
 fn it_datetime(ts: &str) -> String {
@@ -29,27 +29,125 @@ fn deny(p: Problem) -> AnyView {
     }
 }
 
+/// Filters read from (and kept in) the address, so a filtered list can be bookmarked, reloaded
+/// and used without JavaScript.
+fn filter_from(q: &leptos_router::params::ParamsMap) -> RequestFilter {
+    let get = |k: &str| q.get(k).filter(|v| !v.trim().is_empty());
+    RequestFilter {
+        stato: get("stato"),
+        tipo: get("tipo"),
+        matricola: get("matricola"),
+        dal: get("dal"),
+        al: get("al"),
+        pagina: get("pagina").and_then(|p| p.parse().ok()),
+    }
+}
+
+fn page_href(f: &RequestFilter, pagina: u32) -> String {
+    let mut parts = vec![];
+    for (k, v) in [("stato", &f.stato), ("tipo", &f.tipo), ("matricola", &f.matricola), ("dal", &f.dal), ("al", &f.al)]
+    {
+        if let Some(v) = v {
+            parts.push(format!(
+                "{k}={}",
+                v.replace('%', "%25").replace('&', "%26").replace('/', "%2F").replace(' ', "+")
+            ));
+        }
+    }
+    parts.push(format!("pagina={pagina}"));
+    format!("/richieste?{}", parts.join("&"))
+}
+
 #[component]
 pub fn RequestsPage() -> impl IntoView {
-    let list = Resource::new(|| (), |_| api::st_list());
+    let q = use_query_map();
+    let filter = Memo::new(move |_| q.with(filter_from));
+    let list = Resource::new(move || filter.get(), api::st_list);
     view! {
         <Title text="Lista Richieste" />
         <p class="caption">"Comunicazioni"</p>
         <h1>"Lista Richieste"</h1>
         <p><a class="button" href="/richieste/nuova" id="crea-smart-task">"Crea Smart-Task"</a></p>
-        <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
+        {move || view! { <Filters f=filter.get() /> }}
+        <Transition fallback=|| view! { <p>"Caricamento…"</p> }>
             {move || Suspend::new(async move {
+                let f = filter.get_untracked();
                 match list.await {
+                    Err(UiError(p)) if p.code == "validation" => view! { <ErrorSummary problem=*p /> }.into_any(),
                     Err(UiError(p)) => deny(*p),
-                    Ok(items) if items.is_empty() => view! { <div class="notice"><p>"Non ci sono richieste per questo soggetto."</p></div> }.into_any(),
-                    Ok(items) => view! {
-                        <ul class="request-list" id="richieste">
-                            {items.into_iter().map(|r| view! { <RequestRow r /> }).collect_view()}
-                        </ul>
+                    Ok(page) if page.richieste.is_empty() => view! {
+                        <div class="notice" id="nessuna-richiesta"><p>{if f == RequestFilter::default() { "Non ci sono richieste per questo soggetto." } else { "Nessuna richiesta corrisponde ai filtri." }}</p></div>
                     }.into_any(),
+                    Ok(page) => {
+                        let (n, tot, pagine, pagina) = (page.richieste.len(), page.totale, page.pagine, page.pagina);
+                        let first = (pagina - 1) * page.per_pagina + 1;
+                        view! {
+                            <p class="muted" id="conteggio" aria-live="polite">{format!("Richieste {first}–{} di {tot}", first as usize + n - 1)}</p>
+                            <ul class="request-list" id="richieste">
+                                {page.richieste.into_iter().map(|r| view! { <RequestRow r /> }).collect_view()}
+                            </ul>
+                            {(pagine > 1).then(|| view! {
+                                <nav class="pager" aria-label="Pagine">
+                                    {(pagina > 1).then(|| view! { <a href=page_href(&f, pagina - 1) rel="prev">"‹ Precedenti"</a> })}
+                                    <span>{format!("Pagina {pagina} di {pagine}")}</span>
+                                    {(pagina < pagine).then(|| view! { <a href=page_href(&f, pagina + 1) rel="next" id="pagina-successiva">"Successive ›"</a> })}
+                                </nav>
+                            })}
+                        }.into_any()
+                    }
                 }
             })}
-        </Suspense>
+        </Transition>
+    }
+}
+
+/// The filter form: a plain GET form, so it works before hydration and without JavaScript.
+#[component]
+fn Filters(f: RequestFilter) -> impl IntoView {
+    let v = |o: &Option<String>| o.clone().unwrap_or_default();
+    let stato = v(&f.stato);
+    let tipo = v(&f.tipo);
+    let open = f != RequestFilter { pagina: f.pagina, ..Default::default() };
+    view! {
+        <details class="filters" open=open>
+            <summary>"Filtra le richieste"</summary>
+            <form method="get" action="/richieste" id="filtri">
+                <div class="field">
+                    <label for="f-stato">"Stato"</label>
+                    <select id="f-stato" name="stato">
+                        <option value="" selected=stato.is_empty()>"Tutti"</option>
+                        {shared::dto::STATI_RICHIESTA.iter().map(|s| view! {
+                            <option value=*s selected=stato == *s>{shared::dto::stato_richiesta_label(s)}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="f-tipo">"Oggetto"</label>
+                    <select id="f-tipo" name="tipo">
+                        <option value="" selected=tipo.is_empty()>"Tutti"</option>
+                        {Kind::ALL.iter().map(|k| view! {
+                            <option value=k.code() selected=tipo == k.code()>{format!("{}. {}", k.number(), k.label())}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="f-matricola">"Matricola"</label>
+                    <input id="f-matricola" name="matricola" inputmode="numeric" value=v(&f.matricola) />
+                </div>
+                <div class="field field-inline">
+                    <div>
+                        <label for="f-dal">"Inviate dal"</label>
+                        <input id="f-dal" name="dal" placeholder="gg/mm/aaaa" value=v(&f.dal) />
+                    </div>
+                    <div>
+                        <label for="f-al">"al"</label>
+                        <input id="f-al" name="al" placeholder="gg/mm/aaaa" value=v(&f.al) />
+                    </div>
+                </div>
+                <button type="submit" class="button" id="filtra">"Filtra"</button>
+                " " <a href="/richieste">"Azzera i filtri"</a>
+            </form>
+        </details>
     }
 }
 

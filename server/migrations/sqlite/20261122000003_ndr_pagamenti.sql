@@ -114,6 +114,10 @@ CREATE TABLE api_tokens (
 CREATE INDEX api_tokens_user ON api_tokens(user_id);
 
 ALTER TABLE email_outbox ADD COLUMN prossimo_tentativo TEXT;
+
+-- The matricola a request concerns, when its target belongs to one (list filter).
+ALTER TABLE richieste ADD COLUMN matricola TEXT;
+CREATE INDEX richieste_matricola ON richieste(contribuente_id, matricola);
 CREATE INDEX email_outbox_stato ON email_outbox(stato, prossimo_tentativo);
 
 -- Contributions are time-barred after 5 years since L. 335/1995 (from 1 January 1996); 10 years before.

@@ -178,9 +178,20 @@ async fn check_identifier(ApiJson(b): ApiJson<IdentifierBody>) -> AppResult<Resp
 }
 
 #[derive(Deserialize)]
-struct SubjectQuery {
+struct ListQuery {
     soggetto_id: Option<i64>,
     stato: Option<String>,
+    tipo: Option<String>,
+    matricola: Option<String>,
+    dal: Option<String>,
+    al: Option<String>,
+    /// Text, so that a bad value is a field error in problem+json, not a bare 400.
+    pagina: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct SubjectQuery {
+    soggetto_id: Option<i64>,
 }
 
 async fn st_kinds(State(s): State<AppState>, Extension(c): Extension<Caller>) -> AppResult<Response> {
@@ -211,9 +222,17 @@ async fn st_submit(
 async fn st_list(
     State(s): State<AppState>,
     Extension(c): Extension<Caller>,
-    Query(q): Query<SubjectQuery>,
+    Query(q): Query<ListQuery>,
 ) -> AppResult<Response> {
-    Ok(Json(s.services.list_requests(&c, q.soggetto_id, q.stato).await?).into_response())
+    let ListQuery { soggetto_id, stato, tipo, matricola, dal, al, pagina } = q;
+    let pagina = match pagina.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        None => None,
+        Some(p) => Some(p.parse::<u32>().map_err(|_| {
+            crate::error::AppError::field("pagina", "Il numero di pagina deve essere un intero positivo.", "invalid")
+        })?),
+    };
+    let filter = shared::dto::RequestFilter { stato, tipo, matricola, dal, al, pagina };
+    Ok(Json(s.services.list_requests(&c, soggetto_id, filter).await?).into_response())
 }
 
 async fn st_get(

@@ -6,8 +6,8 @@ use app::api::UiError;
 use app::backend::{Backend, LoggedIn};
 use http::request::Parts;
 use shared::dto::{
-    AssignOperator, HomeData, KindView, OperatorView, RequestView, SedeView, SessionView, SubjectSummary,
-    SubmitRequest, TargetView,
+    AssignOperator, HomeData, KindView, OperatorView, RequestFilter, RequestPage, RequestView, SedeView, SessionView,
+    SubjectSummary, SubmitRequest, TargetView,
 };
 
 pub struct ServerBackend {
@@ -69,8 +69,8 @@ impl Backend for ServerBackend {
     async fn submit_smart_task(&self, req: &Parts, body: SubmitRequest, key: String) -> Result<RequestView, UiError> {
         self.services.submit_smart_task(caller(req)?, body, Some(key)).await.map_err(p)
     }
-    async fn requests(&self, req: &Parts) -> Result<Vec<RequestView>, UiError> {
-        self.services.list_requests(caller(req)?, None, None).await.map_err(p)
+    async fn requests(&self, req: &Parts, filter: RequestFilter) -> Result<RequestPage, UiError> {
+        self.services.list_requests(caller(req)?, None, filter).await.map_err(p)
     }
     async fn request(&self, req: &Parts, protocollo: String) -> Result<RequestView, UiError> {
         self.services.request_view(caller(req)?, &protocollo).await.map_err(p)

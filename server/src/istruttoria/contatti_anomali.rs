@@ -68,20 +68,27 @@ pub fn rules(
 ) -> (Vec<Check>, Vec<Effect>) {
     let mut checks = vec![];
     let contatto = f.contatto.as_ref().filter(|c| c.contribuente_id == f.contribuente_id && !c.cancellato);
-    checks.push(CONTATTO_DELLA_MATRICOLA.check(
-        contatto.is_some(),
-        contatto.map(|c| format!("{} è un contatto di notifica della matricola {}.", c.indirizzo, c.matricola)).unwrap_or_default(),
-        match &f.contatto {
-            Some(c) if c.cancellato => "Il contatto risulta già cancellato.".to_string(),
-            _ => "Il contatto indicato non è tra quelli di notifica delle note di rettifica di questo contribuente.".to_string(),
-        },
-        serde_json::json!({
-            "contatto_id": contatto_id,
-            "trovato": f.contatto.is_some(),
-            "contribuente_contatto": f.contatto.as_ref().map(|c| c.contribuente_id),
-            "cancellato": f.contatto.as_ref().map(|c| c.cancellato),
-        }),
-    ));
+    checks.push(
+        CONTATTO_DELLA_MATRICOLA.check(
+            contatto.is_some(),
+            contatto
+                .map(|c| format!("{} è un contatto di notifica della matricola {}.", c.indirizzo, c.matricola))
+                .unwrap_or_default(),
+            match &f.contatto {
+                Some(c) if c.cancellato => "Il contatto risulta già cancellato.".to_string(),
+                _ => {
+                    "Il contatto indicato non è tra quelli di notifica delle note di rettifica di questo contribuente."
+                        .to_string()
+                }
+            },
+            serde_json::json!({
+                "contatto_id": contatto_id,
+                "trovato": f.contatto.is_some(),
+                "contribuente_contatto": f.contatto.as_ref().map(|c| c.contribuente_id),
+                "cancellato": f.contatto.as_ref().map(|c| c.cancellato),
+            }),
+        ),
+    );
     let Some(c) = contatto else { return (checks, vec![]) };
 
     let delega_cessata = c.delega.as_ref().is_some_and(|g| !revoca_delega::attiva(g, common.data_riferimento));

@@ -261,7 +261,13 @@ async fn load_nota(pool: &AnyPool, contribuente_id: i64, id: i64) -> AppResult<n
     .fetch_optional(pool)
     .await?;
     let Some(r) = row else {
-        return Ok(nota_rettifica::Facts { contribuente_id, nota: None, eventi: vec![], dovuto_cents: 0, versato_cents: 0 });
+        return Ok(nota_rettifica::Facts {
+            contribuente_id,
+            nota: None,
+            eventi: vec![],
+            dovuto_cents: 0,
+            versato_cents: 0,
+        });
     };
     let posizione_id: i64 = r.try_get("posizione_id")?;
     let per = periodo(&r.try_get::<String, _>("periodo")?)?;

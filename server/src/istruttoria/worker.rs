@@ -284,7 +284,9 @@ async fn apply(conn: &mut AnyConnection, actor: &Actor, effect: &Effect) -> AppR
             .await?
             .rows_affected();
             if n != 1 {
-                return Ok(Err("Nel frattempo la nota è stata ricalcolata o chiusa: il ricalcolo non è stato ripetuto.".into()));
+                return Ok(Err(
+                    "Nel frattempo la nota è stata ricalcolata o chiusa: il ricalcolo non è stato ripetuto.".into(),
+                ));
             }
             sqlx::query(
                 "INSERT INTO note_rettifica_versioni (nota_id, versione, esito, importo_prima_cents, importo_dopo_cents,
@@ -337,7 +339,10 @@ async fn apply(conn: &mut AnyConnection, actor: &Actor, effect: &Effect) -> AppR
             .await?
             .rows_affected();
             if n != 1 {
-                return Ok(Err("Nel frattempo il pagamento è stato usato o rettificato: la rettifica non è stata applicata.".into()));
+                return Ok(Err(
+                    "Nel frattempo il pagamento è stato usato o rettificato: la rettifica non è stata applicata."
+                        .into(),
+                ));
             }
             let mut nuovo: Option<i64> = None;
             if !whole {

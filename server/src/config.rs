@@ -22,6 +22,11 @@ pub struct Config {
     /// Failed logins per client address in the window.
     pub login_max_failures_ip: i64,
     pub login_window: Duration,
+    /// `SPORTELLO_SMTP_URL`, e.g. `smtps://user:password@smtp.example.it:465`: where e-mails
+    /// go. Unset: they stay in the outbox, readable in the development mailbox (`/posta`).
+    pub smtp_url: Option<String>,
+    /// `SPORTELLO_MAIL_FROM`: the sender of the e-mails.
+    pub mail_from: String,
 }
 
 impl Default for Config {
@@ -36,6 +41,8 @@ impl Default for Config {
             login_max_failures: 5,
             login_max_failures_ip: 50,
             login_window: Duration::from_secs(15 * 60),
+            smtp_url: None,
+            mail_from: "Sportello INPS <noreply@sportello.invalid>".into(),
         }
     }
 }
@@ -51,6 +58,10 @@ impl Config {
         }
         c.secure_cookies = matches!(std::env::var("SPORTELLO_SECURE_COOKIES").as_deref(), Ok("1" | "true"));
         c.public_origin = std::env::var("SPORTELLO_PUBLIC_ORIGIN").ok().filter(|s| !s.is_empty());
+        c.smtp_url = std::env::var("SPORTELLO_SMTP_URL").ok().filter(|s| !s.is_empty());
+        if let Ok(from) = std::env::var("SPORTELLO_MAIL_FROM") {
+            c.mail_from = from;
+        }
         Ok(c)
     }
 

@@ -11,6 +11,8 @@ pub mod error;
 pub mod http;
 pub mod istruttoria;
 pub mod jobs;
+pub mod mail;
+pub mod notifications;
 pub mod seed;
 pub mod services;
 pub mod smart_task;
@@ -30,8 +32,15 @@ pub async fn build(
 ) -> Result<(axum::Router, services::Services), AppError> {
     let db = Db::connect(&config.database_url).await?;
     db.migrate().await?;
+    let sender = match &config.smtp_url {
+        Some(url) => Some(mail::Sender::new(url, &config.mail_from)?),
+        None => None,
+    };
     let services = services::Services::new(db, config);
     istruttoria::worker::spawn(services.db.clone(), services.wake.clone());
+    if let Some(sender) = sender {
+        mail::spawn(services.db.clone(), sender);
+    }
     Ok((http::router(services.clone(), leptos_options), services))
 }
 

@@ -97,7 +97,12 @@ impl Services {
     }
 
     async fn session_view_for(&self, user: &User, acting_for: Option<SubjectSummary>) -> AppResult<SessionView> {
+        let notifiche_non_lette = match &acting_for {
+            Some(s) => self.unread_count(user.id, s.id).await?,
+            None => 0,
+        };
         Ok(SessionView {
+            notifiche_non_lette,
             user_id: user.id,
             username: user.username.clone(),
             display_name: user.display_name.clone(),

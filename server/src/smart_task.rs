@@ -128,6 +128,16 @@ impl Services {
             Err(e) => return Err(e.into()),
         };
         worker::add_event(&mut tx, id, "inviata", None).await?;
+        let testo = format!("La richiesta {protocollo} ({}) è stata ricevuta ed è in esame.", kind.label());
+        worker::queue_notification(
+            &mut tx,
+            subject.id,
+            id,
+            &testo,
+            &format!("INPS Smart-Task {protocollo}: richiesta ricevuta"),
+            &format!("{testo}\n\nRiceverà un messaggio con l'esito e i controlli eseguiti."),
+        )
+        .await?;
         jobs::enqueue(&mut tx, QUEUE, &id.to_string()).await?;
         let actor = Actor {
             user_id: Some(s.user.id),

@@ -67,6 +67,9 @@ pub struct SessionView {
     pub sede: Option<SedeView>,
     pub regione: Option<String>,
     pub acting_for: Option<SubjectSummary>,
+    /// Unread notifications of the subject acted for (shown in the header).
+    #[serde(default)]
+    pub notifiche_non_lette: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -272,3 +275,31 @@ pub struct RequestPage {
 
 /// States a request can be in, with their labels (for filters).
 pub const STATI_RICHIESTA: [&str; 5] = ["inviata", "in_istruttoria", "in_carico_sede", "accolta", "non_accolta"];
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationView {
+    pub id: i64,
+    pub testo: String,
+    pub protocollo: Option<String>,
+    pub creata_il: String,
+    pub letta: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationsView {
+    pub non_lette: i64,
+    pub notifiche: Vec<NotificationView>,
+}
+
+/// An e-mail as queued for sending (development mailbox).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailView {
+    pub id: i64,
+    pub destinatario: String,
+    pub oggetto: String,
+    pub corpo: String,
+    pub stato: String,
+    pub tentativi: i64,
+    pub errore: Option<String>,
+    pub creata_il: String,
+}

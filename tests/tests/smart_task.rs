@@ -88,7 +88,8 @@ both!(revoca_delega_intermediario_accolta_and_applied_once, |engine: Engine| asy
         .expect("n")
         .try_get(0)
         .expect("n");
-    assert_eq!((notifiche, mails), (2, 2));
+    // Received and decided, for each of the two requests.
+    assert_eq!((notifiche, mails), (4, 4));
     assert!(matches!(
         server::audit::verify(&app.db.read).await.expect("verify"),
         server::audit::Verification::Intact { .. }
@@ -391,4 +392,40 @@ both!(list_filters_and_paging, |engine: Engine| async move {
     let (_, by_m) = app.get(&datore, &format!("/api/v1/richieste?soggetto_id={rossi}&matricola={matricola}")).await;
     assert_eq!(by_m["totale"], 1, "{by_m}");
     assert_eq!(by_m["richieste"][0]["tipo"], "ricalcolo_nota_rettifica");
+});
+
+both!(notifications_read_per_user, |engine: Engine| async move {
+    let app = TestApp::spawn(engine).await;
+    let datore = app.logged_in("datore").await;
+    let consulente = app.logged_in("intermediario").await;
+    let rossi = app.company_id("Rossi & Figli S.r.l.").await;
+    let body = json!({ "tipo": "variazione_pec_aziendale", "soggetto_id": rossi, "oggetto": "", "risposte": { "pec": "nuova@pec.rossi.it" } });
+    let (_, v) = submit(&app, &datore, body, None).await;
+    decided(&app, &datore, v["protocollo"].as_str().expect("p")).await;
+    let (s, n) = app.get(&datore, &format!("/api/v1/notifiche?soggetto_id={rossi}")).await;
+    assert_eq!(s, StatusCode::OK, "{n}");
+    assert_eq!(n["non_lette"], 2, "{n}");
+    assert!(n["notifiche"][0]["testo"].as_str().unwrap_or("").contains("non è stata accolta"), "{n}");
+    assert_eq!(n["notifiche"][1]["protocollo"], v["protocollo"]);
+    // The session shows the count for the company acted for.
+    app.put(&datore, "/api/v1/sessione/soggetto", json!({ "subject_id": rossi })).await;
+    let (_, sess) = app.get(&datore, "/api/v1/sessione").await;
+    assert_eq!(sess["notifiche_non_lette"], 2, "{sess}");
+    // Read by the employer, still unread for the consultant.
+    let (s, r) = app.post(&datore, &format!("/api/v1/notifiche/lette?soggetto_id={rossi}"), json!({})).await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(r["segnate_come_lette"], 2);
+    let (_, n) = app.get(&datore, &format!("/api/v1/notifiche?soggetto_id={rossi}")).await;
+    assert_eq!(n["non_lette"], 0);
+    let (_, n) = app.get(&consulente, &format!("/api/v1/notifiche?soggetto_id={rossi}")).await;
+    assert_eq!(n["non_lette"], 2);
+    // The mails went to the company PEC and are readable in the development mailbox.
+    let (s, posta) = app.get(&datore, "/api/v1/posta").await;
+    assert_eq!(s, StatusCode::OK, "{posta}");
+    assert_eq!(posta.as_array().map(Vec::len), Some(2), "{posta}");
+    assert!(posta[0]["oggetto"].as_str().unwrap_or("").contains("non accolta"), "{posta}");
+    // No notifications of a company one may not act for.
+    let verdi = app.company_id("Verdi Logistica S.p.A.").await;
+    let (s, _) = app.get(&consulente, &format!("/api/v1/notifiche?soggetto_id={verdi}")).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
 });

@@ -46,7 +46,31 @@ pub fn router() -> Router<AppState> {
         .route("/smart-task/tipi/{tipo}/oggetti", get(st_targets))
         .route("/richieste", post(st_submit).get(st_list))
         .route("/richieste/{protocollo}", get(st_get))
+        .route("/notifiche", get(notifications))
+        .route("/notifiche/lette", post(notifications_read))
+        .route("/posta", get(dev_mailbox))
         .fallback(|| async { AppError::NotFound("Risorsa API inesistente.".into()) })
+}
+
+async fn notifications(
+    State(s): State<AppState>,
+    Extension(c): Extension<Caller>,
+    Query(q): Query<SubjectQuery>,
+) -> AppResult<Response> {
+    Ok(Json(s.services.notifications(&c, q.soggetto_id).await?).into_response())
+}
+
+async fn notifications_read(
+    State(s): State<AppState>,
+    Extension(c): Extension<Caller>,
+    Query(q): Query<SubjectQuery>,
+) -> AppResult<Response> {
+    let n = s.services.mark_notifications_read(&c, q.soggetto_id).await?;
+    Ok(Json(serde_json::json!({ "segnate_come_lette": n })).into_response())
+}
+
+async fn dev_mailbox(State(s): State<AppState>, Extension(c): Extension<Caller>) -> AppResult<Response> {
+    Ok(Json(s.services.dev_mailbox(&c).await?).into_response())
 }
 
 #[derive(Deserialize)]

@@ -466,6 +466,44 @@ async fn set_state(conn: &mut AnyConnection, id: i64, stato: &str, nota: Option<
 
 /// In-app notification for the contributor, and an e-mail to its PEC in the outbox (sent by a
 /// separate sender so a mail failure never blocks a decision).
+pub async fn queue_notification(
+    conn: &mut AnyConnection,
+    contribuente_id: i64,
+    richiesta_id: i64,
+    testo: &str,
+    oggetto_email: &str,
+    corpo: &str,
+) -> AppResult<()> {
+    let now = clock::now_ts();
+    sqlx::query(
+        "INSERT INTO notifiche (contribuente_id, richiesta_id, testo, letta, created_at) VALUES ($1, $2, $3, 0, $4)",
+    )
+    .bind(contribuente_id)
+    .bind(richiesta_id)
+    .bind(testo)
+    .bind(&now)
+    .execute(&mut *conn)
+    .await?;
+    let pec: Option<String> = sqlx::query("SELECT pec FROM contribuenti WHERE id = $1")
+        .bind(contribuente_id)
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get(0)?;
+    if let Some(to) = pec {
+        sqlx::query(
+            "INSERT INTO email_outbox (destinatario, oggetto, corpo, stato, tentativi, created_at, updated_at)
+             VALUES ($1, $2, $3, 'da_inviare', 0, $4, $4)",
+        )
+        .bind(to)
+        .bind(oggetto_email)
+        .bind(corpo)
+        .bind(&now)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
 async fn notify(
     conn: &mut AnyConnection,
     contribuente_id: i64,
@@ -486,45 +524,26 @@ async fn notify(
         Outcome::NonAccolta => "non accolta",
         Outcome::InCaricoSede => "in carico alla sede",
     };
-    let now = clock::now_ts();
-    sqlx::query(
-        "INSERT INTO notifiche (contribuente_id, richiesta_id, testo, letta, created_at) VALUES ($1, $2, $3, 0, $4)",
-    )
-    .bind(contribuente_id)
-    .bind(id)
-    .bind(&testo)
-    .bind(&now)
-    .execute(&mut *conn)
-    .await?;
-    let pec: Option<String> = sqlx::query("SELECT pec FROM contribuenti WHERE id = $1")
-        .bind(contribuente_id)
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get(0)?;
-    if let Some(to) = pec {
-        let mut corpo = format!("{testo}\n\nControlli eseguiti:\n");
-        for c in &d.checks {
-            corpo.push_str(&format!(
-                "- {} [{}]: {}\n",
-                c.descrizione,
-                match c.esito {
-                    Esito::Ok => "OK",
-                    Esito::Ko => "KO",
-                    Esito::Verifica => "DA VERIFICARE",
-                },
-                c.motivo
-            ));
-        }
-        sqlx::query(
-            "INSERT INTO email_outbox (destinatario, oggetto, corpo, stato, tentativi, created_at, updated_at)
-             VALUES ($1, $2, $3, 'da_inviare', 0, $4, $4)",
-        )
-        .bind(to)
-        .bind(format!("INPS Smart-Task {protocollo}: richiesta {esito}"))
-        .bind(corpo)
-        .bind(&now)
-        .execute(&mut *conn)
-        .await?;
+    let mut corpo = format!("{testo}\n\nControlli eseguiti:\n");
+    for c in &d.checks {
+        corpo.push_str(&format!(
+            "- {} [{}]: {}\n",
+            c.descrizione,
+            match c.esito {
+                Esito::Ok => "OK",
+                Esito::Ko => "KO",
+                Esito::Verifica => "DA VERIFICARE",
+            },
+            c.motivo
+        ));
     }
-    Ok(())
+    queue_notification(
+        conn,
+        contribuente_id,
+        id,
+        &testo,
+        &format!("INPS Smart-Task {protocollo}: richiesta {esito}"),
+        &corpo,
+    )
+    .await
 }

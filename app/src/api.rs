@@ -5,8 +5,8 @@ use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 use shared::dto::{
-    HomeData, KindView, OperatorView, Problem, RequestFilter, RequestPage, RequestView, SedeView, SessionView,
-    SubjectSummary, TargetView,
+    HomeData, KindView, MailView, NotificationsView, OperatorView, Problem, RequestFilter, RequestPage, RequestView,
+    SedeView, SessionView, SubjectSummary, TargetView,
 };
 
 /// The error of every server function: the server's problem details, with an Italian `detail`.
@@ -249,4 +249,24 @@ pub async fn st_list(filter: RequestFilter) -> Result<RequestPage, UiError> {
 pub async fn st_get(protocollo: String) -> Result<RequestView, UiError> {
     let (b, req) = ctx::backend()?;
     b.request(&req, protocollo).await
+}
+
+#[server(prefix = "/sf", endpoint = "notifiche")]
+pub async fn notifiche() -> Result<NotificationsView, UiError> {
+    let (b, req) = ctx::backend()?;
+    b.notifications(&req).await
+}
+
+#[server(prefix = "/sf", endpoint = "notifiche_lette")]
+pub async fn notifiche_lette() -> Result<u64, UiError> {
+    let (b, req) = ctx::backend()?;
+    let n = b.mark_notifications_read(&req).await?;
+    ctx::redirect_form_post("/notifiche");
+    Ok(n)
+}
+
+#[server(prefix = "/sf", endpoint = "posta")]
+pub async fn posta() -> Result<Vec<MailView>, UiError> {
+    let (b, req) = ctx::backend()?;
+    b.dev_mailbox(&req).await
 }

@@ -5,8 +5,8 @@
 use crate::api::UiError;
 use http::request::Parts;
 use shared::dto::{
-    AssignOperator, HomeData, KindView, OperatorView, RequestFilter, RequestPage, RequestView, SedeView, SessionView,
-    SubjectSummary, SubmitRequest, TargetView,
+    AssignOperator, HomeData, KindView, MailView, NotificationsView, OperatorView, RequestFilter, RequestPage,
+    RequestView, SedeView, SessionView, SubjectSummary, SubmitRequest, TargetView,
 };
 use std::sync::Arc;
 
@@ -33,6 +33,9 @@ pub trait Backend: Send + Sync + 'static {
     async fn submit_smart_task(&self, req: &Parts, body: SubmitRequest, key: String) -> Result<RequestView, UiError>;
     async fn requests(&self, req: &Parts, filter: RequestFilter) -> Result<RequestPage, UiError>;
     async fn request(&self, req: &Parts, protocollo: String) -> Result<RequestView, UiError>;
+    async fn notifications(&self, req: &Parts) -> Result<NotificationsView, UiError>;
+    async fn mark_notifications_read(&self, req: &Parts) -> Result<u64, UiError>;
+    async fn dev_mailbox(&self, req: &Parts) -> Result<Vec<MailView>, UiError>;
 }
 
 pub type SharedBackend = Arc<dyn Backend>;

@@ -102,6 +102,15 @@ fn UserBox(s: SessionView, logout: ServerAction<Logout>) -> impl IntoView {
                         "Per conto di: " <strong id="per-conto-di">{a.ragione_sociale.clone()}</strong>
                         " " <a href="/soggetti">"Cambia"</a>
                     </p>
+                    <p class="acting-for">
+                        <a href="/notifiche" id="notifiche-link">
+                            "Notifiche"
+                            {(s.notifiche_non_lette > 0).then(|| view! {
+                                " " <span class="badge" id="notifiche-non-lette">{s.notifiche_non_lette}</span>
+                                <span class="visually-hidden">{if s.notifiche_non_lette == 1 { " non letta" } else { " non lette" }}</span>
+                            })}
+                        </a>
+                    </p>
                 }.into_any(),
                 None => view! { <p class="acting-for"><a href="/soggetti">"Scegli per chi operare"</a></p> }.into_any(),
             })}

@@ -1,6 +1,7 @@
 pub mod home;
 pub mod login;
 pub mod not_found;
+pub mod notifications;
 pub mod operators;
 pub mod requests;
 pub mod subjects;

@@ -6,8 +6,8 @@ use app::api::UiError;
 use app::backend::{Backend, LoggedIn};
 use http::request::Parts;
 use shared::dto::{
-    AssignOperator, HomeData, KindView, OperatorView, RequestFilter, RequestPage, RequestView, SedeView, SessionView,
-    SubjectSummary, SubmitRequest, TargetView,
+    AssignOperator, HomeData, KindView, MailView, NotificationsView, OperatorView, RequestFilter, RequestPage,
+    RequestView, SedeView, SessionView, SubjectSummary, SubmitRequest, TargetView,
 };
 
 pub struct ServerBackend {
@@ -74,5 +74,14 @@ impl Backend for ServerBackend {
     }
     async fn request(&self, req: &Parts, protocollo: String) -> Result<RequestView, UiError> {
         self.services.request_view(caller(req)?, &protocollo).await.map_err(p)
+    }
+    async fn notifications(&self, req: &Parts) -> Result<NotificationsView, UiError> {
+        self.services.notifications(caller(req)?, None).await.map_err(p)
+    }
+    async fn mark_notifications_read(&self, req: &Parts) -> Result<u64, UiError> {
+        self.services.mark_notifications_read(caller(req)?, None).await.map_err(p)
+    }
+    async fn dev_mailbox(&self, req: &Parts) -> Result<Vec<MailView>, UiError> {
+        self.services.dev_mailbox(caller(req)?).await.map_err(p)
     }
 }

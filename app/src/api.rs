@@ -5,8 +5,8 @@ use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 use shared::dto::{
-    HomeData, KindView, MailView, NotificationsView, OperatorView, Problem, RequestFilter, RequestPage, RequestView,
-    SedeView, SessionView, SubjectSummary, TargetView,
+    HomeData, KindView, MailView, NotificationsView, OperatorView, Problem, RequestPage, RequestView, SedeView,
+    SessionView, SubjectSummary, TargetView,
 };
 
 /// The error of every server function: the server's problem details, with an Italian `detail`.
@@ -239,10 +239,18 @@ mod submit {
     }
 }
 
+/// Flat arguments: the URL-encoded codec carries plain optional fields reliably, not nested ones.
 #[server(prefix = "/sf", endpoint = "st_list")]
-pub async fn st_list(filter: RequestFilter) -> Result<RequestPage, UiError> {
+pub async fn st_list(
+    stato: Option<String>,
+    tipo: Option<String>,
+    matricola: Option<String>,
+    dal: Option<String>,
+    al: Option<String>,
+    pagina: Option<u32>,
+) -> Result<RequestPage, UiError> {
     let (b, req) = ctx::backend()?;
-    b.requests(&req, filter).await
+    b.requests(&req, shared::dto::RequestFilter { stato, tipo, matricola, dal, al, pagina }).await
 }
 
 #[server(prefix = "/sf", endpoint = "st_get")]

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { login, shot, watchForErrors } from "./helpers";
+import { hydrated, login, shot, watchForErrors } from "./helpers";
 
 test("Smart-Task 8: errore sul campo, riepilogo, invio, esito con i controlli", async ({ page }, info) => {
   const problems = watchForErrors(page);
@@ -147,3 +147,50 @@ test.describe("senza JavaScript (soggetto)", () => {
   });
 });
 
+
+test("notifiche: contatore nell'intestazione, segna come lette; filtri della Lista Richieste", async ({ page }) => {
+  const problems = watchForErrors(page);
+  await login(page, "datore");
+  await page.getByRole("button", { name: "Opera per Rossi & Figli S.r.l." }).click();
+  await expect(page.locator("#azienda")).toHaveText("Rossi & Figli S.r.l.");
+  // A request (refused: the company registers its PEC at the Registro Imprese) brings notifications.
+  const s = await (await page.request.get("/api/v1/sessione")).json();
+  const r = await page.request.post("/api/v1/richieste", {
+    data: { tipo: "variazione_pec_aziendale", soggetto_id: s.acting_for.id, oggetto: "", risposte: { pec: "nuova@pec.rossi.it" } },
+  });
+  expect(r.status()).toBe(202);
+  const { protocollo } = await r.json();
+  await expect(async () => {
+    const d = await (await page.request.get(`/api/v1/richieste/${protocollo}`)).json();
+    expect(d.stato).toBe("non_accolta");
+  }).toPass({ timeout: 15_000 });
+  await page.goto("/richieste");
+  await expect(page.locator("#notifiche-non-lette")).toBeVisible();
+  await page.click("#notifiche-link");
+  await expect(page.locator("h1")).toHaveText("Notifiche");
+  await expect(page.locator("#notifiche li").first()).toContainText(protocollo);
+  await shot(page, "notifiche");
+  await hydrated(page);
+  await page.click("#segna-lette");
+  await expect(page.locator("#conteggio-notifiche")).toHaveText("Tutte lette.");
+  await expect(page.locator("#notifiche-non-lette")).toHaveCount(0);
+
+  await page.getByRole("link", { name: "Richieste" }).click();
+  await page.locator(".filters summary").click();
+  await page.selectOption("#stato", "non_accolta");
+  await page.click("#filtra");
+  await expect(page).toHaveURL(/stato=non_accolta/);
+  await expect(page.locator("#richieste li").first()).toContainText("Non accolta");
+  const states = await page.locator("#richieste .tag[class*='tag-richiesta-']").allTextContents();
+  expect(states.length).toBeGreaterThan(0);
+  expect(new Set(states)).toEqual(new Set(["Non accolta"]));
+  // A bad date is explained next to the form, and what was typed stays.
+  await page.fill("#dal", "31/02/2026");
+  await page.click("#filtra");
+  await expect(page.locator(".error-summary")).toContainText("gg/mm/aaaa");
+  await expect(page.locator("#dal")).toHaveValue("31/02/2026");
+  await shot(page, "lista-filtri");
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  expect(problems).toEqual([]);
+});

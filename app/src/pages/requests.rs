@@ -62,7 +62,8 @@ fn page_href(f: &RequestFilter, pagina: u32) -> String {
 pub fn RequestsPage() -> impl IntoView {
     let q = use_query_map();
     let filter = Memo::new(move |_| q.with(filter_from));
-    let list = Resource::new(move || filter.get(), api::st_list);
+    let list =
+        Resource::new(move || filter.get(), |f| api::st_list(f.stato, f.tipo, f.matricola, f.dal, f.al, f.pagina));
     view! {
         <Title text="Lista Richieste" />
         <p class="caption">"Comunicazioni"</p>
@@ -113,8 +114,8 @@ fn Filters(f: RequestFilter) -> impl IntoView {
             <summary>"Filtra le richieste"</summary>
             <form method="get" action="/richieste" id="filtri">
                 <div class="field">
-                    <label for="f-stato">"Stato"</label>
-                    <select id="f-stato" name="stato">
+                    <label for="stato">"Stato"</label>
+                    <select id="stato" name="stato">
                         <option value="" selected=stato.is_empty()>"Tutti"</option>
                         {shared::dto::STATI_RICHIESTA.iter().map(|s| view! {
                             <option value=*s selected=stato == *s>{shared::dto::stato_richiesta_label(s)}</option>
@@ -122,8 +123,8 @@ fn Filters(f: RequestFilter) -> impl IntoView {
                     </select>
                 </div>
                 <div class="field">
-                    <label for="f-tipo">"Oggetto"</label>
-                    <select id="f-tipo" name="tipo">
+                    <label for="tipo">"Oggetto"</label>
+                    <select id="tipo" name="tipo">
                         <option value="" selected=tipo.is_empty()>"Tutti"</option>
                         {Kind::ALL.iter().map(|k| view! {
                             <option value=k.code() selected=tipo == k.code()>{format!("{}. {}", k.number(), k.label())}</option>
@@ -131,17 +132,17 @@ fn Filters(f: RequestFilter) -> impl IntoView {
                     </select>
                 </div>
                 <div class="field">
-                    <label for="f-matricola">"Matricola"</label>
-                    <input id="f-matricola" name="matricola" inputmode="numeric" value=v(&f.matricola) />
+                    <label for="matricola">"Matricola"</label>
+                    <input id="matricola" name="matricola" inputmode="numeric" value=v(&f.matricola) />
                 </div>
                 <div class="field field-inline">
                     <div>
-                        <label for="f-dal">"Inviate dal"</label>
-                        <input id="f-dal" name="dal" placeholder="gg/mm/aaaa" value=v(&f.dal) />
+                        <label for="dal">"Inviate dal"</label>
+                        <input id="dal" name="dal" placeholder="gg/mm/aaaa" value=v(&f.dal) />
                     </div>
                     <div>
-                        <label for="f-al">"al"</label>
-                        <input id="f-al" name="al" placeholder="gg/mm/aaaa" value=v(&f.al) />
+                        <label for="al">"al"</label>
+                        <input id="al" name="al" placeholder="gg/mm/aaaa" value=v(&f.al) />
                     </div>
                 </div>
                 <button type="submit" class="button" id="filtra">"Filtra"</button>

@@ -247,6 +247,42 @@ pub async fn load_session(db: &Db, config: &Config, token: &str) -> AppResult<Op
     Ok(Some(Session { id_hash, user: user_from_row(&row)?, acting_for_id: row.try_get("acting_for_id")? }))
 }
 
+/// Prefix of personal API tokens, so the middleware can tell them from session tokens.
+pub const API_TOKEN_PREFIX: &str = "spt_";
+/// `id_hash` of a session built from an API token (no session row exists).
+pub const API_TOKEN_SESSION: &str = "api-token:";
+
+impl Session {
+    /// Whether the caller authenticated with a personal API token rather than a login.
+    pub fn via_api_token(&self) -> bool {
+        self.id_hash.starts_with(API_TOKEN_SESSION)
+    }
+}
+
+/// Resolves a personal API token (stored only as a hash) into its owner, if not revoked and the
+/// user is active. Records the last use at most once a minute.
+pub async fn load_api_token(db: &Db, token: &str) -> AppResult<Option<Session>> {
+    let row = sqlx::query(&format!(
+        "SELECT {USER_COLUMNS}, t.id AS token_id, t.ultimo_uso FROM api_tokens t JOIN users u ON u.id = t.user_id
+         WHERE t.token_hash = $1 AND t.revocato_il IS NULL AND u.active = 1"
+    ))
+    .bind(token_hash(token))
+    .fetch_optional(&db.read)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let id: i64 = row.try_get("token_id")?;
+    let now = Utc::now();
+    let last: Option<String> = row.try_get("ultimo_uso")?;
+    if last.as_deref().and_then(clock::parse_ts).is_none_or(|t| now - t > Duration::seconds(60)) {
+        sqlx::query("UPDATE api_tokens SET ultimo_uso = $1 WHERE id = $2")
+            .bind(clock::ts(now))
+            .bind(id)
+            .execute(&db.write)
+            .await?;
+    }
+    Ok(Some(Session { id_hash: format!("{API_TOKEN_SESSION}{id}"), user: user_from_row(&row)?, acting_for_id: None }))
+}
+
 pub async fn logout(db: &Db, session: &Session, request_id: &str) -> AppResult<()> {
     let mut tx = db.write.begin().await?;
     sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(&session.id_hash).execute(&mut *tx).await?;

@@ -17,6 +17,7 @@ pub mod seed;
 pub mod services;
 pub mod smart_task;
 pub mod targets;
+pub mod tokens;
 
 pub use config::Config;
 pub use db::Db;

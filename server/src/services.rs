@@ -29,7 +29,7 @@ impl Caller {
     pub fn require(&self) -> AppResult<&Session> {
         self.session.as_ref().ok_or(AppError::Unauthenticated)
     }
-    fn actor(&self, s: &Session) -> Actor {
+    pub(crate) fn actor(&self, s: &Session) -> Actor {
         Actor {
             user_id: Some(s.user.id),
             name: s.user.username.clone(),
@@ -137,6 +137,12 @@ impl Services {
 
     pub async fn act_for(&self, caller: &Caller, subject_id: i64) -> AppResult<SubjectSummary> {
         let s = caller.require()?;
+        if s.via_api_token() {
+            return Err(AppError::BadRequest(
+                "Con un token API non c'è una sessione in cui ricordare il soggetto: indicare soggetto_id in ogni chiamata."
+                    .into(),
+            ));
+        }
         let subject = access::authorize_subject(&self.db.read, &s.user, subject_id, clock::today()).await?;
         let mut tx = self.db.write.begin().await?;
         sqlx::query("UPDATE sessions SET acting_for_id = $1 WHERE id_hash = $2")

@@ -303,3 +303,22 @@ pub struct MailView {
     pub errore: Option<String>,
     pub creata_il: String,
 }
+
+/// A personal API token as listed (the secret is never shown again).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiTokenView {
+    pub id: i64,
+    pub nome: String,
+    /// First characters, to tell tokens apart.
+    pub prefisso: String,
+    pub creato_il: String,
+    pub ultimo_uso: Option<String>,
+    pub revocato_il: Option<String>,
+}
+
+/// A token just created: `token` is shown this once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewApiToken {
+    pub token: String,
+    pub dettagli: ApiTokenView,
+}

@@ -49,6 +49,8 @@ pub fn router() -> Router<AppState> {
         .route("/notifiche", get(notifications))
         .route("/notifiche/lette", post(notifications_read))
         .route("/posta", get(dev_mailbox))
+        .route("/token", get(api_tokens).post(create_api_token))
+        .route("/token/{id}", axum::routing::delete(revoke_api_token))
         .fallback(|| async { AppError::NotFound("Risorsa API inesistente.".into()) })
 }
 
@@ -71,6 +73,31 @@ async fn notifications_read(
 
 async fn dev_mailbox(State(s): State<AppState>, Extension(c): Extension<Caller>) -> AppResult<Response> {
     Ok(Json(s.services.dev_mailbox(&c).await?).into_response())
+}
+
+#[derive(Deserialize)]
+struct TokenBody {
+    nome: String,
+}
+
+async fn api_tokens(State(s): State<AppState>, Extension(c): Extension<Caller>) -> AppResult<Response> {
+    Ok(Json(s.services.api_tokens(&c).await?).into_response())
+}
+
+async fn create_api_token(
+    State(s): State<AppState>,
+    Extension(c): Extension<Caller>,
+    ApiJson(b): ApiJson<TokenBody>,
+) -> AppResult<Response> {
+    Ok((StatusCode::CREATED, Json(s.services.create_api_token(&c, &b.nome).await?)).into_response())
+}
+
+async fn revoke_api_token(
+    State(s): State<AppState>,
+    Extension(c): Extension<Caller>,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    Ok(Json(s.services.revoke_api_token(&c, id).await?).into_response())
 }
 
 #[derive(Deserialize)]

@@ -55,6 +55,10 @@ pub async fn load_caller(State(services): State<Services>, mut req: Request, nex
     let is_asset = path.starts_with("/pkg/") || path == "/favicon.svg";
     let token = if is_asset { None } else { session_token(req.headers(), config) };
     let session = match &token {
+        Some(t) if t.starts_with(auth::API_TOKEN_PREFIX) => match auth::load_api_token(&services.db, t).await {
+            Ok(s) => s,
+            Err(e) => return e.into_response(),
+        },
         Some(t) => match auth::load_session(&services.db, config, t).await {
             Ok(s) => s,
             Err(e) => return e.into_response(),

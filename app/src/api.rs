@@ -5,7 +5,7 @@ use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 use shared::dto::{
-    HomeData, KindView, MailView, NotificationsView, OperatorView, Problem, RequestPage, RequestView, SedeView,
+    ApiTokenView, HomeData, KindView, MailView, NewApiToken, NotificationsView, OperatorView, Problem, RequestPage, RequestView, SedeView,
     SessionView, SubjectSummary, TargetView,
 };
 
@@ -277,4 +277,25 @@ pub async fn notifiche_lette() -> Result<u64, UiError> {
 pub async fn posta() -> Result<Vec<MailView>, UiError> {
     let (b, req) = ctx::backend()?;
     b.dev_mailbox(&req).await
+}
+
+#[server(prefix = "/sf", endpoint = "token_list")]
+pub async fn token_list() -> Result<Vec<ApiTokenView>, UiError> {
+    let (b, req) = ctx::backend()?;
+    b.api_tokens(&req).await
+}
+
+/// No redirect for a plain form post: the answer carries the token, shown only this once.
+#[server(prefix = "/sf", endpoint = "token_create")]
+pub async fn token_create(nome: String) -> Result<NewApiToken, UiError> {
+    let (b, req) = ctx::backend()?;
+    b.create_api_token(&req, nome).await
+}
+
+#[server(prefix = "/sf", endpoint = "token_revoke")]
+pub async fn token_revoke(id: i64) -> Result<ApiTokenView, UiError> {
+    let (b, req) = ctx::backend()?;
+    let v = b.revoke_api_token(&req, id).await?;
+    ctx::redirect_form_post("/token");
+    Ok(v)
 }

@@ -5,7 +5,7 @@
 use crate::api::UiError;
 use http::request::Parts;
 use shared::dto::{
-    AssignOperator, HomeData, KindView, MailView, NotificationsView, OperatorView, RequestFilter, RequestPage,
+    ApiTokenView, AssignOperator, HomeData, KindView, MailView, NewApiToken, NotificationsView, OperatorView, RequestFilter, RequestPage,
     RequestView, SedeView, SessionView, SubjectSummary, SubmitRequest, TargetView,
 };
 use std::sync::Arc;
@@ -36,6 +36,9 @@ pub trait Backend: Send + Sync + 'static {
     async fn notifications(&self, req: &Parts) -> Result<NotificationsView, UiError>;
     async fn mark_notifications_read(&self, req: &Parts) -> Result<u64, UiError>;
     async fn dev_mailbox(&self, req: &Parts) -> Result<Vec<MailView>, UiError>;
+    async fn api_tokens(&self, req: &Parts) -> Result<Vec<ApiTokenView>, UiError>;
+    async fn create_api_token(&self, req: &Parts, nome: String) -> Result<NewApiToken, UiError>;
+    async fn revoke_api_token(&self, req: &Parts, id: i64) -> Result<ApiTokenView, UiError>;
 }
 
 pub type SharedBackend = Arc<dyn Backend>;

@@ -25,6 +25,7 @@ pub fn role_nav(role: Role) -> Vec<(&'static str, &'static str)> {
     if role.acts_for_company() {
         v.push(("/richieste", "Richieste"));
         v.push(("/soggetti", "Soggetti"));
+        v.push(("/token", "Token API"));
     }
     if role == Role::AmministratoreProfili {
         v.push(("/amministrazione/operatori", "Operatori"));

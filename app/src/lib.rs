@@ -82,6 +82,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/richiesta/:protocollo") view=pages::requests::RequestDetailPage ssr=SsrMode::Async />
                     <Route path=path!("/notifiche") view=pages::notifications::NotificationsPage ssr=SsrMode::Async />
                     <Route path=path!("/posta") view=pages::notifications::MailboxPage ssr=SsrMode::Async />
+                    <Route path=path!("/token") view=pages::tokens::TokensPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <components::Footer />

@@ -194,3 +194,26 @@ test("notifiche: contatore nell'intestazione, segna come lette; filtri della Lis
   expect(overflow).toBeLessThanOrEqual(0);
   expect(problems).toEqual([]);
 });
+
+test("token API: creato, mostrato una volta, revocato", async ({ page }, info) => {
+  const problems = watchForErrors(page);
+  await login(page, "intermediario");
+  await expect(page.locator("#utente-nome")).toBeVisible();
+  await page.getByRole("link", { name: "Token API" }).click();
+  await expect(page.locator("h1")).toHaveText("Token API");
+  await hydrated(page);
+  const nome = `Paghe ${info.project.name}`;
+  await page.fill("#nome", nome);
+  await page.click("#crea-token");
+  await expect(page.locator("#token-valore")).toContainText("spt_");
+  const token = (await page.locator("#token-valore").textContent()) ?? "";
+  // The token works on its own, without the browser's cookie.
+  const r = await page.context().request.get("/api/v1/soggetti", { headers: { authorization: `Bearer ${token}` } });
+  expect(r.status()).toBe(200);
+  const item = page.locator("#token li", { hasText: nome });
+  await expect(item).toBeVisible();
+  await shot(page, "token");
+  await item.locator(".revoca-token").click();
+  await expect(page.locator("#token li", { hasText: nome })).toContainText("Revocato");
+  expect(problems).toEqual([]);
+});

@@ -5,3 +5,4 @@ pub mod notifications;
 pub mod operators;
 pub mod requests;
 pub mod subjects;
+pub mod tokens;

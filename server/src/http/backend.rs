@@ -6,7 +6,7 @@ use app::api::UiError;
 use app::backend::{Backend, LoggedIn};
 use http::request::Parts;
 use shared::dto::{
-    AssignOperator, HomeData, KindView, MailView, NotificationsView, OperatorView, RequestFilter, RequestPage,
+    ApiTokenView, AssignOperator, HomeData, KindView, MailView, NewApiToken, NotificationsView, OperatorView, RequestFilter, RequestPage,
     RequestView, SedeView, SessionView, SubjectSummary, SubmitRequest, TargetView,
 };
 
@@ -83,5 +83,14 @@ impl Backend for ServerBackend {
     }
     async fn dev_mailbox(&self, req: &Parts) -> Result<Vec<MailView>, UiError> {
         self.services.dev_mailbox(caller(req)?).await.map_err(p)
+    }
+    async fn api_tokens(&self, req: &Parts) -> Result<Vec<ApiTokenView>, UiError> {
+        self.services.api_tokens(caller(req)?).await.map_err(p)
+    }
+    async fn create_api_token(&self, req: &Parts, nome: String) -> Result<NewApiToken, UiError> {
+        self.services.create_api_token(caller(req)?, &nome).await.map_err(p)
+    }
+    async fn revoke_api_token(&self, req: &Parts, id: i64) -> Result<ApiTokenView, UiError> {
+        self.services.revoke_api_token(caller(req)?, id).await.map_err(p)
     }
 }

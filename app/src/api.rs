@@ -5,8 +5,8 @@ use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 use shared::dto::{
-    ApiTokenView, HomeData, KindView, MailView, NewApiToken, NotificationsView, OperatorView, Problem, RequestPage, RequestView, SedeView,
-    SessionView, SubjectSummary, TargetView,
+    ApiTokenView, HomeData, KindView, MailView, NewApiToken, NotificationsView, OperatorView, Problem, RequestPage,
+    RequestView, SedeView, SessionView, SubjectSummary, TargetView,
 };
 
 /// The error of every server function: the server's problem details, with an Italian `detail`.

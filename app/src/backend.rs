@@ -5,8 +5,8 @@
 use crate::api::UiError;
 use http::request::Parts;
 use shared::dto::{
-    ApiTokenView, AssignOperator, HomeData, KindView, MailView, NewApiToken, NotificationsView, OperatorView, RequestFilter, RequestPage,
-    RequestView, SedeView, SessionView, SubjectSummary, SubmitRequest, TargetView,
+    ApiTokenView, AssignOperator, HomeData, KindView, MailView, NewApiToken, NotificationsView, OperatorView,
+    RequestFilter, RequestPage, RequestView, SedeView, SessionView, SubjectSummary, SubmitRequest, TargetView,
 };
 use std::sync::Arc;
 

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, request, test } from "@playwright/test";
 import { hydrated, login, shot, watchForErrors } from "./helpers";
 
 test("Smart-Task 8: errore sul campo, riepilogo, invio, esito con i controlli", async ({ page }, info) => {
@@ -208,12 +208,16 @@ test("token API: creato, mostrato una volta, revocato", async ({ page }, info) =
   await expect(page.locator("#token-valore")).toContainText("spt_");
   const token = (await page.locator("#token-valore").textContent()) ?? "";
   // The token works on its own, without the browser's cookie.
-  const r = await page.context().request.get("/api/v1/soggetti", { headers: { authorization: `Bearer ${token}` } });
+  const api = await request.newContext({ baseURL: info.project.use.baseURL });
+  const r = await api.get("/api/v1/soggetti", { headers: { authorization: `Bearer ${token}` } });
   expect(r.status()).toBe(200);
+  expect(await r.text()).toContain("Associazione Sportiva Tuscolana");
   const item = page.locator("#token li", { hasText: nome });
   await expect(item).toBeVisible();
   await shot(page, "token");
   await item.locator(".revoca-token").click();
   await expect(page.locator("#token li", { hasText: nome })).toContainText("Revocato");
+  expect((await api.get("/api/v1/soggetti", { headers: { authorization: `Bearer ${token}` } })).status()).toBe(401);
+  await api.dispose();
   expect(problems).toEqual([]);
 });

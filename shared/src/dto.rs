@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// RFC 9457 problem details, the body of every API error (`application/problem+json`).
 /// `detail` is the Italian message for the person; `code` is stable for programs.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
     #[serde(rename = "type")]
@@ -17,6 +18,7 @@ pub struct Problem {
     pub errors: Vec<FieldError>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
     pub field: String,
@@ -32,6 +34,7 @@ impl std::fmt::Display for Problem {
 
 impl std::error::Error for Problem {}
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SedeView {
     pub codice: String,
@@ -40,6 +43,7 @@ pub struct SedeView {
 }
 
 /// How the current user may act for a subject.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "tipo", rename_all = "snake_case")]
 pub enum AccessBasis {
@@ -49,6 +53,7 @@ pub enum AccessBasis {
     Delega { ruolo: String, inizio: String, fine: Option<String> },
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SubjectSummary {
     pub id: i64,
@@ -58,6 +63,7 @@ pub struct SubjectSummary {
     pub basis: AccessBasis,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionView {
     pub user_id: i64,
@@ -72,6 +78,7 @@ pub struct SessionView {
     pub notifiche_non_lette: i64,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PosizioneView {
     pub matricola: String,
@@ -81,6 +88,7 @@ pub struct PosizioneView {
 }
 
 /// The Cassetto home of the subject acted for.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CompanyHome {
     pub subject: SubjectSummary,
@@ -90,6 +98,7 @@ pub struct CompanyHome {
     pub deleghe_attive: i64,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OperatorView {
     pub user_id: i64,
@@ -102,6 +111,7 @@ pub struct OperatorView {
     pub version: i64,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AssignOperator {
     pub role: Role,
@@ -113,6 +123,7 @@ pub struct AssignOperator {
     pub expected_version: Option<i64>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditRecordView {
     pub seq: i64,
@@ -138,6 +149,7 @@ pub fn stato_posizione_label(stato: i64) -> &'static str {
 }
 
 /// The home page of the signed-in user, by role.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum HomeData {
@@ -164,6 +176,7 @@ pub enum HomeData {
 }
 
 /// A Smart-Task kind as offered to the user.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KindView {
     pub codice: String,
@@ -174,18 +187,21 @@ pub struct KindView {
 }
 
 /// Something a request can act on, chosen from the subject's own data.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TargetView {
     pub id: String,
     pub descrizione: String,
     /// What INPS already knows about the target, shown above the form (label, value).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<String>>))]
     pub dati: Vec<(String, String)>,
     /// Answers pre-filled from the target (the user may change them).
     #[serde(default)]
     pub predefiniti: std::collections::BTreeMap<String, String>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SubmitRequest {
     pub tipo: String,
@@ -197,6 +213,7 @@ pub struct SubmitRequest {
     pub risposte: std::collections::BTreeMap<String, String>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckView {
     pub codice: String,
@@ -206,6 +223,7 @@ pub struct CheckView {
     pub riferimento: String,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventView {
     pub stato: String,
@@ -213,6 +231,7 @@ pub struct EventView {
     pub nota: Option<String>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestView {
     pub protocollo: String,
@@ -244,6 +263,7 @@ pub fn stato_richiesta_label(stato: &str) -> &'static str {
 }
 
 /// Filters of the request list; every field optional, as typed in the page or the API query.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestFilter {
     #[serde(default)]
@@ -264,6 +284,7 @@ pub struct RequestFilter {
     pub pagina: Option<u32>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestPage {
     pub richieste: Vec<RequestView>,
@@ -276,6 +297,7 @@ pub struct RequestPage {
 /// States a request can be in, with their labels (for filters).
 pub const STATI_RICHIESTA: [&str; 5] = ["inviata", "in_istruttoria", "in_carico_sede", "accolta", "non_accolta"];
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NotificationView {
     pub id: i64,
@@ -285,6 +307,7 @@ pub struct NotificationView {
     pub letta: bool,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NotificationsView {
     pub non_lette: i64,
@@ -292,6 +315,7 @@ pub struct NotificationsView {
 }
 
 /// An e-mail as queued for sending (development mailbox).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MailView {
     pub id: i64,
@@ -305,6 +329,7 @@ pub struct MailView {
 }
 
 /// A personal API token as listed (the secret is never shown again).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiTokenView {
     pub id: i64,
@@ -317,6 +342,7 @@ pub struct ApiTokenView {
 }
 
 /// A token just created: `token` is shown this once.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewApiToken {
     pub token: String,

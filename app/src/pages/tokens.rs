@@ -10,10 +10,7 @@ use leptos_router::components::Redirect;
 pub fn TokensPage() -> impl IntoView {
     let create = ServerAction::<TokenCreate>::new();
     let revoke = ServerAction::<TokenRevoke>::new();
-    let list = Resource::new(
-        move || (create.version().get(), revoke.version().get()),
-        |_| api::token_list(),
-    );
+    let list = Resource::new(move || (create.version().get(), revoke.version().get()), |_| api::token_list());
     view! {
         <Title text="Token API" />
         <p class="caption">"Accesso per i programmi"</p>

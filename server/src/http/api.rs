@@ -12,7 +12,10 @@ use axum::routing::{get, post, put};
 use axum::{Extension, Json, Router};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use shared::dto::{AssignOperator, SubmitRequest};
+use shared::dto::{
+    ApiTokenView, AssignOperator, KindView, NewApiToken, NotificationsView, Problem, RequestPage, RequestView,
+    SessionView, SubjectSummary, SubmitRequest, TargetView,
+};
 
 /// `Json<T>` whose rejections (bad syntax, wrong types, wrong content type) are problem+json.
 pub struct ApiJson<T>(pub T);
@@ -51,9 +54,14 @@ pub fn router() -> Router<AppState> {
         .route("/posta", get(dev_mailbox))
         .route("/token", get(api_tokens).post(create_api_token))
         .route("/token/{id}", axum::routing::delete(revoke_api_token))
+        .route("/openapi.json", get(openapi))
         .fallback(|| async { AppError::NotFound("Risorsa API inesistente.".into()) })
 }
 
+#[utoipa::path(get, path = "/api/v1/notifiche", tag = "notifiche", params(("soggetto_id" = Option<i64>, Query)),
+    responses((status = 200, description = "Le notifiche dell'azienda, lette o no dal chiamante", body = NotificationsView),
+        (status = 401, description = "Non autenticato", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Non autorizzato per questo soggetto", body = Problem, content_type = "application/problem+json"),))]
 async fn notifications(
     State(s): State<AppState>,
     Extension(c): Extension<Caller>,
@@ -62,6 +70,10 @@ async fn notifications(
     Ok(Json(s.services.notifications(&c, q.soggetto_id).await?).into_response())
 }
 
+#[utoipa::path(post, path = "/api/v1/notifiche/lette", tag = "notifiche", params(("soggetto_id" = Option<i64>, Query)),
+    responses((status = 200, description = "Quante notifiche sono state segnate come lette"),
+        (status = 401, description = "Non autenticato", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Non autorizzato per questo soggetto", body = Problem, content_type = "application/problem+json"),))]
 async fn notifications_read(
     State(s): State<AppState>,
     Extension(c): Extension<Caller>,
@@ -75,15 +87,24 @@ async fn dev_mailbox(State(s): State<AppState>, Extension(c): Extension<Caller>)
     Ok(Json(s.services.dev_mailbox(&c).await?).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct TokenBody {
     nome: String,
 }
 
+#[utoipa::path(get, path = "/api/v1/token", tag = "token",
+    responses((status = 200, description = "I token del chiamante (mai il segreto)", body = Vec<ApiTokenView>),
+        (status = 401, description = "Non autenticato", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Non autorizzato per questo soggetto", body = Problem, content_type = "application/problem+json"),))]
 async fn api_tokens(State(s): State<AppState>, Extension(c): Extension<Caller>) -> AppResult<Response> {
     Ok(Json(s.services.api_tokens(&c).await?).into_response())
 }
 
+#[utoipa::path(post, path = "/api/v1/token", tag = "token", request_body = TokenBody,
+    responses((status = 201, description = "Il token, mostrato solo ora", body = NewApiToken),
+        (status = 422, description = "Nome mancante o troppo lungo", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Non autenticato", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Non autorizzato per questo soggetto", body = Problem, content_type = "application/problem+json"),))]
 async fn create_api_token(
     State(s): State<AppState>,
     Extension(c): Extension<Caller>,
@@ -92,6 +113,11 @@ async fn create_api_token(
     Ok((StatusCode::CREATED, Json(s.services.create_api_token(&c, &b.nome).await?)).into_response())
 }
 
+#[utoipa::path(delete, path = "/api/v1/token/{id}", tag = "token", params(("id" = i64, Path)),
+    responses((status = 200, description = "Il token revocato", body = ApiTokenView),
+        (status = 404, description = "Token inesistente o di altri", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Non autenticato", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Non autorizzato per questo soggetto", body = Problem, content_type = "application/problem+json"),))]
 async fn revoke_api_token(
     State(s): State<AppState>,
     Extension(c): Extension<Caller>,
@@ -100,12 +126,16 @@ async fn revoke_api_token(
     Ok(Json(s.services.revoke_api_token(&c, id).await?).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct LoginBody {
     username: String,
     password: String,
 }
 
+#[utoipa::path(post, path = "/api/v1/sessione", tag = "sessione", request_body = LoginBody,
+    responses((status = 200, description = "Accesso riuscito: cookie di sessione e profilo", body = SessionView),
+        (status = 401, description = "Credenziali errate", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Troppi tentativi", body = Problem, content_type = "application/problem+json")))]
 async fn login(
     State(s): State<AppState>,
     Extension(c): Extension<Caller>,
@@ -120,6 +150,8 @@ async fn logout(State(s): State<AppState>, Extension(c): Extension<Caller>) -> A
     Ok(([(header::SET_COOKIE, clear)], StatusCode::NO_CONTENT).into_response())
 }
 
+#[utoipa::path(get, path = "/api/v1/sessione", tag = "sessione",
+    responses((status = 200, description = "Il profilo della sessione (null se non autenticati)", body = Option<SessionView>)))]
 async fn session(State(s): State<AppState>, Extension(c): Extension<Caller>) -> AppResult<Response> {
     match s.services.session_view(&c).await? {
         Some(v) => Ok(Json(v).into_response()),
@@ -127,11 +159,15 @@ async fn session(State(s): State<AppState>, Extension(c): Extension<Caller>) -> 
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct ActForBody {
     subject_id: i64,
 }
 
+#[utoipa::path(put, path = "/api/v1/sessione/soggetto", tag = "sessione", request_body = ActForBody,
+    responses((status = 200, description = "Il soggetto per cui si opera", body = SubjectSummary),
+        (status = 401, description = "Non autenticato", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Non autorizzato per questo soggetto", body = Problem, content_type = "application/problem+json"),))]
 async fn act_for(
     State(s): State<AppState>,
     Extension(c): Extension<Caller>,
@@ -144,6 +180,10 @@ async fn home(State(s): State<AppState>, Extension(c): Extension<Caller>) -> App
     Ok(Json(s.services.home(&c).await?).into_response())
 }
 
+#[utoipa::path(get, path = "/api/v1/soggetti", tag = "soggetti",
+    responses((status = 200, description = "Le aziende per cui il chiamante può operare oggi", body = Vec<SubjectSummary>),
+        (status = 401, description = "Non autenticato", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Non autorizzato per questo soggetto", body = Problem, content_type = "application/problem+json"),))]
 async fn subjects(State(s): State<AppState>, Extension(c): Extension<Caller>) -> AppResult<Response> {
     Ok(Json(s.services.subjects(&c).await?).into_response())
 }
@@ -245,10 +285,20 @@ struct SubjectQuery {
     soggetto_id: Option<i64>,
 }
 
+#[utoipa::path(get, path = "/api/v1/smart-task/tipi", tag = "smart-task",
+    responses((status = 200, description = "I tipi di Smart-Task", body = Vec<KindView>),
+        (status = 401, description = "Non autenticato", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Non autorizzato per questo soggetto", body = Problem, content_type = "application/problem+json"),))]
 async fn st_kinds(State(s): State<AppState>, Extension(c): Extension<Caller>) -> AppResult<Response> {
     Ok(Json(s.services.smart_task_kinds(&c).await?).into_response())
 }
 
+#[utoipa::path(get, path = "/api/v1/smart-task/tipi/{tipo}/oggetti", tag = "smart-task",
+    params(("tipo" = String, Path, description = "Codice del tipo, ad esempio revoca_delega_intermediario"),
+        ("soggetto_id" = Option<i64>, Query, description = "L'azienda (predefinita: quella della sessione)")),
+    responses((status = 200, description = "Su che cosa può agire una richiesta, con i dati già noti e le risposte suggerite", body = Vec<TargetView>),
+        (status = 401, description = "Non autenticato", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Non autorizzato per questo soggetto", body = Problem, content_type = "application/problem+json"),))]
 async fn st_targets(
     State(s): State<AppState>,
     Extension(c): Extension<Caller>,
@@ -258,6 +308,12 @@ async fn st_targets(
     Ok(Json(s.services.smart_task_targets(&c, &tipo, q.soggetto_id).await?).into_response())
 }
 
+#[utoipa::path(post, path = "/api/v1/richieste", tag = "smart-task", request_body = SubmitRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "La stessa chiave dallo stesso utente restituisce la stessa richiesta")),
+    responses((status = 202, description = "Richiesta registrata (stato inviata): l'esito arriva dall'istruttoria automatica", body = RequestView),
+        (status = 422, description = "Risposte non valide, con gli errori per campo", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Non autenticato", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Non autorizzato per questo soggetto", body = Problem, content_type = "application/problem+json"),))]
 async fn st_submit(
     State(s): State<AppState>,
     Extension(c): Extension<Caller>,
@@ -270,6 +326,14 @@ async fn st_submit(
         .into_response())
 }
 
+#[utoipa::path(get, path = "/api/v1/richieste", tag = "smart-task",
+    params(("soggetto_id" = Option<i64>, Query), ("stato" = Option<String>, Query), ("tipo" = Option<String>, Query),
+        ("matricola" = Option<String>, Query), ("dal" = Option<String>, Query, description = "gg/mm/aaaa"),
+        ("al" = Option<String>, Query, description = "gg/mm/aaaa"), ("pagina" = Option<u32>, Query)),
+    responses((status = 200, description = "Le richieste, dalla più recente, 20 per pagina", body = RequestPage),
+        (status = 422, description = "Filtri non validi", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Non autenticato", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Non autorizzato per questo soggetto", body = Problem, content_type = "application/problem+json"),))]
 async fn st_list(
     State(s): State<AppState>,
     Extension(c): Extension<Caller>,
@@ -286,10 +350,43 @@ async fn st_list(
     Ok(Json(s.services.list_requests(&c, soggetto_id, filter).await?).into_response())
 }
 
+#[utoipa::path(get, path = "/api/v1/richieste/{protocollo}", tag = "smart-task",
+    params(("protocollo" = String, Path)),
+    responses((status = 200, description = "La richiesta con i controlli eseguiti e la cronologia", body = RequestView),
+        (status = 404, description = "Richiesta inesistente", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Non autenticato", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Non autorizzato per questo soggetto", body = Problem, content_type = "application/problem+json"),))]
 async fn st_get(
     State(s): State<AppState>,
     Extension(c): Extension<Caller>,
     Path(p): Path<String>,
 ) -> AppResult<Response> {
     Ok(Json(s.services.request_view(&c, &p).await?).into_response())
+}
+
+/// The OpenAPI document, generated from the handlers' annotations and the shared types.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(title = "Sportello – API per i programmi degli intermediari", version = "1",
+        description = "Le stesse operazioni del Cassetto previdenziale, con gli stessi controlli. Autenticazione: cookie di sessione oppure `Authorization: Bearer <token API>`. Errori: application/problem+json con errori per campo."),
+    paths(login, session, act_for, subjects, st_kinds, st_targets, st_submit, st_list, st_get, notifications,
+        notifications_read, api_tokens, create_api_token, revoke_api_token),
+    modifiers(&Security),
+    security(("token" = []), ("cookie" = []))
+)]
+pub struct ApiDoc;
+
+struct Security;
+
+impl utoipa::Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let c = openapi.components.get_or_insert_with(Default::default);
+        c.add_security_scheme("token", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        c.add_security_scheme("cookie", SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("sportello"))));
+    }
+}
+
+async fn openapi() -> Response {
+    Json(<ApiDoc as utoipa::OpenApi>::openapi()).into_response()
 }

@@ -6,8 +6,8 @@ use app::api::UiError;
 use app::backend::{Backend, LoggedIn};
 use http::request::Parts;
 use shared::dto::{
-    ApiTokenView, AssignOperator, HomeData, KindView, MailView, NewApiToken, NotificationsView, OperatorView, RequestFilter, RequestPage,
-    RequestView, SedeView, SessionView, SubjectSummary, SubmitRequest, TargetView,
+    ApiTokenView, AssignOperator, HomeData, KindView, MailView, NewApiToken, NotificationsView, OperatorView,
+    RequestFilter, RequestPage, RequestView, SedeView, SessionView, SubjectSummary, SubmitRequest, TargetView,
 };
 
 pub struct ServerBackend {

@@ -1,0 +1,32 @@
+//! The OpenAPI document is generated from the code and covers the Smart-Task API.
+
+use reqwest::StatusCode;
+use sportello_tests::{Engine, TestApp, both};
+
+both!(openapi_document_describes_the_api, |engine: Engine| async move {
+    let app = TestApp::spawn(engine).await;
+    // Public, like any API description: no login needed to read it.
+    let (s, doc) = app.get(&app.client(), "/api/v1/openapi.json").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(doc["openapi"].as_str().unwrap_or("").starts_with("3."), "{doc}");
+    for (path, method) in [
+        ("/api/v1/soggetti", "get"),
+        ("/api/v1/smart-task/tipi", "get"),
+        ("/api/v1/smart-task/tipi/{tipo}/oggetti", "get"),
+        ("/api/v1/richieste", "post"),
+        ("/api/v1/richieste", "get"),
+        ("/api/v1/richieste/{protocollo}", "get"),
+        ("/api/v1/token", "post"),
+        ("/api/v1/token/{id}", "delete"),
+    ] {
+        assert!(doc["paths"][path][method].is_object(), "{method} {path} missing");
+    }
+    let submit = &doc["paths"]["/api/v1/richieste"]["post"];
+    assert!(submit["responses"]["202"].is_object());
+    assert!(submit["responses"]["422"]["content"]["application/problem+json"].is_object(), "{submit}");
+    assert!(submit["parameters"].to_string().contains("Idempotency-Key"));
+    for schema in ["RequestView", "SubmitRequest", "TargetView", "Problem", "FieldError", "RequestPage"] {
+        assert!(doc["components"]["schemas"][schema].is_object(), "schema {schema} missing");
+    }
+    assert_eq!(doc["components"]["securitySchemes"]["token"]["scheme"], "bearer");
+});

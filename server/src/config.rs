@@ -27,6 +27,9 @@ pub struct Config {
     pub smtp_url: Option<String>,
     /// `SPORTELLO_MAIL_FROM`: the sender of the e-mails.
     pub mail_from: String,
+    /// `SPORTELLO_WORKERS`: examination workers per process (facts are read in parallel; on
+    /// SQLite the writes still go one at a time).
+    pub workers: usize,
 }
 
 impl Default for Config {
@@ -43,6 +46,7 @@ impl Default for Config {
             login_window: Duration::from_secs(15 * 60),
             smtp_url: None,
             mail_from: "Sportello INPS <noreply@sportello.invalid>".into(),
+            workers: 4,
         }
     }
 }
@@ -61,6 +65,9 @@ impl Config {
         c.smtp_url = std::env::var("SPORTELLO_SMTP_URL").ok().filter(|s| !s.is_empty());
         if let Ok(from) = std::env::var("SPORTELLO_MAIL_FROM") {
             c.mail_from = from;
+        }
+        if let Ok(w) = std::env::var("SPORTELLO_WORKERS") {
+            c.workers = w.parse().ok().filter(|n| (1..=64).contains(n)).ok_or(format!("SPORTELLO_WORKERS={w}: da 1 a 64"))?;
         }
         Ok(c)
     }

@@ -38,7 +38,9 @@ pub async fn build(
         None => None,
     };
     let services = services::Services::new(db, config);
-    istruttoria::worker::spawn(services.db.clone(), services.wake.clone());
+    for _ in 0..services.config.workers {
+        istruttoria::worker::spawn(services.db.clone(), services.wake.clone());
+    }
     if let Some(sender) = sender {
         mail::spawn(services.db.clone(), sender);
     }

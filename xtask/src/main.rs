@@ -513,6 +513,7 @@ fn bench() -> R<()> {
             "bench",
             "--",
             &format!("http://{addr}"),
+            &db_url,
         ]),
         "bench",
     );

@@ -55,9 +55,178 @@ async fn measure(
     rps
 }
 
+/// p-th percentile (0–1) of sorted values.
+fn pct(v: &[f64], p: f64) -> f64 {
+    v.get(((v.len() as f64 * p) as usize).min(v.len().saturating_sub(1))).copied().unwrap_or(0.0)
+}
+
+/// Smart-Task throughput: `n` submissions over HTTP (as an intermediary's software would send
+/// them), timed until the worker has decided the last one; the same number of rows inserted
+/// raw, one transaction each, into a copy of the table in the same database and run; decision
+/// latency from the server's own timestamps; SSR of the request list.
+async fn smart_task(base: &str, db_url: &str, n: usize) {
+    use sqlx::Row;
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::any::AnyPoolOptions::new().max_connections(1).connect(db_url).await.expect("database");
+    let client = reqwest::Client::builder().cookie_store(true).build().expect("client");
+    let login = client
+        .post(format!("{base}/api/v1/sessione"))
+        .json(&serde_json::json!({ "username": "intermediario", "password": server::seed::DEMO_PASSWORD }))
+        .send()
+        .await
+        .expect("login");
+    assert!(login.status().is_success(), "login: {}", login.status());
+    let assoc: i64 = sqlx::query("SELECT id FROM contribuenti WHERE ragione_sociale = 'Associazione Sportiva Tuscolana'")
+        .fetch_one(&pool)
+        .await
+        .expect("assoc")
+        .try_get(0)
+        .expect("id");
+    let before: i64 =
+        sqlx::query("SELECT COUNT(*) FROM richieste").fetch_one(&pool).await.expect("n").try_get(0).expect("n");
+
+    let t0 = Instant::now();
+    let concurrency = 16;
+    let mut handles = vec![];
+    for w in 0..concurrency {
+        let c = client.clone();
+        let url = format!("{base}/api/v1/richieste");
+        handles.push(tokio::spawn(async move {
+            let mut failures = 0;
+            for i in (w..n).step_by(concurrency) {
+                let body = serde_json::json!({ "tipo": "variazione_pec_aziendale", "soggetto_id": assoc, "oggetto": "", "risposte": { "pec": format!("bench{i}@pec.tuscolana.it") } });
+                match c.post(&url).json(&body).send().await {
+                    Ok(r) if r.status().as_u16() == 202 => {}
+                    _ => failures += 1,
+                }
+            }
+            failures
+        }));
+    }
+    let mut failures = 0;
+    for h in handles {
+        failures += h.await.unwrap_or(n);
+    }
+    let submitted = t0.elapsed().as_secs_f64();
+    let target = before + (n - failures) as i64;
+    loop {
+        let decided: i64 = sqlx::query(
+            "SELECT COUNT(*) FROM richieste WHERE stato IN ('accolta', 'non_accolta', 'in_carico_sede')",
+        )
+        .fetch_one(&pool)
+        .await
+        .expect("n")
+        .try_get(0)
+        .expect("n");
+        if decided >= target || t0.elapsed() > Duration::from_secs(600) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let all = t0.elapsed().as_secs_f64();
+    let decided_per_s = (n - failures) as f64 / all;
+
+    // The same rows, inserted raw: one INSERT per transaction, like each submission's own commit.
+    sqlx::query("CREATE TABLE IF NOT EXISTS bench_raw AS SELECT * FROM richieste WHERE 1 = 0").execute(&pool).await.expect("t");
+    let rows = sqlx::query(
+        "SELECT protocollo, tipo, contribuente_id, richiedente_user_id, oggetto, risposte_json, stato, data_riferimento, created_at, updated_at
+         FROM richieste ORDER BY id DESC LIMIT $1",
+    )
+    .bind(n as i64)
+    .fetch_all(&pool)
+    .await
+    .expect("rows");
+    let t1 = Instant::now();
+    for (k, r) in rows.iter().enumerate() {
+        let mut tx = pool.begin().await.expect("tx");
+        sqlx::query(
+            "INSERT INTO bench_raw (id, protocollo, tipo, contribuente_id, richiedente_user_id, oggetto, risposte_json, stato,
+                                    data_riferimento, created_at, updated_at, version)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1)",
+        )
+        .bind(k as i64 + 1)
+        .bind(r.try_get::<String, _>(0).unwrap_or_default())
+        .bind(r.try_get::<String, _>(1).unwrap_or_default())
+        .bind(r.try_get::<i64, _>(2).unwrap_or_default())
+        .bind(r.try_get::<i64, _>(3).unwrap_or_default())
+        .bind(r.try_get::<String, _>(4).unwrap_or_default())
+        .bind(r.try_get::<String, _>(5).unwrap_or_default())
+        .bind(r.try_get::<String, _>(6).unwrap_or_default())
+        .bind(r.try_get::<String, _>(7).unwrap_or_default())
+        .bind(r.try_get::<String, _>(8).unwrap_or_default())
+        .bind(r.try_get::<String, _>(9).unwrap_or_default())
+        .execute(&mut *tx)
+        .await
+        .expect("insert");
+        tx.commit().await.expect("commit");
+    }
+    let raw_per_s = rows.len() as f64 / t1.elapsed().as_secs_f64();
+    sqlx::query("DROP TABLE bench_raw").execute(&pool).await.expect("drop");
+
+    // Decision latency: from the submission's timestamp to its final event, as the server wrote them.
+    let lat_rows = sqlx::query(
+        "SELECT r.created_at, MAX(e.at) AS fine FROM richieste r JOIN richieste_eventi e ON e.richiesta_id = r.id
+         WHERE r.stato IN ('accolta', 'non_accolta', 'in_carico_sede') AND r.id > $1 GROUP BY r.id, r.created_at",
+    )
+    .bind(before)
+    .fetch_all(&pool)
+    .await
+    .expect("latency");
+    let mut lat: Vec<f64> = lat_rows
+        .iter()
+        .filter_map(|r| {
+            let a = server::clock::parse_ts(&r.try_get::<String, _>(0).ok()?)?;
+            let b = server::clock::parse_ts(&r.try_get::<String, _>(1).ok()?)?;
+            Some((b - a).num_microseconds()? as f64 / 1000.0)
+        })
+        .collect();
+    lat.sort_by(|a, b| a.total_cmp(b));
+
+    println!("\n## Smart-Task (SQLite, build release, stesso processo del server per il worker)\n");
+    println!("| misura | valore |\n|---|---|");
+    println!("| richieste inviate via API (concorrenza {concurrency}) | {} (errori: {failures}) |", n - failures);
+    println!("| tempo di invio | {submitted:.2} s |");
+    println!("| tempo fino all'ultima decisione | {all:.2} s |");
+    println!("| **richieste decise al secondo** | **{decided_per_s:.0}** |");
+    println!("| inserimenti grezzi delle stesse righe al secondo (una transazione ciascuno) | {raw_per_s:.0} |");
+    println!("| rapporto decise / inserimenti grezzi | {:.3} |", decided_per_s / raw_per_s.max(1.0));
+    println!("| latenza invio → decisione p50 | {:.1} ms |", pct(&lat, 0.5));
+    println!("| latenza invio → decisione p99 | {:.1} ms |", pct(&lat, 0.99));
+    println!("| latenza invio → decisione massima | {:.1} ms |", lat.last().copied().unwrap_or(0.0));
+
+    // SSR of the request list: the company now has thousands of requests; a page shows 20.
+    let act = client
+        .put(format!("{base}/api/v1/sessione/soggetto"))
+        .json(&serde_json::json!({ "subject_id": assoc }))
+        .send()
+        .await
+        .expect("act for");
+    assert!(act.status().is_success(), "act for: {}", act.status());
+    let mut ssr = vec![];
+    for _ in 0..200 {
+        let t = Instant::now();
+        let r = client.get(format!("{base}/richieste")).send().await.expect("ssr");
+        let ok = r.status().is_success();
+        let body = r.text().await.unwrap_or_default();
+        assert!(ok && body.contains("Richieste 1–20 di"), "SSR list failed");
+        ssr.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    ssr.sort_by(|a, b| a.total_cmp(b));
+    let total: i64 = sqlx::query("SELECT COUNT(*) FROM richieste WHERE contribuente_id = $1")
+        .bind(assoc)
+        .fetch_one(&pool)
+        .await
+        .expect("n")
+        .try_get(0)
+        .expect("n");
+    println!("\n## SSR della Lista Richieste (pagina da 20 righe su {total} richieste, 200 pagine in sequenza)\n");
+    println!("- p50 {:.1} ms, p99 {:.1} ms", pct(&ssr, 0.5), pct(&ssr, 0.99));
+}
+
 #[tokio::main]
 async fn main() {
     let base = std::env::args().nth(1).unwrap_or_else(|| "http://127.0.0.1:3000".into());
+    let db_url = std::env::args().nth(2);
     let client = reqwest::Client::builder().build().expect("client");
     println!("\n## Carico HTTP (loopback, 2 core condivisi tra client e server)\n");
     println!("| richiesta | n | concorrenza | richieste/s | p50 ms | p99 ms | errori |\n|---|---|---|---|---|---|---|");
@@ -91,4 +260,8 @@ async fn main() {
         login,
         trivial
     );
+    match db_url {
+        Some(db) => smart_task(&base, &db, std::env::args().nth(3).and_then(|n| n.parse().ok()).unwrap_or(3000)).await,
+        None => println!("\n(Smart-Task: indicare l'URL del database come secondo argomento per misurarlo)"),
+    }
 }

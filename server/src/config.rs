@@ -67,7 +67,8 @@ impl Config {
             c.mail_from = from;
         }
         if let Ok(w) = std::env::var("SPORTELLO_WORKERS") {
-            c.workers = w.parse().ok().filter(|n| (1..=64).contains(n)).ok_or(format!("SPORTELLO_WORKERS={w}: da 1 a 64"))?;
+            c.workers =
+                w.parse().ok().filter(|n| (1..=64).contains(n)).ok_or(format!("SPORTELLO_WORKERS={w}: da 1 a 64"))?;
         }
         Ok(c)
     }

@@ -13,6 +13,7 @@ pub mod istruttoria;
 pub mod jobs;
 pub mod mail;
 pub mod notifications;
+pub mod receipt;
 pub mod seed;
 pub mod services;
 pub mod smart_task;

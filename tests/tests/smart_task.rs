@@ -4,7 +4,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sportello_tests::st::{decided, failed_codes, submit, today};
-use sportello_tests::{Engine, TestApp, both};
+use sportello_tests::{Engine, TestApp, both, read};
 use sqlx::Row;
 
 async fn delega_id(app: &TestApp, company: &str, ruolo: &str) -> i64 {
@@ -428,4 +428,37 @@ both!(notifications_read_per_user, |engine: Engine| async move {
     let verdi = app.company_id("Verdi Logistica S.p.A.").await;
     let (s, _) = app.get(&consulente, &format!("/api/v1/notifiche?soggetto_id={verdi}")).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
+});
+
+both!(receipt_pdf, |engine: Engine| async move {
+    let app = TestApp::spawn(engine).await;
+    let datore = app.logged_in("datore").await;
+    let rossi = app.company_id("Rossi & Figli S.r.l.").await;
+    let body = json!({ "tipo": "variazione_pec_aziendale", "soggetto_id": rossi, "oggetto": "", "risposte": { "pec": "nuova@pec.rossi.it" } });
+    let (_, v) = submit(&app, &datore, body, None).await;
+    let p = v["protocollo"].as_str().expect("p").to_string();
+    decided(&app, &datore, &p).await;
+    for path in [format!("/richiesta/{p}/ricevuta.pdf"), format!("/api/v1/richieste/{p}/ricevuta.pdf")] {
+        let r = datore.get(app.url(&path)).send().await.expect("get");
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        assert_eq!(r.headers().get("content-type").and_then(|v| v.to_str().ok()), Some("application/pdf"));
+        let bytes = r.bytes().await.expect("bytes");
+        assert!(bytes.starts_with(b"%PDF-"), "{path}");
+        // Text objects are literal strings, or hex strings when a line has non-ASCII characters.
+        let text = String::from_utf8_lossy(&bytes);
+        let has = |t: &str| {
+            let hex: String = t.bytes().map(|b| format!("{b:02X}")).collect();
+            text.contains(t) || text.contains(&hex)
+        };
+        assert!(has(&p), "the protocol number is in the receipt");
+        assert!(has("ST08.NON_OBBLIGATO_REGISTRO_IMPRESE"), "the checks are in the receipt");
+        assert!(has("Non accolta"), "the outcome is in the receipt");
+    }
+    // Same authorization as the request: someone without a delega gets a problem, not a PDF.
+    let stranger = app.logged_in("utilizzatore").await;
+    let (s, problem) =
+        read(stranger.get(app.url(&format!("/api/v1/richieste/{p}/ricevuta.pdf"))).send().await.expect("get")).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{problem}");
+    let anon = app.client().get(app.url(&format!("/api/v1/richieste/{p}/ricevuta.pdf"))).send().await.expect("get");
+    assert_eq!(anon.status(), StatusCode::UNAUTHORIZED);
 });

@@ -476,6 +476,7 @@ fn RequestDetail(r: RequestView) -> impl IntoView {
                 }
             }).collect_view()}
         </ol>
+        <p><a href=format!("/richiesta/{}/ricevuta.pdf", r.protocollo) rel="external" id="ricevuta">"Scarica la ricevuta (PDF)"</a></p>
         <h2>"Cronologia"</h2>
         <ol class="timeline">
             {r.eventi.into_iter().map(|e| view! { <li><strong>{shared::dto::stato_richiesta_label(&e.stato)}</strong>" – " {it_datetime(&e.at)}</li> }).collect_view()}

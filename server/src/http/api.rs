@@ -49,6 +49,7 @@ pub fn router() -> Router<AppState> {
         .route("/smart-task/tipi/{tipo}/oggetti", get(st_targets))
         .route("/richieste", post(st_submit).get(st_list))
         .route("/richieste/{protocollo}", get(st_get))
+        .route("/richieste/{protocollo}/ricevuta.pdf", get(receipt))
         .route("/notifiche", get(notifications))
         .route("/notifiche/lette", post(notifications_read))
         .route("/posta", get(dev_mailbox))
@@ -85,6 +86,26 @@ async fn notifications_read(
 
 async fn dev_mailbox(State(s): State<AppState>, Extension(c): Extension<Caller>) -> AppResult<Response> {
     Ok(Json(s.services.dev_mailbox(&c).await?).into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/richieste/{protocollo}/ricevuta.pdf", tag = "smart-task",
+    params(("protocollo" = String, Path)),
+    responses((status = 200, description = "La ricevuta in PDF", content_type = "application/pdf"),
+        (status = 404, description = "Richiesta inesistente", body = Problem, content_type = "application/problem+json")))]
+pub async fn receipt(
+    State(s): State<AppState>,
+    Extension(c): Extension<Caller>,
+    Path(p): Path<String>,
+) -> AppResult<Response> {
+    let (name, pdf) = s.services.receipt(&c, &p).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (header::CONTENT_DISPOSITION, format!("inline; filename=\"{name}\"")),
+        ],
+        pdf,
+    )
+        .into_response())
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -369,7 +390,7 @@ async fn st_get(
 #[openapi(
     info(title = "Sportello – API per i programmi degli intermediari", version = "1",
         description = "Le stesse operazioni del Cassetto previdenziale, con gli stessi controlli. Autenticazione: cookie di sessione oppure `Authorization: Bearer <token API>`. Errori: application/problem+json con errori per campo."),
-    paths(login, session, act_for, subjects, st_kinds, st_targets, st_submit, st_list, st_get, notifications,
+    paths(login, session, act_for, subjects, st_kinds, st_targets, st_submit, st_list, st_get, receipt, notifications,
         notifications_read, api_tokens, create_api_token, revoke_api_token),
     modifiers(&Security),
     security(("token" = []), ("cookie" = []))

@@ -76,12 +76,13 @@ async fn smart_task(base: &str, db_url: &str, n: usize) {
         .await
         .expect("login");
     assert!(login.status().is_success(), "login: {}", login.status());
-    let assoc: i64 = sqlx::query("SELECT id FROM contribuenti WHERE ragione_sociale = 'Associazione Sportiva Tuscolana'")
-        .fetch_one(&pool)
-        .await
-        .expect("assoc")
-        .try_get(0)
-        .expect("id");
+    let assoc: i64 =
+        sqlx::query("SELECT id FROM contribuenti WHERE ragione_sociale = 'Associazione Sportiva Tuscolana'")
+            .fetch_one(&pool)
+            .await
+            .expect("assoc")
+            .try_get(0)
+            .expect("id");
     let before: i64 =
         sqlx::query("SELECT COUNT(*) FROM richieste").fetch_one(&pool).await.expect("n").try_get(0).expect("n");
 
@@ -110,14 +111,13 @@ async fn smart_task(base: &str, db_url: &str, n: usize) {
     let submitted = t0.elapsed().as_secs_f64();
     let target = before + (n - failures) as i64;
     loop {
-        let decided: i64 = sqlx::query(
-            "SELECT COUNT(*) FROM richieste WHERE stato IN ('accolta', 'non_accolta', 'in_carico_sede')",
-        )
-        .fetch_one(&pool)
-        .await
-        .expect("n")
-        .try_get(0)
-        .expect("n");
+        let decided: i64 =
+            sqlx::query("SELECT COUNT(*) FROM richieste WHERE stato IN ('accolta', 'non_accolta', 'in_carico_sede')")
+                .fetch_one(&pool)
+                .await
+                .expect("n")
+                .try_get(0)
+                .expect("n");
         if decided >= target || t0.elapsed() > Duration::from_secs(600) {
             break;
         }
@@ -127,7 +127,10 @@ async fn smart_task(base: &str, db_url: &str, n: usize) {
     let decided_per_s = (n - failures) as f64 / all;
 
     // The same rows, inserted raw: one INSERT per transaction, like each submission's own commit.
-    sqlx::query("CREATE TABLE IF NOT EXISTS bench_raw AS SELECT * FROM richieste WHERE 1 = 0").execute(&pool).await.expect("t");
+    sqlx::query("CREATE TABLE IF NOT EXISTS bench_raw AS SELECT * FROM richieste WHERE 1 = 0")
+        .execute(&pool)
+        .await
+        .expect("t");
     let rows = sqlx::query(
         "SELECT protocollo, tipo, contribuente_id, richiedente_user_id, oggetto, risposte_json, stato, data_riferimento, created_at, updated_at
          FROM richieste ORDER BY id DESC LIMIT $1",

@@ -77,7 +77,11 @@ pub fn render(r: &RequestView, soggetto: &str) -> Vec<u8> {
     push(
         11.0,
         false,
-        &format!("Inviata il {} · regole in vigore al {}", it_ts(&r.inviata_il), r.data_riferimento),
+        &format!(
+            "Inviata il {} · regole in vigore al {}",
+            it_ts(&r.inviata_il),
+            crate::clock::parse_date(&r.data_riferimento).map(crate::clock::it_date).unwrap_or_default()
+        ),
         0.0,
     );
     push(12.0, true, &format!("Stato: {}", r.stato_label), 10.0);

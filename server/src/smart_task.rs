@@ -204,6 +204,11 @@ impl Services {
         filter: RequestFilter,
     ) -> AppResult<RequestPage> {
         let subject = self.subject(caller, soggetto_id).await?;
+        self.requests_of(subject.id, filter).await
+    }
+
+    /// A page of a contributor's requests, for a caller already authorized to read them.
+    pub(crate) async fn requests_of(&self, contribuente_id: i64, filter: RequestFilter) -> AppResult<RequestPage> {
         let f = ParsedFilter::parse(&filter)?;
         let mut conds = vec!["contribuente_id = $1".to_string()];
         let mut binds: Vec<String> = vec![];
@@ -228,7 +233,7 @@ impl Services {
         }
         let wh = conds.join(" AND ");
         let count_sql = format!("SELECT COUNT(*) FROM richieste WHERE {wh}");
-        let mut q = sqlx::query(&count_sql).bind(subject.id);
+        let mut q = sqlx::query(&count_sql).bind(contribuente_id);
         for b in &binds {
             q = q.bind(b);
         }
@@ -239,7 +244,7 @@ impl Services {
             "SELECT {REQUEST_COLUMNS} FROM richieste WHERE {wh} ORDER BY created_at DESC, id DESC LIMIT {PER_PAGINA} OFFSET {}",
             (pagina - 1) * PER_PAGINA
         );
-        let mut q = sqlx::query(&sql).bind(subject.id);
+        let mut q = sqlx::query(&sql).bind(contribuente_id);
         for b in &binds {
             q = q.bind(b);
         }
@@ -264,12 +269,15 @@ impl Services {
         if r.try_get::<i64, _>("richiedente_user_id")? != s.user.id {
             access::authorize_subject(&self.db.read, &s.user, r.try_get("contribuente_id")?, clock::today()).await?;
         }
-        let mut events = self.events_for(&[r.try_get("id")?]).await?;
-        to_view(&r, &mut events)
+        let id: i64 = r.try_get("id")?;
+        let mut events = self.events_for(&[id]).await?;
+        let mut v = to_view(&r, &mut events)?;
+        v.messaggi_sede = self.request_notes(id, true).await?;
+        Ok(v)
     }
 
     /// The timelines of several requests in one query, by request id.
-    async fn events_for(&self, ids: &[i64]) -> AppResult<HashMap<i64, Vec<EventView>>> {
+    pub(crate) async fn events_for(&self, ids: &[i64]) -> AppResult<HashMap<i64, Vec<EventView>>> {
         let mut out: HashMap<i64, Vec<EventView>> = HashMap::new();
         if ids.is_empty() {
             return Ok(out);
@@ -356,11 +364,11 @@ impl ParsedFilter {
     }
 }
 
-const REQUEST_COLUMNS: &str = "id, protocollo, tipo, contribuente_id, richiedente_user_id, oggetto, risposte_json, stato, \
+pub(crate) const REQUEST_COLUMNS: &str = "id, protocollo, tipo, contribuente_id, richiedente_user_id, oggetto, risposte_json, stato, \
      data_riferimento, esito_motivo, ruleset, decisione_json, created_at";
 
 /// A stored request as the contributor sees it: the checks without the facts they read.
-fn to_view(r: &sqlx::any::AnyRow, events: &mut HashMap<i64, Vec<EventView>>) -> AppResult<RequestView> {
+pub(crate) fn to_view(r: &sqlx::any::AnyRow, events: &mut HashMap<i64, Vec<EventView>>) -> AppResult<RequestView> {
     let id: i64 = r.try_get("id")?;
     let tipo: String = r.try_get("tipo")?;
     let stato: String = r.try_get("stato")?;
@@ -398,5 +406,6 @@ fn to_view(r: &sqlx::any::AnyRow, events: &mut HashMap<i64, Vec<EventView>>) -> 
         ruleset: r.try_get("ruleset")?,
         controlli,
         eventi: events.remove(&id).unwrap_or_default(),
+        messaggi_sede: vec![],
     })
 }

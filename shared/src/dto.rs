@@ -249,6 +249,9 @@ pub struct RequestView {
     pub ruleset: Option<String>,
     pub controlli: Vec<CheckView>,
     pub eventi: Vec<EventView>,
+    /// Replies of the branch (never its internal notes).
+    #[serde(default)]
+    pub messaggi_sede: Vec<OperatorNote>,
 }
 
 pub fn stato_richiesta_label(stato: &str) -> &'static str {
@@ -258,6 +261,7 @@ pub fn stato_richiesta_label(stato: &str) -> &'static str {
         "accolta" => "Accolta",
         "non_accolta" => "Non accolta",
         "in_carico_sede" => "In carico alla sede",
+        "presa_in_carico" => "Presa in carico da un operatore",
         _ => "Sconosciuto",
     }
 }
@@ -347,4 +351,136 @@ pub struct ApiTokenView {
 pub struct NewApiToken {
     pub token: String,
     pub dettagli: ApiTokenView,
+}
+
+// ---- Fascicolo elettronico (branch operators) ----
+
+/// A contributor found by an operator's search.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContributorHit {
+    pub id: i64,
+    pub ragione_sociale: String,
+    pub codice_fiscale: String,
+    pub partita_iva: Option<String>,
+    pub sede: String,
+    /// Whether the operator may act (not only read) on this contributor.
+    pub puo_agire: bool,
+}
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatoStorico {
+    pub stato: i64,
+    pub stato_label: String,
+    pub dal: String,
+    pub al: Option<String>,
+}
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PosizioneFascicolo {
+    pub matricola: String,
+    pub stato: i64,
+    pub stato_label: String,
+    pub sede: String,
+    pub storia: Vec<StatoStorico>,
+}
+
+/// One row of a table in the Fascicolo: labelled cells, already formatted in Italian.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Riga {
+    pub celle: Vec<String>,
+    /// For rows that stand out (ended, cancelled, anomalous).
+    pub attenuata: bool,
+}
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tabella {
+    pub titolo: String,
+    pub colonne: Vec<String>,
+    pub righe: Vec<Riga>,
+}
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FascicoloView {
+    pub id: i64,
+    pub ragione_sociale: String,
+    pub codice_fiscale: String,
+    pub partita_iva: Option<String>,
+    pub natura_giuridica: String,
+    pub pec: Option<String>,
+    pub sede: SedeView,
+    pub puo_agire: bool,
+    pub posizioni: Vec<PosizioneFascicolo>,
+    /// Soggetti collegati, deleghe, notes di rettifica, payments, notification contacts.
+    pub tabelle: Vec<Tabella>,
+    pub richieste: RequestPage,
+}
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditView {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub action: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperatorNote {
+    pub autore: String,
+    pub testo: String,
+    /// Internal notes are never shown to the contributor.
+    pub interna: bool,
+    pub at: String,
+}
+
+/// A request as the operator sees it: everything the contributor sees plus what each check
+/// read, the effects applied and the audit records they produced.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperatorRequestView {
+    pub richiesta: RequestView,
+    pub ragione_sociale: String,
+    /// Per check code, the facts and parameter values it read (pretty JSON).
+    pub letti: Vec<(String, String)>,
+    /// The effects applied (pretty JSON), empty when none.
+    pub effetti: Vec<String>,
+    pub fatti: Option<String>,
+    pub audit: Vec<AuditView>,
+    pub note: Vec<OperatorNote>,
+    pub operatore_in_carico: Option<String>,
+    pub puo_agire: bool,
+    pub version: i64,
+}
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplayView {
+    pub identica: bool,
+    pub ruleset_memorizzato: String,
+    pub ruleset_attuale: String,
+    pub esito_memorizzato: String,
+    pub esito_ricalcolato: String,
+    pub controlli_ricalcolati: Vec<CheckView>,
+    /// What differs, in words (empty when identical).
+    pub differenze: Vec<String>,
+}
+
+/// A request in the branch queue.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueItem {
+    pub richiesta: RequestView,
+    pub ragione_sociale: String,
+    pub operatore_in_carico: Option<String>,
 }

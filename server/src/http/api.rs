@@ -53,6 +53,12 @@ pub fn router() -> Router<AppState> {
         .route("/notifiche", get(notifications))
         .route("/notifiche/lette", post(notifications_read))
         .route("/posta", get(dev_mailbox))
+        .route("/fascicolo", get(fascicolo_search))
+        .route("/fascicolo/{id}", get(fascicolo))
+        .route("/fascicolo/richieste/{protocollo}", get(operator_request))
+        .route("/fascicolo/richieste/{protocollo}/replay", post(replay))
+        .route("/fascicolo/richieste/{protocollo}/azioni", post(branch_action))
+        .route("/coda", get(branch_queue))
         .route("/token", get(api_tokens).post(create_api_token))
         .route("/token/{id}", axum::routing::delete(revoke_api_token))
         .route("/openapi.json", get(openapi))
@@ -106,6 +112,65 @@ pub async fn receipt(
         pdf,
     )
         .into_response())
+}
+
+#[derive(Deserialize)]
+struct SearchQuery {
+    q: Option<String>,
+}
+
+async fn fascicolo_search(
+    State(s): State<AppState>,
+    Extension(c): Extension<Caller>,
+    Query(q): Query<SearchQuery>,
+) -> AppResult<Response> {
+    Ok(Json(s.services.search_contributors(&c, q.q.as_deref().unwrap_or("")).await?).into_response())
+}
+
+async fn fascicolo(
+    State(s): State<AppState>,
+    Extension(c): Extension<Caller>,
+    Path(id): Path<i64>,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Response> {
+    let filter = list_filter(q)?.1;
+    Ok(Json(s.services.fascicolo(&c, id, filter).await?).into_response())
+}
+
+async fn operator_request(
+    State(s): State<AppState>,
+    Extension(c): Extension<Caller>,
+    Path(p): Path<String>,
+) -> AppResult<Response> {
+    Ok(Json(s.services.operator_request(&c, &p).await?).into_response())
+}
+
+async fn replay(
+    State(s): State<AppState>,
+    Extension(c): Extension<Caller>,
+    Path(p): Path<String>,
+) -> AppResult<Response> {
+    Ok(Json(s.services.replay(&c, &p).await?).into_response())
+}
+
+#[derive(Deserialize)]
+struct ActionBody {
+    #[serde(flatten)]
+    azione: crate::fascicolo::BranchAction,
+    version: Option<i64>,
+}
+
+async fn branch_action(
+    State(s): State<AppState>,
+    Extension(c): Extension<Caller>,
+    Path(p): Path<String>,
+    ApiJson(b): ApiJson<ActionBody>,
+) -> AppResult<Response> {
+    Ok(Json(s.services.branch_action(&c, &p, b.azione, b.version).await?).into_response())
+}
+
+async fn branch_queue(State(s): State<AppState>, Extension(c): Extension<Caller>) -> AppResult<Response> {
+    Ok(Json(s.services.branch_queue(&c).await?).into_response())
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -301,6 +366,17 @@ struct ListQuery {
     pagina: Option<String>,
 }
 
+fn list_filter(q: ListQuery) -> AppResult<(Option<i64>, shared::dto::RequestFilter)> {
+    let ListQuery { soggetto_id, stato, tipo, matricola, dal, al, pagina } = q;
+    let pagina = match pagina.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        None => None,
+        Some(p) => Some(p.parse::<u32>().map_err(|_| {
+            AppError::field("pagina", "Il numero di pagina deve essere un intero positivo.", "invalid")
+        })?),
+    };
+    Ok((soggetto_id, shared::dto::RequestFilter { stato, tipo, matricola, dal, al, pagina }))
+}
+
 #[derive(Deserialize)]
 struct SubjectQuery {
     soggetto_id: Option<i64>,
@@ -360,14 +436,7 @@ async fn st_list(
     Extension(c): Extension<Caller>,
     Query(q): Query<ListQuery>,
 ) -> AppResult<Response> {
-    let ListQuery { soggetto_id, stato, tipo, matricola, dal, al, pagina } = q;
-    let pagina = match pagina.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-        None => None,
-        Some(p) => Some(p.parse::<u32>().map_err(|_| {
-            crate::error::AppError::field("pagina", "Il numero di pagina deve essere un intero positivo.", "invalid")
-        })?),
-    };
-    let filter = shared::dto::RequestFilter { stato, tipo, matricola, dal, al, pagina };
+    let (soggetto_id, filter) = list_filter(q)?;
     Ok(Json(s.services.list_requests(&c, soggetto_id, filter).await?).into_response())
 }
 

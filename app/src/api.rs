@@ -5,8 +5,9 @@ use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 use shared::dto::{
-    ApiTokenView, HomeData, KindView, MailView, NewApiToken, NotificationsView, OperatorView, Problem, RequestPage,
-    RequestView, SedeView, SessionView, SubjectSummary, TargetView,
+    ApiTokenView, ContributorHit, FascicoloView, HomeData, KindView, MailView, NewApiToken, NotificationsView,
+    OperatorRequestView, OperatorView, Problem, QueueItem, ReplayView, RequestPage, RequestView, SedeView, SessionView,
+    SubjectSummary, TargetView,
 };
 
 /// The error of every server function: the server's problem details, with an Italian `detail`.
@@ -297,5 +298,48 @@ pub async fn token_revoke(id: i64) -> Result<ApiTokenView, UiError> {
     let (b, req) = ctx::backend()?;
     let v = b.revoke_api_token(&req, id).await?;
     ctx::redirect_form_post("/token");
+    Ok(v)
+}
+
+#[server(prefix = "/sf", endpoint = "fasc_search")]
+pub async fn fasc_search(q: String) -> Result<Vec<ContributorHit>, UiError> {
+    let (b, req) = ctx::backend()?;
+    b.search_contributors(&req, q).await
+}
+
+#[server(prefix = "/sf", endpoint = "fasc_get")]
+pub async fn fasc_get(id: i64, pagina: Option<u32>) -> Result<FascicoloView, UiError> {
+    let (b, req) = ctx::backend()?;
+    b.fascicolo(&req, id, shared::dto::RequestFilter { pagina, ..Default::default() }).await
+}
+
+#[server(prefix = "/sf", endpoint = "fasc_request")]
+pub async fn fasc_request(protocollo: String) -> Result<OperatorRequestView, UiError> {
+    let (b, req) = ctx::backend()?;
+    b.operator_request(&req, protocollo).await
+}
+
+#[server(prefix = "/sf", endpoint = "fasc_replay")]
+pub async fn fasc_replay(protocollo: String) -> Result<ReplayView, UiError> {
+    let (b, req) = ctx::backend()?;
+    b.replay(&req, protocollo).await
+}
+
+#[server(prefix = "/sf", endpoint = "coda")]
+pub async fn coda() -> Result<Vec<QueueItem>, UiError> {
+    let (b, req) = ctx::backend()?;
+    b.branch_queue(&req).await
+}
+
+#[server(prefix = "/sf", endpoint = "fasc_action")]
+pub async fn fasc_action(
+    protocollo: String,
+    azione: String,
+    testo: Option<String>,
+    version: Option<i64>,
+) -> Result<OperatorRequestView, UiError> {
+    let (b, req) = ctx::backend()?;
+    let v = b.branch_action(&req, protocollo.clone(), azione, testo.unwrap_or_default(), version).await?;
+    ctx::redirect_form_post(&format!("/fascicolo/richiesta/{protocollo}"));
     Ok(v)
 }

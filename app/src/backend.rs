@@ -5,8 +5,9 @@
 use crate::api::UiError;
 use http::request::Parts;
 use shared::dto::{
-    ApiTokenView, AssignOperator, HomeData, KindView, MailView, NewApiToken, NotificationsView, OperatorView,
-    RequestFilter, RequestPage, RequestView, SedeView, SessionView, SubjectSummary, SubmitRequest, TargetView,
+    ApiTokenView, AssignOperator, ContributorHit, FascicoloView, HomeData, KindView, MailView, NewApiToken,
+    NotificationsView, OperatorRequestView, OperatorView, QueueItem, ReplayView, RequestFilter, RequestPage,
+    RequestView, SedeView, SessionView, SubjectSummary, SubmitRequest, TargetView,
 };
 use std::sync::Arc;
 
@@ -39,6 +40,20 @@ pub trait Backend: Send + Sync + 'static {
     async fn api_tokens(&self, req: &Parts) -> Result<Vec<ApiTokenView>, UiError>;
     async fn create_api_token(&self, req: &Parts, nome: String) -> Result<NewApiToken, UiError>;
     async fn revoke_api_token(&self, req: &Parts, id: i64) -> Result<ApiTokenView, UiError>;
+    async fn search_contributors(&self, req: &Parts, q: String) -> Result<Vec<ContributorHit>, UiError>;
+    async fn fascicolo(&self, req: &Parts, id: i64, filter: RequestFilter) -> Result<FascicoloView, UiError>;
+    async fn operator_request(&self, req: &Parts, protocollo: String) -> Result<OperatorRequestView, UiError>;
+    async fn replay(&self, req: &Parts, protocollo: String) -> Result<ReplayView, UiError>;
+    async fn branch_queue(&self, req: &Parts) -> Result<Vec<QueueItem>, UiError>;
+    /// `azione`: prendi_in_carico, nota_interna, risposta, accogli, respingi.
+    async fn branch_action(
+        &self,
+        req: &Parts,
+        protocollo: String,
+        azione: String,
+        testo: String,
+        version: Option<i64>,
+    ) -> Result<OperatorRequestView, UiError>;
 }
 
 pub type SharedBackend = Arc<dyn Backend>;

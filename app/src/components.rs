@@ -27,6 +27,10 @@ pub fn role_nav(role: Role) -> Vec<(&'static str, &'static str)> {
         v.push(("/soggetti", "Soggetti"));
         v.push(("/token", "Token API"));
     }
+    if matches!(role, Role::OperatoreSede | Role::OperatoreRegionale | Role::OperatoreDg) {
+        v.push(("/fascicolo", "Fascicolo"));
+        v.push(("/coda", "Coda sede"));
+    }
     if role == Role::AmministratoreProfili {
         v.push(("/amministrazione/operatori", "Operatori"));
     }

@@ -83,6 +83,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/notifiche") view=pages::notifications::NotificationsPage ssr=SsrMode::Async />
                     <Route path=path!("/posta") view=pages::notifications::MailboxPage ssr=SsrMode::Async />
                     <Route path=path!("/token") view=pages::tokens::TokensPage ssr=SsrMode::Async />
+                    <Route path=path!("/fascicolo") view=pages::fascicolo::SearchPage ssr=SsrMode::Async />
+                    <Route path=path!("/fascicolo/:id") view=pages::fascicolo::FascicoloPage ssr=SsrMode::Async />
+                    <Route path=path!("/fascicolo/richiesta/:protocollo") view=pages::fascicolo::OperatorRequestPage ssr=SsrMode::Async />
+                    <Route path=path!("/coda") view=pages::fascicolo::QueuePage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <components::Footer />

@@ -1,3 +1,4 @@
+pub mod fascicolo;
 pub mod home;
 pub mod login;
 pub mod not_found;

@@ -9,7 +9,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use shared::dto::{FieldError, Problem, RequestFilter, RequestView};
 use shared::smart_task::{self, Answers, Kind};
 
-fn it_datetime(ts: &str) -> String {
+pub(crate) fn it_datetime(ts: &str) -> String {
     shared::time::format_it_datetime(ts)
 }
 
@@ -17,11 +17,11 @@ fn it_date(d: &str) -> String {
     smart_task::parse_date_it(d).map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_else(|| d.to_string())
 }
 
-fn state_tag(stato: &str, label: String) -> impl IntoView {
+pub(crate) fn state_tag(stato: &str, label: String) -> impl IntoView + use<> {
     view! { <span class=format!("tag tag-richiesta-{stato}")>{label}</span> }
 }
 
-fn deny(p: Problem) -> AnyView {
+pub(crate) fn deny(p: Problem) -> AnyView {
     if p.code == "unauthenticated" {
         view! { <Redirect path="/accedi" /> }.into_any()
     } else {
@@ -152,9 +152,43 @@ fn Filters(f: RequestFilter) -> impl IntoView {
     }
 }
 
+/// The checks of a decision; for operators, with what each one read.
 #[component]
-fn RequestRow(r: RequestView) -> impl IntoView {
-    let href = format!("/richiesta/{}", r.protocollo);
+pub(crate) fn ChecksList(controlli: Vec<shared::dto::CheckView>, letti: Vec<(String, String)>) -> impl IntoView {
+    view! {
+        <ol class="checks" id="controlli">
+            {controlli.into_iter().enumerate().map(|(i, c)| {
+                let (class, tag, label) = match c.esito.as_str() {
+                    "ok" => ("check check-ok", "tag tag-richiesta-accolta", "Superato"),
+                    "verifica" => ("check check-verifica", "tag tag-richiesta-in_carico_sede", "Da verificare in sede"),
+                    _ => ("check check-ko", "tag tag-richiesta-non_accolta", "Non superato"),
+                };
+                let read = letti.get(i).filter(|(code, _)| *code == c.codice).map(|(_, v)| v.clone());
+                view! {
+                    <li class=class>
+                        <p class="check-head">
+                            <span class=tag>{label}</span>
+                            " " <strong>{c.descrizione}</strong>
+                        </p>
+                        <p>{c.motivo}</p>
+                        <p class="muted">{format!("{} · {}", c.codice, c.riferimento)}</p>
+                        {read.map(|v| view! {
+                            <details class="letti"><summary>"Dati e parametri letti"</summary><pre>{v}</pre></details>
+                        })}
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+    }
+}
+
+#[component]
+pub(crate) fn RequestRow(r: RequestView, #[prop(optional)] operator: bool) -> impl IntoView {
+    let href = if operator {
+        format!("/fascicolo/richiesta/{}", r.protocollo)
+    } else {
+        format!("/richiesta/{}", r.protocollo)
+    };
     view! {
         <li class=if r.smart_task { "request smart-task" } else { "request" }>
             <p class="request-head">
@@ -457,25 +491,13 @@ fn RequestDetail(r: RequestView) -> impl IntoView {
         })}
         <h2>"Controlli eseguiti"</h2>
         {r.ruleset.clone().map(|v| view! { <p class="muted">{format!("Regole in vigore al {} (versione {v})", it_date(&r.data_riferimento))}</p> })}
-        <ol class="checks" id="controlli">
-            {r.controlli.into_iter().map(|c| {
-                let (class, tag, label) = match c.esito.as_str() {
-                    "ok" => ("check check-ok", "tag tag-richiesta-accolta", "Superato"),
-                    "verifica" => ("check check-verifica", "tag tag-richiesta-in_carico_sede", "Da verificare in sede"),
-                    _ => ("check check-ko", "tag tag-richiesta-non_accolta", "Non superato"),
-                };
-                view! {
-                    <li class=class>
-                        <p class="check-head">
-                            <span class=tag>{label}</span>
-                            " " <strong>{c.descrizione}</strong>
-                        </p>
-                        <p>{c.motivo}</p>
-                        <p class="muted">{format!("{} · {}", c.codice, c.riferimento)}</p>
-                    </li>
-                }
-            }).collect_view()}
-        </ol>
+        <ChecksList controlli=r.controlli.clone() letti=vec![] />
+        {(!r.messaggi_sede.is_empty()).then(|| view! {
+            <h2>"Messaggi della sede"</h2>
+            <ul class="request-list" id="messaggi-sede">
+                {r.messaggi_sede.iter().map(|m| view! { <li class="request"><p>{m.testo.clone()}</p><p class="muted">{format!("{} · {}", m.autore, it_datetime(&m.at))}</p></li> }).collect_view()}
+            </ul>
+        })}
         <p><a href=format!("/richiesta/{}/ricevuta.pdf", r.protocollo) rel="external" id="ricevuta">"Scarica la ricevuta (PDF)"</a></p>
         <h2>"Cronologia"</h2>
         <ol class="timeline">

@@ -6,8 +6,9 @@ use app::api::UiError;
 use app::backend::{Backend, LoggedIn};
 use http::request::Parts;
 use shared::dto::{
-    ApiTokenView, AssignOperator, HomeData, KindView, MailView, NewApiToken, NotificationsView, OperatorView,
-    RequestFilter, RequestPage, RequestView, SedeView, SessionView, SubjectSummary, SubmitRequest, TargetView,
+    ApiTokenView, AssignOperator, ContributorHit, FascicoloView, HomeData, KindView, MailView, NewApiToken,
+    NotificationsView, OperatorRequestView, OperatorView, QueueItem, ReplayView, RequestFilter, RequestPage,
+    RequestView, SedeView, SessionView, SubjectSummary, SubmitRequest, TargetView,
 };
 
 pub struct ServerBackend {
@@ -92,5 +93,39 @@ impl Backend for ServerBackend {
     }
     async fn revoke_api_token(&self, req: &Parts, id: i64) -> Result<ApiTokenView, UiError> {
         self.services.revoke_api_token(caller(req)?, id).await.map_err(p)
+    }
+    async fn search_contributors(&self, req: &Parts, q: String) -> Result<Vec<ContributorHit>, UiError> {
+        self.services.search_contributors(caller(req)?, &q).await.map_err(p)
+    }
+    async fn fascicolo(&self, req: &Parts, id: i64, filter: RequestFilter) -> Result<FascicoloView, UiError> {
+        self.services.fascicolo(caller(req)?, id, filter).await.map_err(p)
+    }
+    async fn operator_request(&self, req: &Parts, protocollo: String) -> Result<OperatorRequestView, UiError> {
+        self.services.operator_request(caller(req)?, &protocollo).await.map_err(p)
+    }
+    async fn replay(&self, req: &Parts, protocollo: String) -> Result<ReplayView, UiError> {
+        self.services.replay(caller(req)?, &protocollo).await.map_err(p)
+    }
+    async fn branch_queue(&self, req: &Parts) -> Result<Vec<QueueItem>, UiError> {
+        self.services.branch_queue(caller(req)?).await.map_err(p)
+    }
+    async fn branch_action(
+        &self,
+        req: &Parts,
+        protocollo: String,
+        azione: String,
+        testo: String,
+        version: Option<i64>,
+    ) -> Result<OperatorRequestView, UiError> {
+        use crate::fascicolo::BranchAction as A;
+        let action = match azione.as_str() {
+            "prendi_in_carico" => A::PrendiInCarico,
+            "nota_interna" => A::Nota { testo, interna: true },
+            "risposta" => A::Nota { testo, interna: false },
+            "accogli" => A::Chiudi { accolta: true, motivo: testo },
+            "respingi" => A::Chiudi { accolta: false, motivo: testo },
+            other => return Err(p(AppError::field("azione", format!("Azione sconosciuta: {other}."), "invalid"))),
+        };
+        self.services.branch_action(caller(req)?, &protocollo, action, version).await.map_err(p)
     }
 }

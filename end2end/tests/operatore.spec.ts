@@ -1,0 +1,69 @@
+import { expect, request, test } from "@playwright/test";
+import { hydrated, login, PASSWORD, shot, watchForErrors } from "./helpers";
+
+/** A request the automation sends to the branch: Rossi's payment with a matricola that is nobody's. */
+async function requestForTheBranch(baseURL: string | undefined) {
+  const api = await request.newContext({ baseURL });
+  expect((await api.post("/api/v1/sessione", { data: { username: "datore", password: PASSWORD } })).ok()).toBeTruthy();
+  const subjects = await (await api.get("/api/v1/soggetti")).json();
+  const rossi = subjects.find((s: { ragione_sociale: string }) => s.ragione_sociale === "Rossi & Figli S.r.l.");
+  const targets = await (await api.get(`/api/v1/smart-task/tipi/rettifica_periodo_pagamento/oggetti?soggetto_id=${rossi.id}`)).json();
+  const pay = targets.find((t: { dati: string[][] }) => JSON.stringify(t.dati).includes("9999999990"));
+  const d = new Date();
+  d.setDate(1);
+  d.setMonth(d.getMonth() - 8);
+  const periodo = `${String(d.getMonth() + 1).padStart(2, "0")}/${d.getFullYear()}`;
+  const r = await api.post("/api/v1/richieste", {
+    data: { tipo: "rettifica_periodo_pagamento", soggetto_id: rossi.id, oggetto: pay.id, risposte: { periodo_corretto: periodo, importo: "100" } },
+  });
+  expect(r.status()).toBe(202);
+  const { protocollo } = await r.json();
+  await expect(async () => {
+    const v = await (await api.get(`/api/v1/richieste/${protocollo}`)).json();
+    expect(["in_carico_sede", "non_accolta"]).toContain(v.stato);
+  }).toPass({ timeout: 15_000 });
+  await api.dispose();
+}
+
+test("operatore: ricerca, Fascicolo, dettaglio con i controlli e replay; coda: presa in carico e chiusura", async ({ page }, info) => {
+  const problems = watchForErrors(page);
+  await requestForTheBranch(info.project.use.baseURL);
+  await login(page, "operatore.sede");
+  await expect(page.locator("#utente-nome")).toHaveText("Carla Moretti");
+  await page.getByRole("link", { name: "Fascicolo" }).click();
+  await page.fill("#q", "Rossi");
+  await page.click("#cerca");
+  await page.getByRole("link", { name: "Rossi & Figli S.r.l." }).click();
+  await expect(page.locator("#fascicolo-nome")).toHaveText("Rossi & Figli S.r.l.");
+  await expect(page.locator("#posizioni li")).toHaveCount(2);
+  await expect(page.locator("table").first()).toBeVisible();
+  await shot(page, "fascicolo");
+  await page.locator("#richieste a").first().click();
+  await expect(page.locator("#controlli li").first()).toBeVisible();
+  await expect(page.locator("#audit")).toBeVisible();
+  await hydrated(page);
+  await page.locator("#controlli details summary").first().click();
+  await expect(page.locator("#controlli details pre").first()).toBeVisible();
+  await page.click("#replay");
+  await expect(page.locator("#esito-replay")).toContainText("Decisione identica");
+  await shot(page, "fascicolo-replay");
+
+  await page.getByRole("link", { name: "Coda sede" }).click();
+  await expect(page.locator("h1")).toHaveText("Richieste in carico alla sede");
+  await page.locator("#coda a").first().click();
+  await expect(page.locator("#lavora")).toBeVisible();
+  await hydrated(page);
+  if (await page.locator("#prendi-in-carico").count()) {
+    await page.click("#prendi-in-carico");
+  }
+  await expect(page.locator("#in-carico")).toContainText("Carla Moretti");
+  await page.fill("#testo", "Abbiamo chiesto conferma alla banca del versamento.");
+  await page.click("#rispondi");
+  await expect(page.locator("#note")).toContainText("Abbiamo chiesto conferma alla banca");
+  await page.fill("#testo", "Versamento attribuito alla matricola corretta.");
+  await page.click("#accogli");
+  await expect(page.locator(".request-head .tag-richiesta-accolta")).toBeVisible();
+  await expect(page.locator("#lavora")).toHaveCount(0);
+  await shot(page, "coda-chiusa");
+  expect(problems).toEqual([]);
+});

@@ -35,7 +35,7 @@ test("operatore: ricerca, Fascicolo, dettaglio con i controlli e replay; coda: p
   await page.click("#cerca");
   await page.getByRole("link", { name: "Rossi & Figli S.r.l." }).click();
   await expect(page.locator("#fascicolo-nome")).toHaveText("Rossi & Figli S.r.l.");
-  await expect(page.locator("#posizioni li")).toHaveCount(2);
+  await expect(page.locator("#posizioni > li")).toHaveCount(2);
   await expect(page.locator("table").first()).toBeVisible();
   await shot(page, "fascicolo");
   await page.locator("#richieste a").first().click();

@@ -224,6 +224,49 @@ async fn smart_task(base: &str, db_url: &str, n: usize) {
         .expect("n");
     println!("\n## SSR della Lista Richieste (pagina da 20 righe su {total} richieste, 200 pagine in sequenza)\n");
     println!("- p50 {:.1} ms, p99 {:.1} ms", pct(&ssr, 0.5), pct(&ssr, 0.99));
+
+    // The operator's side: the Fascicolo of the same company (its requests, paged) and search.
+    let op = reqwest::Client::builder().cookie_store(true).build().expect("client");
+    let login = op
+        .post(format!("{base}/api/v1/sessione"))
+        .json(&serde_json::json!({ "username": "operatore.sede", "password": server::seed::DEMO_PASSWORD }))
+        .send()
+        .await
+        .expect("login");
+    assert!(login.status().is_success(), "operator login: {}", login.status());
+    let mut fasc = vec![];
+    for _ in 0..100 {
+        let t = Instant::now();
+        let r = op.get(format!("{base}/fascicolo/{assoc}")).send().await.expect("fascicolo");
+        let ok = r.status().is_success();
+        let body = r.text().await.unwrap_or_default();
+        assert!(ok && body.contains("fascicolo-nome"), "Fascicolo SSR failed");
+        fasc.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    fasc.sort_by(|a, b| a.total_cmp(b));
+    let companies: i64 =
+        sqlx::query("SELECT COUNT(*) FROM contribuenti").fetch_one(&pool).await.expect("n").try_get(0).expect("n");
+    let mut search = vec![];
+    for q in ["ross", "gall", "ver", "tuscol", "bianchi", "impianti", "trasporti", "logistica"].iter().cycle().take(200)
+    {
+        let t = Instant::now();
+        let r = op.get(format!("{base}/api/v1/fascicolo?q={q}")).send().await.expect("search");
+        assert!(r.status().is_success(), "search failed");
+        let _ = r.bytes().await;
+        search.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    search.sort_by(|a, b| a.total_cmp(b));
+    println!("\n## Fascicolo (operatore di sede)\n");
+    println!(
+        "- SSR del Fascicolo di un'azienda con {total} richieste (100 pagine in sequenza): p50 {:.1} ms, p99 {:.1} ms",
+        pct(&fasc, 0.5),
+        pct(&fasc, 0.99)
+    );
+    println!(
+        "- ricerca per inizio della denominazione su {companies} contribuenti (200 ricerche): p50 {:.1} ms, p99 {:.1} ms",
+        pct(&search, 0.5),
+        pct(&search, 0.99)
+    );
 }
 
 #[tokio::main]

@@ -88,11 +88,10 @@ async fn decide_job(db: &Db, worker: &str, job: &jobs::ClaimedJob) -> AppResult<
     let requester = auth::load_user(&db.read, r.try_get("richiedente_user_id")?)
         .await?
         .ok_or_else(|| AppError::Internal("richiedente inesistente".into()))?;
-    if stato == "inviata" {
-        let mut tx = db.write.begin().await?;
-        set_state(&mut tx, id, "in_istruttoria", None).await?;
-        tx.commit().await?;
-    }
+    // The examination's start is recorded with its outcome, in the same transaction: one write
+    // transaction fewer per request (the single SQLite writer is the bottleneck), and the
+    // timeline still shows when the examination began.
+    let started = clock::now_ts();
     // Answers were validated at submission; a failure here is a technical inconsistency.
     let parsed = smart_task::parse(kind, &req.oggetto, &answers)
         .map_err(|e| AppError::Internal(format!("risposte non più valide: {e:?}")))?;
@@ -145,6 +144,9 @@ async fn decide_job(db: &Db, worker: &str, job: &jobs::ClaimedJob) -> AppResult<
     .bind(id)
     .execute(&mut *tx)
     .await?;
+    if stato == "inviata" {
+        add_event_at(&mut tx, id, "in_istruttoria", None, &started).await?;
+    }
     add_event(&mut tx, id, final_state, motivo.as_deref()).await?;
     notify(&mut tx, req.contribuente_id, id, &protocollo, kind, &decision).await?;
     audit::append(
@@ -154,7 +156,7 @@ async fn decide_job(db: &Db, worker: &str, job: &jobs::ClaimedJob) -> AppResult<
             entity: "richiesta",
             entity_id: protocollo.clone(),
             action: "esito_istruttoria",
-            before: Some(serde_json::json!({ "stato": "in_istruttoria" })),
+            before: Some(serde_json::json!({ "stato": stato })),
             after: Some(serde_json::json!({ "stato": final_state, "ruleset": decision.ruleset })),
             note: motivo,
         },
@@ -444,24 +446,18 @@ async fn update_contacts(
 }
 
 pub async fn add_event(conn: &mut AnyConnection, id: i64, stato: &str, nota: Option<&str>) -> AppResult<()> {
+    add_event_at(conn, id, stato, nota, &clock::now_ts()).await
+}
+
+async fn add_event_at(conn: &mut AnyConnection, id: i64, stato: &str, nota: Option<&str>, at: &str) -> AppResult<()> {
     sqlx::query("INSERT INTO richieste_eventi (richiesta_id, stato, nota, at) VALUES ($1, $2, $3, $4)")
         .bind(id)
         .bind(stato)
         .bind(nota.map(str::to_string))
-        .bind(clock::now_ts())
+        .bind(at)
         .execute(&mut *conn)
         .await?;
     Ok(())
-}
-
-async fn set_state(conn: &mut AnyConnection, id: i64, stato: &str, nota: Option<&str>) -> AppResult<()> {
-    sqlx::query("UPDATE richieste SET stato = $1, updated_at = $2, version = version + 1 WHERE id = $3")
-        .bind(stato)
-        .bind(clock::now_ts())
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
-    add_event(conn, id, stato, nota).await
 }
 
 /// In-app notification for the contributor, and an e-mail to its PEC in the outbox (sent by a

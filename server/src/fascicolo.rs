@@ -438,7 +438,8 @@ impl Services {
         let (c, puo_agire) = self.contributor_in_scope(&s.user, row.try_get("contribuente_id")?).await?;
         let id: i64 = row.try_get("id")?;
         let mut events = self.events_for(&[id]).await?;
-        let richiesta = to_view(&row, &mut events)?;
+        let mut richiesta = to_view(&row, &mut events)?;
+        richiesta.allegati = self.attachments(id).await?;
         let trace: Option<serde_json::Value> =
             row.try_get::<Option<String>, _>("decisione_json")?.and_then(|t| serde_json::from_str(&t).ok());
         let pretty = |v: &serde_json::Value| serde_json::to_string_pretty(v).unwrap_or_default();

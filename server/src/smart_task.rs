@@ -84,17 +84,7 @@ impl Services {
         let today = clock::today();
         let now = clock::now_ts();
         let mut tx = self.db.write.begin().await?;
-        let year = today.year() as i64;
-        sqlx::query("INSERT INTO protocolli (anno, ultimo) VALUES ($1, 0) ON CONFLICT (anno) DO NOTHING")
-            .bind(year)
-            .execute(&mut *tx)
-            .await?;
-        let n: i64 = sqlx::query("UPDATE protocolli SET ultimo = ultimo + 1 WHERE anno = $1 RETURNING ultimo")
-            .bind(year)
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get(0)?;
-        let protocollo = format!("ST-{year}-{n:07}");
+        let protocollo = next_protocol(&mut tx, "ST", today.year()).await?;
         let risposte = serde_json::to_string(&body.risposte).map_err(|e| AppError::Internal(e.to_string()))?;
         let inserted = sqlx::query(
             "INSERT INTO richieste (protocollo, tipo, contribuente_id, richiedente_user_id, oggetto, risposte_json, stato,
@@ -273,6 +263,7 @@ impl Services {
         let mut events = self.events_for(&[id]).await?;
         let mut v = to_view(&r, &mut events)?;
         v.messaggi_sede = self.request_notes(id, true).await?;
+        v.allegati = self.attachments(id).await?;
         Ok(v)
     }
 
@@ -303,6 +294,22 @@ impl Services {
 
 pub const PER_PAGINA: u32 = 20;
 
+/// The next protocol number of the year, `PREFIX-AAAA-NNNNNNN` (one counter for all requests).
+/// The row's UPDATE … RETURNING also serialises concurrent writers on PostgreSQL.
+pub(crate) async fn next_protocol(conn: &mut sqlx::AnyConnection, prefix: &str, year: i32) -> AppResult<String> {
+    let year = year as i64;
+    sqlx::query("INSERT INTO protocolli (anno, ultimo) VALUES ($1, 0) ON CONFLICT (anno) DO NOTHING")
+        .bind(year)
+        .execute(&mut *conn)
+        .await?;
+    let n: i64 = sqlx::query("UPDATE protocolli SET ultimo = ultimo + 1 WHERE anno = $1 RETURNING ultimo")
+        .bind(year)
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get(0)?;
+    Ok(format!("{prefix}-{year}-{n:07}"))
+}
+
 /// A list filter whose values are valid; dates become the UTC bounds of Italian days.
 struct ParsedFilter {
     stato: Option<String>,
@@ -324,7 +331,7 @@ impl ParsedFilter {
             err("stato", "Stato sconosciuto.");
         }
         let tipo = given(&f.tipo);
-        if tipo.as_deref().is_some_and(|t| Kind::from_code(t).is_none()) {
+        if tipo.as_deref().is_some_and(|t| Kind::from_code(t).is_none() && t != crate::comunicazioni::TIPO) {
             err("tipo", "Oggetto della richiesta sconosciuto.");
         }
         let matricola = match given(&f.matricola) {
@@ -390,13 +397,19 @@ pub(crate) fn to_view(r: &sqlx::any::AnyRow, events: &mut HashMap<i64, Vec<Event
             riferimento: c.riferimento,
         })
         .collect();
+    let two_way = tipo == crate::comunicazioni::TIPO;
+    let oggetto: String = r.try_get("oggetto")?;
     Ok(RequestView {
         protocollo: r.try_get("protocollo")?,
-        descrizione: Kind::from_code(&tipo).map(|k| k.label().to_string()).unwrap_or_default(),
+        descrizione: if two_way {
+            shared::dto::oggetto_bidirezionale_label(&oggetto).unwrap_or_default()
+        } else {
+            Kind::from_code(&tipo).map(|k| k.label().to_string()).unwrap_or_default()
+        },
         tipo,
-        smart_task: true,
+        smart_task: !two_way,
         soggetto_id: r.try_get("contribuente_id")?,
-        oggetto: r.try_get("oggetto")?,
+        oggetto,
         stato_label: stato_richiesta_label(&stato).into(),
         stato,
         data_riferimento: r.try_get("data_riferimento")?,
@@ -407,5 +420,6 @@ pub(crate) fn to_view(r: &sqlx::any::AnyRow, events: &mut HashMap<i64, Vec<Event
         controlli,
         eventi: events.remove(&id).unwrap_or_default(),
         messaggi_sede: vec![],
+        allegati: vec![],
     })
 }

@@ -252,6 +252,9 @@ pub struct RequestView {
     /// Replies of the branch (never its internal notes).
     #[serde(default)]
     pub messaggi_sede: Vec<OperatorNote>,
+    /// Attachments (two-way requests).
+    #[serde(default)]
+    pub allegati: Vec<AllegatoView>,
 }
 
 pub fn stato_richiesta_label(stato: &str) -> &'static str {
@@ -262,6 +265,9 @@ pub fn stato_richiesta_label(stato: &str) -> &'static str {
         "non_accolta" => "Non accolta",
         "in_carico_sede" => "In carico alla sede",
         "presa_in_carico" => "Presa in carico da un operatore",
+        "aperta" => "Aperta",
+        "in_carico" => "In carico",
+        "chiusa" => "Chiusa",
         _ => "Sconosciuto",
     }
 }
@@ -299,7 +305,8 @@ pub struct RequestPage {
 }
 
 /// States a request can be in, with their labels (for filters).
-pub const STATI_RICHIESTA: [&str; 5] = ["inviata", "in_istruttoria", "in_carico_sede", "accolta", "non_accolta"];
+pub const STATI_RICHIESTA: [&str; 8] =
+    ["inviata", "in_istruttoria", "in_carico_sede", "accolta", "non_accolta", "aperta", "in_carico", "chiusa"];
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -483,4 +490,94 @@ pub struct QueueItem {
     pub richiesta: RequestView,
     pub ragione_sociale: String,
     pub operatore_in_carico: Option<String>,
+}
+
+// ---- Comunicazioni bidirezionali (standard two-way requests) ----
+
+/// The two-level object tree of a two-way request (Msg. INPS 16719/2009): (code, label, children).
+/// (code, label) of a second-level object.
+pub type Sottoggetto = (&'static str, &'static str);
+pub const OGGETTI_BIDIREZIONALI: &[(&str, &str, &[Sottoggetto])] = &[
+    (
+        "regolarita",
+        "Regolarità contributiva",
+        &[("durc", "DURC on line"), ("irregolarita", "Segnalazione di irregolarità"), ("altro", "Altro")],
+    ),
+    (
+        "dm",
+        "Denunce contributive (UniEmens/DM10)",
+        &[("variazione", "Variazione di una denuncia"), ("note_rettifica", "Note di rettifica"), ("altro", "Altro")],
+    ),
+    (
+        "f24",
+        "Versamenti F24",
+        &[("attribuzione", "Attribuzione di un versamento"), ("rimborso", "Rimborso"), ("altro", "Altro")],
+    ),
+    (
+        "anagrafica",
+        "Anagrafica e posizione contributiva",
+        &[("variazione", "Variazione dati"), ("sospensione", "Sospensione o cessazione"), ("altro", "Altro")],
+    ),
+    ("generica", "Richiesta generica", &[("altro", "Altro")]),
+];
+
+/// Label "Livello 1 – Livello 2" of an object code `livello1/livello2`, if it exists.
+pub fn oggetto_bidirezionale_label(code: &str) -> Option<String> {
+    let (a, b) = code.split_once('/')?;
+    let (_, l1, children) = OGGETTI_BIDIREZIONALI.iter().find(|(c, _, _)| *c == a)?;
+    let (_, l2) = children.iter().find(|(c, _)| *c == b)?;
+    Some(format!("{l1} – {l2}"))
+}
+
+/// An attachment as sent through the API (content in standard base64).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AllegatoIn {
+    pub nome: String,
+    pub contenuto_base64: String,
+}
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NuovaComunicazione {
+    #[serde(default)]
+    pub soggetto_id: Option<i64>,
+    /// `livello1/livello2`, from [`OGGETTI_BIDIREZIONALI`].
+    pub oggetto: String,
+    pub testo: String,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub telefono: Option<String>,
+    #[serde(default)]
+    pub allegati: Vec<AllegatoIn>,
+}
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AllegatoView {
+    pub id: i64,
+    pub nome: String,
+    pub tipo: String,
+    pub dimensione: i64,
+}
+
+#[cfg(test)]
+mod oggetti_tests {
+    use super::*;
+    #[test]
+    fn every_object_has_a_label_and_unknown_ones_none() {
+        for (a, _, children) in OGGETTI_BIDIREZIONALI {
+            assert!(!children.is_empty());
+            for (b, _) in *children {
+                assert!(oggetto_bidirezionale_label(&format!("{a}/{b}")).is_some());
+            }
+        }
+        assert_eq!(oggetto_bidirezionale_label("f24/inventato"), None);
+        assert_eq!(oggetto_bidirezionale_label("f24"), None);
+        assert_eq!(
+            oggetto_bidirezionale_label("dm/variazione").as_deref(),
+            Some("Denunce contributive (UniEmens/DM10) – Variazione di una denuncia")
+        );
+    }
 }

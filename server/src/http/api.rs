@@ -13,8 +13,8 @@ use axum::{Extension, Json, Router};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use shared::dto::{
-    ApiTokenView, AssignOperator, KindView, NewApiToken, NotificationsView, Problem, RequestPage, RequestView,
-    SessionView, SubjectSummary, SubmitRequest, TargetView,
+    ApiTokenView, AssignOperator, KindView, NewApiToken, NotificationsView, NuovaComunicazione, Problem, RequestPage,
+    RequestView, SessionView, SubjectSummary, SubmitRequest, TargetView,
 };
 
 /// `Json<T>` whose rejections (bad syntax, wrong types, wrong content type) are problem+json.
@@ -50,6 +50,14 @@ pub fn router() -> Router<AppState> {
         .route("/richieste", post(st_submit).get(st_list))
         .route("/richieste/{protocollo}", get(st_get))
         .route("/richieste/{protocollo}/ricevuta.pdf", get(receipt))
+        .route("/richieste/{protocollo}/allegati/{id}", get(attachment))
+        // Three attachments of 3 MB travel as about 12 MB of base64: above axum's 2 MB default.
+        .route(
+            "/comunicazioni",
+            post(submit_two_way).layer(axum::extract::DefaultBodyLimit::max(
+                crate::comunicazioni::MAX_ALLEGATI * crate::comunicazioni::MAX_BYTES / 3 * 4 + 1024 * 1024,
+            )),
+        )
         .route("/notifiche", get(notifications))
         .route("/notifiche/lette", post(notifications_read))
         .route("/posta", get(dev_mailbox))
@@ -171,6 +179,38 @@ async fn branch_action(
 
 async fn branch_queue(State(s): State<AppState>, Extension(c): Extension<Caller>) -> AppResult<Response> {
     Ok(Json(s.services.branch_queue(&c).await?).into_response())
+}
+
+#[utoipa::path(post, path = "/api/v1/comunicazioni", tag = "comunicazioni", request_body = NuovaComunicazione,
+    responses((status = 201, description = "Richiesta registrata (stato aperta)", body = RequestView),
+        (status = 422, description = "Dati o allegati non validi, con gli errori per campo", body = Problem, content_type = "application/problem+json")))]
+async fn submit_two_way(
+    State(s): State<AppState>,
+    Extension(c): Extension<Caller>,
+    ApiJson(b): ApiJson<NuovaComunicazione>,
+) -> AppResult<Response> {
+    let v = s.services.submit_two_way(&c, b).await?;
+    Ok((StatusCode::CREATED, [(header::LOCATION, format!("/api/v1/richieste/{}", v.protocollo))], Json(v))
+        .into_response())
+}
+
+async fn attachment(
+    State(s): State<AppState>,
+    Extension(c): Extension<Caller>,
+    Path((p, id)): Path<(String, i64)>,
+) -> AppResult<Response> {
+    let (nome, ct, bytes) = s.services.attachment(&c, &p, id).await?;
+    // Always a download; the name is reduced to safe ASCII for the header.
+    let ascii: String =
+        nome.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_ ".contains(c) { c } else { '_' }).collect();
+    Ok((
+        [
+            (header::CONTENT_TYPE, ct.to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{ascii}\"")),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -459,7 +499,7 @@ async fn st_get(
 #[openapi(
     info(title = "Sportello – API per i programmi degli intermediari", version = "1",
         description = "Le stesse operazioni del Cassetto previdenziale, con gli stessi controlli. Autenticazione: cookie di sessione oppure `Authorization: Bearer <token API>`. Errori: application/problem+json con errori per campo."),
-    paths(login, session, act_for, subjects, st_kinds, st_targets, st_submit, st_list, st_get, receipt, notifications,
+    paths(login, session, act_for, subjects, st_kinds, st_targets, st_submit, st_list, st_get, receipt, submit_two_way, notifications,
         notifications_read, api_tokens, create_api_token, revoke_api_token),
     modifiers(&Security),
     security(("token" = []), ("cookie" = []))

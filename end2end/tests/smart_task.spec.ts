@@ -221,3 +221,36 @@ test("token API: creato, mostrato una volta, revocato", async ({ page }, info) =
   await api.dispose();
   expect(problems).toEqual([]);
 });
+
+test("comunicazione bidirezionale: nella lista senza colore Smart-Task, dettaglio con testo e allegato", async ({ page }, info) => {
+  const problems = watchForErrors(page);
+  await login(page, "datore");
+  await page.getByRole("button", { name: "Opera per Rossi & Figli S.r.l." }).click();
+  await expect(page.locator("#azienda")).toHaveText("Rossi & Figli S.r.l.");
+  const s = await (await page.request.get("/api/v1/sessione")).json();
+  const pdf = Buffer.from("%PDF-1.4\n%%EOF").toString("base64");
+  const r = await page.request.post("/api/v1/comunicazioni", {
+    data: {
+      soggetto_id: s.acting_for.id,
+      oggetto: "f24/attribuzione",
+      testo: `Versamento attribuito al mese sbagliato (${info.project.name}).`,
+      email: "amministrazione@rossifigli.example.it",
+      allegati: [{ nome: "quietanza.pdf", contenuto_base64: pdf }],
+    },
+  });
+  expect(r.status()).toBe(201);
+  const { protocollo } = await r.json();
+  await page.goto("/richieste?tipo=bidirezionale");
+  const row = page.locator("#richieste li", { hasText: protocollo });
+  await expect(row).toBeVisible();
+  await expect(row).not.toHaveClass(/smart-task/);
+  await row.getByRole("link").click();
+  await expect(page.locator("#testo-richiesta")).toContainText("mese sbagliato");
+  await expect(page.locator("#allegati a")).toHaveText("quietanza.pdf");
+  const download = await page.request.get((await page.locator("#allegati a").getAttribute("href")) ?? "");
+  expect(download.headers()["content-type"]).toBe("application/pdf");
+  await shot(page, "bidirezionale");
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  expect(problems).toEqual([]);
+});

@@ -160,7 +160,16 @@ impl Services {
         let now = clock::now_ts();
         let mut tx = self.db.write.begin().await?;
         let protocollo = next_protocol(&mut tx, "CB", today.year()).await?;
-        let risposte = serde_json::json!({ "testo": testo, "email": email, "telefono": telefono });
+        // Same shape as a Smart-Task's answers (text values only), so every reader can show them.
+        let mut risposte = std::collections::BTreeMap::new();
+        risposte.insert("testo", testo.clone());
+        if let Some(e) = &email {
+            risposte.insert("email", e.clone());
+        }
+        if let Some(t) = &telefono {
+            risposte.insert("telefono", t.clone());
+        }
+        let risposte = serde_json::to_value(&risposte).map_err(|e| AppError::Internal(e.to_string()))?;
         let id: i64 = sqlx::query(
             "INSERT INTO richieste (protocollo, tipo, contribuente_id, richiedente_user_id, oggetto, risposte_json, stato,
                                     data_riferimento, created_at, updated_at)

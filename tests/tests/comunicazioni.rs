@@ -39,6 +39,8 @@ both!(two_way_request_with_attachments, |engine: Engine| async move {
     assert_eq!(v["smart_task"], false);
     assert_eq!(v["descrizione"], "Versamenti F24 – Attribuzione di un versamento");
     assert_eq!(v["allegati"][0]["nome"], "quietanza.pdf");
+    assert!(v["risposte"]["testo"].as_str().is_some_and(|t| t.contains("quietanza")), "the text is kept: {v}");
+    assert_eq!(v["risposte"]["email"], "amministrazione@rossifigli.example.it");
     assert_eq!(v["allegati"][0]["tipo"], "application/pdf");
     let id = v["allegati"][0]["id"].as_i64().expect("id");
 

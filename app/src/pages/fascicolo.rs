@@ -3,7 +3,7 @@
 
 use crate::api::{self, FascAction, FascReplay, UiError};
 use crate::components::ErrorSummary;
-use crate::pages::requests::{ChecksList, RequestRow, deny, it_datetime, state_tag};
+use crate::pages::requests::{Attachments, ChecksList, RequestRow, deny, it_datetime, state_tag};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -233,6 +233,8 @@ fn OperatorDetail(d: OperatorRequestView, action: ServerAction<FascAction>) -> i
                 }).collect_view()}
             </ul>
         })}
+        {r.risposte.get("testo").cloned().map(|t| view! { <h2>"Testo della richiesta"</h2><p class="testo-richiesta">{t}</p> })}
+        <Attachments protocollo=r.protocollo.clone() allegati=r.allegati.clone() />
         <h2>"Controlli eseguiti"</h2>
         {r.ruleset.clone().map(|v| view! { <p class="muted">{format!("Versione delle regole: {v}")}</p> })}
         <ChecksList controlli=r.controlli.clone() letti=d.letti.clone() />

@@ -464,6 +464,9 @@ pub fn RequestDetailPage() -> impl IntoView {
 
 #[component]
 fn RequestDetail(r: RequestView) -> impl IntoView {
+    if !r.smart_task {
+        return view! { <TwoWayDetail r /> }.into_any();
+    }
     let final_state = r.stato == "accolta" || r.stato == "non_accolta" || r.stato == "in_carico_sede";
     let rejected = r.stato == "non_accolta";
     view! {
@@ -502,6 +505,55 @@ fn RequestDetail(r: RequestView) -> impl IntoView {
         <h2>"Cronologia"</h2>
         <ol class="timeline">
             {r.eventi.into_iter().map(|e| view! { <li><strong>{shared::dto::stato_richiesta_label(&e.stato)}</strong>" – " {it_datetime(&e.at)}</li> }).collect_view()}
+        </ol>
+        <p><a href="/richieste">"Torna alla Lista Richieste"</a></p>
+    }
+    .into_any()
+}
+
+/// Attachments of a request, as download links.
+#[component]
+pub(crate) fn Attachments(protocollo: String, allegati: Vec<shared::dto::AllegatoView>) -> impl IntoView {
+    (!allegati.is_empty()).then(|| {
+        view! {
+            <h2>"Allegati"</h2>
+            <ul id="allegati">
+                {allegati.into_iter().map(|a| view! {
+                    <li>
+                        <a href=format!("/api/v1/richieste/{}/allegati/{}", protocollo, a.id) rel="external" download=a.nome.clone()>{a.nome.clone()}</a>
+                        <span class="muted">{format!(" · {} · {} kB", a.tipo.trim_start_matches("application/").trim_start_matches("image/").to_uppercase(), (a.dimensione + 1023) / 1024)}</span>
+                    </li>
+                }).collect_view()}
+            </ul>
+        }
+    })
+}
+
+/// A standard two-way request: its text, contacts, attachments, the branch's replies.
+#[component]
+fn TwoWayDetail(r: RequestView) -> impl IntoView {
+    let get = |k: &str| r.risposte.get(k).cloned().unwrap_or_default();
+    view! {
+        <Title text=format!("Richiesta {}", r.protocollo) />
+        <p class="caption">{format!("Comunicazione bidirezionale · protocollo {}", r.protocollo)}</p>
+        <h1>{r.descrizione.clone()}</h1>
+        <p class="request-head">{state_tag(&r.stato, r.stato_label.clone())}</p>
+        <h2>"La sua richiesta"</h2>
+        <p class="testo-richiesta" id="testo-richiesta">{get("testo")}</p>
+        <dl class="summary-list">
+            <div><dt>"E-mail per la risposta"</dt><dd>{match get("email") { e if e.is_empty() => "–".to_string(), e => e }}</dd></div>
+            <div><dt>"Telefono"</dt><dd>{match get("telefono") { t if t.is_empty() => "–".to_string(), t => t }}</dd></div>
+        </dl>
+        <Attachments protocollo=r.protocollo.clone() allegati=r.allegati.clone() />
+        {(!r.messaggi_sede.is_empty()).then(|| view! {
+            <h2>"Messaggi della sede"</h2>
+            <ul class="request-list" id="messaggi-sede">
+                {r.messaggi_sede.iter().map(|m| view! { <li class="request"><p>{m.testo.clone()}</p><p class="muted">{format!("{} · {}", m.autore, it_datetime(&m.at))}</p></li> }).collect_view()}
+            </ul>
+        })}
+        <h2>"Cronologia"</h2>
+        <ol class="timeline">
+            {r.eventi.iter().map(|e| view! { <li><strong>{shared::dto::stato_richiesta_label(&e.stato)}</strong>" – " {it_datetime(&e.at)}</li> }).collect_view()}
         </ol>
         <p><a href="/richieste">"Torna alla Lista Richieste"</a></p>
     }

@@ -9,6 +9,24 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, Row};
 
+/// Columns read by [`record_view`].
+pub const RECORD_COLUMNS: &str = "seq, at, actor, entity, entity_id, action, note, before_json, after_json";
+
+/// One audit row (selected with [`RECORD_COLUMNS`]) as pages and the API show it.
+pub fn record_view(r: &sqlx::any::AnyRow) -> AppResult<shared::dto::AuditRecordView> {
+    Ok(shared::dto::AuditRecordView {
+        seq: r.try_get("seq")?,
+        at: r.try_get("at")?,
+        actor: r.try_get("actor")?,
+        entity: r.try_get("entity")?,
+        entity_id: r.try_get("entity_id")?,
+        action: r.try_get("action")?,
+        note: r.try_get("note")?,
+        before: r.try_get("before_json")?,
+        after: r.try_get("after_json")?,
+    })
+}
+
 /// Who did it, for whom, within which request.
 #[derive(Debug, Clone, Default)]
 pub struct Actor {

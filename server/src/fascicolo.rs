@@ -15,8 +15,8 @@ use crate::services::{Caller, Services};
 use crate::smart_task::{REQUEST_COLUMNS, to_view};
 use shared::Role;
 use shared::dto::{
-    AuditView, CheckView, ContributorHit, FascicoloView, OperatorNote, OperatorRequestView, PosizioneFascicolo,
-    QueueItem, ReplayView, RequestFilter, Riga, SedeView, StatoStorico, Tabella,
+    CheckView, ContributorHit, FascicoloView, OperatorNote, OperatorRequestView, PosizioneFascicolo, QueueItem,
+    ReplayView, RequestFilter, Riga, SedeView, StatoStorico, Tabella,
 };
 use shared::money::Euro;
 use shared::smart_task::{self, Answers, Kind};
@@ -66,7 +66,7 @@ fn stato_label(s: i64) -> String {
 }
 
 fn it(s: &str) -> String {
-    clock::parse_date(s).map(clock::it_date).unwrap_or_else(|| s.to_string())
+    clock::it_date_text(s)
 }
 
 fn opt_it(s: Option<String>) -> String {
@@ -458,28 +458,16 @@ impl Services {
             ),
             None => (vec![], vec![], None),
         };
-        let audit_rows = sqlx::query(
-            "SELECT seq, at, actor, entity, entity_id, action, before_json, after_json FROM audit_log
-             WHERE request_id = $1 OR (entity = 'richiesta' AND entity_id = $1) ORDER BY seq",
-        )
+        let audit = sqlx::query(&format!(
+            "SELECT {} FROM audit_log WHERE request_id = $1 OR (entity = 'richiesta' AND entity_id = $1) ORDER BY seq",
+            audit::RECORD_COLUMNS
+        ))
         .bind(protocollo)
         .fetch_all(&self.db.read)
-        .await?;
-        let audit = audit_rows
-            .iter()
-            .map(|r| {
-                Ok(AuditView {
-                    seq: r.try_get("seq")?,
-                    at: r.try_get("at")?,
-                    actor: r.try_get("actor")?,
-                    entity: r.try_get("entity")?,
-                    entity_id: r.try_get("entity_id")?,
-                    action: r.try_get("action")?,
-                    before: r.try_get("before_json")?,
-                    after: r.try_get("after_json")?,
-                })
-            })
-            .collect::<AppResult<Vec<_>>>()?;
+        .await?
+        .iter()
+        .map(audit::record_view)
+        .collect::<AppResult<Vec<_>>>()?;
         let operatore_in_carico = match row.try_get::<Option<i64>, _>("operatore_id")? {
             Some(uid) => Some(
                 sqlx::query("SELECT display_name FROM users WHERE id = $1")

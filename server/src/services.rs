@@ -465,25 +465,11 @@ impl Services {
 
     pub async fn audit_recent(&self, caller: &Caller, limit: i64) -> AppResult<Vec<AuditRecordView>> {
         self.require_admin(caller)?;
-        let rows = sqlx::query(
-            "SELECT seq, at, actor, entity, entity_id, action, note FROM audit_log ORDER BY seq DESC LIMIT $1",
-        )
-        .bind(limit.clamp(1, 500))
-        .fetch_all(&self.db.read)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(AuditRecordView {
-                    seq: r.try_get("seq")?,
-                    at: r.try_get("at")?,
-                    actor: r.try_get("actor")?,
-                    entity: r.try_get("entity")?,
-                    entity_id: r.try_get("entity_id")?,
-                    action: r.try_get("action")?,
-                    note: r.try_get("note")?,
-                })
-            })
-            .collect()
+        let rows = sqlx::query(&format!("SELECT {} FROM audit_log ORDER BY seq DESC LIMIT $1", audit::RECORD_COLUMNS))
+            .bind(limit.clamp(1, 500))
+            .fetch_all(&self.db.read)
+            .await?;
+        rows.iter().map(audit::record_view).collect()
     }
 }
 

@@ -22,7 +22,7 @@ fn target(id: i64, descrizione: String, dati: Vec<(&str, String)>) -> TargetView
 }
 
 fn it(s: &str) -> String {
-    clock::parse_date(s).map(clock::it_date).unwrap_or_else(|| s.to_string())
+    clock::it_date_text(s)
 }
 
 fn per(s: &str) -> String {

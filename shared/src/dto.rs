@@ -133,6 +133,11 @@ pub struct AuditRecordView {
     pub entity_id: String,
     pub action: String,
     pub note: Option<String>,
+    /// The record's before/after JSON (shown to operators with a request's audit trail).
+    #[serde(default)]
+    pub before: Option<String>,
+    #[serde(default)]
+    pub after: Option<String>,
 }
 
 /// Position states (domain.md §4.2).
@@ -430,19 +435,6 @@ pub struct FascicoloView {
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditView {
-    pub seq: i64,
-    pub at: String,
-    pub actor: String,
-    pub entity: String,
-    pub entity_id: String,
-    pub action: String,
-    pub before: Option<String>,
-    pub after: Option<String>,
-}
-
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OperatorNote {
     pub autore: String,
     pub testo: String,
@@ -463,7 +455,7 @@ pub struct OperatorRequestView {
     /// The effects applied (pretty JSON), empty when none.
     pub effetti: Vec<String>,
     pub fatti: Option<String>,
-    pub audit: Vec<AuditView>,
+    pub audit: Vec<AuditRecordView>,
     pub note: Vec<OperatorNote>,
     pub operatore_in_carico: Option<String>,
     pub puo_agire: bool,

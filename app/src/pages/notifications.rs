@@ -2,18 +2,9 @@
 
 use crate::api::{self, NotificheLette, UiError};
 use crate::components::go;
+use crate::pages::requests::deny;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
-use shared::dto::Problem;
-
-fn deny(p: Problem) -> AnyView {
-    if p.code == "unauthenticated" {
-        view! { <Redirect path="/accedi" /> }.into_any()
-    } else {
-        view! { <div class="notice notice-error" role="alert"><p>{p.detail}</p></div><p><a href="/soggetti">"Scegli il soggetto"</a></p> }.into_any()
-    }
-}
 
 #[component]
 pub fn NotificationsPage() -> impl IntoView {

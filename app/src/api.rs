@@ -1,7 +1,7 @@
 //! Server functions: parse, take the caller from the request, call the backend. No logic here.
 
 use leptos::prelude::*;
-use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::codec::{JsonEncoding, MultipartData, MultipartFormData};
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 use shared::dto::{
@@ -51,6 +51,81 @@ impl std::fmt::Display for UiError {
 }
 
 impl std::error::Error for UiError {}
+
+/// Parsing the multipart form of a two-way request (names as in the page's form).
+#[cfg(feature = "ssr")]
+pub mod upload {
+    use super::UiError;
+    use leptos::server_fn::codec::MultipartData;
+    use shared::dto::{AllegatoBytes, NuovaComunicazione, Problem};
+
+    use shared::dto::{ALLEGATI_MAX, ALLEGATO_MAX_BYTES};
+    const MAX_TEXT_FIELD: usize = 64 * 1024;
+
+    fn bad(detail: &str) -> UiError {
+        UiError(Box::new(Problem {
+            kind: "https://sportello.inps.example/problemi/bad_request".into(),
+            title: "Richiesta non valida".into(),
+            status: 400,
+            detail: detail.into(),
+            code: "bad_request".into(),
+            errors: vec![],
+        }))
+    }
+
+    /// The fields and the files as read: a file is read at most one byte past the limit (enough
+    /// to refuse it), files beyond the allowed number are counted, not read.
+    pub async fn read(data: MultipartData) -> Result<(NuovaComunicazione, Vec<AllegatoBytes>), UiError> {
+        let mut mp = data.into_inner().ok_or_else(|| bad("Modulo non leggibile."))?;
+        let mut body = NuovaComunicazione {
+            soggetto_id: None,
+            oggetto: String::new(),
+            testo: String::new(),
+            email: None,
+            telefono: None,
+            allegati: vec![],
+        };
+        let mut files = vec![];
+        let broken = || {
+            bad(
+                "Il modulo non è arrivato completo (connessione interrotta o file troppo grandi): i dati sono ancora nel modulo, riprovare.",
+            )
+        };
+        while let Some(mut f) = mp.next_field().await.map_err(|_| broken())? {
+            let name = f.name().unwrap_or_default().to_string();
+            let file_name = f.file_name().map(str::to_string);
+            // A file input left empty still sends a part, with no name and no content.
+            let is_file = file_name.is_some();
+            let limit = if is_file { ALLEGATO_MAX_BYTES + 1 } else { MAX_TEXT_FIELD };
+            let mut bytes = vec![];
+            if !is_file || files.len() < ALLEGATI_MAX {
+                while bytes.len() < limit {
+                    match f.chunk().await.map_err(|_| broken())? {
+                        Some(c) => bytes.extend_from_slice(&c[..c.len().min(limit - bytes.len())]),
+                        None => break,
+                    }
+                }
+            }
+            match (name.as_str(), file_name) {
+                ("allegato", Some(n)) if n.is_empty() && bytes.is_empty() => {}
+                ("allegato", Some(n)) => files.push(AllegatoBytes { nome: n, bytes }),
+                (_, Some(_)) => return Err(bad("Il modulo contiene un campo inatteso.")),
+                (field, None) => {
+                    let v = String::from_utf8(bytes).map_err(|_| bad("Il modulo contiene testo non valido."))?;
+                    match field {
+                        "oggetto" => body.oggetto = v,
+                        "testo" => body.testo = v,
+                        "email" => body.email = Some(v),
+                        "telefono" => body.telefono = Some(v),
+                        "soggetto_id" => body.soggetto_id = v.trim().parse().ok(),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        Ok((body, files))
+    }
+}
 
 #[cfg(feature = "ssr")]
 mod ctx {
@@ -323,6 +398,26 @@ pub async fn fasc_request(protocollo: String) -> Result<OperatorRequestView, UiE
 pub async fn fasc_replay(protocollo: String) -> Result<ReplayView, UiError> {
     let (b, req) = ctx::backend()?;
     b.replay(&req, protocollo).await
+}
+
+/// A two-way request from the page, as multipart (the files are sent as they are, not in
+/// base64). The upload is read field by field; a file is read at most one byte past the limit
+/// and the whole body is bounded by the server's middleware for this path.
+#[server(prefix = "/sf", endpoint = "cb_invio", input = MultipartFormData)]
+pub async fn cb_invio(data: MultipartData) -> Result<RequestView, UiError> {
+    let (b, req) = ctx::backend()?;
+    let (body, files) = upload::read(data).await?;
+    let view = b.submit_two_way(&req, body, files).await?;
+    ctx::redirect_form_post(&format!("/richiesta/{}", view.protocollo));
+    Ok(view)
+}
+
+#[server(prefix = "/sf", endpoint = "cb_messaggio")]
+pub async fn cb_messaggio(protocollo: String, testo: String) -> Result<RequestView, UiError> {
+    let (b, req) = ctx::backend()?;
+    let view = b.add_message(&req, protocollo, testo).await?;
+    ctx::redirect_form_post(&format!("/richiesta/{}", view.protocollo));
+    Ok(view)
 }
 
 #[server(prefix = "/sf", endpoint = "coda")]

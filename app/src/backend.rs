@@ -5,9 +5,9 @@
 use crate::api::UiError;
 use http::request::Parts;
 use shared::dto::{
-    ApiTokenView, AssignOperator, ContributorHit, FascicoloView, HomeData, KindView, MailView, NewApiToken,
-    NotificationsView, OperatorRequestView, OperatorView, QueueItem, ReplayView, RequestFilter, RequestPage,
-    RequestView, SedeView, SessionView, SubjectSummary, SubmitRequest, TargetView,
+    AllegatoBytes, ApiTokenView, AssignOperator, ContributorHit, FascicoloView, HomeData, KindView, MailView,
+    NewApiToken, NotificationsView, NuovaComunicazione, OperatorRequestView, OperatorView, QueueItem, ReplayView,
+    RequestFilter, RequestPage, RequestView, SedeView, SessionView, SubjectSummary, SubmitRequest, TargetView,
 };
 use std::sync::Arc;
 
@@ -40,12 +40,20 @@ pub trait Backend: Send + Sync + 'static {
     async fn api_tokens(&self, req: &Parts) -> Result<Vec<ApiTokenView>, UiError>;
     async fn create_api_token(&self, req: &Parts, nome: String) -> Result<NewApiToken, UiError>;
     async fn revoke_api_token(&self, req: &Parts, id: i64) -> Result<ApiTokenView, UiError>;
+    /// A two-way request from the page: the fields and the uploaded files as read.
+    async fn submit_two_way(
+        &self,
+        req: &Parts,
+        body: NuovaComunicazione,
+        files: Vec<AllegatoBytes>,
+    ) -> Result<RequestView, UiError>;
+    async fn add_message(&self, req: &Parts, protocollo: String, testo: String) -> Result<RequestView, UiError>;
     async fn search_contributors(&self, req: &Parts, q: String) -> Result<Vec<ContributorHit>, UiError>;
     async fn fascicolo(&self, req: &Parts, id: i64, filter: RequestFilter) -> Result<FascicoloView, UiError>;
     async fn operator_request(&self, req: &Parts, protocollo: String) -> Result<OperatorRequestView, UiError>;
     async fn replay(&self, req: &Parts, protocollo: String) -> Result<ReplayView, UiError>;
     async fn branch_queue(&self, req: &Parts) -> Result<Vec<QueueItem>, UiError>;
-    /// `azione`: prendi_in_carico, nota_interna, risposta, accogli, respingi.
+    /// `azione`: prendi_in_carico, nota_interna, risposta, accogli, respingi, chiudi.
     async fn branch_action(
         &self,
         req: &Parts,

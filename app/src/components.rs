@@ -164,7 +164,7 @@ pub fn ErrorSummary(problem: Problem) -> impl IntoView {
             <p>{problem.detail.clone()}</p>
             {(!errors.is_empty()).then(|| view! {
                 <ul class="error-summary-list">
-                    {errors.into_iter().map(|e| view! { <li><a href=format!("#{}", e.field)>{e.message}</a></li> }).collect_view()}
+                    {errors.into_iter().map(|e| view! { <li><a href=format!("#{}", e.field.split('[').next().unwrap_or_default())>{e.message}</a></li> }).collect_view()}
                 </ul>
             })}
         </div>

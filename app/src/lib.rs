@@ -79,6 +79,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/amministrazione/operatori") view=pages::operators::OperatorsPage ssr=SsrMode::Async />
                     <Route path=path!("/richieste") view=pages::requests::RequestsPage ssr=SsrMode::Async />
                     <Route path=path!("/richieste/nuova") view=pages::requests::NewRequestPage ssr=SsrMode::Async />
+                    <Route path=path!("/richieste/comunicazione") view=pages::two_way::NewTwoWayPage ssr=SsrMode::Async />
                     <Route path=path!("/richiesta/:protocollo") view=pages::requests::RequestDetailPage ssr=SsrMode::Async />
                     <Route path=path!("/notifiche") view=pages::notifications::NotificationsPage ssr=SsrMode::Async />
                     <Route path=path!("/posta") view=pages::notifications::MailboxPage ssr=SsrMode::Async />

@@ -12,14 +12,15 @@ use crate::smart_task::next_protocol;
 use base64::Engine as _;
 use chrono::Datelike;
 use sha2::{Digest, Sha256};
-use shared::dto::{AllegatoView, FieldError, NuovaComunicazione, RequestView, oggetto_bidirezionale_label};
+use shared::dto::{
+    AllegatoBytes, AllegatoView, FieldError, NuovaComunicazione, RequestView, oggetto_bidirezionale_label,
+};
 use shared::{Email, Telefono};
 use sqlx::Row;
 
 /// `richieste.tipo` of a two-way request.
 pub const TIPO: &str = "bidirezionale";
-pub const MAX_ALLEGATI: usize = 3;
-pub const MAX_BYTES: usize = 3 * 1024 * 1024;
+pub use shared::dto::{ALLEGATI_MAX as MAX_ALLEGATI, ALLEGATO_MAX_BYTES as MAX_BYTES};
 const MAX_TESTO: usize = 4000;
 
 /// The content's type from its first bytes (never from the name the sender chose). Only
@@ -57,10 +58,41 @@ fn field(errors: &mut Vec<FieldError>, f: &str, code: &str, m: impl Into<String>
 }
 
 impl Services {
-    pub async fn submit_two_way(&self, caller: &Caller, body: NuovaComunicazione) -> AppResult<RequestView> {
+    /// The API's form: attachments in base64, decoded here (bounded before decoding).
+    pub async fn submit_two_way(&self, caller: &Caller, mut body: NuovaComunicazione) -> AppResult<RequestView> {
+        let mut errors = vec![];
+        let mut files = vec![];
+        for (i, a) in std::mem::take(&mut body.allegati).into_iter().enumerate() {
+            let name = format!("allegati[{i}]");
+            let shown = safe_name(&a.nome).unwrap_or_else(|| format!("L'allegato {}", i + 1));
+            // Decoded size is bounded before decoding: base64 is 4 characters per 3 bytes.
+            let bytes = if i >= MAX_ALLEGATI {
+                vec![]
+            } else if a.contenuto_base64.len() > MAX_BYTES / 3 * 4 + 8 {
+                field(&mut errors, &name, "too_large", format!("{shown}: supera il limite di 3 MB."));
+                vec![]
+            } else {
+                base64::engine::general_purpose::STANDARD.decode(a.contenuto_base64.trim()).unwrap_or_else(|_| {
+                    field(&mut errors, &name, "format", format!("{shown}: il contenuto non è in base64 valido."));
+                    vec![]
+                })
+            };
+            files.push(AllegatoBytes { nome: a.nome, bytes });
+        }
+        self.register_two_way(caller, body, files, errors).await
+    }
+
+    /// Checks and registers a two-way request. `errors` holds what the transport already found
+    /// wrong with some attachments (those are not checked again).
+    pub async fn register_two_way(
+        &self,
+        caller: &Caller,
+        body: NuovaComunicazione,
+        files: Vec<AllegatoBytes>,
+        mut errors: Vec<FieldError>,
+    ) -> AppResult<RequestView> {
         let s = caller.require()?;
         let subject = self.subject(caller, body.soggetto_id).await?;
-        let mut errors = vec![];
         let oggetto = body.oggetto.trim().to_string();
         if oggetto_bidirezionale_label(&oggetto).is_none() {
             field(&mut errors, "oggetto", "invalid", "Scegliere l'oggetto della richiesta dall'elenco.");
@@ -100,36 +132,25 @@ impl Services {
         {
             field(&mut errors, "email", "empty", "Indicare un'e-mail o un telefono per la risposta.");
         }
-        if body.allegati.len() > MAX_ALLEGATI {
+        if files.len() > MAX_ALLEGATI {
             field(
                 &mut errors,
                 "allegati",
                 "too_many",
-                format!(
-                    "Sono ammessi al massimo {MAX_ALLEGATI} allegati (ne sono stati inviati {}).",
-                    body.allegati.len()
-                ),
+                format!("Sono ammessi al massimo {MAX_ALLEGATI} allegati (ne sono stati inviati {}).", files.len()),
             );
         }
         let mut allegati = vec![];
-        for (i, a) in body.allegati.iter().enumerate().take(MAX_ALLEGATI) {
+        for (i, a) in files.into_iter().enumerate().take(MAX_ALLEGATI) {
             let name = format!("allegati[{i}]");
+            if errors.iter().any(|e| e.field == name) {
+                continue;
+            }
             let Some(nome) = safe_name(&a.nome) else {
                 field(&mut errors, &name, "name", format!("L'allegato {} non ha un nome valido.", i + 1));
                 continue;
             };
-            // Decoded size is bounded before decoding: base64 is 4 characters per 3 bytes.
-            if a.contenuto_base64.len() > MAX_BYTES / 3 * 4 + 8 {
-                field(&mut errors, &name, "too_large", format!("{nome}: supera il limite di 3 MB."));
-                continue;
-            }
-            let bytes = match base64::engine::general_purpose::STANDARD.decode(a.contenuto_base64.trim()) {
-                Ok(b) => b,
-                Err(_) => {
-                    field(&mut errors, &name, "format", format!("{nome}: il contenuto non è in base64 valido."));
-                    continue;
-                }
-            };
+            let bytes = a.bytes;
             if bytes.is_empty() || bytes.len() > MAX_BYTES {
                 field(
                     &mut errors,
@@ -153,6 +174,10 @@ impl Services {
             }
         }
         if !errors.is_empty() {
+            // In the order of the form, so the page's summary reads top to bottom.
+            let rank =
+                |f: &str| ["oggetto", "testo", "email", "telefono", "allegati"].iter().position(|p| f.starts_with(p));
+            errors.sort_by_key(|e| rank(&e.field));
             return Err(AppError::Validation(errors));
         }
 
@@ -232,6 +257,88 @@ impl Services {
         .await?;
         tx.commit().await?;
         self.request_view(caller, &protocollo).await
+    }
+
+    /// A follow-up message of the contributor on an open two-way request (e.g. the answer to a
+    /// question of the branch). Writing needs the right to act for the company today, even for
+    /// whoever opened the request; the version is bumped so an operator working on a page read
+    /// before the message cannot close the request without seeing it.
+    pub async fn add_message(&self, caller: &Caller, protocollo: &str, testo: &str) -> AppResult<RequestView> {
+        let s = caller.require()?;
+        let r = sqlx::query("SELECT id, tipo, stato, contribuente_id, version FROM richieste WHERE protocollo = $1")
+            .bind(protocollo)
+            .fetch_optional(&self.db.read)
+            .await?
+            .ok_or_else(|| AppError::NotFound("Richiesta non trovata.".into()))?;
+        let contribuente_id: i64 = r.try_get("contribuente_id")?;
+        crate::access::authorize_subject(&self.db.read, &s.user, contribuente_id, clock::today()).await?;
+        if r.try_get::<String, _>("tipo")? != TIPO {
+            return Err(AppError::Conflict(
+                "Si possono aggiungere messaggi solo alle comunicazioni bidirezionali.".into(),
+            ));
+        }
+        let stato: String = r.try_get("stato")?;
+        if stato == "chiusa" {
+            return Err(AppError::Conflict(
+                "La richiesta è chiusa: per un nuovo argomento apra una nuova comunicazione.".into(),
+            ));
+        }
+        let testo = testo.trim();
+        let n = testo.chars().count();
+        if !(2..=MAX_TESTO).contains(&n) {
+            return Err(AppError::field(
+                "testo",
+                format!("Scrivere il messaggio (al massimo {MAX_TESTO} caratteri, ora {n})."),
+                if n < 2 { "too_short" } else { "too_long" },
+            ));
+        }
+        let id: i64 = r.try_get("id")?;
+        let version: i64 = r.try_get("version")?;
+        let now = clock::now_ts();
+        let mut tx = self.db.write.begin().await?;
+        let bumped = sqlx::query(
+            "UPDATE richieste SET version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3 AND stato = $4",
+        )
+        .bind(&now)
+        .bind(id)
+        .bind(version)
+        .bind(&stato)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if bumped != 1 {
+            return Err(AppError::Conflict(
+                "Nel frattempo la richiesta è cambiata: ricarichi la pagina e riprovi (il testo è ancora nel modulo)."
+                    .into(),
+            ));
+        }
+        sqlx::query(
+            "INSERT INTO richieste_note (richiesta_id, user_id, testo, interna, dal_contribuente, created_at)
+             VALUES ($1, $2, $3, 0, 1, $4)",
+        )
+        .bind(id)
+        .bind(s.user.id)
+        .bind(testo)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+        let mut actor = caller.actor(s);
+        actor.acting_for_id = Some(contribuente_id);
+        audit::append(
+            &mut tx,
+            &actor,
+            Entry {
+                entity: "richiesta",
+                entity_id: protocollo.to_string(),
+                action: "messaggio_contribuente",
+                before: Some(serde_json::json!({ "stato": stato, "version": version })),
+                after: Some(serde_json::json!({ "testo": testo })),
+                note: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        self.request_view(caller, protocollo).await
     }
 
     /// The attachments of a request (names, types, sizes), for whoever may read it.

@@ -413,7 +413,7 @@ impl Services {
     /// Notes on a request; `only_replies` for the contributor's view.
     pub(crate) async fn request_notes(&self, richiesta_id: i64, only_replies: bool) -> AppResult<Vec<OperatorNote>> {
         let rows = sqlx::query(
-            "SELECT u.display_name, n.testo, n.interna, n.created_at FROM richieste_note n JOIN users u ON u.id = n.user_id
+            "SELECT u.display_name, n.testo, n.interna, n.dal_contribuente, n.created_at FROM richieste_note n JOIN users u ON u.id = n.user_id
              WHERE n.richiesta_id = $1 AND ($2 = 0 OR n.interna = 0) ORDER BY n.id",
         )
         .bind(richiesta_id)
@@ -426,6 +426,7 @@ impl Services {
                     autore: r.try_get("display_name")?,
                     testo: r.try_get("testo")?,
                     interna: r.try_get::<i64, _>("interna")? != 0,
+                    dal_contribuente: r.try_get::<i64, _>("dal_contribuente")? != 0,
                     at: r.try_get("created_at")?,
                 })
             })
@@ -595,10 +596,13 @@ impl Services {
         };
         let cols = REQUEST_COLUMNS.split(", ").map(|c| format!("r.{}", c.trim())).collect::<Vec<_>>().join(", ");
         let rows = sqlx::query(&format!(
-            "SELECT {cols}, c.ragione_sociale, u.display_name AS in_carico FROM richieste r
+            "SELECT {cols}, c.ragione_sociale, u.display_name AS in_carico,
+                    (SELECT n.dal_contribuente FROM richieste_note n WHERE n.richiesta_id = r.id AND n.interna = 0
+                     ORDER BY n.id DESC LIMIT 1) AS ultimo_dal_contribuente
+             FROM richieste r
              JOIN contribuenti c ON c.id = r.contribuente_id JOIN sedi s ON s.id = c.sede_id
              LEFT JOIN users u ON u.id = r.operatore_id
-             WHERE r.stato = 'in_carico_sede' AND {cond} ORDER BY r.created_at, r.id LIMIT 200"
+             WHERE r.stato IN ('in_carico_sede', 'aperta', 'in_carico') AND {cond} ORDER BY r.created_at, r.id LIMIT 200"
         ))
         .bind(val)
         .fetch_all(&self.db.read)
@@ -611,6 +615,7 @@ impl Services {
                     richiesta: to_view(r, &mut events)?,
                     ragione_sociale: r.try_get("ragione_sociale")?,
                     operatore_in_carico: r.try_get("in_carico")?,
+                    attende_sede: r.try_get::<Option<i64>, _>("ultimo_dal_contribuente")?.unwrap_or(0) != 0,
                 })
             })
             .collect()
@@ -634,8 +639,18 @@ impl Services {
             ));
         }
         let stato: String = row.try_get("stato")?;
-        if stato != "in_carico_sede" {
-            return Err(AppError::Conflict("La richiesta non è in carico alla sede: è già chiusa.".into()));
+        let tipo: String = row.try_get("tipo")?;
+        // Two-way requests are worked from Aperta to Chiusa; a Smart-Task only once the
+        // automation has sent it to the branch.
+        let due_vie = tipo == crate::comunicazioni::TIPO;
+        let lavorabile = if due_vie { stato == "aperta" || stato == "in_carico" } else { stato == "in_carico_sede" };
+        if !lavorabile {
+            return Err(AppError::Conflict(if due_vie || matches!(stato.as_str(), "accolta" | "non_accolta") {
+                "La richiesta è già chiusa: non si possono aggiungere passi.".into()
+            } else {
+                "La richiesta è esaminata dalla procedura automatica: la sede può lavorarla solo se le viene inviata."
+                    .into()
+            }));
         }
         let id: i64 = row.try_get("id")?;
         let version: i64 = row.try_get("version")?;
@@ -644,8 +659,11 @@ impl Services {
                 "Nel frattempo un altro operatore ha lavorato la richiesta: ricarichi la pagina.".into(),
             ));
         }
-        let tipo: String = row.try_get("tipo")?;
-        let label = Kind::from_code(&tipo).map(|k| k.label()).unwrap_or("");
+        let label = if due_vie {
+            shared::dto::oggetto_bidirezionale_label(&row.try_get::<String, _>("oggetto")?).unwrap_or_default()
+        } else {
+            Kind::from_code(&tipo).map(|k| k.label()).unwrap_or("").to_string()
+        };
         let now = clock::now_ts();
         let text = |t: &str, field: &str| -> AppResult<String> {
             let t = t.trim();
@@ -657,11 +675,12 @@ impl Services {
         let mut tx = self.db.write.begin().await?;
         // Optimistic lock: the version read must still be the current one.
         let bumped = sqlx::query(
-            "UPDATE richieste SET version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3 AND stato = 'in_carico_sede'",
+            "UPDATE richieste SET version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3 AND stato = $4",
         )
         .bind(&now)
         .bind(id)
         .bind(version)
+        .bind(&stato)
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -672,13 +691,21 @@ impl Services {
         }
         let (audit_action, after, notify): (&str, serde_json::Value, Option<String>) = match &action {
             BranchAction::PrendiInCarico => {
-                sqlx::query("UPDATE richieste SET operatore_id = $1 WHERE id = $2")
+                // A two-way request changes state (Aperta → In carico); a Smart-Task already is
+                // with the branch and only gets its operator.
+                sqlx::query("UPDATE richieste SET operatore_id = $1, stato = $2 WHERE id = $3")
                     .bind(s.user.id)
+                    .bind(if due_vie { "in_carico" } else { stato.as_str() })
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
-                crate::istruttoria::worker::add_event(&mut tx, id, "presa_in_carico", Some(&s.user.display_name))
-                    .await?;
+                crate::istruttoria::worker::add_event(
+                    &mut tx,
+                    id,
+                    if due_vie { "in_carico" } else { "presa_in_carico" },
+                    Some(&s.user.display_name),
+                )
+                .await?;
                 (
                     "presa_in_carico",
                     serde_json::json!({ "operatore": s.user.username }),
@@ -707,7 +734,19 @@ impl Services {
             }
             BranchAction::Chiudi { accolta, motivo } => {
                 let m = text(motivo, "motivo")?;
-                let stato = if *accolta { "accolta" } else { "non_accolta" };
+                // A Smart-Task ends with an outcome; a two-way request is answered and closed.
+                let stato = match (due_vie, accolta) {
+                    (true, _) => "chiusa",
+                    (false, Some(true)) => "accolta",
+                    (false, Some(false)) => "non_accolta",
+                    (false, None) => {
+                        return Err(AppError::field(
+                            "accolta",
+                            "Indicare se la richiesta è accolta o non accolta.",
+                            "empty",
+                        ));
+                    }
+                };
                 sqlx::query("UPDATE richieste SET stato = $1, esito_motivo = $2, operatore_id = COALESCE(operatore_id, $3) WHERE id = $4")
                     .bind(stato)
                     .bind(&m)
@@ -719,10 +758,14 @@ impl Services {
                 (
                     "chiusura_sede",
                     serde_json::json!({ "stato": stato, "motivo": m }),
-                    Some(format!(
-                        "La richiesta {protocollo} ({label}) è stata {} dalla sede: {m}",
-                        if *accolta { "accolta" } else { "non accolta" }
-                    )),
+                    Some(if due_vie {
+                        format!("La richiesta {protocollo} ({label}) è stata chiusa dalla sede: {m}")
+                    } else {
+                        format!(
+                            "La richiesta {protocollo} ({label}) è stata {} dalla sede: {m}",
+                            if stato == "accolta" { "accolta" } else { "non accolta" }
+                        )
+                    }),
                 )
             }
         };
@@ -760,6 +803,14 @@ impl Services {
 #[serde(tag = "azione", rename_all = "snake_case")]
 pub enum BranchAction {
     PrendiInCarico,
-    Nota { testo: String, interna: bool },
-    Chiudi { accolta: bool, motivo: String },
+    Nota {
+        testo: String,
+        interna: bool,
+    },
+    /// `accolta` is the outcome of a Smart-Task; a two-way request is closed without one.
+    Chiudi {
+        #[serde(default)]
+        accolta: Option<bool>,
+        motivo: String,
+    },
 }

@@ -254,7 +254,8 @@ pub struct RequestView {
     pub ruleset: Option<String>,
     pub controlli: Vec<CheckView>,
     pub eventi: Vec<EventView>,
-    /// Replies of the branch (never its internal notes).
+    /// The conversation: the branch's replies (never its internal notes) and, on two-way
+    /// requests, the contributor's follow-up messages.
     #[serde(default)]
     pub messaggi_sede: Vec<OperatorNote>,
     /// Attachments (two-way requests).
@@ -440,7 +441,17 @@ pub struct OperatorNote {
     pub testo: String,
     /// Internal notes are never shown to the contributor.
     pub interna: bool,
+    /// Written by the contributor (a follow-up on a two-way request), not by the branch.
+    #[serde(default)]
+    pub dal_contribuente: bool,
     pub at: String,
+}
+
+/// A message the contributor adds to an open two-way request.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NuovoMessaggio {
+    pub testo: String,
 }
 
 /// A request as the operator sees it: everything the contributor sees plus what each check
@@ -482,6 +493,9 @@ pub struct QueueItem {
     pub richiesta: RequestView,
     pub ragione_sociale: String,
     pub operatore_in_carico: Option<String>,
+    /// The contributor wrote last and is waiting for the branch.
+    #[serde(default)]
+    pub attende_sede: bool,
 }
 
 // ---- Comunicazioni bidirezionali (standard two-way requests) ----
@@ -543,6 +557,18 @@ pub struct NuovaComunicazione {
     pub telefono: Option<String>,
     #[serde(default)]
     pub allegati: Vec<AllegatoIn>,
+}
+
+/// At most this many attachments per two-way request, each at most this size.
+pub const ALLEGATI_MAX: usize = 3;
+pub const ALLEGATO_MAX_BYTES: usize = 3 * 1024 * 1024;
+
+/// An attachment as the page uploads it (multipart), before any check. `bytes` may stop one
+/// byte past the limit: the upload is not read further than needed to refuse it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AllegatoBytes {
+    pub nome: String,
+    pub bytes: Vec<u8>,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

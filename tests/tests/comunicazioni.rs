@@ -124,3 +124,199 @@ both!(two_way_request_limits, |engine: Engine| async move {
     let (_, list) = app.get(&datore, &format!("/api/v1/richieste?soggetto_id={rossi}&tipo=bidirezionale")).await;
     assert_eq!(list["totale"], 0);
 });
+
+async fn notifications(app: &TestApp, c: &reqwest::Client, rossi: i64) -> Vec<String> {
+    let (_, n) = app.get(c, &format!("/api/v1/notifiche?soggetto_id={rossi}")).await;
+    n["notifiche"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|x| x["testo"].as_str().map(str::to_string)).collect())
+        .unwrap_or_default()
+}
+
+both!(two_way_conversation, |engine: Engine| async move {
+    let app = TestApp::spawn(engine).await;
+    let datore = app.logged_in("datore").await;
+    let roma = app.logged_in("operatore.sede").await;
+    let milano = app.logged_in("operatore.milano").await;
+    let rossi = app.company_id("Rossi & Figli S.r.l.").await;
+    let (s, v) = app.post(&datore, "/api/v1/comunicazioni", body(rossi, json!([]))).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let p = v["protocollo"].as_str().expect("p").to_string();
+    let notified = notifications(&app, &datore, rossi).await;
+    assert!(notified[0].contains(&p) && notified[0].contains("registrata"), "{notified:?}");
+
+    // The open request is in the branch's queue, not in another sede's.
+    let (_, queue) = app.get(&roma, "/api/v1/coda").await;
+    let item = queue.as_array().and_then(|a| a.iter().find(|i| i["richiesta"]["protocollo"] == p.as_str()).cloned());
+    assert_eq!(item.as_ref().map(|i| i["richiesta"]["stato"].clone()), Some(json!("aperta")), "{queue}");
+    let (_, other) = app.get(&milano, "/api/v1/coda").await;
+    assert!(!other.to_string().contains(&p));
+    let url = format!("/api/v1/fascicolo/richieste/{p}/azioni");
+    let (s, _) = app.post(&milano, &url, json!({ "azione": "prendi_in_carico" })).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "an operator of another sede cannot act");
+
+    // Aperta → In carico, notified.
+    let (s, d) = app.post(&roma, &url, json!({ "azione": "prendi_in_carico" })).await;
+    assert_eq!(s, StatusCode::OK, "{d}");
+    assert_eq!(d["richiesta"]["stato"], "in_carico");
+    assert!(notifications(&app, &datore, rossi).await[0].contains("presa in carico"));
+    // A question of the branch, an internal note (not shown, not notified), the contributor's answer.
+    let (s, _) = app
+        .post(
+            &roma,
+            &url,
+            json!({ "azione": "nota", "interna": false, "testo": "Può indicare il numero della delega F24?" }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(notifications(&app, &datore, rossi).await[0].contains("numero della delega"));
+    let (s, d) = app
+        .post(&roma, &url, json!({ "azione": "nota", "interna": true, "testo": "Sentire l'ufficio riscossione." }))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let version = d["version"].as_i64().expect("version");
+    let n_before = notifications(&app, &datore, rossi).await.len();
+    let (s, v) = app.post(&datore, &format!("/api/v1/richieste/{p}/messaggi"), json!({ "testo": " " })).await;
+    assert_eq!((s, v["errors"][0]["field"].clone()), (StatusCode::UNPROCESSABLE_ENTITY, json!("testo")), "{v}");
+    let (s, v) = app
+        .post(&datore, &format!("/api/v1/richieste/{p}/messaggi"), json!({ "testo": "Delega n. 123456 del 16/03." }))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let messages = v["messaggi_sede"].as_array().cloned().unwrap_or_default();
+    assert_eq!(messages.len(), 2, "the reply and the answer, not the internal note: {v}");
+    assert_eq!(
+        (messages[0]["dal_contribuente"].clone(), messages[1]["dal_contribuente"].clone()),
+        (json!(false), json!(true))
+    );
+    assert!(!v.to_string().contains("riscossione"));
+    assert_eq!(
+        notifications(&app, &datore, rossi).await.len(),
+        n_before,
+        "the contributor is not notified of their own message"
+    );
+    // The branch sees the answer: the queue marks it, and a page read before it is stale.
+    let (_, queue) = app.get(&roma, "/api/v1/coda").await;
+    let item = queue.as_array().and_then(|a| a.iter().find(|i| i["richiesta"]["protocollo"] == p.as_str()).cloned());
+    assert_eq!(item.map(|i| i["attende_sede"].clone()), Some(json!(true)));
+    let (s, _) = app.post(&roma, &url, json!({ "azione": "chiudi", "motivo": "Risolto.", "version": version })).await;
+    assert_eq!(s, StatusCode::CONFLICT, "closing without having seen the contributor's message is refused");
+    let (_, d) = app.get(&roma, &format!("/api/v1/fascicolo/richieste/{p}")).await;
+    assert_eq!(d["note"].as_array().map(Vec::len), Some(3), "the operator sees all three: {d}");
+    // In carico → Chiusa with the closing comment, notified; nothing more can be added.
+    let (s, d) = app
+        .post(
+            &roma,
+            &url,
+            json!({ "azione": "chiudi", "motivo": "Versamento riattribuito al periodo 02/2026.", "version": d["version"] }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{d}");
+    assert_eq!(d["richiesta"]["stato"], "chiusa");
+    assert!(notifications(&app, &datore, rossi).await[0].contains("chiusa dalla sede: Versamento riattribuito"));
+    let (s, v) =
+        app.post(&datore, &format!("/api/v1/richieste/{p}/messaggi"), json!({ "testo": "Grazie mille." })).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
+    let (s, _) = app.post(&roma, &url, json!({ "azione": "nota", "interna": false, "testo": "Altro" })).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    let (_, mine) = app.get(&datore, &format!("/api/v1/richieste/{p}")).await;
+    let stati: Vec<&str> =
+        mine["eventi"].as_array().map(|a| a.iter().filter_map(|e| e["stato"].as_str()).collect()).unwrap_or_default();
+    assert_eq!(stati, ["aperta", "in_carico", "chiusa"], "{mine}");
+    assert_eq!(mine["motivo"], "Versamento riattribuito al periodo 02/2026.");
+    // Every step audited: sent, taken, reply, note, message, closed.
+    let audited: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'richiesta' AND entity_id = $1")
+            .bind(&p)
+            .fetch_one(&app.db.read)
+            .await
+            .expect("count");
+    assert_eq!(audited, 6);
+
+    // History on both sides: by object and state.
+    let (_, list) =
+        app.get(&datore, &format!("/api/v1/richieste?soggetto_id={rossi}&tipo=bidirezionale&stato=chiusa")).await;
+    assert_eq!(list["totale"], 1, "{list}");
+    let (_, list) =
+        app.get(&datore, &format!("/api/v1/richieste?soggetto_id={rossi}&tipo=bidirezionale&stato=aperta")).await;
+    assert_eq!(list["totale"], 0, "{list}");
+    let (_, f) = app.get(&roma, &format!("/api/v1/fascicolo/{rossi}?tipo=bidirezionale&stato=chiusa")).await;
+    assert_eq!(f["richieste"]["totale"], 1, "{f}");
+});
+
+// The page's upload (multipart server function), with the limits checked while reading.
+both!(page_upload_multipart, |engine: Engine| async move {
+    use reqwest::multipart::{Form, Part};
+    let app = TestApp::spawn(engine).await;
+    let datore = app.logged_in("datore").await;
+    let rossi = app.company_id("Rossi & Figli S.r.l.").await;
+    app.put(&datore, "/api/v1/sessione/soggetto", json!({ "subject_id": rossi })).await;
+    let form = |files: Vec<(&str, Vec<u8>)>| {
+        let mut f = Form::new()
+            .text("oggetto", "f24/attribuzione")
+            .text("testo", "Versamento attribuito al mese sbagliato, allego la quietanza.")
+            .text("email", "")
+            .text("telefono", "06 1234567");
+        for (name, bytes) in files {
+            f = f.part("allegato", Part::bytes(bytes).file_name(name.to_string()));
+        }
+        // An input left empty is sent as a part with no name and no content.
+        f.part("allegato", Part::bytes(vec![]).file_name(""))
+    };
+    let stored = |app: &TestApp| {
+        let pool = app.db.read.clone();
+        async move { sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM allegati").fetch_one(&pool).await.expect("n") }
+    };
+    let before = stored(&app).await;
+    let mut big = b"%PDF-1.4\n".to_vec();
+    big.resize(3 * 1024 * 1024 + 1, b' ');
+    let r = datore
+        .post(app.url("/sf/cb_invio"))
+        .multipart(form(vec![("grande.pdf", big), ("pagina.html", b"<html><script>".to_vec())]))
+        .send()
+        .await
+        .expect("post");
+    let (s, v) = read(r).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let fields: Vec<&str> =
+        v["errors"].as_array().map(|a| a.iter().filter_map(|e| e["field"].as_str()).collect()).unwrap_or_default();
+    assert_eq!(fields, ["allegati[0]", "allegati[1]"], "{v}");
+    assert!(v["errors"][0]["message"].as_str().unwrap_or("").contains("grande.pdf: supera il limite di 3 MB"));
+    assert!(v["errors"][1]["message"].as_str().unwrap_or("").contains("tipo di file non ammesso"));
+    assert_eq!(stored(&app).await, before, "nothing stored on refusal");
+
+    let png = b"\x89PNG\r\n\x1a\n0000".to_vec();
+    let r = datore.post(app.url("/sf/cb_invio")).multipart(form(vec![("foto.png", png)])).send().await.expect("post");
+    let (s, v) = read(r).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["allegati"][0]["nome"], "foto.png");
+    assert_eq!(v["risposte"]["telefono"], "061234567", "normalised without spaces");
+    assert_eq!(stored(&app).await, before + 1);
+
+    // Not multipart, or declared larger than three files at the limit: refused before reading.
+    let r = datore
+        .post(app.url("/sf/cb_invio"))
+        .body("oggetto=x")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .send()
+        .await
+        .expect("post");
+    let (s, v) = read(r).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    // Only the headers are sent: the answer must come without reading the 20 MB announced.
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut tcp = tokio::net::TcpStream::connect(app.addr).await.expect("connect");
+    let head = format!(
+        "POST /sf/cb_invio HTTP/1.1\r\nHost: {}\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: {}\r\n\r\n",
+        app.addr,
+        20 * 1024 * 1024
+    );
+    tcp.write_all(head.as_bytes()).await.expect("write");
+    let mut buf = vec![0u8; 4096];
+    let n = tokio::time::timeout(std::time::Duration::from_secs(10), tcp.read(&mut buf))
+        .await
+        .expect("answered without the body")
+        .expect("read");
+    let answer = String::from_utf8_lossy(&buf[..n]);
+    assert!(answer.starts_with("HTTP/1.1 422"), "{answer}");
+    assert!(answer.contains("application/problem+json"), "{answer}");
+});

@@ -141,6 +141,9 @@ both!(operator_detail_replay_and_queue, |engine: Engine| async move {
         .post(&roma, &url, json!({ "azione": "nota", "testo": "Abbiamo verificato il pagamento.", "interna": false }))
         .await;
     assert_eq!(s, StatusCode::OK);
+    let (s, v) = app.post(&roma, &url, json!({ "azione": "chiudi", "motivo": "Verificato." })).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "a Smart-Task is closed with an outcome: {v}");
+    assert_eq!(v["errors"][0]["field"], "accolta");
     let (s, v) = app.post(&roma, &url, json!({ "azione": "chiudi", "accolta": true, "motivo": "" })).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     assert_eq!(v["errors"][0]["field"], "motivo");

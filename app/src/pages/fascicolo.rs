@@ -4,6 +4,7 @@
 use crate::api::{self, FascAction, FascReplay, UiError};
 use crate::components::ErrorSummary;
 use crate::pages::requests::{Attachments, ChecksList, RequestRow, deny, it_datetime, state_tag};
+use crate::pages::two_way::Conversation;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -176,14 +177,20 @@ fn OperatorDetail(d: OperatorRequestView, action: ServerAction<FascAction>) -> i
     let replay = ServerAction::<FascReplay>::new();
     let r = d.richiesta.clone();
     let protocollo = r.protocollo.clone();
-    let works = d.puo_agire && r.stato == "in_carico_sede";
+    let due_vie = !r.smart_task;
+    let works = d.puo_agire
+        && if due_vie { r.stato == "aperta" || r.stato == "in_carico" } else { r.stato == "in_carico_sede" };
+    let da_prendere = if due_vie { r.stato == "aperta" } else { d.operatore_in_carico.is_none() };
     let version = d.version;
     let p2 = protocollo.clone();
     view! {
         <Title text=format!("Richiesta {} – Fascicolo", r.protocollo) />
         <p class="caption">{format!("Fascicolo di {} · protocollo {}", d.ragione_sociale, r.protocollo)}</p>
         <h1>{r.descrizione.clone()}</h1>
-        <p class="request-head"><span class="tag tag-smart-task">"Smart-Task"</span>" " {state_tag(&r.stato, r.stato_label.clone())}</p>
+        <p class="request-head">
+            {if due_vie { view! { <span class="tag">"Comunicazione bidirezionale"</span> }.into_any() } else { view! { <span class="tag tag-smart-task">"Smart-Task"</span> }.into_any() }}
+            " " {state_tag(&r.stato, r.stato_label.clone())}
+        </p>
         {r.motivo.clone().map(|m| view! { <div class="notice" id="esito"><p>{m}</p></div> })}
         {d.operatore_in_carico.clone().map(|o| view! { <p id="in-carico">{format!("In carico a: {o}")}</p> })}
         {move || action.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorSummary problem=*e.0 /> })}
@@ -192,7 +199,7 @@ fn OperatorDetail(d: OperatorRequestView, action: ServerAction<FascAction>) -> i
             view! {
                 <section class="operator-actions" aria-labelledby="lavora">
                     <h2 id="lavora">"Lavora la richiesta"</h2>
-                    {d.operatore_in_carico.is_none().then(|| {
+                    {da_prendere.then(|| {
                         let p = p.clone();
                         view! {
                             <ActionForm action=action>
@@ -208,36 +215,44 @@ fn OperatorDetail(d: OperatorRequestView, action: ServerAction<FascAction>) -> i
                         <input type="hidden" name="version" value=version />
                         <div class="field">
                             <label for="testo">"Testo"</label>
-                            <p class="muted" id="testo-aiuto">"Una nota interna resta agli operatori; una risposta arriva al contribuente; per chiudere, il motivo dell'esito."</p>
+                            <p class="muted" id="testo-aiuto">{if due_vie {
+                                "Una nota interna resta agli operatori; una risposta arriva al contribuente, che può replicare; per chiudere, la risposta conclusiva."
+                            } else {
+                                "Una nota interna resta agli operatori; una risposta arriva al contribuente; per chiudere, il motivo dell'esito."
+                            }}</p>
                             <textarea id="testo" name="testo" rows="4" aria-describedby="testo-aiuto"></textarea>
                         </div>
                         <div class="button-row">
                             <button type="submit" name="azione" value="nota_interna" class="button button-outline" id="nota-interna">"Aggiungi nota interna"</button>
                             <button type="submit" name="azione" value="risposta" class="button button-outline" id="rispondi">"Rispondi al contribuente"</button>
-                            <button type="submit" name="azione" value="accogli" class="button" id="accogli">"Chiudi: accolta"</button>
-                            <button type="submit" name="azione" value="respingi" class="button button-danger" id="respingi">"Chiudi: non accolta"</button>
+                            {if due_vie {
+                                view! { <button type="submit" name="azione" value="chiudi" class="button" id="chiudi">"Rispondi e chiudi"</button> }.into_any()
+                            } else {
+                                view! {
+                                    <button type="submit" name="azione" value="accogli" class="button" id="accogli">"Chiudi: accolta"</button>
+                                    <button type="submit" name="azione" value="respingi" class="button button-danger" id="respingi">"Chiudi: non accolta"</button>
+                                }.into_any()
+                            }}
                         </div>
                     </ActionForm>
                 </section>
             }
         })}
-        {(!d.note.is_empty()).then(|| view! {
-            <h2>"Note e risposte"</h2>
-            <ul class="request-list" id="note">
-                {d.note.iter().map(|n| view! {
-                    <li class="request">
-                        <p class="request-head"><span class="tag">{if n.interna { "Nota interna" } else { "Risposta al contribuente" }}</span></p>
-                        <p>{n.testo.clone()}</p>
-                        <p class="muted">{format!("{} · {}", n.autore, it_datetime(&n.at))}</p>
-                    </li>
-                }).collect_view()}
-            </ul>
+        {r.risposte.get("testo").cloned().map(|t| view! {
+            <h2>"Testo della richiesta"</h2>
+            <p class="testo-richiesta" id="testo-richiesta">{t}</p>
+            <dl class="summary-list">
+                <div><dt>"E-mail per la risposta"</dt><dd>{r.risposte.get("email").cloned().unwrap_or_else(|| "–".into())}</dd></div>
+                <div><dt>"Telefono"</dt><dd>{r.risposte.get("telefono").cloned().unwrap_or_else(|| "–".into())}</dd></div>
+            </dl>
         })}
-        {r.risposte.get("testo").cloned().map(|t| view! { <h2>"Testo della richiesta"</h2><p class="testo-richiesta">{t}</p> })}
         <Attachments protocollo=r.protocollo.clone() allegati=r.allegati.clone() />
-        <h2>"Controlli eseguiti"</h2>
-        {r.ruleset.clone().map(|v| view! { <p class="muted">{format!("Versione delle regole: {v}")}</p> })}
-        <ChecksList controlli=r.controlli.clone() letti=d.letti.clone() />
+        <Conversation messaggi=d.note.clone() operator=true />
+        {(!due_vie).then(|| view! {
+            <h2>"Controlli eseguiti"</h2>
+            {r.ruleset.clone().map(|v| view! { <p class="muted">{format!("Versione delle regole: {v}")}</p> })}
+            <ChecksList controlli=r.controlli.clone() letti=d.letti.clone() />
+        })}
         {r.ruleset.is_some().then(|| view! {
             <ActionForm action=replay>
                 <input type="hidden" name="protocollo" value=p2.clone() />
@@ -297,7 +312,7 @@ pub fn QueuePage() -> impl IntoView {
         <Title text="Coda della sede" />
         <p class="caption">"Fascicolo elettronico"</p>
         <h1>"Richieste in carico alla sede"</h1>
-        <p class="lead">"Le richieste Smart-Task che l'esame automatico non ha potuto decidere, dalla più vecchia."</p>
+        <p class="lead">"Le richieste Smart-Task che l'esame automatico non ha potuto decidere e le comunicazioni bidirezionali aperte, dalla più vecchia."</p>
         <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
             {move || Suspend::new(async move {
                 match list.await {
@@ -306,8 +321,12 @@ pub fn QueuePage() -> impl IntoView {
                     Ok(items) => view! {
                         <ul class="request-list" id="coda">
                             {items.into_iter().map(|i| view! {
-                                <li class="request smart-task">
-                                    <p class="request-head"><span class="tag tag-smart-task">"Smart-Task"</span>" " {state_tag(&i.richiesta.stato, i.richiesta.stato_label.clone())}</p>
+                                <li class=if i.richiesta.smart_task { "request smart-task" } else { "request" }>
+                                    <p class="request-head">
+                                        {if i.richiesta.smart_task { view! { <span class="tag tag-smart-task">"Smart-Task"</span> }.into_any() } else { view! { <span class="tag">"Comunicazione"</span> }.into_any() }}
+                                        " " {state_tag(&i.richiesta.stato, i.richiesta.stato_label.clone())}
+                                        {i.attende_sede.then(|| view! { " " <span class="tag tag-warning">"Nuovo messaggio"</span> })}
+                                    </p>
                                     <p class="request-title"><a href=format!("/fascicolo/richiesta/{}", i.richiesta.protocollo)>{format!("{} – {}", i.ragione_sociale, i.richiesta.descrizione)}</a></p>
                                     <p class="muted">{format!("Protocollo {} · inviata il {} · {}", i.richiesta.protocollo, it_datetime(&i.richiesta.inviata_il), i.operatore_in_carico.map(|o| format!("in carico a {o}")).unwrap_or_else(|| "da prendere in carico".into()))}</p>
                                 </li>

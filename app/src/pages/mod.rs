@@ -7,3 +7,4 @@ pub mod operators;
 pub mod requests;
 pub mod subjects;
 pub mod tokens;
+pub mod two_way;

@@ -2,6 +2,7 @@
 
 use crate::api::{self, StSubmit, UiError};
 use crate::components::{ErrorSummary, field_error, go};
+use crate::pages::two_way::{Conversation, TwoWayDetail};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
@@ -68,7 +69,10 @@ pub fn RequestsPage() -> impl IntoView {
         <Title text="Lista Richieste" />
         <p class="caption">"Comunicazioni"</p>
         <h1>"Lista Richieste"</h1>
-        <p><a class="button" href="/richieste/nuova" id="crea-smart-task">"Crea Smart-Task"</a></p>
+        <p class="button-row">
+            <a class="button" href="/richieste/nuova" id="crea-smart-task">"Crea Smart-Task"</a>
+            <a class="button button-outline" href="/richieste/comunicazione" id="scrivi-alla-sede">"Scrivi alla sede"</a>
+        </p>
         {move || view! { <Filters f=filter.get() /> }}
         <Transition fallback=|| view! { <p>"Caricamento…"</p> }>
             {move || Suspend::new(async move {
@@ -262,6 +266,7 @@ fn ChooseKind() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <p>"Non trova ciò che le serve? "<a href="/richieste/comunicazione" id="link-comunicazione">"Scriva alla sua sede con una comunicazione bidirezionale"</a>"."</p>
     }
 }
 
@@ -495,12 +500,7 @@ fn RequestDetail(r: RequestView) -> impl IntoView {
         <h2>"Controlli eseguiti"</h2>
         {r.ruleset.clone().map(|v| view! { <p class="muted">{format!("Regole in vigore al {} (versione {v})", it_date(&r.data_riferimento))}</p> })}
         <ChecksList controlli=r.controlli.clone() letti=vec![] />
-        {(!r.messaggi_sede.is_empty()).then(|| view! {
-            <h2>"Messaggi della sede"</h2>
-            <ul class="request-list" id="messaggi-sede">
-                {r.messaggi_sede.iter().map(|m| view! { <li class="request"><p>{m.testo.clone()}</p><p class="muted">{format!("{} · {}", m.autore, it_datetime(&m.at))}</p></li> }).collect_view()}
-            </ul>
-        })}
+        <Conversation messaggi=r.messaggi_sede.clone() />
         <p><a href=format!("/richiesta/{}/ricevuta.pdf", r.protocollo) rel="external" id="ricevuta">"Scarica la ricevuta (PDF)"</a></p>
         <h2>"Cronologia"</h2>
         <ol class="timeline">
@@ -527,34 +527,4 @@ pub(crate) fn Attachments(protocollo: String, allegati: Vec<shared::dto::Allegat
             </ul>
         }
     })
-}
-
-/// A standard two-way request: its text, contacts, attachments, the branch's replies.
-#[component]
-fn TwoWayDetail(r: RequestView) -> impl IntoView {
-    let get = |k: &str| r.risposte.get(k).cloned().unwrap_or_default();
-    view! {
-        <Title text=format!("Richiesta {}", r.protocollo) />
-        <p class="caption">{format!("Comunicazione bidirezionale · protocollo {}", r.protocollo)}</p>
-        <h1>{r.descrizione.clone()}</h1>
-        <p class="request-head">{state_tag(&r.stato, r.stato_label.clone())}</p>
-        <h2>"La sua richiesta"</h2>
-        <p class="testo-richiesta" id="testo-richiesta">{get("testo")}</p>
-        <dl class="summary-list">
-            <div><dt>"E-mail per la risposta"</dt><dd>{match get("email") { e if e.is_empty() => "–".to_string(), e => e }}</dd></div>
-            <div><dt>"Telefono"</dt><dd>{match get("telefono") { t if t.is_empty() => "–".to_string(), t => t }}</dd></div>
-        </dl>
-        <Attachments protocollo=r.protocollo.clone() allegati=r.allegati.clone() />
-        {(!r.messaggi_sede.is_empty()).then(|| view! {
-            <h2>"Messaggi della sede"</h2>
-            <ul class="request-list" id="messaggi-sede">
-                {r.messaggi_sede.iter().map(|m| view! { <li class="request"><p>{m.testo.clone()}</p><p class="muted">{format!("{} · {}", m.autore, it_datetime(&m.at))}</p></li> }).collect_view()}
-            </ul>
-        })}
-        <h2>"Cronologia"</h2>
-        <ol class="timeline">
-            {r.eventi.iter().map(|e| view! { <li><strong>{shared::dto::stato_richiesta_label(&e.stato)}</strong>" – " {it_datetime(&e.at)}</li> }).collect_view()}
-        </ol>
-        <p><a href="/richieste">"Torna alla Lista Richieste"</a></p>
-    }
 }

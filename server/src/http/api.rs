@@ -13,8 +13,8 @@ use axum::{Extension, Json, Router};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use shared::dto::{
-    ApiTokenView, AssignOperator, KindView, NewApiToken, NotificationsView, NuovaComunicazione, Problem, RequestPage,
-    RequestView, SessionView, SubjectSummary, SubmitRequest, TargetView,
+    ApiTokenView, AssignOperator, KindView, NewApiToken, NotificationsView, NuovaComunicazione, NuovoMessaggio,
+    Problem, RequestPage, RequestView, SessionView, SubjectSummary, SubmitRequest, TargetView,
 };
 
 /// `Json<T>` whose rejections (bad syntax, wrong types, wrong content type) are problem+json.
@@ -51,6 +51,7 @@ pub fn router() -> Router<AppState> {
         .route("/richieste/{protocollo}", get(st_get))
         .route("/richieste/{protocollo}/ricevuta.pdf", get(receipt))
         .route("/richieste/{protocollo}/allegati/{id}", get(attachment))
+        .route("/richieste/{protocollo}/messaggi", post(add_message))
         // Three attachments of 3 MB travel as about 12 MB of base64: above axum's 2 MB default.
         .route(
             "/comunicazioni",
@@ -192,6 +193,20 @@ async fn submit_two_way(
     let v = s.services.submit_two_way(&c, b).await?;
     Ok((StatusCode::CREATED, [(header::LOCATION, format!("/api/v1/richieste/{}", v.protocollo))], Json(v))
         .into_response())
+}
+
+#[utoipa::path(post, path = "/api/v1/richieste/{protocollo}/messaggi", tag = "comunicazioni", request_body = NuovoMessaggio,
+    params(("protocollo" = String, Path, description = "Protocollo della comunicazione bidirezionale")),
+    responses((status = 201, description = "Messaggio aggiunto; la richiesta aggiornata", body = RequestView),
+        (status = 409, description = "Richiesta chiusa o non bidirezionale", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Testo vuoto o troppo lungo", body = Problem, content_type = "application/problem+json")))]
+async fn add_message(
+    State(s): State<AppState>,
+    Extension(c): Extension<Caller>,
+    Path(p): Path<String>,
+    ApiJson(b): ApiJson<NuovoMessaggio>,
+) -> AppResult<Response> {
+    Ok((StatusCode::CREATED, Json(s.services.add_message(&c, &p, &b.testo).await?)).into_response())
 }
 
 async fn attachment(
@@ -499,7 +514,7 @@ async fn st_get(
 #[openapi(
     info(title = "Sportello – API per i programmi degli intermediari", version = "1",
         description = "Le stesse operazioni del Cassetto previdenziale, con gli stessi controlli. Autenticazione: cookie di sessione oppure `Authorization: Bearer <token API>`. Errori: application/problem+json con errori per campo."),
-    paths(login, session, act_for, subjects, st_kinds, st_targets, st_submit, st_list, st_get, receipt, submit_two_way, notifications,
+    paths(login, session, act_for, subjects, st_kinds, st_targets, st_submit, st_list, st_get, receipt, submit_two_way, add_message, notifications,
         notifications_read, api_tokens, create_api_token, revoke_api_token),
     modifiers(&Security),
     security(("token" = []), ("cookie" = []))

@@ -6,9 +6,9 @@ use app::api::UiError;
 use app::backend::{Backend, LoggedIn};
 use http::request::Parts;
 use shared::dto::{
-    ApiTokenView, AssignOperator, ContributorHit, FascicoloView, HomeData, KindView, MailView, NewApiToken,
-    NotificationsView, OperatorRequestView, OperatorView, QueueItem, ReplayView, RequestFilter, RequestPage,
-    RequestView, SedeView, SessionView, SubjectSummary, SubmitRequest, TargetView,
+    AllegatoBytes, ApiTokenView, AssignOperator, ContributorHit, FascicoloView, HomeData, KindView, MailView,
+    NewApiToken, NotificationsView, NuovaComunicazione, OperatorRequestView, OperatorView, QueueItem, ReplayView,
+    RequestFilter, RequestPage, RequestView, SedeView, SessionView, SubjectSummary, SubmitRequest, TargetView,
 };
 
 pub struct ServerBackend {
@@ -22,6 +22,23 @@ fn caller(req: &Parts) -> Result<&Caller, UiError> {
 fn p(e: AppError) -> UiError {
     if e.status().is_server_error() {
         tracing::error!(error = %e, "server function failed");
+    }
+    // A script calling a server function gets the problem's status and media type, as from the
+    // API (leptos would answer 500 to every error). Not while rendering a page (its status is
+    // the page's), nor for a plain form post, which leptos answers by redirecting to the page.
+    use leptos::prelude::use_context;
+    let parts = use_context::<Parts>();
+    let server_fn_call = parts.as_ref().is_some_and(|p| {
+        p.uri.path().starts_with("/sf/")
+            && !p
+                .headers
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|a| a.contains("text/html"))
+    });
+    if server_fn_call && let Some(opts) = use_context::<leptos_axum::ResponseOptions>() {
+        opts.set_status(e.status());
+        opts.insert_header(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/problem+json"));
     }
     UiError::from(e.to_problem())
 }
@@ -97,6 +114,17 @@ impl Backend for ServerBackend {
     async fn search_contributors(&self, req: &Parts, q: String) -> Result<Vec<ContributorHit>, UiError> {
         self.services.search_contributors(caller(req)?, &q).await.map_err(p)
     }
+    async fn submit_two_way(
+        &self,
+        req: &Parts,
+        body: NuovaComunicazione,
+        files: Vec<AllegatoBytes>,
+    ) -> Result<RequestView, UiError> {
+        self.services.register_two_way(caller(req)?, body, files, vec![]).await.map_err(p)
+    }
+    async fn add_message(&self, req: &Parts, protocollo: String, testo: String) -> Result<RequestView, UiError> {
+        self.services.add_message(caller(req)?, &protocollo, &testo).await.map_err(p)
+    }
     async fn fascicolo(&self, req: &Parts, id: i64, filter: RequestFilter) -> Result<FascicoloView, UiError> {
         self.services.fascicolo(caller(req)?, id, filter).await.map_err(p)
     }
@@ -122,8 +150,9 @@ impl Backend for ServerBackend {
             "prendi_in_carico" => A::PrendiInCarico,
             "nota_interna" => A::Nota { testo, interna: true },
             "risposta" => A::Nota { testo, interna: false },
-            "accogli" => A::Chiudi { accolta: true, motivo: testo },
-            "respingi" => A::Chiudi { accolta: false, motivo: testo },
+            "accogli" => A::Chiudi { accolta: Some(true), motivo: testo },
+            "respingi" => A::Chiudi { accolta: Some(false), motivo: testo },
+            "chiudi" => A::Chiudi { accolta: None, motivo: testo },
             other => return Err(p(AppError::field("azione", format!("Azione sconosciuta: {other}."), "invalid"))),
         };
         self.services.branch_action(caller(req)?, &protocollo, action, version).await.map_err(p)

@@ -109,6 +109,39 @@ pub async fn origin_check(State(config): State<Config>, req: Request, next: Next
     next.run(req).await
 }
 
+/// Path of the page's two-way request upload (a multipart server function).
+pub const UPLOAD_PATH: &str = "/sf/cb_invio";
+
+/// The page's upload: only a well-formed multipart body, and never more than three files at
+/// the limit plus the text fields. A declared length over the bound is refused before reading;
+/// an undeclared one is cut while streaming (the form then reports an incomplete upload).
+pub async fn upload_guard(req: Request, next: Next) -> Response {
+    if req.uri().path() != UPLOAD_PATH {
+        return next.run(req).await;
+    }
+    let max = crate::comunicazioni::MAX_ALLEGATI * (crate::comunicazioni::MAX_BYTES + 64 * 1024) + 256 * 1024;
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("multipart/form-data") && multer::parse_boundary(ct).is_ok());
+    if !multipart {
+        return AppError::BadRequest("Il modulo deve essere inviato come multipart/form-data.".into()).into_response();
+    }
+    let declared =
+        req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > max) {
+        return AppError::field(
+            "allegati",
+            "Gli allegati superano nel complesso il limite: al massimo 3 file di 3 MB ciascuno.",
+            "too_large",
+        )
+        .into_response();
+    }
+    let req = req.map(|b| axum::body::Body::new(http_body_util::Limited::new(b, max)));
+    next.run(req).await
+}
+
 /// Headers for every response. HTML pages set their own CSP with the script nonce; everything
 /// else gets a CSP that allows nothing.
 pub async fn security_headers(State(config): State<Config>, req: Request, next: Next) -> Response {

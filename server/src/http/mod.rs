@@ -50,6 +50,7 @@ pub fn router(services: Services, leptos_options: LeptosOptions) -> Router {
         .merge(pages)
         .fallback(fallback)
         .with_state(state)
+        .layer(axum::middleware::from_fn(middleware::upload_guard))
         .layer(axum::middleware::from_fn_with_state(services.clone(), middleware::load_caller))
         .layer(axum::middleware::from_fn_with_state(services.config.clone(), middleware::origin_check))
         .layer(axum::middleware::from_fn_with_state(services.config.clone(), middleware::security_headers))

@@ -50,7 +50,7 @@ test("operatore: ricerca, Fascicolo, dettaglio con i controlli e replay; coda: p
 
   await page.getByRole("link", { name: "Coda sede" }).click();
   await expect(page.locator("h1")).toHaveText("Richieste in carico alla sede");
-  await page.locator("#coda a").first().click();
+  await page.locator("#coda li.smart-task a").first().click();
   await expect(page.locator("#lavora")).toBeVisible();
   await hydrated(page);
   if (await page.locator("#prendi-in-carico").count()) {
@@ -59,11 +59,67 @@ test("operatore: ricerca, Fascicolo, dettaglio con i controlli e replay; coda: p
   await expect(page.locator("#in-carico")).toContainText("Carla Moretti");
   await page.fill("#testo", "Abbiamo chiesto conferma alla banca del versamento.");
   await page.click("#rispondi");
-  await expect(page.locator("#note")).toContainText("Abbiamo chiesto conferma alla banca");
+  await expect(page.locator("#messaggi")).toContainText("Abbiamo chiesto conferma alla banca");
   await page.fill("#testo", "Versamento attribuito alla matricola corretta.");
   await page.click("#accogli");
   await expect(page.locator(".request-head .tag-richiesta-accolta")).toBeVisible();
   await expect(page.locator("#lavora")).toHaveCount(0);
   await shot(page, "coda-chiusa");
+  expect(problems).toEqual([]);
+});
+
+test("operatore: comunicazione bidirezionale dalla coda, presa in carico, risposta, nota interna e chiusura", async ({ page }, info) => {
+  const problems = watchForErrors(page);
+  const api = await request.newContext({ baseURL: info.project.use.baseURL });
+  expect((await api.post("/api/v1/sessione", { data: { username: "datore", password: PASSWORD } })).ok()).toBeTruthy();
+  const subjects = await (await api.get("/api/v1/soggetti")).json();
+  const rossi = subjects.find((s: { ragione_sociale: string }) => s.ragione_sociale === "Rossi & Figli S.r.l.");
+  const r = await api.post("/api/v1/comunicazioni", {
+    data: { soggetto_id: rossi.id, oggetto: "regolarita/durc", testo: "Il DURC risulta irregolare per un debito già pagato il 16/10.", email: "paghe@rossifigli.example.it" },
+  });
+  expect(r.status()).toBe(201);
+  const { protocollo } = await r.json();
+
+  await login(page, "operatore.sede");
+  await expect(page.locator("#utente-nome")).toHaveText("Carla Moretti");
+  await page.getByRole("link", { name: "Coda sede" }).click();
+  const item = page.locator("#coda li", { hasText: protocollo });
+  await expect(item).toContainText("Aperta");
+  await expect(item).not.toHaveClass(/smart-task/);
+  await item.getByRole("link").click();
+  await expect(page.locator("#testo-richiesta")).toContainText("debito già pagato");
+  await expect(page.locator("#controlli")).toHaveCount(0);
+  await hydrated(page);
+  await page.click("#prendi-in-carico");
+  await expect(page.locator(".request-head .tag-richiesta-in_carico")).toBeVisible();
+  await expect(page.locator("#prendi-in-carico")).toHaveCount(0);
+  await page.fill("#testo", "Può inviarci la quietanza del versamento del 16/10?");
+  await page.click("#rispondi");
+  await expect(page.locator("#messaggi")).toContainText("quietanza del versamento");
+  // The contributor answers; the queue shows that the branch is awaited.
+  const m = await api.post(`/api/v1/richieste/${protocollo}/messaggi`, { data: { testo: "La quietanza è allegata alla PEC del 18/10." } });
+  expect(m.status()).toBe(201);
+  await page.getByRole("link", { name: "Coda sede" }).click();
+  await expect(page.locator("#coda li", { hasText: protocollo })).toContainText("Nuovo messaggio");
+  await page.locator("#coda li", { hasText: protocollo }).getByRole("link").click();
+  await expect(page.locator("#messaggi .messaggio-contribuente")).toContainText("PEC del 18/10");
+  await hydrated(page);
+  await page.fill("#testo", "Verificare con l'ufficio riscossione.");
+  await page.click("#nota-interna");
+  await expect(page.locator("#messaggi .nota-interna")).toContainText("ufficio riscossione");
+  // Closing needs the closing answer.
+  await page.click("#chiudi");
+  await expect(page.locator(".error-summary")).toBeVisible();
+  await page.fill("#testo", "Debito annullato: il DURC è di nuovo regolare.");
+  await page.click("#chiudi");
+  await expect(page.locator(".request-head .tag-richiesta-chiusa")).toBeVisible();
+  await expect(page.locator("#lavora")).toHaveCount(0);
+  await shot(page, "bidirezionale-operatore");
+  // The contributor was told at every step, never of the internal note.
+  const n = await (await api.get(`/api/v1/notifiche?soggetto_id=${rossi.id}`)).json();
+  const texts: string[] = n.notifiche.filter((x: { protocollo: string }) => x.protocollo === protocollo).map((x: { testo: string }) => x.testo);
+  expect(texts.length).toBe(4);
+  expect(texts.join(" ")).not.toContain("riscossione");
+  await api.dispose();
   expect(problems).toEqual([]);
 });

@@ -116,6 +116,7 @@ impl Services {
         }
         let upper = q.to_uppercase();
         let digits = q.chars().all(|c| c.is_ascii_digit());
+        let mut upper_bound = String::new();
         let (cond, value) = if digits && q.len() == 10 {
             ("c.id IN (SELECT contribuente_id FROM posizioni WHERE matricola = $1)", upper)
         } else if digits && q.len() == 11 {
@@ -127,22 +128,36 @@ impl Services {
             )
         } else {
             // Name prefix, case-insensitive; LIKE wildcards typed by the user are taken literally.
-            let esc = q.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-            ("LOWER(c.ragione_sociale) LIKE $1 ESCAPE '\\'", format!("{esc}%"))
+            let lower = q.to_lowercase();
+            let esc = lower.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            // Both engines read an index on LOWER(ragione_sociale): SQLite for a range in byte
+            // order (the LIKE then only confirms), PostgreSQL for the LIKE itself
+            // (text_pattern_ops), since its collation need not follow byte order.
+            match self.db.engine {
+                crate::db::Engine::Sqlite => {
+                    upper_bound = prefix_upper_bound(&lower);
+                    (
+                        "LOWER(c.ragione_sociale) >= $3 AND LOWER(c.ragione_sociale) < $4 AND LOWER(c.ragione_sociale) LIKE $1 ESCAPE '\\'",
+                        format!("{esc}%"),
+                    )
+                }
+                crate::db::Engine::Postgres => ("LOWER(c.ragione_sociale) LIKE $1 ESCAPE '\\'", format!("{esc}%")),
+            }
         };
         let (scope_cond, scope_val) = match &sc {
             Scope::Sede { regione, .. } | Scope::Regione(regione) => ("s.regione = $2", regione.clone()),
             Scope::Nazionale => ("$2 = $2", String::new()),
         };
-        let rows = sqlx::query(&format!(
+        let sql = format!(
             "SELECT c.id, c.ragione_sociale, c.codice_fiscale, c.partita_iva, c.sede_id, s.codice, s.nome, s.regione
              FROM contribuenti c JOIN sedi s ON s.id = c.sede_id
-             WHERE {cond} AND {scope_cond} ORDER BY c.ragione_sociale, c.id LIMIT 50"
-        ))
-        .bind(value)
-        .bind(scope_val)
-        .fetch_all(&self.db.read)
-        .await?;
+             WHERE {cond} AND {scope_cond} ORDER BY LOWER(c.ragione_sociale), c.id LIMIT 50"
+        );
+        let mut query = sqlx::query(&sql).bind(value).bind(scope_val);
+        if !upper_bound.is_empty() {
+            query = query.bind(q.to_lowercase()).bind(upper_bound);
+        }
+        let rows = query.fetch_all(&self.db.read).await?;
         rows.iter()
             .map(|r| {
                 let regione: String = r.try_get("regione")?;
@@ -813,4 +828,41 @@ pub enum BranchAction {
         accolta: Option<bool>,
         motivo: String,
     },
+}
+
+/// The smallest string greater than every string that starts with `prefix`, in byte (code point)
+/// order: the prefix with its last character incremented.
+fn prefix_upper_bound(prefix: &str) -> String {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        if let Some(next) = (last as u32).checked_add(1).and_then(char::from_u32) {
+            chars.push(next);
+            return chars.into_iter().collect();
+        }
+    }
+    // Only U+10FFFF characters: no upper bound (the LIKE still decides).
+    char::MAX.to_string().repeat(prefix.chars().count() + 1)
+}
+
+#[cfg(test)]
+mod prefix_tests {
+    use super::prefix_upper_bound;
+    use proptest::prelude::*;
+
+    #[test]
+    fn known_bounds() {
+        assert_eq!(prefix_upper_bound("ross"), "rost");
+        assert_eq!(prefix_upper_bound("caffè"), "caffé");
+        assert_eq!(prefix_upper_bound("a z"), "a {");
+    }
+
+    proptest! {
+        /// Every string with the prefix sorts between the prefix and the bound.
+        #[test]
+        fn bound_covers_every_extension(p in "[a-zà-ü &'.0-9]{3,8}", rest in "\\PC{0,12}") {
+            let s = format!("{p}{rest}");
+            let b = prefix_upper_bound(&p);
+            prop_assert!(s.as_str() >= p.as_str() && s.as_str() < b.as_str(), "{s:?} not in [{p:?}, {b:?})");
+        }
+    }
 }

@@ -159,7 +159,14 @@ pub fn OperatorRequestPage() -> impl IntoView {
     let params = use_params_map();
     let protocollo = move || params.with(|p| p.get("protocollo")).unwrap_or_default();
     let action = ServerAction::<FascAction>::new();
-    let detail = Resource::new(move || (protocollo(), action.version().get()), |(p, _)| api::fasc_request(p));
+    // Reloaded after a step that succeeded only: after a refusal the typed text stays in place.
+    let done = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = action.value().get() {
+            done.update(|n| *n += 1);
+        }
+    });
+    let detail = Resource::new(move || (protocollo(), done.get()), |(p, _)| api::fasc_request(p));
     view! {
         <Transition fallback=|| view! { <p>"Caricamento…"</p> }>
             {move || Suspend::new(async move {
@@ -183,6 +190,14 @@ fn OperatorDetail(d: OperatorRequestView, action: ServerAction<FascAction>) -> i
     let da_prendere = if due_vie { r.stato == "aperta" } else { d.operatore_in_carico.is_none() };
     let version = d.version;
     let p2 = protocollo.clone();
+    // A note or reply that went through must not stay in the box, ready to be sent again as
+    // the closing answer.
+    let testo = NodeRef::<leptos::html::Textarea>::new();
+    Effect::new(move |_| {
+        if let (Some(Ok(_)), Some(el)) = (action.value().get(), testo.get()) {
+            el.set_value("");
+        }
+    });
     view! {
         <Title text=format!("Richiesta {} – Fascicolo", r.protocollo) />
         <p class="caption">{format!("Fascicolo di {} · protocollo {}", d.ragione_sociale, r.protocollo)}</p>
@@ -220,7 +235,7 @@ fn OperatorDetail(d: OperatorRequestView, action: ServerAction<FascAction>) -> i
                             } else {
                                 "Una nota interna resta agli operatori; una risposta arriva al contribuente; per chiudere, il motivo dell'esito."
                             }}</p>
-                            <textarea id="testo" name="testo" rows="4" aria-describedby="testo-aiuto"></textarea>
+                            <textarea id="testo" name="testo" rows="4" aria-describedby="testo-aiuto" node_ref=testo></textarea>
                         </div>
                         <div class="button-row">
                             <button type="submit" name="azione" value="nota_interna" class="button button-outline" id="nota-interna">"Aggiungi nota interna"</button>

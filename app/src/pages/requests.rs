@@ -1,6 +1,6 @@
 //! Comunicazioni: Lista Richieste, Crea Smart-Task (wizard) and the detail of a request.
 
-use crate::api::{self, StSubmit, UiError};
+use crate::api::{self, CbMessaggio, StSubmit, UiError};
 use crate::components::{ErrorSummary, field_error, go};
 use crate::pages::two_way::{Conversation, TwoWayDetail};
 use leptos::prelude::*;
@@ -446,7 +446,16 @@ fn CheckAnswers(kind: Kind, oggetto: String, answers: Answers) -> impl IntoView 
 pub fn RequestDetailPage() -> impl IntoView {
     let params = use_params_map();
     let protocollo = move || params.with(|p| p.get("protocollo")).unwrap_or_default();
-    let detail = Resource::new(protocollo, api::st_get);
+    // A message added to a two-way request reloads the detail; a refused one leaves the page
+    // (and the typed text) as it is.
+    let send = ServerAction::<CbMessaggio>::new();
+    let done = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = send.value().get() {
+            done.update(|n| *n += 1);
+        }
+    });
+    let detail = Resource::new(move || (protocollo(), done.get()), |(p, _)| api::st_get(p));
     // While the examination runs, look again every second (the answer usually takes milliseconds).
     Effect::new(move |_| {
         if let Some(Ok(r)) = detail.get()
@@ -460,7 +469,7 @@ pub fn RequestDetailPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match detail.await {
                     Err(UiError(p)) => deny(*p),
-                    Ok(r) => view! { <RequestDetail r /> }.into_any(),
+                    Ok(r) => view! { <RequestDetail r send /> }.into_any(),
                 }
             })}
         </Transition>
@@ -468,9 +477,9 @@ pub fn RequestDetailPage() -> impl IntoView {
 }
 
 #[component]
-fn RequestDetail(r: RequestView) -> impl IntoView {
+fn RequestDetail(r: RequestView, send: ServerAction<CbMessaggio>) -> impl IntoView {
     if !r.smart_task {
-        return view! { <TwoWayDetail r /> }.into_any();
+        return view! { <TwoWayDetail r send /> }.into_any();
     }
     let final_state = r.stato == "accolta" || r.stato == "non_accolta" || r.stato == "in_carico_sede";
     let rejected = r.stato == "non_accolta";

@@ -129,7 +129,7 @@ pub(crate) fn Conversation(messaggi: Vec<OperatorNote>, #[prop(optional)] operat
 /// A standard two-way request: its text, contacts, attachments, the conversation and, while it
 /// is open, a form to add a message.
 #[component]
-pub(crate) fn TwoWayDetail(r: RequestView) -> impl IntoView {
+pub(crate) fn TwoWayDetail(r: RequestView, send: ServerAction<CbMessaggio>) -> impl IntoView {
     let get = |k: &str| r.risposte.get(k).cloned().filter(|v| !v.is_empty()).unwrap_or_else(|| "–".into());
     let aperta = r.stato != "chiusa";
     let protocollo = r.protocollo.clone();
@@ -149,7 +149,7 @@ pub(crate) fn TwoWayDetail(r: RequestView) -> impl IntoView {
         </dl>
         <Attachments protocollo=r.protocollo.clone() allegati=r.allegati.clone() />
         <Conversation messaggi=r.messaggi_sede.clone() />
-        {aperta.then(|| view! { <NewMessage protocollo /> })}
+        {aperta.then(|| view! { <NewMessage protocollo send /> })}
         <h2>"Cronologia"</h2>
         <ol class="timeline">
             {r.eventi.iter().map(|e| view! { <li><strong>{shared::dto::stato_richiesta_label(&e.stato)}</strong>" – " {it_datetime(&e.at)}</li> }).collect_view()}
@@ -158,15 +158,15 @@ pub(crate) fn TwoWayDetail(r: RequestView) -> impl IntoView {
     }
 }
 
-/// Adds a message; on success the page is loaded again with the message in the conversation,
-/// on refusal the text stays in the box.
+/// Adds a message; on success the detail is loaded again (by the page) with the message in the
+/// conversation and the box emptied, on refusal the text stays in the box.
 #[component]
-fn NewMessage(protocollo: String) -> impl IntoView {
-    let send = ServerAction::<CbMessaggio>::new();
+fn NewMessage(protocollo: String, send: ServerAction<CbMessaggio>) -> impl IntoView {
     let value = send.value();
+    let testo = NodeRef::<leptos::html::Textarea>::new();
     Effect::new(move |_| {
-        if let Some(Ok(r)) = value.get() {
-            go(&format!("/richiesta/{}#messaggi", r.protocollo));
+        if let (Some(Ok(_)), Some(el)) = (value.get(), testo.get()) {
+            el.set_value("");
         }
     });
     let problem = move || value.get().and_then(|r| r.err()).map(|e| *e.0);
@@ -179,7 +179,7 @@ fn NewMessage(protocollo: String) -> impl IntoView {
                 <label for="testo">"Messaggio"</label>
                 <p class="muted" id="messaggio-aiuto">"Ad esempio la risposta a una domanda della sede."</p>
                 {move || problem().and_then(|p| field_error(Some(&p), "testo")).map(|m| view! { <p class="error-message" id="testo-errore">{m}</p> })}
-                <textarea id="testo" name="testo" rows="4" maxlength="4000" aria-describedby="messaggio-aiuto testo-errore"></textarea>
+                <textarea id="testo" name="testo" rows="4" maxlength="4000" aria-describedby="messaggio-aiuto testo-errore" node_ref=testo></textarea>
             </div>
             <button type="submit" class="button" id="invia-messaggio" disabled=move || send.pending().get()>
                 {move || if send.pending().get() { "Invio in corso…" } else { "Invia il messaggio" }}

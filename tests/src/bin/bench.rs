@@ -234,39 +234,142 @@ async fn smart_task(base: &str, db_url: &str, n: usize) {
         .await
         .expect("login");
     assert!(login.status().is_success(), "operator login: {}", login.status());
-    let mut fasc = vec![];
-    for _ in 0..100 {
-        let t = Instant::now();
-        let r = op.get(format!("{base}/fascicolo/{assoc}")).send().await.expect("fascicolo");
-        let ok = r.status().is_success();
-        let body = r.text().await.unwrap_or_default();
-        assert!(ok && body.contains("fascicolo-nome"), "Fascicolo SSR failed");
-        fasc.push(t.elapsed().as_secs_f64() * 1000.0);
-    }
-    fasc.sort_by(|a, b| a.total_cmp(b));
-    let companies: i64 =
-        sqlx::query("SELECT COUNT(*) FROM contribuenti").fetch_one(&pool).await.expect("n").try_get(0).expect("n");
-    let mut search = vec![];
-    for q in ["ross", "gall", "ver", "tuscol", "bianchi", "impianti", "trasporti", "logistica"].iter().cycle().take(200)
-    {
-        let t = Instant::now();
-        let r = op.get(format!("{base}/api/v1/fascicolo?q={q}")).send().await.expect("search");
-        assert!(r.status().is_success(), "search failed");
-        let _ = r.bytes().await;
-        search.push(t.elapsed().as_secs_f64() * 1000.0);
-    }
-    search.sort_by(|a, b| a.total_cmp(b));
+    // The Fascicolo of a contributor with exactly 1,000 requests (the issue's figure): copies of
+    // the submissions above, given to a second company of the same region.
+    let other: i64 =
+        sqlx::query("SELECT id FROM contribuenti WHERE ragione_sociale = 'Trattoria da Mario di Rossi Mario'")
+            .fetch_one(&pool)
+            .await
+            .expect("company")
+            .try_get(0)
+            .expect("id");
+    let already: i64 = sqlx::query("SELECT COUNT(*) FROM richieste WHERE contribuente_id = $1")
+        .bind(other)
+        .fetch_one(&pool)
+        .await
+        .expect("n")
+        .try_get(0)
+        .expect("n");
+    sqlx::query(
+        "INSERT INTO richieste (protocollo, tipo, contribuente_id, richiedente_user_id, oggetto, risposte_json, stato,
+                                data_riferimento, created_at, updated_at, version)
+         SELECT 'BENCH-' || protocollo, tipo, $1, richiedente_user_id, oggetto, risposte_json, stato, data_riferimento,
+                created_at, updated_at, 1
+         FROM richieste WHERE contribuente_id = $2 ORDER BY id LIMIT $3",
+    )
+    .bind(other)
+    .bind(assoc)
+    .bind(1000 - already)
+    .execute(&pool)
+    .await
+    .expect("copy");
+    let ssr_file = |who: i64, n: usize| {
+        let op = op.clone();
+        let base = base.to_string();
+        async move {
+            let mut v = vec![];
+            for _ in 0..n {
+                let t = Instant::now();
+                let r = op.get(format!("{base}/fascicolo/{who}")).send().await.expect("fascicolo");
+                let ok = r.status().is_success();
+                let body = r.text().await.unwrap_or_default();
+                assert!(ok && body.contains("fascicolo-nome"), "Fascicolo SSR failed");
+                v.push(t.elapsed().as_secs_f64() * 1000.0);
+            }
+            v.sort_by(|a, b| a.total_cmp(b));
+            v
+        }
+    };
+    let fasc = ssr_file(assoc, 100).await;
+    let fasc_1000 = ssr_file(other, 100).await;
+    let count = |id: i64| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query("SELECT COUNT(*) FROM richieste WHERE contribuente_id = $1")
+                .bind(id)
+                .fetch_one(&pool)
+                .await
+                .expect("n")
+                .try_get::<i64, _>(0)
+                .expect("n")
+        }
+    };
     println!("\n## Fascicolo (operatore di sede)\n");
+    println!(
+        "- SSR del Fascicolo di un'azienda con {} richieste (100 pagine in sequenza): p50 {:.1} ms, p99 {:.1} ms",
+        count(other).await,
+        pct(&fasc_1000, 0.5),
+        pct(&fasc_1000, 0.99)
+    );
     println!(
         "- SSR del Fascicolo di un'azienda con {total} richieste (100 pagine in sequenza): p50 {:.1} ms, p99 {:.1} ms",
         pct(&fasc, 0.5),
         pct(&fasc, 0.99)
     );
+
+    // Search over the scale data set: generated companies added to the same database.
+    let scale: u32 = std::env::var("SPORTELLO_BENCH_SCALE").ok().and_then(|v| v.parse().ok()).unwrap_or(200);
+    let db = server::Db::connect(db_url).await.expect("db");
+    let t = Instant::now();
+    server::seed::seed(&db, scale, 2026).await.expect("seed scale");
+    let seeded = t.elapsed().as_secs_f64();
+    let companies: i64 =
+        sqlx::query("SELECT COUNT(*) FROM contribuenti").fetch_one(&pool).await.expect("n").try_get(0).expect("n");
+    // Exact identifiers sampled across the data set, and name prefixes of several frequencies.
+    let mut exact: Vec<String> = vec![];
+    for r in sqlx::query(
+        "SELECT c.codice_fiscale, c.partita_iva, p.matricola FROM contribuenti c JOIN posizioni p ON p.contribuente_id = c.id
+         WHERE c.id % 997 = 0 LIMIT 40",
+    )
+    .fetch_all(&pool)
+    .await
+    .expect("sample")
+    {
+        for i in 0..3 {
+            if let Ok(Some(v)) = r.try_get::<Option<String>, _>(i) {
+                exact.push(v);
+            }
+        }
+    }
+    let names = ["ross", "gall", "ver", "bianchi", "impianti", "trasporti", "associazione", "ferr", "col"];
+    let dg = reqwest::Client::builder().cookie_store(true).build().expect("client");
+    let login = dg
+        .post(format!("{base}/api/v1/sessione"))
+        .json(&serde_json::json!({ "username": "operatore.dg", "password": server::seed::DEMO_PASSWORD }))
+        .send()
+        .await
+        .expect("login");
+    assert!(login.status().is_success(), "operator login: {}", login.status());
+    let search = |c: reqwest::Client, qs: Vec<String>| {
+        let base = base.to_string();
+        async move {
+            let mut v = vec![];
+            for q in qs.iter().cycle().take(300) {
+                let t = Instant::now();
+                let r = c.get(format!("{base}/api/v1/fascicolo?q={q}")).send().await.expect("search");
+                assert!(r.status().is_success(), "search failed: {}", r.status());
+                let _ = r.bytes().await;
+                v.push(t.elapsed().as_secs_f64() * 1000.0);
+            }
+            v.sort_by(|a, b| a.total_cmp(b));
+            v
+        }
+    };
+    let names: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+    let by_name_region = search(op.clone(), names.clone()).await;
+    let by_name_all = search(dg.clone(), names).await;
+    let by_id = search(dg.clone(), exact.clone()).await;
     println!(
-        "- ricerca per inizio della denominazione su {companies} contribuenti (200 ricerche): p50 {:.1} ms, p99 {:.1} ms",
-        pct(&search, 0.5),
-        pct(&search, 0.99)
+        "\n## Ricerca nel Fascicolo su {companies} contribuenti (dati di scala: {scale} × 1.000 aziende generate in {seeded:.1} s)\n"
     );
+    println!("| ricerca | n | p50 ms | p99 ms |\n|---|---|---|---|");
+    for (label, v) in [
+        ("inizio della denominazione, operatore di sede (sua regione)", &by_name_region),
+        ("inizio della denominazione, Direzione generale (tutta Italia)", &by_name_all),
+        ("codice fiscale, partita IVA o matricola esatti", &by_id),
+    ] {
+        println!("| {label} | {} | {:.2} | {:.2} |", v.len(), pct(v, 0.5), pct(v, 0.99));
+    }
 }
 
 #[tokio::main]

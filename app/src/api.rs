@@ -383,9 +383,17 @@ pub async fn fasc_search(q: String) -> Result<Vec<ContributorHit>, UiError> {
 }
 
 #[server(prefix = "/sf", endpoint = "fasc_get")]
-pub async fn fasc_get(id: i64, pagina: Option<u32>) -> Result<FascicoloView, UiError> {
+pub async fn fasc_get(
+    id: i64,
+    stato: Option<String>,
+    tipo: Option<String>,
+    matricola: Option<String>,
+    dal: Option<String>,
+    al: Option<String>,
+    pagina: Option<u32>,
+) -> Result<FascicoloView, UiError> {
     let (b, req) = ctx::backend()?;
-    b.fascicolo(&req, id, shared::dto::RequestFilter { pagina, ..Default::default() }).await
+    b.fascicolo(&req, id, shared::dto::RequestFilter { stato, tipo, matricola, dal, al, pagina }).await
 }
 
 #[server(prefix = "/sf", endpoint = "fasc_request")]

@@ -115,6 +115,15 @@ test("operatore: comunicazione bidirezionale dalla coda, presa in carico, rispos
   await expect(page.locator(".request-head .tag-richiesta-chiusa")).toBeVisible();
   await expect(page.locator("#lavora")).toHaveCount(0);
   await shot(page, "bidirezionale-operatore");
+  // The history in the Fascicolo, by object and state.
+  await page.getByRole("link", { name: "Torna al Fascicolo" }).click();
+  await page.locator("#filtri").evaluate((f) => f.closest("details")?.setAttribute("open", ""));
+  await page.selectOption("#tipo", "bidirezionale:regolarita");
+  await page.selectOption("#stato", "chiusa");
+  await page.click("#filtra");
+  await expect(page).toHaveURL(/tipo=bidirezionale%3Aregolarita/);
+  await expect(page.locator("#richieste li", { hasText: protocollo })).toBeVisible();
+  await expect(page.locator("#richieste li.smart-task")).toHaveCount(0);
   // The contributor was told at every step, never of the internal note.
   const n = await (await api.get(`/api/v1/notifiche?soggetto_id=${rossi.id}`)).json();
   const texts: string[] = n.notifiche.filter((x: { protocollo: string }) => x.protocollo === protocollo).map((x: { testo: string }) => x.testo);

@@ -118,31 +118,23 @@ impl Services {
         let digits = q.chars().all(|c| c.is_ascii_digit());
         let mut upper_bound = String::new();
         let (cond, value) = if digits && q.len() == 10 {
-            ("c.id IN (SELECT contribuente_id FROM posizioni WHERE matricola = $1)", upper)
+            ("c.id IN (SELECT contribuente_id FROM posizioni WHERE matricola = $1)".to_string(), upper)
         } else if digits && q.len() == 11 {
-            ("(c.codice_fiscale = $1 OR c.partita_iva = $1)", upper)
+            ("(c.codice_fiscale = $1 OR c.partita_iva = $1)".to_string(), upper)
         } else if q.len() == 16 && q.chars().all(|c| c.is_ascii_alphanumeric()) {
             (
-                "(c.codice_fiscale = $1 OR c.id IN (SELECT k.contribuente_id FROM soggetti_collegati k JOIN persone p ON p.id = k.persona_id WHERE p.codice_fiscale = $1))",
+                "(c.codice_fiscale = $1 OR c.id IN (SELECT k.contribuente_id FROM soggetti_collegati k JOIN persone p ON p.id = k.persona_id WHERE p.codice_fiscale = $1))".to_string(),
                 upper,
             )
         } else {
             // Name prefix, case-insensitive; LIKE wildcards typed by the user are taken literally.
             let lower = q.to_lowercase();
             let esc = lower.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-            // Both engines read an index on LOWER(ragione_sociale): SQLite for a range in byte
-            // order (the LIKE then only confirms), PostgreSQL for the LIKE itself
-            // (text_pattern_ops), since its collation need not follow byte order.
-            match self.db.engine {
-                crate::db::Engine::Sqlite => {
-                    upper_bound = prefix_upper_bound(&lower);
-                    (
-                        "LOWER(c.ragione_sociale) >= $3 AND LOWER(c.ragione_sociale) < $4 AND LOWER(c.ragione_sociale) LIKE $1 ESCAPE '\\'",
-                        format!("{esc}%"),
-                    )
-                }
-                crate::db::Engine::Postgres => ("LOWER(c.ragione_sociale) LIKE $1 ESCAPE '\\'", format!("{esc}%")),
+            let (cond, range) = crate::db::dialect::name_prefix(self.db.engine, "c.ragione_sociale");
+            if range {
+                upper_bound = prefix_upper_bound(&lower);
             }
+            (cond, format!("{esc}%"))
         };
         let (scope_cond, scope_val) = match &sc {
             Scope::Sede { regione, .. } | Scope::Regione(regione) => ("s.regione = $2", regione.clone()),

@@ -221,6 +221,12 @@ impl Services {
         if let Some(v) = f.al {
             push("created_at < ?", v);
         }
+        if !f.oggetti.is_empty() {
+            let first = binds.len() + 2;
+            let list = (first..first + f.oggetti.len()).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ");
+            conds.push(format!("oggetto IN ({list})"));
+            binds.extend(f.oggetti);
+        }
         let wh = conds.join(" AND ");
         let count_sql = format!("SELECT COUNT(*) FROM richieste WHERE {wh}");
         let mut q = sqlx::query(&count_sql).bind(contribuente_id);
@@ -314,6 +320,8 @@ pub(crate) async fn next_protocol(conn: &mut sqlx::AnyConnection, prefix: &str, 
 struct ParsedFilter {
     stato: Option<String>,
     tipo: Option<String>,
+    /// Two-way objects (`livello1/livello2`), any of which matches.
+    oggetti: Vec<String>,
     matricola: Option<String>,
     dal: Option<String>,
     al: Option<String>,
@@ -330,10 +338,30 @@ impl ParsedFilter {
         if stato.as_deref().is_some_and(|s| !STATI_RICHIESTA.contains(&s)) {
             err("stato", "Stato sconosciuto.");
         }
+        // A Smart-Task kind, all two-way requests, or two-way requests on one object:
+        // `bidirezionale:<livello1>` (a group) or `bidirezionale:<livello1>/<livello2>`.
         let tipo = given(&f.tipo);
-        if tipo.as_deref().is_some_and(|t| Kind::from_code(t).is_none() && t != crate::comunicazioni::TIPO) {
-            err("tipo", "Oggetto della richiesta sconosciuto.");
+        let mut oggetti = vec![];
+        if let Some(t) = tipo.as_deref() {
+            match t.split_once(':') {
+                Some((crate::comunicazioni::TIPO, o)) => {
+                    oggetti = shared::dto::OGGETTI_BIDIREZIONALI
+                        .iter()
+                        .flat_map(|(c1, _, figli)| figli.iter().map(move |(c2, _)| format!("{c1}/{c2}")))
+                        .filter(|code| code == o || code.split('/').next() == Some(o))
+                        .collect();
+                    if oggetti.is_empty() {
+                        err("tipo", "Oggetto della richiesta sconosciuto.");
+                    }
+                }
+                Some(_) => err("tipo", "Oggetto della richiesta sconosciuto."),
+                None if Kind::from_code(t).is_none() && t != crate::comunicazioni::TIPO => {
+                    err("tipo", "Oggetto della richiesta sconosciuto.")
+                }
+                None => {}
+            }
         }
+        let tipo = if oggetti.is_empty() { tipo } else { Some(crate::comunicazioni::TIPO.to_string()) };
         let matricola = match given(&f.matricola) {
             Some(m) => match Matricola::parse(&m) {
                 Ok(m) => Some(m.as_str().to_string()),
@@ -367,7 +395,7 @@ impl ParsedFilter {
         if !errors.is_empty() {
             return Err(AppError::Validation(errors));
         }
-        Ok(ParsedFilter { stato, tipo, matricola, dal, al })
+        Ok(ParsedFilter { stato, tipo, oggetti, matricola, dal, al })
     }
 }
 

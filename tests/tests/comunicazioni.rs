@@ -241,6 +241,16 @@ both!(two_way_conversation, |engine: Engine| async move {
     assert_eq!(list["totale"], 0, "{list}");
     let (_, f) = app.get(&roma, &format!("/api/v1/fascicolo/{rossi}?tipo=bidirezionale&stato=chiusa")).await;
     assert_eq!(f["richieste"]["totale"], 1, "{f}");
+    // By the object chosen: its group, or exactly.
+    for (tipo, n) in [("bidirezionale:f24", 1), ("bidirezionale:f24/attribuzione", 1), ("bidirezionale:regolarita", 0)]
+    {
+        let (s, l) = app.get(&datore, &format!("/api/v1/richieste?soggetto_id={rossi}&tipo={tipo}")).await;
+        assert_eq!((s, l["totale"].as_i64()), (StatusCode::OK, Some(n)), "{tipo}: {l}");
+        let (_, f) = app.get(&roma, &format!("/api/v1/fascicolo/{rossi}?tipo={tipo}")).await;
+        assert_eq!(f["richieste"]["totale"].as_i64(), Some(n), "{tipo}: {f}");
+    }
+    let (s, l) = app.get(&datore, &format!("/api/v1/richieste?soggetto_id={rossi}&tipo=bidirezionale:nessuno")).await;
+    assert_eq!((s, l["errors"][0]["field"].clone()), (StatusCode::UNPROCESSABLE_ENTITY, json!("tipo")), "{l}");
 });
 
 // The page's upload (multipart server function), with the limits checked while reading.

@@ -3,12 +3,14 @@
 
 use crate::api::{self, FascAction, FascReplay, UiError};
 use crate::components::ErrorSummary;
-use crate::pages::requests::{Attachments, ChecksList, RequestRow, deny, it_datetime, state_tag};
+use crate::pages::requests::{
+    Attachments, ChecksList, Filters, RequestRow, deny, filter_from, it_datetime, page_href, state_tag,
+};
 use crate::pages::two_way::Conversation;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use shared::dto::{FascicoloView, OperatorRequestView, Tabella};
+use shared::dto::{FascicoloView, OperatorRequestView, RequestFilter, Tabella};
 
 #[component]
 pub fn SearchPage() -> impl IntoView {
@@ -85,16 +87,25 @@ pub fn FascicoloPage() -> impl IntoView {
     let q = use_query_map();
     let key = Memo::new(move |_| {
         let id = params.with(|p| p.get("id")).and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
-        let pagina = q.with(|m| m.get("pagina")).and_then(|v| v.parse::<u32>().ok());
-        (id, pagina)
+        (id, q.with(filter_from))
     });
-    let file = Resource::new(move || key.get(), |(id, pagina)| api::fasc_get(id, pagina));
+    let file = Resource::new(
+        move || key.get(),
+        |(id, f)| api::fasc_get(id, f.stato, f.tipo, f.matricola, f.dal, f.al, f.pagina),
+    );
     view! {
         <Transition fallback=|| view! { <p>"Caricamento…"</p> }>
             {move || Suspend::new(async move {
+                let (id, f) = key.get_untracked();
                 match file.await {
+                    // A filter typed wrong: say what, and keep the form to correct it.
+                    Err(UiError(p)) if p.code == "validation" => view! {
+                        <h1>"Fascicolo elettronico"</h1>
+                        <ErrorSummary problem=*p />
+                        <Filters f action=format!("/fascicolo/{id}") />
+                    }.into_any(),
                     Err(UiError(p)) => deny(*p),
-                    Ok(f) => view! { <File f /> }.into_any(),
+                    Ok(file) => view! { <File f=file filter=f /> }.into_any(),
                 }
             })}
         </Transition>
@@ -102,7 +113,7 @@ pub fn FascicoloPage() -> impl IntoView {
 }
 
 #[component]
-fn File(f: FascicoloView) -> impl IntoView {
+fn File(f: FascicoloView, filter: RequestFilter) -> impl IntoView {
     let page = f.richieste.clone();
     let id = f.id;
     view! {
@@ -131,9 +142,10 @@ fn File(f: FascicoloView) -> impl IntoView {
             }).collect_view()}
         </ul>
         {f.tabelle.into_iter().map(|t| view! { <Table t /> }).collect_view()}
-        <h2>"Richieste"</h2>
+        <h2 id="richieste-titolo">"Richieste"</h2>
+        <Filters f=filter.clone() action=format!("/fascicolo/{id}") />
         {if page.richieste.is_empty() {
-            view! { <p class="muted">"Nessuna richiesta."</p> }.into_any()
+            view! { <p class="muted" id="nessuna-richiesta">{if filter == RequestFilter::default() { "Nessuna richiesta." } else { "Nessuna richiesta corrisponde ai filtri." }}</p> }.into_any()
         } else {
             let (pagina, pagine) = (page.pagina, page.pagine);
             view! {
@@ -143,9 +155,9 @@ fn File(f: FascicoloView) -> impl IntoView {
                 </ul>
                 {(pagine > 1).then(|| view! {
                     <nav class="pager" aria-label="Pagine">
-                        {(pagina > 1).then(|| view! { <a href=format!("/fascicolo/{id}?pagina={}", pagina - 1)>"‹ Precedenti"</a> })}
+                        {(pagina > 1).then(|| view! { <a href=page_href(&format!("/fascicolo/{id}"), &filter, pagina - 1) rel="prev">"‹ Precedenti"</a> })}
                         <span>{format!("Pagina {pagina} di {pagine}")}</span>
-                        {(pagina < pagine).then(|| view! { <a href=format!("/fascicolo/{id}?pagina={}", pagina + 1)>"Successive ›"</a> })}
+                        {(pagina < pagine).then(|| view! { <a href=page_href(&format!("/fascicolo/{id}"), &filter, pagina + 1) rel="next">"Successive ›"</a> })}
                     </nav>
                 })}
             }.into_any()

@@ -32,7 +32,7 @@ pub(crate) fn deny(p: Problem) -> AnyView {
 
 /// Filters read from (and kept in) the address, so a filtered list can be bookmarked, reloaded
 /// and used without JavaScript.
-fn filter_from(q: &leptos_router::params::ParamsMap) -> RequestFilter {
+pub(crate) fn filter_from(q: &leptos_router::params::ParamsMap) -> RequestFilter {
     let get = |k: &str| q.get(k).filter(|v| !v.trim().is_empty());
     RequestFilter {
         stato: get("stato"),
@@ -44,7 +44,8 @@ fn filter_from(q: &leptos_router::params::ParamsMap) -> RequestFilter {
     }
 }
 
-fn page_href(f: &RequestFilter, pagina: u32) -> String {
+/// `base` is the list's path (the Lista Richieste or an operator's Fascicolo).
+pub(crate) fn page_href(base: &str, f: &RequestFilter, pagina: u32) -> String {
     let mut parts = vec![];
     for (k, v) in [("stato", &f.stato), ("tipo", &f.tipo), ("matricola", &f.matricola), ("dal", &f.dal), ("al", &f.al)]
     {
@@ -56,7 +57,7 @@ fn page_href(f: &RequestFilter, pagina: u32) -> String {
         }
     }
     parts.push(format!("pagina={pagina}"));
-    format!("/richieste?{}", parts.join("&"))
+    format!("{base}?{}", parts.join("&"))
 }
 
 #[component]
@@ -73,7 +74,7 @@ pub fn RequestsPage() -> impl IntoView {
             <a class="button" href="/richieste/nuova" id="crea-smart-task">"Crea Smart-Task"</a>
             <a class="button button-outline" href="/richieste/comunicazione" id="scrivi-alla-sede">"Scrivi alla sede"</a>
         </p>
-        {move || view! { <Filters f=filter.get() /> }}
+        {move || view! { <Filters f=filter.get() action="/richieste".to_string() /> }}
         <Transition fallback=|| view! { <p>"Caricamento…"</p> }>
             {move || Suspend::new(async move {
                 let f = filter.get_untracked();
@@ -93,9 +94,9 @@ pub fn RequestsPage() -> impl IntoView {
                             </ul>
                             {(pagine > 1).then(|| view! {
                                 <nav class="pager" aria-label="Pagine">
-                                    {(pagina > 1).then(|| view! { <a href=page_href(&f, pagina - 1) rel="prev">"‹ Precedenti"</a> })}
+                                    {(pagina > 1).then(|| view! { <a href=page_href("/richieste", &f, pagina - 1) rel="prev">"‹ Precedenti"</a> })}
                                     <span>{format!("Pagina {pagina} di {pagine}")}</span>
-                                    {(pagina < pagine).then(|| view! { <a href=page_href(&f, pagina + 1) rel="next" id="pagina-successiva">"Successive ›"</a> })}
+                                    {(pagina < pagine).then(|| view! { <a href=page_href("/richieste", &f, pagina + 1) rel="next" id="pagina-successiva">"Successive ›"</a> })}
                                 </nav>
                             })}
                         }.into_any()
@@ -108,7 +109,8 @@ pub fn RequestsPage() -> impl IntoView {
 
 /// The filter form: a plain GET form, so it works before hydration and without JavaScript.
 #[component]
-fn Filters(f: RequestFilter) -> impl IntoView {
+pub(crate) fn Filters(f: RequestFilter, action: String) -> impl IntoView {
+    let (target, reset) = (action.clone(), action);
     let v = |o: &Option<String>| o.clone().unwrap_or_default();
     let stato = v(&f.stato);
     let tipo = v(&f.tipo);
@@ -116,7 +118,7 @@ fn Filters(f: RequestFilter) -> impl IntoView {
     view! {
         <details class="filters" open=open>
             <summary>"Filtra le richieste"</summary>
-            <form method="get" action="/richieste" id="filtri">
+            <form method="get" action=target id="filtri">
                 <div class="field">
                     <label for="stato">"Stato"</label>
                     <select id="stato" name="stato">
@@ -130,9 +132,19 @@ fn Filters(f: RequestFilter) -> impl IntoView {
                     <label for="tipo">"Oggetto"</label>
                     <select id="tipo" name="tipo">
                         <option value="" selected=tipo.is_empty()>"Tutti"</option>
-                        {Kind::ALL.iter().map(|k| view! {
-                            <option value=k.code() selected=tipo == k.code()>{format!("{}. {}", k.number(), k.label())}</option>
-                        }).collect_view()}
+                        <optgroup label="Smart-Task">
+                            {Kind::ALL.iter().map(|k| view! {
+                                <option value=k.code() selected=tipo == k.code()>{format!("{}. {}", k.number(), k.label())}</option>
+                            }).collect_view()}
+                        </optgroup>
+                        <optgroup label="Comunicazioni bidirezionali">
+                            <option value="bidirezionale" selected=tipo == "bidirezionale">"Tutte le comunicazioni"</option>
+                            {shared::dto::OGGETTI_BIDIREZIONALI.iter().map(|(c, l, _)| {
+                                let code = format!("bidirezionale:{c}");
+                                let selected = tipo == code;
+                                view! { <option value=code selected=selected>{format!("Comunicazione: {l}")}</option> }
+                            }).collect_view()}
+                        </optgroup>
                     </select>
                 </div>
                 <div class="field">
@@ -150,7 +162,7 @@ fn Filters(f: RequestFilter) -> impl IntoView {
                     </div>
                 </div>
                 <button type="submit" class="button" id="filtra">"Filtra"</button>
-                " " <a href="/richieste">"Azzera i filtri"</a>
+                " " <a href=reset>"Azzera i filtri"</a>
             </form>
         </details>
     }

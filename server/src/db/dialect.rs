@@ -44,3 +44,17 @@ pub fn bulk_placeholder(engine: Engine, n: usize) -> String {
         Engine::Postgres => format!("${n}"),
     }
 }
+
+/// Condition for "the lower-cased name starts with" through the index on
+/// `LOWER(ragione_sociale)`. SQLite reads the index as a range in byte order ($3 ≤ name < $4,
+/// the LIKE only confirms); PostgreSQL reads it for the LIKE itself (`text_pattern_ops`), since
+/// its collation need not follow byte order, and gets no range. Binds: $1 the LIKE pattern, and
+/// on SQLite $3 the prefix and $4 its upper bound. Returns whether $3/$4 are used.
+pub fn name_prefix(engine: Engine, column: &str) -> (String, bool) {
+    match engine {
+        Engine::Sqlite => {
+            (format!("LOWER({column}) >= $3 AND LOWER({column}) < $4 AND LOWER({column}) LIKE $1 ESCAPE '\\'"), true)
+        }
+        Engine::Postgres => (format!("LOWER({column}) LIKE $1 ESCAPE '\\'"), false),
+    }
+}

@@ -1,6 +1,10 @@
 //! Sportello's pages. Rendered on the server (feature `ssr`) and hydrated in the browser
 //! (feature `hydrate`, this crate compiled to WASM).
 
+// Release builds (no `erase_components`) compute the layout of every page's nested view type; the
+// two-way request's detail goes past the default depth of 128.
+#![recursion_limit = "256"]
+
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod backend;

@@ -149,13 +149,15 @@ pub(crate) fn TwoWayDetail(r: RequestView, send: ServerAction<CbMessaggio>) -> i
         </dl>
         <Attachments protocollo=r.protocollo.clone() allegati=r.allegati.clone() />
         <Conversation messaggi=r.messaggi_sede.clone() />
-        {aperta.then(|| view! { <NewMessage protocollo send /> })}
+        {aperta.then(|| view! { <NewMessage protocollo send /> }.into_any())}
         <h2>"Cronologia"</h2>
         <ol class="timeline">
             {r.eventi.iter().map(|e| view! { <li><strong>{shared::dto::stato_richiesta_label(&e.stato)}</strong>" – " {it_datetime(&e.at)}</li> }).collect_view()}
         </ol>
         <p><a href="/richieste">"Torna alla Lista Richieste"</a></p>
     }
+    // Type-erased: the nested view type is otherwise too deep for release builds.
+    .into_any()
 }
 
 /// Adds a message; on success the detail is loaded again (by the page) with the message in the

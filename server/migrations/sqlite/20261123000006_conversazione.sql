@@ -1,7 +1,3 @@
 -- Two-way requests are a conversation: the contributor may add messages while the request is
 -- open. dal_contribuente = 1 marks those; branch replies and internal notes keep 0.
 ALTER TABLE richieste_note ADD COLUMN dal_contribuente BIGINT NOT NULL DEFAULT 0;
-
--- Search by the start of the name (Fascicolo) over millions of contributors: an index on the
--- lower-cased name, read as a range (see fascicolo::search_contributors).
-CREATE INDEX contribuenti_nome ON contribuenti(LOWER(ragione_sociale), id);

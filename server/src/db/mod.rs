@@ -114,7 +114,10 @@ mod tests {
         let sqlite = list("sqlite");
         assert_eq!(sqlite, list("postgres"));
         assert!(!sqlite.is_empty());
-        for name in sqlite {
+        // Indexes that each engine reads differently (the name-prefix search): the same names,
+        // different definitions.
+        const ENGINE_SPECIFIC: &[&str] = &["20261123000007_indice_nomi.sql"];
+        for name in sqlite.into_iter().filter(|n| !ENGINE_SPECIFIC.contains(&n.as_str())) {
             let s = std::fs::read_to_string(format!("{dir}/sqlite/{name}")).expect("read");
             let p = std::fs::read_to_string(format!("{dir}/postgres/{name}")).expect("read");
             assert_eq!(

@@ -38,7 +38,7 @@ test("operatore: ricerca, Fascicolo, dettaglio con i controlli e replay; coda: p
   await expect(page.locator("#posizioni > li")).toHaveCount(2);
   await expect(page.locator("table").first()).toBeVisible();
   await shot(page, "fascicolo");
-  await page.locator("#richieste a").first().click();
+  await page.locator("#richieste li.smart-task a").first().click();
   await expect(page.locator("#controlli li").first()).toBeVisible();
   await expect(page.locator("#audit")).toBeVisible();
   await hydrated(page);

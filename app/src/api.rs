@@ -27,10 +27,17 @@ impl FromServerFnError for UiError {
             }
             _ => ("internal", "Si è verificato un errore inatteso. Riprovare tra qualche minuto."),
         };
+        UiError::new(code, "Errore", 500, detail)
+    }
+}
+
+impl UiError {
+    /// A problem without field errors, as the server would describe it.
+    pub fn new(code: &str, title: &str, status: u16, detail: impl Into<String>) -> UiError {
         UiError(Box::new(Problem {
             kind: format!("https://sportello.inps.example/problemi/{code}"),
-            title: "Errore".into(),
-            status: 500,
+            title: title.into(),
+            status,
             detail: detail.into(),
             code: code.into(),
             errors: vec![],
@@ -57,20 +64,13 @@ impl std::error::Error for UiError {}
 pub mod upload {
     use super::UiError;
     use leptos::server_fn::codec::MultipartData;
-    use shared::dto::{AllegatoBytes, NuovaComunicazione, Problem};
+    use shared::dto::{AllegatoBytes, NuovaComunicazione};
 
     use shared::dto::{ALLEGATI_MAX, ALLEGATO_MAX_BYTES};
     const MAX_TEXT_FIELD: usize = 64 * 1024;
 
     fn bad(detail: &str) -> UiError {
-        UiError(Box::new(Problem {
-            kind: "https://sportello.inps.example/problemi/bad_request".into(),
-            title: "Richiesta non valida".into(),
-            status: 400,
-            detail: detail.into(),
-            code: "bad_request".into(),
-            errors: vec![],
-        }))
+        UiError::new("bad_request", "Richiesta non valida", 400, detail)
     }
 
     /// The fields and the files as read: a file is read at most one byte past the limit (enough
@@ -135,14 +135,12 @@ mod ctx {
     use leptos::prelude::*;
 
     fn missing(what: &str) -> UiError {
-        UiError(Box::new(shared::dto::Problem {
-            kind: "https://sportello.inps.example/problemi/internal".into(),
-            title: "Errore del servizio".into(),
-            status: 500,
-            detail: format!("Configurazione del servizio incompleta ({what})."),
-            code: "internal".into(),
-            errors: vec![],
-        }))
+        UiError::new(
+            "internal",
+            "Errore del servizio",
+            500,
+            format!("Configurazione del servizio incompleta ({what})."),
+        )
     }
 
     pub fn backend() -> Result<(SharedBackend, Parts), UiError> {

@@ -143,6 +143,29 @@ pub fn Footer() -> impl IntoView {
     }
 }
 
+/// Counts an action's successful completions (`succeeded` reads its value). A resource keyed on
+/// the count reloads after a step that went through and never after a refusal, so the form and
+/// what was typed stay in place.
+pub fn successes(succeeded: impl Fn() -> bool + 'static) -> RwSignal<u32> {
+    let n = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        if succeeded() {
+            n.update(|n| *n += 1);
+        }
+    });
+    n
+}
+
+/// Empties a text box once its action succeeded: a text already sent must not stay there, ready
+/// to be sent again (e.g. as the closing answer after a reply).
+pub fn clear_after_success(succeeded: impl Fn() -> bool + 'static, node: NodeRef<leptos::html::Textarea>) {
+    Effect::new(move |_| {
+        if let (true, Some(el)) = (succeeded(), node.get()) {
+            el.set_value("");
+        }
+    });
+}
+
 /// The message for `field` among the problem's field errors.
 pub fn field_error(problem: Option<&Problem>, field: &str) -> Option<String> {
     problem?.errors.iter().find(|e| e.field == field).map(|e| e.message.clone())

@@ -5,6 +5,7 @@
 
 use crate::audit::{self, Entry};
 use crate::clock;
+use crate::conversazione::{self, MAX_TESTO};
 use crate::error::{AppError, AppResult};
 use crate::istruttoria::worker;
 use crate::services::{Caller, Services};
@@ -21,7 +22,6 @@ use sqlx::Row;
 /// `richieste.tipo` of a two-way request.
 pub const TIPO: &str = "bidirezionale";
 pub use shared::dto::{ALLEGATI_MAX as MAX_ALLEGATI, ALLEGATO_MAX_BYTES as MAX_BYTES};
-const MAX_TESTO: usize = 4000;
 
 /// The content's type from its first bytes (never from the name the sender chose). Only
 /// documents that cannot run in a browser are accepted.
@@ -283,45 +283,21 @@ impl Services {
                 "La richiesta è chiusa: per un nuovo argomento apra una nuova comunicazione.".into(),
             ));
         }
-        let testo = testo.trim();
-        let n = testo.chars().count();
-        if !(2..=MAX_TESTO).contains(&n) {
-            return Err(AppError::field(
-                "testo",
-                format!("Scrivere il messaggio (al massimo {MAX_TESTO} caratteri, ora {n})."),
-                if n < 2 { "too_short" } else { "too_long" },
-            ));
-        }
+        let testo = conversazione::testo(testo, "testo", 2)?;
         let id: i64 = r.try_get("id")?;
         let version: i64 = r.try_get("version")?;
         let now = clock::now_ts();
         let mut tx = self.db.write.begin().await?;
-        let bumped = sqlx::query(
-            "UPDATE richieste SET version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3 AND stato = $4",
+        conversazione::bump_version(
+            &mut tx,
+            id,
+            version,
+            &stato,
+            &now,
+            "Nel frattempo la richiesta è cambiata: ricarichi la pagina e riprovi (il testo è ancora nel modulo).",
         )
-        .bind(&now)
-        .bind(id)
-        .bind(version)
-        .bind(&stato)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if bumped != 1 {
-            return Err(AppError::Conflict(
-                "Nel frattempo la richiesta è cambiata: ricarichi la pagina e riprovi (il testo è ancora nel modulo)."
-                    .into(),
-            ));
-        }
-        sqlx::query(
-            "INSERT INTO richieste_note (richiesta_id, user_id, testo, interna, dal_contribuente, created_at)
-             VALUES ($1, $2, $3, 0, 1, $4)",
-        )
-        .bind(id)
-        .bind(s.user.id)
-        .bind(testo)
-        .bind(&now)
-        .execute(&mut *tx)
         .await?;
+        conversazione::add_message(&mut tx, id, s.user.id, &testo, conversazione::Autore::Contribuente, &now).await?;
         let mut actor = caller.actor(s);
         actor.acting_for_id = Some(contribuente_id);
         audit::append(

@@ -9,6 +9,7 @@
 use crate::access::User;
 use crate::audit::{self, Entry};
 use crate::clock;
+use crate::conversazione;
 use crate::error::{AppError, AppResult};
 use crate::istruttoria::{self, Decision, Snapshot};
 use crate::services::{Caller, Services};
@@ -116,7 +117,8 @@ impl Services {
         }
         let upper = q.to_uppercase();
         let digits = q.chars().all(|c| c.is_ascii_digit());
-        let mut upper_bound = String::new();
+        // SQLite's name search also binds the prefix and its upper bound ($3, $4).
+        let mut range: Option<(String, String)> = None;
         let (cond, value) = if digits && q.len() == 10 {
             ("c.id IN (SELECT contribuente_id FROM posizioni WHERE matricola = $1)".to_string(), upper)
         } else if digits && q.len() == 11 {
@@ -130,9 +132,9 @@ impl Services {
             // Name prefix, case-insensitive; LIKE wildcards typed by the user are taken literally.
             let lower = q.to_lowercase();
             let esc = lower.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-            let (cond, range) = crate::db::dialect::name_prefix(self.db.engine, "c.ragione_sociale");
-            if range {
-                upper_bound = prefix_upper_bound(&lower);
+            let (cond, ranged) = crate::db::dialect::name_prefix(self.db.engine, "c.ragione_sociale");
+            if ranged {
+                range = Some((prefix_upper_bound(&lower), lower));
             }
             (cond, format!("{esc}%"))
         };
@@ -146,8 +148,8 @@ impl Services {
              WHERE {cond} AND {scope_cond} ORDER BY LOWER(c.ragione_sociale), c.id LIMIT 50"
         );
         let mut query = sqlx::query(&sql).bind(value).bind(scope_val);
-        if !upper_bound.is_empty() {
-            query = query.bind(q.to_lowercase()).bind(upper_bound);
+        if let Some((upper_bound, prefix)) = range {
+            query = query.bind(prefix).bind(upper_bound);
         }
         let rows = query.fetch_all(&self.db.read).await?;
         rows.iter()
@@ -671,31 +673,39 @@ impl Services {
         } else {
             Kind::from_code(&tipo).map(|k| k.label()).unwrap_or("").to_string()
         };
-        let now = clock::now_ts();
-        let text = |t: &str, field: &str| -> AppResult<String> {
-            let t = t.trim();
-            if t.is_empty() || t.chars().count() > 4000 {
-                return Err(AppError::field(field, "Scrivere un testo (al massimo 4.000 caratteri).", "invalid"));
+        // What was written is checked before anything is: the text, and a Smart-Task's outcome
+        // (a two-way request is answered and closed without one).
+        let checked = match &action {
+            BranchAction::PrendiInCarico => None,
+            BranchAction::Nota { testo, .. } => Some((conversazione::testo(testo, "testo", 1)?, None)),
+            BranchAction::Chiudi { accolta, motivo } => {
+                let chiusa = match (due_vie, accolta) {
+                    (true, _) => "chiusa",
+                    (false, Some(true)) => "accolta",
+                    (false, Some(false)) => "non_accolta",
+                    (false, None) => {
+                        return Err(AppError::field(
+                            "accolta",
+                            "Indicare se la richiesta è accolta o non accolta.",
+                            "empty",
+                        ));
+                    }
+                };
+                Some((conversazione::testo(motivo, "motivo", 1)?, Some(chiusa)))
             }
-            Ok(t.to_string())
         };
+        let (t, chiusa) = checked.unwrap_or_default();
+        let now = clock::now_ts();
         let mut tx = self.db.write.begin().await?;
-        // Optimistic lock: the version read must still be the current one.
-        let bumped = sqlx::query(
-            "UPDATE richieste SET version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3 AND stato = $4",
+        conversazione::bump_version(
+            &mut tx,
+            id,
+            version,
+            &stato,
+            &now,
+            "Nel frattempo un altro operatore ha lavorato la richiesta: ricarichi la pagina.",
         )
-        .bind(&now)
-        .bind(id)
-        .bind(version)
-        .bind(&stato)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if bumped != 1 {
-            return Err(AppError::Conflict(
-                "Nel frattempo un altro operatore ha lavorato la richiesta: ricarichi la pagina.".into(),
-            ));
-        }
+        .await?;
         let (audit_action, after, notify): (&str, serde_json::Value, Option<String>) = match &action {
             BranchAction::PrendiInCarico => {
                 // A two-way request changes state (Aperta → In carico); a Smart-Task already is
@@ -721,47 +731,25 @@ impl Services {
                     )),
                 )
             }
-            BranchAction::Nota { testo, interna } => {
-                let t = text(testo, "testo")?;
-                sqlx::query(
-                    "INSERT INTO richieste_note (richiesta_id, user_id, testo, interna, created_at) VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(id)
-                .bind(s.user.id)
-                .bind(&t)
-                .bind(*interna as i64)
-                .bind(&now)
-                .execute(&mut *tx)
-                .await?;
+            BranchAction::Nota { interna, .. } => {
+                let autore = conversazione::Autore::Sede { interna: *interna };
+                conversazione::add_message(&mut tx, id, s.user.id, &t, autore, &now).await?;
                 (
                     if *interna { "nota_interna" } else { "risposta" },
                     serde_json::json!({ "testo": t, "interna": interna }),
                     (!*interna).then(|| format!("La sede ha risposto sulla richiesta {protocollo} ({label}): {t}")),
                 )
             }
-            BranchAction::Chiudi { accolta, motivo } => {
-                let m = text(motivo, "motivo")?;
-                // A Smart-Task ends with an outcome; a two-way request is answered and closed.
-                let stato = match (due_vie, accolta) {
-                    (true, _) => "chiusa",
-                    (false, Some(true)) => "accolta",
-                    (false, Some(false)) => "non_accolta",
-                    (false, None) => {
-                        return Err(AppError::field(
-                            "accolta",
-                            "Indicare se la richiesta è accolta o non accolta.",
-                            "empty",
-                        ));
-                    }
-                };
+            BranchAction::Chiudi { .. } => {
+                let (m, stato) = (t.as_str(), chiusa.unwrap_or("chiusa"));
                 sqlx::query("UPDATE richieste SET stato = $1, esito_motivo = $2, operatore_id = COALESCE(operatore_id, $3) WHERE id = $4")
                     .bind(stato)
-                    .bind(&m)
+                    .bind(m)
                     .bind(s.user.id)
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
-                crate::istruttoria::worker::add_event(&mut tx, id, stato, Some(&m)).await?;
+                crate::istruttoria::worker::add_event(&mut tx, id, stato, Some(m)).await?;
                 (
                     "chiusura_sede",
                     serde_json::json!({ "stato": stato, "motivo": m }),

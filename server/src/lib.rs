@@ -7,6 +7,7 @@ pub mod auth;
 pub mod clock;
 pub mod comunicazioni;
 pub mod config;
+pub mod conversazione;
 pub mod db;
 pub mod error;
 pub mod fascicolo;

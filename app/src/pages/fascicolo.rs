@@ -2,9 +2,9 @@
 //! a request with replay, and the branch queue.
 
 use crate::api::{self, FascAction, FascReplay, UiError};
-use crate::components::ErrorSummary;
+use crate::components::{ErrorSummary, clear_after_success, successes};
 use crate::pages::requests::{
-    Attachments, ChecksList, Filters, RequestRow, deny, filter_from, it_datetime, page_href, state_tag,
+    Attachments, ChecksList, Filters, RequestRow, Timeline, deny, filter_from, it_datetime, page_href, state_tag,
 };
 use crate::pages::two_way::Conversation;
 use leptos::prelude::*;
@@ -171,13 +171,7 @@ pub fn OperatorRequestPage() -> impl IntoView {
     let params = use_params_map();
     let protocollo = move || params.with(|p| p.get("protocollo")).unwrap_or_default();
     let action = ServerAction::<FascAction>::new();
-    // Reloaded after a step that succeeded only: after a refusal the typed text stays in place.
-    let done = RwSignal::new(0u32);
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = action.value().get() {
-            done.update(|n| *n += 1);
-        }
-    });
+    let done = successes(move || action.value().with(|v| matches!(v, Some(Ok(_)))));
     let detail = Resource::new(move || (protocollo(), done.get()), |(p, _)| api::fasc_request(p));
     view! {
         <Transition fallback=|| view! { <p>"Caricamento…"</p> }>
@@ -202,14 +196,8 @@ fn OperatorDetail(d: OperatorRequestView, action: ServerAction<FascAction>) -> i
     let da_prendere = if due_vie { r.stato == "aperta" } else { d.operatore_in_carico.is_none() };
     let version = d.version;
     let p2 = protocollo.clone();
-    // A note or reply that went through must not stay in the box, ready to be sent again as
-    // the closing answer.
     let testo = NodeRef::<leptos::html::Textarea>::new();
-    Effect::new(move |_| {
-        if let (Some(Ok(_)), Some(el)) = (action.value().get(), testo.get()) {
-            el.set_value("");
-        }
-    });
+    clear_after_success(move || action.value().with(|v| matches!(v, Some(Ok(_)))), testo);
     view! {
         <Title text=format!("Richiesta {} – Fascicolo", r.protocollo) />
         <p class="caption">{format!("Fascicolo di {} · protocollo {}", d.ragione_sociale, r.protocollo)}</p>
@@ -324,10 +312,7 @@ fn OperatorDetail(d: OperatorRequestView, action: ServerAction<FascAction>) -> i
                 </tbody>
             </table>
         </div>
-        <h2>"Cronologia"</h2>
-        <ol class="timeline">
-            {r.eventi.into_iter().map(|e| view! { <li><strong>{shared::dto::stato_richiesta_label(&e.stato)}</strong>" – " {it_datetime(&e.at)}</li> }).collect_view()}
-        </ol>
+        <Timeline eventi=r.eventi />
         <p><a href=format!("/fascicolo/{}", r.soggetto_id)>"Torna al Fascicolo"</a></p>
     }
 }

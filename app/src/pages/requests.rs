@@ -1,7 +1,7 @@
 //! Comunicazioni: Lista Richieste, Crea Smart-Task (wizard) and the detail of a request.
 
 use crate::api::{self, CbMessaggio, StSubmit, UiError};
-use crate::components::{ErrorSummary, field_error, go};
+use crate::components::{ErrorSummary, field_error, go, successes};
 use crate::pages::two_way::{Conversation, TwoWayDetail};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -461,12 +461,7 @@ pub fn RequestDetailPage() -> impl IntoView {
     // A message added to a two-way request reloads the detail; a refused one leaves the page
     // (and the typed text) as it is.
     let send = ServerAction::<CbMessaggio>::new();
-    let done = RwSignal::new(0u32);
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = send.value().get() {
-            done.update(|n| *n += 1);
-        }
-    });
+    let done = successes(move || send.value().with(|v| matches!(v, Some(Ok(_)))));
     let detail = Resource::new(move || (protocollo(), done.get()), |(p, _)| api::st_get(p));
     // While the examination runs, look again every second (the answer usually takes milliseconds).
     Effect::new(move |_| {
@@ -523,13 +518,21 @@ fn RequestDetail(r: RequestView, send: ServerAction<CbMessaggio>) -> impl IntoVi
         <ChecksList controlli=r.controlli.clone() letti=vec![] />
         <Conversation messaggi=r.messaggi_sede.clone() />
         <p><a href=format!("/richiesta/{}/ricevuta.pdf", r.protocollo) rel="external" id="ricevuta">"Scarica la ricevuta (PDF)"</a></p>
-        <h2>"Cronologia"</h2>
-        <ol class="timeline">
-            {r.eventi.into_iter().map(|e| view! { <li><strong>{shared::dto::stato_richiesta_label(&e.stato)}</strong>" – " {it_datetime(&e.at)}</li> }).collect_view()}
-        </ol>
+        <Timeline eventi=r.eventi />
         <p><a href="/richieste">"Torna alla Lista Richieste"</a></p>
     }
     .into_any()
+}
+
+/// The states a request went through, with when.
+#[component]
+pub(crate) fn Timeline(eventi: Vec<shared::dto::EventView>) -> impl IntoView {
+    view! {
+        <h2>"Cronologia"</h2>
+        <ol class="timeline">
+            {eventi.into_iter().map(|e| view! { <li><strong>{shared::dto::stato_richiesta_label(&e.stato)}</strong>" – " {it_datetime(&e.at)}</li> }).collect_view()}
+        </ol>
+    }
 }
 
 /// Attachments of a request, as download links.

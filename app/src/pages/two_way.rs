@@ -2,8 +2,8 @@
 //! attachments) and following the conversation until the branch closes it.
 
 use crate::api::{self, CbMessaggio};
-use crate::components::{ErrorSummary, field_error, go};
-use crate::pages::requests::{Attachments, it_datetime, state_tag};
+use crate::components::{ErrorSummary, clear_after_success, field_error, go};
+use crate::pages::requests::{Attachments, Timeline, it_datetime, state_tag};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use shared::dto::{ALLEGATI_MAX, OGGETTI_BIDIREZIONALI, OperatorNote, Problem, RequestView};
@@ -150,10 +150,7 @@ pub(crate) fn TwoWayDetail(r: RequestView, send: ServerAction<CbMessaggio>) -> i
         <Attachments protocollo=r.protocollo.clone() allegati=r.allegati.clone() />
         <Conversation messaggi=r.messaggi_sede.clone() />
         {aperta.then(|| view! { <NewMessage protocollo send /> }.into_any())}
-        <h2>"Cronologia"</h2>
-        <ol class="timeline">
-            {r.eventi.iter().map(|e| view! { <li><strong>{shared::dto::stato_richiesta_label(&e.stato)}</strong>" – " {it_datetime(&e.at)}</li> }).collect_view()}
-        </ol>
+        <Timeline eventi=r.eventi.clone() />
         <p><a href="/richieste">"Torna alla Lista Richieste"</a></p>
     }
     // Type-erased: the nested view type is otherwise too deep for release builds.
@@ -166,11 +163,7 @@ pub(crate) fn TwoWayDetail(r: RequestView, send: ServerAction<CbMessaggio>) -> i
 fn NewMessage(protocollo: String, send: ServerAction<CbMessaggio>) -> impl IntoView {
     let value = send.value();
     let testo = NodeRef::<leptos::html::Textarea>::new();
-    Effect::new(move |_| {
-        if let (Some(Ok(_)), Some(el)) = (value.get(), testo.get()) {
-            el.set_value("");
-        }
-    });
+    clear_after_success(move || value.with(|v| matches!(v, Some(Ok(_)))), testo);
     let problem = move || value.get().and_then(|r| r.err()).map(|e| *e.0);
     view! {
         <h2 id="scrivi">"Scrivi alla sede"</h2>

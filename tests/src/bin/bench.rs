@@ -215,13 +215,19 @@ async fn smart_task(base: &str, db_url: &str, n: usize) {
         ssr.push(t.elapsed().as_secs_f64() * 1000.0);
     }
     ssr.sort_by(|a, b| a.total_cmp(b));
-    let total: i64 = sqlx::query("SELECT COUNT(*) FROM richieste WHERE contribuente_id = $1")
-        .bind(assoc)
-        .fetch_one(&pool)
-        .await
-        .expect("n")
-        .try_get(0)
-        .expect("n");
+    let count = |id: i64| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query("SELECT COUNT(*) FROM richieste WHERE contribuente_id = $1")
+                .bind(id)
+                .fetch_one(&pool)
+                .await
+                .expect("n")
+                .try_get::<i64, _>(0)
+                .expect("n")
+        }
+    };
+    let total = count(assoc).await;
     println!("\n## SSR della Lista Richieste (pagina da 20 righe su {total} richieste, 200 pagine in sequenza)\n");
     println!("- p50 {:.1} ms, p99 {:.1} ms", pct(&ssr, 0.5), pct(&ssr, 0.99));
 
@@ -243,13 +249,7 @@ async fn smart_task(base: &str, db_url: &str, n: usize) {
             .expect("company")
             .try_get(0)
             .expect("id");
-    let already: i64 = sqlx::query("SELECT COUNT(*) FROM richieste WHERE contribuente_id = $1")
-        .bind(other)
-        .fetch_one(&pool)
-        .await
-        .expect("n")
-        .try_get(0)
-        .expect("n");
+    let already = count(other).await;
     sqlx::query(
         "INSERT INTO richieste (protocollo, tipo, contribuente_id, richiedente_user_id, oggetto, risposte_json, stato,
                                 data_riferimento, created_at, updated_at, version)
@@ -282,18 +282,6 @@ async fn smart_task(base: &str, db_url: &str, n: usize) {
     };
     let fasc = ssr_file(assoc, 100).await;
     let fasc_1000 = ssr_file(other, 100).await;
-    let count = |id: i64| {
-        let pool = pool.clone();
-        async move {
-            sqlx::query("SELECT COUNT(*) FROM richieste WHERE contribuente_id = $1")
-                .bind(id)
-                .fetch_one(&pool)
-                .await
-                .expect("n")
-                .try_get::<i64, _>(0)
-                .expect("n")
-        }
-    };
     println!("\n## Fascicolo (operatore di sede)\n");
     println!(
         "- SSR del Fascicolo di un'azienda con {} richieste (100 pagine in sequenza): p50 {:.1} ms, p99 {:.1} ms",

@@ -1,0 +1,99 @@
+//! What the conversation on a request shares between the branch (`fascicolo::branch_action`)
+//! and the contributor (`comunicazioni::add_message`): the text rule, the optimistic lock and
+//! the message row.
+
+use crate::error::{AppError, AppResult};
+use sqlx::AnyConnection;
+
+/// The longest text of a request, a message, a note or a closing answer.
+pub const MAX_TESTO: usize = 4000;
+
+/// A message's text, trimmed, of `min` to [`MAX_TESTO`] characters; `field` names it in the error.
+pub(crate) fn testo(t: &str, field: &str, min: usize) -> AppResult<String> {
+    let t = t.trim();
+    let n = t.chars().count();
+    if !(min..=MAX_TESTO).contains(&n) {
+        return Err(AppError::field(
+            field,
+            format!("Scrivere un testo di almeno {min} e al massimo {MAX_TESTO} caratteri (ora {n})."),
+            if n < min { "too_short" } else { "too_long" },
+        ));
+    }
+    Ok(t.to_string())
+}
+
+/// Optimistic lock: moves the request to its next version only if it is still at the `version`
+/// and in the `stato` its writer read; otherwise someone changed it meanwhile (`conflict`).
+pub(crate) async fn bump_version(
+    conn: &mut AnyConnection,
+    id: i64,
+    version: i64,
+    stato: &str,
+    now: &str,
+    conflict: &str,
+) -> AppResult<()> {
+    let bumped = sqlx::query(
+        "UPDATE richieste SET version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3 AND stato = $4",
+    )
+    .bind(now)
+    .bind(id)
+    .bind(version)
+    .bind(stato)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if bumped != 1 {
+        return Err(AppError::Conflict(conflict.into()));
+    }
+    Ok(())
+}
+
+/// Who writes a message: an operator (a reply the contributor reads, or an internal note) or
+/// the contributor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Autore {
+    Sede { interna: bool },
+    Contribuente,
+}
+
+pub(crate) async fn add_message(
+    conn: &mut AnyConnection,
+    richiesta_id: i64,
+    user_id: i64,
+    testo: &str,
+    autore: Autore,
+    now: &str,
+) -> AppResult<()> {
+    let (interna, dal_contribuente) = match autore {
+        Autore::Sede { interna } => (interna, false),
+        Autore::Contribuente => (false, true),
+    };
+    sqlx::query(
+        "INSERT INTO richieste_note (richiesta_id, user_id, testo, interna, dal_contribuente, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(richiesta_id)
+    .bind(user_id)
+    .bind(testo)
+    .bind(interna as i64)
+    .bind(dal_contribuente as i64)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_bounds() {
+        assert_eq!(testo("  ciao  ", "testo", 2).ok().as_deref(), Some("ciao"));
+        assert!(testo(" x ", "testo", 2).is_err());
+        assert!(testo("", "motivo", 1).is_err());
+        assert!(testo(&"a".repeat(MAX_TESTO), "testo", 1).is_ok());
+        let err = testo(&"a".repeat(MAX_TESTO + 1), "testo", 1).err();
+        assert!(matches!(err, Some(AppError::Validation(e)) if e[0].code == "too_long" && e[0].field == "testo"));
+    }
+}

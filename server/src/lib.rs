@@ -1,6 +1,10 @@
 //! The Sportello server: configuration, database, identity and sessions, authorization
 //! (role, sede, delega), audit trail, job queue, services and the HTTP surface (REST API + SSR).
 
+// Without `erase_components` (release builds) the pages' nested view types are monomorphised
+// here, in the server's SSR; the request list goes past the default depth of 128.
+#![recursion_limit = "256"]
+
 pub mod access;
 pub mod audit;
 pub mod auth;

@@ -436,6 +436,10 @@ fn test() -> R<()> {
     if rust_passed == 0 || e2e_passed == 0 {
         return Err(format!("nessun test eseguito (Rust: {rust_passed}, browser: {e2e_passed})"));
     }
+    // Debug builds erase the pages' view types (`erase_components`); release builds
+    // (`run --release`, `bench`) do not, and have failed where debug passed (type depth). Build
+    // release too, after the tests so that their site is not replaced while they run.
+    leptos_build(true)?;
     eprintln!("\nxtask test: verde in {:.0} s (Rust {rust_passed}, browser {e2e_passed})", t0.elapsed().as_secs_f64());
     println!("{} passed, {} failed", rust_passed + e2e_passed, rust_failed + e2e_failed);
     Ok(())

@@ -35,6 +35,9 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("\nxtask: ERRORE: {e}");
+            if let Some(gib) = free_disk_gib() {
+                eprintln!("xtask: spazio libero sul disco di target/: {gib:.1} GiB");
+            }
             ExitCode::FAILURE
         }
     }
@@ -97,6 +100,13 @@ fn run_counting(c: &mut Command, what: &str) -> R<(u64, u64)> {
 
 fn output(c: &mut Command) -> Option<String> {
     c.output().ok().filter(|o| o.status.success()).map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+}
+
+/// Free space on the file system holding target/, from `df` (None where df is missing).
+fn free_disk_gib() -> Option<f64> {
+    let out = output(Command::new("df").arg("-Pk").arg(root()))?;
+    let kib: f64 = out.lines().nth(1)?.split_whitespace().nth(3)?.parse().ok()?;
+    Some(kib / 1024.0 / 1024.0)
 }
 
 fn is_root() -> bool {
@@ -366,6 +376,15 @@ fn ensure_chromium() -> R<String> {
 
 fn test() -> R<()> {
     let t0 = Instant::now();
+    // A clean run needs about 9 GiB under target/ (debug, wasm, release); say so up front, as
+    // a full disk otherwise shows up as an obscure linker error half-way through.
+    match free_disk_gib() {
+        Some(gib) if gib < 10.0 => {
+            eprintln!("xtask: attenzione, solo {gib:.1} GiB liberi per target/ (servono circa 9)")
+        }
+        Some(gib) => eprintln!("xtask: {gib:.1} GiB liberi per target/"),
+        None => {}
+    }
     setup(true)?;
     let chromium = ensure_chromium()?;
 

@@ -76,7 +76,13 @@ pub mod upload {
     /// The fields and the files as read: a file is read at most one byte past the limit (enough
     /// to refuse it), files beyond the allowed number are counted, not read.
     pub async fn read(data: MultipartData) -> Result<(NuovaComunicazione, Vec<AllegatoBytes>), UiError> {
-        let mut mp = data.into_inner().ok_or_else(|| bad("Modulo non leggibile."))?;
+        let (body, files, outcome) = read_partial(data).await;
+        outcome.map(|()| (body, files))
+    }
+
+    /// As [`read`], but what was read before a failure is kept: the text fields come before the
+    /// files, so a plain form post cut short by the size bound can still be shown again.
+    pub async fn read_partial(data: MultipartData) -> (NuovaComunicazione, Vec<AllegatoBytes>, Result<(), UiError>) {
         let mut body = NuovaComunicazione {
             soggetto_id: None,
             oggetto: String::new(),
@@ -86,6 +92,16 @@ pub mod upload {
             allegati: vec![],
         };
         let mut files = vec![];
+        let outcome = fields(data, &mut body, &mut files).await;
+        (body, files, outcome)
+    }
+
+    async fn fields(
+        data: MultipartData,
+        body: &mut NuovaComunicazione,
+        files: &mut Vec<AllegatoBytes>,
+    ) -> Result<(), UiError> {
+        let mut mp = data.into_inner().ok_or_else(|| bad("Modulo non leggibile."))?;
         let broken = || {
             bad(
                 "Il modulo non è arrivato completo (connessione interrotta o file troppo grandi): i dati sono ancora nel modulo, riprovare.",
@@ -123,7 +139,7 @@ pub mod upload {
                 }
             }
         }
-        Ok((body, files))
+        Ok(())
     }
 }
 

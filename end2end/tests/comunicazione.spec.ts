@@ -82,3 +82,67 @@ test("contribuente: scrive alla sede con allegati, corregge gli errori senza per
   await expect(page.locator("#richieste li", { hasText: protocollo })).toBeVisible();
   expect(problems).toEqual([]);
 });
+
+test.describe("senza JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+  test("il modulo rifiutato torna con i dati scritti e gli errori; corretto, arriva alla sede", async ({ page, context }, info) => {
+    const r = await context.request.post("/api/v1/sessione", { data: { username: "datore", password: PASSWORD } });
+    expect(r.ok()).toBeTruthy();
+    const subjects = await (await context.request.get("/api/v1/soggetti")).json();
+    const rossi = subjects.find((s: { ragione_sociale: string }) => s.ragione_sociale === "Rossi & Figli S.r.l.");
+    await context.request.put("/api/v1/sessione/soggetto", { data: { subject_id: rossi.id } });
+    await page.goto("/richieste/comunicazione");
+    await page.selectOption("#oggetto", "f24/attribuzione");
+    await page.fill("#testo", "Breve");
+    await page.fill("#telefono", "06 1234567");
+    await page.setInputFiles("#allegato-1", { name: "quietanza.pdf", mimeType: "application/pdf", buffer: pdf });
+    await page.click("#invia");
+    await expect(page).toHaveURL(/\/richieste\/comunicazione$/);
+    await expect(page.locator(".error-summary a[href='#testo']")).toBeVisible();
+    await expect(page.locator("#testo-errore")).toContainText("almeno 10 e al massimo");
+    await expect(page.locator("#oggetto")).toHaveValue("f24/attribuzione");
+    await expect(page.locator("#testo")).toHaveValue("Breve");
+    await expect(page.locator("#telefono")).toHaveValue("06 1234567");
+    await expect(page.locator("#allegati-da-riscegliere")).toContainText("scelga di nuovo il file allegato");
+    await shot(page, "comunicazione-senza-js-errori");
+
+    const testo = `Senza JavaScript: versamento attribuito al mese sbagliato (${info.project.name}).`;
+    await page.fill("#testo", testo);
+    await page.setInputFiles("#allegato-1", { name: "quietanza.pdf", mimeType: "application/pdf", buffer: pdf });
+    await page.click("#invia");
+    await expect(page).toHaveURL(/\/richiesta\/CB-/);
+    await expect(page.locator("#testo-richiesta")).toHaveText(testo);
+    await expect(page.locator("#allegati a")).toHaveText(["quietanza.pdf"]);
+  });
+});
+
+test("inviato prima che lo script sia caricato: la pagina rifiutata si idrata con i dati scritti", async ({ page }) => {
+  const problems = watchForErrors(page);
+  await login(page, "datore");
+  await page.getByRole("button", { name: "Opera per Rossi & Figli S.r.l." }).click();
+  await expect(page.locator("#azienda")).toHaveText("Rossi & Figli S.r.l.");
+  // Hold the page's WASM until the form has been posted, as on a slow phone connection.
+  let release = () => {};
+  const gate = new Promise<void>((r) => (release = r));
+  await page.route("**/pkg/*.wasm", async (route) => {
+    await gate;
+    await route.continue();
+  });
+  await page.goto("/richieste/comunicazione");
+  await page.selectOption("#oggetto", "regolarita/durc");
+  await page.fill("#testo", "Corto");
+  await page.fill("#email", "paghe@rossifigli.example.it");
+  await page.click("#invia");
+  await expect(page.locator("#testo-errore")).toBeVisible();
+  release();
+  await hydrated(page);
+  // After hydration the page still shows what the server rendered, and works.
+  await expect(page.locator(".error-summary a[href='#testo']")).toBeVisible();
+  await expect(page.locator("#oggetto")).toHaveValue("regolarita/durc");
+  await expect(page.locator("#testo")).toHaveValue("Corto");
+  await expect(page.locator("#email")).toHaveValue("paghe@rossifigli.example.it");
+  await page.fill("#testo", "Il DURC risulta irregolare ma i versamenti sono in regola: rispondete per e-mail.");
+  await page.click("#invia");
+  await expect(page).toHaveURL(/\/richiesta\/CB-/);
+  expect(problems.filter((p) => p !== "HTTP 422 /richieste/comunicazione")).toEqual([]);
+});

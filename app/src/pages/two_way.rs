@@ -8,11 +8,30 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use shared::dto::{ALLEGATI_MAX, OGGETTI_BIDIREZIONALI, OperatorNote, Problem, RequestView};
 
-/// The form. It is sent as multipart by the page's script, so the browser keeps every typed
-/// value and chosen file in place when the server refuses something; without the script it is
-/// a plain multipart post to the same server function.
+/// Where the form lives and where it is posted without the page's script.
+pub const PAGE_PATH: &str = "/richieste/comunicazione";
+
+/// What was typed in the form when the server refused it in a plain post (no script, or sent
+/// before the script loaded): the server renders the form again with it and the errors.
+/// Chosen files cannot be put back in a file input; the page says how many to choose again.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct BozzaComunicazione {
+    pub oggetto: String,
+    pub testo: String,
+    pub email: String,
+    pub telefono: String,
+    pub allegati: usize,
+    pub problem: Option<Problem>,
+}
+
+/// The form. The page's script sends it as multipart to the server function, so the browser
+/// keeps every typed value and chosen file in place when the server refuses something; without
+/// the script it is a plain multipart post to the page itself, which answers with the form
+/// filled in again (see [`BozzaComunicazione`]).
 #[component]
 pub fn NewTwoWayPage() -> impl IntoView {
+    // Serialised into the page, so hydration sees the same values the server rendered.
+    let bozza = SharedValue::new(|| use_context::<BozzaComunicazione>().unwrap_or_default()).into_inner();
     let invio = Action::new_local(|fd: &web_sys::FormData| api::cb_invio(fd.clone().into()));
     let value = invio.value();
     Effect::new(move |_| {
@@ -20,7 +39,20 @@ pub fn NewTwoWayPage() -> impl IntoView {
             go(&format!("/richiesta/{}", r.protocollo));
         }
     });
-    let problem = move || value.get().and_then(|r| r.err()).map(|e| *e.0);
+    let bozza_problem = StoredValue::new(bozza.problem.clone());
+    let problem = move || match value.get() {
+        Some(r) => r.err().map(|e| *e.0),
+        None => bozza_problem.get_value(),
+    };
+    let da_riscegliere = (bozza.allegati > 0 && bozza.problem.is_some()).then(|| {
+        view! {
+            <p class="error-message" id="allegati-da-riscegliere">{format!(
+                "Il modulo non è stato accettato: scelga di nuovo {}.",
+                if bozza.allegati == 1 { "il file allegato".to_string() } else { format!("i {} file allegati", bozza.allegati) }
+            )}</p>
+        }
+    });
+    let oggetto_scelto = bozza.oggetto.clone();
     // Attachment errors are per file (`allegati[1]`) or for all of them (`allegati`).
     let allegati_errori = move || -> Vec<String> {
         problem()
@@ -42,7 +74,7 @@ pub fn NewTwoWayPage() -> impl IntoView {
         <h1>"Scrivi alla sede INPS"</h1>
         <p class="lead">"Per ciò che non è tra le richieste Smart-Task: la sede risponde qui e riceverà una notifica a ogni passo."</p>
         {move || problem().map(|p: Problem| view! { <ErrorSummary problem=p /> })}
-        <form method="post" action="/sf/cb_invio" enctype="multipart/form-data" novalidate on:submit=on_submit id="comunicazione">
+        <form method="post" action=PAGE_PATH enctype="multipart/form-data" novalidate on:submit=on_submit id="comunicazione">
             <div class="field" class:field-error=move || field("oggetto")().is_some()>
                 <label for="oggetto">"Oggetto"</label>
                 <p class="muted" id="oggetto-aiuto">"L'argomento, scelto dall'elenco."</p>
@@ -51,7 +83,11 @@ pub fn NewTwoWayPage() -> impl IntoView {
                     <option value="">"Scegliere…"</option>
                     {OGGETTI_BIDIREZIONALI.iter().map(|(c1, l1, figli)| view! {
                         <optgroup label=*l1>
-                            {figli.iter().map(|(c2, l2)| view! { <option value=format!("{c1}/{c2}")>{*l2}</option> }).collect_view()}
+                            {figli.iter().map(|(c2, l2)| {
+                                let v = format!("{c1}/{c2}");
+                                let selected = v == oggetto_scelto;
+                                view! { <option value=v selected=selected>{*l2}</option> }
+                            }).collect_view()}
                         </optgroup>
                     }).collect_view()}
                 </select>
@@ -60,24 +96,25 @@ pub fn NewTwoWayPage() -> impl IntoView {
                 <label for="testo">"Testo della richiesta"</label>
                 <p class="muted" id="testo-aiuto">"Da 10 a 4.000 caratteri. Indichi matricole, periodi e importi a cui si riferisce."</p>
                 {move || field("testo")().map(|m| view! { <p class="error-message" id="testo-errore">{m}</p> })}
-                <textarea id="testo" name="testo" rows="6" maxlength="4000" aria-describedby="testo-aiuto testo-errore" aria-invalid=invalid("testo")></textarea>
+                <textarea id="testo" name="testo" rows="6" maxlength="4000" aria-describedby="testo-aiuto testo-errore" aria-invalid=invalid("testo")>{bozza.testo.clone()}</textarea>
             </div>
             <fieldset class="fieldset">
                 <legend>"Recapiti per la risposta (almeno uno)"</legend>
                 <div class="field" class:field-error=move || field("email")().is_some()>
                     <label for="email">"E-mail"</label>
                     {move || field("email")().map(|m| view! { <p class="error-message" id="email-errore">{m}</p> })}
-                    <input id="email" name="email" type="email" autocomplete="email" aria-describedby="email-errore" aria-invalid=invalid("email") />
+                    <input id="email" name="email" type="email" autocomplete="email" aria-describedby="email-errore" aria-invalid=invalid("email") value=bozza.email.clone() />
                 </div>
                 <div class="field" class:field-error=move || field("telefono")().is_some()>
                     <label for="telefono">"Telefono"</label>
                     {move || field("telefono")().map(|m| view! { <p class="error-message" id="telefono-errore">{m}</p> })}
-                    <input id="telefono" name="telefono" type="tel" autocomplete="tel" aria-describedby="telefono-errore" aria-invalid=invalid("telefono") />
+                    <input id="telefono" name="telefono" type="tel" autocomplete="tel" aria-describedby="telefono-errore" aria-invalid=invalid("telefono") value=bozza.telefono.clone() />
                 </div>
             </fieldset>
             <fieldset class="fieldset" id="allegati" class:field-error=move || !allegati_errori().is_empty()>
                 <legend>"Allegati (facoltativi)"</legend>
                 <p class="muted" id="allegati-aiuto">{format!("Fino a {ALLEGATI_MAX} file PDF, JPEG, PNG o ZIP di al massimo 3 MB ciascuno.")}</p>
+                {da_riscegliere}
                 {move || {
                     let errs = allegati_errori();
                     (!errs.is_empty()).then(|| view! {

@@ -109,17 +109,19 @@ pub async fn origin_check(State(config): State<Config>, req: Request, next: Next
     next.run(req).await
 }
 
-/// Path of the page's two-way request upload (a multipart server function).
-pub const UPLOAD_PATH: &str = "/sf/cb_invio";
+/// Paths of the two-way request upload: the page's multipart server function, and the page
+/// itself for the plain form post made without its script.
+pub const UPLOAD_PATHS: [&str; 2] = ["/sf/cb_invio", app::pages::two_way::PAGE_PATH];
 
 /// The page's upload: only a well-formed multipart body, and never more than three files at
-/// the limit plus the text fields. A declared length over the bound is refused before reading;
-/// an undeclared one is cut while streaming (the form then reports an incomplete upload).
+/// the limit plus the text fields. A declared length over the bound is refused before reading
+/// (for the page's plain post, by its handler, in the page); an undeclared one is cut while
+/// streaming (the form then reports an incomplete upload).
 pub async fn upload_guard(req: Request, next: Next) -> Response {
-    if req.uri().path() != UPLOAD_PATH {
+    if req.method() != http::Method::POST || !UPLOAD_PATHS.contains(&req.uri().path()) {
         return next.run(req).await;
     }
-    let max = crate::comunicazioni::MAX_ALLEGATI * (crate::comunicazioni::MAX_BYTES + 64 * 1024) + 256 * 1024;
+    let max = UPLOAD_MAX_BYTES;
     let multipart = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -130,16 +132,26 @@ pub async fn upload_guard(req: Request, next: Next) -> Response {
     }
     let declared =
         req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > max) {
-        return AppError::field(
-            "allegati",
-            "Gli allegati superano nel complesso il limite: al massimo 3 file di 3 MB ciascuno.",
-            "too_large",
-        )
-        .into_response();
+    // The page's plain post shows this in the page itself (`pages::two_way`).
+    if declared.is_some_and(|n| n > max) && req.uri().path() != app::pages::two_way::PAGE_PATH {
+        return too_large().into_response();
     }
     let req = req.map(|b| axum::body::Body::new(http_body_util::Limited::new(b, max)));
     next.run(req).await
+}
+
+/// The bound on a two-way upload: three files at the limit plus their parts' headers and the
+/// text fields.
+pub const UPLOAD_MAX_BYTES: usize =
+    crate::comunicazioni::MAX_ALLEGATI * (crate::comunicazioni::MAX_BYTES + 64 * 1024) + 256 * 1024;
+
+/// An upload whose declared length is over [`UPLOAD_MAX_BYTES`].
+pub fn too_large() -> AppError {
+    AppError::field(
+        "allegati",
+        "Gli allegati superano nel complesso il limite: al massimo 3 file di 3 MB ciascuno.",
+        "too_large",
+    )
 }
 
 /// Headers for every response. HTML pages set their own CSP with the script nonce; everything

@@ -3,6 +3,7 @@
 pub mod api;
 pub mod backend;
 pub mod middleware;
+pub mod pages;
 
 use crate::services::Services;
 use app::backend::SharedBackend;
@@ -31,11 +32,13 @@ pub fn router(services: Services, leptos_options: LeptosOptions) -> Router {
     let state = AppState { leptos_options: leptos_options.clone(), services: services.clone() };
 
     let ctx_backend = backend.clone();
-    let pages =
-        Router::new().leptos_routes_with_context(&state, routes, move || provide_context(ctx_backend.clone()), {
+    let pages = Router::new()
+        .leptos_routes_with_context(&state, routes, move || provide_context(ctx_backend.clone()), {
             let opts = leptos_options.clone();
             move || app::shell(opts.clone())
-        });
+        })
+        // Without the page's script the two-way form posts to its own page (see `pages`).
+        .route(app::pages::two_way::PAGE_PATH, axum::routing::post(pages::two_way));
 
     let fallback_backend = backend.clone();
     let fallback = leptos_axum::file_and_error_handler_with_context::<AppState, _>(

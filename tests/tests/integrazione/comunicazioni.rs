@@ -330,3 +330,94 @@ both!(page_upload_multipart, |engine: Engine| async move {
     assert!(answer.starts_with("HTTP/1.1 422"), "{answer}");
     assert!(answer.contains("application/problem+json"), "{answer}");
 });
+
+// Without the page's script the form is a plain multipart post to the page itself: a refusal
+// renders the form again with what was typed and the errors, an acceptance goes to the request.
+both!(page_form_post_without_script, |engine: Engine| async move {
+    use reqwest::multipart::{Form, Part};
+    let app = TestApp::spawn(engine).await;
+    let datore = app.logged_in("datore").await;
+    let rossi = app.company_id("Rossi & Figli S.r.l.").await;
+    app.put(&datore, "/api/v1/sessione/soggetto", json!({ "subject_id": rossi })).await;
+    let before: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM richieste").fetch_one(&app.db.read).await.expect("count");
+    let form = |testo: &str, file: (&str, &[u8])| {
+        Form::new()
+            .text("oggetto", "f24/attribuzione")
+            .text("testo", testo.to_string())
+            .text("email", "paghe@example.it")
+            .text("telefono", "06 7654321")
+            .part("allegato", Part::bytes(file.1.to_vec()).file_name(file.0.to_string()))
+    };
+    let post =
+        |f: Form| datore.post(app.url("/richieste/comunicazione")).header("accept", "text/html").multipart(f).send();
+    let r = post(form("Breve", ("pagina.html", b"<html><script>"))).await.expect("post");
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.headers()["content-type"].to_str().unwrap_or("").starts_with("text/html"));
+    let html = r.text().await.expect("html");
+    for kept in [
+        "value=\"paghe@example.it\"",
+        "value=\"06 7654321\"",
+        ">Breve</textarea>",
+        "value=\"f24/attribuzione\" selected",
+        "scelga di nuovo il file allegato",
+        "pagina.html: tipo di file non ammesso",
+        "almeno 10 e al massimo 4000 caratteri (ora 5)",
+    ] {
+        assert!(html.contains(kept), "{kept} missing in the page");
+    }
+    let after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM richieste").fetch_one(&app.db.read).await.expect("count");
+    assert_eq!(after, before, "nothing stored on refusal");
+
+    let r = post(form("Versamento di marzo attribuito a febbraio.", ("ricevuta.pdf", b"%PDF-1.4\n%%EOF")))
+        .await
+        .expect("post");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let location = r.headers()["location"].to_str().unwrap_or("").to_string();
+    assert!(location.starts_with("/richiesta/"), "{location}");
+    let html = datore.get(app.url(&location)).send().await.expect("get").text().await.expect("html");
+    assert!(html.contains("Versamento di marzo attribuito a febbraio."));
+    assert!(html.contains("ricevuta.pdf"));
+
+    // Declared larger than the bound: the page answers without reading the body.
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let login = app.login(&reqwest::Client::new(), "datore", server::seed::DEMO_PASSWORD).await;
+    let cookie = login
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.split(';').next().filter(|c| c.starts_with("sportello=")))
+        .expect("session cookie")
+        .to_string();
+    let r = reqwest::Client::new()
+        .put(app.url("/api/v1/sessione/soggetto"))
+        .header("cookie", &cookie)
+        .json(&json!({ "subject_id": rossi }))
+        .send()
+        .await
+        .expect("act for");
+    assert_eq!(r.status(), StatusCode::OK);
+    let mut tcp = tokio::net::TcpStream::connect(app.addr).await.expect("connect");
+    let head = format!(
+        "POST /richieste/comunicazione HTTP/1.1\r\nHost: {}\r\nAccept: text/html\r\nCookie: {cookie}\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: {}\r\n\r\n",
+        app.addr,
+        20 * 1024 * 1024
+    );
+    tcp.write_all(head.as_bytes()).await.expect("write");
+    let mut answer = vec![];
+    let mut buf = vec![0u8; 16 * 1024];
+    while !String::from_utf8_lossy(&answer).contains("</html>") {
+        let n = tokio::time::timeout(std::time::Duration::from_secs(10), tcp.read(&mut buf))
+            .await
+            .expect("answered without the body")
+            .expect("read");
+        if n == 0 {
+            break;
+        }
+        answer.extend_from_slice(&buf[..n]);
+    }
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 422"), "{answer}");
+    assert!(answer.contains("il modulo non è stato letto"), "{answer}");
+});

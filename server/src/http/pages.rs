@@ -1,0 +1,96 @@
+//! Plain form posts that a page answers itself. leptos answers a server function posted
+//! without the page's script by redirecting back, which loses what was typed and the errors;
+//! a form with files cannot carry them in the address either. These handlers render the page
+//! again with both.
+
+use super::AppState;
+use super::backend::ServerBackend;
+use crate::error::AppError;
+use crate::services::Caller;
+use app::backend::SharedBackend;
+use app::pages::two_way::BozzaComunicazione;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use http::{Method, StatusCode, header};
+use leptos::prelude::*;
+use leptos::server_fn::codec::MultipartData;
+use shared::dto::Problem;
+use std::sync::Arc;
+
+/// POST of the two-way request form: on success to the new request (303), otherwise the form
+/// again with the fields as typed (the files must be chosen again) and the errors.
+pub async fn two_way(State(state): State<AppState>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let Some(caller) = parts.extensions.get::<Caller>().cloned() else {
+        return AppError::Internal("caller middleware missing".into()).into_response();
+    };
+    let declared =
+        parts.headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > super::middleware::UPLOAD_MAX_BYTES) {
+        // Not read at all: what was typed travels in the same body as the files.
+        let problem = AppError::field(
+            "allegati",
+            "Gli allegati superano nel complesso il limite di 3 file da 3 MB: il modulo non è stato letto. Inserisca di nuovo i dati e scelga file più piccoli.",
+            "too_large",
+        )
+        .to_problem();
+        let bozza = BozzaComunicazione { problem: Some(problem.clone()), ..Default::default() };
+        return render_again(state, parts, bozza, &problem).await;
+    }
+    // `upload_guard` has refused anything but a well-formed multipart body on this path.
+    let boundary = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|ct| multer::parse_boundary(ct).ok())
+        .unwrap_or_default();
+    let mp = multer::Multipart::new(body.into_data_stream(), boundary);
+    let (nuova, files, read) = app::api::upload::read_partial(MultipartData::Server(mp)).await;
+    let bozza = BozzaComunicazione {
+        oggetto: nuova.oggetto.clone(),
+        testo: nuova.testo.clone(),
+        email: nuova.email.clone().unwrap_or_default(),
+        telefono: nuova.telefono.clone().unwrap_or_default(),
+        allegati: files.len(),
+        problem: None,
+    };
+    let problem = match read {
+        Err(e) => *e.0,
+        Ok(()) => match state.services.register_two_way(&caller, nuova, files, vec![]).await {
+            Ok(view) => return Redirect::to(&format!("/richiesta/{}", view.protocollo)).into_response(),
+            Err(e) => {
+                if e.status().is_server_error() {
+                    tracing::error!(error = %e, "two-way form post failed");
+                }
+                e.to_problem()
+            }
+        },
+    };
+    render_again(state, parts, BozzaComunicazione { problem: Some(problem.clone()), ..bozza }, &problem).await
+}
+
+/// Renders the page at the same address (as a GET) with the draft in context, with the
+/// problem's status.
+async fn render_again(
+    state: AppState,
+    mut parts: http::request::Parts,
+    bozza: BozzaComunicazione,
+    problem: &Problem,
+) -> Response {
+    parts.method = Method::GET;
+    parts.headers.remove(header::CONTENT_TYPE);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let backend: SharedBackend = Arc::new(ServerBackend { services: state.services.clone() });
+    let opts = state.leptos_options.clone();
+    let render = leptos_axum::render_app_async_with_context(
+        move || {
+            provide_context(backend.clone());
+            provide_context(bozza.clone());
+        },
+        move || app::shell(opts.clone()),
+    );
+    let mut res = render(Request::from_parts(parts, Body::empty())).await;
+    *res.status_mut() = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+    res
+}

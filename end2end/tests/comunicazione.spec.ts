@@ -113,6 +113,15 @@ test.describe("senza JavaScript", () => {
     await expect(page).toHaveURL(/\/richiesta\/CB-/);
     await expect(page.locator("#testo-richiesta")).toHaveText(testo);
     await expect(page.locator("#allegati a")).toHaveText(["quietanza.pdf"]);
+
+    // A message too short comes back with the text; a good one joins the conversation.
+    await page.fill("#testo", "?");
+    await page.click("#invia-messaggio");
+    await expect(page.locator("#testo-errore")).toContainText("almeno 2");
+    await expect(page.locator("#testo")).toHaveValue("?");
+    await page.fill("#testo", "Aggiungo: il versamento è del 16/03/2026.");
+    await page.click("#invia-messaggio");
+    await expect(page.locator("#messaggi .messaggio-contribuente")).toContainText("16/03/2026");
   });
 });
 

@@ -190,6 +190,10 @@ test("notifiche: contatore nell'intestazione, segna come lette; filtri della Lis
   await page.click("#filtra");
   await expect(page.locator(".error-summary")).toContainText("gg/mm/aaaa");
   await expect(page.locator("#dal")).toHaveValue("31/02/2026");
+  // The summary comes first, above the form; the message also sits at the field.
+  await expect(page.locator(".error-summary + details.filters #filtri")).toBeVisible();
+  await expect(page.locator("#dal-errore")).toContainText("gg/mm/aaaa");
+  await expect(page.locator("#dal")).toHaveAttribute("aria-invalid", "true");
   await shot(page, "lista-filtri");
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow).toBeLessThanOrEqual(0);

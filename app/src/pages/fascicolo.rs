@@ -101,8 +101,8 @@ pub fn FascicoloPage() -> impl IntoView {
                     // A filter typed wrong: say what, and keep the form to correct it.
                     Err(UiError(p)) if p.code == "validation" => view! {
                         <h1>"Fascicolo elettronico"</h1>
-                        <ErrorSummary problem=*p />
-                        <Filters f action=format!("/fascicolo/{id}") />
+                        <ErrorSummary problem=(*p).clone() />
+                        <Filters f action=format!("/fascicolo/{id}") problem=*p />
                     }.into_any(),
                     Err(UiError(p)) => deny(*p),
                     Ok(file) => view! { <File f=file filter=f /> }.into_any(),

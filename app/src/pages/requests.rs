@@ -2,7 +2,7 @@
 
 use crate::api::{self, CbMessaggio, StSubmit, UiError};
 use crate::components::{ErrorSummary, field_error, go, successes};
-use crate::pages::two_way::{Conversation, TwoWayDetail};
+use crate::pages::two_way::{BozzaMessaggio, Conversation, TwoWayDetail};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
@@ -74,20 +74,26 @@ pub fn RequestsPage() -> impl IntoView {
             <a class="button" href="/richieste/nuova" id="crea-smart-task">"Crea Smart-Task"</a>
             <a class="button button-outline" href="/richieste/comunicazione" id="scrivi-alla-sede">"Scrivi alla sede"</a>
         </p>
-        {move || view! { <Filters f=filter.get() action="/richieste".to_string() /> }}
         <Transition fallback=|| view! { <p>"Caricamento…"</p> }>
             {move || Suspend::new(async move {
                 let f = filter.get_untracked();
+                let filters = |f: RequestFilter| view! { <Filters f action="/richieste".to_string() /> };
                 match list.await {
-                    Err(UiError(p)) if p.code == "validation" => view! { <ErrorSummary problem=*p /> }.into_any(),
+                    // The summary above the form, the messages at the fields.
+                    Err(UiError(p)) if p.code == "validation" => view! {
+                        <ErrorSummary problem=(*p).clone() />
+                        <Filters f action="/richieste".to_string() problem=*p />
+                    }.into_any(),
                     Err(UiError(p)) => deny(*p),
                     Ok(page) if page.richieste.is_empty() => view! {
+                        {filters(f.clone())}
                         <div class="notice" id="nessuna-richiesta"><p>{if f == RequestFilter::default() { "Non ci sono richieste per questo soggetto." } else { "Nessuna richiesta corrisponde ai filtri." }}</p></div>
                     }.into_any(),
                     Ok(page) => {
                         let (n, tot, pagine, pagina) = (page.richieste.len(), page.totale, page.pagine, page.pagina);
                         let first = (pagina - 1) * page.per_pagina + 1;
                         view! {
+                            {filters(f.clone())}
                             <p class="muted" id="conteggio" aria-live="polite">{format!("Richieste {first}–{} di {tot}", first as usize + n - 1)}</p>
                             <ul class="request-list" id="richieste">
                                 {page.richieste.into_iter().map(|r| view! { <RequestRow r /> }).collect_view()}
@@ -109,28 +115,43 @@ pub fn RequestsPage() -> impl IntoView {
 
 /// The filter form: a plain GET form, so it works before hydration and without JavaScript.
 #[component]
-pub(crate) fn Filters(f: RequestFilter, action: String) -> impl IntoView {
+pub(crate) fn Filters(
+    f: RequestFilter,
+    action: String,
+    /// A refused filter: each field shows its message.
+    #[prop(optional)]
+    problem: Option<Problem>,
+) -> impl IntoView {
     let (target, reset) = (action.clone(), action);
     let v = |o: &Option<String>| o.clone().unwrap_or_default();
     let stato = v(&f.stato);
     let tipo = v(&f.tipo);
-    let open = f != RequestFilter { pagina: f.pagina, ..Default::default() };
+    let open = f != RequestFilter { pagina: f.pagina, ..Default::default() } || problem.is_some();
+    let err = |name: &str| field_error(problem.as_ref(), name);
+    let message = |name: &'static str, m: Option<String>| {
+        m.map(|m| view! { <p class="error-message" id=format!("{name}-errore")>{m}</p> })
+    };
+    let (e_stato, e_tipo, e_matricola, e_dal, e_al) =
+        (err("stato"), err("tipo"), err("matricola"), err("dal"), err("al"));
+    let invalid = |e: &Option<String>| e.is_some().then_some("true");
     view! {
         <details class="filters" open=open>
             <summary>"Filtra le richieste"</summary>
             <form method="get" action=target id="filtri">
-                <div class="field">
+                <div class="field" class:field-error=e_stato.is_some()>
                     <label for="stato">"Stato"</label>
-                    <select id="stato" name="stato">
+                    {message("stato", e_stato.clone())}
+                    <select id="stato" name="stato" aria-invalid=invalid(&e_stato) aria-describedby="stato-errore">
                         <option value="" selected=stato.is_empty()>"Tutti"</option>
                         {shared::dto::STATI_RICHIESTA.iter().map(|s| view! {
                             <option value=*s selected=stato == *s>{shared::dto::stato_richiesta_label(s)}</option>
                         }).collect_view()}
                     </select>
                 </div>
-                <div class="field">
+                <div class="field" class:field-error=e_tipo.is_some()>
                     <label for="tipo">"Oggetto"</label>
-                    <select id="tipo" name="tipo">
+                    {message("tipo", e_tipo.clone())}
+                    <select id="tipo" name="tipo" aria-invalid=invalid(&e_tipo) aria-describedby="tipo-errore">
                         <option value="" selected=tipo.is_empty()>"Tutti"</option>
                         <optgroup label="Smart-Task">
                             {Kind::ALL.iter().map(|k| view! {
@@ -147,18 +168,24 @@ pub(crate) fn Filters(f: RequestFilter, action: String) -> impl IntoView {
                         </optgroup>
                     </select>
                 </div>
-                <div class="field">
+                <div class="field" class:field-error=e_matricola.is_some()>
                     <label for="matricola">"Matricola"</label>
-                    <input id="matricola" name="matricola" inputmode="numeric" value=v(&f.matricola) />
+                    {message("matricola", e_matricola.clone())}
+                    <input id="matricola" name="matricola" inputmode="numeric" value=v(&f.matricola)
+                        aria-invalid=invalid(&e_matricola) aria-describedby="matricola-errore" />
                 </div>
                 <div class="field field-inline">
-                    <div>
+                    <div class:field-error=e_dal.is_some()>
                         <label for="dal">"Inviate dal"</label>
-                        <input id="dal" name="dal" placeholder="gg/mm/aaaa" value=v(&f.dal) />
+                        {message("dal", e_dal.clone())}
+                        <input id="dal" name="dal" placeholder="gg/mm/aaaa" value=v(&f.dal)
+                            aria-invalid=invalid(&e_dal) aria-describedby="dal-errore" />
                     </div>
-                    <div>
+                    <div class:field-error=e_al.is_some()>
                         <label for="al">"al"</label>
-                        <input id="al" name="al" placeholder="gg/mm/aaaa" value=v(&f.al) />
+                        {message("al", e_al.clone())}
+                        <input id="al" name="al" placeholder="gg/mm/aaaa" value=v(&f.al)
+                            aria-invalid=invalid(&e_al) aria-describedby="al-errore" />
                     </div>
                 </div>
                 <button type="submit" class="button" id="filtra">"Filtra"</button>
@@ -461,6 +488,11 @@ pub fn RequestDetailPage() -> impl IntoView {
     // A message added to a two-way request reloads the detail; a refused one leaves the page
     // (and the typed text) as it is.
     let send = ServerAction::<CbMessaggio>::new();
+    // A message refused in a plain post (see `BozzaMessaggio`), the same on both sides of
+    // hydration.
+    if let Some(b) = SharedValue::new(use_context::<BozzaMessaggio>).into_inner() {
+        provide_context(b);
+    }
     let done = successes(move || send.value().with(|v| matches!(v, Some(Ok(_)))));
     let detail = Resource::new(move || (protocollo(), done.get()), |(p, _)| api::st_get(p));
     // While the examination runs, look again every second (the answer usually takes milliseconds).

@@ -24,6 +24,13 @@ pub struct BozzaComunicazione {
     pub problem: Option<Problem>,
 }
 
+/// A message refused in a plain post to the request's page (see [`BozzaComunicazione`]).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct BozzaMessaggio {
+    pub testo: String,
+    pub problem: Option<Problem>,
+}
+
 /// The form. The page's script sends it as multipart to the server function, so the browser
 /// keeps every typed value and chosen file in place when the server refuses something; without
 /// the script it is a plain multipart post to the page itself, which answers with the form
@@ -201,21 +208,33 @@ fn NewMessage(protocollo: String, send: ServerAction<CbMessaggio>) -> impl IntoV
     let value = send.value();
     let testo = NodeRef::<leptos::html::Textarea>::new();
     clear_after_success(move || value.with(|v| matches!(v, Some(Ok(_)))), testo);
-    let problem = move || value.get().and_then(|r| r.err()).map(|e| *e.0);
+    // A plain post refused by the server comes back with the text and the problem.
+    let bozza = use_context::<BozzaMessaggio>().unwrap_or_default();
+    let bozza_problem = StoredValue::new(bozza.problem);
+    let problem = move || match value.get() {
+        Some(r) => r.err().map(|e| *e.0),
+        None => bozza_problem.get_value(),
+    };
+    let target = format!("/richiesta/{protocollo}");
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let t = testo.get().map(|t| t.value()).unwrap_or_default();
+        send.dispatch(CbMessaggio { protocollo: protocollo.clone(), testo: t });
+    };
     view! {
         <h2 id="scrivi">"Scrivi alla sede"</h2>
         {move || problem().map(|p| view! { <ErrorSummary problem=p /> })}
-        <ActionForm action=send>
-            <input type="hidden" name="protocollo" value=protocollo />
+        // The script sends it to the server function; without it, it is posted to this page.
+        <form method="post" action=target on:submit=on_submit id="nuovo-messaggio">
             <div class="field" class:field-error=move || problem().is_some()>
                 <label for="testo">"Messaggio"</label>
                 <p class="muted" id="messaggio-aiuto">"Ad esempio la risposta a una domanda della sede."</p>
                 {move || problem().and_then(|p| field_error(Some(&p), "testo")).map(|m| view! { <p class="error-message" id="testo-errore">{m}</p> })}
-                <textarea id="testo" name="testo" rows="4" maxlength="4000" aria-describedby="messaggio-aiuto testo-errore" node_ref=testo></textarea>
+                <textarea id="testo" name="testo" rows="4" maxlength="4000" aria-describedby="messaggio-aiuto testo-errore" node_ref=testo>{bozza.testo}</textarea>
             </div>
             <button type="submit" class="button" id="invia-messaggio" disabled=move || send.pending().get()>
                 {move || if send.pending().get() { "Invio in corso…" } else { "Invia il messaggio" }}
             </button>
-        </ActionForm>
+        </form>
     }
 }

@@ -8,9 +8,9 @@ use super::backend::ServerBackend;
 use crate::error::AppError;
 use crate::services::Caller;
 use app::backend::SharedBackend;
-use app::pages::two_way::BozzaComunicazione;
+use app::pages::two_way::{BozzaComunicazione, BozzaMessaggio};
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::{Path, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use http::{Method, StatusCode, header};
 use leptos::prelude::*;
@@ -70,12 +70,39 @@ pub async fn two_way(State(state): State<AppState>, req: Request) -> Response {
     render_again(state, parts, BozzaComunicazione { problem: Some(problem.clone()), ..bozza }, &problem).await
 }
 
+/// POST of a message on a two-way request's page: back to the request (303), or the page again
+/// with the text and the errors.
+pub async fn message(State(state): State<AppState>, Path(protocollo): Path<String>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let Some(caller) = parts.extensions.get::<Caller>().cloned() else {
+        return AppError::Internal("caller middleware missing".into()).into_response();
+    };
+    // The text is at most a few thousand characters; anything far larger is not this form.
+    let testo = match axum::body::to_bytes(body, 256 * 1024).await {
+        Ok(bytes) => form_urlencoded::parse(&bytes).find(|(k, _)| k == "testo").map(|(_, v)| v.into_owned()),
+        Err(_) => None,
+    };
+    let Some(testo) = testo else {
+        return AppError::BadRequest("Il modulo non contiene il messaggio.".into()).into_response();
+    };
+    let problem = match state.services.add_message(&caller, &protocollo, &testo).await {
+        Ok(_) => return Redirect::to(&format!("/richiesta/{protocollo}")).into_response(),
+        Err(e) => {
+            if e.status().is_server_error() {
+                tracing::error!(error = %e, "message form post failed");
+            }
+            e.to_problem()
+        }
+    };
+    render_again(state, parts, BozzaMessaggio { testo, problem: Some(problem.clone()) }, &problem).await
+}
+
 /// Renders the page at the same address (as a GET) with the draft in context, with the
 /// problem's status.
-async fn render_again(
+async fn render_again<T: Clone + Send + Sync + 'static>(
     state: AppState,
     mut parts: http::request::Parts,
-    bozza: BozzaComunicazione,
+    bozza: T,
     problem: &Problem,
 ) -> Response {
     parts.method = Method::GET;

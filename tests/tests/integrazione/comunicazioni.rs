@@ -421,3 +421,38 @@ both!(page_form_post_without_script, |engine: Engine| async move {
     assert!(answer.starts_with("HTTP/1.1 422"), "{answer}");
     assert!(answer.contains("il modulo non è stato letto"), "{answer}");
 });
+
+// The message form on a request's page, posted without the script: a refusal keeps the text.
+both!(message_form_post_without_script, |engine: Engine| async move {
+    let app = TestApp::spawn(engine).await;
+    let datore = app.logged_in("datore").await;
+    let rossi = app.company_id("Rossi & Figli S.r.l.").await;
+    let (s, v) = app.post(&datore, "/api/v1/comunicazioni", body(rossi, json!([]))).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let protocollo = v["protocollo"].as_str().expect("protocollo").to_string();
+    let page = format!("/richiesta/{protocollo}");
+    let post = |testo: &str| {
+        datore
+            .post(app.url(&page))
+            .header("accept", "text/html")
+            .form(&[("protocollo", protocollo.as_str()), ("testo", testo)])
+            .send()
+    };
+    let r = post(" ").await.expect("post");
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.expect("html");
+    assert!(html.contains("Scrivere un testo di almeno 2"), "error shown: {html}");
+
+    let lungo = "Risposta ".repeat(500);
+    let r = post(&lungo).await.expect("post");
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.expect("html");
+    assert!(html.contains(&format!(">{lungo}</textarea>")), "the text typed is back in the box");
+    assert!(html.contains("al massimo 4000 caratteri (ora 4499)"));
+
+    let r = post("La matricola corretta è 1234567890.").await.expect("post");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], page.as_str());
+    let (_, v) = app.get(&datore, &format!("/api/v1/richieste/{protocollo}")).await;
+    assert!(v.to_string().contains("La matricola corretta è 1234567890."), "{v}");
+});

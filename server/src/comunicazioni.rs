@@ -5,7 +5,7 @@
 
 use crate::audit::{self, Entry};
 use crate::clock;
-use crate::conversazione::{self, MAX_TESTO};
+use crate::conversazione::{self, MAX_TESTO, MAX_TESTO_IT};
 use crate::error::{AppError, AppResult};
 use crate::istruttoria::worker;
 use crate::services::{Caller, Services};
@@ -104,7 +104,7 @@ impl Services {
                 &mut errors,
                 "testo",
                 if n < 10 { "too_short" } else { "too_long" },
-                format!("Descrivere la richiesta in almeno 10 e al massimo {MAX_TESTO} caratteri (ora {n})."),
+                format!("Descrivere la richiesta in almeno 10 e al massimo {MAX_TESTO_IT} caratteri (ora {n})."),
             );
         }
         let email = match body.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {

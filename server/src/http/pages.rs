@@ -22,8 +22,9 @@ use std::sync::Arc;
 /// again with the fields as typed (the files must be chosen again) and the errors.
 pub async fn two_way(State(state): State<AppState>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
-    let Some(caller) = parts.extensions.get::<Caller>().cloned() else {
-        return AppError::Internal("caller middleware missing".into()).into_response();
+    let caller = match caller(&parts) {
+        Ok(c) => c,
+        Err(r) => return *r,
     };
     let declared =
         parts.headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
@@ -59,12 +60,7 @@ pub async fn two_way(State(state): State<AppState>, req: Request) -> Response {
         Err(e) => *e.0,
         Ok(()) => match state.services.register_two_way(&caller, nuova, files, vec![]).await {
             Ok(view) => return Redirect::to(&format!("/richiesta/{}", view.protocollo)).into_response(),
-            Err(e) => {
-                if e.status().is_server_error() {
-                    tracing::error!(error = %e, "two-way form post failed");
-                }
-                e.to_problem()
-            }
+            Err(e) => problem(e),
         },
     };
     render_again(state, parts, BozzaComunicazione { problem: Some(problem.clone()), ..bozza }, &problem).await
@@ -74,8 +70,9 @@ pub async fn two_way(State(state): State<AppState>, req: Request) -> Response {
 /// with the text and the errors.
 pub async fn message(State(state): State<AppState>, Path(protocollo): Path<String>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
-    let Some(caller) = parts.extensions.get::<Caller>().cloned() else {
-        return AppError::Internal("caller middleware missing".into()).into_response();
+    let caller = match caller(&parts) {
+        Ok(c) => c,
+        Err(r) => return *r,
     };
     // The text is at most a few thousand characters; anything far larger is not this form.
     let testo = match axum::body::to_bytes(body, 256 * 1024).await {
@@ -87,14 +84,25 @@ pub async fn message(State(state): State<AppState>, Path(protocollo): Path<Strin
     };
     let problem = match state.services.add_message(&caller, &protocollo, &testo).await {
         Ok(_) => return Redirect::to(&format!("/richiesta/{protocollo}")).into_response(),
-        Err(e) => {
-            if e.status().is_server_error() {
-                tracing::error!(error = %e, "message form post failed");
-            }
-            e.to_problem()
-        }
+        Err(e) => problem(e),
     };
     render_again(state, parts, BozzaMessaggio { testo, problem: Some(problem.clone()) }, &problem).await
+}
+
+fn caller(parts: &http::request::Parts) -> Result<Caller, Box<Response>> {
+    parts
+        .extensions
+        .get::<Caller>()
+        .cloned()
+        .ok_or_else(|| Box::new(AppError::Internal("caller middleware missing".into()).into_response()))
+}
+
+/// The problem shown in the page; a failure of the service itself is logged.
+fn problem(e: AppError) -> Problem {
+    if e.status().is_server_error() {
+        tracing::error!(error = %e, "form post failed");
+    }
+    e.to_problem()
 }
 
 /// Renders the page at the same address (as a GET) with the draft in context, with the

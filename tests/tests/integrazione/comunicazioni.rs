@@ -362,7 +362,7 @@ both!(page_form_post_without_script, |engine: Engine| async move {
         "value=\"f24/attribuzione\" selected",
         "scelga di nuovo il file allegato",
         "pagina.html: tipo di file non ammesso",
-        "almeno 10 e al massimo 4000 caratteri (ora 5)",
+        "almeno 10 e al massimo 4.000 caratteri (ora 5)",
     ] {
         assert!(html.contains(kept), "{kept} missing in the page");
     }
@@ -448,7 +448,7 @@ both!(message_form_post_without_script, |engine: Engine| async move {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = r.text().await.expect("html");
     assert!(html.contains(&format!(">{lungo}</textarea>")), "the text typed is back in the box");
-    assert!(html.contains("al massimo 4000 caratteri (ora 4499)"));
+    assert!(html.contains("al massimo 4.000 caratteri (ora 4499)"));
 
     let r = post("La matricola corretta è 1234567890.").await.expect("post");
     assert_eq!(r.status(), StatusCode::SEE_OTHER);

@@ -132,3 +132,32 @@ test("operatore: comunicazione bidirezionale dalla coda, presa in carico, rispos
   await api.dispose();
   expect(problems).toEqual([]);
 });
+
+test.describe("senza JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+  test("operatore: i passi sulla richiesta funzionano anche senza JavaScript e il testo non si perde", async ({ page, context }, info) => {
+    const api = await request.newContext({ baseURL: info.project.use.baseURL });
+    expect((await api.post("/api/v1/sessione", { data: { username: "datore", password: PASSWORD } })).ok()).toBeTruthy();
+    const subjects = await (await api.get("/api/v1/soggetti")).json();
+    const rossi = subjects.find((s: { ragione_sociale: string }) => s.ragione_sociale === "Rossi & Figli S.r.l.");
+    const r = await api.post("/api/v1/comunicazioni", {
+      data: { soggetto_id: rossi.id, oggetto: "f24/rimborso", testo: "Chiedo il rimborso di un versamento doppio del 16/09.", telefono: "06 1234567" },
+    });
+    expect(r.status()).toBe(201);
+    const { protocollo } = await r.json();
+    await api.dispose();
+
+    expect((await context.request.post("/api/v1/sessione", { data: { username: "operatore.sede", password: PASSWORD } })).ok()).toBeTruthy();
+    await page.goto(`/fascicolo/richiesta/${protocollo}`);
+    await page.click("#prendi-in-carico");
+    await expect(page.locator(".request-head .tag-richiesta-in_carico")).toBeVisible();
+    // Closing without the closing answer is refused, with the reason, in the page.
+    await page.fill("#testo", " ");
+    await page.click("#chiudi");
+    await expect(page.locator(".error-summary")).toBeVisible();
+    await page.fill("#testo", "Rimborso disposto: accredito entro 30 giorni.");
+    await page.click("#chiudi");
+    await expect(page.locator(".request-head .tag-richiesta-chiusa")).toBeVisible();
+    await expect(page.locator("#esito")).toContainText("Rimborso disposto");
+  });
+});

@@ -2,7 +2,7 @@
 //! a request with replay, and the branch queue.
 
 use crate::api::{self, FascAction, FascReplay, UiError};
-use crate::components::{ErrorSummary, clear_after_success, successes};
+use crate::components::{ErrorSummary, clear_after_success, field_error, successes};
 use crate::pages::requests::{
     Attachments, ChecksList, Filters, RequestRow, Timeline, deny, filter_from, it_datetime, page_href, state_tag,
 };
@@ -10,7 +10,7 @@ use crate::pages::two_way::Conversation;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use shared::dto::{FascicoloView, OperatorRequestView, RequestFilter, Tabella};
+use shared::dto::{FascicoloView, OperatorRequestView, Problem, RequestFilter, Tabella};
 
 #[component]
 pub fn SearchPage() -> impl IntoView {
@@ -171,6 +171,10 @@ pub fn OperatorRequestPage() -> impl IntoView {
     let params = use_params_map();
     let protocollo = move || params.with(|p| p.get("protocollo")).unwrap_or_default();
     let action = ServerAction::<FascAction>::new();
+    // A step refused in a plain post (see `BozzaAzione`), the same on both sides of hydration.
+    if let Some(b) = SharedValue::new(use_context::<BozzaAzione>).into_inner() {
+        provide_context(b);
+    }
     let done = successes(move || action.value().with(|v| matches!(v, Some(Ok(_)))));
     let detail = Resource::new(move || (protocollo(), done.get()), |(p, _)| api::fasc_request(p));
     view! {
@@ -183,6 +187,14 @@ pub fn OperatorRequestPage() -> impl IntoView {
             })}
         </Transition>
     }
+}
+
+/// A step refused in a plain post to the operator's page (no script): the server renders the
+/// page again with the text typed and the errors.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct BozzaAzione {
+    pub testo: String,
+    pub problem: Option<Problem>,
 }
 
 #[component]
@@ -198,6 +210,34 @@ fn OperatorDetail(d: OperatorRequestView, action: ServerAction<FascAction>) -> i
     let p2 = protocollo.clone();
     let testo = NodeRef::<leptos::html::Textarea>::new();
     clear_after_success(move || action.value().with(|v| matches!(v, Some(Ok(_)))), testo);
+    let bozza = use_context::<BozzaAzione>().unwrap_or_default();
+    let bozza_problem = StoredValue::new(bozza.problem);
+    let problem = move || match action.value().get() {
+        Some(r) => r.err().map(|e| *e.0),
+        None => bozza_problem.get_value(),
+    };
+    // The script sends each step to the server function; without it the forms are posted to
+    // this page (`target`), which answers with the page again.
+    let target = format!("/fascicolo/richiesta/{protocollo}");
+    let step = {
+        let protocollo = protocollo.clone();
+        move |azione: String| {
+            let t = testo.get().map(|t| t.value());
+            action.dispatch(FascAction { protocollo: protocollo.clone(), azione, testo: t, version: Some(version) });
+        }
+    };
+    let (step1, step2) = (step.clone(), step);
+    let on_take = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        step1("prendi_in_carico".into());
+    };
+    // The step is the value of the button pressed.
+    let on_step = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if let Some(azione) = ev.submitter().and_then(|b| b.get_attribute("value")) {
+            step2(azione);
+        }
+    };
     view! {
         <Title text=format!("Richiesta {} – Fascicolo", r.protocollo) />
         <p class="caption">{format!("Fascicolo di {} · protocollo {}", d.ragione_sociale, r.protocollo)}</p>
@@ -208,25 +248,21 @@ fn OperatorDetail(d: OperatorRequestView, action: ServerAction<FascAction>) -> i
         </p>
         {r.motivo.clone().map(|m| view! { <div class="notice" id="esito"><p>{m}</p></div> })}
         {d.operatore_in_carico.clone().map(|o| view! { <p id="in-carico">{format!("In carico a: {o}")}</p> })}
-        {move || action.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorSummary problem=*e.0 /> })}
+        {move || problem().map(|p| view! { <ErrorSummary problem=p /> })}
         {works.then(|| {
-            let p = protocollo.clone();
             view! {
                 <section class="operator-actions" aria-labelledby="lavora">
                     <h2 id="lavora">"Lavora la richiesta"</h2>
                     {da_prendere.then(|| {
-                        let p = p.clone();
                         view! {
-                            <ActionForm action=action>
-                                <input type="hidden" name="protocollo" value=p />
+                            <form method="post" action=target.clone() on:submit=on_take>
                                 <input type="hidden" name="azione" value="prendi_in_carico" />
                                 <input type="hidden" name="version" value=version />
                                 <button type="submit" class="button" id="prendi-in-carico">"Prendi in carico"</button>
-                            </ActionForm>
+                            </form>
                         }
                     })}
-                    <ActionForm action=action>
-                        <input type="hidden" name="protocollo" value=p.clone() />
+                    <form method="post" action=target.clone() on:submit=on_step>
                         <input type="hidden" name="version" value=version />
                         <div class="field">
                             <label for="testo">"Testo"</label>
@@ -235,7 +271,8 @@ fn OperatorDetail(d: OperatorRequestView, action: ServerAction<FascAction>) -> i
                             } else {
                                 "Una nota interna resta agli operatori; una risposta arriva al contribuente; per chiudere, il motivo dell'esito."
                             }}</p>
-                            <textarea id="testo" name="testo" rows="4" aria-describedby="testo-aiuto" node_ref=testo></textarea>
+                            {move || problem().and_then(|p| field_error(Some(&p), "testo").or_else(|| field_error(Some(&p), "motivo"))).map(|m| view! { <p class="error-message" id="testo-errore">{m}</p> })}
+                            <textarea id="testo" name="testo" rows="4" maxlength="4000" aria-describedby="testo-aiuto testo-errore" node_ref=testo>{bozza.testo}</textarea>
                         </div>
                         <div class="button-row">
                             <button type="submit" name="azione" value="nota_interna" class="button button-outline" id="nota-interna">"Aggiungi nota interna"</button>
@@ -249,7 +286,7 @@ fn OperatorDetail(d: OperatorRequestView, action: ServerAction<FascAction>) -> i
                                 }.into_any()
                             }}
                         </div>
-                    </ActionForm>
+                    </form>
                 </section>
             }
         })}

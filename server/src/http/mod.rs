@@ -39,7 +39,8 @@ pub fn router(services: Services, leptos_options: LeptosOptions) -> Router {
         })
         // Without the page's script the two-way form posts to its own page (see `pages`).
         .route(app::pages::two_way::PAGE_PATH, axum::routing::post(pages::two_way))
-        .route("/richiesta/{protocollo}", axum::routing::post(pages::message));
+        .route("/richiesta/{protocollo}", axum::routing::post(pages::message))
+        .route("/fascicolo/richiesta/{protocollo}", axum::routing::post(pages::branch_action));
 
     let fallback_backend = backend.clone();
     let fallback = leptos_axum::file_and_error_handler_with_context::<AppState, _>(

@@ -129,3 +129,29 @@ async fn render_again<T: Clone + Send + Sync + 'static>(
     *res.status_mut() = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
     res
 }
+
+/// POST of a step on the operator's page of a request (take in charge, note, reply, close):
+/// back to the page (303), or the page again with the text and the errors.
+pub async fn branch_action(State(state): State<AppState>, Path(protocollo): Path<String>, req: Request) -> Response {
+    use app::backend::Backend as _;
+    let (parts, body) = req.into_parts();
+    let fields: Vec<(String, String)> = match axum::body::to_bytes(body, 256 * 1024).await {
+        Ok(bytes) => form_urlencoded::parse(&bytes).into_owned().collect(),
+        Err(_) => vec![],
+    };
+    let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let testo = get("testo").unwrap_or_default();
+    let version = get("version").and_then(|v| v.trim().parse().ok());
+    let Some(azione) = get("azione") else {
+        return AppError::BadRequest("Il modulo non indica il passo da eseguire.".into()).into_response();
+    };
+    let backend = ServerBackend { services: state.services.clone() };
+    match backend.branch_action(&parts, protocollo.clone(), azione, testo.clone(), version).await {
+        Ok(_) => Redirect::to(&format!("/fascicolo/richiesta/{protocollo}")).into_response(),
+        Err(e) => {
+            let problem = *e.0;
+            let bozza = app::pages::fascicolo::BozzaAzione { testo, problem: Some(problem.clone()) };
+            render_again(state, parts, bozza, &problem).await
+        }
+    }
+}

@@ -456,3 +456,41 @@ both!(message_form_post_without_script, |engine: Engine| async move {
     let (_, v) = app.get(&datore, &format!("/api/v1/richieste/{protocollo}")).await;
     assert!(v.to_string().contains("La matricola corretta è 1234567890."), "{v}");
 });
+
+// The operator's steps posted without the script: a refusal (here: the page was stale) shows
+// the page again with the text typed; a step done goes back to the page.
+both!(operator_step_without_script, |engine: Engine| async move {
+    let app = TestApp::spawn(engine).await;
+    let datore = app.logged_in("datore").await;
+    let rossi = app.company_id("Rossi & Figli S.r.l.").await;
+    let (s, v) = app.post(&datore, "/api/v1/comunicazioni", body(rossi, json!([]))).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let protocollo = v["protocollo"].as_str().expect("protocollo").to_string();
+    let operatore = app.logged_in("operatore.sede").await;
+    let (s, d) = app.get(&operatore, &format!("/api/v1/fascicolo/richieste/{protocollo}")).await;
+    assert_eq!(s, StatusCode::OK, "{d}");
+    let version = d["version"].as_i64().expect("version");
+    let page = format!("/fascicolo/richiesta/{protocollo}");
+    let post = |azione: &str, testo: &str, version: i64| {
+        operatore
+            .post(app.url(&page))
+            .header("accept", "text/html")
+            .form(&[("azione", azione), ("testo", testo), ("version", &version.to_string())])
+            .send()
+    };
+    let r = post("risposta", "Risposta scritta su una pagina vecchia.", version - 1).await.expect("post");
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let html = r.text().await.expect("html");
+    assert!(html.contains(">Risposta scritta su una pagina vecchia.</textarea>"), "text kept");
+    assert!(html.contains("un altro operatore ha lavorato la richiesta"), "reason shown");
+
+    let r = post("chiudi", " ", version).await.expect("post");
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.expect("html").contains("Scrivere un testo di almeno 1"));
+
+    let r = post("risposta", "Ci serve la quietanza del versamento.", version).await.expect("post");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], page.as_str());
+    let (_, v) = app.get(&datore, &format!("/api/v1/richieste/{protocollo}")).await;
+    assert!(v.to_string().contains("Ci serve la quietanza del versamento."), "{v}");
+});

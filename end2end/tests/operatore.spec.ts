@@ -25,6 +25,18 @@ async function requestForTheBranch(baseURL: string | undefined) {
   await api.dispose();
 }
 
+/** Rossi's employer, logged in through the API, writes a two-way request to the branch. */
+async function twoWayRequest(baseURL: string | undefined, data: Record<string, string>) {
+  const api = await request.newContext({ baseURL });
+  expect((await api.post("/api/v1/sessione", { data: { username: "datore", password: PASSWORD } })).ok()).toBeTruthy();
+  const subjects = await (await api.get("/api/v1/soggetti")).json();
+  const rossi = subjects.find((s: { ragione_sociale: string }) => s.ragione_sociale === "Rossi & Figli S.r.l.");
+  const r = await api.post("/api/v1/comunicazioni", { data: { soggetto_id: rossi.id, ...data } });
+  expect(r.status()).toBe(201);
+  const { protocollo } = await r.json();
+  return { api, rossi, protocollo: protocollo as string };
+}
+
 test("operatore: ricerca, Fascicolo, dettaglio con i controlli e replay; coda: presa in carico e chiusura", async ({ page }, info) => {
   const problems = watchForErrors(page);
   await requestForTheBranch(info.project.use.baseURL);
@@ -70,15 +82,11 @@ test("operatore: ricerca, Fascicolo, dettaglio con i controlli e replay; coda: p
 
 test("operatore: comunicazione bidirezionale dalla coda, presa in carico, risposta, nota interna e chiusura", async ({ page }, info) => {
   const problems = watchForErrors(page);
-  const api = await request.newContext({ baseURL: info.project.use.baseURL });
-  expect((await api.post("/api/v1/sessione", { data: { username: "datore", password: PASSWORD } })).ok()).toBeTruthy();
-  const subjects = await (await api.get("/api/v1/soggetti")).json();
-  const rossi = subjects.find((s: { ragione_sociale: string }) => s.ragione_sociale === "Rossi & Figli S.r.l.");
-  const r = await api.post("/api/v1/comunicazioni", {
-    data: { soggetto_id: rossi.id, oggetto: "regolarita/durc", testo: "Il DURC risulta irregolare per un debito già pagato il 16/10.", email: "paghe@rossifigli.example.it" },
+  const { api, rossi, protocollo } = await twoWayRequest(info.project.use.baseURL, {
+    oggetto: "regolarita/durc",
+    testo: "Il DURC risulta irregolare per un debito già pagato il 16/10.",
+    email: "paghe@rossifigli.example.it",
   });
-  expect(r.status()).toBe(201);
-  const { protocollo } = await r.json();
 
   await login(page, "operatore.sede");
   await expect(page.locator("#utente-nome")).toHaveText("Carla Moretti");
@@ -135,16 +143,12 @@ test("operatore: comunicazione bidirezionale dalla coda, presa in carico, rispos
 
 test.describe("senza JavaScript", () => {
   test.use({ javaScriptEnabled: false });
-  test("operatore: i passi sulla richiesta funzionano anche senza JavaScript e il testo non si perde", async ({ page, context }, info) => {
-    const api = await request.newContext({ baseURL: info.project.use.baseURL });
-    expect((await api.post("/api/v1/sessione", { data: { username: "datore", password: PASSWORD } })).ok()).toBeTruthy();
-    const subjects = await (await api.get("/api/v1/soggetti")).json();
-    const rossi = subjects.find((s: { ragione_sociale: string }) => s.ragione_sociale === "Rossi & Figli S.r.l.");
-    const r = await api.post("/api/v1/comunicazioni", {
-      data: { soggetto_id: rossi.id, oggetto: "f24/rimborso", testo: "Chiedo il rimborso di un versamento doppio del 16/09.", telefono: "06 1234567" },
+  test("operatore: i passi sulla richiesta funzionano anche senza JavaScript", async ({ page, context }, info) => {
+    const { api, protocollo } = await twoWayRequest(info.project.use.baseURL, {
+      oggetto: "f24/rimborso",
+      testo: "Chiedo il rimborso di un versamento doppio del 16/09.",
+      telefono: "06 1234567",
     });
-    expect(r.status()).toBe(201);
-    const { protocollo } = await r.json();
     await api.dispose();
 
     expect((await context.request.post("/api/v1/sessione", { data: { username: "operatore.sede", password: PASSWORD } })).ok()).toBeTruthy();

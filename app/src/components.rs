@@ -143,6 +143,41 @@ pub fn Footer() -> impl IntoView {
     }
 }
 
+/// A text form (a message, an operator's step) refused in a plain post, without the page's
+/// script: the server renders the page again with it (`server/src/http/pages.rs`).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct BozzaTesto {
+    pub testo: String,
+    pub problem: Option<Problem>,
+}
+
+/// The draft the server rendered this page with after a refused plain post, if any. It is
+/// serialised into the page, so hydration sees the same form the server rendered; it is also
+/// provided as context for the form further down.
+pub fn rendered_draft<T>() -> Option<T>
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+{
+    let draft = SharedValue::new(use_context::<T>).into_inner();
+    if let Some(d) = &draft {
+        provide_context(d.clone());
+    }
+    draft
+}
+
+/// The problem to show for a form: the last submission's, or before any, the one the page was
+/// rendered with (see [`rendered_draft`]).
+pub fn current_problem<T, V>(value: V, rendered: Option<Problem>) -> impl Fn() -> Option<Problem> + Copy + 'static
+where
+    V: Get<Value = Option<Result<T, UiError>>> + Copy + 'static,
+{
+    let rendered = StoredValue::new(rendered);
+    move || match value.get() {
+        Some(r) => r.err().map(|e| *e.0),
+        None => rendered.get_value(),
+    }
+}
+
 /// Counts an action's successful completions (`succeeded` reads its value). A resource keyed on
 /// the count reloads after a step that went through and never after a refusal, so the form and
 /// what was typed stay in place.

@@ -1,5 +1,5 @@
 import { expect, request, test } from "@playwright/test";
-import { hydrated, login, PASSWORD, shot, watchForErrors } from "./helpers";
+import { actForViaApi, hydrated, login, PASSWORD, shot, watchForErrors } from "./helpers";
 
 const pdf = Buffer.from("%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF");
 const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
@@ -86,11 +86,7 @@ test("contribuente: scrive alla sede con allegati, corregge gli errori senza per
 test.describe("senza JavaScript", () => {
   test.use({ javaScriptEnabled: false });
   test("il modulo rifiutato torna con i dati scritti e gli errori; corretto, arriva alla sede", async ({ page, context }, info) => {
-    const r = await context.request.post("/api/v1/sessione", { data: { username: "datore", password: PASSWORD } });
-    expect(r.ok()).toBeTruthy();
-    const subjects = await (await context.request.get("/api/v1/soggetti")).json();
-    const rossi = subjects.find((s: { ragione_sociale: string }) => s.ragione_sociale === "Rossi & Figli S.r.l.");
-    await context.request.put("/api/v1/sessione/soggetto", { data: { subject_id: rossi.id } });
+    await actForViaApi(context.request, "datore", "Rossi & Figli S.r.l.");
     await page.goto("/richieste/comunicazione");
     await page.selectOption("#oggetto", "f24/attribuzione");
     await page.fill("#testo", "Breve");

@@ -1,6 +1,15 @@
-import { expect, Page, test } from "@playwright/test";
+import { APIRequestContext, expect, Page, test } from "@playwright/test";
 
 export const PASSWORD = "Sportello2026!";
+
+/** Logs in through the API (no page, so no JavaScript needed) and acts for the company named `ragione`. */
+export async function actForViaApi(api: APIRequestContext, user: string, ragione: string): Promise<{ id: number }> {
+  expect((await api.post("/api/v1/sessione", { data: { username: user, password: PASSWORD } })).ok()).toBeTruthy();
+  const subjects = await (await api.get("/api/v1/soggetti")).json();
+  const subject = subjects.find((s: { ragione_sociale: string }) => s.ragione_sociale === ragione);
+  expect((await api.put("/api/v1/sessione/soggetto", { data: { subject_id: subject.id } })).ok()).toBeTruthy();
+  return subject;
+}
 
 /** Fails the test on any uncaught page error or a failed page/asset request. */
 export function watchForErrors(page: Page) {

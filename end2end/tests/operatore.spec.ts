@@ -1,12 +1,10 @@
 import { expect, request, test } from "@playwright/test";
-import { hydrated, login, PASSWORD, shot, watchForErrors } from "./helpers";
+import { actForViaApi, hydrated, login, PASSWORD, shot, watchForErrors } from "./helpers";
 
 /** A request the automation sends to the branch: Rossi's payment with a matricola that is nobody's. */
 async function requestForTheBranch(baseURL: string | undefined) {
   const api = await request.newContext({ baseURL });
-  expect((await api.post("/api/v1/sessione", { data: { username: "datore", password: PASSWORD } })).ok()).toBeTruthy();
-  const subjects = await (await api.get("/api/v1/soggetti")).json();
-  const rossi = subjects.find((s: { ragione_sociale: string }) => s.ragione_sociale === "Rossi & Figli S.r.l.");
+  const rossi = await actForViaApi(api, "datore", "Rossi & Figli S.r.l.");
   const targets = await (await api.get(`/api/v1/smart-task/tipi/rettifica_periodo_pagamento/oggetti?soggetto_id=${rossi.id}`)).json();
   const pay = targets.find((t: { dati: string[][] }) => JSON.stringify(t.dati).includes("9999999990"));
   const d = new Date();
@@ -28,9 +26,7 @@ async function requestForTheBranch(baseURL: string | undefined) {
 /** Rossi's employer, logged in through the API, writes a two-way request to the branch. */
 async function twoWayRequest(baseURL: string | undefined, data: Record<string, string>) {
   const api = await request.newContext({ baseURL });
-  expect((await api.post("/api/v1/sessione", { data: { username: "datore", password: PASSWORD } })).ok()).toBeTruthy();
-  const subjects = await (await api.get("/api/v1/soggetti")).json();
-  const rossi = subjects.find((s: { ragione_sociale: string }) => s.ragione_sociale === "Rossi & Figli S.r.l.");
+  const rossi = await actForViaApi(api, "datore", "Rossi & Figli S.r.l.");
   const r = await api.post("/api/v1/comunicazioni", { data: { soggetto_id: rossi.id, ...data } });
   expect(r.status()).toBe(201);
   const { protocollo } = await r.json();

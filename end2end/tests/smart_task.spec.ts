@@ -1,5 +1,5 @@
 import { expect, request, test } from "@playwright/test";
-import { hydrated, login, shot, watchForErrors } from "./helpers";
+import { actForViaApi, hydrated, login, shot, watchForErrors } from "./helpers";
 
 test("Smart-Task 8: errore sul campo, riepilogo, invio, esito con i controlli", async ({ page }, info) => {
   const problems = watchForErrors(page);
@@ -55,11 +55,7 @@ test.describe("senza JavaScript", () => {
   test.use({ javaScriptEnabled: false });
   test("il riepilogo e l'invio funzionano anche senza JavaScript", async ({ page, context }, info) => {
     // Log in through the API (the login form needs no JS either, but this keeps the test short).
-    const r = await context.request.post("/api/v1/sessione", { data: { username: "intermediario", password: "Sportello2026!" } });
-    expect(r.ok()).toBeTruthy();
-    const subjects = await (await context.request.get("/api/v1/soggetti")).json();
-    const assoc = subjects.find((s: { ragione_sociale: string }) => s.ragione_sociale === "Associazione Sportiva Tuscolana");
-    await context.request.put("/api/v1/sessione/soggetto", { data: { subject_id: assoc.id } });
+    const assoc = await actForViaApi(context.request, "intermediario", "Associazione Sportiva Tuscolana");
     await page.goto(`/richieste/nuova?tipo=variazione_pec_aziendale&oggetto=${assoc.id}`);
     await page.fill("#pec", `nojs-${info.project.name}@pec.tuscolana.it`);
     await page.click("#continua");

@@ -126,6 +126,45 @@ impl TestApp {
     }
 }
 
+/// The `Set-Cookie` header of the session cookie in a response (attributes included).
+pub fn session_cookie(r: &Response) -> String {
+    r.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("sportello="))
+        .map(str::to_string)
+        .expect("Set-Cookie sportello")
+}
+
+impl TestApp {
+    /// Sends only the head of a multipart POST to `path` announcing a 20 MB body, with the
+    /// `extra` header lines, and reads the answer until it contains `until`: the server must
+    /// answer without reading the body.
+    pub async fn announce_large_upload(&self, path: &str, extra: &str, until: &str) -> String {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut tcp = tokio::net::TcpStream::connect(self.addr).await.expect("connect");
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nHost: {}\r\n{extra}Content-Type: multipart/form-data; boundary=x\r\nContent-Length: {}\r\n\r\n",
+            self.addr,
+            20 * 1024 * 1024
+        );
+        tcp.write_all(head.as_bytes()).await.expect("write");
+        let (mut answer, mut buf) = (vec![], vec![0u8; 16 * 1024]);
+        while !String::from_utf8_lossy(&answer).contains(until) {
+            let n = tokio::time::timeout(std::time::Duration::from_secs(10), tcp.read(&mut buf))
+                .await
+                .expect("answered without the body")
+                .expect("read");
+            if n == 0 {
+                break;
+            }
+            answer.extend_from_slice(&buf[..n]);
+        }
+        String::from_utf8_lossy(&answer).into_owned()
+    }
+}
+
 pub async fn read(r: Response) -> (StatusCode, Value) {
     let status = r.status();
     let problem = r

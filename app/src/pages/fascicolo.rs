@@ -2,7 +2,9 @@
 //! a request with replay, and the branch queue.
 
 use crate::api::{self, FascAction, FascReplay, UiError};
-use crate::components::{ErrorSummary, clear_after_success, field_error, successes};
+use crate::components::{
+    BozzaTesto, ErrorSummary, clear_after_success, current_problem, field_error, rendered_draft, successes,
+};
 use crate::pages::requests::{
     Attachments, ChecksList, Filters, RequestRow, Timeline, deny, filter_from, it_datetime, page_href, state_tag,
 };
@@ -10,7 +12,7 @@ use crate::pages::two_way::Conversation;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use shared::dto::{FascicoloView, OperatorRequestView, Problem, RequestFilter, Tabella};
+use shared::dto::{FascicoloView, OperatorRequestView, RequestFilter, Tabella};
 
 #[component]
 pub fn SearchPage() -> impl IntoView {
@@ -171,10 +173,8 @@ pub fn OperatorRequestPage() -> impl IntoView {
     let params = use_params_map();
     let protocollo = move || params.with(|p| p.get("protocollo")).unwrap_or_default();
     let action = ServerAction::<FascAction>::new();
-    // A step refused in a plain post (see `BozzaAzione`), the same on both sides of hydration.
-    if let Some(b) = SharedValue::new(use_context::<BozzaAzione>).into_inner() {
-        provide_context(b);
-    }
+    // A step refused in a plain post comes back to the form below.
+    rendered_draft::<BozzaTesto>();
     let done = successes(move || action.value().with(|v| matches!(v, Some(Ok(_)))));
     let detail = Resource::new(move || (protocollo(), done.get()), |(p, _)| api::fasc_request(p));
     view! {
@@ -187,14 +187,6 @@ pub fn OperatorRequestPage() -> impl IntoView {
             })}
         </Transition>
     }
-}
-
-/// A step refused in a plain post to the operator's page (no script): the server renders the
-/// page again with the text typed and the errors.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct BozzaAzione {
-    pub testo: String,
-    pub problem: Option<Problem>,
 }
 
 #[component]
@@ -210,12 +202,8 @@ fn OperatorDetail(d: OperatorRequestView, action: ServerAction<FascAction>) -> i
     let p2 = protocollo.clone();
     let testo = NodeRef::<leptos::html::Textarea>::new();
     clear_after_success(move || action.value().with(|v| matches!(v, Some(Ok(_)))), testo);
-    let bozza = use_context::<BozzaAzione>().unwrap_or_default();
-    let bozza_problem = StoredValue::new(bozza.problem);
-    let problem = move || match action.value().get() {
-        Some(r) => r.err().map(|e| *e.0),
-        None => bozza_problem.get_value(),
-    };
+    let bozza = use_context::<BozzaTesto>().unwrap_or_default();
+    let problem = current_problem(action.value(), bozza.problem);
     // The script sends each step to the server function; without it the forms are posted to
     // this page (`target`), which answers with the page again.
     let target = format!("/fascicolo/richiesta/{protocollo}");

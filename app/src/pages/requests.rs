@@ -1,8 +1,8 @@
 //! Comunicazioni: Lista Richieste, Crea Smart-Task (wizard) and the detail of a request.
 
 use crate::api::{self, CbMessaggio, StSubmit, UiError};
-use crate::components::{ErrorSummary, field_error, go, successes};
-use crate::pages::two_way::{BozzaMessaggio, Conversation, TwoWayDetail};
+use crate::components::{BozzaTesto, ErrorSummary, field_error, go, rendered_draft, successes};
+use crate::pages::two_way::{Conversation, TwoWayDetail};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
@@ -488,11 +488,8 @@ pub fn RequestDetailPage() -> impl IntoView {
     // A message added to a two-way request reloads the detail; a refused one leaves the page
     // (and the typed text) as it is.
     let send = ServerAction::<CbMessaggio>::new();
-    // A message refused in a plain post (see `BozzaMessaggio`), the same on both sides of
-    // hydration.
-    if let Some(b) = SharedValue::new(use_context::<BozzaMessaggio>).into_inner() {
-        provide_context(b);
-    }
+    // A message refused in a plain post comes back to the form below.
+    rendered_draft::<BozzaTesto>();
     let done = successes(move || send.value().with(|v| matches!(v, Some(Ok(_)))));
     let detail = Resource::new(move || (protocollo(), done.get()), |(p, _)| api::st_get(p));
     // While the examination runs, look again every second (the answer usually takes milliseconds).

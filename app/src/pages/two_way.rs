@@ -2,7 +2,9 @@
 //! attachments) and following the conversation until the branch closes it.
 
 use crate::api::{self, CbMessaggio};
-use crate::components::{ErrorSummary, clear_after_success, field_error, go};
+use crate::components::{
+    BozzaTesto, ErrorSummary, clear_after_success, current_problem, field_error, go, rendered_draft,
+};
 use crate::pages::requests::{Attachments, Timeline, it_datetime, state_tag};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -24,21 +26,13 @@ pub struct BozzaComunicazione {
     pub problem: Option<Problem>,
 }
 
-/// A message refused in a plain post to the request's page (see [`BozzaComunicazione`]).
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct BozzaMessaggio {
-    pub testo: String,
-    pub problem: Option<Problem>,
-}
-
 /// The form. The page's script sends it as multipart to the server function, so the browser
 /// keeps every typed value and chosen file in place when the server refuses something; without
 /// the script it is a plain multipart post to the page itself, which answers with the form
 /// filled in again (see [`BozzaComunicazione`]).
 #[component]
 pub fn NewTwoWayPage() -> impl IntoView {
-    // Serialised into the page, so hydration sees the same values the server rendered.
-    let bozza = SharedValue::new(|| use_context::<BozzaComunicazione>().unwrap_or_default()).into_inner();
+    let bozza = rendered_draft::<BozzaComunicazione>().unwrap_or_default();
     let invio = Action::new_local(|fd: &web_sys::FormData| api::cb_invio(fd.clone().into()));
     let value = invio.value();
     Effect::new(move |_| {
@@ -46,11 +40,7 @@ pub fn NewTwoWayPage() -> impl IntoView {
             go(&format!("/richiesta/{}", r.protocollo));
         }
     });
-    let bozza_problem = StoredValue::new(bozza.problem.clone());
-    let problem = move || match value.get() {
-        Some(r) => r.err().map(|e| *e.0),
-        None => bozza_problem.get_value(),
-    };
+    let problem = current_problem(value, bozza.problem.clone());
     let da_riscegliere = (bozza.allegati > 0 && bozza.problem.is_some()).then(|| {
         view! {
             <p class="error-message" id="allegati-da-riscegliere">{format!(
@@ -209,12 +199,8 @@ fn NewMessage(protocollo: String, send: ServerAction<CbMessaggio>) -> impl IntoV
     let testo = NodeRef::<leptos::html::Textarea>::new();
     clear_after_success(move || value.with(|v| matches!(v, Some(Ok(_)))), testo);
     // A plain post refused by the server comes back with the text and the problem.
-    let bozza = use_context::<BozzaMessaggio>().unwrap_or_default();
-    let bozza_problem = StoredValue::new(bozza.problem);
-    let problem = move || match value.get() {
-        Some(r) => r.err().map(|e| *e.0),
-        None => bozza_problem.get_value(),
-    };
+    let bozza = use_context::<BozzaTesto>().unwrap_or_default();
+    let problem = current_problem(value, bozza.problem);
     let target = format!("/richiesta/{protocollo}");
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

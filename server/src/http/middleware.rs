@@ -118,7 +118,7 @@ pub const UPLOAD_PATHS: [&str; 2] = ["/sf/cb_invio", app::pages::two_way::PAGE_P
 /// (for the page's plain post, by its handler, in the page); an undeclared one is cut while
 /// streaming (the form then reports an incomplete upload).
 pub async fn upload_guard(req: Request, next: Next) -> Response {
-    if req.method() != http::Method::POST || !UPLOAD_PATHS.contains(&req.uri().path()) {
+    if req.method() != Method::POST || !UPLOAD_PATHS.contains(&req.uri().path()) {
         return next.run(req).await;
     }
     let max = UPLOAD_MAX_BYTES;
@@ -130,11 +130,14 @@ pub async fn upload_guard(req: Request, next: Next) -> Response {
     if !multipart {
         return AppError::BadRequest("Il modulo deve essere inviato come multipart/form-data.".into()).into_response();
     }
-    let declared =
-        req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
     // The page's plain post shows this in the page itself (`pages::two_way`).
-    if declared.is_some_and(|n| n > max) && req.uri().path() != app::pages::two_way::PAGE_PATH {
-        return too_large().into_response();
+    if declared_length(req.headers()).is_some_and(|n| n > max) && req.uri().path() != app::pages::two_way::PAGE_PATH {
+        return AppError::field(
+            "allegati",
+            "Gli allegati superano nel complesso il limite: al massimo 3 file di 3 MB ciascuno.",
+            "too_large",
+        )
+        .into_response();
     }
     let req = req.map(|b| axum::body::Body::new(http_body_util::Limited::new(b, max)));
     next.run(req).await
@@ -145,13 +148,9 @@ pub async fn upload_guard(req: Request, next: Next) -> Response {
 pub const UPLOAD_MAX_BYTES: usize =
     crate::comunicazioni::MAX_ALLEGATI * (crate::comunicazioni::MAX_BYTES + 64 * 1024) + 256 * 1024;
 
-/// An upload whose declared length is over [`UPLOAD_MAX_BYTES`].
-pub fn too_large() -> AppError {
-    AppError::field(
-        "allegati",
-        "Gli allegati superano nel complesso il limite: al massimo 3 file di 3 MB ciascuno.",
-        "too_large",
-    )
+/// The body length the request declares, if any.
+pub fn declared_length(headers: &HeaderMap) -> Option<usize> {
+    headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok())
 }
 
 /// Headers for every response. HTML pages set their own CSP with the script nonce; everything

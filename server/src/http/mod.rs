@@ -18,6 +18,8 @@ use tower_http::compression::CompressionLayer;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub services: Services,
+    /// What the pages' server functions call; the pages' own form handlers call it too.
+    pub backend: SharedBackend,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {
@@ -29,7 +31,8 @@ impl axum::extract::FromRef<AppState> for LeptosOptions {
 pub fn router(services: Services, leptos_options: LeptosOptions) -> Router {
     let backend: SharedBackend = Arc::new(backend::ServerBackend { services: services.clone() });
     let routes = generate_route_list(app::App);
-    let state = AppState { leptos_options: leptos_options.clone(), services: services.clone() };
+    let state =
+        AppState { leptos_options: leptos_options.clone(), services: services.clone(), backend: backend.clone() };
 
     let ctx_backend = backend.clone();
     let pages = Router::new()

@@ -1,34 +1,29 @@
 //! Plain form posts that a page answers itself. leptos answers a server function posted
 //! without the page's script by redirecting back, which loses what was typed and the errors;
-//! a form with files cannot carry them in the address either. These handlers render the page
-//! again with both.
+//! a form with files cannot carry them in the address either. These handlers make the same
+//! backend call as the page's server function and, on a refusal, render the page again with
+//! what was typed and the errors.
 
 use super::AppState;
-use super::backend::ServerBackend;
+use super::middleware::{UPLOAD_MAX_BYTES, declared_length};
 use crate::error::AppError;
-use crate::services::Caller;
-use app::backend::SharedBackend;
-use app::pages::two_way::{BozzaComunicazione, BozzaMessaggio};
+use app::api::UiError;
+use app::components::BozzaTesto;
+use app::pages::two_way::BozzaComunicazione;
 use axum::body::Body;
 use axum::extract::{Path, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use http::request::Parts;
 use http::{Method, StatusCode, header};
 use leptos::prelude::*;
 use leptos::server_fn::codec::MultipartData;
 use shared::dto::Problem;
-use std::sync::Arc;
 
 /// POST of the two-way request form: on success to the new request (303), otherwise the form
 /// again with the fields as typed (the files must be chosen again) and the errors.
 pub async fn two_way(State(state): State<AppState>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
-    let caller = match caller(&parts) {
-        Ok(c) => c,
-        Err(r) => return *r,
-    };
-    let declared =
-        parts.headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > super::middleware::UPLOAD_MAX_BYTES) {
+    if declared_length(&parts.headers).is_some_and(|n| n > UPLOAD_MAX_BYTES) {
         // Not read at all: what was typed travels in the same body as the files.
         let problem = AppError::field(
             "allegati",
@@ -36,8 +31,9 @@ pub async fn two_way(State(state): State<AppState>, req: Request) -> Response {
             "too_large",
         )
         .to_problem();
-        let bozza = BozzaComunicazione { problem: Some(problem.clone()), ..Default::default() };
-        return render_again(state, parts, bozza, &problem).await;
+        let status = status_of(&problem);
+        return render_again(state, parts, BozzaComunicazione { problem: Some(problem), ..Default::default() }, status)
+            .await;
     }
     // `upload_guard` has refused anything but a well-formed multipart body on this path.
     let boundary = parts
@@ -56,68 +52,82 @@ pub async fn two_way(State(state): State<AppState>, req: Request) -> Response {
         allegati: files.len(),
         problem: None,
     };
-    let problem = match read {
-        Err(e) => *e.0,
-        Ok(()) => match state.services.register_two_way(&caller, nuova, files, vec![]).await {
-            Ok(view) => return Redirect::to(&format!("/richiesta/{}", view.protocollo)).into_response(),
-            Err(e) => problem(e),
-        },
+    let result = match read {
+        Ok(()) => state.backend.submit_two_way(&parts, nuova, files).await,
+        Err(e) => Err(e),
     };
-    render_again(state, parts, BozzaComunicazione { problem: Some(problem.clone()), ..bozza }, &problem).await
+    match result {
+        Ok(view) => Redirect::to(&format!("/richiesta/{}", view.protocollo)).into_response(),
+        Err(UiError(p)) => {
+            let status = status_of(&p);
+            render_again(state, parts, BozzaComunicazione { problem: Some(*p), ..bozza }, status).await
+        }
+    }
 }
 
 /// POST of a message on a two-way request's page: back to the request (303), or the page again
 /// with the text and the errors.
 pub async fn message(State(state): State<AppState>, Path(protocollo): Path<String>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
-    let caller = match caller(&parts) {
-        Ok(c) => c,
-        Err(r) => return *r,
-    };
-    // The text is at most a few thousand characters; anything far larger is not this form.
-    let testo = match axum::body::to_bytes(body, 256 * 1024).await {
-        Ok(bytes) => form_urlencoded::parse(&bytes).find(|(k, _)| k == "testo").map(|(_, v)| v.into_owned()),
-        Err(_) => None,
-    };
-    let Some(testo) = testo else {
-        return AppError::BadRequest("Il modulo non contiene il messaggio.".into()).into_response();
-    };
-    let problem = match state.services.add_message(&caller, &protocollo, &testo).await {
-        Ok(_) => return Redirect::to(&format!("/richiesta/{protocollo}")).into_response(),
-        Err(e) => problem(e),
-    };
-    render_again(state, parts, BozzaMessaggio { testo, problem: Some(problem.clone()) }, &problem).await
-}
-
-fn caller(parts: &http::request::Parts) -> Result<Caller, Box<Response>> {
-    parts
-        .extensions
-        .get::<Caller>()
-        .cloned()
-        .ok_or_else(|| Box::new(AppError::Internal("caller middleware missing".into()).into_response()))
-}
-
-/// The problem shown in the page; a failure of the service itself is logged.
-fn problem(e: AppError) -> Problem {
-    if e.status().is_server_error() {
-        tracing::error!(error = %e, "form post failed");
+    let form = Fields::read(body).await;
+    let testo = form.get("testo");
+    match state.backend.add_message(&parts, protocollo.clone(), testo.clone()).await {
+        Ok(_) => Redirect::to(&format!("/richiesta/{protocollo}")).into_response(),
+        Err(UiError(p)) => {
+            let status = status_of(&p);
+            render_again(state, parts, BozzaTesto { testo, problem: Some(*p) }, status).await
+        }
     }
-    e.to_problem()
 }
 
-/// Renders the page at the same address (as a GET) with the draft in context, with the
-/// problem's status.
+/// POST of a step on the operator's page of a request (take in charge, note, reply, close):
+/// back to the page (303), or the page again with the text and the errors.
+pub async fn branch_action(State(state): State<AppState>, Path(protocollo): Path<String>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let form = Fields::read(body).await;
+    let (azione, testo) = (form.get("azione"), form.get("testo"));
+    let version = form.get("version").trim().parse().ok();
+    match state.backend.branch_action(&parts, protocollo.clone(), azione, testo.clone(), version).await {
+        Ok(_) => Redirect::to(&format!("/fascicolo/richiesta/{protocollo}")).into_response(),
+        Err(UiError(p)) => {
+            let status = status_of(&p);
+            render_again(state, parts, BozzaTesto { testo, problem: Some(*p) }, status).await
+        }
+    }
+}
+
+/// The fields of a url-encoded form. A missing field reads as empty, so the service refuses it
+/// with its own message in the page.
+struct Fields(Vec<(String, String)>);
+
+impl Fields {
+    /// The forms hold at most a few thousand characters; a body far larger is read as empty.
+    async fn read(body: Body) -> Fields {
+        let bytes = axum::body::to_bytes(body, 256 * 1024).await.unwrap_or_default();
+        Fields(form_urlencoded::parse(&bytes).into_owned().collect())
+    }
+
+    fn get(&self, name: &str) -> String {
+        self.0.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone()).unwrap_or_default()
+    }
+}
+
+/// The status of the page rendered again: the problem's.
+fn status_of(p: &Problem) -> StatusCode {
+    StatusCode::from_u16(p.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY)
+}
+
+/// Renders the page at the same address (as a GET) with the draft in context.
 async fn render_again<T: Clone + Send + Sync + 'static>(
     state: AppState,
-    mut parts: http::request::Parts,
+    mut parts: Parts,
     bozza: T,
-    problem: &Problem,
+    status: StatusCode,
 ) -> Response {
     parts.method = Method::GET;
     parts.headers.remove(header::CONTENT_TYPE);
     parts.headers.remove(header::CONTENT_LENGTH);
-    let backend: SharedBackend = Arc::new(ServerBackend { services: state.services.clone() });
-    let opts = state.leptos_options.clone();
+    let (backend, opts) = (state.backend.clone(), state.leptos_options.clone());
     let render = leptos_axum::render_app_async_with_context(
         move || {
             provide_context(backend.clone());
@@ -125,33 +135,7 @@ async fn render_again<T: Clone + Send + Sync + 'static>(
         },
         move || app::shell(opts.clone()),
     );
-    let mut res = render(Request::from_parts(parts, Body::empty())).await;
-    *res.status_mut() = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+    let mut res = render(axum::extract::Request::from_parts(parts, Body::empty())).await;
+    *res.status_mut() = status;
     res
-}
-
-/// POST of a step on the operator's page of a request (take in charge, note, reply, close):
-/// back to the page (303), or the page again with the text and the errors.
-pub async fn branch_action(State(state): State<AppState>, Path(protocollo): Path<String>, req: Request) -> Response {
-    use app::backend::Backend as _;
-    let (parts, body) = req.into_parts();
-    let fields: Vec<(String, String)> = match axum::body::to_bytes(body, 256 * 1024).await {
-        Ok(bytes) => form_urlencoded::parse(&bytes).into_owned().collect(),
-        Err(_) => vec![],
-    };
-    let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-    let testo = get("testo").unwrap_or_default();
-    let version = get("version").and_then(|v| v.trim().parse().ok());
-    let Some(azione) = get("azione") else {
-        return AppError::BadRequest("Il modulo non indica il passo da eseguire.".into()).into_response();
-    };
-    let backend = ServerBackend { services: state.services.clone() };
-    match backend.branch_action(&parts, protocollo.clone(), azione, testo.clone(), version).await {
-        Ok(_) => Redirect::to(&format!("/fascicolo/richiesta/{protocollo}")).into_response(),
-        Err(e) => {
-            let problem = *e.0;
-            let bozza = app::pages::fascicolo::BozzaAzione { testo, problem: Some(problem.clone()) };
-            render_again(state, parts, bozza, &problem).await
-        }
-    }
 }

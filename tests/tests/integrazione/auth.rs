@@ -3,17 +3,7 @@
 use reqwest::StatusCode;
 use serde_json::json;
 use server::seed::DEMO_PASSWORD;
-use sportello_tests::{Engine, TestApp, both, read};
-
-fn session_cookie(r: &reqwest::Response) -> String {
-    r.headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("sportello="))
-        .map(str::to_string)
-        .expect("Set-Cookie sportello")
-}
+use sportello_tests::{Engine, TestApp, both, read, session_cookie};
 
 both!(login_success_sets_safe_cookie, |engine: Engine| async move {
     let app = TestApp::spawn(engine).await;

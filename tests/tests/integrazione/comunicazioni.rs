@@ -4,7 +4,7 @@
 use base64::Engine as _;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use sportello_tests::{Engine, TestApp, both, read};
+use sportello_tests::{Engine, TestApp, both, read, session_cookie};
 
 fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
@@ -18,6 +18,16 @@ fn body(rossi: i64, allegati: Value) -> Value {
         "email": "amministrazione@rossifigli.example.it",
         "allegati": allegati,
     })
+}
+
+/// Rossi's employer, logged in, and a two-way request it wrote (no attachments).
+async fn request_of_rossi(app: &TestApp) -> (reqwest::Client, String) {
+    let datore = app.logged_in("datore").await;
+    let rossi = app.company_id("Rossi & Figli S.r.l.").await;
+    let (s, v) = app.post(&datore, "/api/v1/comunicazioni", body(rossi, json!([]))).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let protocollo = v["protocollo"].as_str().expect("protocollo").to_string();
+    (datore, protocollo)
 }
 
 both!(two_way_request_with_attachments, |engine: Engine| async move {
@@ -313,20 +323,7 @@ both!(page_upload_multipart, |engine: Engine| async move {
     let (s, v) = read(r).await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
     // Only the headers are sent: the answer must come without reading the 20 MB announced.
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut tcp = tokio::net::TcpStream::connect(app.addr).await.expect("connect");
-    let head = format!(
-        "POST /sf/cb_invio HTTP/1.1\r\nHost: {}\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: {}\r\n\r\n",
-        app.addr,
-        20 * 1024 * 1024
-    );
-    tcp.write_all(head.as_bytes()).await.expect("write");
-    let mut buf = vec![0u8; 4096];
-    let n = tokio::time::timeout(std::time::Duration::from_secs(10), tcp.read(&mut buf))
-        .await
-        .expect("answered without the body")
-        .expect("read");
-    let answer = String::from_utf8_lossy(&buf[..n]);
+    let answer = app.announce_large_upload("/sf/cb_invio", "", "too_large").await;
     assert!(answer.starts_with("HTTP/1.1 422"), "{answer}");
     assert!(answer.contains("application/problem+json"), "{answer}");
 });
@@ -380,16 +377,8 @@ both!(page_form_post_without_script, |engine: Engine| async move {
     assert!(html.contains("ricevuta.pdf"));
 
     // Declared larger than the bound: the page answers without reading the body.
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let login = app.login(&reqwest::Client::new(), "datore", server::seed::DEMO_PASSWORD).await;
-    let cookie = login
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|v| v.split(';').next().filter(|c| c.starts_with("sportello=")))
-        .expect("session cookie")
-        .to_string();
+    let cookie = session_cookie(&login).split(';').next().unwrap_or_default().to_string();
     let r = reqwest::Client::new()
         .put(app.url("/api/v1/sessione/soggetto"))
         .header("cookie", &cookie)
@@ -398,26 +387,8 @@ both!(page_form_post_without_script, |engine: Engine| async move {
         .await
         .expect("act for");
     assert_eq!(r.status(), StatusCode::OK);
-    let mut tcp = tokio::net::TcpStream::connect(app.addr).await.expect("connect");
-    let head = format!(
-        "POST /richieste/comunicazione HTTP/1.1\r\nHost: {}\r\nAccept: text/html\r\nCookie: {cookie}\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: {}\r\n\r\n",
-        app.addr,
-        20 * 1024 * 1024
-    );
-    tcp.write_all(head.as_bytes()).await.expect("write");
-    let mut answer = vec![];
-    let mut buf = vec![0u8; 16 * 1024];
-    while !String::from_utf8_lossy(&answer).contains("</html>") {
-        let n = tokio::time::timeout(std::time::Duration::from_secs(10), tcp.read(&mut buf))
-            .await
-            .expect("answered without the body")
-            .expect("read");
-        if n == 0 {
-            break;
-        }
-        answer.extend_from_slice(&buf[..n]);
-    }
-    let answer = String::from_utf8_lossy(&answer);
+    let headers = format!("Accept: text/html\r\nCookie: {cookie}\r\n");
+    let answer = app.announce_large_upload("/richieste/comunicazione", &headers, "</html>").await;
     assert!(answer.starts_with("HTTP/1.1 422"), "{answer}");
     assert!(answer.contains("il modulo non è stato letto"), "{answer}");
 });
@@ -425,11 +396,7 @@ both!(page_form_post_without_script, |engine: Engine| async move {
 // The message form on a request's page, posted without the script: a refusal keeps the text.
 both!(message_form_post_without_script, |engine: Engine| async move {
     let app = TestApp::spawn(engine).await;
-    let datore = app.logged_in("datore").await;
-    let rossi = app.company_id("Rossi & Figli S.r.l.").await;
-    let (s, v) = app.post(&datore, "/api/v1/comunicazioni", body(rossi, json!([]))).await;
-    assert_eq!(s, StatusCode::CREATED, "{v}");
-    let protocollo = v["protocollo"].as_str().expect("protocollo").to_string();
+    let (datore, protocollo) = request_of_rossi(&app).await;
     let page = format!("/richiesta/{protocollo}");
     let post = |testo: &str| {
         datore
@@ -461,11 +428,7 @@ both!(message_form_post_without_script, |engine: Engine| async move {
 // the page again with the text typed; a step done goes back to the page.
 both!(operator_step_without_script, |engine: Engine| async move {
     let app = TestApp::spawn(engine).await;
-    let datore = app.logged_in("datore").await;
-    let rossi = app.company_id("Rossi & Figli S.r.l.").await;
-    let (s, v) = app.post(&datore, "/api/v1/comunicazioni", body(rossi, json!([]))).await;
-    assert_eq!(s, StatusCode::CREATED, "{v}");
-    let protocollo = v["protocollo"].as_str().expect("protocollo").to_string();
+    let (datore, protocollo) = request_of_rossi(&app).await;
     let operatore = app.logged_in("operatore.sede").await;
     let (s, d) = app.get(&operatore, &format!("/api/v1/fascicolo/richieste/{protocollo}")).await;
     assert_eq!(s, StatusCode::OK, "{d}");

@@ -1,14 +1,12 @@
 import { expect, request, test } from "@playwright/test";
-import { actForViaApi, hydrated, login, PASSWORD, shot, watchForErrors } from "./helpers";
+import { actForViaApi, hydrated, login, loginActingFor, PASSWORD, shot, watchForErrors } from "./helpers";
 
 const pdf = Buffer.from("%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF");
 const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
 
 test("contribuente: scrive alla sede con allegati, corregge gli errori senza perdere nulla, dialoga fino alla chiusura", async ({ page }, info) => {
   const problems = watchForErrors(page);
-  await login(page, "datore");
-  await page.getByRole("button", { name: "Opera per Rossi & Figli S.r.l." }).click();
-  await expect(page.locator("#azienda")).toHaveText("Rossi & Figli S.r.l.");
+  await loginActingFor(page, "datore", "Rossi & Figli S.r.l.");
   await page.getByRole("link", { name: "Richieste" }).click();
   await page.click("#scrivi-alla-sede");
   await expect(page.locator("h1")).toHaveText("Scrivi alla sede INPS");
@@ -123,9 +121,7 @@ test.describe("senza JavaScript", () => {
 
 test("inviato prima che lo script sia caricato: la pagina rifiutata si idrata con i dati scritti", async ({ page }) => {
   const problems = watchForErrors(page);
-  await login(page, "datore");
-  await page.getByRole("button", { name: "Opera per Rossi & Figli S.r.l." }).click();
-  await expect(page.locator("#azienda")).toHaveText("Rossi & Figli S.r.l.");
+  await loginActingFor(page, "datore", "Rossi & Figli S.r.l.");
   // Hold the page's WASM until the form has been posted, as on a slow phone connection.
   let release = () => {};
   const gate = new Promise<void>((r) => (release = r));

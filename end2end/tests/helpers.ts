@@ -44,6 +44,13 @@ export async function login(page: Page, user: string, password = PASSWORD) {
   await page.click("#accedi");
 }
 
+/** Logs in through the page and chooses the company to act for, as a person does. */
+export async function loginActingFor(page: Page, user: string, ragione: string) {
+  await login(page, user);
+  await page.getByRole("button", { name: `Opera per ${ragione}` }).click();
+  await expect(page.locator("#azienda")).toHaveText(ragione);
+}
+
 export async function shot(page: Page, name: string) {
   const project = test.info().project.name;
   await page.screenshot({ path: `test-results/screens/${name}-${project}.png`, fullPage: true });

@@ -1,11 +1,9 @@
 import { expect, request, test } from "@playwright/test";
-import { actForViaApi, hydrated, login, shot, watchForErrors } from "./helpers";
+import { actForViaApi, hydrated, login, loginActingFor, shot, watchForErrors } from "./helpers";
 
 test("Smart-Task 8: errore sul campo, riepilogo, invio, esito con i controlli", async ({ page }, info) => {
   const problems = watchForErrors(page);
-  await login(page, "intermediario");
-  await page.getByRole("button", { name: "Opera per Associazione Sportiva Tuscolana" }).click();
-  await expect(page.locator("#azienda")).toHaveText("Associazione Sportiva Tuscolana");
+  await loginActingFor(page, "intermediario", "Associazione Sportiva Tuscolana");
   await page.getByRole("link", { name: "Richieste" }).click();
   await page.click("#crea-smart-task");
   await page.getByRole("link", { name: "8. Variazione indirizzo PEC aziendale" }).click();
@@ -36,9 +34,7 @@ test("Smart-Task 8: errore sul campo, riepilogo, invio, esito con i controlli", 
 
 test("Smart-Task 4: revoca retroattiva non accolta, con il motivo", async ({ page }) => {
   const problems = watchForErrors(page);
-  await login(page, "datore");
-  await page.getByRole("button", { name: "Opera per Rossi & Figli S.r.l." }).click();
-  await expect(page.locator("#azienda")).toHaveText("Rossi & Figli S.r.l.");
+  await loginActingFor(page, "datore", "Rossi & Figli S.r.l.");
   await page.goto("/richieste/nuova?tipo=revoca_delega_intermediario");
   await page.getByRole("link", { name: /Giulia Bianchi/ }).click();
   await page.fill("#data_effetto", "01/01/2020");
@@ -67,9 +63,7 @@ test.describe("senza JavaScript", () => {
 });
 
 test("il dettaglio di una richiesta sta in 360 px", async ({ page }) => {
-  await login(page, "datore");
-  await page.getByRole("button", { name: "Opera per Rossi & Figli S.r.l." }).click();
-  await expect(page.locator("#azienda")).toHaveText("Rossi & Figli S.r.l.");
+  await loginActingFor(page, "datore", "Rossi & Figli S.r.l.");
   await page.goto("/richieste");
   // A Smart-Task (the newest request may be a two-way one, which has no checks).
   await page.locator("#richieste li.smart-task a").first().click();
@@ -147,9 +141,7 @@ test.describe("senza JavaScript (soggetto)", () => {
 
 test("notifiche: contatore nell'intestazione, segna come lette; filtri della Lista Richieste", async ({ page }) => {
   const problems = watchForErrors(page);
-  await login(page, "datore");
-  await page.getByRole("button", { name: "Opera per Rossi & Figli S.r.l." }).click();
-  await expect(page.locator("#azienda")).toHaveText("Rossi & Figli S.r.l.");
+  await loginActingFor(page, "datore", "Rossi & Figli S.r.l.");
   // A request (refused: the company registers its PEC at the Registro Imprese) brings notifications.
   const s = await (await page.request.get("/api/v1/sessione")).json();
   const r = await page.request.post("/api/v1/richieste", {
@@ -225,9 +217,7 @@ test("token API: creato, mostrato una volta, revocato", async ({ page }, info) =
 
 test("comunicazione bidirezionale: nella lista senza colore Smart-Task, dettaglio con testo e allegato", async ({ page }, info) => {
   const problems = watchForErrors(page);
-  await login(page, "datore");
-  await page.getByRole("button", { name: "Opera per Rossi & Figli S.r.l." }).click();
-  await expect(page.locator("#azienda")).toHaveText("Rossi & Figli S.r.l.");
+  await loginActingFor(page, "datore", "Rossi & Figli S.r.l.");
   const s = await (await page.request.get("/api/v1/sessione")).json();
   const pdf = Buffer.from("%PDF-1.4\n%%EOF").toString("base64");
   const r = await page.request.post("/api/v1/comunicazioni", {

@@ -1,5 +1,5 @@
 import { expect, Page, test } from "@playwright/test";
-import { login, shot, watchForErrors } from "./helpers";
+import { login, loginActingFor, shot, watchForErrors } from "./helpers";
 
 /** MM/AAAA of the month `monthsAgo` months before today (Italian time is close enough here). */
 function periodo(monthsAgo: number): string {
@@ -10,9 +10,7 @@ function periodo(monthsAgo: number): string {
 }
 
 async function actForRossi(page: Page) {
-  await login(page, "datore");
-  await page.getByRole("button", { name: "Opera per Rossi & Figli S.r.l." }).click();
-  await expect(page.locator("#azienda")).toHaveText("Rossi & Figli S.r.l.");
+  await loginActingFor(page, "datore", "Rossi & Figli S.r.l.");
 }
 
 async function chooseKind(page: Page, label: string) {

@@ -5,31 +5,23 @@
 // here, in the server's SSR; the request list goes past the default depth of 128.
 #![recursion_limit = "256"]
 
-pub mod access;
-pub mod audit;
-pub mod auth;
-pub mod clock;
+pub mod admin;
 pub mod comunicazioni;
 pub mod config;
-pub mod conversazione;
-pub mod db;
 pub mod error;
 pub mod fascicolo;
+pub mod home;
 pub mod http;
-pub mod istruttoria;
-pub mod jobs;
-pub mod mail;
-pub mod notifications;
-pub mod receipt;
+pub mod identity;
+pub mod infra;
+pub mod richieste;
 pub mod seed;
 pub mod services;
 pub mod smart_task;
-pub mod targets;
-pub mod tokens;
 
 pub use config::Config;
-pub use db::Db;
 pub use error::AppError;
+pub use infra::db::Db;
 
 use leptos::prelude::LeptosOptions;
 use std::net::SocketAddr;
@@ -42,15 +34,15 @@ pub async fn build(
     let db = Db::connect(&config.database_url).await?;
     db.migrate().await?;
     let sender = match &config.smtp_url {
-        Some(url) => Some(mail::Sender::new(url, &config.mail_from)?),
+        Some(url) => Some(infra::mail::Sender::new(url, &config.mail_from)?),
         None => None,
     };
     let services = services::Services::new(db, config);
     for _ in 0..services.config.workers {
-        istruttoria::worker::spawn(services.db.clone(), services.wake.clone());
+        smart_task::worker::spawn(services.db.clone(), services.wake.clone());
     }
     if let Some(sender) = sender {
-        mail::spawn(services.db.clone(), sender);
+        infra::mail::spawn(services.db.clone(), sender);
     }
     Ok((http::router(services.clone(), leptos_options), services))
 }

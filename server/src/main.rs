@@ -1,6 +1,7 @@
 //! `server [serve]` · `server seed [--scale N]` · `server audit-verify` · `server migrate`
 
-use server::{Config, Db, audit, seed};
+use server::infra::audit;
+use server::{Config, Db, seed};
 use std::process::ExitCode;
 
 fn usage() -> ExitCode {

@@ -5,10 +5,10 @@
 //! companies with positions in every state, legal representatives and intermediaries' deleghe,
 //! inserted in batches so a million-row table takes seconds, not minutes.
 
-use crate::auth::hash_password;
-use crate::clock;
-use crate::db::{Db, Engine, dialect};
 use crate::error::{AppError, AppResult};
+use crate::identity::auth::hash_password;
+use crate::infra::clock;
+use crate::infra::db::{Db, Engine, dialect};
 use chrono::{Datelike, Duration, NaiveDate};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;

@@ -83,3 +83,36 @@ mod day_tests {
         assert_eq!(rome_day_start_utc(d(2026, 10, 26)), at(2026, 10, 25, 23));
     }
 }
+
+/// Accepts 31/12/2026 (as typed in Italy) or 2026-12-31 (as sent by a date input or an API).
+pub fn parse_date_it(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    NaiveDate::parse_from_str(s, "%d/%m/%Y").or_else(|_| NaiveDate::parse_from_str(s, "%Y-%m-%d")).ok()
+}
+
+/// A day as Italians write it: 31/12/2026.
+pub fn format_date_it(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+/// A stored day (2026-12-31, or a timestamp starting with it) as Italians write it; text that
+/// is not a day is shown as it is.
+pub fn format_date_text_it(s: &str) -> String {
+    s.get(..10).and_then(parse_date_it).map(format_date_it).unwrap_or_else(|| s.to_string())
+}
+
+#[cfg(test)]
+mod italian_day_tests {
+    use super::*;
+    #[test]
+    fn parses_and_writes_italian_days() {
+        let d = NaiveDate::from_ymd_opt(2026, 12, 31).unwrap();
+        assert_eq!(parse_date_it("31/12/2026"), Some(d));
+        assert_eq!(parse_date_it(" 2026-12-31 "), Some(d));
+        assert_eq!(parse_date_it("32/12/2026"), None);
+        assert_eq!(format_date_it(d), "31/12/2026");
+        assert_eq!(format_date_text_it("2026-12-31"), "31/12/2026");
+        assert_eq!(format_date_text_it("2026-12-31T10:00:00Z"), "31/12/2026");
+        assert_eq!(format_date_text_it("nessuna"), "nessuna");
+    }
+}

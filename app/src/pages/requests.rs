@@ -15,7 +15,7 @@ pub(crate) fn it_datetime(ts: &str) -> String {
 }
 
 fn it_date(d: &str) -> String {
-    smart_task::parse_date_it(d).map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_else(|| d.to_string())
+    shared::time::format_date_text_it(d)
 }
 
 pub(crate) fn state_tag(stato: &str, label: String) -> impl IntoView + use<> {
@@ -261,7 +261,7 @@ pub fn NewRequestPage() -> impl IntoView {
                 (Some(kind), true) => view! { <ChooseTarget kind /> }.into_any(),
                 (Some(kind), false) => {
                     let mut answers = Answers::new();
-                    for k in smart_task::ANSWER_NAMES {
+                    for k in smart_task::answer_names() {
                         let v = get(k);
                         if !v.is_empty() {
                             answers.insert(k.to_string(), v);
@@ -395,7 +395,7 @@ fn AnswersFields(
             <input type="hidden" name="tipo" value=kind.code() />
             <input type="hidden" name="oggetto" value=oggetto.clone() />
             <input type="hidden" name="verifica" value="1" />
-            {smart_task::form_fields(kind).into_iter().map(|f| {
+            {smart_task::form_fields(kind).iter().map(|f| {
                 let (name, label, hint, input_type) = (f.name, f.label, f.hint, f.input);
                 let err = field_error(problem.as_ref(), name);
                 let has_err = err.is_some();
@@ -450,7 +450,7 @@ fn CheckAnswers(kind: Kind, oggetto: String, answers: Answers) -> impl IntoView 
         {move || value.get().and_then(|r| r.err()).map(|e| view! { <ErrorSummary problem=*e.0 /> })}
         <dl class="summary-list">
             <div><dt>"Richiesta"</dt><dd>{kind.label()}</dd><dd></dd></div>
-            {rows.into_iter().map(|f| {
+            {rows.iter().map(|f| {
                 let (name, label) = (f.name, f.label);
                 let v = answers.get(name).cloned().unwrap_or_default();
                 let shown = match (name, v.is_empty()) {

@@ -1,8 +1,8 @@
 //! Cross-cutting request handling.
 
-use crate::auth;
 use crate::config::Config;
 use crate::error::AppError;
+use crate::identity::auth;
 use crate::services::{Caller, Services};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, header};

@@ -54,7 +54,7 @@ pub fn router(services: Services, leptos_options: LeptosOptions) -> Router {
         .nest("/api/v1", api::router())
         .route("/healthz", get(|| async { "ok" }))
         // The printable receipt, next to the request's page (same authorization as the API).
-        .route("/richiesta/{protocollo}/ricevuta.pdf", get(api::receipt))
+        .route("/richiesta/{protocollo}/ricevuta.pdf", get(api::richieste::receipt))
         .merge(pages)
         .fallback(fallback)
         .with_state(state)

@@ -178,8 +178,8 @@ async fn smart_task(base: &str, db_url: &str, n: usize) {
     let mut lat: Vec<f64> = lat_rows
         .iter()
         .filter_map(|r| {
-            let a = server::clock::parse_ts(&r.try_get::<String, _>(0).ok()?)?;
-            let b = server::clock::parse_ts(&r.try_get::<String, _>(1).ok()?)?;
+            let a = server::infra::clock::parse_ts(&r.try_get::<String, _>(0).ok()?)?;
+            let b = server::infra::clock::parse_ts(&r.try_get::<String, _>(1).ok()?)?;
             Some((b - a).num_microseconds()? as f64 / 1000.0)
         })
         .collect();

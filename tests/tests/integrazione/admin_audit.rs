@@ -2,7 +2,7 @@
 
 use reqwest::StatusCode;
 use serde_json::json;
-use server::audit::{self, Verification};
+use server::infra::audit::{self, Verification};
 use sportello_tests::{Engine, TestApp, both};
 use sqlx::Row;
 

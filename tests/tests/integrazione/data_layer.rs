@@ -4,7 +4,7 @@
 use chrono::Duration;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use server::jobs;
+use server::infra::jobs;
 use sportello_tests::{Engine, TestApp, both};
 
 /// A fixed script of API calls whose answers must not depend on the engine.
@@ -120,8 +120,8 @@ both!(concurrent_logins_do_not_lock_the_database, |engine: Engine| async move {
         assert_eq!(s, StatusCode::OK, "round {round} {u}");
     }
     assert!(matches!(
-        server::audit::verify(&app.db.read).await.expect("verify"),
-        server::audit::Verification::Intact { .. }
+        server::infra::audit::verify(&app.db.read).await.expect("verify"),
+        server::infra::audit::Verification::Intact { .. }
     ));
 });
 

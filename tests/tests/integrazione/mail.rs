@@ -3,7 +3,7 @@
 //! once.
 
 use serde_json::json;
-use server::mail::{Sender, deliver_due};
+use server::infra::mail::{Sender, deliver_due};
 use sportello_tests::st::{decided, submit};
 use sportello_tests::{Engine, TestApp, both};
 use sqlx::Row;
@@ -77,7 +77,7 @@ both!(mail_retried_with_backoff_then_sent_once, |engine: Engine| async move {
         .await
         .expect("rows");
     assert_eq!(rows.len(), 2);
-    let now = server::clock::now_ts();
+    let now = server::infra::clock::now_ts();
     for r in &rows {
         assert_eq!(r.try_get::<String, _>("stato").expect("s"), "errore");
         assert_eq!(r.try_get::<i64, _>("tentativi").expect("t"), 1);

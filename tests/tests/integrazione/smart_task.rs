@@ -91,8 +91,8 @@ both!(revoca_delega_intermediario_accolta_and_applied_once, |engine: Engine| asy
     // Received and decided, for each of the two requests.
     assert_eq!((notifiche, mails), (4, 4));
     assert!(matches!(
-        server::audit::verify(&app.db.read).await.expect("verify"),
-        server::audit::Verification::Intact { .. }
+        server::infra::audit::verify(&app.db.read).await.expect("verify"),
+        server::infra::audit::Verification::Intact { .. }
     ));
 });
 
@@ -238,7 +238,7 @@ both!(competing_workers_decide_each_request_once, |engine: Engine| async move {
     let (db1, db2) = (app.db.clone(), app.db.clone());
     let w = |db: server::Db, name: &'static str| async move {
         for _ in 0..40 {
-            let _ = server::istruttoria::worker::process_one(&db, name).await;
+            let _ = server::smart_task::worker::process_one(&db, name).await;
         }
     };
     tokio::join!(w(db1, "extra-1"), w(db2, "extra-2"));

@@ -204,7 +204,7 @@ both!(ricalcolo_e_rettifica_pagamento, |engine: Engine| async move {
 
 both!(dated_parameters_on_both_sides_of_each_change, |engine: Engine| async move {
     use chrono::NaiveDate;
-    use server::istruttoria::facts::parameters;
+    use server::smart_task::facts::parameters;
     let app = TestApp::spawn(engine).await;
     let at = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("date");
     let before = parameters(&app.db.read, at(1995, 12, 31)).await.expect("params");

@@ -1,0 +1,197 @@
+//! A request as the operator sees it: what each check read, the parameters, the audit trail,
+//! and the replay of its decision under today's rules.
+
+use crate::error::{AppError, AppResult};
+use crate::infra::audit::{self};
+use crate::richieste::view::{REQUEST_COLUMNS, to_view};
+use crate::services::{Caller, Services};
+use crate::smart_task::engine::{self, Decision, Snapshot};
+use crate::smart_task::kinds::examiner;
+use shared::dto::{CheckView, OperatorNote, OperatorRequestView, ReplayView};
+use shared::smart_task::{Answers, Kind};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+impl Services {
+    pub(crate) async fn request_row(&self, protocollo: &str) -> AppResult<AnyRow> {
+        sqlx::query(&format!("SELECT {REQUEST_COLUMNS}, version, operatore_id FROM richieste WHERE protocollo = $1"))
+            .bind(protocollo)
+            .fetch_optional(&self.db.read)
+            .await?
+            .ok_or_else(|| AppError::NotFound("Richiesta non trovata.".into()))
+    }
+
+    /// Notes on a request; `only_replies` for the contributor's view.
+    pub(crate) async fn request_notes(&self, richiesta_id: i64, only_replies: bool) -> AppResult<Vec<OperatorNote>> {
+        let rows = sqlx::query(
+            "SELECT u.display_name, n.testo, n.interna, n.dal_contribuente, n.created_at FROM richieste_note n JOIN users u ON u.id = n.user_id
+             WHERE n.richiesta_id = $1 AND ($2 = 0 OR n.interna = 0) ORDER BY n.id",
+        )
+        .bind(richiesta_id)
+        .bind(only_replies as i64)
+        .fetch_all(&self.db.read)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(OperatorNote {
+                    autore: r.try_get("display_name")?,
+                    testo: r.try_get("testo")?,
+                    interna: r.try_get::<i64, _>("interna")? != 0,
+                    dal_contribuente: r.try_get::<i64, _>("dal_contribuente")? != 0,
+                    at: r.try_get("created_at")?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn operator_request(&self, caller: &Caller, protocollo: &str) -> AppResult<OperatorRequestView> {
+        let s = caller.require()?;
+        let row = self.request_row(protocollo).await?;
+        let (c, puo_agire) = self.contributor_in_scope(&s.user, row.try_get("contribuente_id")?).await?;
+        let id: i64 = row.try_get("id")?;
+        let mut events = self.events_for(&[id]).await?;
+        let mut richiesta = to_view(&row, &mut events)?;
+        richiesta.allegati = self.attachments(id).await?;
+        let trace: Option<serde_json::Value> =
+            row.try_get::<Option<String>, _>("decisione_json")?.and_then(|t| serde_json::from_str(&t).ok());
+        let pretty = |v: &serde_json::Value| serde_json::to_string_pretty(v).unwrap_or_default();
+        let (letti, effetti, fatti) = match &trace {
+            Some(t) => (
+                t["decisione"]["checks"]
+                    .as_array()
+                    .map(|cs| {
+                        cs.iter()
+                            .map(|c| (c["codice"].as_str().unwrap_or("").to_string(), pretty(&c["letti"])))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                t["decisione"]["effects"].as_array().map(|es| es.iter().map(pretty).collect()).unwrap_or_default(),
+                Some(pretty(&t["fatti"])),
+            ),
+            None => (vec![], vec![], None),
+        };
+        let audit = sqlx::query(&format!(
+            "SELECT {} FROM audit_log WHERE request_id = $1 OR (entity = 'richiesta' AND entity_id = $1) ORDER BY seq",
+            audit::RECORD_COLUMNS
+        ))
+        .bind(protocollo)
+        .fetch_all(&self.db.read)
+        .await?
+        .iter()
+        .map(audit::record_view)
+        .collect::<AppResult<Vec<_>>>()?;
+        let operatore_in_carico = match row.try_get::<Option<i64>, _>("operatore_id")? {
+            Some(uid) => Some(
+                sqlx::query("SELECT display_name FROM users WHERE id = $1")
+                    .bind(uid)
+                    .fetch_one(&self.db.read)
+                    .await?
+                    .try_get(0)?,
+            ),
+            None => None,
+        };
+        let ragione_sociale: String = sqlx::query("SELECT ragione_sociale FROM contribuenti WHERE id = $1")
+            .bind(c.id)
+            .fetch_one(&self.db.read)
+            .await?
+            .try_get(0)?;
+        Ok(OperatorRequestView {
+            richiesta,
+            ragione_sociale,
+            letti,
+            effetti,
+            fatti,
+            audit,
+            note: self.request_notes(id, false).await?,
+            operatore_in_carico,
+            puo_agire,
+            version: row.try_get("version")?,
+        })
+    }
+
+    /// Re-runs the decision on the stored snapshot with today's rules and compares.
+    pub async fn replay(&self, caller: &Caller, protocollo: &str) -> AppResult<ReplayView> {
+        let s = caller.require()?;
+        let row = self.request_row(protocollo).await?;
+        self.contributor_in_scope(&s.user, row.try_get("contribuente_id")?).await?;
+        let trace: serde_json::Value = row
+            .try_get::<Option<String>, _>("decisione_json")?
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .ok_or_else(|| {
+                AppError::Conflict("La richiesta non è ancora stata decisa: non c'è nulla da rieseguire.".into())
+            })?;
+        let stored: Decision = serde_json::from_value(trace["decisione"].clone())
+            .map_err(|e| AppError::Internal(format!("decisione memorizzata illeggibile: {e}")))?;
+        let snapshot: Snapshot = serde_json::from_value(trace["fatti"].clone())
+            .map_err(|e| AppError::Internal(format!("fatti memorizzati illeggibili: {e}")))?;
+        let tipo: String = row.try_get("tipo")?;
+        let kind = Kind::from_code(&tipo).ok_or_else(|| AppError::Internal(format!("tipo {tipo}")))?;
+        let answers: Answers = serde_json::from_str(&row.try_get::<String, _>("risposte_json")?)
+            .map_err(|e| AppError::Internal(format!("risposte: {e}")))?;
+        let oggetto: String = row.try_get("oggetto")?;
+        let again = examiner(kind).decide(kind, &oggetto, &answers, &snapshot)?;
+        // A concurrency refusal is added at commit time, outside the pure decision.
+        let mut stored_checks = stored.checks.clone();
+        let concurrency = stored_checks.iter().any(|c| c.codice == "ST00.EFFETTO_APPLICABILE");
+        stored_checks.retain(|c| c.codice != "ST00.EFFETTO_APPLICABILE");
+        let mut differenze = vec![];
+        if stored.ruleset != engine::RULESET {
+            differenze.push(format!(
+                "Le regole sono cambiate: la decisione è stata presa con la versione {}, oggi è in vigore la {}.",
+                stored.ruleset,
+                engine::RULESET
+            ));
+        }
+        if stored_checks != again.checks {
+            for (a, b) in stored_checks.iter().zip(again.checks.iter()) {
+                if a != b {
+                    differenze.push(format!("Il controllo {} dà ora un esito diverso: {}", b.codice, b.motivo));
+                }
+            }
+            if stored_checks.len() != again.checks.len() {
+                differenze.push(format!(
+                    "Controlli eseguiti: {} allora, {} oggi.",
+                    stored_checks.len(),
+                    again.checks.len()
+                ));
+            }
+        }
+        if !concurrency && stored.effects != again.effects {
+            differenze.push("Gli effetti calcolati sono diversi.".into());
+        }
+        let label = |o: engine::Outcome| match o {
+            engine::Outcome::Accolta => "accolta",
+            engine::Outcome::NonAccolta => "non accolta",
+            engine::Outcome::InCaricoSede => "in carico alla sede",
+        };
+        let esito_memorizzato = if concurrency {
+            format!("{} (effetto non applicabile al momento del salvataggio)", label(stored.outcome))
+        } else {
+            label(stored.outcome).to_string()
+        };
+        Ok(ReplayView {
+            identica: differenze.is_empty(),
+            ruleset_memorizzato: stored.ruleset.clone(),
+            ruleset_attuale: engine::RULESET.into(),
+            esito_memorizzato,
+            esito_ricalcolato: label(again.outcome).into(),
+            controlli_ricalcolati: again
+                .checks
+                .iter()
+                .map(|c| CheckView {
+                    codice: c.codice.clone(),
+                    descrizione: c.descrizione.clone(),
+                    esito: match c.esito {
+                        engine::Esito::Ok => "ok",
+                        engine::Esito::Ko => "ko",
+                        engine::Esito::Verifica => "verifica",
+                    }
+                    .into(),
+                    motivo: c.motivo.clone(),
+                    riferimento: c.riferimento.clone(),
+                })
+                .collect(),
+            differenze,
+        })
+    }
+}

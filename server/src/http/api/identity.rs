@@ -1,0 +1,174 @@
+//! Session, acting for a subject, the subjects and personal API tokens.
+
+use super::{ApiJson, AppState};
+use crate::error::{AppError, AppResult};
+use crate::services::Caller;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::{Extension, Json, Router};
+use serde::Deserialize;
+use shared::dto::*;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/sessione", post(login).get(session).delete(logout))
+        .route("/sessione/soggetto", put(act_for))
+        .route("/home", get(home))
+        .route("/soggetti", get(subjects))
+        .route("/soggetti/{id}", get(subject))
+        .route("/identificativi/verifica", post(check_identifier))
+        .route("/token", get(api_tokens).post(create_api_token))
+        .route("/token/{id}", axum::routing::delete(revoke_api_token))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+struct LoginBody {
+    username: String,
+    password: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/sessione", tag = "sessione", request_body = LoginBody,
+    responses((status = 200, description = "Accesso riuscito: cookie di sessione e profilo", body = SessionView),
+        (status = 401, description = "Credenziali errate", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Troppi tentativi", body = Problem, content_type = "application/problem+json")))]
+async fn login(
+    State(s): State<AppState>,
+    Extension(c): Extension<Caller>,
+    ApiJson(b): ApiJson<LoginBody>,
+) -> AppResult<Response> {
+    let r = s.services.login(&c, &b.username, &b.password).await?;
+    Ok(([(header::SET_COOKIE, r.set_cookie)], Json(r.session)).into_response())
+}
+
+async fn logout(State(s): State<AppState>, Extension(c): Extension<Caller>) -> AppResult<Response> {
+    let clear = s.services.logout(&c).await?;
+    Ok(([(header::SET_COOKIE, clear)], StatusCode::NO_CONTENT).into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/sessione", tag = "sessione",
+    responses((status = 200, description = "Il profilo della sessione (null se non autenticati)", body = Option<SessionView>)))]
+async fn session(State(s): State<AppState>, Extension(c): Extension<Caller>) -> AppResult<Response> {
+    match s.services.session_view(&c).await? {
+        Some(v) => Ok(Json(v).into_response()),
+        None => Err(AppError::Unauthenticated),
+    }
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+struct ActForBody {
+    subject_id: i64,
+}
+
+#[utoipa::path(put, path = "/api/v1/sessione/soggetto", tag = "sessione", request_body = ActForBody,
+    responses((status = 200, description = "Il soggetto per cui si opera", body = SubjectSummary),
+        (status = 401, description = "Non autenticato", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Non autorizzato per questo soggetto", body = Problem, content_type = "application/problem+json"),))]
+async fn act_for(
+    State(s): State<AppState>,
+    Extension(c): Extension<Caller>,
+    ApiJson(b): ApiJson<ActForBody>,
+) -> AppResult<Response> {
+    Ok(Json(s.services.act_for(&c, b.subject_id).await?).into_response())
+}
+
+async fn home(State(s): State<AppState>, Extension(c): Extension<Caller>) -> AppResult<Response> {
+    Ok(Json(s.services.home(&c).await?).into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/soggetti", tag = "soggetti",
+    responses((status = 200, description = "Le aziende per cui il chiamante può operare oggi", body = Vec<SubjectSummary>),
+        (status = 401, description = "Non autenticato", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Non autorizzato per questo soggetto", body = Problem, content_type = "application/problem+json"),))]
+async fn subjects(State(s): State<AppState>, Extension(c): Extension<Caller>) -> AppResult<Response> {
+    Ok(Json(s.services.subjects(&c).await?).into_response())
+}
+
+async fn subject(
+    State(s): State<AppState>,
+    Extension(c): Extension<Caller>,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let id: i64 = id.parse().map_err(|_| AppError::BadRequest("Identificativo del soggetto non valido.".into()))?;
+    Ok(Json(s.services.company_home(&c, Some(id)).await?).into_response())
+}
+
+#[derive(Deserialize)]
+struct IdentifierBody {
+    tipo: String,
+    valore: String,
+}
+
+/// Checks one identifier with the same `shared` parsers the forms use; answers with the
+/// normalised value or a problem with the field error.
+async fn check_identifier(ApiJson(b): ApiJson<IdentifierBody>) -> AppResult<Response> {
+    use shared::*;
+    fn done<T: std::fmt::Display, E: std::fmt::Display>(
+        r: Result<T, E>,
+        code: impl Fn(&E) -> String,
+    ) -> AppResult<Response> {
+        match r {
+            Ok(v) => Ok(Json(serde_json::json!({ "valido": true, "normalizzato": v.to_string() })).into_response()),
+            Err(e) => Err(AppError::Validation(vec![shared::dto::FieldError {
+                field: "valore".into(),
+                code: code(&e),
+                message: e.to_string(),
+            }])),
+        }
+    }
+    let code = |e: &ParseError| e.code().to_string();
+    match b.tipo.as_str() {
+        "codice_fiscale" => done(CodiceFiscale::parse(&b.valore), code),
+        "partita_iva" => done(PartitaIva::parse(&b.valore), code),
+        "matricola" => done(Matricola::parse(&b.valore), code),
+        "email" | "pec" => done(Email::parse(&b.valore), code),
+        "telefono" => done(Telefono::parse(&b.valore), code),
+        "iban" => done(Iban::parse(&b.valore), code),
+        "importo" => done(Euro::parse_it(&b.valore), |e: &shared::money::MoneyError| format!("{e:?}").to_lowercase()),
+        other => Err(AppError::Validation(vec![shared::dto::FieldError {
+            field: "tipo".into(),
+            code: "unknown".into(),
+            message: format!("Tipo di identificativo sconosciuto: {other}."),
+        }])),
+    }
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+struct TokenBody {
+    nome: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/token", tag = "token",
+    responses((status = 200, description = "I token del chiamante (mai il segreto)", body = Vec<ApiTokenView>),
+        (status = 401, description = "Non autenticato", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Non autorizzato per questo soggetto", body = Problem, content_type = "application/problem+json"),))]
+async fn api_tokens(State(s): State<AppState>, Extension(c): Extension<Caller>) -> AppResult<Response> {
+    Ok(Json(s.services.api_tokens(&c).await?).into_response())
+}
+
+#[utoipa::path(post, path = "/api/v1/token", tag = "token", request_body = TokenBody,
+    responses((status = 201, description = "Il token, mostrato solo ora", body = NewApiToken),
+        (status = 422, description = "Nome mancante o troppo lungo", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Non autenticato", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Non autorizzato per questo soggetto", body = Problem, content_type = "application/problem+json"),))]
+async fn create_api_token(
+    State(s): State<AppState>,
+    Extension(c): Extension<Caller>,
+    ApiJson(b): ApiJson<TokenBody>,
+) -> AppResult<Response> {
+    Ok((StatusCode::CREATED, Json(s.services.create_api_token(&c, &b.nome).await?)).into_response())
+}
+
+#[utoipa::path(delete, path = "/api/v1/token/{id}", tag = "token", params(("id" = i64, Path)),
+    responses((status = 200, description = "Il token revocato", body = ApiTokenView),
+        (status = 404, description = "Token inesistente o di altri", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Non autenticato", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Non autorizzato per questo soggetto", body = Problem, content_type = "application/problem+json"),))]
+async fn revoke_api_token(
+    State(s): State<AppState>,
+    Extension(c): Extension<Caller>,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    Ok(Json(s.services.revoke_api_token(&c, id).await?).into_response())
+}

@@ -1,0 +1,130 @@
+//! What every request shares: the list, the detail, the receipt, the notifications.
+
+use super::AppState;
+use crate::error::{AppError, AppResult};
+use crate::services::Caller;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Json, Router};
+use serde::Deserialize;
+use shared::dto::*;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/richieste", get(st_list))
+        .route("/richieste/{protocollo}", get(st_get))
+        .route("/richieste/{protocollo}/ricevuta.pdf", get(receipt))
+        .route("/notifiche", get(notifications))
+        .route("/notifiche/lette", post(notifications_read))
+        .route("/posta", get(dev_mailbox))
+}
+
+#[derive(Deserialize)]
+pub(super) struct ListQuery {
+    soggetto_id: Option<i64>,
+    stato: Option<String>,
+    tipo: Option<String>,
+    matricola: Option<String>,
+    dal: Option<String>,
+    al: Option<String>,
+    /// Text, so that a bad value is a field error in problem+json, not a bare 400.
+    pagina: Option<String>,
+}
+
+pub(super) fn list_filter(q: ListQuery) -> AppResult<(Option<i64>, shared::dto::RequestFilter)> {
+    let ListQuery { soggetto_id, stato, tipo, matricola, dal, al, pagina } = q;
+    let pagina = match pagina.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        None => None,
+        Some(p) => Some(p.parse::<u32>().map_err(|_| {
+            AppError::field("pagina", "Il numero di pagina deve essere un intero positivo.", "invalid")
+        })?),
+    };
+    Ok((soggetto_id, shared::dto::RequestFilter { stato, tipo, matricola, dal, al, pagina }))
+}
+
+#[derive(Deserialize)]
+pub(super) struct SubjectQuery {
+    pub(super) soggetto_id: Option<i64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/richieste", tag = "smart-task",
+    params(("soggetto_id" = Option<i64>, Query), ("stato" = Option<String>, Query), ("tipo" = Option<String>, Query),
+        ("matricola" = Option<String>, Query), ("dal" = Option<String>, Query, description = "gg/mm/aaaa"),
+        ("al" = Option<String>, Query, description = "gg/mm/aaaa"), ("pagina" = Option<u32>, Query)),
+    responses((status = 200, description = "Le richieste, dalla più recente, 20 per pagina", body = RequestPage),
+        (status = 422, description = "Filtri non validi", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Non autenticato", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Non autorizzato per questo soggetto", body = Problem, content_type = "application/problem+json"),))]
+async fn st_list(
+    State(s): State<AppState>,
+    Extension(c): Extension<Caller>,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Response> {
+    let (soggetto_id, filter) = list_filter(q)?;
+    Ok(Json(s.services.list_requests(&c, soggetto_id, filter).await?).into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/richieste/{protocollo}", tag = "smart-task",
+    params(("protocollo" = String, Path)),
+    responses((status = 200, description = "La richiesta con i controlli eseguiti e la cronologia", body = RequestView),
+        (status = 404, description = "Richiesta inesistente", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Non autenticato", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Non autorizzato per questo soggetto", body = Problem, content_type = "application/problem+json"),))]
+async fn st_get(
+    State(s): State<AppState>,
+    Extension(c): Extension<Caller>,
+    Path(p): Path<String>,
+) -> AppResult<Response> {
+    Ok(Json(s.services.request_view(&c, &p).await?).into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/richieste/{protocollo}/ricevuta.pdf", tag = "smart-task",
+    params(("protocollo" = String, Path)),
+    responses((status = 200, description = "La ricevuta in PDF", content_type = "application/pdf"),
+        (status = 404, description = "Richiesta inesistente", body = Problem, content_type = "application/problem+json")))]
+pub async fn receipt(
+    State(s): State<AppState>,
+    Extension(c): Extension<Caller>,
+    Path(p): Path<String>,
+) -> AppResult<Response> {
+    let (name, pdf) = s.services.receipt(&c, &p).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (header::CONTENT_DISPOSITION, format!("inline; filename=\"{name}\"")),
+        ],
+        pdf,
+    )
+        .into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/notifiche", tag = "notifiche", params(("soggetto_id" = Option<i64>, Query)),
+    responses((status = 200, description = "Le notifiche dell'azienda, lette o no dal chiamante", body = NotificationsView),
+        (status = 401, description = "Non autenticato", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Non autorizzato per questo soggetto", body = Problem, content_type = "application/problem+json"),))]
+async fn notifications(
+    State(s): State<AppState>,
+    Extension(c): Extension<Caller>,
+    Query(q): Query<SubjectQuery>,
+) -> AppResult<Response> {
+    Ok(Json(s.services.notifications(&c, q.soggetto_id).await?).into_response())
+}
+
+#[utoipa::path(post, path = "/api/v1/notifiche/lette", tag = "notifiche", params(("soggetto_id" = Option<i64>, Query)),
+    responses((status = 200, description = "Quante notifiche sono state segnate come lette"),
+        (status = 401, description = "Non autenticato", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Non autorizzato per questo soggetto", body = Problem, content_type = "application/problem+json"),))]
+async fn notifications_read(
+    State(s): State<AppState>,
+    Extension(c): Extension<Caller>,
+    Query(q): Query<SubjectQuery>,
+) -> AppResult<Response> {
+    let n = s.services.mark_notifications_read(&c, q.soggetto_id).await?;
+    Ok(Json(serde_json::json!({ "segnate_come_lette": n })).into_response())
+}
+
+async fn dev_mailbox(State(s): State<AppState>, Extension(c): Extension<Caller>) -> AppResult<Response> {
+    Ok(Json(s.services.dev_mailbox(&c).await?).into_response())
+}

@@ -1,0 +1,175 @@
+//! "Acting for": which companies a user may work on, and the check run on every request.
+//!
+//! A user may act for a contribuente when, today, they are its titolare / legal representative
+//! (an active soggetto collegato relation) or hold a delega for the role their account has
+//! (intermediario or dipendente) that has started, has not expired and has not been revoked.
+
+use crate::error::{AppError, AppResult};
+use crate::infra::clock;
+use chrono::NaiveDate;
+use shared::Role;
+use shared::dto::{AccessBasis, SubjectSummary};
+use sqlx::{AnyPool, Row};
+
+/// The authenticated user, as loaded from the session on each request.
+#[derive(Debug, Clone)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub persona_id: Option<i64>,
+    pub sede_id: Option<i64>,
+    pub regione: Option<String>,
+}
+
+fn d(s: &NaiveDate) -> String {
+    s.format("%Y-%m-%d").to_string()
+}
+
+fn summary(r: &sqlx::any::AnyRow, basis: AccessBasis) -> AppResult<SubjectSummary> {
+    Ok(SubjectSummary {
+        id: r.try_get("id")?,
+        ragione_sociale: r.try_get("ragione_sociale")?,
+        codice_fiscale: r.try_get("codice_fiscale")?,
+        partita_iva: r.try_get("partita_iva")?,
+        basis,
+    })
+}
+
+/// Roles that work in a company's Cassetto; everyone else is refused with the same message.
+pub fn require_company_role(user: &User) -> AppResult<()> {
+    if user.role.acts_for_company() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden("Il suo profilo non opera per conto di aziende nel Cassetto previdenziale.".into()))
+    }
+}
+
+/// Every subject the user may act for today, by name.
+pub async fn subjects_for(pool: &AnyPool, user: &User, today: NaiveDate) -> AppResult<Vec<SubjectSummary>> {
+    subjects(pool, user, today, None).await
+}
+
+/// The same rule, optionally restricted to one subject: the per-request check must not load an
+/// intermediary's hundreds of clients to look at one.
+async fn subjects(pool: &AnyPool, user: &User, today: NaiveDate, only: Option<i64>) -> AppResult<Vec<SubjectSummary>> {
+    let Some(persona_id) = user.persona_id else { return Ok(vec![]) };
+    let today = d(&today);
+    let mut out = Vec::new();
+    match user.role {
+        Role::Datore => {
+            let sql = format!(
+                "SELECT c.id, c.ragione_sociale, c.codice_fiscale, c.partita_iva, s.ruolo
+                 FROM soggetti_collegati s JOIN contribuenti c ON c.id = s.contribuente_id
+                 WHERE s.persona_id = $1 AND (s.rappresentante_legale = 1 OR s.ruolo = 'titolare')
+                   AND s.dal <= $2 AND (s.al IS NULL OR s.al >= $2){}
+                 ORDER BY c.ragione_sociale, c.id",
+                if only.is_some() { " AND c.id = $3" } else { "" }
+            );
+            let mut q = sqlx::query(&sql).bind(persona_id).bind(&today);
+            if let Some(id) = only {
+                q = q.bind(id);
+            }
+            let rows = q.fetch_all(pool).await?;
+            for r in rows {
+                let basis = AccessBasis::RappresentanteLegale { ruolo: r.try_get("ruolo")? };
+                out.push(summary(&r, basis)?);
+            }
+            out.dedup_by_key(|s| s.id);
+        }
+        role => {
+            let Some(ruolo) = role.delega_role() else { return Ok(vec![]) };
+            let sql = format!(
+                "SELECT c.id, c.ragione_sociale, c.codice_fiscale, c.partita_iva, g.data_inizio, g.data_fine
+                 FROM deleghe g JOIN contribuenti c ON c.id = g.contribuente_id
+                 WHERE g.delegato_persona_id = $1 AND g.ruolo = $2
+                   AND g.data_inizio <= $3 AND (g.data_fine IS NULL OR g.data_fine >= $3)
+                   AND (g.revocata_dal IS NULL OR g.revocata_dal > $3){}
+                 ORDER BY c.ragione_sociale, c.id",
+                if only.is_some() { " AND c.id = $4" } else { "" }
+            );
+            let mut q = sqlx::query(&sql).bind(persona_id).bind(ruolo).bind(&today);
+            if let Some(id) = only {
+                q = q.bind(id);
+            }
+            let rows = q.fetch_all(pool).await?;
+            for r in rows {
+                let basis = AccessBasis::Delega {
+                    ruolo: ruolo.into(),
+                    inizio: r.try_get("data_inizio")?,
+                    fine: r.try_get("data_fine")?,
+                };
+                out.push(summary(&r, basis)?);
+            }
+            out.dedup_by_key(|s| s.id);
+        }
+    }
+    Ok(out)
+}
+
+/// The check every request acting for `subject_id` goes through. On refusal the message says why
+/// in plain Italian (no delega, expired on…, revoked from…, not yet valid) and no data is returned.
+pub async fn authorize_subject(
+    pool: &AnyPool,
+    user: &User,
+    subject_id: i64,
+    today: NaiveDate,
+) -> AppResult<SubjectSummary> {
+    require_company_role(user)?;
+    if let Some(s) = subjects(pool, user, today, Some(subject_id)).await?.into_iter().next() {
+        return Ok(s);
+    }
+    Err(AppError::Forbidden(refusal_reason(pool, user, subject_id, today).await?))
+}
+
+async fn refusal_reason(pool: &AnyPool, user: &User, subject_id: i64, today: NaiveDate) -> AppResult<String> {
+    let name: Option<String> = sqlx::query("SELECT ragione_sociale FROM contribuenti WHERE id = $1")
+        .bind(subject_id)
+        .fetch_optional(pool)
+        .await?
+        .map(|r| r.try_get(0))
+        .transpose()?;
+    // An unknown id gets the same answer as a company without delega: the reply must not reveal
+    // which companies exist.
+    let generic =
+        "Non risulta una delega valida a suo favore per il soggetto richiesto: non è possibile operare per suo conto."
+            .to_string();
+    let (Some(name), Some(persona_id)) = (name, user.persona_id) else { return Ok(generic) };
+    if user.role == Role::Datore {
+        return Ok(format!(
+            "Non risulta che lei sia titolare o rappresentante legale di {name} alla data odierna: non è possibile operare per suo conto."
+        ));
+    }
+    let Some(ruolo) = user.role.delega_role() else { return Ok(generic) };
+    let last = sqlx::query(
+        "SELECT data_inizio, data_fine, revocata_dal FROM deleghe
+         WHERE delegato_persona_id = $1 AND contribuente_id = $2 AND ruolo = $3
+         ORDER BY data_inizio DESC, id DESC",
+    )
+    .bind(persona_id)
+    .bind(subject_id)
+    .bind(ruolo)
+    .fetch_all(pool)
+    .await?;
+    let Some(row) = last.first() else {
+        return Ok(format!("Non esiste alcuna delega a suo favore per {name}: non è possibile operare per suo conto."));
+    };
+    let inizio: String = row.try_get("data_inizio")?;
+    let fine: Option<String> = row.try_get("data_fine")?;
+    let revocata: Option<String> = row.try_get("revocata_dal")?;
+    let pretty = |s: &str| clock::parse_date(s).map(clock::it_date).unwrap_or_else(|| s.to_string());
+    if let Some(r) = revocata.filter(|r| clock::parse_date(r).is_some_and(|r| r <= today)) {
+        return Ok(format!(
+            "La delega per {name} è stata revocata con effetto dal {}: non è possibile operare per suo conto.",
+            pretty(&r)
+        ));
+    }
+    if let Some(f) = fine.filter(|f| clock::parse_date(f).is_some_and(|f| f < today)) {
+        return Ok(format!("La delega per {name} è scaduta il {}: non è possibile operare per suo conto.", pretty(&f)));
+    }
+    if clock::parse_date(&inizio).is_some_and(|i| i > today) {
+        return Ok(format!("La delega per {name} sarà valida dal {}.", pretty(&inizio)));
+    }
+    Ok(generic)
+}

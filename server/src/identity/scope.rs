@@ -1,0 +1,75 @@
+//! The operator's scope: an operator reads the contributors of its region (head office: all)
+//! and acts (takes in charge, replies, closes, fixes) only within its own sede (regional
+//! operators: their region; head office: everywhere). Every operator feature uses this rule.
+
+use super::access::User;
+use crate::error::{AppError, AppResult};
+use crate::services::Services;
+use shared::Role;
+use sqlx::Row;
+
+/// Where an operator works.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    Sede { sede_id: i64, regione: String },
+    Regione(String),
+    Nazionale,
+}
+
+pub fn scope(user: &User) -> AppResult<Scope> {
+    let no_scope = || AppError::Forbidden("Il suo profilo operatore non ha una sede o una regione assegnata.".into());
+    match user.role {
+        Role::OperatoreSede => Ok(Scope::Sede {
+            sede_id: user.sede_id.ok_or_else(no_scope)?,
+            regione: user.regione.clone().ok_or_else(no_scope)?,
+        }),
+        Role::OperatoreRegionale => Ok(Scope::Regione(user.regione.clone().ok_or_else(no_scope)?)),
+        Role::OperatoreDg => Ok(Scope::Nazionale),
+        _ => Err(AppError::Forbidden("Il Fascicolo elettronico è riservato agli operatori INPS.".into())),
+    }
+}
+
+impl Scope {
+    pub fn reads(&self, regione: &str) -> bool {
+        match self {
+            Scope::Sede { regione: r, .. } | Scope::Regione(r) => r == regione,
+            Scope::Nazionale => true,
+        }
+    }
+    pub fn acts(&self, sede_id: i64, regione: &str) -> bool {
+        match self {
+            Scope::Sede { sede_id: s, .. } => *s == sede_id,
+            Scope::Regione(r) => r == regione,
+            Scope::Nazionale => true,
+        }
+    }
+}
+
+pub struct Contributor {
+    pub id: i64,
+    pub sede_id: i64,
+    pub regione: String,
+}
+
+impl Services {
+    /// The contributor, if the operator may read it; and whether they may act on it.
+    pub(crate) async fn contributor_in_scope(&self, user: &User, id: i64) -> AppResult<(Contributor, bool)> {
+        let sc = scope(user)?;
+        let r = sqlx::query(
+            "SELECT c.id, c.sede_id, s.regione FROM contribuenti c JOIN sedi s ON s.id = c.sede_id WHERE c.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.db.read)
+        .await?
+        .ok_or_else(|| AppError::NotFound("Contribuente non trovato.".into()))?;
+        let c = Contributor { id: r.try_get("id")?, sede_id: r.try_get("sede_id")?, regione: r.try_get("regione")? };
+        if !sc.reads(&c.regione) {
+            return Err(AppError::Forbidden(format!(
+                "Il contribuente è gestito da una sede della regione {}, fuori dal suo ambito.",
+                c.regione
+            )));
+        }
+        let acts = sc.acts(c.sede_id, &c.regione);
+        Ok((c, acts))
+    }
+}

@@ -1,0 +1,19 @@
+//! The subject a call works on: the one given (API) or the one the session acts for.
+
+use super::access;
+use crate::error::{AppError, AppResult};
+use crate::infra::clock;
+use crate::services::{Caller, Services};
+use shared::dto::SubjectSummary;
+
+impl Services {
+    /// The subject a call works on: the one given (API) or the one the session acts for; checked
+    /// against the caller's rights today on every call.
+    pub(crate) async fn subject(&self, caller: &Caller, soggetto_id: Option<i64>) -> AppResult<SubjectSummary> {
+        let s = caller.require()?;
+        let id = soggetto_id
+            .or(s.acting_for_id)
+            .ok_or_else(|| AppError::BadRequest("Scegliere prima il soggetto per cui operare.".into()))?;
+        access::authorize_subject(&self.db.read, &s.user, id, clock::today()).await
+    }
+}

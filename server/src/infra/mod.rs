@@ -1,0 +1,7 @@
+//! What every feature stands on: database, clock, job queue, mail sender, audit trail.
+
+pub mod audit;
+pub mod clock;
+pub mod db;
+pub mod jobs;
+pub mod mail;

@@ -1,0 +1,10 @@
+//! What every request shares, Smart-Task or two-way: its view and list, protocol number,
+//! timeline, notifications, receipt and the conversation with the branch.
+
+pub mod conversation;
+pub mod list;
+pub mod notifications;
+pub mod protocol;
+pub mod receipt;
+pub mod timeline;
+pub mod view;

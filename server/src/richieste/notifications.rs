@@ -1,0 +1,143 @@
+//! In-app notifications of a contributor (read per user) and the development mailbox.
+
+use crate::error::AppResult;
+use crate::infra::clock;
+use crate::services::{Caller, Services};
+use shared::dto::{MailView, NotificationView, NotificationsView};
+use sqlx::{AnyConnection, Row};
+
+impl Services {
+    pub(crate) async fn unread_count(&self, user_id: i64, contribuente_id: i64) -> AppResult<i64> {
+        Ok(sqlx::query(
+            "SELECT COUNT(*) FROM notifiche n WHERE n.contribuente_id = $1
+             AND NOT EXISTS (SELECT 1 FROM notifiche_lette l WHERE l.notifica_id = n.id AND l.user_id = $2)",
+        )
+        .bind(contribuente_id)
+        .bind(user_id)
+        .fetch_one(&self.db.read)
+        .await?
+        .try_get(0)?)
+    }
+
+    /// The latest 100 notifications of the subject acted for (or `soggetto_id`), newest first.
+    pub async fn notifications(&self, caller: &Caller, soggetto_id: Option<i64>) -> AppResult<NotificationsView> {
+        let s = caller.require()?;
+        let subject = self.subject(caller, soggetto_id).await?;
+        let rows = sqlx::query(
+            "SELECT n.id, n.testo, n.created_at, r.protocollo,
+                    (SELECT COUNT(*) FROM notifiche_lette l WHERE l.notifica_id = n.id AND l.user_id = $2) AS letta
+             FROM notifiche n LEFT JOIN richieste r ON r.id = n.richiesta_id
+             WHERE n.contribuente_id = $1 ORDER BY n.id DESC LIMIT 100",
+        )
+        .bind(subject.id)
+        .bind(s.user.id)
+        .fetch_all(&self.db.read)
+        .await?;
+        let notifiche = rows
+            .iter()
+            .map(|r| {
+                Ok(NotificationView {
+                    id: r.try_get("id")?,
+                    testo: r.try_get("testo")?,
+                    protocollo: r.try_get("protocollo")?,
+                    creata_il: r.try_get("created_at")?,
+                    letta: r.try_get::<i64, _>("letta")? > 0,
+                })
+            })
+            .collect::<AppResult<Vec<_>>>()?;
+        Ok(NotificationsView { non_lette: self.unread_count(s.user.id, subject.id).await?, notifiche })
+    }
+
+    /// Marks every notification of the subject as read by the caller. Returns how many changed.
+    pub async fn mark_notifications_read(&self, caller: &Caller, soggetto_id: Option<i64>) -> AppResult<u64> {
+        let s = caller.require()?;
+        let subject = self.subject(caller, soggetto_id).await?;
+        let mut tx = self.db.write.begin().await?;
+        let n = sqlx::query(
+            "INSERT INTO notifiche_lette (notifica_id, user_id, letta_il)
+             SELECT n.id, $1, $2 FROM notifiche n WHERE n.contribuente_id = $3
+             AND NOT EXISTS (SELECT 1 FROM notifiche_lette l WHERE l.notifica_id = n.id AND l.user_id = $1)",
+        )
+        .bind(s.user.id)
+        .bind(clock::now_ts())
+        .bind(subject.id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    /// The development mailbox: the e-mails queued for the subject's PEC. Only when no SMTP
+    /// server is configured (otherwise they went out for real and the mailbox is the PEC's own).
+    pub async fn dev_mailbox(&self, caller: &Caller) -> AppResult<Vec<MailView>> {
+        if self.config.smtp_url.is_some() {
+            return Err(crate::error::AppError::NotFound(
+                "La casella di sviluppo non è disponibile: le e-mail sono inviate dal server SMTP configurato.".into(),
+            ));
+        }
+        let subject = self.subject(caller, None).await?;
+        let rows = sqlx::query(
+            "SELECT o.id, o.destinatario, o.oggetto, o.corpo, o.stato, o.tentativi, o.errore, o.created_at
+             FROM email_outbox o JOIN contribuenti c ON LOWER(c.pec) = LOWER(o.destinatario)
+             WHERE c.id = $1 ORDER BY o.id DESC LIMIT 100",
+        )
+        .bind(subject.id)
+        .fetch_all(&self.db.read)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(MailView {
+                    id: r.try_get("id")?,
+                    destinatario: r.try_get("destinatario")?,
+                    oggetto: r.try_get("oggetto")?,
+                    corpo: r.try_get("corpo")?,
+                    stato: r.try_get("stato")?,
+                    tentativi: r.try_get("tentativi")?,
+                    errore: r.try_get("errore")?,
+                    creata_il: r.try_get("created_at")?,
+                })
+            })
+            .collect()
+    }
+}
+
+/// In-app notification for the contributor, and an e-mail to its PEC in the outbox (sent by a
+/// separate sender so a mail failure never blocks a decision).
+pub async fn queue_notification(
+    conn: &mut AnyConnection,
+    contribuente_id: i64,
+    richiesta_id: i64,
+    testo: &str,
+    oggetto_email: &str,
+    corpo: &str,
+) -> AppResult<()> {
+    let now = clock::now_ts();
+    sqlx::query(
+        "INSERT INTO notifiche (contribuente_id, richiesta_id, testo, letta, created_at) VALUES ($1, $2, $3, 0, $4)",
+    )
+    .bind(contribuente_id)
+    .bind(richiesta_id)
+    .bind(testo)
+    .bind(&now)
+    .execute(&mut *conn)
+    .await?;
+    let pec: Option<String> = sqlx::query("SELECT pec FROM contribuenti WHERE id = $1")
+        .bind(contribuente_id)
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get(0)?;
+    if let Some(to) = pec {
+        sqlx::query(
+            "INSERT INTO email_outbox (destinatario, oggetto, corpo, stato, tentativi, created_at, updated_at)
+             VALUES ($1, $2, $3, 'da_inviare', 0, $4, $4)",
+        )
+        .bind(to)
+        .bind(oggetto_email)
+        .bind(corpo)
+        .bind(&now)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,114 @@
+//! A stored request as the contributor sees it: the row, its checks (from the stored decision)
+//! and its timeline.
+
+use crate::error::{AppError, AppResult};
+use crate::identity::access;
+use crate::infra::clock;
+use crate::services::{Caller, Services};
+use shared::dto::{CheckView, EventView, RequestView, stato_richiesta_label};
+use shared::smart_task::Kind;
+use sqlx::Row;
+use std::collections::HashMap;
+
+impl Services {
+    /// One request, if the caller submitted it or may act today for the subject it belongs to.
+    pub async fn request_view(&self, caller: &Caller, protocollo: &str) -> AppResult<RequestView> {
+        let s = caller.require()?;
+        let r = sqlx::query(&format!("SELECT {REQUEST_COLUMNS} FROM richieste WHERE protocollo = $1"))
+            .bind(protocollo)
+            .fetch_optional(&self.db.read)
+            .await?
+            .ok_or_else(|| AppError::NotFound("Richiesta non trovata.".into()))?;
+        // Whoever submitted a request may always read it, even after losing the delega (e.g. by
+        // revoking their own): it is their act. Everyone else needs the right to act for the
+        // company today.
+        if r.try_get::<i64, _>("richiedente_user_id")? != s.user.id {
+            access::authorize_subject(&self.db.read, &s.user, r.try_get("contribuente_id")?, clock::today()).await?;
+        }
+        let id: i64 = r.try_get("id")?;
+        let mut events = self.events_for(&[id]).await?;
+        let mut v = to_view(&r, &mut events)?;
+        v.messaggi_sede = self.request_notes(id, true).await?;
+        v.allegati = self.attachments(id).await?;
+        Ok(v)
+    }
+
+    /// The timelines of several requests in one query, by request id.
+    pub(crate) async fn events_for(&self, ids: &[i64]) -> AppResult<HashMap<i64, Vec<EventView>>> {
+        let mut out: HashMap<i64, Vec<EventView>> = HashMap::new();
+        if ids.is_empty() {
+            return Ok(out);
+        }
+        let placeholders = (1..=ids.len()).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ");
+        let sql = format!(
+            "SELECT richiesta_id, stato, at, nota FROM richieste_eventi WHERE richiesta_id IN ({placeholders}) ORDER BY id"
+        );
+        let mut q = sqlx::query(&sql);
+        for id in ids {
+            q = q.bind(*id);
+        }
+        for e in q.fetch_all(&self.db.read).await? {
+            out.entry(e.try_get("richiesta_id")?).or_default().push(EventView {
+                stato: e.try_get("stato")?,
+                at: e.try_get("at")?,
+                nota: e.try_get("nota")?,
+            });
+        }
+        Ok(out)
+    }
+}
+
+pub(crate) const REQUEST_COLUMNS: &str = "id, protocollo, tipo, contribuente_id, richiedente_user_id, oggetto, risposte_json, stato, \
+     data_riferimento, esito_motivo, ruleset, decisione_json, created_at";
+
+/// A stored request as the contributor sees it: the checks without the facts they read.
+pub(crate) fn to_view(r: &sqlx::any::AnyRow, events: &mut HashMap<i64, Vec<EventView>>) -> AppResult<RequestView> {
+    let id: i64 = r.try_get("id")?;
+    let tipo: String = r.try_get("tipo")?;
+    let stato: String = r.try_get("stato")?;
+    let decisione: Option<String> = r.try_get("decisione_json")?;
+    let controlli = decisione
+        .and_then(|d| serde_json::from_str::<serde_json::Value>(&d).ok())
+        .and_then(|v| {
+            serde_json::from_value::<Vec<crate::smart_task::engine::Check>>(v["decisione"]["checks"].clone()).ok()
+        })
+        .unwrap_or_default()
+        .into_iter()
+        .map(|c| CheckView {
+            codice: c.codice,
+            descrizione: c.descrizione,
+            esito: match c.esito {
+                crate::smart_task::engine::Esito::Ok => "ok".into(),
+                crate::smart_task::engine::Esito::Ko => "ko".into(),
+                crate::smart_task::engine::Esito::Verifica => "verifica".into(),
+            },
+            motivo: c.motivo,
+            riferimento: c.riferimento,
+        })
+        .collect();
+    let two_way = tipo == crate::comunicazioni::TIPO;
+    let oggetto: String = r.try_get("oggetto")?;
+    Ok(RequestView {
+        protocollo: r.try_get("protocollo")?,
+        descrizione: if two_way {
+            shared::dto::oggetto_bidirezionale_label(&oggetto).unwrap_or_default()
+        } else {
+            Kind::from_code(&tipo).map(|k| k.label().to_string()).unwrap_or_default()
+        },
+        tipo,
+        smart_task: !two_way,
+        soggetto_id: r.try_get("contribuente_id")?,
+        oggetto,
+        stato_label: stato_richiesta_label(&stato).into(),
+        stato,
+        data_riferimento: r.try_get("data_riferimento")?,
+        inviata_il: r.try_get("created_at")?,
+        risposte: serde_json::from_str(&r.try_get::<String, _>("risposte_json")?).unwrap_or_default(),
+        motivo: r.try_get("esito_motivo")?,
+        ruleset: r.try_get("ruleset")?,
+        controlli,
+        eventi: events.remove(&id).unwrap_or_default(),
+        messaggi_sede: vec![],
+        allegati: vec![],
+    })
+}

@@ -1,0 +1,175 @@
+//! The contract of a Smart-Task kind: what it can act on, the facts it reads, its rules and
+//! its effects. A kind implements [`SmartTaskKind`] with its own types in one file under
+//! `kinds/`; the engine, the worker, the targets and the replay reach it through [`Examiner`],
+//! which turns its facts and effects into the JSON stored in the decision's trace.
+
+use super::engine::{Check, CommonFacts, Decision, Snapshot, common_checks, incoherent};
+use crate::error::{AppError, AppResult};
+use crate::identity::access::User;
+use crate::infra::audit::Actor;
+use chrono::NaiveDate;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use shared::dto::{FieldError, SubjectSummary, TargetView};
+use shared::smart_task::{Answers, Kind};
+use sqlx::{AnyConnection, AnyPool};
+use std::collections::BTreeMap;
+use std::future::Future;
+
+/// The stored request a decision is about.
+pub struct RequestRow {
+    pub id: i64,
+    pub kind: Kind,
+    pub contribuente_id: i64,
+    pub oggetto: String,
+    pub data_riferimento: NaiveDate,
+}
+
+/// What a kind's facts loader may use.
+pub struct FactsCx<'a> {
+    pub pool: &'a AnyPool,
+    pub req: &'a RequestRow,
+    pub requester: &'a User,
+    /// The requester is the contributor's legal representative on the reference date.
+    pub rappresentante_legale: bool,
+}
+
+/// What a kind's list of targets may use: the subject acted for, already authorized.
+pub struct TargetCx<'a> {
+    pub pool: &'a AnyPool,
+    pub kind: Kind,
+    pub subject: &'a SubjectSummary,
+    pub user: &'a User,
+    pub today: NaiveDate,
+}
+
+/// What a kind's rules may read besides the request and its facts.
+pub struct RuleCx<'a> {
+    pub kind: Kind,
+    pub common: &'a CommonFacts,
+    pub params: &'a BTreeMap<String, String>,
+}
+
+/// A Smart-Task kind, with its own typed request, facts and effects.
+pub trait SmartTaskKind: Send + Sync + 'static {
+    /// The typed request (from `shared`'s file of the kind).
+    type Request: Send + Sync;
+    type Facts: Serialize + DeserializeOwned + Send + Sync;
+    /// Serialised with a `tipo` tag, as stored in the trace.
+    type Effect: Serialize + DeserializeOwned + Send + Sync;
+    /// The `tipo` tag of the facts in the stored trace.
+    const FACTS: &'static str;
+
+    fn parse(&self, oggetto: &str, a: &Answers) -> Result<Self::Request, Vec<FieldError>>;
+
+    /// What a request of this kind can act on, from the subject's own data, with what INPS
+    /// already knows about it and the answers it pre-fills.
+    fn targets(&self, cx: &TargetCx<'_>) -> impl Future<Output = AppResult<Vec<TargetView>>> + Send;
+
+    /// The facts snapshot (all the I/O of the examination).
+    fn load(&self, cx: &FactsCx<'_>, r: &Self::Request) -> impl Future<Output = AppResult<Self::Facts>> + Send;
+
+    /// The kind's checks and, if they pass, its effects. Pure.
+    fn rules(&self, r: &Self::Request, f: &Self::Facts, cx: &RuleCx<'_>) -> (Vec<Check>, Vec<Self::Effect>);
+
+    /// Applies one effect if its precondition still holds; `Ok(Err(reason))` when it does not.
+    fn apply(
+        &self,
+        conn: &mut AnyConnection,
+        actor: &Actor,
+        e: &Self::Effect,
+    ) -> impl Future<Output = AppResult<Result<(), String>>> + Send;
+
+    /// The matricola the target belongs to, for the list filter (None for company-wide targets).
+    fn matricola(&self, _pool: &AnyPool, _r: &Self::Request) -> impl Future<Output = AppResult<Option<String>>> + Send {
+        async { Ok(None) }
+    }
+}
+
+/// The decision of a kind on typed inputs: the common checks, then the kind's. Pure.
+pub fn decide<K: SmartTaskKind>(
+    k: &K,
+    kind: Kind,
+    r: &K::Request,
+    f: &K::Facts,
+    common: &CommonFacts,
+    params: &BTreeMap<String, String>,
+) -> Decision {
+    let mut checks = common_checks(common);
+    let (own, effects) = k.rules(r, f, &RuleCx { kind, common, params });
+    checks.extend(own);
+    let effects = effects.iter().map(|e| serde_json::to_value(e).unwrap_or_default()).collect();
+    Decision::from_checks(checks, effects)
+}
+
+/// A kind as the engine sees it: typed inside, JSON at the trace's boundary.
+#[async_trait::async_trait]
+pub trait Examiner: Send + Sync {
+    async fn targets(&self, cx: &TargetCx<'_>) -> AppResult<Vec<TargetView>>;
+    async fn matricola(&self, pool: &AnyPool, oggetto: &str, a: &Answers) -> AppResult<Option<String>>;
+    /// The kind's facts as stored in the trace.
+    async fn load_facts(&self, cx: &FactsCx<'_>, a: &Answers) -> AppResult<serde_json::Value>;
+    /// The decision on a snapshot (at examination time or replayed later). Pure.
+    fn decide(&self, kind: Kind, oggetto: &str, a: &Answers, s: &Snapshot) -> AppResult<Decision>;
+    async fn apply(
+        &self,
+        conn: &mut AnyConnection,
+        actor: &Actor,
+        effect: &serde_json::Value,
+    ) -> AppResult<Result<(), String>>;
+}
+
+fn stale(e: Vec<FieldError>) -> AppError {
+    // Answers were validated at submission; a failure here is a technical inconsistency.
+    AppError::Internal(format!("risposte non più valide: {e:?}"))
+}
+
+#[async_trait::async_trait]
+impl<K: SmartTaskKind> Examiner for K {
+    async fn targets(&self, cx: &TargetCx<'_>) -> AppResult<Vec<TargetView>> {
+        SmartTaskKind::targets(self, cx).await
+    }
+
+    async fn matricola(&self, pool: &AnyPool, oggetto: &str, a: &Answers) -> AppResult<Option<String>> {
+        match self.parse(oggetto, a) {
+            Ok(r) => SmartTaskKind::matricola(self, pool, &r).await,
+            Err(_) => Ok(None),
+        }
+    }
+
+    async fn load_facts(&self, cx: &FactsCx<'_>, a: &Answers) -> AppResult<serde_json::Value> {
+        let r = self.parse(&cx.req.oggetto, a).map_err(stale)?;
+        let facts = self.load(cx, &r).await?;
+        let mut v = serde_json::to_value(&facts).map_err(|e| AppError::Internal(format!("fatti: {e}")))?;
+        if let Some(o) = v.as_object_mut() {
+            o.insert("tipo".into(), K::FACTS.into());
+        }
+        Ok(v)
+    }
+
+    fn decide(&self, kind: Kind, oggetto: &str, a: &Answers, s: &Snapshot) -> AppResult<Decision> {
+        let r = self.parse(oggetto, a).map_err(stale)?;
+        let facts = (s.kind.get("tipo").and_then(|t| t.as_str()) == Some(K::FACTS))
+            .then(|| serde_json::from_value::<K::Facts>(s.kind.clone()).ok())
+            .flatten();
+        Ok(match facts {
+            Some(f) => decide(self, kind, &r, &f, &s.common, &s.parametri),
+            None => {
+                let mut checks = common_checks(&s.common);
+                checks.push(incoherent());
+                Decision::from_checks(checks, vec![])
+            }
+        })
+    }
+
+    async fn apply(
+        &self,
+        conn: &mut AnyConnection,
+        actor: &Actor,
+        effect: &serde_json::Value,
+    ) -> AppResult<Result<(), String>> {
+        let e: K::Effect = serde_json::from_value(effect.clone())
+            .map_err(|e| AppError::Internal(format!("effetto illeggibile: {e}")))?;
+        SmartTaskKind::apply(self, conn, actor, &e).await
+    }
+}

@@ -1,0 +1,433 @@
+//! Smart-Task 6 (Variazione contatti intermediario) and 7 (Variazione contatti dipendente
+//! aziendale).
+
+use super::revoca_delega::{self, Delega};
+use crate::error::AppResult;
+use crate::infra::audit::{self, Actor, Entry};
+use crate::infra::clock;
+use crate::smart_task::engine::{Check, CommonFacts, Rule};
+use crate::smart_task::kind::{FactsCx, RuleCx, SmartTaskKind, TargetCx};
+use crate::smart_task::targets::{opt, target};
+use serde::{Deserialize, Serialize};
+use shared::dto::{FieldError, TargetView};
+use shared::smart_task::Answers;
+use shared::smart_task::kinds::contatti::{self as form, Contatti, Richiesta};
+use sqlx::{AnyConnection, Row};
+
+/// Kind 6: the intermediary changes its own contacts.
+pub struct VariazioneContattiIntermediario;
+/// Kind 7: an employee's contacts, through the company's delega to that employee.
+pub struct VariazioneContattiDipendente;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "tipo", rename_all = "snake_case")]
+pub enum Effect {
+    /// Only the contacts given change.
+    AggiornaContattiIntermediario {
+        intermediario_id: i64,
+        contatti: Contatti,
+    },
+    AggiornaContattiPersona {
+        persona_id: i64,
+        contatti: Contatti,
+    },
+}
+
+/// Current contacts of whoever the request changes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Current {
+    pub email: Option<String>,
+    pub pec: Option<String>,
+    pub telefono: Option<String>,
+    pub cellulare: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IntermediarioFacts {
+    pub intermediario_id: Option<i64>,
+    pub intermediario_persona_id: Option<i64>,
+    pub richiedente_persona_id: Option<i64>,
+    pub deleghe_attive: i64,
+    pub attuali: Current,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DipendenteFacts {
+    pub contribuente_id: i64,
+    pub delega: Option<Delega>,
+    pub richiedente_persona_id: Option<i64>,
+    pub richiedente_rappresentante_legale: bool,
+    pub attuali: Current,
+}
+
+pub const RICHIEDENTE_INTERMEDIARIO: Rule = Rule {
+    codice: "ST06.RICHIEDENTE_E_L_INTERMEDIARIO",
+    descrizione: "La variazione è chiesta dall'intermediario stesso",
+    riferimento: "Msg. INPS 4583/2023, Variazione contatti intermediario",
+};
+pub const DELEGHE_ATTIVE: Rule = Rule {
+    codice: "ST06.ALMENO_UNA_DELEGA_ATTIVA",
+    descrizione: "L'intermediario ha almeno una delega in vigore",
+    riferimento: "L. 12/1979; Msg. INPS 18367/2011 (gestione deleghe)",
+};
+pub const DELEGA_DIPENDENTE: Rule = Rule {
+    codice: "ST07.DELEGA_A_DIPENDENTE_IN_VIGORE",
+    descrizione: "Il dipendente ha una delega del contribuente in vigore",
+    riferimento: "Msg. INPS 18367/2011 (delega a dipendente)",
+};
+pub const RICHIEDENTE_DIPENDENTE: Rule = Rule {
+    codice: "ST07.RICHIEDENTE_TITOLATO",
+    descrizione: "La variazione è chiesta dal dipendente o dal titolare / rappresentante legale",
+    riferimento: "Msg. INPS 4583/2023, Variazione contatti dipendente aziendale",
+};
+pub const CONTATTO_VARIATO: Rule = Rule {
+    codice: "ST00.ALMENO_UN_CONTATTO_VARIATO",
+    descrizione: "Almeno un contatto indicato è diverso da quello registrato",
+    riferimento: "Controllo di coerenza",
+};
+
+fn changed(new: &Contatti, cur: &Current) -> bool {
+    let differs = |n: Option<&str>, c: &Option<String>| n.is_some_and(|n| c.as_deref() != Some(n));
+    differs(new.email.as_ref().map(|e| e.as_str()), &cur.email)
+        || differs(new.pec.as_ref().map(|e| e.as_str()), &cur.pec)
+        || differs(new.telefono.as_ref().map(|t| t.as_str()), &cur.telefono)
+        || differs(new.cellulare.as_ref().map(|t| t.as_str()), &cur.cellulare)
+}
+
+fn changed_check(new: &Contatti, cur: &Current) -> Check {
+    CONTATTO_VARIATO.check(
+        changed(new, cur),
+        "Almeno un contatto cambia.",
+        "I contatti indicati sono uguali a quelli già registrati: non c'è nulla da variare.",
+        serde_json::json!({ "attuali": cur, "nuovi": new }),
+    )
+}
+
+pub fn rules_intermediario(new: &Contatti, f: &IntermediarioFacts) -> (Vec<Check>, Vec<Effect>) {
+    let is_self = f.intermediario_persona_id.is_some() && f.intermediario_persona_id == f.richiedente_persona_id;
+    let checks = vec![
+        RICHIEDENTE_INTERMEDIARIO.check(
+            is_self,
+            "La variazione è chiesta dall'intermediario stesso.",
+            "Solo l'intermediario può variare i propri contatti.",
+            serde_json::json!({ "intermediario_id": f.intermediario_id, "richiedente_e_intermediario": is_self }),
+        ),
+        DELEGHE_ATTIVE.check(
+            f.deleghe_attive > 0,
+            format!("Deleghe in vigore: {}.", f.deleghe_attive),
+            "L'intermediario non ha deleghe in vigore: i suoi contatti non sono usati da INPS.",
+            serde_json::json!({ "deleghe_attive": f.deleghe_attive }),
+        ),
+        changed_check(new, &f.attuali),
+    ];
+    let effects = f
+        .intermediario_id
+        .map(|id| vec![Effect::AggiornaContattiIntermediario { intermediario_id: id, contatti: new.clone() }])
+        .unwrap_or_default();
+    (checks, effects)
+}
+
+pub fn rules_dipendente(new: &Contatti, f: &DipendenteFacts, common: &CommonFacts) -> (Vec<Check>, Vec<Effect>) {
+    let oggi = common.data_riferimento;
+    let delega = f.delega.as_ref().filter(|g| g.contribuente_id == f.contribuente_id && g.ruolo == "dipendente");
+    let attiva = delega.is_some_and(|g| {
+        g.data_inizio <= oggi && g.data_fine.is_none_or(|d| oggi <= d) && g.revocata_dal.is_none_or(|r| oggi < r)
+    });
+    let is_self = delega.is_some_and(|g| f.richiedente_persona_id == Some(g.delegato_persona_id));
+    let checks = vec![
+        DELEGA_DIPENDENTE.check(
+            attiva,
+            "La delega a dipendente è in vigore.",
+            "Non risulta una delega a dipendente in vigore per questa persona e questo contribuente.",
+            serde_json::json!({ "delega": f.delega, "data_riferimento": oggi }),
+        ),
+        RICHIEDENTE_DIPENDENTE.check(
+            is_self || f.richiedente_rappresentante_legale,
+            if is_self { "La variazione è chiesta dal dipendente stesso." } else { "La variazione è chiesta dal titolare o rappresentante legale." },
+            "Solo il dipendente delegato o il titolare / rappresentante legale possono variare questi contatti.",
+            serde_json::json!({ "dipendente_stesso": is_self, "rappresentante_legale": f.richiedente_rappresentante_legale }),
+        ),
+        changed_check(new, &f.attuali),
+    ];
+    let effects = delega
+        .map(|g| vec![Effect::AggiornaContattiPersona { persona_id: g.delegato_persona_id, contatti: new.clone() }])
+        .unwrap_or_default();
+    (checks, effects)
+}
+
+impl SmartTaskKind for VariazioneContattiIntermediario {
+    type Request = Richiesta;
+    type Facts = IntermediarioFacts;
+    type Effect = Effect;
+    const FACTS: &'static str = "contatti_intermediario";
+
+    fn parse(&self, oggetto: &str, a: &Answers) -> Result<Richiesta, Vec<FieldError>> {
+        form::parse_intermediario(oggetto, a)
+    }
+
+    async fn targets(&self, cx: &TargetCx<'_>) -> AppResult<Vec<TargetView>> {
+        let rows = sqlx::query(
+            "SELECT id, denominazione, email, pec, telefono, cellulare FROM intermediari WHERE persona_id = $1",
+        )
+        .bind(cx.user.persona_id.unwrap_or(-1))
+        .fetch_all(cx.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(target(
+                    r.try_get("id")?,
+                    format!("I miei contatti ({})", r.try_get::<String, _>("denominazione")?),
+                    vec![
+                        ("E-mail attuale", opt(r, "email")?),
+                        ("PEC attuale", opt(r, "pec")?),
+                        ("Telefono attuale", opt(r, "telefono")?),
+                        ("Cellulare attuale", opt(r, "cellulare")?),
+                    ],
+                ))
+            })
+            .collect()
+    }
+
+    async fn load(&self, cx: &FactsCx<'_>, r: &Richiesta) -> AppResult<IntermediarioFacts> {
+        let row = sqlx::query("SELECT id, persona_id, email, pec, telefono, cellulare FROM intermediari WHERE id = $1")
+            .bind(r.target_id)
+            .fetch_optional(cx.pool)
+            .await?;
+        let (intermediario_id, persona_id, attuali) = match &row {
+            Some(r) => (
+                Some(r.try_get::<i64, _>("id")?),
+                Some(r.try_get::<i64, _>("persona_id")?),
+                Current {
+                    email: r.try_get("email")?,
+                    pec: r.try_get("pec")?,
+                    telefono: r.try_get("telefono")?,
+                    cellulare: r.try_get("cellulare")?,
+                },
+            ),
+            None => (None, None, Current::default()),
+        };
+        let day = cx.req.data_riferimento.format("%Y-%m-%d").to_string();
+        let deleghe_attive: i64 = sqlx::query(
+            "SELECT COUNT(*) FROM deleghe WHERE delegato_persona_id = $1 AND ruolo = 'intermediario' AND data_inizio <= $2
+             AND (data_fine IS NULL OR data_fine >= $2) AND (revocata_dal IS NULL OR revocata_dal > $2)",
+        )
+        .bind(persona_id.unwrap_or(-1))
+        .bind(&day)
+        .fetch_one(cx.pool)
+        .await?
+        .try_get(0)?;
+        Ok(IntermediarioFacts {
+            intermediario_id,
+            intermediario_persona_id: persona_id,
+            richiedente_persona_id: cx.requester.persona_id,
+            deleghe_attive,
+            attuali,
+        })
+    }
+
+    fn rules(&self, r: &Richiesta, f: &IntermediarioFacts, _cx: &RuleCx<'_>) -> (Vec<Check>, Vec<Effect>) {
+        rules_intermediario(&r.contatti, f)
+    }
+
+    async fn apply(&self, conn: &mut AnyConnection, actor: &Actor, e: &Effect) -> AppResult<Result<(), String>> {
+        apply(conn, actor, e).await
+    }
+}
+
+impl SmartTaskKind for VariazioneContattiDipendente {
+    type Request = Richiesta;
+    type Facts = DipendenteFacts;
+    type Effect = Effect;
+    const FACTS: &'static str = "contatti_dipendente";
+
+    fn parse(&self, oggetto: &str, a: &Answers) -> Result<Richiesta, Vec<FieldError>> {
+        form::parse_dipendente(oggetto, a)
+    }
+
+    async fn targets(&self, cx: &TargetCx<'_>) -> AppResult<Vec<TargetView>> {
+        let rows = revoca_delega::deleghe_in_vigore(cx, "dipendente").await?;
+        rows.iter().map(|r| revoca_delega::delega_target(r, revoca_delega::contatti_delegato(r)?)).collect()
+    }
+
+    async fn load(&self, cx: &FactsCx<'_>, r: &Richiesta) -> AppResult<DipendenteFacts> {
+        let delega = revoca_delega::load_delega(cx.pool, r.target_id).await?;
+        let attuali = match &delega {
+            Some(g) => {
+                let r = sqlx::query("SELECT email, pec, telefono FROM persone WHERE id = $1")
+                    .bind(g.delegato_persona_id)
+                    .fetch_one(cx.pool)
+                    .await?;
+                Current {
+                    email: r.try_get("email")?,
+                    pec: r.try_get("pec")?,
+                    telefono: r.try_get("telefono")?,
+                    cellulare: None,
+                }
+            }
+            None => Current::default(),
+        };
+        Ok(DipendenteFacts {
+            contribuente_id: cx.req.contribuente_id,
+            delega,
+            richiedente_persona_id: cx.requester.persona_id,
+            richiedente_rappresentante_legale: cx.rappresentante_legale,
+            attuali,
+        })
+    }
+
+    fn rules(&self, r: &Richiesta, f: &DipendenteFacts, cx: &RuleCx<'_>) -> (Vec<Check>, Vec<Effect>) {
+        rules_dipendente(&r.contatti, f, cx.common)
+    }
+
+    async fn apply(&self, conn: &mut AnyConnection, actor: &Actor, e: &Effect) -> AppResult<Result<(), String>> {
+        apply(conn, actor, e).await
+    }
+}
+
+async fn apply(conn: &mut AnyConnection, actor: &Actor, e: &Effect) -> AppResult<Result<(), String>> {
+    match e {
+        Effect::AggiornaContattiIntermediario { intermediario_id, contatti } => {
+            update_contacts(conn, actor, "intermediari", "intermediario", *intermediario_id, contatti, true).await?
+        }
+        Effect::AggiornaContattiPersona { persona_id, contatti } => {
+            update_contacts(conn, actor, "persone", "persona", *persona_id, contatti, false).await?
+        }
+    }
+    Ok(Ok(()))
+}
+
+/// Sets the contacts given (the others stay), with the before/after in the audit trail.
+async fn update_contacts(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    table: &'static str,
+    entity: &'static str,
+    id: i64,
+    c: &Contatti,
+    with_mobile: bool,
+) -> AppResult<()> {
+    let cols = if with_mobile { "email, pec, telefono, cellulare" } else { "email, pec, telefono" };
+    let before_row =
+        sqlx::query(&format!("SELECT {cols} FROM {table} WHERE id = $1")).bind(id).fetch_one(&mut *conn).await?;
+    let mut before = serde_json::Map::new();
+    for col in cols.split(", ") {
+        before.insert(col.into(), serde_json::json!(before_row.try_get::<Option<String>, _>(col)?));
+    }
+    let email = c.email.as_ref().map(|e| e.as_str().to_string());
+    let pec = c.pec.as_ref().map(|e| e.as_str().to_string());
+    let telefono = c.telefono.as_ref().map(|t| t.as_str().to_string());
+    let cellulare = c.cellulare.as_ref().map(|t| t.as_str().to_string());
+    let mobile = if with_mobile { ", cellulare = COALESCE($4, cellulare)" } else { "" };
+    let sql = format!(
+        "UPDATE {table} SET email = COALESCE($1, email), pec = COALESCE($2, pec), telefono = COALESCE($3, telefono){mobile},
+                updated_at = $5, version = version + 1 WHERE id = $6"
+    );
+    sqlx::query(&sql)
+        .bind(email.clone())
+        .bind(pec.clone())
+        .bind(telefono.clone())
+        .bind(cellulare.clone())
+        .bind(clock::now_ts())
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    audit::append(
+        conn,
+        actor,
+        Entry {
+            entity,
+            entity_id: id.to_string(),
+            action: "variazione_contatti",
+            before: Some(serde_json::Value::Object(before)),
+            after: Some(
+                serde_json::json!({ "email": email, "pec": pec, "telefono": telefono, "cellulare": cellulare }),
+            ),
+            note: None,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::smart_task::engine::Esito;
+    use chrono::NaiveDate;
+    use shared::{Email, Telefono};
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+    fn new() -> Contatti {
+        Contatti {
+            email: Some(Email::parse("nuova@studio.it").unwrap()),
+            pec: None,
+            telefono: Some(Telefono::parse("06 123456").unwrap()),
+            cellulare: None,
+        }
+    }
+    fn failed(c: &[Check]) -> Vec<&str> {
+        c.iter().filter(|c| c.esito == Esito::Ko).map(|c| c.codice.as_str()).collect()
+    }
+    fn ifacts() -> IntermediarioFacts {
+        IntermediarioFacts {
+            intermediario_id: Some(1),
+            intermediario_persona_id: Some(5),
+            richiedente_persona_id: Some(5),
+            deleghe_attive: 3,
+            attuali: Current { email: Some("vecchia@studio.it".into()), ..Default::default() },
+        }
+    }
+
+    #[test]
+    fn intermediario_checks() {
+        let (c, e) = rules_intermediario(&new(), &ifacts());
+        assert!(failed(&c).is_empty());
+        assert_eq!(e.len(), 1);
+        let mut f = ifacts();
+        f.richiedente_persona_id = Some(6);
+        assert_eq!(failed(&rules_intermediario(&new(), &f).0), ["ST06.RICHIEDENTE_E_L_INTERMEDIARIO"]);
+        let mut f = ifacts();
+        f.deleghe_attive = 0;
+        assert_eq!(failed(&rules_intermediario(&new(), &f).0), ["ST06.ALMENO_UNA_DELEGA_ATTIVA"]);
+        let mut f = ifacts();
+        f.attuali =
+            Current { email: Some("nuova@studio.it".into()), telefono: Some("06123456".into()), ..Default::default() };
+        assert_eq!(failed(&rules_intermediario(&new(), &f).0), ["ST00.ALMENO_UN_CONTATTO_VARIATO"]);
+    }
+
+    #[test]
+    fn dipendente_checks() {
+        let common = CommonFacts {
+            data_riferimento: day(2026, 11, 22),
+            titolo_richiedente: Some("x".into()),
+            richieste_aperte_stesso_oggetto: 0,
+        };
+        let delega = Delega {
+            id: 9,
+            contribuente_id: 2,
+            ruolo: "dipendente".into(),
+            delegato_persona_id: 30,
+            data_inizio: day(2025, 1, 1),
+            data_fine: None,
+            revocata_dal: None,
+        };
+        let f = DipendenteFacts {
+            contribuente_id: 2,
+            delega: Some(delega.clone()),
+            richiedente_persona_id: Some(30),
+            richiedente_rappresentante_legale: false,
+            attuali: Current::default(),
+        };
+        assert!(failed(&rules_dipendente(&new(), &f, &common).0).is_empty());
+        let mut g = f.clone();
+        g.delega = Some(Delega { revocata_dal: Some(day(2026, 1, 1)), ..delega.clone() });
+        assert_eq!(failed(&rules_dipendente(&new(), &g, &common).0), ["ST07.DELEGA_A_DIPENDENTE_IN_VIGORE"]);
+        let mut g = f.clone();
+        g.richiedente_persona_id = Some(31);
+        assert_eq!(failed(&rules_dipendente(&new(), &g, &common).0), ["ST07.RICHIEDENTE_TITOLATO"]);
+        g.richiedente_rappresentante_legale = true;
+        assert!(failed(&rules_dipendente(&new(), &g, &common).0).is_empty(), "the legal representative may");
+    }
+}

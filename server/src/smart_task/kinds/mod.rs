@@ -1,0 +1,25 @@
+//! The Smart-Task kinds, one file each (kinds 4–5 and 6–7 are pairs sharing a file), and the
+//! registry that maps a kind to its examination: one line per kind.
+
+pub mod contatti;
+pub mod contatti_anomali;
+pub mod nota_rettifica;
+pub mod pec_aziendale;
+pub mod rettifica_pagamento;
+pub mod revoca_delega;
+
+use super::kind::Examiner;
+use shared::smart_task::Kind;
+
+pub fn examiner(kind: Kind) -> &'static dyn Examiner {
+    match kind {
+        Kind::CancellazioneContattiAnomaliNdr => &contatti_anomali::CancellazioneContattiAnomali,
+        Kind::RicalcoloNotaRettifica => &nota_rettifica::RicalcoloNotaRettifica,
+        Kind::RettificaPeriodoPagamento => &rettifica_pagamento::RettificaPeriodoPagamento,
+        Kind::RevocaDelegaIntermediario => &revoca_delega::INTERMEDIARIO,
+        Kind::RevocaDelegaDipendente => &revoca_delega::DIPENDENTE,
+        Kind::VariazioneContattiIntermediario => &contatti::VariazioneContattiIntermediario,
+        Kind::VariazioneContattiDipendente => &contatti::VariazioneContattiDipendente,
+        Kind::VariazionePecAziendale => &pec_aziendale::VariazionePecAziendale,
+    }
+}

@@ -1,0 +1,178 @@
+//! Smart-Task 8: Variazione indirizzo PEC aziendale.
+
+use crate::error::AppResult;
+use crate::infra::audit::{self, Actor, Entry};
+use crate::infra::clock;
+use crate::smart_task::engine::{Check, Rule};
+use crate::smart_task::kind::{FactsCx, RuleCx, SmartTaskKind, TargetCx};
+use crate::smart_task::targets::{opt, target};
+use serde::{Deserialize, Serialize};
+use shared::dto::{FieldError, TargetView};
+use shared::smart_task::Answers;
+use shared::smart_task::kinds::pec_aziendale::{self as form, Richiesta};
+use sqlx::{AnyConnection, Row};
+
+pub struct VariazionePecAziendale;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Facts {
+    pub contribuente_id: i64,
+    pub natura_giuridica: String,
+    pub obbligo_pec_registro_imprese: bool,
+    pub pec_attuale: Option<String>,
+    /// The new address is registered as the PEC of an intermediary.
+    pub pec_di_intermediario: bool,
+}
+
+pub const NON_OBBLIGATO_RI: Rule = Rule {
+    codice: "ST08.NON_OBBLIGATO_REGISTRO_IMPRESE",
+    descrizione: "Il contribuente non è tenuto a comunicare la PEC al Registro delle Imprese",
+    riferimento: "D.L. 185/2008 art. 16 c.6 e D.L. 179/2012 art. 5: società e imprese individuali comunicano la PEC al Registro Imprese (ComUnica)",
+};
+pub const PEC_NON_DI_INTERMEDIARIO: Rule = Rule {
+    codice: "ST08.PEC_NON_DI_INTERMEDIARIO",
+    descrizione: "L'indirizzo non è la PEC di un intermediario",
+    riferimento: "La PEC aziendale è ad uso esclusivo del contribuente",
+};
+pub const PEC_DIVERSA: Rule = Rule {
+    codice: "ST08.PEC_DIVERSA_DALL_ATTUALE",
+    descrizione: "Il nuovo indirizzo è diverso da quello già registrato",
+    riferimento: "Controllo di coerenza",
+};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "tipo", rename_all = "snake_case")]
+pub enum Effect {
+    AggiornaPecAzienda { contribuente_id: i64, pec: String },
+}
+
+fn checks(pec: &str, f: &Facts) -> Vec<Check> {
+    vec![
+        NON_OBBLIGATO_RI.check(
+            !f.obbligo_pec_registro_imprese,
+            "Il contribuente non è iscritto al Registro delle Imprese con obbligo di PEC: la variazione si fa qui.",
+            "Società e imprese individuali comunicano la PEC al Registro delle Imprese tramite ComUnica presso la Camera di Commercio; INPS la riceve da lì.",
+            serde_json::json!({ "natura_giuridica": f.natura_giuridica, "obbligo_pec_registro_imprese": f.obbligo_pec_registro_imprese }),
+        ),
+        PEC_NON_DI_INTERMEDIARIO.check(
+            !f.pec_di_intermediario,
+            "L'indirizzo non risulta come PEC di un intermediario.",
+            "L'indirizzo indicato è la PEC di un intermediario: la PEC aziendale deve essere un indirizzo del contribuente.",
+            serde_json::json!({ "pec_nuova": pec, "pec_di_intermediario": f.pec_di_intermediario }),
+        ),
+        PEC_DIVERSA.check(
+            f.pec_attuale.as_deref() != Some(pec),
+            "Il nuovo indirizzo è diverso da quello registrato.",
+            "L'indirizzo indicato è già quello registrato: non c'è nulla da variare.",
+            serde_json::json!({ "pec_attuale": f.pec_attuale, "pec_nuova": pec }),
+        ),
+    ]
+}
+
+impl SmartTaskKind for VariazionePecAziendale {
+    type Request = Richiesta;
+    type Facts = Facts;
+    type Effect = Effect;
+    const FACTS: &'static str = "pec_aziendale";
+
+    fn parse(&self, oggetto: &str, a: &Answers) -> Result<Richiesta, Vec<FieldError>> {
+        form::parse(oggetto, a)
+    }
+
+    async fn targets(&self, cx: &TargetCx<'_>) -> AppResult<Vec<TargetView>> {
+        let r = sqlx::query("SELECT pec, natura_giuridica FROM contribuenti WHERE id = $1")
+            .bind(cx.subject.id)
+            .fetch_one(cx.pool)
+            .await?;
+        Ok(vec![target(
+            cx.subject.id,
+            format!("PEC di {}", cx.subject.ragione_sociale),
+            vec![("PEC attuale", opt(&r, "pec")?), ("Natura giuridica", r.try_get("natura_giuridica")?)],
+        )])
+    }
+
+    async fn load(&self, cx: &FactsCx<'_>, r: &Richiesta) -> AppResult<Facts> {
+        let row =
+            sqlx::query("SELECT natura_giuridica, obbligo_pec_registro_imprese, pec FROM contribuenti WHERE id = $1")
+                .bind(cx.req.contribuente_id)
+                .fetch_one(cx.pool)
+                .await?;
+        let di_intermediario: i64 = sqlx::query("SELECT COUNT(*) FROM intermediari WHERE LOWER(pec) = $1")
+            .bind(r.pec.as_str())
+            .fetch_one(cx.pool)
+            .await?
+            .try_get(0)?;
+        Ok(Facts {
+            contribuente_id: cx.req.contribuente_id,
+            natura_giuridica: row.try_get("natura_giuridica")?,
+            obbligo_pec_registro_imprese: row.try_get::<i64, _>("obbligo_pec_registro_imprese")? != 0,
+            pec_attuale: row.try_get("pec")?,
+            pec_di_intermediario: di_intermediario > 0,
+        })
+    }
+
+    fn rules(&self, r: &Richiesta, f: &Facts, _cx: &RuleCx<'_>) -> (Vec<Check>, Vec<Effect>) {
+        let pec = r.pec.as_str();
+        (checks(pec, f), vec![Effect::AggiornaPecAzienda { contribuente_id: f.contribuente_id, pec: pec.into() }])
+    }
+
+    async fn apply(&self, conn: &mut AnyConnection, actor: &Actor, e: &Effect) -> AppResult<Result<(), String>> {
+        let Effect::AggiornaPecAzienda { contribuente_id, pec } = e;
+        let before: Option<String> = sqlx::query("SELECT pec FROM contribuenti WHERE id = $1")
+            .bind(contribuente_id)
+            .fetch_one(&mut *conn)
+            .await?
+            .try_get(0)?;
+        if before.as_deref() == Some(pec.as_str()) {
+            return Ok(Err("Nel frattempo la PEC è già stata aggiornata a questo indirizzo.".into()));
+        }
+        sqlx::query("UPDATE contribuenti SET pec = $1, updated_at = $2, version = version + 1 WHERE id = $3")
+            .bind(pec)
+            .bind(clock::now_ts())
+            .bind(contribuente_id)
+            .execute(&mut *conn)
+            .await?;
+        let entry = Entry {
+            entity: "contribuente",
+            entity_id: contribuente_id.to_string(),
+            action: "variazione_pec",
+            before: Some(serde_json::json!({ "pec": before })),
+            after: Some(serde_json::json!({ "pec": pec })),
+            note: None,
+        };
+        audit::append(conn, actor, entry).await?;
+        Ok(Ok(()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::smart_task::engine::Esito;
+
+    fn facts() -> Facts {
+        Facts {
+            contribuente_id: 1,
+            natura_giuridica: "ASSOCIAZIONE".into(),
+            obbligo_pec_registro_imprese: false,
+            pec_attuale: Some("vecchia@pec.it".into()),
+            pec_di_intermediario: false,
+        }
+    }
+
+    fn failed(pec: &str, f: &Facts) -> Vec<String> {
+        checks(pec, f).into_iter().filter(|c| c.esito == Esito::Ko).map(|c| c.codice).collect()
+    }
+
+    #[test]
+    fn passes_and_each_failure() {
+        assert!(failed("nuova@pec.it", &facts()).is_empty());
+        let mut f = facts();
+        f.obbligo_pec_registro_imprese = true;
+        assert_eq!(failed("nuova@pec.it", &f), ["ST08.NON_OBBLIGATO_REGISTRO_IMPRESE"]);
+        let mut f = facts();
+        f.pec_di_intermediario = true;
+        assert_eq!(failed("nuova@pec.it", &f), ["ST08.PEC_NON_DI_INTERMEDIARIO"]);
+        assert_eq!(failed("vecchia@pec.it", &facts()), ["ST08.PEC_DIVERSA_DALL_ATTUALE"]);
+    }
+}

@@ -1,0 +1,157 @@
+//! Smart-Task submission: the kinds a user may ask for, and the idempotent submission that
+//! stores the request and its examination job together.
+
+use crate::error::{AppError, AppResult};
+use crate::identity::access;
+use crate::infra::audit::{self, Actor, Entry};
+use crate::infra::clock;
+use crate::infra::jobs;
+use crate::richieste::notifications::queue_notification;
+use crate::richieste::protocol::next_protocol;
+use crate::richieste::timeline::add_event;
+use crate::services::{Caller, Services};
+use crate::smart_task::kinds::examiner;
+use crate::smart_task::worker::QUEUE;
+use chrono::Datelike;
+use shared::dto::{KindView, RequestView, SubmitRequest};
+use shared::smart_task::{self, Kind};
+use sqlx::Row;
+
+pub(crate) fn kind_of(code: &str) -> AppResult<Kind> {
+    Kind::from_code(code)
+        .ok_or_else(|| AppError::field("tipo", format!("Tipo di richiesta sconosciuto: {code}."), "unknown"))
+}
+
+impl Services {
+    pub async fn smart_task_kinds(&self, caller: &Caller) -> AppResult<Vec<KindView>> {
+        access::require_company_role(&caller.require()?.user)?;
+        Ok(Kind::ALL
+            .iter()
+            .map(|&k| KindView {
+                codice: k.code().into(),
+                numero: k.number(),
+                descrizione: k.label().into(),
+                disponibile: k.implemented(),
+            })
+            .collect())
+    }
+
+    /// Stores the request and its examination job in one transaction and answers at once
+    /// (state *Inviata*). The same `Idempotency-Key` from the same user returns the same request.
+    pub async fn submit_smart_task(
+        &self,
+        caller: &Caller,
+        body: SubmitRequest,
+        idempotency_key: Option<String>,
+    ) -> AppResult<RequestView> {
+        let s = caller.require()?;
+        let key = idempotency_key.map(|k| k.trim().to_string()).filter(|k| !k.is_empty());
+        if let Some(k) = &key {
+            if k.len() > 200 {
+                return Err(AppError::BadRequest("Idempotency-Key troppo lunga (massimo 200 caratteri).".into()));
+            }
+            if let Some(existing) = self.request_by_key(s.user.id, k).await? {
+                return self.request_view(caller, &existing).await;
+            }
+        }
+        let kind = kind_of(&body.tipo)?;
+        let subject = self.subject(caller, body.soggetto_id).await?;
+        if !kind.implemented() {
+            return Err(AppError::field(
+                "tipo",
+                format!(
+                    "La richiesta \"{}\" non è ancora disponibile in Smart-Task: usare una comunicazione bidirezionale.",
+                    kind.label()
+                ),
+                "not_available",
+            ));
+        }
+        // Same parser as the browser form; PEC variation always targets the subject itself.
+        let oggetto =
+            if kind == Kind::VariazionePecAziendale { subject.id.to_string() } else { body.oggetto.trim().to_string() };
+        smart_task::parse(kind, &oggetto, &body.risposte).map_err(AppError::Validation)?;
+        // The matricola the target belongs to, for the list filter (None for company-wide targets).
+        let matricola = examiner(kind).matricola(&self.db.read, &oggetto, &body.risposte).await?;
+        let today = clock::today();
+        let now = clock::now_ts();
+        let mut tx = self.db.write.begin().await?;
+        let protocollo = next_protocol(&mut tx, "ST", today.year()).await?;
+        let risposte = serde_json::to_string(&body.risposte).map_err(|e| AppError::Internal(e.to_string()))?;
+        let inserted = sqlx::query(
+            "INSERT INTO richieste (protocollo, tipo, contribuente_id, richiedente_user_id, oggetto, risposte_json, stato,
+                                    data_riferimento, idempotency_key, created_at, updated_at, matricola)
+             VALUES ($1, $2, $3, $4, $5, $6, 'inviata', $7, $8, $9, $9, $10) RETURNING id",
+        )
+        .bind(&protocollo)
+        .bind(kind.code())
+        .bind(subject.id)
+        .bind(s.user.id)
+        .bind(&oggetto)
+        .bind(&risposte)
+        .bind(today.format("%Y-%m-%d").to_string())
+        .bind(key.clone())
+        .bind(&now)
+        .bind(matricola)
+        .fetch_one(&mut *tx)
+        .await;
+        let id: i64 = match inserted {
+            Ok(r) => r.try_get(0)?,
+            // A concurrent retry with the same key won the race: answer with its request.
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() && key.is_some() => {
+                drop(tx);
+                let k = key.unwrap_or_default();
+                let existing = self
+                    .request_by_key(s.user.id, &k)
+                    .await?
+                    .ok_or_else(|| AppError::Internal("idempotency race".into()))?;
+                return self.request_view(caller, &existing).await;
+            }
+            Err(e) => return Err(e.into()),
+        };
+        add_event(&mut tx, id, "inviata", None).await?;
+        let testo = format!("La richiesta {protocollo} ({}) è stata ricevuta ed è in esame.", kind.label());
+        queue_notification(
+            &mut tx,
+            subject.id,
+            id,
+            &testo,
+            &format!("INPS Smart-Task {protocollo}: richiesta ricevuta"),
+            &format!("{testo}\n\nRiceverà un messaggio con l'esito e i controlli eseguiti."),
+        )
+        .await?;
+        jobs::enqueue(&mut tx, QUEUE, &id.to_string()).await?;
+        let actor = Actor {
+            user_id: Some(s.user.id),
+            name: s.user.username.clone(),
+            acting_for_id: Some(subject.id),
+            request_id: Some(caller.request_id.clone()),
+        };
+        audit::append(
+            &mut tx,
+            &actor,
+            Entry {
+                entity: "richiesta",
+                entity_id: protocollo.clone(),
+                action: "invio",
+                before: None,
+                after: Some(serde_json::json!({ "tipo": kind.code(), "oggetto": oggetto, "risposte": body.risposte })),
+                note: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        self.wake.notify_one();
+        self.request_view(caller, &protocollo).await
+    }
+
+    async fn request_by_key(&self, user_id: i64, key: &str) -> AppResult<Option<String>> {
+        // Committed rows are visible to the WAL readers: no need to take the single writer.
+        Ok(sqlx::query("SELECT protocollo FROM richieste WHERE richiedente_user_id = $1 AND idempotency_key = $2")
+            .bind(user_id)
+            .bind(key)
+            .fetch_optional(&self.db.read)
+            .await?
+            .map(|r| r.try_get(0))
+            .transpose()?)
+    }
+}

@@ -1,0 +1,218 @@
+//! The worker that decides queued requests. Several workers and replicas may run: a job is
+//! claimed with a lease, and the decision, its effects, the job completion, audit and
+//! notifications commit in one transaction, so a crash repeats the job but never an effect.
+
+use super::engine::{Check, Decision, Esito, Outcome};
+use super::facts;
+use super::kind::RequestRow;
+use super::kinds::examiner;
+use crate::error::{AppError, AppResult};
+use crate::identity::auth;
+use crate::infra::audit::{self, Actor, Entry};
+use crate::infra::clock;
+use crate::infra::db::Db;
+use crate::infra::jobs;
+use crate::richieste::notifications::queue_notification;
+use crate::richieste::timeline::{add_event, add_event_at};
+use shared::smart_task::{Answers, Kind};
+use sqlx::{AnyConnection, Row};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Notify;
+
+pub const QUEUE: &str = "istruttoria";
+
+/// Runs a worker until the process ends: takes jobs as they come (woken by `wake`), and polls
+/// every half second for jobs enqueued by other replicas or left by a crashed worker.
+pub fn spawn(db: Db, wake: Arc<Notify>) {
+    let worker_id = format!("w-{}-{}", std::process::id(), auth::new_token().get(..8).unwrap_or("x"));
+    tokio::spawn(async move {
+        loop {
+            match process_one(&db, &worker_id).await {
+                Ok(true) => continue,
+                Ok(false) => {
+                    tokio::select! {
+                        _ = wake.notified() => {}
+                        _ = tokio::time::sleep(Duration::from_millis(500)) => {}
+                    }
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "istruttoria: errore del worker");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+            }
+        }
+    });
+}
+
+/// Claims and decides one job. Returns whether there was one.
+pub async fn process_one(db: &Db, worker: &str) -> AppResult<bool> {
+    let Some(job) = jobs::claim(db, QUEUE, worker, chrono::Duration::seconds(60)).await? else { return Ok(false) };
+    match decide_job(db, worker, &job).await {
+        Ok(()) => {}
+        Err(e) => {
+            tracing::warn!(job = job.id, error = %e, "istruttoria non completata, sarà ritentata");
+            jobs::fail(db, job.id, worker, job.attempts, &e.to_string()).await?;
+        }
+    }
+    Ok(true)
+}
+
+async fn decide_job(db: &Db, worker: &str, job: &jobs::ClaimedJob) -> AppResult<()> {
+    let id: i64 =
+        job.payload.parse().map_err(|_| AppError::Internal(format!("payload non valido: {}", job.payload)))?;
+    let r = sqlx::query(
+        "SELECT id, tipo, contribuente_id, richiedente_user_id, oggetto, risposte_json, stato, data_riferimento, protocollo
+         FROM richieste WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(&db.read)
+    .await?;
+    let stato: String = r.try_get("stato")?;
+    if stato != "inviata" && stato != "in_istruttoria" {
+        // Decided already (a previous attempt committed): just close the job.
+        let mut tx = db.write.begin().await?;
+        jobs::complete(&mut tx, job.id, worker).await?;
+        tx.commit().await?;
+        return Ok(());
+    }
+    let tipo: String = r.try_get("tipo")?;
+    let kind = Kind::from_code(&tipo).ok_or_else(|| AppError::Internal(format!("tipo sconosciuto {tipo}")))?;
+    let req = RequestRow {
+        id,
+        kind,
+        contribuente_id: r.try_get("contribuente_id")?,
+        oggetto: r.try_get("oggetto")?,
+        data_riferimento: clock::parse_date(&r.try_get::<String, _>("data_riferimento")?)
+            .ok_or_else(|| AppError::Internal("data di riferimento non valida".into()))?,
+    };
+    let protocollo: String = r.try_get("protocollo")?;
+    let answers: Answers = serde_json::from_str(&r.try_get::<String, _>("risposte_json")?)
+        .map_err(|e| AppError::Internal(format!("risposte: {e}")))?;
+    let requester = auth::load_user(&db.read, r.try_get("richiedente_user_id")?)
+        .await?
+        .ok_or_else(|| AppError::Internal("richiedente inesistente".into()))?;
+    // The examination's start is recorded with its outcome, in the same transaction: one write
+    // transaction fewer per request (the single SQLite writer is the bottleneck), and the
+    // timeline still shows when the examination began.
+    let started = clock::now_ts();
+    let snapshot = facts::load(&db.read, &req, &requester, &answers).await?;
+    let examiner = examiner(kind);
+    let mut decision = examiner.decide(kind, &req.oggetto, &answers, &snapshot)?;
+
+    let mut tx = db.write.begin().await?;
+    let actor = Actor {
+        user_id: None,
+        name: "sistema:istruttoria".into(),
+        acting_for_id: Some(req.contribuente_id),
+        request_id: Some(protocollo.clone()),
+    };
+    if decision.outcome == Outcome::Accolta {
+        for effect in decision.effects.clone() {
+            if let Err(reason) = examiner.apply(&mut tx, &actor, &effect).await? {
+                // The data changed after the facts were read: refuse, never apply twice.
+                decision.checks.push(Check {
+                    codice: "ST00.EFFETTO_APPLICABILE".into(),
+                    descrizione: "I dati su cui la richiesta agisce non sono cambiati durante l'esame".into(),
+                    esito: Esito::Ko,
+                    motivo: reason,
+                    riferimento: "Controllo di concorrenza".into(),
+                    letti: effect,
+                });
+                decision.outcome = Outcome::NonAccolta;
+                decision.effects.clear();
+                tx.rollback().await?;
+                tx = db.write.begin().await?;
+                break;
+            }
+        }
+    }
+    let final_state = match decision.outcome {
+        Outcome::Accolta => "accolta",
+        Outcome::NonAccolta => "non_accolta",
+        Outcome::InCaricoSede => "in_carico_sede",
+    };
+    let motivo = (decision.outcome != Outcome::Accolta).then(|| decision.motivi().join(" "));
+    let trace = serde_json::json!({ "decisione": decision, "fatti": snapshot });
+    sqlx::query(
+        "UPDATE richieste SET stato = $1, esito_motivo = $2, ruleset = $3, decisione_json = $4, updated_at = $5, version = version + 1
+         WHERE id = $6",
+    )
+    .bind(final_state)
+    .bind(motivo.clone())
+    .bind(&decision.ruleset)
+    .bind(trace.to_string())
+    .bind(clock::now_ts())
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    if stato == "inviata" {
+        add_event_at(&mut tx, id, "in_istruttoria", None, &started).await?;
+    }
+    add_event(&mut tx, id, final_state, motivo.as_deref()).await?;
+    notify(&mut tx, req.contribuente_id, id, &protocollo, kind, &decision).await?;
+    audit::append(
+        &mut tx,
+        &actor,
+        Entry {
+            entity: "richiesta",
+            entity_id: protocollo.clone(),
+            action: "esito_istruttoria",
+            before: Some(serde_json::json!({ "stato": stato })),
+            after: Some(serde_json::json!({ "stato": final_state, "ruleset": decision.ruleset })),
+            note: motivo,
+        },
+    )
+    .await?;
+    if !jobs::complete(&mut tx, job.id, worker).await? {
+        // The lease expired and another worker owns the job now: let it decide.
+        tx.rollback().await?;
+        return Ok(());
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn notify(
+    conn: &mut AnyConnection,
+    contribuente_id: i64,
+    id: i64,
+    protocollo: &str,
+    kind: Kind,
+    d: &Decision,
+) -> AppResult<()> {
+    let testo = match d.outcome {
+        Outcome::Accolta => format!("La richiesta {protocollo} ({}) è stata accolta.", kind.label()),
+        Outcome::NonAccolta => format!("La richiesta {protocollo} ({}) non è stata accolta.", kind.label()),
+        Outcome::InCaricoSede => {
+            format!("La richiesta {protocollo} ({}) è passata alla sede per una verifica.", kind.label())
+        }
+    };
+    let esito = match d.outcome {
+        Outcome::Accolta => "accolta",
+        Outcome::NonAccolta => "non accolta",
+        Outcome::InCaricoSede => "in carico alla sede",
+    };
+    let mut corpo = format!("{testo}\n\nControlli eseguiti:\n");
+    for c in &d.checks {
+        corpo.push_str(&format!(
+            "- {} [{}]: {}\n",
+            c.descrizione,
+            match c.esito {
+                Esito::Ok => "OK",
+                Esito::Ko => "KO",
+                Esito::Verifica => "DA VERIFICARE",
+            },
+            c.motivo
+        ));
+    }
+    queue_notification(
+        conn,
+        contribuente_id,
+        id,
+        &testo,
+        &format!("INPS Smart-Task {protocollo}: richiesta {esito}"),
+        &corpo,
+    )
+    .await
+}

@@ -5,10 +5,12 @@
 // two-way request's detail goes past the default depth of 128.
 #![recursion_limit = "256"]
 
-pub mod api;
 #[cfg(feature = "ssr")]
 pub mod backend;
 pub mod components;
+#[cfg(feature = "ssr")]
+pub mod ctx;
+pub mod error;
 pub mod pages;
 
 use leptos::prelude::*;
@@ -67,34 +69,34 @@ pub fn App() -> impl IntoView {
             let _ = body.set_attribute("data-hydrated", "1");
         }
     });
-    let session = Resource::new(|| (), |_| api::current_session());
-    provide_context(components::SessionResource(session));
+    let session = Resource::new(|| (), |_| pages::identity::api::current_session());
+    provide_context(components::layout::SessionResource(session));
     view! {
         <Stylesheet id="leptos" href="/pkg/sportello.css" />
         <Title formatter=|t: String| if t.is_empty() { "Sportello INPS".to_string() } else { format!("{t} – Sportello INPS") } />
         <Router>
             <a class="skip-link" href="#contenuto">"Vai al contenuto principale"</a>
-            <components::Header />
+            <components::layout::Header />
             <main id="contenuto" class="container" tabindex="-1">
                 <Routes fallback=pages::not_found::NotFound>
-                    <Route path=path!("/") view=pages::home::HomePage ssr=SsrMode::Async />
-                    <Route path=path!("/accedi") view=pages::login::LoginPage ssr=SsrMode::Async />
-                    <Route path=path!("/soggetti") view=pages::subjects::SubjectsPage ssr=SsrMode::Async />
-                    <Route path=path!("/amministrazione/operatori") view=pages::operators::OperatorsPage ssr=SsrMode::Async />
-                    <Route path=path!("/richieste") view=pages::requests::RequestsPage ssr=SsrMode::Async />
-                    <Route path=path!("/richieste/nuova") view=pages::requests::NewRequestPage ssr=SsrMode::Async />
-                    <Route path=path!("/richieste/comunicazione") view=pages::two_way::NewTwoWayPage ssr=SsrMode::Async />
-                    <Route path=path!("/richiesta/:protocollo") view=pages::requests::RequestDetailPage ssr=SsrMode::Async />
-                    <Route path=path!("/notifiche") view=pages::notifications::NotificationsPage ssr=SsrMode::Async />
-                    <Route path=path!("/posta") view=pages::notifications::MailboxPage ssr=SsrMode::Async />
-                    <Route path=path!("/token") view=pages::tokens::TokensPage ssr=SsrMode::Async />
-                    <Route path=path!("/fascicolo") view=pages::fascicolo::SearchPage ssr=SsrMode::Async />
-                    <Route path=path!("/fascicolo/:id") view=pages::fascicolo::FascicoloPage ssr=SsrMode::Async />
-                    <Route path=path!("/fascicolo/richiesta/:protocollo") view=pages::fascicolo::OperatorRequestPage ssr=SsrMode::Async />
-                    <Route path=path!("/coda") view=pages::fascicolo::QueuePage ssr=SsrMode::Async />
+                    <Route path=path!("/") view=pages::home::page::HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/accedi") view=pages::identity::login::LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/soggetti") view=pages::identity::subjects::SubjectsPage ssr=SsrMode::Async />
+                    <Route path=path!("/amministrazione/operatori") view=pages::admin::operators::OperatorsPage ssr=SsrMode::Async />
+                    <Route path=path!("/richieste") view=pages::richieste::list::RequestsPage ssr=SsrMode::Async />
+                    <Route path=path!("/richieste/nuova") view=pages::smart_task::wizard::NewRequestPage ssr=SsrMode::Async />
+                    <Route path=path!("/richieste/comunicazione") view=pages::comunicazioni::new::NewTwoWayPage ssr=SsrMode::Async />
+                    <Route path=path!("/richiesta/:protocollo") view=pages::richieste::detail::RequestDetailPage ssr=SsrMode::Async />
+                    <Route path=path!("/notifiche") view=pages::richieste::notifications::NotificationsPage ssr=SsrMode::Async />
+                    <Route path=path!("/posta") view=pages::richieste::notifications::MailboxPage ssr=SsrMode::Async />
+                    <Route path=path!("/token") view=pages::identity::tokens::TokensPage ssr=SsrMode::Async />
+                    <Route path=path!("/fascicolo") view=pages::fascicolo::search::SearchPage ssr=SsrMode::Async />
+                    <Route path=path!("/fascicolo/:id") view=pages::fascicolo::file::FascicoloPage ssr=SsrMode::Async />
+                    <Route path=path!("/fascicolo/richiesta/:protocollo") view=pages::fascicolo::request::OperatorRequestPage ssr=SsrMode::Async />
+                    <Route path=path!("/coda") view=pages::fascicolo::queue::QueuePage ssr=SsrMode::Async />
                 </Routes>
             </main>
-            <components::Footer />
+            <components::layout::Footer />
         </Router>
     }
 }

@@ -1,9 +1,12 @@
-//! The app's [`Backend`] trait implemented over the services: take the caller, call, map errors.
+//! The app's backend traits (one per feature) implemented over the services: take the caller, call, map errors.
 
 use crate::error::AppError;
 use crate::services::{Caller, Services};
-use app::api::UiError;
-use app::backend::{Backend, LoggedIn};
+use app::backend::{
+    AdminBackend, ComunicazioniBackend, FascicoloBackend, HomeBackend, IdentityBackend, LoggedIn, RichiesteBackend,
+    SmartTaskBackend,
+};
+use app::error::UiError;
 use http::request::Parts;
 use shared::dto::{
     AllegatoBytes, ApiTokenView, AssignOperator, ContributorHit, FascicoloView, HomeData, KindView, MailView,
@@ -44,7 +47,7 @@ fn p(e: AppError) -> UiError {
 }
 
 #[async_trait::async_trait]
-impl Backend for ServerBackend {
+impl IdentityBackend for ServerBackend {
     async fn login(&self, req: &Parts, username: String, password: String) -> Result<LoggedIn, UiError> {
         let r = self.services.login(caller(req)?, &username, &password).await.map_err(p)?;
         Ok(LoggedIn { set_cookie: r.set_cookie, session: r.session })
@@ -55,15 +58,32 @@ impl Backend for ServerBackend {
     async fn session(&self, req: &Parts) -> Result<Option<SessionView>, UiError> {
         self.services.session_view(caller(req)?).await.map_err(p)
     }
-    async fn home(&self, req: &Parts) -> Result<HomeData, UiError> {
-        self.services.home(caller(req)?).await.map_err(p)
-    }
     async fn subjects(&self, req: &Parts) -> Result<Vec<SubjectSummary>, UiError> {
         self.services.subjects(caller(req)?).await.map_err(p)
     }
     async fn act_for(&self, req: &Parts, subject_id: i64) -> Result<SubjectSummary, UiError> {
         self.services.act_for(caller(req)?, subject_id).await.map_err(p)
     }
+    async fn api_tokens(&self, req: &Parts) -> Result<Vec<ApiTokenView>, UiError> {
+        self.services.api_tokens(caller(req)?).await.map_err(p)
+    }
+    async fn create_api_token(&self, req: &Parts, nome: String) -> Result<NewApiToken, UiError> {
+        self.services.create_api_token(caller(req)?, &nome).await.map_err(p)
+    }
+    async fn revoke_api_token(&self, req: &Parts, id: i64) -> Result<ApiTokenView, UiError> {
+        self.services.revoke_api_token(caller(req)?, id).await.map_err(p)
+    }
+}
+
+#[async_trait::async_trait]
+impl HomeBackend for ServerBackend {
+    async fn home(&self, req: &Parts) -> Result<HomeData, UiError> {
+        self.services.home(caller(req)?).await.map_err(p)
+    }
+}
+
+#[async_trait::async_trait]
+impl AdminBackend for ServerBackend {
     async fn operators(&self, req: &Parts) -> Result<Vec<OperatorView>, UiError> {
         self.services.operators(caller(req)?).await.map_err(p)
     }
@@ -78,15 +98,10 @@ impl Backend for ServerBackend {
     ) -> Result<OperatorView, UiError> {
         self.services.assign_operator(caller(req)?, user_id, assign).await.map_err(p)
     }
-    async fn smart_task_kinds(&self, req: &Parts) -> Result<Vec<KindView>, UiError> {
-        self.services.smart_task_kinds(caller(req)?).await.map_err(p)
-    }
-    async fn smart_task_targets(&self, req: &Parts, kind: String) -> Result<Vec<TargetView>, UiError> {
-        self.services.smart_task_targets(caller(req)?, &kind, None).await.map_err(p)
-    }
-    async fn submit_smart_task(&self, req: &Parts, body: SubmitRequest, key: String) -> Result<RequestView, UiError> {
-        self.services.submit_smart_task(caller(req)?, body, Some(key)).await.map_err(p)
-    }
+}
+
+#[async_trait::async_trait]
+impl RichiesteBackend for ServerBackend {
     async fn requests(&self, req: &Parts, filter: RequestFilter) -> Result<RequestPage, UiError> {
         self.services.list_requests(caller(req)?, None, filter).await.map_err(p)
     }
@@ -102,18 +117,23 @@ impl Backend for ServerBackend {
     async fn dev_mailbox(&self, req: &Parts) -> Result<Vec<MailView>, UiError> {
         self.services.dev_mailbox(caller(req)?).await.map_err(p)
     }
-    async fn api_tokens(&self, req: &Parts) -> Result<Vec<ApiTokenView>, UiError> {
-        self.services.api_tokens(caller(req)?).await.map_err(p)
+}
+
+#[async_trait::async_trait]
+impl SmartTaskBackend for ServerBackend {
+    async fn smart_task_kinds(&self, req: &Parts) -> Result<Vec<KindView>, UiError> {
+        self.services.smart_task_kinds(caller(req)?).await.map_err(p)
     }
-    async fn create_api_token(&self, req: &Parts, nome: String) -> Result<NewApiToken, UiError> {
-        self.services.create_api_token(caller(req)?, &nome).await.map_err(p)
+    async fn smart_task_targets(&self, req: &Parts, kind: String) -> Result<Vec<TargetView>, UiError> {
+        self.services.smart_task_targets(caller(req)?, &kind, None).await.map_err(p)
     }
-    async fn revoke_api_token(&self, req: &Parts, id: i64) -> Result<ApiTokenView, UiError> {
-        self.services.revoke_api_token(caller(req)?, id).await.map_err(p)
+    async fn submit_smart_task(&self, req: &Parts, body: SubmitRequest, key: String) -> Result<RequestView, UiError> {
+        self.services.submit_smart_task(caller(req)?, body, Some(key)).await.map_err(p)
     }
-    async fn search_contributors(&self, req: &Parts, q: String) -> Result<Vec<ContributorHit>, UiError> {
-        self.services.search_contributors(caller(req)?, &q).await.map_err(p)
-    }
+}
+
+#[async_trait::async_trait]
+impl ComunicazioniBackend for ServerBackend {
     async fn submit_two_way(
         &self,
         req: &Parts,
@@ -124,6 +144,13 @@ impl Backend for ServerBackend {
     }
     async fn add_message(&self, req: &Parts, protocollo: String, testo: String) -> Result<RequestView, UiError> {
         self.services.add_message(caller(req)?, &protocollo, &testo).await.map_err(p)
+    }
+}
+
+#[async_trait::async_trait]
+impl FascicoloBackend for ServerBackend {
+    async fn search_contributors(&self, req: &Parts, q: String) -> Result<Vec<ContributorHit>, UiError> {
+        self.services.search_contributors(caller(req)?, &q).await.map_err(p)
     }
     async fn fascicolo(&self, req: &Parts, id: i64, filter: RequestFilter) -> Result<FascicoloView, UiError> {
         self.services.fascicolo(caller(req)?, id, filter).await.map_err(p)

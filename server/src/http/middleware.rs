@@ -111,7 +111,7 @@ pub async fn origin_check(State(config): State<Config>, req: Request, next: Next
 
 /// Paths of the two-way request upload: the page's multipart server function, and the page
 /// itself for the plain form post made without its script.
-pub const UPLOAD_PATHS: [&str; 2] = ["/sf/cb_invio", app::pages::two_way::PAGE_PATH];
+pub const UPLOAD_PATHS: [&str; 2] = ["/sf/cb_invio", app::pages::comunicazioni::PAGE_PATH];
 
 /// The page's upload: only a well-formed multipart body, and never more than three files at
 /// the limit plus the text fields. A declared length over the bound is refused before reading
@@ -131,7 +131,9 @@ pub async fn upload_guard(req: Request, next: Next) -> Response {
         return AppError::BadRequest("Il modulo deve essere inviato come multipart/form-data.".into()).into_response();
     }
     // The page's plain post shows this in the page itself (`pages::two_way`).
-    if declared_length(req.headers()).is_some_and(|n| n > max) && req.uri().path() != app::pages::two_way::PAGE_PATH {
+    if declared_length(req.headers()).is_some_and(|n| n > max)
+        && req.uri().path() != app::pages::comunicazioni::PAGE_PATH
+    {
         return AppError::field(
             "allegati",
             "Gli allegati superano nel complesso il limite: al massimo 3 file di 3 MB ciascuno.",

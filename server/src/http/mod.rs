@@ -41,7 +41,7 @@ pub fn router(services: Services, leptos_options: LeptosOptions) -> Router {
             move || app::shell(opts.clone())
         })
         // Without the page's script the two-way form posts to its own page (see `pages`).
-        .route(app::pages::two_way::PAGE_PATH, axum::routing::post(pages::two_way))
+        .route(app::pages::comunicazioni::PAGE_PATH, axum::routing::post(pages::two_way))
         .route("/richiesta/{protocollo}", axum::routing::post(pages::message))
         .route("/fascicolo/richiesta/{protocollo}", axum::routing::post(pages::branch_action));
 

@@ -7,9 +7,9 @@
 use super::AppState;
 use super::middleware::{UPLOAD_MAX_BYTES, declared_length};
 use crate::error::AppError;
-use app::api::UiError;
-use app::components::BozzaTesto;
-use app::pages::two_way::BozzaComunicazione;
+use app::components::forms::BozzaTesto;
+use app::error::UiError;
+use app::pages::comunicazioni::new::BozzaComunicazione;
 use axum::body::Body;
 use axum::extract::{Path, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -43,7 +43,7 @@ pub async fn two_way(State(state): State<AppState>, req: Request) -> Response {
         .and_then(|ct| multer::parse_boundary(ct).ok())
         .unwrap_or_default();
     let mp = multer::Multipart::new(body.into_data_stream(), boundary);
-    let (nuova, files, read) = app::api::upload::read_partial(MultipartData::Server(mp)).await;
+    let (nuova, files, read) = app::pages::comunicazioni::upload::read_partial(MultipartData::Server(mp)).await;
     let bozza = BozzaComunicazione {
         oggetto: nuova.oggetto.clone(),
         testo: nuova.testo.clone(),

@@ -1,5 +1,6 @@
-use crate::api::{self, AssignOperator, UiError};
-use crate::components::{ErrorSummary, field_error};
+use super::api::{self, AssignOperator};
+use crate::components::forms::{ErrorSummary, field_error};
+use crate::error::UiError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;

@@ -1,5 +1,6 @@
-use crate::api::{self, UiError};
-use crate::components::{SubjectChooser, basis_label};
+use super::api;
+use crate::components::subject::{SubjectChooser, basis_label};
+use crate::error::UiError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;

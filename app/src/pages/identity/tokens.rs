@@ -1,7 +1,8 @@
 //! Personal API tokens: create (shown once), list, revoke.
 
-use crate::api::{self, TokenCreate, TokenRevoke, UiError};
-use crate::components::ErrorSummary;
+use super::api::{self, TokenCreate, TokenRevoke};
+use crate::components::forms::ErrorSummary;
+use crate::error::UiError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;

@@ -1,5 +1,6 @@
-use crate::api::Login;
-use crate::components::{ErrorSummary, SessionResource, field_error, go};
+use super::api::Login;
+use crate::components::forms::{ErrorSummary, field_error};
+use crate::components::layout::{SessionResource, go};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;

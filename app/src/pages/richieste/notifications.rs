@@ -1,8 +1,9 @@
 //! Notifications of the company acted for, and the development mailbox.
 
-use crate::api::{self, NotificheLette, UiError};
-use crate::components::go;
-use crate::pages::requests::deny;
+use super::api::{self, NotificheLette};
+use crate::components::forms::deny;
+use crate::components::layout::go;
+use crate::error::UiError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 

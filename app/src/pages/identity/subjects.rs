@@ -1,5 +1,6 @@
-use crate::api::{self, UiError};
-use crate::components::SubjectChooser;
+use super::api;
+use crate::components::subject::SubjectChooser;
+use crate::error::UiError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;

@@ -1,0 +1,118 @@
+//! The filters of a request list, kept in the address (bookmarkable, usable without JavaScript).
+
+use crate::components::forms::field_error;
+use leptos::prelude::*;
+use shared::dto::*;
+use shared::smart_task::Kind;
+
+/// Filters read from (and kept in) the address, so a filtered list can be bookmarked, reloaded
+/// and used without JavaScript.
+pub(crate) fn filter_from(q: &leptos_router::params::ParamsMap) -> RequestFilter {
+    let get = |k: &str| q.get(k).filter(|v| !v.trim().is_empty());
+    RequestFilter {
+        stato: get("stato"),
+        tipo: get("tipo"),
+        matricola: get("matricola"),
+        dal: get("dal"),
+        al: get("al"),
+        pagina: get("pagina").and_then(|p| p.parse().ok()),
+    }
+}
+
+/// `base` is the list's path (the Lista Richieste or an operator's Fascicolo).
+pub(crate) fn page_href(base: &str, f: &RequestFilter, pagina: u32) -> String {
+    let mut parts = vec![];
+    for (k, v) in [("stato", &f.stato), ("tipo", &f.tipo), ("matricola", &f.matricola), ("dal", &f.dal), ("al", &f.al)]
+    {
+        if let Some(v) = v {
+            parts.push(format!(
+                "{k}={}",
+                v.replace('%', "%25").replace('&', "%26").replace('/', "%2F").replace(' ', "+")
+            ));
+        }
+    }
+    parts.push(format!("pagina={pagina}"));
+    format!("{base}?{}", parts.join("&"))
+}
+
+/// The filter form: a plain GET form, so it works before hydration and without JavaScript.
+#[component]
+pub(crate) fn Filters(
+    f: RequestFilter,
+    action: String,
+    /// A refused filter: each field shows its message.
+    #[prop(optional)]
+    problem: Option<Problem>,
+) -> impl IntoView {
+    let (target, reset) = (action.clone(), action);
+    let v = |o: &Option<String>| o.clone().unwrap_or_default();
+    let stato = v(&f.stato);
+    let tipo = v(&f.tipo);
+    let open = f != RequestFilter { pagina: f.pagina, ..Default::default() } || problem.is_some();
+    let err = |name: &str| field_error(problem.as_ref(), name);
+    let message = |name: &'static str, m: Option<String>| {
+        m.map(|m| view! { <p class="error-message" id=format!("{name}-errore")>{m}</p> })
+    };
+    let (e_stato, e_tipo, e_matricola, e_dal, e_al) =
+        (err("stato"), err("tipo"), err("matricola"), err("dal"), err("al"));
+    let invalid = |e: &Option<String>| e.is_some().then_some("true");
+    view! {
+        <details class="filters" open=open>
+            <summary>"Filtra le richieste"</summary>
+            <form method="get" action=target id="filtri">
+                <div class="field" class:field-error=e_stato.is_some()>
+                    <label for="stato">"Stato"</label>
+                    {message("stato", e_stato.clone())}
+                    <select id="stato" name="stato" aria-invalid=invalid(&e_stato) aria-describedby="stato-errore">
+                        <option value="" selected=stato.is_empty()>"Tutti"</option>
+                        {shared::dto::STATI_RICHIESTA.iter().map(|s| view! {
+                            <option value=*s selected=stato == *s>{shared::dto::stato_richiesta_label(s)}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field" class:field-error=e_tipo.is_some()>
+                    <label for="tipo">"Oggetto"</label>
+                    {message("tipo", e_tipo.clone())}
+                    <select id="tipo" name="tipo" aria-invalid=invalid(&e_tipo) aria-describedby="tipo-errore">
+                        <option value="" selected=tipo.is_empty()>"Tutti"</option>
+                        <optgroup label="Smart-Task">
+                            {Kind::ALL.iter().map(|k| view! {
+                                <option value=k.code() selected=tipo == k.code()>{format!("{}. {}", k.number(), k.label())}</option>
+                            }).collect_view()}
+                        </optgroup>
+                        <optgroup label="Comunicazioni bidirezionali">
+                            <option value="bidirezionale" selected=tipo == "bidirezionale">"Tutte le comunicazioni"</option>
+                            {shared::dto::OGGETTI_BIDIREZIONALI.iter().map(|(c, l, _)| {
+                                let code = format!("bidirezionale:{c}");
+                                let selected = tipo == code;
+                                view! { <option value=code selected=selected>{format!("Comunicazione: {l}")}</option> }
+                            }).collect_view()}
+                        </optgroup>
+                    </select>
+                </div>
+                <div class="field" class:field-error=e_matricola.is_some()>
+                    <label for="matricola">"Matricola"</label>
+                    {message("matricola", e_matricola.clone())}
+                    <input id="matricola" name="matricola" inputmode="numeric" value=v(&f.matricola)
+                        aria-invalid=invalid(&e_matricola) aria-describedby="matricola-errore" />
+                </div>
+                <div class="field field-inline">
+                    <div class:field-error=e_dal.is_some()>
+                        <label for="dal">"Inviate dal"</label>
+                        {message("dal", e_dal.clone())}
+                        <input id="dal" name="dal" placeholder="gg/mm/aaaa" value=v(&f.dal)
+                            aria-invalid=invalid(&e_dal) aria-describedby="dal-errore" />
+                    </div>
+                    <div class:field-error=e_al.is_some()>
+                        <label for="al">"al"</label>
+                        {message("al", e_al.clone())}
+                        <input id="al" name="al" placeholder="gg/mm/aaaa" value=v(&f.al)
+                            aria-invalid=invalid(&e_al) aria-describedby="al-errore" />
+                    </div>
+                </div>
+                <button type="submit" class="button" id="filtra">"Filtra"</button>
+                " " <a href=reset>"Azzera i filtri"</a>
+            </form>
+        </details>
+    }
+}

@@ -1,0 +1,8 @@
+//! Components shared by several features' pages.
+
+pub mod filters;
+pub mod format;
+pub mod forms;
+pub mod layout;
+pub mod request;
+pub mod subject;

@@ -1,0 +1,44 @@
+//! Server functions of the profiling administrator.
+
+#[cfg(feature = "ssr")]
+use crate::ctx;
+use crate::error::UiError;
+use leptos::prelude::*;
+use shared::dto::*;
+
+#[server(prefix = "/sf", endpoint = "operators")]
+pub async fn operators() -> Result<(Vec<OperatorView>, Vec<SedeView>), UiError> {
+    let (b, req) = ctx::backend()?;
+    Ok((b.operators(&req).await?, b.sedi(&req).await?))
+}
+
+#[server(prefix = "/sf", endpoint = "assign_operator")]
+pub async fn assign_operator(
+    user_id: i64,
+    role: String,
+    sede_codice: Option<String>,
+    regione: Option<String>,
+    note: String,
+) -> Result<OperatorView, UiError> {
+    let (b, req) = ctx::backend()?;
+    let role = shared::Role::from_code(&role).ok_or_else(|| {
+        UiError(Box::new(Problem {
+            kind: "https://sportello.inps.example/problemi/validation".into(),
+            title: "Dati non validi".into(),
+            status: 422,
+            detail: "Alcuni dati non sono validi: correggere i campi indicati.".into(),
+            code: "validation".into(),
+            errors: vec![shared::dto::FieldError {
+                field: "role".into(),
+                code: "unknown".into(),
+                message: "Scegliere un ruolo.".into(),
+            }],
+        }))
+    })?;
+    b.assign_operator(
+        &req,
+        user_id,
+        shared::dto::AssignOperator { role, sede_codice, regione, note, expected_version: None },
+    )
+    .await
+}

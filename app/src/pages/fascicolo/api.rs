@@ -1,0 +1,58 @@
+//! Server functions of the operator's Fascicolo and the branch queue.
+
+#[cfg(feature = "ssr")]
+use crate::ctx;
+use crate::error::UiError;
+use leptos::prelude::*;
+use shared::dto::*;
+
+#[server(prefix = "/sf", endpoint = "fasc_search")]
+pub async fn fasc_search(q: String) -> Result<Vec<ContributorHit>, UiError> {
+    let (b, req) = ctx::backend()?;
+    b.search_contributors(&req, q).await
+}
+
+#[server(prefix = "/sf", endpoint = "fasc_get")]
+pub async fn fasc_get(
+    id: i64,
+    stato: Option<String>,
+    tipo: Option<String>,
+    matricola: Option<String>,
+    dal: Option<String>,
+    al: Option<String>,
+    pagina: Option<u32>,
+) -> Result<FascicoloView, UiError> {
+    let (b, req) = ctx::backend()?;
+    b.fascicolo(&req, id, shared::dto::RequestFilter { stato, tipo, matricola, dal, al, pagina }).await
+}
+
+#[server(prefix = "/sf", endpoint = "fasc_request")]
+pub async fn fasc_request(protocollo: String) -> Result<OperatorRequestView, UiError> {
+    let (b, req) = ctx::backend()?;
+    b.operator_request(&req, protocollo).await
+}
+
+#[server(prefix = "/sf", endpoint = "fasc_replay")]
+pub async fn fasc_replay(protocollo: String) -> Result<ReplayView, UiError> {
+    let (b, req) = ctx::backend()?;
+    b.replay(&req, protocollo).await
+}
+
+#[server(prefix = "/sf", endpoint = "coda")]
+pub async fn coda() -> Result<Vec<QueueItem>, UiError> {
+    let (b, req) = ctx::backend()?;
+    b.branch_queue(&req).await
+}
+
+#[server(prefix = "/sf", endpoint = "fasc_action")]
+pub async fn fasc_action(
+    protocollo: String,
+    azione: String,
+    testo: Option<String>,
+    version: Option<i64>,
+) -> Result<OperatorRequestView, UiError> {
+    let (b, req) = ctx::backend()?;
+    let v = b.branch_action(&req, protocollo.clone(), azione, testo.unwrap_or_default(), version).await?;
+    ctx::redirect_form_post(&format!("/fascicolo/richiesta/{protocollo}"));
+    Ok(v)
+}

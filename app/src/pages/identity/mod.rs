@@ -1,0 +1,8 @@
+//! Identity: log in, choose whom to act for, personal API tokens.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod backend;
+pub mod login;
+pub mod subjects;
+pub mod tokens;

@@ -1,0 +1,85 @@
+//! The detail of a request: outcome, checks, timeline, receipt; a two-way request's conversation.
+
+use super::api;
+use crate::components::format::*;
+use crate::components::forms::*;
+use crate::components::request::*;
+use crate::error::UiError;
+use crate::pages::comunicazioni::api::CbMessaggio;
+use crate::pages::comunicazioni::detail::TwoWayDetail;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+use shared::dto::*;
+
+#[component]
+pub fn RequestDetailPage() -> impl IntoView {
+    let params = use_params_map();
+    let protocollo = move || params.with(|p| p.get("protocollo")).unwrap_or_default();
+    // A message added to a two-way request reloads the detail; a refused one leaves the page
+    // (and the typed text) as it is.
+    let send = ServerAction::<CbMessaggio>::new();
+    // A message refused in a plain post comes back to the form below.
+    rendered_draft::<BozzaTesto>();
+    let done = successes(move || send.value().with(|v| matches!(v, Some(Ok(_)))));
+    let detail = Resource::new(move || (protocollo(), done.get()), |(p, _)| api::st_get(p));
+    // While the examination runs, look again every second (the answer usually takes milliseconds).
+    Effect::new(move |_| {
+        if let Some(Ok(r)) = detail.get()
+            && (r.stato == "inviata" || r.stato == "in_istruttoria")
+        {
+            set_timeout(move || detail.refetch(), std::time::Duration::from_secs(1));
+        }
+    });
+    view! {
+        <Transition fallback=|| view! { <p>"Caricamento…"</p> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Err(UiError(p)) => deny(*p),
+                    Ok(r) => view! { <RequestDetail r send /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn RequestDetail(r: RequestView, send: ServerAction<CbMessaggio>) -> impl IntoView {
+    if !r.smart_task {
+        return view! { <TwoWayDetail r send /> }.into_any();
+    }
+    let final_state = r.stato == "accolta" || r.stato == "non_accolta" || r.stato == "in_carico_sede";
+    let rejected = r.stato == "non_accolta";
+    view! {
+        <Title text=format!("Richiesta {}", r.protocollo) />
+        <p class="caption">{format!("Protocollo {}", r.protocollo)}</p>
+        <h1>{r.descrizione.clone()}</h1>
+        <p class="request-head"><span class="tag tag-smart-task">"Smart-Task"</span>" " {state_tag(&r.stato, r.stato_label.clone())}</p>
+        {(!final_state).then(|| view! { <div class="notice" role="status"><p>"La richiesta è in esame: l'esito compare qui appena pronto."</p></div> })}
+        {rejected.then(|| view! {
+            <div class="notice notice-error" id="esito">
+                <h2>"Perché la richiesta non è stata accolta"</h2>
+                <p>{r.motivo.clone().unwrap_or_default()}</p>
+                <p>"Corregga i dati indicati e presenti una nuova richiesta, oppure scriva alla sua sede con una comunicazione bidirezionale."</p>
+            </div>
+        })}
+        {(r.stato == "in_carico_sede").then(|| view! {
+            <div class="notice" id="esito">
+                <h2>"La richiesta è passata alla sede"</h2>
+                <p>{r.motivo.clone().unwrap_or_default()}</p>
+                <p>"Un operatore della sede la esaminerà: riceverà una notifica con l'esito."</p>
+            </div>
+        })}
+        {(r.stato == "accolta").then(|| view! {
+            <div class="notice notice-success" id="esito"><p>"La richiesta è stata accolta e i dati sono stati aggiornati."</p></div>
+        })}
+        <h2>"Controlli eseguiti"</h2>
+        {r.ruleset.clone().map(|v| view! { <p class="muted">{format!("Regole in vigore al {} (versione {v})", it_date(&r.data_riferimento))}</p> })}
+        <ChecksList controlli=r.controlli.clone() letti=vec![] />
+        <Conversation messaggi=r.messaggi_sede.clone() />
+        <p><a href=format!("/richiesta/{}/ricevuta.pdf", r.protocollo) rel="external" id="ricevuta">"Scarica la ricevuta (PDF)"</a></p>
+        <Timeline eventi=r.eventi />
+        <p><a href="/richieste">"Torna alla Lista Richieste"</a></p>
+    }
+    .into_any()
+}

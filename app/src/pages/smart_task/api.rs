@@ -1,0 +1,40 @@
+//! Server functions of Smart-Task: the kinds, their targets, the submission.
+
+#[cfg(feature = "ssr")]
+use crate::ctx;
+use crate::error::UiError;
+use leptos::prelude::*;
+use shared::dto::*;
+
+#[server(prefix = "/sf", endpoint = "st_kinds")]
+pub async fn st_kinds() -> Result<Vec<KindView>, UiError> {
+    let (b, req) = ctx::backend()?;
+    b.smart_task_kinds(&req).await
+}
+
+#[server(prefix = "/sf", endpoint = "st_targets")]
+pub async fn st_targets(tipo: String) -> Result<Vec<TargetView>, UiError> {
+    let (b, req) = ctx::backend()?;
+    b.smart_task_targets(&req, tipo).await
+}
+
+/// Submits the answers confirmed on the check-answers page. The idempotency key comes from the
+/// page, so a double tap or a retry after a network error creates one request. The answers are
+/// the form's own fields, posted flat (what a plain HTML form can post); only the names some
+/// kind asks for ([`shared::smart_task::answer_names`]) reach the server.
+#[server(prefix = "/sf", endpoint = "st_submit")]
+pub async fn st_submit(
+    tipo: String,
+    oggetto: String,
+    chiave: String,
+    #[server(flatten)] risposte: shared::smart_task::Answers,
+) -> Result<RequestView, UiError> {
+    let (b, req) = ctx::backend()?;
+    let names = shared::smart_task::answer_names();
+    let mut risposte = risposte;
+    risposte.retain(|k, _| names.contains(&k.as_str()));
+    let view = b.submit_smart_task(&req, SubmitRequest { tipo, soggetto_id: None, oggetto, risposte }, chiave).await?;
+    // Without JavaScript the browser posted a plain form: send it to the request's page.
+    ctx::redirect_form_post(&format!("/richiesta/{}", view.protocollo));
+    Ok(view)
+}

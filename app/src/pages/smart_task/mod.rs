@@ -1,0 +1,7 @@
+//! Crea Smart-Task: the wizard and its server functions.
+
+pub mod answers;
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod backend;
+pub mod wizard;

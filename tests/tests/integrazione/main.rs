@@ -10,6 +10,7 @@ mod data_layer;
 mod fascicolo;
 mod identifiers;
 mod mail;
+mod moduli;
 mod openapi;
 mod smart_task;
 mod smart_task_contributi;

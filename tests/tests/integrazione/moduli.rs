@@ -1,0 +1,54 @@
+//! The page's Smart-Task form reaches the server whole: for every kind, each question it asks
+//! arrives in the stored request through the page's server function (a plain form post, as a
+//! browser without JavaScript sends it), and nothing the form does not ask is kept.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use shared::smart_task::{Kind, form_fields};
+use sportello_tests::{Engine, TestApp, both, read};
+
+/// A valid answer for each question name the kinds use.
+fn example(name: &str, options: &[(&str, &str)]) -> String {
+    if let Some((v, _)) = options.first() {
+        return v.to_string();
+    }
+    match name {
+        "data_effetto" => "31/12/2030",
+        "periodo_corretto" => "03/2026",
+        "importo" => "10,00",
+        "pec" | "email" => "prova@pec.example.it",
+        "telefono" | "cellulare" => "333 1234567",
+        other => panic!("no example for the question {other}: add one here"),
+    }
+    .to_string()
+}
+
+both!(every_kinds_questions_reach_the_server, |engine: Engine| async move {
+    let app = TestApp::spawn(engine).await;
+    let datore = app.logged_in("datore").await;
+    let rossi = app.company_id("Rossi & Figli S.r.l.").await;
+    let (s, _) = app.put(&datore, "/api/v1/sessione/soggetto", json!({ "subject_id": rossi })).await;
+    assert_eq!(s, StatusCode::OK);
+    for &kind in Kind::ALL {
+        let mut form: Vec<(String, String)> = vec![
+            ("tipo".into(), kind.code().into()),
+            ("oggetto".into(), rossi.to_string()),
+            ("chiave".into(), format!("moduli-{}", kind.code())),
+            // A field no kind asks for never reaches the stored request.
+            ("estraneo".into(), "da non conservare".into()),
+        ];
+        let mut expected = serde_json::Map::new();
+        for f in form_fields(kind) {
+            let v = example(f.name, f.options);
+            form.push((f.name.to_string(), v.clone()));
+            expected.insert(f.name.to_string(), Value::String(v));
+        }
+        let r = datore.post(app.url("/sf/st_submit")).form(&form).send().await.expect("post");
+        let (s, v) = read(r).await;
+        assert_eq!(s, StatusCode::OK, "{kind:?}: {v}");
+        let protocollo = v["protocollo"].as_str().expect("protocollo").to_string();
+        let (s, stored) = app.get(&datore, &format!("/api/v1/richieste/{protocollo}")).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(stored["risposte"], Value::Object(expected), "{kind:?}");
+    }
+});

@@ -3,7 +3,7 @@
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
-use shared::dto::Problem;
+use shared::dto::{FieldError, Problem};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UiError(pub Box<Problem>);
@@ -35,6 +35,20 @@ impl UiError {
             detail: detail.into(),
             code: code.into(),
             errors: vec![],
+        }))
+    }
+}
+
+impl UiError {
+    /// A field the page sent that the server cannot take, as the server's validation problem.
+    pub fn field(e: FieldError) -> UiError {
+        UiError(Box::new(Problem {
+            kind: "https://sportello.inps.example/problemi/validation".into(),
+            title: "Dati non validi".into(),
+            status: 422,
+            detail: "Alcuni dati non sono validi: correggere i campi indicati.".into(),
+            code: "validation".into(),
+            errors: vec![e],
         }))
     }
 }

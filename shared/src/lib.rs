@@ -3,10 +3,15 @@
 //! Nothing here may depend on tokio, sqlx or anything that cannot compile to wasm32:
 //! the same parsing code validates a field as the user types and again on the server.
 
+pub mod account;
+pub mod comunicazioni;
 pub mod dto;
+pub mod fascicolo;
 pub mod ids;
 pub mod money;
 pub mod periodo;
+pub mod problem;
+pub mod richiesta;
 pub mod roles;
 pub mod smart_task;
 pub mod time;

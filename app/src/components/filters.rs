@@ -65,8 +65,8 @@ pub(crate) fn Filters(
                     {message("stato", e_stato.clone())}
                     <select id="stato" name="stato" aria-invalid=invalid(&e_stato) aria-describedby="stato-errore">
                         <option value="" selected=stato.is_empty()>"Tutti"</option>
-                        {shared::dto::STATI_RICHIESTA.iter().map(|s| view! {
-                            <option value=*s selected=stato == *s>{shared::dto::stato_richiesta_label(s)}</option>
+                        {shared::dto::Stato::ALL.into_iter().map(|s| view! {
+                            <option value=s.code() selected=stato == s.code()>{s.label()}</option>
                         }).collect_view()}
                     </select>
                 </div>

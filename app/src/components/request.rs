@@ -5,7 +5,7 @@ use super::format::it_datetime;
 use leptos::prelude::*;
 use shared::dto::*;
 
-pub(crate) fn state_tag(stato: &str, label: String) -> impl IntoView + use<> {
+pub(crate) fn state_tag(stato: Stato, label: String) -> impl IntoView + use<> {
     view! { <span class=format!("tag tag-richiesta-{stato}")>{label}</span> }
 }
 
@@ -20,7 +20,7 @@ pub(crate) fn RequestRow(r: RequestView, #[prop(optional)] operator: bool) -> im
         <li class=if r.smart_task { "request smart-task" } else { "request" }>
             <p class="request-head">
                 {r.smart_task.then(|| view! { <span class="tag tag-smart-task">"Smart-Task"</span> })}
-                " " {state_tag(&r.stato, r.stato_label.clone())}
+                " " {state_tag(r.stato, r.stato_label.clone())}
             </p>
             <p class="request-title"><a href=href>{r.descrizione.clone()}</a></p>
             <p class="muted">{format!("Protocollo {} · inviata il {}", r.protocollo, it_datetime(&r.inviata_il))}</p>

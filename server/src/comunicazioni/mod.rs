@@ -14,7 +14,7 @@ use base64::Engine as _;
 use chrono::Datelike;
 use sha2::{Digest, Sha256};
 use shared::dto::{
-    AllegatoBytes, AllegatoView, FieldError, NuovaComunicazione, RequestView, oggetto_bidirezionale_label,
+    AllegatoBytes, AllegatoView, FieldError, NuovaComunicazione, RequestView, Stato, oggetto_bidirezionale_label,
 };
 use shared::{Email, Telefono};
 use sqlx::Row;
@@ -211,7 +211,7 @@ impl Services {
         .fetch_one(&mut *tx)
         .await?
         .try_get(0)?;
-        add_event(&mut tx, id, "aperta", None).await?;
+        add_event(&mut tx, id, Stato::Aperta.code(), None).await?;
         let mut names = vec![];
         for a in &allegati {
             sqlx::query(
@@ -277,8 +277,8 @@ impl Services {
                 "Si possono aggiungere messaggi solo alle comunicazioni bidirezionali.".into(),
             ));
         }
-        let stato: String = r.try_get("stato")?;
-        if stato == "chiusa" {
+        let stato = crate::richieste::view::stato_of(&r)?;
+        if stato == Stato::Chiusa {
             return Err(AppError::Conflict(
                 "La richiesta è chiusa: per un nuovo argomento apra una nuova comunicazione.".into(),
             ));
@@ -292,7 +292,7 @@ impl Services {
             &mut tx,
             id,
             version,
-            &stato,
+            stato.code(),
             &now,
             "Nel frattempo la richiesta è cambiata: ricarichi la pagina e riprovi (il testo è ancora nel modulo).",
         )

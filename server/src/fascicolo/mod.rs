@@ -8,8 +8,6 @@ pub mod queue;
 pub mod request;
 pub mod search;
 
-pub use queue::BranchAction;
-
 use crate::infra::clock;
 
 pub(crate) fn stato_label(s: i64) -> String {

@@ -6,9 +6,9 @@ use crate::identity::scope::{Scope, scope};
 use crate::infra::audit::{self, Entry};
 use crate::infra::clock;
 use crate::richieste::conversation;
-use crate::richieste::view::{REQUEST_COLUMNS, to_view};
+use crate::richieste::view::{REQUEST_COLUMNS, stato_of, to_view};
 use crate::services::{Caller, Services};
-use shared::dto::{OperatorRequestView, QueueItem};
+use shared::dto::{BranchAction, OperatorRequestView, QueueItem, Stato};
 use shared::smart_task::Kind;
 use sqlx::Row;
 
@@ -29,7 +29,8 @@ impl Services {
              FROM richieste r
              JOIN contribuenti c ON c.id = r.contribuente_id JOIN sedi s ON s.id = c.sede_id
              LEFT JOIN users u ON u.id = r.operatore_id
-             WHERE r.stato IN ('in_carico_sede', 'aperta', 'in_carico') AND {cond} ORDER BY r.created_at, r.id LIMIT 200"
+             WHERE r.stato IN ({stati}) AND {cond} ORDER BY r.created_at, r.id LIMIT 200",
+            stati = Stato::sql_list(Stato::lavorabile_dalla_sede)
         ))
         .bind(val)
         .fetch_all(&self.db.read)
@@ -65,14 +66,13 @@ impl Services {
                 "Può consultare questa richiesta ma non lavorarla: il contribuente è di un'altra sede.".into(),
             ));
         }
-        let stato: String = row.try_get("stato")?;
+        let stato = stato_of(&row)?;
         let tipo: String = row.try_get("tipo")?;
         // Two-way requests are worked from Aperta to Chiusa; a Smart-Task only once the
         // automation has sent it to the branch.
         let due_vie = tipo == crate::comunicazioni::TIPO;
-        let lavorabile = if due_vie { stato == "aperta" || stato == "in_carico" } else { stato == "in_carico_sede" };
-        if !lavorabile {
-            return Err(AppError::Conflict(if due_vie || matches!(stato.as_str(), "accolta" | "non_accolta") {
+        if !stato.lavorabile_dalla_sede() {
+            return Err(AppError::Conflict(if due_vie || stato.is_final() {
                 "La richiesta è già chiusa: non si possono aggiungere passi.".into()
             } else {
                 "La richiesta è esaminata dalla procedura automatica: la sede può lavorarla solo se le viene inviata."
@@ -98,9 +98,9 @@ impl Services {
             BranchAction::Nota { testo, .. } => Some((conversation::testo(testo, "testo", 1)?, None)),
             BranchAction::Chiudi { accolta, motivo } => {
                 let chiusa = match (due_vie, accolta) {
-                    (true, _) => "chiusa",
-                    (false, Some(true)) => "accolta",
-                    (false, Some(false)) => "non_accolta",
+                    (true, _) => Stato::Chiusa,
+                    (false, Some(true)) => Stato::Accolta,
+                    (false, Some(false)) => Stato::NonAccolta,
                     (false, None) => {
                         return Err(AppError::field(
                             "accolta",
@@ -119,7 +119,7 @@ impl Services {
             &mut tx,
             id,
             version,
-            &stato,
+            stato.code(),
             &now,
             "Nel frattempo un altro operatore ha lavorato la richiesta: ricarichi la pagina.",
         )
@@ -130,14 +130,14 @@ impl Services {
                 // with the branch and only gets its operator.
                 sqlx::query("UPDATE richieste SET operatore_id = $1, stato = $2 WHERE id = $3")
                     .bind(s.user.id)
-                    .bind(if due_vie { "in_carico" } else { stato.as_str() })
+                    .bind(if due_vie { Stato::InCarico } else { stato }.code())
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
                 crate::richieste::timeline::add_event(
                     &mut tx,
                     id,
-                    if due_vie { "in_carico" } else { "presa_in_carico" },
+                    if due_vie { Stato::InCarico.code() } else { "presa_in_carico" },
                     Some(&s.user.display_name),
                 )
                 .await?;
@@ -159,15 +159,15 @@ impl Services {
                 )
             }
             BranchAction::Chiudi { .. } => {
-                let (m, stato) = (t.as_str(), chiusa.unwrap_or("chiusa"));
+                let (m, stato) = (t.as_str(), chiusa.unwrap_or(Stato::Chiusa));
                 sqlx::query("UPDATE richieste SET stato = $1, esito_motivo = $2, operatore_id = COALESCE(operatore_id, $3) WHERE id = $4")
-                    .bind(stato)
+                    .bind(stato.code())
                     .bind(m)
                     .bind(s.user.id)
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
-                crate::richieste::timeline::add_event(&mut tx, id, stato, Some(m)).await?;
+                crate::richieste::timeline::add_event(&mut tx, id, stato.code(), Some(m)).await?;
                 (
                     "chiusura_sede",
                     serde_json::json!({ "stato": stato, "motivo": m }),
@@ -176,7 +176,7 @@ impl Services {
                     } else {
                         format!(
                             "La richiesta {protocollo} ({label}) è stata {} dalla sede: {m}",
-                            if stato == "accolta" { "accolta" } else { "non accolta" }
+                            if stato == Stato::Accolta { "accolta" } else { "non accolta" }
                         )
                     }),
                 )
@@ -209,20 +209,4 @@ impl Services {
         tx.commit().await?;
         self.operator_request(caller, protocollo).await
     }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-#[serde(tag = "azione", rename_all = "snake_case")]
-pub enum BranchAction {
-    PrendiInCarico,
-    Nota {
-        testo: String,
-        interna: bool,
-    },
-    /// `accolta` is the outcome of a Smart-Task; a two-way request is closed without one.
-    Chiudi {
-        #[serde(default)]
-        accolta: Option<bool>,
-        motivo: String,
-    },
 }

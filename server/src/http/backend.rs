@@ -9,9 +9,10 @@ use app::backend::{
 use app::error::UiError;
 use http::request::Parts;
 use shared::dto::{
-    AllegatoBytes, ApiTokenView, AssignOperator, ContributorHit, FascicoloView, HomeData, KindView, MailView,
-    NewApiToken, NotificationsView, NuovaComunicazione, OperatorRequestView, OperatorView, QueueItem, ReplayView,
-    RequestFilter, RequestPage, RequestView, SedeView, SessionView, SubjectSummary, SubmitRequest, TargetView,
+    AllegatoBytes, ApiTokenView, AssignOperator, BranchAction, ContributorHit, FascicoloView, HomeData, KindView,
+    MailView, NewApiToken, NotificationsView, NuovaComunicazione, OperatorRequestView, OperatorView, QueueItem,
+    ReplayView, RequestFilter, RequestPage, RequestView, SedeView, SessionView, SubjectSummary, SubmitRequest,
+    TargetView,
 };
 
 pub struct ServerBackend {
@@ -168,20 +169,9 @@ impl FascicoloBackend for ServerBackend {
         &self,
         req: &Parts,
         protocollo: String,
-        azione: String,
-        testo: String,
+        action: BranchAction,
         version: Option<i64>,
     ) -> Result<OperatorRequestView, UiError> {
-        use crate::fascicolo::BranchAction as A;
-        let action = match azione.as_str() {
-            "prendi_in_carico" => A::PrendiInCarico,
-            "nota_interna" => A::Nota { testo, interna: true },
-            "risposta" => A::Nota { testo, interna: false },
-            "accogli" => A::Chiudi { accolta: Some(true), motivo: testo },
-            "respingi" => A::Chiudi { accolta: Some(false), motivo: testo },
-            "chiudi" => A::Chiudi { accolta: None, motivo: testo },
-            other => return Err(p(AppError::field("azione", format!("Azione sconosciuta: {other}."), "invalid"))),
-        };
         self.services.branch_action(caller(req)?, &protocollo, action, version).await.map_err(p)
     }
 }

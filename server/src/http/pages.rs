@@ -17,7 +17,7 @@ use http::request::Parts;
 use http::{Method, StatusCode, header};
 use leptos::prelude::*;
 use leptos::server_fn::codec::MultipartData;
-use shared::dto::Problem;
+use shared::dto::{BranchAction, Problem};
 
 /// POST of the two-way request form: on success to the new request (303), otherwise the form
 /// again with the fields as typed (the files must be chosen again) and the errors.
@@ -87,7 +87,11 @@ pub async fn branch_action(State(state): State<AppState>, Path(protocollo): Path
     let form = Fields::read(body).await;
     let (azione, testo) = (form.get("azione"), form.get("testo"));
     let version = form.get("version").trim().parse().ok();
-    match state.backend.branch_action(&parts, protocollo.clone(), azione, testo.clone(), version).await {
+    let done = match BranchAction::from_form(&azione, testo.clone()) {
+        Ok(action) => state.backend.branch_action(&parts, protocollo.clone(), action, version).await,
+        Err(e) => Err(UiError::field(e)),
+    };
+    match done {
         Ok(_) => Redirect::to(&format!("/fascicolo/richiesta/{protocollo}")).into_response(),
         Err(UiError(p)) => {
             let status = status_of(&p);

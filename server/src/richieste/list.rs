@@ -5,7 +5,7 @@ use super::view::{REQUEST_COLUMNS, to_view};
 use crate::error::{AppError, AppResult};
 use crate::services::{Caller, Services};
 use shared::Matricola;
-use shared::dto::{FieldError, RequestFilter, RequestPage, STATI_RICHIESTA};
+use shared::dto::{FieldError, RequestFilter, RequestPage, Stato};
 use shared::smart_task::Kind;
 use sqlx::Row;
 
@@ -34,7 +34,7 @@ impl Services {
             conds.push(cond.replace('?', &format!("${}", binds.len() + 1)));
         };
         if let Some(v) = f.stato {
-            push("stato = ?", v);
+            push("stato = ?", v.code().to_string());
         }
         if let Some(v) = f.tipo {
             push("tipo = ?", v);
@@ -81,7 +81,7 @@ impl Services {
 
 /// A list filter whose values are valid; dates become the UTC bounds of Italian days.
 struct ParsedFilter {
-    stato: Option<String>,
+    stato: Option<Stato>,
     tipo: Option<String>,
     /// Two-way objects (`livello1/livello2`), any of which matches.
     oggetti: Vec<String>,
@@ -97,10 +97,13 @@ impl ParsedFilter {
         let mut err = |field: &str, message: &str| {
             errors.push(FieldError { field: field.into(), code: "invalid".into(), message: message.into() });
         };
-        let stato = given(&f.stato);
-        if stato.as_deref().is_some_and(|s| !STATI_RICHIESTA.contains(&s)) {
-            err("stato", "Stato sconosciuto.");
-        }
+        let stato = given(&f.stato).and_then(|s| {
+            let parsed = Stato::from_code(&s);
+            if parsed.is_none() {
+                err("stato", "Stato sconosciuto.");
+            }
+            parsed
+        });
         // A Smart-Task kind, all two-way requests, or two-way requests on one object:
         // `bidirezionale:<livello1>` (a group) or `bidirezionale:<livello1>/<livello2>`.
         let tipo = given(&f.tipo);

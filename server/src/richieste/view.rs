@@ -5,7 +5,7 @@ use crate::error::{AppError, AppResult};
 use crate::identity::access;
 use crate::infra::clock;
 use crate::services::{Caller, Services};
-use shared::dto::{CheckView, EventView, RequestView, stato_richiesta_label};
+use shared::dto::{CheckView, EventView, RequestView, Stato};
 use shared::smart_task::Kind;
 use sqlx::Row;
 use std::collections::HashMap;
@@ -58,6 +58,12 @@ impl Services {
     }
 }
 
+/// The state of a stored request (a value the code does not know is a corrupted row).
+pub(crate) fn stato_of(r: &sqlx::any::AnyRow) -> AppResult<Stato> {
+    let s: String = r.try_get("stato")?;
+    Stato::from_code(&s).ok_or_else(|| AppError::Internal(format!("stato di richiesta sconosciuto: {s}")))
+}
+
 pub(crate) const REQUEST_COLUMNS: &str = "id, protocollo, tipo, contribuente_id, richiedente_user_id, oggetto, risposte_json, stato, \
      data_riferimento, esito_motivo, ruleset, decisione_json, created_at";
 
@@ -65,7 +71,7 @@ pub(crate) const REQUEST_COLUMNS: &str = "id, protocollo, tipo, contribuente_id,
 pub(crate) fn to_view(r: &sqlx::any::AnyRow, events: &mut HashMap<i64, Vec<EventView>>) -> AppResult<RequestView> {
     let id: i64 = r.try_get("id")?;
     let tipo: String = r.try_get("tipo")?;
-    let stato: String = r.try_get("stato")?;
+    let stato = stato_of(r)?;
     let decisione: Option<String> = r.try_get("decisione_json")?;
     let controlli = decisione
         .and_then(|d| serde_json::from_str::<serde_json::Value>(&d).ok())
@@ -99,7 +105,7 @@ pub(crate) fn to_view(r: &sqlx::any::AnyRow, events: &mut HashMap<i64, Vec<Event
         smart_task: !two_way,
         soggetto_id: r.try_get("contribuente_id")?,
         oggetto,
-        stato_label: stato_richiesta_label(&stato).into(),
+        stato_label: stato.label().into(),
         stato,
         data_riferimento: r.try_get("data_riferimento")?,
         inviata_il: r.try_get("created_at")?,

@@ -7,6 +7,7 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use shared::dto::Stato;
 
 /// Version of the rules. Change it whenever a check or its meaning changes.
 pub const RULESET: &str = "2026.11-2";
@@ -66,6 +67,17 @@ pub enum Outcome {
     NonAccolta,
     /// Sent to the branch with the reason (no effect applied).
     InCaricoSede,
+}
+
+impl Outcome {
+    /// The state a request takes with this outcome.
+    pub fn stato(self) -> Stato {
+        match self {
+            Outcome::Accolta => Stato::Accolta,
+            Outcome::NonAccolta => Stato::NonAccolta,
+            Outcome::InCaricoSede => Stato::InCaricoSede,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -8,7 +8,7 @@ use super::kinds::examiner;
 use crate::error::{AppError, AppResult};
 use crate::identity::access::{self, User};
 use chrono::NaiveDate;
-use shared::dto::AccessBasis;
+use shared::dto::{AccessBasis, Stato};
 use shared::smart_task::Answers;
 use sqlx::{AnyPool, Row};
 use std::collections::BTreeMap;
@@ -32,17 +32,19 @@ pub async fn load(pool: &AnyPool, req: &RequestRow, requester: &User, answers: &
         Err(AppError::Forbidden(_)) => None,
         Err(e) => return Err(e),
     };
-    let aperte: i64 = sqlx::query(
+    let sql = format!(
         "SELECT COUNT(*) FROM richieste WHERE tipo = $1 AND oggetto = $2 AND contribuente_id = $3
-         AND stato IN ('inviata', 'in_istruttoria', 'in_carico_sede') AND id < $4",
-    )
-    .bind(req.kind.code())
-    .bind(&req.oggetto)
-    .bind(req.contribuente_id)
-    .bind(req.id)
-    .fetch_one(pool)
-    .await?
-    .try_get(0)?;
+         AND stato IN ({}) AND id < $4",
+        Stato::sql_list(|s| !s.is_final())
+    );
+    let aperte: i64 = sqlx::query(&sql)
+        .bind(req.kind.code())
+        .bind(&req.oggetto)
+        .bind(req.contribuente_id)
+        .bind(req.id)
+        .fetch_one(pool)
+        .await?
+        .try_get(0)?;
     let common = CommonFacts {
         data_riferimento: req.data_riferimento,
         titolo_richiedente: titolo.as_ref().map(|b| match b {

@@ -13,7 +13,7 @@ use crate::services::{Caller, Services};
 use crate::smart_task::kinds::examiner;
 use crate::smart_task::worker::QUEUE;
 use chrono::Datelike;
-use shared::dto::{KindView, RequestView, SubmitRequest};
+use shared::dto::{KindView, RequestView, Stato, SubmitRequest};
 use shared::smart_task::{self, Kind};
 use sqlx::Row;
 
@@ -80,7 +80,7 @@ impl Services {
         let inserted = sqlx::query(
             "INSERT INTO richieste (protocollo, tipo, contribuente_id, richiedente_user_id, oggetto, risposte_json, stato,
                                     data_riferimento, idempotency_key, created_at, updated_at, matricola)
-             VALUES ($1, $2, $3, $4, $5, $6, 'inviata', $7, $8, $9, $9, $10) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $11, $7, $8, $9, $9, $10) RETURNING id",
         )
         .bind(&protocollo)
         .bind(kind.code())
@@ -92,6 +92,7 @@ impl Services {
         .bind(key.clone())
         .bind(&now)
         .bind(matricola)
+        .bind(Stato::Inviata.code())
         .fetch_one(&mut *tx)
         .await;
         let id: i64 = match inserted {
@@ -108,7 +109,7 @@ impl Services {
             }
             Err(e) => return Err(e.into()),
         };
-        add_event(&mut tx, id, "inviata", None).await?;
+        add_event(&mut tx, id, Stato::Inviata.code(), None).await?;
         let testo = format!("La richiesta {protocollo} ({}) è stata ricevuta ed è in esame.", kind.label());
         queue_notification(
             &mut tx,

@@ -14,6 +14,8 @@ use crate::infra::db::Db;
 use crate::infra::jobs;
 use crate::richieste::notifications::queue_notification;
 use crate::richieste::timeline::{add_event, add_event_at};
+use crate::richieste::view::stato_of;
+use shared::dto::Stato;
 use shared::smart_task::{Answers, Kind};
 use sqlx::{AnyConnection, Row};
 use std::sync::Arc;
@@ -68,8 +70,8 @@ async fn decide_job(db: &Db, worker: &str, job: &jobs::ClaimedJob) -> AppResult<
     .bind(id)
     .fetch_one(&db.read)
     .await?;
-    let stato: String = r.try_get("stato")?;
-    if stato != "inviata" && stato != "in_istruttoria" {
+    let stato = stato_of(&r)?;
+    if !stato.in_esame() {
         // Decided already (a previous attempt committed): just close the job.
         let mut tx = db.write.begin().await?;
         jobs::complete(&mut tx, job.id, worker).await?;
@@ -127,18 +129,14 @@ async fn decide_job(db: &Db, worker: &str, job: &jobs::ClaimedJob) -> AppResult<
             }
         }
     }
-    let final_state = match decision.outcome {
-        Outcome::Accolta => "accolta",
-        Outcome::NonAccolta => "non_accolta",
-        Outcome::InCaricoSede => "in_carico_sede",
-    };
+    let final_state = decision.outcome.stato();
     let motivo = (decision.outcome != Outcome::Accolta).then(|| decision.motivi().join(" "));
     let trace = serde_json::json!({ "decisione": decision, "fatti": snapshot });
     sqlx::query(
         "UPDATE richieste SET stato = $1, esito_motivo = $2, ruleset = $3, decisione_json = $4, updated_at = $5, version = version + 1
          WHERE id = $6",
     )
-    .bind(final_state)
+    .bind(final_state.code())
     .bind(motivo.clone())
     .bind(&decision.ruleset)
     .bind(trace.to_string())
@@ -146,10 +144,10 @@ async fn decide_job(db: &Db, worker: &str, job: &jobs::ClaimedJob) -> AppResult<
     .bind(id)
     .execute(&mut *tx)
     .await?;
-    if stato == "inviata" {
-        add_event_at(&mut tx, id, "in_istruttoria", None, &started).await?;
+    if stato == Stato::Inviata {
+        add_event_at(&mut tx, id, Stato::InIstruttoria.code(), None, &started).await?;
     }
-    add_event(&mut tx, id, final_state, motivo.as_deref()).await?;
+    add_event(&mut tx, id, final_state.code(), motivo.as_deref()).await?;
     notify(&mut tx, req.contribuente_id, id, &protocollo, kind, &decision).await?;
     audit::append(
         &mut tx,

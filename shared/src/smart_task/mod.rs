@@ -4,6 +4,7 @@
 
 pub mod form;
 pub mod kinds;
+pub mod views;
 
 pub use form::{Answers, FieldSpec};
 

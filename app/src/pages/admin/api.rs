@@ -22,18 +22,11 @@ pub async fn assign_operator(
 ) -> Result<OperatorView, UiError> {
     let (b, req) = ctx::backend()?;
     let role = shared::Role::from_code(&role).ok_or_else(|| {
-        UiError(Box::new(Problem {
-            kind: "https://sportello.inps.example/problemi/validation".into(),
-            title: "Dati non validi".into(),
-            status: 422,
-            detail: "Alcuni dati non sono validi: correggere i campi indicati.".into(),
-            code: "validation".into(),
-            errors: vec![shared::dto::FieldError {
-                field: "role".into(),
-                code: "unknown".into(),
-                message: "Scegliere un ruolo.".into(),
-            }],
-        }))
+        UiError::field(FieldError {
+            field: "role".into(),
+            code: "unknown".into(),
+            message: "Scegliere un ruolo.".into(),
+        })
     })?;
     b.assign_operator(
         &req,

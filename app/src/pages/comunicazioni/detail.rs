@@ -12,13 +12,13 @@ use shared::dto::*;
 #[component]
 pub(crate) fn TwoWayDetail(r: RequestView, send: ServerAction<CbMessaggio>) -> impl IntoView {
     let get = |k: &str| r.risposte.get(k).cloned().filter(|v| !v.is_empty()).unwrap_or_else(|| "–".into());
-    let aperta = r.stato != "chiusa";
+    let aperta = !r.stato.is_final();
     let protocollo = r.protocollo.clone();
     view! {
         <Title text=format!("Richiesta {}", r.protocollo) />
         <p class="caption">{format!("Comunicazione bidirezionale · protocollo {}", r.protocollo)}</p>
         <h1>{r.descrizione.clone()}</h1>
-        <p class="request-head">{state_tag(&r.stato, r.stato_label.clone())}</p>
+        <p class="request-head">{state_tag(r.stato, r.stato_label.clone())}</p>
         {r.motivo.clone().filter(|_| !aperta).map(|m| view! {
             <div class="notice notice-success" id="esito"><h2>"Risposta di chiusura della sede"</h2><p>{m}</p></div>
         })}

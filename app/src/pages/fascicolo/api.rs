@@ -52,7 +52,8 @@ pub async fn fasc_action(
     version: Option<i64>,
 ) -> Result<OperatorRequestView, UiError> {
     let (b, req) = ctx::backend()?;
-    let v = b.branch_action(&req, protocollo.clone(), azione, testo.unwrap_or_default(), version).await?;
+    let action = BranchAction::from_form(&azione, testo.unwrap_or_default()).map_err(UiError::field)?;
+    let v = b.branch_action(&req, protocollo.clone(), action, version).await?;
     ctx::redirect_form_post(&format!("/fascicolo/richiesta/{protocollo}"));
     Ok(v)
 }

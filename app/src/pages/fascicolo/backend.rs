@@ -11,13 +11,11 @@ pub trait FascicoloBackend: Send + Sync + 'static {
     async fn operator_request(&self, req: &Parts, protocollo: String) -> Result<OperatorRequestView, UiError>;
     async fn replay(&self, req: &Parts, protocollo: String) -> Result<ReplayView, UiError>;
     async fn branch_queue(&self, req: &Parts) -> Result<Vec<QueueItem>, UiError>;
-    /// `azione`: prendi_in_carico, nota_interna, risposta, accogli, respingi, chiudi.
     async fn branch_action(
         &self,
         req: &Parts,
         protocollo: String,
-        azione: String,
-        testo: String,
+        action: BranchAction,
         version: Option<i64>,
     ) -> Result<OperatorRequestView, UiError>;
 }

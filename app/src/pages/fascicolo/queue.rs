@@ -27,7 +27,7 @@ pub fn QueuePage() -> impl IntoView {
                                 <li class=if i.richiesta.smart_task { "request smart-task" } else { "request" }>
                                     <p class="request-head">
                                         {if i.richiesta.smart_task { view! { <span class="tag tag-smart-task">"Smart-Task"</span> }.into_any() } else { view! { <span class="tag">"Comunicazione"</span> }.into_any() }}
-                                        " " {state_tag(&i.richiesta.stato, i.richiesta.stato_label.clone())}
+                                        " " {state_tag(i.richiesta.stato, i.richiesta.stato_label.clone())}
                                         {i.attende_sede.then(|| view! { " " <span class="tag tag-warning">"Nuovo messaggio"</span> })}
                                     </p>
                                     <p class="request-title"><a href=format!("/fascicolo/richiesta/{}", i.richiesta.protocollo)>{format!("{} – {}", i.ragione_sociale, i.richiesta.descrizione)}</a></p>

@@ -38,9 +38,8 @@ fn OperatorDetail(d: OperatorRequestView, action: ServerAction<FascAction>) -> i
     let r = d.richiesta.clone();
     let protocollo = r.protocollo.clone();
     let due_vie = !r.smart_task;
-    let works = d.puo_agire
-        && if due_vie { r.stato == "aperta" || r.stato == "in_carico" } else { r.stato == "in_carico_sede" };
-    let da_prendere = if due_vie { r.stato == "aperta" } else { d.operatore_in_carico.is_none() };
+    let works = d.puo_agire && r.stato.lavorabile_dalla_sede();
+    let da_prendere = if due_vie { r.stato == Stato::Aperta } else { d.operatore_in_carico.is_none() };
     let version = d.version;
     let p2 = protocollo.clone();
     let testo = NodeRef::<leptos::html::Textarea>::new();
@@ -75,7 +74,7 @@ fn OperatorDetail(d: OperatorRequestView, action: ServerAction<FascAction>) -> i
         <h1>{r.descrizione.clone()}</h1>
         <p class="request-head">
             {if due_vie { view! { <span class="tag">"Comunicazione bidirezionale"</span> }.into_any() } else { view! { <span class="tag tag-smart-task">"Smart-Task"</span> }.into_any() }}
-            " " {state_tag(&r.stato, r.stato_label.clone())}
+            " " {state_tag(r.stato, r.stato_label.clone())}
         </p>
         {r.motivo.clone().map(|m| view! { <div class="notice" id="esito"><p>{m}</p></div> })}
         {d.operatore_in_carico.clone().map(|o| view! { <p id="in-carico">{format!("In carico a: {o}")}</p> })}

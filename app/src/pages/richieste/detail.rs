@@ -26,7 +26,7 @@ pub fn RequestDetailPage() -> impl IntoView {
     // While the examination runs, look again every second (the answer usually takes milliseconds).
     Effect::new(move |_| {
         if let Some(Ok(r)) = detail.get()
-            && (r.stato == "inviata" || r.stato == "in_istruttoria")
+            && r.stato.in_esame()
         {
             set_timeout(move || detail.refetch(), std::time::Duration::from_secs(1));
         }
@@ -48,14 +48,14 @@ fn RequestDetail(r: RequestView, send: ServerAction<CbMessaggio>) -> impl IntoVi
     if !r.smart_task {
         return view! { <TwoWayDetail r send /> }.into_any();
     }
-    let final_state = r.stato == "accolta" || r.stato == "non_accolta" || r.stato == "in_carico_sede";
-    let rejected = r.stato == "non_accolta";
+    let in_esame = r.stato.in_esame();
+    let rejected = r.stato == Stato::NonAccolta;
     view! {
         <Title text=format!("Richiesta {}", r.protocollo) />
         <p class="caption">{format!("Protocollo {}", r.protocollo)}</p>
         <h1>{r.descrizione.clone()}</h1>
-        <p class="request-head"><span class="tag tag-smart-task">"Smart-Task"</span>" " {state_tag(&r.stato, r.stato_label.clone())}</p>
-        {(!final_state).then(|| view! { <div class="notice" role="status"><p>"La richiesta è in esame: l'esito compare qui appena pronto."</p></div> })}
+        <p class="request-head"><span class="tag tag-smart-task">"Smart-Task"</span>" " {state_tag(r.stato, r.stato_label.clone())}</p>
+        {in_esame.then(|| view! { <div class="notice" role="status"><p>"La richiesta è in esame: l'esito compare qui appena pronto."</p></div> })}
         {rejected.then(|| view! {
             <div class="notice notice-error" id="esito">
                 <h2>"Perché la richiesta non è stata accolta"</h2>
@@ -63,14 +63,14 @@ fn RequestDetail(r: RequestView, send: ServerAction<CbMessaggio>) -> impl IntoVi
                 <p>"Corregga i dati indicati e presenti una nuova richiesta, oppure scriva alla sua sede con una comunicazione bidirezionale."</p>
             </div>
         })}
-        {(r.stato == "in_carico_sede").then(|| view! {
+        {(r.stato == Stato::InCaricoSede).then(|| view! {
             <div class="notice" id="esito">
                 <h2>"La richiesta è passata alla sede"</h2>
                 <p>{r.motivo.clone().unwrap_or_default()}</p>
                 <p>"Un operatore della sede la esaminerà: riceverà una notifica con l'esito."</p>
             </div>
         })}
-        {(r.stato == "accolta").then(|| view! {
+        {(r.stato == Stato::Accolta).then(|| view! {
             <div class="notice notice-success" id="esito"><p>"La richiesta è stata accolta e i dati sono stati aggiornati."</p></div>
         })}
         <h2>"Controlli eseguiti"</h2>

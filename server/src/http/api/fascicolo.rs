@@ -62,7 +62,7 @@ async fn replay(
 #[derive(Deserialize)]
 struct ActionBody {
     #[serde(flatten)]
-    azione: crate::fascicolo::BranchAction,
+    azione: shared::dto::BranchAction,
     version: Option<i64>,
 }
 

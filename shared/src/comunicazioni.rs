@@ -1,0 +1,95 @@
+//! Comunicazioni bidirezionali (standard two-way requests): the object tree, a new request with
+//! its attachments, the attachment limits.
+
+use serde::{Deserialize, Serialize};
+
+/// The two-level object tree of a two-way request (Msg. INPS 16719/2009): (code, label, children).
+/// (code, label) of a second-level object.
+pub type Sottoggetto = (&'static str, &'static str);
+pub const OGGETTI_BIDIREZIONALI: &[(&str, &str, &[Sottoggetto])] = &[
+    (
+        "regolarita",
+        "Regolarità contributiva",
+        &[("durc", "DURC on line"), ("irregolarita", "Segnalazione di irregolarità"), ("altro", "Altro")],
+    ),
+    (
+        "dm",
+        "Denunce contributive (UniEmens/DM10)",
+        &[("variazione", "Variazione di una denuncia"), ("note_rettifica", "Note di rettifica"), ("altro", "Altro")],
+    ),
+    (
+        "f24",
+        "Versamenti F24",
+        &[("attribuzione", "Attribuzione di un versamento"), ("rimborso", "Rimborso"), ("altro", "Altro")],
+    ),
+    (
+        "anagrafica",
+        "Anagrafica e posizione contributiva",
+        &[("variazione", "Variazione dati"), ("sospensione", "Sospensione o cessazione"), ("altro", "Altro")],
+    ),
+    ("generica", "Richiesta generica", &[("altro", "Altro")]),
+];
+
+/// Label "Livello 1 – Livello 2" of an object code `livello1/livello2`, if it exists.
+pub fn oggetto_bidirezionale_label(code: &str) -> Option<String> {
+    let (a, b) = code.split_once('/')?;
+    let (_, l1, children) = OGGETTI_BIDIREZIONALI.iter().find(|(c, _, _)| *c == a)?;
+    let (_, l2) = children.iter().find(|(c, _)| *c == b)?;
+    Some(format!("{l1} – {l2}"))
+}
+
+/// An attachment as sent through the API (content in standard base64).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AllegatoIn {
+    pub nome: String,
+    pub contenuto_base64: String,
+}
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NuovaComunicazione {
+    #[serde(default)]
+    pub soggetto_id: Option<i64>,
+    /// `livello1/livello2`, from [`OGGETTI_BIDIREZIONALI`].
+    pub oggetto: String,
+    pub testo: String,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub telefono: Option<String>,
+    #[serde(default)]
+    pub allegati: Vec<AllegatoIn>,
+}
+
+/// At most this many attachments per two-way request, each at most this size.
+pub const ALLEGATI_MAX: usize = 3;
+pub const ALLEGATO_MAX_BYTES: usize = 3 * 1024 * 1024;
+
+/// An attachment as the page uploads it (multipart), before any check. `bytes` may stop one
+/// byte past the limit: the upload is not read further than needed to refuse it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AllegatoBytes {
+    pub nome: String,
+    pub bytes: Vec<u8>,
+}
+
+#[cfg(test)]
+mod oggetti_tests {
+    use super::*;
+    #[test]
+    fn every_object_has_a_label_and_unknown_ones_none() {
+        for (a, _, children) in OGGETTI_BIDIREZIONALI {
+            assert!(!children.is_empty());
+            for (b, _) in *children {
+                assert!(oggetto_bidirezionale_label(&format!("{a}/{b}")).is_some());
+            }
+        }
+        assert_eq!(oggetto_bidirezionale_label("f24/inventato"), None);
+        assert_eq!(oggetto_bidirezionale_label("f24"), None);
+        assert_eq!(
+            oggetto_bidirezionale_label("dm/variazione").as_deref(),
+            Some("Denunce contributive (UniEmens/DM10) – Variazione di una denuncia")
+        );
+    }
+}

@@ -36,3 +36,15 @@ impl<T> Backend for T where
 }
 
 pub type SharedBackend = Arc<dyn Backend>;
+
+/// Puts each feature's backend in the context, where its server functions look for it.
+pub fn provide(b: &SharedBackend) {
+    use leptos::prelude::provide_context;
+    provide_context::<Arc<dyn IdentityBackend>>(b.clone());
+    provide_context::<Arc<dyn HomeBackend>>(b.clone());
+    provide_context::<Arc<dyn AdminBackend>>(b.clone());
+    provide_context::<Arc<dyn RichiesteBackend>>(b.clone());
+    provide_context::<Arc<dyn SmartTaskBackend>>(b.clone());
+    provide_context::<Arc<dyn ComunicazioniBackend>>(b.clone());
+    provide_context::<Arc<dyn FascicoloBackend>>(b.clone());
+}

@@ -1,17 +1,19 @@
 //! What the server functions share on the server: the backend and request from the context,
 //! the redirect of a plain form post, cookies.
 
-use crate::backend::SharedBackend;
 use crate::error::UiError;
 use http::request::Parts;
 use leptos::prelude::*;
+use std::sync::Arc;
 
 fn missing(what: &str) -> UiError {
     UiError::new("internal", "Errore del servizio", 500, format!("Configurazione del servizio incompleta ({what})."))
 }
 
-pub fn backend() -> Result<(SharedBackend, Parts), UiError> {
-    let b = use_context::<SharedBackend>().ok_or_else(|| missing("backend"))?;
+/// The feature's backend `B` (e.g. `dyn IdentityBackend`) the server put in the context, and the
+/// request being answered.
+pub fn backend<B: ?Sized + Send + Sync + 'static>() -> Result<(Arc<B>, Parts), UiError> {
+    let b = use_context::<Arc<B>>().ok_or_else(|| missing("backend"))?;
     let parts = use_context::<Parts>().ok_or_else(|| missing("request"))?;
     Ok((b, parts))
 }

@@ -70,13 +70,13 @@ pub fn App() -> impl IntoView {
         }
     });
     let session = Resource::new(|| (), |_| pages::identity::api::current_session());
-    provide_context(components::layout::SessionResource(session));
+    provide_context(pages::identity::header::SessionResource(session));
     view! {
         <Stylesheet id="leptos" href="/pkg/sportello.css" />
         <Title formatter=|t: String| if t.is_empty() { "Sportello INPS".to_string() } else { format!("{t} – Sportello INPS") } />
         <Router>
             <a class="skip-link" href="#contenuto">"Vai al contenuto principale"</a>
-            <components::layout::Header />
+            <pages::identity::header::Header />
             <main id="contenuto" class="container" tabindex="-1">
                 <Routes fallback=pages::not_found::NotFound>
                     <Route path=path!("/") view=pages::home::page::HomePage ssr=SsrMode::Async />

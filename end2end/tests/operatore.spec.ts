@@ -51,7 +51,7 @@ test("operatore: ricerca, Fascicolo, dettaglio con i controlli e replay; coda: p
   await expect(page.locator("#audit")).toBeVisible();
   await hydrated(page);
   await page.locator("#controlli details summary").first().click();
-  await expect(page.locator("#controlli details pre").first()).toBeVisible();
+  await expect(page.locator("#controlli details dl.voci dt").first()).toBeVisible();
   await page.click("#replay");
   await expect(page.locator("#esito-replay")).toContainText("Decisione identica");
   await shot(page, "fascicolo-replay");

@@ -1,9 +1,10 @@
 //! The home page of each role: the company acted for, or the prestazioni occasionali summary.
 
 use crate::error::{AppError, AppResult};
+use crate::identity::Caller;
 use crate::identity::access::{self, User};
 use crate::infra::clock;
-use crate::services::{Caller, Services};
+use crate::services::Services;
 use shared::Role;
 use shared::dto::{CompanyHome, HomeData, PosizioneView, SedeView, stato_posizione_label};
 use sqlx::Row;

@@ -3,6 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The `tipo` of a two-way request, beside the Smart-Task kinds' codes.
+pub const TIPO: &str = "bidirezionale";
+
 /// The two-level object tree of a two-way request (Msg. INPS 16719/2009): (code, label, children).
 /// (code, label) of a second-level object.
 pub type Sottoggetto = (&'static str, &'static str);
@@ -65,6 +68,27 @@ pub struct NuovaComunicazione {
 /// At most this many attachments per two-way request, each at most this size.
 pub const ALLEGATI_MAX: usize = 3;
 pub const ALLEGATO_MAX_BYTES: usize = 3 * 1024 * 1024;
+/// The size limit as the pages and messages write it.
+pub const ALLEGATO_MAX_IT: &str = "3 MB";
+
+/// The bound on the page's multipart upload: every file at the limit, their parts' headers and
+/// the text fields.
+pub const UPLOAD_MULTIPART_MAX_BYTES: usize = ALLEGATI_MAX * (ALLEGATO_MAX_BYTES + 64 * 1024) + 256 * 1024;
+/// The bound on the API's JSON body: the files travel in base64 (4 bytes for every 3) beside
+/// the text fields.
+pub const UPLOAD_JSON_MAX_BYTES: usize = ALLEGATI_MAX * ALLEGATO_MAX_BYTES / 3 * 4 + 1024 * 1024;
+
+/// Why an upload over the whole bound is refused.
+pub fn allegati_troppo_grandi() -> String {
+    format!(
+        "Gli allegati superano nel complesso il limite: al massimo {ALLEGATI_MAX} file di {ALLEGATO_MAX_IT} ciascuno."
+    )
+}
+
+/// Why one file is refused for its size.
+pub fn allegato_troppo_grande(nome: &str) -> String {
+    format!("{nome}: supera il limite di {ALLEGATO_MAX_IT}.")
+}
 
 /// An attachment as the page uploads it (multipart), before any check. `bytes` may stop one
 /// byte past the limit: the upload is not read further than needed to refuse it.

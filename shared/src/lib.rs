@@ -15,6 +15,7 @@ pub mod richiesta;
 pub mod roles;
 pub mod smart_task;
 pub mod time;
+pub mod voci;
 
 pub use ids::{CodiceFiscale, Email, Iban, Matricola, ParseError, PartitaIva, Telefono};
 pub use money::Euro;

@@ -117,12 +117,33 @@ mod stato_tests {
     }
 }
 
+/// The outcome of one check.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Esito {
+    Ok,
+    Ko,
+    /// The automation cannot tell: a person at the branch decides.
+    Verifica,
+}
+
+impl Esito {
+    pub fn label(self) -> &'static str {
+        match self {
+            Esito::Ok => "Superato",
+            Esito::Ko => "Non superato",
+            Esito::Verifica => "Da verificare in sede",
+        }
+    }
+}
+
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckView {
     pub codice: String,
     pub descrizione: String,
-    pub esito: String,
+    pub esito: Esito,
     pub motivo: String,
     pub riferimento: String,
 }

@@ -5,4 +5,3 @@ pub mod format;
 pub mod forms;
 pub mod layout;
 pub mod request;
-pub mod subject;

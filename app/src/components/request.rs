@@ -28,17 +28,30 @@ pub(crate) fn RequestRow(r: RequestView, #[prop(optional)] operator: bool) -> im
     }
 }
 
+/// Stored JSON (what a check read, facts, an effect, an audit record) as label–value pairs.
+#[component]
+pub(crate) fn LabelValues(json: String) -> impl IntoView {
+    view! {
+        <dl class="summary-list voci">
+            {shared::voci::voci(&json).into_iter().map(|(k, v)| view! {
+                <div><dt>{k}</dt><dd>{v}</dd></div>
+            }).collect_view()}
+        </dl>
+    }
+}
+
 /// The checks of a decision; for operators, with what each one read.
 #[component]
 pub(crate) fn ChecksList(controlli: Vec<shared::dto::CheckView>, letti: Vec<(String, String)>) -> impl IntoView {
     view! {
         <ol class="checks" id="controlli">
             {controlli.into_iter().enumerate().map(|(i, c)| {
-                let (class, tag, label) = match c.esito.as_str() {
-                    "ok" => ("check check-ok", "tag tag-richiesta-accolta", "Superato"),
-                    "verifica" => ("check check-verifica", "tag tag-richiesta-in_carico_sede", "Da verificare in sede"),
-                    _ => ("check check-ko", "tag tag-richiesta-non_accolta", "Non superato"),
+                let (class, tag) = match c.esito {
+                    Esito::Ok => ("check check-ok", "tag tag-richiesta-accolta"),
+                    Esito::Verifica => ("check check-verifica", "tag tag-richiesta-in_carico_sede"),
+                    Esito::Ko => ("check check-ko", "tag tag-richiesta-non_accolta"),
                 };
+                let label = c.esito.label();
                 let read = letti.get(i).filter(|(code, _)| *code == c.codice).map(|(_, v)| v.clone());
                 view! {
                     <li class=class>
@@ -49,7 +62,7 @@ pub(crate) fn ChecksList(controlli: Vec<shared::dto::CheckView>, letti: Vec<(Str
                         <p>{c.motivo}</p>
                         <p class="muted">{format!("{} · {}", c.codice, c.riferimento)}</p>
                         {read.map(|v| view! {
-                            <details class="letti"><summary>"Dati e parametri letti"</summary><pre>{v}</pre></details>
+                            <details class="letti"><summary>"Dati e parametri letti"</summary><LabelValues json=v /></details>
                         })}
                     </li>
                 }

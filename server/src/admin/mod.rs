@@ -1,10 +1,11 @@
 //! The profiling administrator (IDM): operators, their role and sede; the audit trail.
 
 use crate::error::{AppError, AppResult};
+use crate::identity::Caller;
 use crate::identity::auth::Session;
 use crate::infra::audit::{self, Entry};
 use crate::infra::clock;
-use crate::services::{Caller, Services};
+use crate::services::Services;
 use shared::Role;
 use shared::dto::{AssignOperator, AuditRecordView, OperatorView, SedeView};
 use sqlx::Row;

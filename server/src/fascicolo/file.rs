@@ -3,8 +3,9 @@
 
 use super::{it, opt_it, stato_label};
 use crate::error::AppResult;
+use crate::identity::Caller;
 use crate::infra::clock;
-use crate::services::{Caller, Services};
+use crate::services::Services;
 use shared::dto::{FascicoloView, PosizioneFascicolo, RequestFilter, Riga, SedeView, StatoStorico, Tabella};
 use shared::money::Euro;
 use sqlx::Row;

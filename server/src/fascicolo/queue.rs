@@ -2,12 +2,13 @@
 //! the steps an operator takes on them.
 
 use crate::error::{AppError, AppResult};
+use crate::identity::Caller;
 use crate::identity::scope::{Scope, scope};
 use crate::infra::audit::{self, Entry};
 use crate::infra::clock;
 use crate::richieste::conversation;
 use crate::richieste::view::{REQUEST_COLUMNS, stato_of, to_view};
-use crate::services::{Caller, Services};
+use crate::services::Services;
 use shared::dto::{BranchAction, OperatorRequestView, QueueItem, Stato};
 use shared::smart_task::Kind;
 use sqlx::Row;
@@ -70,7 +71,7 @@ impl Services {
         let tipo: String = row.try_get("tipo")?;
         // Two-way requests are worked from Aperta to Chiusa; a Smart-Task only once the
         // automation has sent it to the branch.
-        let due_vie = tipo == crate::comunicazioni::TIPO;
+        let due_vie = tipo == shared::comunicazioni::TIPO;
         if !stato.lavorabile_dalla_sede() {
             return Err(AppError::Conflict(if due_vie || stato.is_final() {
                 "La richiesta è già chiusa: non si possono aggiungere passi.".into()

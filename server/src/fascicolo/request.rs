@@ -2,12 +2,14 @@
 //! and the replay of its decision under today's rules.
 
 use crate::error::{AppError, AppResult};
+use crate::identity::Caller;
 use crate::infra::audit::{self};
+use crate::richieste::decision::{Check, Trace};
 use crate::richieste::view::{REQUEST_COLUMNS, to_view};
-use crate::services::{Caller, Services};
-use crate::smart_task::engine::{self, Decision, Snapshot};
+use crate::services::Services;
+use crate::smart_task::engine;
 use crate::smart_task::kinds::examiner;
-use shared::dto::{CheckView, OperatorNote, OperatorRequestView, ReplayView};
+use shared::dto::{OperatorRequestView, ReplayView};
 use shared::smart_task::{Answers, Kind};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -21,29 +23,6 @@ impl Services {
             .ok_or_else(|| AppError::NotFound("Richiesta non trovata.".into()))
     }
 
-    /// Notes on a request; `only_replies` for the contributor's view.
-    pub(crate) async fn request_notes(&self, richiesta_id: i64, only_replies: bool) -> AppResult<Vec<OperatorNote>> {
-        let rows = sqlx::query(
-            "SELECT u.display_name, n.testo, n.interna, n.dal_contribuente, n.created_at FROM richieste_note n JOIN users u ON u.id = n.user_id
-             WHERE n.richiesta_id = $1 AND ($2 = 0 OR n.interna = 0) ORDER BY n.id",
-        )
-        .bind(richiesta_id)
-        .bind(only_replies as i64)
-        .fetch_all(&self.db.read)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(OperatorNote {
-                    autore: r.try_get("display_name")?,
-                    testo: r.try_get("testo")?,
-                    interna: r.try_get::<i64, _>("interna")? != 0,
-                    dal_contribuente: r.try_get::<i64, _>("dal_contribuente")? != 0,
-                    at: r.try_get("created_at")?,
-                })
-            })
-            .collect()
-    }
-
     pub async fn operator_request(&self, caller: &Caller, protocollo: &str) -> AppResult<OperatorRequestView> {
         let s = caller.require()?;
         let row = self.request_row(protocollo).await?;
@@ -52,21 +31,11 @@ impl Services {
         let mut events = self.events_for(&[id]).await?;
         let mut richiesta = to_view(&row, &mut events)?;
         richiesta.allegati = self.attachments(id).await?;
-        let trace: Option<serde_json::Value> =
-            row.try_get::<Option<String>, _>("decisione_json")?.and_then(|t| serde_json::from_str(&t).ok());
-        let pretty = |v: &serde_json::Value| serde_json::to_string_pretty(v).unwrap_or_default();
-        let (letti, effetti, fatti) = match &trace {
+        let (letti, effetti, fatti) = match Trace::of(&row)? {
             Some(t) => (
-                t["decisione"]["checks"]
-                    .as_array()
-                    .map(|cs| {
-                        cs.iter()
-                            .map(|c| (c["codice"].as_str().unwrap_or("").to_string(), pretty(&c["letti"])))
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                t["decisione"]["effects"].as_array().map(|es| es.iter().map(pretty).collect()).unwrap_or_default(),
-                Some(pretty(&t["fatti"])),
+                t.decisione.checks.iter().map(|c| (c.codice.clone(), pretty(&c.letti))).collect(),
+                t.decisione.effects.iter().map(pretty).collect(),
+                Some(pretty(&t.fatti)),
             ),
             None => (vec![], vec![], None),
         };
@@ -114,16 +83,9 @@ impl Services {
         let s = caller.require()?;
         let row = self.request_row(protocollo).await?;
         self.contributor_in_scope(&s.user, row.try_get("contribuente_id")?).await?;
-        let trace: serde_json::Value = row
-            .try_get::<Option<String>, _>("decisione_json")?
-            .and_then(|t| serde_json::from_str(&t).ok())
-            .ok_or_else(|| {
-                AppError::Conflict("La richiesta non è ancora stata decisa: non c'è nulla da rieseguire.".into())
-            })?;
-        let stored: Decision = serde_json::from_value(trace["decisione"].clone())
-            .map_err(|e| AppError::Internal(format!("decisione memorizzata illeggibile: {e}")))?;
-        let snapshot: Snapshot = serde_json::from_value(trace["fatti"].clone())
-            .map_err(|e| AppError::Internal(format!("fatti memorizzati illeggibili: {e}")))?;
+        let Trace { decisione: stored, fatti: snapshot } = Trace::of(&row)?.ok_or_else(|| {
+            AppError::Conflict("La richiesta non è ancora stata decisa: non c'è nulla da rieseguire.".into())
+        })?;
         let tipo: String = row.try_get("tipo")?;
         let kind = Kind::from_code(&tipo).ok_or_else(|| AppError::Internal(format!("tipo {tipo}")))?;
         let answers: Answers = serde_json::from_str(&row.try_get::<String, _>("risposte_json")?)
@@ -175,23 +137,13 @@ impl Services {
             ruleset_attuale: engine::RULESET.into(),
             esito_memorizzato,
             esito_ricalcolato: label(again.outcome).into(),
-            controlli_ricalcolati: again
-                .checks
-                .iter()
-                .map(|c| CheckView {
-                    codice: c.codice.clone(),
-                    descrizione: c.descrizione.clone(),
-                    esito: match c.esito {
-                        engine::Esito::Ok => "ok",
-                        engine::Esito::Ko => "ko",
-                        engine::Esito::Verifica => "verifica",
-                    }
-                    .into(),
-                    motivo: c.motivo.clone(),
-                    riferimento: c.riferimento.clone(),
-                })
-                .collect(),
+            controlli_ricalcolati: again.checks.iter().map(Check::view).collect(),
             differenze,
         })
     }
+}
+
+/// Stored data as JSON text, for the operator's label–value lists.
+fn pretty<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string_pretty(v).unwrap_or_default()
 }

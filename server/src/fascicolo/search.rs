@@ -1,8 +1,9 @@
 //! Finding a contributor: by identifier or the start of its name, within the operator's scope.
 
 use crate::error::{AppError, AppResult};
+use crate::identity::Caller;
 use crate::identity::scope::{Scope, scope};
-use crate::services::{Caller, Services};
+use crate::services::Services;
 use shared::dto::ContributorHit;
 use sqlx::Row;
 

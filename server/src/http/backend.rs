@@ -1,7 +1,8 @@
 //! The app's backend traits (one per feature) implemented over the services: take the caller, call, map errors.
 
 use crate::error::AppError;
-use crate::services::{Caller, Services};
+use crate::identity::Caller;
+use crate::services::Services;
 use app::backend::{
     AdminBackend, ComunicazioniBackend, FascicoloBackend, HomeBackend, IdentityBackend, LoggedIn, RichiesteBackend,
     SmartTaskBackend,

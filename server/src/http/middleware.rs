@@ -2,8 +2,9 @@
 
 use crate::config::Config;
 use crate::error::AppError;
+use crate::identity::Caller;
 use crate::identity::auth;
-use crate::services::{Caller, Services};
+use crate::services::Services;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
@@ -111,7 +112,10 @@ pub async fn origin_check(State(config): State<Config>, req: Request, next: Next
 
 /// Paths of the two-way request upload: the page's multipart server function, and the page
 /// itself for the plain form post made without its script.
-pub const UPLOAD_PATHS: [&str; 2] = ["/sf/cb_invio", app::pages::comunicazioni::PAGE_PATH];
+pub const UPLOAD_PATHS: [&str; 2] = [
+    <app::pages::comunicazioni::api::CbInvio as leptos::server_fn::ServerFn>::PATH,
+    app::pages::comunicazioni::PAGE_PATH,
+];
 
 /// The page's upload: only a well-formed multipart body, and never more than three files at
 /// the limit plus the text fields. A declared length over the bound is refused before reading
@@ -134,21 +138,14 @@ pub async fn upload_guard(req: Request, next: Next) -> Response {
     if declared_length(req.headers()).is_some_and(|n| n > max)
         && req.uri().path() != app::pages::comunicazioni::PAGE_PATH
     {
-        return AppError::field(
-            "allegati",
-            "Gli allegati superano nel complesso il limite: al massimo 3 file di 3 MB ciascuno.",
-            "too_large",
-        )
-        .into_response();
+        return AppError::field("allegati", shared::comunicazioni::allegati_troppo_grandi(), "too_large")
+            .into_response();
     }
     let req = req.map(|b| axum::body::Body::new(http_body_util::Limited::new(b, max)));
     next.run(req).await
 }
 
-/// The bound on a two-way upload: three files at the limit plus their parts' headers and the
-/// text fields.
-pub const UPLOAD_MAX_BYTES: usize =
-    crate::comunicazioni::MAX_ALLEGATI * (crate::comunicazioni::MAX_BYTES + 64 * 1024) + 256 * 1024;
+pub use shared::comunicazioni::UPLOAD_MULTIPART_MAX_BYTES as UPLOAD_MAX_BYTES;
 
 /// The body length the request declares, if any.
 pub fn declared_length(headers: &HeaderMap) -> Option<usize> {

@@ -36,7 +36,7 @@ pub fn router(services: Services, leptos_options: LeptosOptions) -> Router {
 
     let ctx_backend = backend.clone();
     let pages = Router::new()
-        .leptos_routes_with_context(&state, routes, move || provide_context(ctx_backend.clone()), {
+        .leptos_routes_with_context(&state, routes, move || app::backend::provide(&ctx_backend), {
             let opts = leptos_options.clone();
             move || app::shell(opts.clone())
         })
@@ -47,7 +47,7 @@ pub fn router(services: Services, leptos_options: LeptosOptions) -> Router {
 
     let fallback_backend = backend.clone();
     let fallback = leptos_axum::file_and_error_handler_with_context::<AppState, _>(
-        move || provide_context(fallback_backend.clone()),
+        move || app::backend::provide(&fallback_backend),
         app::shell,
     );
     Router::new()

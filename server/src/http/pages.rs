@@ -27,7 +27,10 @@ pub async fn two_way(State(state): State<AppState>, req: Request) -> Response {
         // Not read at all: what was typed travels in the same body as the files.
         let problem = AppError::field(
             "allegati",
-            "Gli allegati superano nel complesso il limite di 3 file da 3 MB: il modulo non è stato letto. Inserisca di nuovo i dati e scelga file più piccoli.",
+            format!(
+                "{} Il modulo non è stato letto: inserisca di nuovo i dati e scelga file più piccoli.",
+                shared::comunicazioni::allegati_troppo_grandi()
+            ),
             "too_large",
         )
         .to_problem();
@@ -134,7 +137,7 @@ async fn render_again<T: Clone + Send + Sync + 'static>(
     let (backend, opts) = (state.backend.clone(), state.leptos_options.clone());
     let render = leptos_axum::render_app_async_with_context(
         move || {
-            provide_context(backend.clone());
+            app::backend::provide(&backend);
             provide_context(bozza.clone());
         },
         move || app::shell(opts.clone()),

@@ -2,7 +2,10 @@
 
 pub mod access;
 pub mod auth;
+pub mod caller;
 pub mod scope;
 pub mod session;
 pub mod subject;
 pub mod tokens;
+
+pub use caller::Caller;

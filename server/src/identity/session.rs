@@ -1,11 +1,12 @@
 //! Log in and out, the session as the header shows it, and choosing whom to act for.
 
 use crate::error::{AppError, AppResult};
+use crate::identity::Caller;
 use crate::identity::access::{self, User};
 use crate::identity::auth::{self, Session};
 use crate::infra::audit::{self, Entry};
 use crate::infra::clock;
-use crate::services::{Caller, Services};
+use crate::services::Services;
 use shared::dto::{SedeView, SessionView, SubjectSummary};
 use sqlx::Row;
 

@@ -2,8 +2,9 @@
 
 use super::access;
 use crate::error::{AppError, AppResult};
+use crate::identity::Caller;
 use crate::infra::clock;
-use crate::services::{Caller, Services};
+use crate::services::Services;
 use shared::dto::SubjectSummary;
 
 impl Services {

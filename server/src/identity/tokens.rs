@@ -3,10 +3,11 @@
 //! revocable, every step audited. A token acts with its owner's rights, checked on every call.
 
 use crate::error::{AppError, AppResult};
+use crate::identity::Caller;
 use crate::identity::auth::{self, API_TOKEN_PREFIX};
 use crate::infra::audit::{self, Entry};
 use crate::infra::clock;
-use crate::services::{Caller, Services};
+use crate::services::Services;
 use shared::dto::{ApiTokenView, NewApiToken};
 use sqlx::Row;
 

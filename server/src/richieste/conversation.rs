@@ -3,7 +3,10 @@
 //! the message row.
 
 use crate::error::{AppError, AppResult};
+use crate::services::Services;
+use shared::dto::OperatorNote;
 use sqlx::AnyConnection;
+use sqlx::Row;
 
 /// The longest text of a request, a message, a note or a closing answer.
 pub const MAX_TESTO: usize = 4000;
@@ -83,6 +86,31 @@ pub(crate) async fn add_message(
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+impl Services {
+    /// Notes on a request; `only_replies` for the contributor's view.
+    pub(crate) async fn request_notes(&self, richiesta_id: i64, only_replies: bool) -> AppResult<Vec<OperatorNote>> {
+        let rows = sqlx::query(
+            "SELECT u.display_name, n.testo, n.interna, n.dal_contribuente, n.created_at FROM richieste_note n JOIN users u ON u.id = n.user_id
+             WHERE n.richiesta_id = $1 AND ($2 = 0 OR n.interna = 0) ORDER BY n.id",
+        )
+        .bind(richiesta_id)
+        .bind(only_replies as i64)
+        .fetch_all(&self.db.read)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(OperatorNote {
+                    autore: r.try_get("display_name")?,
+                    testo: r.try_get("testo")?,
+                    interna: r.try_get::<i64, _>("interna")? != 0,
+                    dal_contribuente: r.try_get::<i64, _>("dal_contribuente")? != 0,
+                    at: r.try_get("created_at")?,
+                })
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]

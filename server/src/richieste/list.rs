@@ -3,7 +3,8 @@
 
 use super::view::{REQUEST_COLUMNS, to_view};
 use crate::error::{AppError, AppResult};
-use crate::services::{Caller, Services};
+use crate::identity::Caller;
+use crate::services::Services;
 use shared::Matricola;
 use shared::dto::{FieldError, RequestFilter, RequestPage, Stato};
 use shared::smart_task::Kind;
@@ -110,7 +111,7 @@ impl ParsedFilter {
         let mut oggetti = vec![];
         if let Some(t) = tipo.as_deref() {
             match t.split_once(':') {
-                Some((crate::comunicazioni::TIPO, o)) => {
+                Some((shared::comunicazioni::TIPO, o)) => {
                     oggetti = shared::dto::OGGETTI_BIDIREZIONALI
                         .iter()
                         .flat_map(|(c1, _, figli)| figli.iter().map(move |(c2, _)| format!("{c1}/{c2}")))
@@ -121,13 +122,13 @@ impl ParsedFilter {
                     }
                 }
                 Some(_) => err("tipo", "Oggetto della richiesta sconosciuto."),
-                None if Kind::from_code(t).is_none() && t != crate::comunicazioni::TIPO => {
+                None if Kind::from_code(t).is_none() && t != shared::comunicazioni::TIPO => {
                     err("tipo", "Oggetto della richiesta sconosciuto.")
                 }
                 None => {}
             }
         }
-        let tipo = if oggetti.is_empty() { tipo } else { Some(crate::comunicazioni::TIPO.to_string()) };
+        let tipo = if oggetti.is_empty() { tipo } else { Some(shared::comunicazioni::TIPO.to_string()) };
         let matricola = match given(&f.matricola) {
             Some(m) => match Matricola::parse(&m) {
                 Ok(m) => Some(m.as_str().to_string()),

@@ -1,7 +1,9 @@
 //! What every request shares, Smart-Task or two-way: its view and list, protocol number,
 //! timeline, notifications, receipt and the conversation with the branch.
 
+pub mod attachments;
 pub mod conversation;
+pub mod decision;
 pub mod list;
 pub mod notifications;
 pub mod protocol;

@@ -1,8 +1,9 @@
 //! In-app notifications of a contributor (read per user) and the development mailbox.
 
 use crate::error::AppResult;
+use crate::identity::Caller;
 use crate::infra::clock;
-use crate::services::{Caller, Services};
+use crate::services::Services;
 use shared::dto::{MailView, NotificationView, NotificationsView};
 use sqlx::{AnyConnection, Row};
 

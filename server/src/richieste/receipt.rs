@@ -3,7 +3,8 @@
 //! standard Helvetica fonts (no font files to ship); text in WinAnsi, which covers Italian.
 
 use crate::error::AppResult;
-use crate::services::{Caller, Services};
+use crate::identity::Caller;
+use crate::services::Services;
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 use shared::dto::RequestView;
 
@@ -99,12 +100,7 @@ pub fn render(r: &RequestView, soggetto: &str) -> Vec<u8> {
         push(10.0, false, "L'esame non è ancora concluso.", 0.0);
     }
     for c in &r.controlli {
-        let esito = match c.esito.as_str() {
-            "ok" => "Superato",
-            "verifica" => "Da verificare in sede",
-            _ => "Non superato",
-        };
-        push(10.0, true, &format!("[{esito}] {}", c.descrizione), 6.0);
+        push(10.0, true, &format!("[{}] {}", c.esito.label(), c.descrizione), 6.0);
         push(10.0, false, &c.motivo, 0.0);
         push(8.0, false, &format!("{} · {}", c.codice, c.riferimento), 0.0);
     }

@@ -1,11 +1,13 @@
 //! A stored request as the contributor sees it: the row, its checks (from the stored decision)
 //! and its timeline.
 
+use super::decision::{Check, Trace};
 use crate::error::{AppError, AppResult};
+use crate::identity::Caller;
 use crate::identity::access;
 use crate::infra::clock;
-use crate::services::{Caller, Services};
-use shared::dto::{CheckView, EventView, RequestView, Stato};
+use crate::services::Services;
+use shared::dto::{EventView, RequestView, Stato};
 use shared::smart_task::Kind;
 use sqlx::Row;
 use std::collections::HashMap;
@@ -72,27 +74,8 @@ pub(crate) fn to_view(r: &sqlx::any::AnyRow, events: &mut HashMap<i64, Vec<Event
     let id: i64 = r.try_get("id")?;
     let tipo: String = r.try_get("tipo")?;
     let stato = stato_of(r)?;
-    let decisione: Option<String> = r.try_get("decisione_json")?;
-    let controlli = decisione
-        .and_then(|d| serde_json::from_str::<serde_json::Value>(&d).ok())
-        .and_then(|v| {
-            serde_json::from_value::<Vec<crate::smart_task::engine::Check>>(v["decisione"]["checks"].clone()).ok()
-        })
-        .unwrap_or_default()
-        .into_iter()
-        .map(|c| CheckView {
-            codice: c.codice,
-            descrizione: c.descrizione,
-            esito: match c.esito {
-                crate::smart_task::engine::Esito::Ok => "ok".into(),
-                crate::smart_task::engine::Esito::Ko => "ko".into(),
-                crate::smart_task::engine::Esito::Verifica => "verifica".into(),
-            },
-            motivo: c.motivo,
-            riferimento: c.riferimento,
-        })
-        .collect();
-    let two_way = tipo == crate::comunicazioni::TIPO;
+    let controlli = Trace::of(r)?.map(|t| t.decisione.checks.iter().map(Check::view).collect()).unwrap_or_default();
+    let two_way = tipo == shared::comunicazioni::TIPO;
     let oggetto: String = r.try_get("oggetto")?;
     Ok(RequestView {
         protocollo: r.try_get("protocollo")?,

@@ -3,7 +3,7 @@
 //! `kinds/`; the engine, the worker, the targets and the replay reach it through [`Examiner`],
 //! which turns its facts and effects into the JSON stored in the decision's trace.
 
-use super::engine::{Check, CommonFacts, Decision, Snapshot, common_checks, incoherent};
+use super::engine::{Check, CommonFacts, Decision, RULESET, Snapshot, common_checks, incoherent};
 use crate::error::{AppError, AppResult};
 use crate::identity::access::User;
 use crate::infra::audit::Actor;
@@ -99,7 +99,7 @@ pub fn decide<K: SmartTaskKind>(
     let (own, effects) = k.rules(r, f, &RuleCx { kind, common, params });
     checks.extend(own);
     let effects = effects.iter().map(|e| serde_json::to_value(e).unwrap_or_default()).collect();
-    Decision::from_checks(checks, effects)
+    Decision::from_checks(checks, effects, RULESET)
 }
 
 /// A kind as the engine sees it: typed inside, JSON at the trace's boundary.
@@ -157,7 +157,7 @@ impl<K: SmartTaskKind> Examiner for K {
             None => {
                 let mut checks = common_checks(&s.common);
                 checks.push(incoherent());
-                Decision::from_checks(checks, vec![])
+                Decision::from_checks(checks, vec![], RULESET)
             }
         })
     }

@@ -2,6 +2,7 @@
 //! stores the request and its examination job together.
 
 use crate::error::{AppError, AppResult};
+use crate::identity::Caller;
 use crate::identity::access;
 use crate::infra::audit::{self, Actor, Entry};
 use crate::infra::clock;
@@ -9,11 +10,12 @@ use crate::infra::jobs;
 use crate::richieste::notifications::queue_notification;
 use crate::richieste::protocol::next_protocol;
 use crate::richieste::timeline::add_event;
-use crate::services::{Caller, Services};
+use crate::services::Services;
+use crate::smart_task::kind::TargetCx;
 use crate::smart_task::kinds::examiner;
 use crate::smart_task::worker::QUEUE;
 use chrono::Datelike;
-use shared::dto::{KindView, RequestView, Stato, SubmitRequest};
+use shared::dto::{KindView, RequestView, Stato, SubmitRequest, TargetView};
 use shared::smart_task::{self, Kind};
 use sqlx::Row;
 
@@ -154,5 +156,21 @@ impl Services {
             .await?
             .map(|r| r.try_get(0))
             .transpose()?)
+    }
+}
+
+impl Services {
+    /// What a request of that kind can act on, for the subject (each kind lists its own).
+    pub async fn smart_task_targets(
+        &self,
+        caller: &Caller,
+        kind: &str,
+        soggetto_id: Option<i64>,
+    ) -> AppResult<Vec<TargetView>> {
+        let kind = kind_of(kind)?;
+        let subject = self.subject(caller, soggetto_id).await?;
+        let user = &caller.require()?.user;
+        let cx = TargetCx { pool: &self.db.read, kind, subject: &subject, user, today: clock::today() };
+        examiner(kind).targets(&cx).await
     }
 }

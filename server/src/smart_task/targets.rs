@@ -3,11 +3,6 @@
 //! lists its own targets; the helpers here shape them alike.
 
 use crate::error::AppResult;
-use crate::infra::clock;
-use crate::services::{Caller, Services};
-use crate::smart_task::kind::TargetCx;
-use crate::smart_task::kinds::examiner;
-use crate::smart_task::submit::kind_of;
 use shared::dto::TargetView;
 use shared::periodo::Periodo;
 use sqlx::Row;
@@ -32,19 +27,4 @@ pub(crate) fn per(s: &str) -> String {
 
 pub(crate) fn opt(r: &AnyRow, col: &str) -> AppResult<String> {
     Ok(r.try_get::<Option<String>, _>(col)?.unwrap_or_else(|| "non indicato".into()))
-}
-
-impl Services {
-    pub async fn smart_task_targets(
-        &self,
-        caller: &Caller,
-        kind: &str,
-        soggetto_id: Option<i64>,
-    ) -> AppResult<Vec<TargetView>> {
-        let kind = kind_of(kind)?;
-        let subject = self.subject(caller, soggetto_id).await?;
-        let user = &caller.require()?.user;
-        let cx = TargetCx { pool: &self.db.read, kind, subject: &subject, user, today: clock::today() };
-        examiner(kind).targets(&cx).await
-    }
 }

@@ -12,6 +12,7 @@ use crate::infra::audit::{self, Actor, Entry};
 use crate::infra::clock;
 use crate::infra::db::Db;
 use crate::infra::jobs;
+use crate::richieste::decision::Trace;
 use crate::richieste::notifications::queue_notification;
 use crate::richieste::timeline::{add_event, add_event_at};
 use crate::richieste::view::stato_of;
@@ -131,7 +132,8 @@ async fn decide_job(db: &Db, worker: &str, job: &jobs::ClaimedJob) -> AppResult<
     }
     let final_state = decision.outcome.stato();
     let motivo = (decision.outcome != Outcome::Accolta).then(|| decision.motivi().join(" "));
-    let trace = serde_json::json!({ "decisione": decision, "fatti": snapshot });
+    let trace = Trace { decisione: decision, fatti: snapshot };
+    let decision = &trace.decisione;
     sqlx::query(
         "UPDATE richieste SET stato = $1, esito_motivo = $2, ruleset = $3, decisione_json = $4, updated_at = $5, version = version + 1
          WHERE id = $6",
@@ -139,7 +141,7 @@ async fn decide_job(db: &Db, worker: &str, job: &jobs::ClaimedJob) -> AppResult<
     .bind(final_state.code())
     .bind(motivo.clone())
     .bind(&decision.ruleset)
-    .bind(trace.to_string())
+    .bind(trace.to_json())
     .bind(clock::now_ts())
     .bind(id)
     .execute(&mut *tx)
@@ -148,7 +150,7 @@ async fn decide_job(db: &Db, worker: &str, job: &jobs::ClaimedJob) -> AppResult<
         add_event_at(&mut tx, id, Stato::InIstruttoria.code(), None, &started).await?;
     }
     add_event(&mut tx, id, final_state.code(), motivo.as_deref()).await?;
-    notify(&mut tx, req.contribuente_id, id, &protocollo, kind, &decision).await?;
+    notify(&mut tx, req.contribuente_id, id, &protocollo, kind, decision).await?;
     audit::append(
         &mut tx,
         &actor,

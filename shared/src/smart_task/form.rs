@@ -1,10 +1,10 @@
 //! The form vocabulary of the Smart-Task kinds: a question, and the small parsers each kind's
 //! `parse` is built from (they collect field errors instead of stopping at the first).
 
-use crate::dto::FieldError;
 use crate::ids::Email;
 use crate::money::Euro;
 use crate::periodo::Periodo;
+use crate::problem::FieldError;
 use crate::time::parse_date_it;
 use chrono::NaiveDate;
 

@@ -8,7 +8,7 @@ pub mod views;
 
 pub use form::{Answers, FieldSpec};
 
-use crate::dto::FieldError;
+use crate::problem::FieldError;
 use serde::{Deserialize, Serialize};
 
 /// What the rest of the code needs to know of a kind, from the kind's own file.

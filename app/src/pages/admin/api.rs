@@ -1,14 +1,14 @@
 //! Server functions of the profiling administrator.
 
-#[cfg(feature = "ssr")]
-use crate::ctx;
 use crate::error::UiError;
 use leptos::prelude::*;
 use shared::dto::*;
+#[cfg(feature = "ssr")]
+use {super::backend::AdminBackend, crate::ctx};
 
 #[server(prefix = "/sf", endpoint = "operators")]
 pub async fn operators() -> Result<(Vec<OperatorView>, Vec<SedeView>), UiError> {
-    let (b, req) = ctx::backend()?;
+    let (b, req) = ctx::backend::<dyn AdminBackend>()?;
     Ok((b.operators(&req).await?, b.sedi(&req).await?))
 }
 
@@ -20,7 +20,7 @@ pub async fn assign_operator(
     regione: Option<String>,
     note: String,
 ) -> Result<OperatorView, UiError> {
-    let (b, req) = ctx::backend()?;
+    let (b, req) = ctx::backend::<dyn AdminBackend>()?;
     let role = shared::Role::from_code(&role).ok_or_else(|| {
         UiError::field(FieldError {
             field: "role".into(),

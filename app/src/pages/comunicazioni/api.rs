@@ -2,19 +2,19 @@
 
 #[cfg(feature = "ssr")]
 use super::upload;
-#[cfg(feature = "ssr")]
-use crate::ctx;
 use crate::error::UiError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::{MultipartData, MultipartFormData};
 use shared::dto::*;
+#[cfg(feature = "ssr")]
+use {super::backend::ComunicazioniBackend, crate::ctx};
 
 /// A two-way request from the page, as multipart (the files are sent as they are, not in
 /// base64). The upload is read field by field; a file is read at most one byte past the limit
 /// and the whole body is bounded by the server's middleware for this path.
 #[server(prefix = "/sf", endpoint = "cb_invio", input = MultipartFormData)]
 pub async fn cb_invio(data: MultipartData) -> Result<RequestView, UiError> {
-    let (b, req) = ctx::backend()?;
+    let (b, req) = ctx::backend::<dyn ComunicazioniBackend>()?;
     let (body, files) = upload::read(data).await?;
     let view = b.submit_two_way(&req, body, files).await?;
     ctx::redirect_form_post(&format!("/richiesta/{}", view.protocollo));
@@ -23,7 +23,7 @@ pub async fn cb_invio(data: MultipartData) -> Result<RequestView, UiError> {
 
 #[server(prefix = "/sf", endpoint = "cb_messaggio")]
 pub async fn cb_messaggio(protocollo: String, testo: String) -> Result<RequestView, UiError> {
-    let (b, req) = ctx::backend()?;
+    let (b, req) = ctx::backend::<dyn ComunicazioniBackend>()?;
     let view = b.add_message(&req, protocollo, testo).await?;
     ctx::redirect_form_post(&format!("/richiesta/{}", view.protocollo));
     Ok(view)

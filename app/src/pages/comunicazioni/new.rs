@@ -107,7 +107,7 @@ pub fn NewTwoWayPage() -> impl IntoView {
             </fieldset>
             <fieldset class="fieldset" id="allegati" class:field-error=move || !allegati_errori().is_empty()>
                 <legend>"Allegati (facoltativi)"</legend>
-                <p class="muted" id="allegati-aiuto">{format!("Fino a {ALLEGATI_MAX} file PDF, JPEG, PNG o ZIP di al massimo 3 MB ciascuno.")}</p>
+                <p class="muted" id="allegati-aiuto">{format!("Fino a {ALLEGATI_MAX} file PDF, JPEG, PNG o ZIP di al massimo {} ciascuno.", shared::comunicazioni::ALLEGATO_MAX_IT)}</p>
                 {da_riscegliere}
                 {move || {
                     let errs = allegati_errori();

@@ -1,14 +1,14 @@
 //! Server functions of the operator's Fascicolo and the branch queue.
 
-#[cfg(feature = "ssr")]
-use crate::ctx;
 use crate::error::UiError;
 use leptos::prelude::*;
 use shared::dto::*;
+#[cfg(feature = "ssr")]
+use {super::backend::FascicoloBackend, crate::ctx};
 
 #[server(prefix = "/sf", endpoint = "fasc_search")]
 pub async fn fasc_search(q: String) -> Result<Vec<ContributorHit>, UiError> {
-    let (b, req) = ctx::backend()?;
+    let (b, req) = ctx::backend::<dyn FascicoloBackend>()?;
     b.search_contributors(&req, q).await
 }
 
@@ -22,25 +22,25 @@ pub async fn fasc_get(
     al: Option<String>,
     pagina: Option<u32>,
 ) -> Result<FascicoloView, UiError> {
-    let (b, req) = ctx::backend()?;
+    let (b, req) = ctx::backend::<dyn FascicoloBackend>()?;
     b.fascicolo(&req, id, shared::dto::RequestFilter { stato, tipo, matricola, dal, al, pagina }).await
 }
 
 #[server(prefix = "/sf", endpoint = "fasc_request")]
 pub async fn fasc_request(protocollo: String) -> Result<OperatorRequestView, UiError> {
-    let (b, req) = ctx::backend()?;
+    let (b, req) = ctx::backend::<dyn FascicoloBackend>()?;
     b.operator_request(&req, protocollo).await
 }
 
 #[server(prefix = "/sf", endpoint = "fasc_replay")]
 pub async fn fasc_replay(protocollo: String) -> Result<ReplayView, UiError> {
-    let (b, req) = ctx::backend()?;
+    let (b, req) = ctx::backend::<dyn FascicoloBackend>()?;
     b.replay(&req, protocollo).await
 }
 
 #[server(prefix = "/sf", endpoint = "coda")]
 pub async fn coda() -> Result<Vec<QueueItem>, UiError> {
-    let (b, req) = ctx::backend()?;
+    let (b, req) = ctx::backend::<dyn FascicoloBackend>()?;
     b.branch_queue(&req).await
 }
 
@@ -51,7 +51,7 @@ pub async fn fasc_action(
     testo: Option<String>,
     version: Option<i64>,
 ) -> Result<OperatorRequestView, UiError> {
-    let (b, req) = ctx::backend()?;
+    let (b, req) = ctx::backend::<dyn FascicoloBackend>()?;
     let action = BranchAction::from_form(&azione, testo.unwrap_or_default()).map_err(UiError::field)?;
     let v = b.branch_action(&req, protocollo.clone(), action, version).await?;
     ctx::redirect_form_post(&format!("/fascicolo/richiesta/{protocollo}"));

@@ -156,15 +156,15 @@ fn OperatorDetail(d: OperatorRequestView, action: ServerAction<FascAction>) -> i
         })}
         {(!d.effetti.is_empty()).then(|| view! {
             <h2>"Effetti applicati"</h2>
-            {d.effetti.iter().map(|e| view! { <pre class="mail-body">{e.clone()}</pre> }).collect_view()}
+            {d.effetti.iter().map(|e| view! { <LabelValues json=e.clone() /> }).collect_view()}
         })}
         {d.fatti.clone().map(|f| view! {
-            <details class="letti"><summary>"Tutti i fatti e i parametri letti"</summary><pre>{f}</pre></details>
+            <details class="letti"><summary>"Tutti i fatti e i parametri letti"</summary><LabelValues json=f /></details>
         })}
         <h2>"Registro delle operazioni"</h2>
         <div class="table-wrap" role="region" aria-label="Registro delle operazioni" tabindex="0">
             <table id="audit">
-                <thead><tr><th scope="col">"N."</th><th scope="col">"Quando"</th><th scope="col">"Chi"</th><th scope="col">"Su"</th><th scope="col">"Azione"</th><th scope="col">"Dopo"</th></tr></thead>
+                <thead><tr><th scope="col">"N."</th><th scope="col">"Quando"</th><th scope="col">"Chi"</th><th scope="col">"Su"</th><th scope="col">"Azione"</th><th scope="col">"Prima"</th><th scope="col">"Dopo"</th></tr></thead>
                 <tbody>
                     {d.audit.iter().map(|a| view! {
                         <tr>
@@ -173,7 +173,8 @@ fn OperatorDetail(d: OperatorRequestView, action: ServerAction<FascAction>) -> i
                             <td>{a.actor.clone()}</td>
                             <td>{format!("{} {}", a.entity, a.entity_id)}</td>
                             <td>{a.action.clone()}</td>
-                            <td><code>{a.after.clone().unwrap_or_default()}</code></td>
+                            <td>{a.before.clone().map(|j| view! { <LabelValues json=j /> })}</td>
+                            <td>{a.after.clone().map(|j| view! { <LabelValues json=j /> })}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>

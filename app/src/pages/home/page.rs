@@ -1,6 +1,6 @@
 use super::api;
-use crate::components::subject::{SubjectChooser, basis_label};
 use crate::error::UiError;
+use crate::pages::identity::subject::{SubjectChooser, basis_label};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;

@@ -1,6 +1,7 @@
 use super::api::Login;
+use super::header::SessionResource;
 use crate::components::forms::{ErrorSummary, field_error};
-use crate::components::layout::{SessionResource, go};
+use crate::components::layout::go;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;

@@ -3,6 +3,8 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod backend;
+pub mod header;
 pub mod login;
+pub mod subject;
 pub mod subjects;
 pub mod tokens;

@@ -1,5 +1,5 @@
 use super::api;
-use crate::components::subject::SubjectChooser;
+use super::subject::SubjectChooser;
 use crate::error::UiError;
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -1,10 +1,10 @@
 //! Server functions of what every request shares: list, detail, notifications.
 
-#[cfg(feature = "ssr")]
-use crate::ctx;
 use crate::error::UiError;
 use leptos::prelude::*;
 use shared::dto::*;
+#[cfg(feature = "ssr")]
+use {super::backend::RichiesteBackend, crate::ctx};
 
 /// Flat arguments: the URL-encoded codec carries plain optional fields reliably, not nested ones.
 #[server(prefix = "/sf", endpoint = "st_list")]
@@ -16,25 +16,25 @@ pub async fn st_list(
     al: Option<String>,
     pagina: Option<u32>,
 ) -> Result<RequestPage, UiError> {
-    let (b, req) = ctx::backend()?;
+    let (b, req) = ctx::backend::<dyn RichiesteBackend>()?;
     b.requests(&req, shared::dto::RequestFilter { stato, tipo, matricola, dal, al, pagina }).await
 }
 
 #[server(prefix = "/sf", endpoint = "st_get")]
 pub async fn st_get(protocollo: String) -> Result<RequestView, UiError> {
-    let (b, req) = ctx::backend()?;
+    let (b, req) = ctx::backend::<dyn RichiesteBackend>()?;
     b.request(&req, protocollo).await
 }
 
 #[server(prefix = "/sf", endpoint = "notifiche")]
 pub async fn notifiche() -> Result<NotificationsView, UiError> {
-    let (b, req) = ctx::backend()?;
+    let (b, req) = ctx::backend::<dyn RichiesteBackend>()?;
     b.notifications(&req).await
 }
 
 #[server(prefix = "/sf", endpoint = "notifiche_lette")]
 pub async fn notifiche_lette() -> Result<u64, UiError> {
-    let (b, req) = ctx::backend()?;
+    let (b, req) = ctx::backend::<dyn RichiesteBackend>()?;
     let n = b.mark_notifications_read(&req).await?;
     ctx::redirect_form_post("/notifiche");
     Ok(n)
@@ -42,6 +42,6 @@ pub async fn notifiche_lette() -> Result<u64, UiError> {
 
 #[server(prefix = "/sf", endpoint = "posta")]
 pub async fn posta() -> Result<Vec<MailView>, UiError> {
-    let (b, req) = ctx::backend()?;
+    let (b, req) = ctx::backend::<dyn RichiesteBackend>()?;
     b.dev_mailbox(&req).await
 }

@@ -1,20 +1,20 @@
 //! Server functions of Smart-Task: the kinds, their targets, the submission.
 
-#[cfg(feature = "ssr")]
-use crate::ctx;
 use crate::error::UiError;
 use leptos::prelude::*;
 use shared::dto::*;
+#[cfg(feature = "ssr")]
+use {super::backend::SmartTaskBackend, crate::ctx};
 
 #[server(prefix = "/sf", endpoint = "st_kinds")]
 pub async fn st_kinds() -> Result<Vec<KindView>, UiError> {
-    let (b, req) = ctx::backend()?;
+    let (b, req) = ctx::backend::<dyn SmartTaskBackend>()?;
     b.smart_task_kinds(&req).await
 }
 
 #[server(prefix = "/sf", endpoint = "st_targets")]
 pub async fn st_targets(tipo: String) -> Result<Vec<TargetView>, UiError> {
-    let (b, req) = ctx::backend()?;
+    let (b, req) = ctx::backend::<dyn SmartTaskBackend>()?;
     b.smart_task_targets(&req, tipo).await
 }
 
@@ -29,7 +29,7 @@ pub async fn st_submit(
     chiave: String,
     #[server(flatten)] risposte: shared::smart_task::Answers,
 ) -> Result<RequestView, UiError> {
-    let (b, req) = ctx::backend()?;
+    let (b, req) = ctx::backend::<dyn SmartTaskBackend>()?;
     let names = shared::smart_task::answer_names();
     let mut risposte = risposte;
     risposte.retain(|k, _| names.contains(&k.as_str()));

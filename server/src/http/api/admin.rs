@@ -2,7 +2,7 @@
 
 use super::{ApiJson, AppState};
 use crate::error::{AppError, AppResult};
-use crate::services::Caller;
+use crate::identity::Caller;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, put};

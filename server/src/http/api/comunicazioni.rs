@@ -2,7 +2,7 @@
 
 use super::{ApiJson, AppState};
 use crate::error::AppResult;
-use crate::services::Caller;
+use crate::identity::Caller;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -17,9 +17,8 @@ pub fn router() -> Router<AppState> {
         // Three attachments of 3 MB travel as about 12 MB of base64: above axum's 2 MB default.
         .route(
             "/comunicazioni",
-            post(submit_two_way).layer(axum::extract::DefaultBodyLimit::max(
-                crate::comunicazioni::MAX_ALLEGATI * crate::comunicazioni::MAX_BYTES / 3 * 4 + 1024 * 1024,
-            )),
+            post(submit_two_way)
+                .layer(axum::extract::DefaultBodyLimit::max(shared::comunicazioni::UPLOAD_JSON_MAX_BYTES)),
         )
 }
 

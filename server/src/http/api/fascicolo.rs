@@ -3,7 +3,7 @@
 use super::richieste::{ListQuery, list_filter};
 use super::{ApiJson, AppState};
 use crate::error::AppResult;
-use crate::services::Caller;
+use crate::identity::Caller;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};

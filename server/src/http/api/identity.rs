@@ -2,7 +2,7 @@
 
 use super::{ApiJson, AppState};
 use crate::error::{AppError, AppResult};
-use crate::services::Caller;
+use crate::identity::Caller;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};

@@ -2,7 +2,7 @@
 
 use super::AppState;
 use crate::error::{AppError, AppResult};
-use crate::services::Caller;
+use crate::identity::Caller;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};

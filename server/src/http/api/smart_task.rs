@@ -3,7 +3,7 @@
 use super::richieste::SubjectQuery;
 use super::{ApiJson, AppState};
 use crate::error::AppResult;
-use crate::services::Caller;
+use crate::identity::Caller;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};

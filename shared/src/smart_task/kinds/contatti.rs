@@ -2,8 +2,8 @@
 
 use super::super::KindSpec;
 use super::super::form::{Answers, Errors, FieldSpec, text};
-use crate::dto::FieldError;
 use crate::ids::{Email, Telefono};
+use crate::problem::FieldError;
 use serde::{Deserialize, Serialize};
 
 pub const INTERMEDIARIO: KindSpec = KindSpec {

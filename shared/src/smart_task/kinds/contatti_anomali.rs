@@ -2,7 +2,7 @@
 
 use super::super::KindSpec;
 use super::super::form::{Answers, Errors, FieldSpec};
-use crate::dto::FieldError;
+use crate::problem::FieldError;
 use serde::{Deserialize, Serialize};
 
 pub const SPEC: KindSpec = KindSpec {

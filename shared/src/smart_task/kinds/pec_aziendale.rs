@@ -2,8 +2,8 @@
 
 use super::super::KindSpec;
 use super::super::form::{Answers, Errors, FieldSpec};
-use crate::dto::FieldError;
 use crate::ids::Email;
+use crate::problem::FieldError;
 
 pub const SPEC: KindSpec =
     KindSpec { code: "variazione_pec_aziendale", label: "Variazione indirizzo PEC aziendale", fields: FIELDS, check };

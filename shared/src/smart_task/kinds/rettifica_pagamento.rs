@@ -2,9 +2,9 @@
 
 use super::super::KindSpec;
 use super::super::form::{Answers, Errors, FieldSpec};
-use crate::dto::FieldError;
 use crate::money::Euro;
 use crate::periodo::Periodo;
+use crate::problem::FieldError;
 
 pub const SPEC: KindSpec = KindSpec {
     code: "rettifica_periodo_pagamento",

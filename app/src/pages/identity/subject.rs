@@ -1,26 +1,10 @@
 //! Choosing whom to act for.
 
+use super::api;
 use crate::components::forms::ErrorSummary;
 use crate::components::layout::go;
-use crate::pages::identity::api;
 use leptos::prelude::*;
 use shared::dto::*;
-
-pub fn basis_label(b: &AccessBasis) -> String {
-    match b {
-        AccessBasis::RappresentanteLegale { ruolo } => match ruolo.as_str() {
-            "titolare" => "Titolare".into(),
-            _ => "Rappresentante legale".into(),
-        },
-        AccessBasis::Delega { ruolo, fine, .. } => {
-            let who = if ruolo == "dipendente" { "Delega a dipendente" } else { "Delega a intermediario" };
-            match fine.as_deref().and_then(|f| chrono::NaiveDate::parse_from_str(f, "%Y-%m-%d").ok()) {
-                Some(f) => format!("{who}, valida fino al {}", f.format("%d/%m/%Y")),
-                None => format!("{who}, senza scadenza"),
-            }
-        }
-    }
-}
 
 /// One card per subject the user may act for, each with its own button.
 #[component]
@@ -57,5 +41,21 @@ pub fn SubjectChooser(subjects: Vec<SubjectSummary>) -> impl IntoView {
                 }
             }).collect_view()}
         </ul>
+    }
+}
+
+pub fn basis_label(b: &AccessBasis) -> String {
+    match b {
+        AccessBasis::RappresentanteLegale { ruolo } => match ruolo.as_str() {
+            "titolare" => "Titolare".into(),
+            _ => "Rappresentante legale".into(),
+        },
+        AccessBasis::Delega { ruolo, fine, .. } => {
+            let who = if ruolo == "dipendente" { "Delega a dipendente" } else { "Delega a intermediario" };
+            match fine.as_deref().and_then(|f| chrono::NaiveDate::parse_from_str(f, "%Y-%m-%d").ok()) {
+                Some(f) => format!("{who}, valida fino al {}", f.format("%d/%m/%Y")),
+                None => format!("{who}, senza scadenza"),
+            }
+        }
     }
 }

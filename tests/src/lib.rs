@@ -191,6 +191,14 @@ impl Drop for TestApp {
     }
 }
 
+/// A test that hangs fails after four minutes (a whole run takes about one), instead of holding
+/// the run until CI's time runs out.
+pub async fn bounded(test: impl std::future::Future<Output = ()>) {
+    if tokio::time::timeout(std::time::Duration::from_secs(240), test).await.is_err() {
+        panic!("il test non è terminato entro 240 s");
+    }
+}
+
 /// Runs one async test body on both engines: `both!(name, |engine| async move { … })`.
 #[macro_export]
 macro_rules! both {
@@ -200,11 +208,11 @@ macro_rules! both {
             use super::*;
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                ($body)($crate::Engine::Sqlite).await
+                $crate::bounded(($body)($crate::Engine::Sqlite)).await
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                ($body)($crate::Engine::Postgres).await
+                $crate::bounded(($body)($crate::Engine::Postgres)).await
             }
         }
     };

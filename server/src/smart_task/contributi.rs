@@ -1,6 +1,9 @@
-//! What kinds 2 and 3 share: the balance of a period on a position (owed and paid, DM10).
+//! What kinds 2 and 3 read from the contributions accounts: an F24 payment line, and the balance
+//! of a period on a position (owed and paid, DM10).
 
 use crate::error::{AppError, AppResult};
+use crate::infra::clock;
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use shared::periodo::Periodo;
 use sqlx::{AnyPool, Row};
@@ -45,4 +48,45 @@ pub async fn saldo(pool: &AnyPool, posizione_id: i64, p: Periodo) -> AppResult<S
     .await?
     .try_get(0)?;
     Ok(Saldo { denunciato: dovuto.is_some(), dovuto_cents: dovuto.unwrap_or(0), versato_cents: versato })
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pagamento {
+    pub id: i64,
+    /// The contributor whose codice fiscale paid (None: not a known contributor).
+    pub contribuente_versante_id: Option<i64>,
+    pub matricola_indicata: String,
+    /// The contributor owning the stated matricola (None: no such position).
+    pub contribuente_matricola_id: Option<i64>,
+    pub data_versamento: NaiveDate,
+    pub importo_cents: i64,
+    pub causale: String,
+    pub periodo_attribuito: Periodo,
+    pub utilizzo: Option<String>,
+}
+
+/// The payment line `id` and the position it was attributed to (None: no such line).
+pub async fn pagamento(pool: &AnyPool, id: i64) -> AppResult<Option<(Pagamento, Option<i64>)>> {
+    let row = sqlx::query(
+        "SELECT g.id, g.contribuente_id, g.matricola_indicata, g.posizione_id, p.contribuente_id AS contribuente_matricola,
+                g.data_versamento, g.importo_cents, g.causale, g.periodo_attribuito, g.utilizzo
+         FROM pagamenti g LEFT JOIN posizioni p ON p.id = g.posizione_id WHERE g.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
+    let Some(r) = row else { return Ok(None) };
+    let data: Option<String> = r.try_get("data_versamento")?;
+    let pagamento = Pagamento {
+        id,
+        contribuente_versante_id: r.try_get("contribuente_id")?,
+        matricola_indicata: r.try_get("matricola_indicata")?,
+        contribuente_matricola_id: r.try_get("contribuente_matricola")?,
+        data_versamento: data.as_deref().and_then(clock::parse_date).unwrap_or(NaiveDate::MIN),
+        importo_cents: r.try_get("importo_cents")?,
+        causale: r.try_get("causale")?,
+        periodo_attribuito: periodo(&r.try_get::<String, _>("periodo_attribuito")?)?,
+        utilizzo: r.try_get("utilizzo")?,
+    };
+    Ok(Some((pagamento, r.try_get("posizione_id")?)))
 }

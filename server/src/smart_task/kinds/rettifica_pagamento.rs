@@ -8,7 +8,7 @@
 use crate::error::AppResult;
 use crate::infra::audit::{self, Actor, Entry};
 use crate::infra::clock;
-use crate::smart_task::contributi::{Saldo, periodo, saldo};
+use crate::smart_task::contributi::{Pagamento, Saldo, pagamento, saldo};
 use crate::smart_task::engine::{Check, CommonFacts, Esito, Rule};
 use crate::smart_task::kind::{FactsCx, RuleCx, SmartTaskKind, TargetCx};
 use crate::smart_task::targets::{it, per, target};
@@ -33,21 +33,6 @@ pub enum Effect {
 
 pub const PARAM_PRESCRIZIONE_ANNI: &str = "ST.PRESCRIZIONE_CONTRIBUTI.ANNI";
 pub const PARAM_CAUSALI_DM10: &str = "ST.RETTIFICA_PAGAMENTO.CAUSALI_DM10";
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Pagamento {
-    pub id: i64,
-    /// The contributor whose codice fiscale paid (None: not a known contributor).
-    pub contribuente_versante_id: Option<i64>,
-    pub matricola_indicata: String,
-    /// The contributor owning the stated matricola (None: no such position).
-    pub contribuente_matricola_id: Option<i64>,
-    pub data_versamento: NaiveDate,
-    pub importo_cents: i64,
-    pub causale: String,
-    pub periodo_attribuito: Periodo,
-    pub utilizzo: Option<String>,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Facts {
@@ -373,48 +358,20 @@ impl SmartTaskKind for RettificaPeriodoPagamento {
     }
 }
 
-fn date(s: Option<String>) -> Option<NaiveDate> {
-    s.as_deref().and_then(clock::parse_date)
-}
-
 async fn load(pool: &AnyPool, contribuente_id: i64, id: i64, periodo_corretto: Periodo) -> AppResult<Facts> {
-    let row = sqlx::query(
-        "SELECT g.id, g.contribuente_id, g.matricola_indicata, g.posizione_id, p.contribuente_id AS contribuente_matricola,
-                g.data_versamento, g.importo_cents, g.causale, g.periodo_attribuito, g.utilizzo
-         FROM pagamenti g LEFT JOIN posizioni p ON p.id = g.posizione_id WHERE g.id = $1",
-    )
-    .bind(id)
-    .fetch_optional(pool)
-    .await?;
-    let Some(r) = row else {
+    let Some((pagamento, posizione_id)) = pagamento(pool, id).await? else {
         return Ok(Facts {
             contribuente_id,
             pagamento: None,
-            saldo_attuale: Default::default(),
-            saldo_corretto: Default::default(),
+            saldo_attuale: Saldo::default(),
+            saldo_corretto: Saldo::default(),
         });
     };
-    let attribuito = periodo(&r.try_get::<String, _>("periodo_attribuito")?)?;
-    let (saldo_attuale, saldo_corretto) = match r.try_get::<Option<i64>, _>("posizione_id")? {
-        Some(pos) => (saldo(pool, pos, attribuito).await?, saldo(pool, pos, periodo_corretto).await?),
+    let (saldo_attuale, saldo_corretto) = match posizione_id {
+        Some(pos) => (saldo(pool, pos, pagamento.periodo_attribuito).await?, saldo(pool, pos, periodo_corretto).await?),
         None => Default::default(),
     };
-    Ok(Facts {
-        contribuente_id,
-        pagamento: Some(Pagamento {
-            id,
-            contribuente_versante_id: r.try_get("contribuente_id")?,
-            matricola_indicata: r.try_get("matricola_indicata")?,
-            contribuente_matricola_id: r.try_get("contribuente_matricola")?,
-            data_versamento: date(r.try_get("data_versamento")?).unwrap_or(NaiveDate::MIN),
-            importo_cents: r.try_get("importo_cents")?,
-            causale: r.try_get("causale")?,
-            periodo_attribuito: attribuito,
-            utilizzo: r.try_get("utilizzo")?,
-        }),
-        saldo_attuale,
-        saldo_corretto,
-    })
+    Ok(Facts { contribuente_id, pagamento: Some(pagamento), saldo_attuale, saldo_corretto })
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Unit tests of Smart-Task 3's rules.
 
 use super::*;
+use crate::smart_task::contributi::Pagamento;
 use crate::smart_task::engine::{Decision, Outcome};
 use crate::smart_task::kind::decide;
 use shared::smart_task::Kind;

@@ -1,64 +1,10 @@
 //! `bench <base-url>`: login throughput against a trivial handler in the same run, on loopback.
 //! Bounded: a fixed number of requests per measurement. Prints a Markdown report.
 
+mod load;
+
+use load::{measure, pct};
 use std::time::{Duration, Instant};
-
-async fn measure(
-    label: &str,
-    total: usize,
-    concurrency: usize,
-    make: impl Fn() -> reqwest::RequestBuilder + Send + Sync + Clone + 'static,
-) -> f64 {
-    let t0 = Instant::now();
-    let per = total / concurrency;
-    let mut handles = vec![];
-    for _ in 0..concurrency {
-        let make = make.clone();
-        handles.push(tokio::spawn(async move {
-            let mut lat = Vec::with_capacity(per);
-            let mut failures = 0usize;
-            for _ in 0..per {
-                let t = Instant::now();
-                match make().send().await {
-                    Ok(r) if r.status().is_success() => {
-                        let _ = r.bytes().await;
-                    }
-                    _ => failures += 1,
-                }
-                lat.push(t.elapsed());
-            }
-            (lat, failures)
-        }));
-    }
-    let mut lat: Vec<Duration> = vec![];
-    let mut failures = 0;
-    for h in handles {
-        if let Ok((l, f)) = h.await {
-            lat.extend(l);
-            failures += f;
-        }
-    }
-    let secs = t0.elapsed().as_secs_f64();
-    lat.sort();
-    let pct = |p: f64| {
-        lat.get(((lat.len() as f64 * p) as usize).min(lat.len().saturating_sub(1)))
-            .map(|d| d.as_secs_f64() * 1000.0)
-            .unwrap_or(0.0)
-    };
-    let rps = lat.len() as f64 / secs;
-    println!(
-        "| {label} | {} | {concurrency} | {rps:.0} | {:.1} | {:.1} | {failures} |",
-        lat.len(),
-        pct(0.5),
-        pct(0.99)
-    );
-    rps
-}
-
-/// p-th percentile (0–1) of sorted values.
-fn pct(v: &[f64], p: f64) -> f64 {
-    v.get(((v.len() as f64 * p) as usize).min(v.len().saturating_sub(1))).copied().unwrap_or(0.0)
-}
 
 /// Smart-Task throughput: `n` submissions over HTTP (as an intermediary's software would send
 /// them), timed until the worker has decided the last one; the same number of rows inserted

@@ -1,0 +1,196 @@
+//! The commands: run, test, bench, seed, audit-verify.
+
+#[allow(unused_imports)]
+use crate::*;
+use std::env;
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+pub(crate) fn run(release: bool) -> R<()> {
+    setup(release)?;
+    leptos_build(release)?;
+    let addr = env::var("LEPTOS_SITE_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
+    let db = env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://data/sportello.db".into());
+    let s = Command::new(server_bin(release))
+        .current_dir(root())
+        .env("DATABASE_URL", &db)
+        .env("LEPTOS_SITE_ADDR", &addr)
+        .env("LEPTOS_SITE_ROOT", "target/site")
+        .env("SPORTELLO_DEMO", "1")
+        .status()
+        .map_err(|e| format!("avvio del server: {e}"))?;
+    if s.success() { Ok(()) } else { Err(format!("server terminato con {s}")) }
+}
+
+pub(crate) fn test() -> R<()> {
+    let t0 = Instant::now();
+    // A clean run fills target/ with about 4.3 GiB (debug, wasm, release; measured); say so up
+    // front, as a full disk otherwise shows up as an obscure linker error half-way through.
+    match free_disk_gib() {
+        Some(gib) if gib < 6.0 => {
+            eprintln!("xtask: attenzione, solo {gib:.1} GiB liberi per target/ (ne servono circa 4,5)")
+        }
+        Some(gib) => eprintln!("xtask: {gib:.1} GiB liberi per target/"),
+        None => {}
+    }
+    setup(true)?;
+    let chromium = ensure_chromium()?;
+
+    step("cargo fmt --check");
+    status(cargo().args(["fmt", "--all", "--", "--check"]), "cargo fmt (eseguire `cargo fmt --all`)")?;
+
+    step("clippy (nativo)");
+    status(
+        leptos_debug_env(&mut cargo()).args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
+        "clippy",
+    )?;
+    step("clippy (wasm32, hydrate)");
+    status(
+        leptos_debug_env(&mut cargo()).args([
+            "clippy",
+            "--package=app",
+            "--lib",
+            "--target-dir=target/front",
+            "--target=wasm32-unknown-unknown",
+            "--no-default-features",
+            "--features=hydrate",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+        "clippy wasm32",
+    )?;
+
+    let explicit = env::var("TEST_POSTGRES_URL")
+        .ok()
+        .or_else(|| env::var("DATABASE_URL").ok().filter(|u| u.starts_with("postgres")));
+    let _pg_guard;
+    let pg_url = match explicit {
+        Some(u) => u,
+        None => {
+            let pg = start_postgres()?;
+            let url = pg.url.clone();
+            _pg_guard = pg;
+            url
+        }
+    };
+
+    step("test unitari, di proprietà e di integrazione (SQLite e PostgreSQL)");
+    let (rust_passed, rust_failed) = run_counting(
+        leptos_debug_env(&mut cargo()).args(["test", "--workspace"]).env("TEST_POSTGRES_URL", &pg_url),
+        "cargo test",
+    )?;
+
+    leptos_build(false)?;
+    step("test nel browser (Chromium headless, 360×740 e 1280×800)");
+    let dir = env::temp_dir().join(format!("sportello-e2e-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let addr = format!("127.0.0.1:{}", free_port()?);
+    let db_url = format!("sqlite://{}/e2e.db", dir.display());
+    let (server, _) = start_server(false, &db_url, &addr, true)?;
+    let e2e = run_counting(
+        Command::new("npx")
+            .args(["playwright", "test"])
+            .current_dir(root().join("end2end"))
+            .env("BASE_URL", format!("http://{addr}"))
+            .env("CHROMIUM_PATH", &chromium),
+        "playwright",
+    );
+    drop(server);
+    let _ = fs::remove_dir_all(&dir);
+    let (e2e_passed, e2e_failed) = e2e?;
+    if rust_passed == 0 || e2e_passed == 0 {
+        return Err(format!("nessun test eseguito (Rust: {rust_passed}, browser: {e2e_passed})"));
+    }
+    // Debug builds erase the pages' view types (`erase_components`); release builds
+    // (`run --release`, `bench`) do not, and have failed where debug passed (type depth). Build
+    // release too, after the tests so that their site is not replaced while they run.
+    leptos_build(true)?;
+    eprintln!("\nxtask test: verde in {:.0} s (Rust {rust_passed}, browser {e2e_passed})", t0.elapsed().as_secs_f64());
+    println!("{} passed, {} failed", rust_passed + e2e_passed, rust_failed + e2e_failed);
+    Ok(())
+}
+
+/// Runs a subcommand of the release server binary (seed, audit-verify) through cargo.
+pub(crate) fn server_subcommand(args: &[&str], what: &str) -> R<()> {
+    let mut c = cargo();
+    leptos_release_env(&mut c).args(["run", "--release", "--package", "server", "--bin", "server", "--"]).args(args);
+    status(&mut c, what)
+}
+
+pub(crate) fn seed(args: &[String]) -> R<()> {
+    let scale =
+        args.iter().position(|a| a == "--scale").and_then(|i| args.get(i + 1)).cloned().unwrap_or_else(|| "0".into());
+    server_subcommand(&["seed", "--scale", &scale], "seed")
+}
+
+pub(crate) fn audit_verify() -> R<()> {
+    server_subcommand(&["audit-verify"], "audit-verify")
+}
+
+pub(crate) fn file_size(p: &Path) -> u64 {
+    fs::metadata(p).map(|m| m.len()).unwrap_or(0)
+}
+
+pub(crate) fn bench() -> R<()> {
+    setup(true)?;
+    leptos_build(true)?;
+    let wasm = root().join(format!("target/site/pkg/{OUTPUT_NAME}.wasm"));
+    let js = root().join(format!("target/site/pkg/{OUTPUT_NAME}.js"));
+    let css = root().join(format!("target/site/pkg/{OUTPUT_NAME}.css"));
+    // Node is already required for Playwright; its zlib gives gzip and brotli sizes.
+    let compressed = |p: &Path| -> (u64, u64) {
+        let script = "const z=require('zlib'),f=require('fs');const b=f.readFileSync(process.argv[1]);\
+            console.log(z.gzipSync(b,{level:9}).length+' '+z.brotliCompressSync(b,{params:{[z.constants.BROTLI_PARAM_QUALITY]:11}}).length)";
+        let out = output(Command::new("node").args(["-e", script, &p.to_string_lossy()])).unwrap_or_default();
+        let mut it = out.split_whitespace().map(|v| v.parse().unwrap_or(0));
+        (it.next().unwrap_or(0), it.next().unwrap_or(0))
+    };
+    println!("\n# cargo xtask bench\n\n## Dimensioni (release, byte)\n");
+    println!("| file | raw | gzip -9 | brotli 11 |\n|---|---|---|---|");
+    for p in [&wasm, &js, &css] {
+        let (g, b) = compressed(p);
+        println!(
+            "| {} | {} | {} | {} |",
+            p.file_name().map(|f| f.to_string_lossy()).unwrap_or_default(),
+            file_size(p),
+            g,
+            b
+        );
+    }
+
+    let dir = env::temp_dir().join(format!("sportello-bench-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let db_url = format!("sqlite://{}/bench.db", dir.display());
+    let addr = format!("127.0.0.1:{}", free_port()?);
+    let (first, cold) = start_server(true, &db_url, &addr, true)?;
+    drop(first);
+    let (server, warm) = start_server(true, &db_url, &addr, true)?;
+    println!("\n## Avvio del server (SQLite, dati dimostrativi)\n");
+    println!("- primo avvio (crea, migra e popola il database): {} ms", cold.as_millis());
+    println!("- avvio con database esistente: {} ms", warm.as_millis());
+
+    step("carico HTTP (binario bench, release)");
+    let r = status(
+        leptos_release_env(&mut cargo()).args([
+            "run",
+            "--quiet",
+            "--release",
+            "--package",
+            "sportello-tests",
+            "--bin",
+            "bench",
+            "--",
+            &format!("http://{addr}"),
+            &db_url,
+        ]),
+        "bench",
+    );
+    drop(server);
+    let _ = fs::remove_dir_all(&dir);
+    r
+}

@@ -1,0 +1,137 @@
+//! The processes the commands start: the server on a free port, a throwaway PostgreSQL cluster.
+
+#[allow(unused_imports)]
+use crate::*;
+use std::env;
+use std::fs;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+pub(crate) fn free_port() -> R<u16> {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .map_err(|e| format!("porta libera: {e}"))
+}
+
+pub(crate) fn http_get_ok(addr: &str, path: &str) -> bool {
+    let Ok(mut s) = TcpStream::connect(addr) else { return false };
+    let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
+    if s.write_all(format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes()).is_err() {
+        return false;
+    }
+    let mut buf = [0u8; 12];
+    s.read_exact(&mut buf).is_ok() && buf.starts_with(b"HTTP/1.1 200")
+}
+
+pub(crate) struct Server {
+    child: Child,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts the built server binary with demo data and waits until it answers.
+pub(crate) fn start_server(release: bool, db_url: &str, addr: &str, quiet: bool) -> R<(Server, Duration)> {
+    let t0 = Instant::now();
+    let mut c = Command::new(server_bin(release));
+    c.current_dir(root())
+        .env("DATABASE_URL", db_url)
+        .env("LEPTOS_SITE_ADDR", addr)
+        .env("LEPTOS_SITE_ROOT", "target/site")
+        .env("SPORTELLO_DEMO", "1");
+    if quiet {
+        c.stdout(Stdio::null()).env("RUST_LOG", "warn");
+    }
+    let child = c.spawn().map_err(|e| format!("avvio del server: {e}"))?;
+    let mut server = Server { child };
+    while t0.elapsed() < Duration::from_secs(120) {
+        if http_get_ok(addr, "/healthz") {
+            return Ok((server, t0.elapsed()));
+        }
+        if let Ok(Some(s)) = server.child.try_wait() {
+            return Err(format!("il server è terminato all'avvio ({s})"));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Err("il server non ha risposto entro 120 s".into())
+}
+
+/// A throwaway PostgreSQL cluster on a free port, removed when dropped.
+pub(crate) struct Postgres {
+    dir: PathBuf,
+    pg_ctl: PathBuf,
+    pub(crate) url: String,
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        let _ = as_postgres(&self.pg_ctl, &["-D", &self.dir.to_string_lossy(), "-m", "immediate", "stop"]).status();
+        let _ = fs::remove_dir_all(&self.dir);
+    }
+}
+
+pub(crate) fn as_postgres(bin: &Path, args: &[&str]) -> Command {
+    if is_root() {
+        let mut c = Command::new("runuser");
+        c.args(["-u", "postgres", "--"]).arg(bin).args(args);
+        c
+    } else {
+        let mut c = Command::new(bin);
+        c.args(args);
+        c
+    }
+}
+
+pub(crate) fn pg_bin_dir() -> Option<PathBuf> {
+    let mut dirs: Vec<PathBuf> =
+        fs::read_dir("/usr/lib/postgresql").ok()?.filter_map(|e| e.ok()).map(|e| e.path().join("bin")).collect();
+    dirs.sort();
+    dirs.into_iter().rev().find(|d| d.join("initdb").exists())
+}
+
+pub(crate) fn start_postgres() -> R<Postgres> {
+    if pg_bin_dir().is_none() {
+        apt_install(&["postgresql"], "i test di integrazione su PostgreSQL")?;
+    }
+    let bin = pg_bin_dir().ok_or("PostgreSQL non trovato in /usr/lib/postgresql dopo l'installazione")?;
+    let dir = env::temp_dir().join(format!("sportello-pg-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    if is_root() {
+        status(Command::new("chown").args(["postgres:postgres"]).arg(&dir), "chown")?;
+    }
+    let d = dir.to_string_lossy().to_string();
+    step("avvio di un cluster PostgreSQL temporaneo");
+    let out = as_postgres(&bin.join("initdb"), &["-D", &d, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"])
+        .output()
+        .map_err(|e| format!("initdb: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("initdb: {}", String::from_utf8_lossy(&out.stderr)));
+    }
+    let port = free_port()?;
+    let opts = format!(
+        "-p {port} -k {d} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+    );
+    let pg = Postgres {
+        dir: dir.clone(),
+        pg_ctl: bin.join("pg_ctl"),
+        url: format!("postgres://postgres@127.0.0.1:{port}/postgres"),
+    };
+    let log = format!("{d}/postgres.log");
+    let s = as_postgres(&pg.pg_ctl, &["-D", &d, "-o", &opts, "-l", &log, "-w", "start"])
+        .status()
+        .map_err(|e| format!("pg_ctl: {e}"))?;
+    if !s.success() {
+        return Err(format!("pg_ctl start non riuscito; log: {}", fs::read_to_string(&log).unwrap_or_default()));
+    }
+    Ok(pg)
+}

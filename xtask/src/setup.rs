@@ -1,0 +1,129 @@
+//! Installing what the build needs: apt packages, the wasm target, cargo-leptos, wasm-bindgen-cli,
+//! npm packages, Chromium; and the leptos builds.
+
+#[allow(unused_imports)]
+use crate::*;
+use std::env;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub(crate) fn apt_install(pkgs: &[&str], why: &str) -> R<()> {
+    if !is_root() {
+        return Err(format!(
+            "{why}: manca il pacchetto Debian {}; installarlo con `sudo apt-get install -y {}`",
+            pkgs.join(" "),
+            pkgs.join(" ")
+        ));
+    }
+    step(&format!("installazione di {} (apt)", pkgs.join(" ")));
+    let install =
+        |c: &mut Command| c.env("DEBIAN_FRONTEND", "noninteractive").args(["install", "-y", "-q"]).args(pkgs).status();
+    if install(&mut Command::new("apt-get")).map(|s| s.success()).unwrap_or(false) {
+        return Ok(());
+    }
+    status(Command::new("apt-get").args(["update", "-q"]), "apt-get update")?;
+    let s = install(&mut Command::new("apt-get")).map_err(|e| e.to_string())?;
+    if s.success() { Ok(()) } else { Err(format!("apt-get install {} non riuscito", pkgs.join(" "))) }
+}
+
+pub(crate) fn locked_version(krate: &str) -> R<String> {
+    let lock = fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(l) = lines.next() {
+        if l == format!("name = \"{krate}\"")
+            && let Some(v) = lines.next().and_then(|v| v.strip_prefix("version = \""))
+        {
+            return Ok(v.trim_end_matches('"').to_string());
+        }
+    }
+    Err(format!("{krate} non trovato in Cargo.lock"))
+}
+
+/// Installs what the build needs: wasm32 target, cargo-leptos (pinned), wasm-bindgen-cli
+/// (exactly Cargo.lock's version: cargo-leptos does not compare them), npm packages (Playwright
+/// and binaryen's wasm-opt).
+pub(crate) fn setup(with_npm: bool) -> R<()> {
+    let targets = output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if !targets.lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
+        step("aggiunta del target wasm32-unknown-unknown");
+        status(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]), "rustup target add")?;
+    }
+    let leptos = output(cargo().args(["leptos", "--version"])).unwrap_or_default();
+    if leptos != format!("cargo-leptos {CARGO_LEPTOS_VERSION}") {
+        step(&format!(
+            "installazione di cargo-leptos {CARGO_LEPTOS_VERSION} (circa 17 minuti su 2 core, una volta sola)"
+        ));
+        status(
+            cargo().args([
+                "install",
+                &format!("cargo-leptos@{CARGO_LEPTOS_VERSION}"),
+                "--locked",
+                "--features",
+                "no_downloads",
+            ]),
+            "cargo install cargo-leptos",
+        )?;
+    }
+    let wanted = locked_version("wasm-bindgen")?;
+    let have = output(Command::new("wasm-bindgen").arg("--version")).unwrap_or_default();
+    if have.split_whitespace().nth(1) != Some(wanted.as_str()) {
+        step(&format!("installazione di wasm-bindgen-cli {wanted} (versione di Cargo.lock; trovata: '{have}')"));
+        // Without --locked: its own lock file pins a crate version the registry no longer has.
+        status(
+            cargo().args(["install", "wasm-bindgen-cli", "--version", &wanted, "--force"]),
+            "cargo install wasm-bindgen-cli",
+        )?;
+    }
+    if with_npm {
+        npm_ci()?;
+    }
+    Ok(())
+}
+
+pub(crate) fn npm_ci() -> R<()> {
+    let dir = root().join("end2end");
+    if output(Command::new("npm").arg("--version")).is_none() {
+        apt_install(&["nodejs", "npm"], "i test nel browser richiedono Node.js")?;
+    }
+    let marker = dir.join("node_modules/.package-lock.json");
+    let lock = dir.join("package-lock.json");
+    let fresh = match (fs::metadata(&marker).and_then(|m| m.modified()), fs::metadata(&lock).and_then(|m| m.modified()))
+    {
+        (Ok(a), Ok(b)) => a >= b,
+        _ => false,
+    };
+    if !fresh {
+        step("npm ci (Playwright, binaryen)");
+        status(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir), "npm ci")?;
+    }
+    Ok(())
+}
+
+/// PATH with end2end's npm binaries first, so cargo-leptos finds binaryen's wasm-opt
+/// (Debian's binaryen produces WASM that fails to hydrate).
+pub(crate) fn path_with_npm_bin() -> String {
+    format!("{}:{}", root().join("end2end/node_modules/.bin").display(), env::var("PATH").unwrap_or_default())
+}
+
+pub(crate) fn leptos_build(release: bool) -> R<()> {
+    step(&format!("cargo leptos build{}", if release { " --release" } else { "" }));
+    let mut c = cargo();
+    c.args(["leptos", "build"]).env("PATH", path_with_npm_bin());
+    if release {
+        c.arg("--release");
+    }
+    status(&mut c, "cargo leptos build")
+}
+
+pub(crate) fn server_bin(release: bool) -> PathBuf {
+    root().join("target").join(if release { "release" } else { "debug" }).join("server")
+}
+
+pub(crate) fn ensure_chromium() -> R<String> {
+    let path = env::var("CHROMIUM_PATH").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    if !Path::new(&path).exists() {
+        apt_install(&["chromium"], "i test nel browser usano Chromium headless")?;
+    }
+    if Path::new(&path).exists() { Ok(path) } else { Err(format!("Chromium non trovato in {path}")) }
+}

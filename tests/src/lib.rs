@@ -2,6 +2,8 @@
 //! (a temporary SQLite file, or a new PostgreSQL database on `TEST_POSTGRES_URL`) and the
 //! deterministic demo data, plus a cookie-keeping HTTP client.
 
+pub mod fixtures;
+
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
 use server::{Config, Db, seed};

@@ -2,7 +2,7 @@
 
 use reqwest::StatusCode;
 use serde_json::json;
-use sportello_tests::{Engine, TestApp, both};
+use sportello_tests::{Engine, TestApp, both, fixtures};
 
 fn names(v: &serde_json::Value) -> Vec<String> {
     v.as_array().expect("array").iter().map(|s| s["ragione_sociale"].as_str().unwrap_or("").to_string()).collect()
@@ -112,4 +112,31 @@ both!(home_per_role, |engine: Engine| async move {
     let (a, b) =
         (sede["contribuenti_in_ambito"].as_i64().unwrap_or(0), dg["contribuenti_in_ambito"].as_i64().unwrap_or(0));
     assert!(a > 0 && a < b, "a branch sees less than head office: {a} vs {b}");
+});
+
+// With data built for the test: a delega that ended yesterday gives no access; one in force from
+// today does, and the company is listed with it.
+both!(a_delega_opens_access_only_while_in_force, |engine: Engine| async move {
+    let app = TestApp::spawn(engine).await;
+    let lr = fixtures::persona(&app, "Bruno", "Deleghe").await;
+    let ditta = fixtures::Azienda::new("Deleghe di Prova S.r.l.").rappresentata_da(&lr).crea(&app).await;
+    let consulente = fixtures::persona(&app, "Carla", "Consulente").await;
+    let today = server::infra::clock::today();
+    let day = chrono::Duration::days(1);
+    fixtures::delega(&app, &consulente, &ditta, "intermediario", today - day * 30, Some(today - day)).await;
+    let c = fixtures::utente(&app, "carla.consulente", "intermediario", Some(&consulente)).await;
+    let listed = |v: serde_json::Value| -> Vec<i64> {
+        let list: Vec<shared::dto::SubjectSummary> = serde_json::from_value(v).expect("subjects");
+        list.iter().map(|s| s.id).collect()
+    };
+    let (s, v) = app.get(&c, "/api/v1/soggetti").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(!listed(v).contains(&ditta.id), "an ended delega gives no access");
+    let (s, _) = app.put(&c, "/api/v1/sessione/soggetto", json!({ "subject_id": ditta.id })).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    fixtures::delega(&app, &consulente, &ditta, "intermediario", today, None).await;
+    let (_, v) = app.get(&c, "/api/v1/soggetti").await;
+    assert_eq!(listed(v), [ditta.id]);
+    let (s, v) = app.put(&c, "/api/v1/sessione/soggetto", json!({ "subject_id": ditta.id })).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
 });

@@ -3,9 +3,10 @@
 //! browser without JavaScript sends it), and nothing the form does not ask is kept.
 
 use reqwest::StatusCode;
-use serde_json::{Value, json};
+use serde_json::json;
+use shared::dto::RequestView;
 use shared::smart_task::{Kind, form_fields};
-use sportello_tests::{Engine, TestApp, both, read};
+use sportello_tests::{Engine, TestApp, both, fixtures, read};
 
 /// A valid answer for each question name the kinds use.
 fn example(name: &str, options: &[(&str, &str)]) -> String {
@@ -25,23 +26,25 @@ fn example(name: &str, options: &[(&str, &str)]) -> String {
 
 both!(every_kinds_questions_reach_the_server, |engine: Engine| async move {
     let app = TestApp::spawn(engine).await;
-    let datore = app.logged_in("datore").await;
-    let rossi = app.company_id("Rossi & Figli S.r.l.").await;
-    let (s, _) = app.put(&datore, "/api/v1/sessione/soggetto", json!({ "subject_id": rossi })).await;
+    // Built for this test: its own company, legal representative and login.
+    let titolare = fixtures::persona(&app, "Ada", "Moduli").await;
+    let ditta = fixtures::Azienda::new("Moduli di Prova S.r.l.").rappresentata_da(&titolare).crea(&app).await;
+    let datore = fixtures::utente(&app, "ada.moduli", "datore", Some(&titolare)).await;
+    let (s, _) = app.put(&datore, "/api/v1/sessione/soggetto", json!({ "subject_id": ditta.id })).await;
     assert_eq!(s, StatusCode::OK);
     for &kind in Kind::ALL {
         let mut form: Vec<(String, String)> = vec![
             ("tipo".into(), kind.code().into()),
-            ("oggetto".into(), rossi.to_string()),
+            ("oggetto".into(), ditta.id.to_string()),
             ("chiave".into(), format!("moduli-{}", kind.code())),
             // A field no kind asks for never reaches the stored request.
             ("estraneo".into(), "da non conservare".into()),
         ];
-        let mut expected = serde_json::Map::new();
+        let mut expected = shared::smart_task::Answers::new();
         for f in form_fields(kind) {
             let v = example(f.name, f.options);
             form.push((f.name.to_string(), v.clone()));
-            expected.insert(f.name.to_string(), Value::String(v));
+            expected.insert(f.name.to_string(), v);
         }
         let r = datore.post(app.url("/sf/st_submit")).form(&form).send().await.expect("post");
         let (s, v) = read(r).await;
@@ -49,6 +52,7 @@ both!(every_kinds_questions_reach_the_server, |engine: Engine| async move {
         let protocollo = v["protocollo"].as_str().expect("protocollo").to_string();
         let (s, stored) = app.get(&datore, &format!("/api/v1/richieste/{protocollo}")).await;
         assert_eq!(s, StatusCode::OK);
-        assert_eq!(stored["risposte"], Value::Object(expected), "{kind:?}");
+        let stored: RequestView = serde_json::from_value(stored).expect("the request's view");
+        assert_eq!(stored.risposte, expected, "{kind:?}");
     }
 });

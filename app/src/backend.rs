@@ -12,33 +12,18 @@ pub use crate::pages::richieste::backend::RichiesteBackend;
 pub use crate::pages::smart_task::backend::SmartTaskBackend;
 use std::sync::Arc;
 
-/// Everything the pages need: every feature's backend.
-pub trait Backend:
-    IdentityBackend
-    + HomeBackend
-    + AdminBackend
-    + RichiesteBackend
-    + SmartTaskBackend
-    + ComunicazioniBackend
-    + FascicoloBackend
-{
-}
-
-impl<T> Backend for T where
-    T: IdentityBackend
+/// Puts each feature's backend in the context, where its server functions look for it: `B`
+/// implements what every page needs.
+pub fn provide<B>(b: &Arc<B>)
+where
+    B: IdentityBackend
         + HomeBackend
         + AdminBackend
         + RichiesteBackend
         + SmartTaskBackend
         + ComunicazioniBackend
-        + FascicoloBackend
+        + FascicoloBackend,
 {
-}
-
-pub type SharedBackend = Arc<dyn Backend>;
-
-/// Puts each feature's backend in the context, where its server functions look for it.
-pub fn provide(b: &SharedBackend) {
     use leptos::prelude::provide_context;
     provide_context::<Arc<dyn IdentityBackend>>(b.clone());
     provide_context::<Arc<dyn HomeBackend>>(b.clone());

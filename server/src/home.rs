@@ -42,7 +42,7 @@ impl Services {
                 matricola: p.try_get("matricola")?,
                 stato,
                 stato_label: stato_posizione_label(stato).into(),
-                stato_dal: clock::parse_date(&dal).map(clock::it_date).unwrap_or(dal),
+                stato_dal: shared::time::format_date_text_it(&dal),
             });
         }
         let today = clock::today().format("%Y-%m-%d").to_string();

@@ -554,42 +554,88 @@ pub async fn seed(db: &Db, scale: u32, rng_seed: u64) -> AppResult<SeedReport> {
 async fn seed_demo(db: &Db, rng_seed: u64) -> AppResult<()> {
     let mut tx = db.write.begin().await?;
     let now = clock::now_ts();
-    for (codice, nome, regione) in SEDI {
-        sqlx::query("INSERT INTO sedi (codice, nome, regione) VALUES ($1, $2, $3)")
-            .bind(*codice)
-            .bind(*nome)
-            .bind(*regione)
-            .execute(&mut *tx)
-            .await?;
-    }
-    let rows = sqlx::query("SELECT id, codice FROM sedi ORDER BY codice").fetch_all(&mut *tx).await?;
-    let mut sede_ids = Vec::new();
-    let mut sede_by_code = std::collections::HashMap::new();
-    for r in rows {
-        let id: i64 = r.try_get("id")?;
-        let code: String = r.try_get("codice")?;
-        sede_ids.push(id);
-        sede_by_code.insert(code, id);
-    }
-    let sede = |c: &str| sede_by_code.get(c).copied().ok_or_else(|| AppError::Internal(format!("sede {c}")));
+    let sedi = insert_sedi(&mut tx).await?;
     let mut g = Gen {
         rng: StdRng::seed_from_u64(rng_seed),
         today: clock::today(),
         now: now.clone(),
         used_cf: HashSet::new(),
-        sede_ids,
+        sede_ids: sedi.ids.clone(),
     };
     let mut b = new_batch(&mut tx).await?;
+    let cast = named_people_and_companies(&mut g, &mut b, &sedi)?;
+    demo_deleghe(&mut g, &mut b, &cast);
+    background(&mut g, &mut b);
+    flush(db.engine, &mut tx, &mut b).await?;
+    let Cast { rossi, trattoria, gallo, giulia, conti, anna, paolo, .. } = cast;
+    seed_contributions(&mut tx, g.today, &now, Demo { rossi, trattoria, gallo, giulia, conti }).await?;
+    presto_registrations(&mut tx, anna, paolo, sedi.id("1300")?, &now).await?;
+    demo_users(&mut tx, &cast, &sedi, &now).await?;
+    sqlx::query("INSERT INTO app_meta (key, value) VALUES ('demo_seeded', $1)").bind(&now).execute(&mut *tx).await?;
+    reset_sequences(db, &mut tx).await?;
+    tx.commit().await?;
+    Ok(())
+}
 
+/// The sedi of the demo, by id and by code.
+struct Sedi {
+    ids: Vec<i64>,
+    by_code: std::collections::HashMap<String, i64>,
+}
+
+impl Sedi {
+    fn id(&self, code: &str) -> AppResult<i64> {
+        self.by_code.get(code).copied().ok_or_else(|| AppError::Internal(format!("sede {code}")))
+    }
+}
+
+async fn insert_sedi(conn: &mut AnyConnection) -> AppResult<Sedi> {
+    for (codice, nome, regione) in SEDI {
+        sqlx::query("INSERT INTO sedi (codice, nome, regione) VALUES ($1, $2, $3)")
+            .bind(*codice)
+            .bind(*nome)
+            .bind(*regione)
+            .execute(&mut *conn)
+            .await?;
+    }
+    let rows = sqlx::query("SELECT id, codice FROM sedi ORDER BY codice").fetch_all(&mut *conn).await?;
+    let mut sedi = Sedi { ids: vec![], by_code: Default::default() };
+    for r in rows {
+        let id: i64 = r.try_get("id")?;
+        sedi.ids.push(id);
+        sedi.by_code.insert(r.try_get("codice")?, id);
+    }
+    Ok(sedi)
+}
+
+/// The people and companies the README's demo logins act on.
+#[derive(Clone, Copy)]
+struct Cast {
+    mario: i64,
+    giulia: i64,
+    luca: i64,
+    anna: i64,
+    paolo: i64,
+    conti: i64,
+    rossi: i64,
+    trattoria: i64,
+    verdi: i64,
+    neri: i64,
+    gallo: i64,
+    assoc: i64,
+}
+
+fn named_people_and_companies(g: &mut Gen, b: &mut Batch, sedi: &Sedi) -> AppResult<Cast> {
+    let sede = |c: &str| sedi.id(c);
     // Named people of the demo.
-    let (mario, _) = g.persona(&mut b, "Mario", "Rossi", false, Some("mario.rossi@example.it".into()));
-    let (giulia, _) = g.persona(&mut b, "Giulia", "Bianchi", true, Some("studio.bianchi@example.it".into()));
-    let (luca, _) = g.persona(&mut b, "Luca", "Esposito", false, Some("luca.esposito@example.it".into()));
-    let (anna, _) = g.persona(&mut b, "Anna", "Ferrari", true, None);
-    let (paolo, _) = g.persona(&mut b, "Paolo", "Russo", false, None);
+    let (mario, _) = g.persona(b, "Mario", "Rossi", false, Some("mario.rossi@example.it".into()));
+    let (giulia, _) = g.persona(b, "Giulia", "Bianchi", true, Some("studio.bianchi@example.it".into()));
+    let (luca, _) = g.persona(b, "Luca", "Esposito", false, Some("luca.esposito@example.it".into()));
+    let (anna, _) = g.persona(b, "Anna", "Ferrari", true, None);
+    let (paolo, _) = g.persona(b, "Paolo", "Russo", false, None);
     let roma = sede("1300")?;
     let rossi = g.company(
-        &mut b,
+        b,
         Company {
             ragione: "Rossi & Figli S.r.l.",
             natura: "SRL",
@@ -600,7 +646,7 @@ async fn seed_demo(db: &Db, rng_seed: u64) -> AppResult<()> {
         },
     );
     let trattoria = g.company(
-        &mut b,
+        b,
         Company {
             ragione: "Trattoria da Mario di Rossi Mario",
             natura: "DI",
@@ -610,9 +656,9 @@ async fn seed_demo(db: &Db, rng_seed: u64) -> AppResult<()> {
             states: &[5],
         },
     );
-    let verdi_lr = g.random_persona(&mut b);
+    let verdi_lr = g.random_persona(b);
     let verdi = g.company(
-        &mut b,
+        b,
         Company {
             ragione: "Verdi Logistica S.p.A.",
             natura: "SPA",
@@ -622,9 +668,9 @@ async fn seed_demo(db: &Db, rng_seed: u64) -> AppResult<()> {
             states: &[1],
         },
     );
-    let neri_lr = g.random_persona(&mut b);
+    let neri_lr = g.random_persona(b);
     let neri = g.company(
-        &mut b,
+        b,
         Company {
             ragione: "Neri Impianti S.n.c.",
             natura: "SNC",
@@ -634,9 +680,9 @@ async fn seed_demo(db: &Db, rng_seed: u64) -> AppResult<()> {
             states: &[1, 2],
         },
     );
-    let gallo_lr = g.random_persona(&mut b);
+    let gallo_lr = g.random_persona(b);
     let gallo = g.company(
-        &mut b,
+        b,
         Company {
             ragione: "Gallo Trasporti S.r.l.",
             natura: "SRL",
@@ -646,9 +692,9 @@ async fn seed_demo(db: &Db, rng_seed: u64) -> AppResult<()> {
             states: &[1],
         },
     );
-    let assoc_lr = g.random_persona(&mut b);
+    let assoc_lr = g.random_persona(b);
     let assoc = g.company(
-        &mut b,
+        b,
         Company {
             ragione: "Associazione Sportiva Tuscolana",
             natura: "ASSOCIAZIONE",
@@ -658,7 +704,16 @@ async fn seed_demo(db: &Db, rng_seed: u64) -> AppResult<()> {
             states: &[4],
         },
     );
+    // Rossi's former consultant: the delega ended, its PEC is still among the NdR contacts.
+    let (conti, _) = g.persona(b, "Franco", "Marino", false, Some("studio.marino@example.it".into()));
+    Ok(Cast { mario, giulia, luca, anna, paolo, conti, rossi, trattoria, verdi, neri, gallo, assoc })
+}
 
+/// Giulia's studio and her deleghe (active, expired, revoked), Luca's delega a dipendente, the
+/// former consultant's ended delega.
+fn demo_deleghe(g: &mut Gen, b: &mut Batch, c: &Cast) {
+    let Cast { giulia, luca, conti, rossi, verdi, neri, gallo, assoc, .. } = *c;
+    let now = g.now.clone();
     b.intermediari.push(vec![
         V::I(b.next_intermediario),
         V::I(giulia),
@@ -673,42 +728,43 @@ async fn seed_demo(db: &Db, rng_seed: u64) -> AppResult<()> {
     ]);
     b.next_intermediario += 1;
     // Giulia: active on three companies, expired on Verdi, revoked on Neri.
-    g.delega(&mut b, giulia, rossi, "intermediario", Validity { inizio: g.d(700), fine: None, revocata: None });
+    g.delega(b, giulia, rossi, "intermediario", Validity { inizio: g.d(700), fine: None, revocata: None });
     g.delega(
-        &mut b,
+        b,
         giulia,
         gallo,
         "intermediario",
         Validity { inizio: g.d(300), fine: Some(g.d(-365)), revocata: None },
     );
-    g.delega(&mut b, giulia, assoc, "intermediario", Validity { inizio: g.d(90), fine: None, revocata: None });
+    g.delega(b, giulia, assoc, "intermediario", Validity { inizio: g.d(90), fine: None, revocata: None });
     g.delega(
-        &mut b,
+        b,
         giulia,
         verdi,
         "intermediario",
         Validity { inizio: g.d(800), fine: Some(g.d(30)), revocata: None },
     );
-    g.delega(&mut b, giulia, neri, "intermediario", Validity { inizio: g.d(500), fine: None, revocata: Some(g.d(10)) });
+    g.delega(b, giulia, neri, "intermediario", Validity { inizio: g.d(500), fine: None, revocata: Some(g.d(10)) });
     // Luca is an employee of Rossi & Figli with a delega a dipendente.
-    g.delega(&mut b, luca, rossi, "dipendente", Validity { inizio: g.d(200), fine: None, revocata: None });
-    // Rossi's former consultant: the delega ended, its PEC is still among the NdR contacts.
-    let (conti, _) = g.persona(&mut b, "Franco", "Marino", false, Some("studio.marino@example.it".into()));
+    g.delega(b, luca, rossi, "dipendente", Validity { inizio: g.d(200), fine: None, revocata: None });
     g.delega(
-        &mut b,
+        b,
         conti,
         rossi,
         "intermediario",
         Validity { inizio: g.d(1500), fine: Some(g.d(120)), revocata: None },
     );
+}
 
-    // Background companies, some followed by generated intermediaries.
+/// Background companies, some followed by generated intermediaries.
+fn background(g: &mut Gen, b: &mut Batch) {
+    let now = g.now.clone();
     let mut companies = vec![];
     for _ in 0..60 {
-        companies.push(g.random_company(&mut b));
+        companies.push(g.random_company(b));
     }
     for k in 0..5 {
-        let p = g.random_persona(&mut b);
+        let p = g.random_persona(b);
         b.intermediari.push(vec![
             V::I(b.next_intermediario),
             V::I(p),
@@ -731,25 +787,33 @@ async fn seed_demo(db: &Db, rng_seed: u64) -> AppResult<()> {
             };
             let days = g.rng.gen_range(200..2000);
             let inizio = g.d(days);
-            g.delega(&mut b, p, *c, "intermediario", Validity { inizio, fine, revocata: None });
+            g.delega(b, p, *c, "intermediario", Validity { inizio, fine, revocata: None });
         }
     }
-    flush(db.engine, &mut tx, &mut b).await?;
-    seed_contributions(&mut tx, g.today, &now, Demo { rossi, trattoria, gallo, giulia, conti }).await?;
+}
 
+/// Anna uses the Libretto Famiglia; Paolo is a prestatore.
+async fn presto_registrations(conn: &mut AnyConnection, anna: i64, paolo: i64, roma: i64, now: &str) -> AppResult<()> {
     sqlx::query("INSERT INTO utilizzatori (persona_id, contribuente_id, strumento, categoria, sede_id, created_at, updated_at) VALUES ($1, NULL, 'LF', NULL, $2, $3, $3)")
         .bind(anna)
         .bind(roma)
-        .bind(&now)
-        .execute(&mut *tx)
+        .bind(now)
+        .execute(&mut *conn)
         .await?;
     sqlx::query("INSERT INTO prestatori (persona_id, iban, sede_id, created_at, updated_at) VALUES ($1, 'IT60X0542811101000000123456', $2, $3, $3)")
         .bind(paolo)
         .bind(roma)
-        .bind(&now)
-        .execute(&mut *tx)
+        .bind(now)
+        .execute(&mut *conn)
         .await?;
+    Ok(())
+}
 
+/// The demo logins of the README, one per role.
+async fn demo_users(conn: &mut AnyConnection, c: &Cast, sedi: &Sedi, now: &str) -> AppResult<()> {
+    let Cast { mario, giulia, luca, anna, paolo, .. } = *c;
+    let roma = sedi.id("1300")?;
+    let sede = |code: &str| sedi.id(code);
     let users = [
         DemoUser {
             username: "datore",
@@ -847,13 +911,10 @@ async fn seed_demo(db: &Db, rng_seed: u64) -> AppResult<()> {
         .bind(persona)
         .bind(sede_id)
         .bind(regione)
-        .bind(&now)
-        .execute(&mut *tx)
+        .bind(now)
+        .execute(&mut *conn)
         .await?;
     }
-    sqlx::query("INSERT INTO app_meta (key, value) VALUES ('demo_seeded', $1)").bind(&now).execute(&mut *tx).await?;
-    reset_sequences(db, &mut tx).await?;
-    tx.commit().await?;
     Ok(())
 }
 

@@ -21,18 +21,33 @@ pub(crate) fn filter_from(q: &leptos_router::params::ParamsMap) -> RequestFilter
 
 /// `base` is the list's path (the Lista Richieste or an operator's Fascicolo).
 pub(crate) fn page_href(base: &str, f: &RequestFilter, pagina: u32) -> String {
-    let mut parts = vec![];
-    for (k, v) in [("stato", &f.stato), ("tipo", &f.tipo), ("matricola", &f.matricola), ("dal", &f.dal), ("al", &f.al)]
-    {
-        if let Some(v) = v {
-            parts.push(format!(
-                "{k}={}",
-                v.replace('%', "%25").replace('&', "%26").replace('/', "%2F").replace(' ', "+")
-            ));
-        }
+    let given = [("stato", &f.stato), ("tipo", &f.tipo), ("matricola", &f.matricola), ("dal", &f.dal), ("al", &f.al)];
+    let pagina = pagina.to_string();
+    href(base, given.iter().filter_map(|(k, v)| v.as_deref().map(|v| (*k, v))).chain([("pagina", pagina.as_str())]))
+}
+
+/// `base?k=v&…` with every name and value escaped (`#`, `+`, `&`, `%`, spaces and the rest).
+pub(crate) fn href<'a>(base: &str, pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    let mut q = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pairs {
+        q.append_pair(k, v);
     }
-    parts.push(format!("pagina={pagina}"));
-    format!("{base}?{}", parts.join("&"))
+    format!("{base}?{}", q.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pager_links_keep_every_character_typed() {
+        let f = RequestFilter { matricola: Some("12#3 + 4&5%/".into()), ..Default::default() };
+        let link = page_href("/richieste", &f, 2);
+        assert_eq!(link, "/richieste?matricola=12%233+%2B+4%265%25%2F&pagina=2");
+        let query = link.split_once('?').map(|(_, q)| q).unwrap_or_default();
+        let back: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+        assert_eq!(back[0], ("matricola".to_string(), "12#3 + 4&5%/".to_string()));
+    }
 }
 
 /// The filter form: a plain GET form, so it works before hydration and without JavaScript.

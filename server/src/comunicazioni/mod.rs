@@ -33,6 +33,141 @@ fn field(errors: &mut Vec<FieldError>, f: &str, code: &str, m: impl Into<String>
     errors.push(FieldError { field: f.into(), code: code.into(), message: m.into() });
 }
 
+/// A two-way request whose fields are valid, with its attachments read and recognised.
+struct Valida {
+    oggetto: String,
+    testo: String,
+    email: Option<String>,
+    telefono: Option<String>,
+    allegati: Vec<Allegato>,
+}
+
+/// Checks every field of the form; all the errors at once, in the form's order.
+fn validate(body: &NuovaComunicazione, files: Vec<AllegatoBytes>, mut errors: Vec<FieldError>) -> AppResult<Valida> {
+    let oggetto = body.oggetto.trim().to_string();
+    if oggetto_bidirezionale_label(&oggetto).is_none() {
+        field(&mut errors, "oggetto", "invalid", "Scegliere l'oggetto della richiesta dall'elenco.");
+    }
+    let testo = body.testo.trim().to_string();
+    let n = testo.chars().count();
+    if !(10..=MAX_TESTO).contains(&n) {
+        field(
+            &mut errors,
+            "testo",
+            if n < 10 { "too_short" } else { "too_long" },
+            format!("Descrivere la richiesta in almeno 10 e al massimo {MAX_TESTO_IT} caratteri (ora {n})."),
+        );
+    }
+    let email = match body.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+        Some(e) => match Email::parse(e) {
+            Ok(e) => Some(e.as_str().to_string()),
+            Err(err) => {
+                field(&mut errors, "email", err.code(), format!("E-mail non valida. {err}"));
+                None
+            }
+        },
+        None => None,
+    };
+    let telefono = match body.telefono.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        Some(t) => match Telefono::parse(t) {
+            Ok(t) => Some(t.as_str().to_string()),
+            Err(err) => {
+                field(&mut errors, "telefono", err.code(), format!("Telefono non valido. {err}"));
+                None
+            }
+        },
+        None => None,
+    };
+    if body.email.as_deref().is_none_or(|e| e.trim().is_empty())
+        && body.telefono.as_deref().is_none_or(|t| t.trim().is_empty())
+    {
+        field(&mut errors, "email", "empty", "Indicare un'e-mail o un telefono per la risposta.");
+    }
+    if files.len() > MAX_ALLEGATI {
+        field(
+            &mut errors,
+            "allegati",
+            "too_many",
+            format!("Sono ammessi al massimo {MAX_ALLEGATI} allegati (ne sono stati inviati {}).", files.len()),
+        );
+    }
+    let allegati = check_attachments(files, &mut errors);
+    if !errors.is_empty() {
+        // In the order of the form, so the page's summary reads top to bottom.
+        let rank =
+            |f: &str| ["oggetto", "testo", "email", "telefono", "allegati"].iter().position(|p| f.starts_with(p));
+        errors.sort_by_key(|e| rank(&e.field));
+        return Err(AppError::Validation(errors));
+    }
+    Ok(Valida { oggetto, testo, email, telefono, allegati })
+}
+
+/// The files within the limits, recognised by their content; an error for each refused one.
+fn check_attachments(files: Vec<AllegatoBytes>, errors: &mut Vec<FieldError>) -> Vec<Allegato> {
+    let mut allegati = vec![];
+    for (i, a) in files.into_iter().enumerate().take(MAX_ALLEGATI) {
+        let name = format!("allegati[{i}]");
+        if errors.iter().any(|e| e.field == name) {
+            continue;
+        }
+        let Some(nome) = safe_name(&a.nome) else {
+            field(errors, &name, "name", format!("L'allegato {} non ha un nome valido.", i + 1));
+            continue;
+        };
+        let bytes = a.bytes;
+        if bytes.is_empty() || bytes.len() > MAX_BYTES {
+            field(
+                &mut errors,
+                &name,
+                if bytes.is_empty() { "empty" } else { "too_large" },
+                if bytes.is_empty() {
+                    format!("{nome}: il file è vuoto.")
+                } else {
+                    shared::comunicazioni::allegato_troppo_grande(&nome)
+                },
+            );
+            continue;
+        }
+        match sniff(&bytes) {
+            Some((ct, _)) => allegati.push(Allegato { nome, content_type: ct, bytes }),
+            None => field(
+                &mut errors,
+                &name,
+                "type",
+                format!("{nome}: tipo di file non ammesso. Sono ammessi PDF, JPEG, PNG e ZIP."),
+            ),
+        }
+    }
+    allegati
+}
+
+/// Stores the attachments of request `id`; their names, for the audit record.
+async fn store_attachments(
+    conn: &mut sqlx::AnyConnection,
+    id: i64,
+    allegati: &[Allegato],
+    now: &str,
+) -> AppResult<Vec<String>> {
+    let mut names = vec![];
+    for a in &allegati {
+        sqlx::query(
+            "INSERT INTO allegati (richiesta_id, nome, content_type, dimensione, sha256, contenuto_b64, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(id)
+        .bind(&a.nome)
+        .bind(a.content_type)
+        .bind(a.bytes.len() as i64)
+        .bind(hex::encode(Sha256::digest(&a.bytes)))
+        .bind(base64::engine::general_purpose::STANDARD.encode(&a.bytes))
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+        names.push(a.nome.clone());
+    }
+    Ok(names)
+}
+
 impl Services {
     /// The API's form: attachments in base64, decoded here (bounded before decoding).
     pub async fn submit_two_way(&self, caller: &Caller, mut body: NuovaComunicazione) -> AppResult<RequestView> {
@@ -69,94 +204,7 @@ impl Services {
     ) -> AppResult<RequestView> {
         let s = caller.require()?;
         let subject = self.subject(caller, body.soggetto_id).await?;
-        let oggetto = body.oggetto.trim().to_string();
-        if oggetto_bidirezionale_label(&oggetto).is_none() {
-            field(&mut errors, "oggetto", "invalid", "Scegliere l'oggetto della richiesta dall'elenco.");
-        }
-        let testo = body.testo.trim().to_string();
-        let n = testo.chars().count();
-        if !(10..=MAX_TESTO).contains(&n) {
-            field(
-                &mut errors,
-                "testo",
-                if n < 10 { "too_short" } else { "too_long" },
-                format!("Descrivere la richiesta in almeno 10 e al massimo {MAX_TESTO_IT} caratteri (ora {n})."),
-            );
-        }
-        let email = match body.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
-            Some(e) => match Email::parse(e) {
-                Ok(e) => Some(e.as_str().to_string()),
-                Err(err) => {
-                    field(&mut errors, "email", err.code(), format!("E-mail non valida. {err}"));
-                    None
-                }
-            },
-            None => None,
-        };
-        let telefono = match body.telefono.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-            Some(t) => match Telefono::parse(t) {
-                Ok(t) => Some(t.as_str().to_string()),
-                Err(err) => {
-                    field(&mut errors, "telefono", err.code(), format!("Telefono non valido. {err}"));
-                    None
-                }
-            },
-            None => None,
-        };
-        if body.email.as_deref().is_none_or(|e| e.trim().is_empty())
-            && body.telefono.as_deref().is_none_or(|t| t.trim().is_empty())
-        {
-            field(&mut errors, "email", "empty", "Indicare un'e-mail o un telefono per la risposta.");
-        }
-        if files.len() > MAX_ALLEGATI {
-            field(
-                &mut errors,
-                "allegati",
-                "too_many",
-                format!("Sono ammessi al massimo {MAX_ALLEGATI} allegati (ne sono stati inviati {}).", files.len()),
-            );
-        }
-        let mut allegati = vec![];
-        for (i, a) in files.into_iter().enumerate().take(MAX_ALLEGATI) {
-            let name = format!("allegati[{i}]");
-            if errors.iter().any(|e| e.field == name) {
-                continue;
-            }
-            let Some(nome) = safe_name(&a.nome) else {
-                field(&mut errors, &name, "name", format!("L'allegato {} non ha un nome valido.", i + 1));
-                continue;
-            };
-            let bytes = a.bytes;
-            if bytes.is_empty() || bytes.len() > MAX_BYTES {
-                field(
-                    &mut errors,
-                    &name,
-                    if bytes.is_empty() { "empty" } else { "too_large" },
-                    if bytes.is_empty() {
-                        format!("{nome}: il file è vuoto.")
-                    } else {
-                        shared::comunicazioni::allegato_troppo_grande(&nome)
-                    },
-                );
-                continue;
-            }
-            match sniff(&bytes) {
-                Some((ct, _)) => allegati.push(Allegato { nome, content_type: ct, bytes }),
-                None => field(
-                    &mut errors,
-                    &name,
-                    "type",
-                    format!("{nome}: tipo di file non ammesso. Sono ammessi PDF, JPEG, PNG e ZIP."),
-                ),
-            }
-        }
-        if !errors.is_empty() {
-            // In the order of the form, so the page's summary reads top to bottom.
-            let rank =
-                |f: &str| ["oggetto", "testo", "email", "telefono", "allegati"].iter().position(|p| f.starts_with(p));
-            errors.sort_by_key(|e| rank(&e.field));
-            return Err(AppError::Validation(errors));
-        }
+        let Valida { oggetto, testo, email, telefono, allegati } = validate(&body, files, errors)?;
 
         let today = clock::today();
         let now = clock::now_ts();
@@ -189,35 +237,15 @@ impl Services {
         .await?
         .try_get(0)?;
         add_event(&mut tx, id, Stato::Aperta.code(), None).await?;
-        let mut names = vec![];
-        for a in &allegati {
-            sqlx::query(
-                "INSERT INTO allegati (richiesta_id, nome, content_type, dimensione, sha256, contenuto_b64, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(id)
-            .bind(&a.nome)
-            .bind(a.content_type)
-            .bind(a.bytes.len() as i64)
-            .bind(hex::encode(Sha256::digest(&a.bytes)))
-            .bind(base64::engine::general_purpose::STANDARD.encode(&a.bytes))
-            .bind(&now)
-            .execute(&mut *tx)
-            .await?;
-            names.push(a.nome.clone());
-        }
+        let names = store_attachments(&mut tx, id, &allegati, &now).await?;
         let mut actor = caller.actor(s);
         actor.acting_for_id = Some(subject.id);
         audit::append(
             &mut tx,
             &actor,
             Entry {
-                entity: "richiesta",
-                entity_id: protocollo.clone(),
-                action: "invio_bidirezionale",
-                before: None,
                 after: Some(serde_json::json!({ "oggetto": oggetto, "allegati": names })),
-                note: None,
+                ..Entry::richiesta(&protocollo, "invio_bidirezionale")
             },
         )
         .await?;
@@ -281,12 +309,9 @@ impl Services {
             &mut tx,
             &actor,
             Entry {
-                entity: "richiesta",
-                entity_id: protocollo.to_string(),
-                action: "messaggio_contribuente",
                 before: Some(serde_json::json!({ "stato": stato, "version": version })),
                 after: Some(serde_json::json!({ "testo": testo })),
-                note: None,
+                ..Entry::richiesta(&protocollo, "messaggio_contribuente")
             },
         )
         .await?;

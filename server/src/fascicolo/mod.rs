@@ -15,7 +15,7 @@ pub(crate) fn stato_label(s: i64) -> String {
 }
 
 pub(crate) fn it(s: &str) -> String {
-    clock::it_date_text(s)
+    shared::time::format_date_text_it(s)
 }
 
 pub(crate) fn opt_it(s: Option<String>) -> String {

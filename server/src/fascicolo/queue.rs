@@ -187,12 +187,9 @@ impl Services {
             &mut tx,
             &caller.actor(s),
             Entry {
-                entity: "richiesta",
-                entity_id: protocollo.to_string(),
-                action: audit_action,
                 before: Some(serde_json::json!({ "stato": stato, "version": version })),
                 after: Some(after),
-                note: None,
+                ..Entry::richiesta(&protocollo, audit_action)
             },
         )
         .await?;

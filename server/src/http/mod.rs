@@ -6,7 +6,6 @@ pub mod middleware;
 pub mod pages;
 
 use crate::services::Services;
-use app::backend::SharedBackend;
 use axum::Router;
 use axum::routing::get;
 use leptos::prelude::*;
@@ -19,7 +18,7 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub services: Services,
     /// What the pages' server functions call; the pages' own form handlers call it too.
-    pub backend: SharedBackend,
+    pub backend: Arc<backend::ServerBackend>,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {
@@ -29,7 +28,7 @@ impl axum::extract::FromRef<AppState> for LeptosOptions {
 }
 
 pub fn router(services: Services, leptos_options: LeptosOptions) -> Router {
-    let backend: SharedBackend = Arc::new(backend::ServerBackend { services: services.clone() });
+    let backend = Arc::new(backend::ServerBackend { services: services.clone() });
     let routes = generate_route_list(app::App);
     let state =
         AppState { leptos_options: leptos_options.clone(), services: services.clone(), backend: backend.clone() };

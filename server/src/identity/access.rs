@@ -158,7 +158,7 @@ async fn refusal_reason(pool: &AnyPool, user: &User, subject_id: i64, today: Nai
     let inizio: String = row.try_get("data_inizio")?;
     let fine: Option<String> = row.try_get("data_fine")?;
     let revocata: Option<String> = row.try_get("revocata_dal")?;
-    let pretty = |s: &str| clock::parse_date(s).map(clock::it_date).unwrap_or_else(|| s.to_string());
+    let pretty = shared::time::format_date_text_it;
     if let Some(r) = revocata.filter(|r| clock::parse_date(r).is_some_and(|r| r <= today)) {
         return Ok(format!(
             "La delega per {name} è stata revocata con effetto dal {}: non è possibile operare per suo conto.",

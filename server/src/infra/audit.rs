@@ -53,6 +53,13 @@ pub struct Entry<'a> {
     pub note: Option<String>,
 }
 
+impl<'a> Entry<'a> {
+    /// A record about request `protocollo`; before, after and note are filled in by the caller.
+    pub fn richiesta(protocollo: &str, action: &'a str) -> Entry<'a> {
+        Entry { entity: "richiesta", entity_id: protocollo.to_string(), action, before: None, after: None, note: None }
+    }
+}
+
 #[derive(Serialize)]
 struct Hashed<'a> {
     seq: i64,

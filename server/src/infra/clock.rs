@@ -24,16 +24,6 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
-/// A stored ISO date as Italians read it (the text itself if it is not a date).
-pub fn it_date_text(s: &str) -> String {
-    parse_date(s).map(it_date).unwrap_or_else(|| s.to_string())
-}
-
-/// Italian date format used in messages: 31/12/2025.
-pub fn it_date(d: NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

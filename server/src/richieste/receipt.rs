@@ -81,7 +81,7 @@ pub fn render(r: &RequestView, soggetto: &str) -> Vec<u8> {
         &format!(
             "Inviata il {} · regole in vigore al {}",
             it_ts(&r.inviata_il),
-            crate::infra::clock::parse_date(&r.data_riferimento).map(crate::infra::clock::it_date).unwrap_or_default()
+            shared::time::format_date_text_it(&r.data_riferimento)
         ),
         0.0,
     );

@@ -133,12 +133,8 @@ impl Services {
             &mut tx,
             &actor,
             Entry {
-                entity: "richiesta",
-                entity_id: protocollo.clone(),
-                action: "invio",
-                before: None,
                 after: Some(serde_json::json!({ "tipo": kind.code(), "oggetto": oggetto, "risposte": body.risposte })),
-                note: None,
+                ..Entry::richiesta(&protocollo, "invio")
             },
         )
         .await?;

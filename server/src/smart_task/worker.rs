@@ -155,12 +155,10 @@ async fn decide_job(db: &Db, worker: &str, job: &jobs::ClaimedJob) -> AppResult<
         &mut tx,
         &actor,
         Entry {
-            entity: "richiesta",
-            entity_id: protocollo.clone(),
-            action: "esito_istruttoria",
             before: Some(serde_json::json!({ "stato": stato })),
             after: Some(serde_json::json!({ "stato": final_state, "ruleset": decision.ruleset })),
             note: motivo,
+            ..Entry::richiesta(&protocollo, "esito_istruttoria")
         },
     )
     .await?;

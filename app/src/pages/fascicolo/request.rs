@@ -34,27 +34,62 @@ pub fn OperatorRequestPage() -> impl IntoView {
 
 #[component]
 fn OperatorDetail(d: OperatorRequestView, action: ServerAction<FascAction>) -> impl IntoView {
-    let replay = ServerAction::<FascReplay>::new();
     let r = d.richiesta.clone();
     let protocollo = r.protocollo.clone();
     let due_vie = !r.smart_task;
     let works = d.puo_agire && r.stato.lavorabile_dalla_sede();
     let da_prendere = if due_vie { r.stato == Stato::Aperta } else { d.operatore_in_carico.is_none() };
-    let version = d.version;
-    let p2 = protocollo.clone();
+    let bozza = use_context::<BozzaTesto>().unwrap_or_default();
+    let problem = current_problem(action.value(), bozza.problem);
+    let audit = d.audit.clone();
+    view! {
+        <Title text=format!("Richiesta {} – Fascicolo", r.protocollo) />
+        <p class="caption">{format!("Fascicolo di {} · protocollo {}", d.ragione_sociale, r.protocollo)}</p>
+        <h1>{r.descrizione.clone()}</h1>
+        <p class="request-head">
+            {if due_vie { view! { <span class="tag">"Comunicazione bidirezionale"</span> }.into_any() } else { view! { <span class="tag tag-smart-task">"Smart-Task"</span> }.into_any() }}
+            " " {state_tag(r.stato, r.stato_label.clone())}
+        </p>
+        {r.motivo.clone().map(|m| view! { <div class="notice" id="esito"><p>{m}</p></div> })}
+        {d.operatore_in_carico.clone().map(|o| view! { <p id="in-carico">{format!("In carico a: {o}")}</p> })}
+        {move || problem().map(|p| view! { <ErrorSummary problem=p /> })}
+        {works.then(|| view! { <BranchSteps protocollo=protocollo.clone() due_vie da_prendere version=d.version action /> })}
+        {r.risposte.get("testo").cloned().map(|t| view! {
+            <h2>"Testo della richiesta"</h2>
+            <p class="testo-richiesta" id="testo-richiesta">{t}</p>
+            <dl class="summary-list">
+                <div><dt>"E-mail per la risposta"</dt><dd>{r.risposte.get("email").cloned().unwrap_or_else(|| "–".into())}</dd></div>
+                <div><dt>"Telefono"</dt><dd>{r.risposte.get("telefono").cloned().unwrap_or_else(|| "–".into())}</dd></div>
+            </dl>
+        })}
+        <Attachments protocollo=r.protocollo.clone() allegati=r.allegati.clone() />
+        <Conversation messaggi=d.note.clone() operator=true />
+        <DecisionTrace d=d.clone() />
+        <AuditTable audit />
+        <Timeline eventi=r.eventi />
+        <p><a href=format!("/fascicolo/{}", r.soggetto_id)>"Torna al Fascicolo"</a></p>
+    }
+}
+
+/// The branch's steps on the request: take in charge, note, reply, close. The script sends each
+/// step to the server function; without it the forms are posted to this page, which answers
+/// with the page again.
+#[component]
+fn BranchSteps(
+    protocollo: String,
+    due_vie: bool,
+    da_prendere: bool,
+    version: i64,
+    action: ServerAction<FascAction>,
+) -> impl IntoView {
     let testo = NodeRef::<leptos::html::Textarea>::new();
     clear_after_success(move || action.value().with(|v| matches!(v, Some(Ok(_)))), testo);
     let bozza = use_context::<BozzaTesto>().unwrap_or_default();
     let problem = current_problem(action.value(), bozza.problem);
-    // The script sends each step to the server function; without it the forms are posted to
-    // this page (`target`), which answers with the page again.
     let target = format!("/fascicolo/richiesta/{protocollo}");
-    let step = {
-        let protocollo = protocollo.clone();
-        move |azione: String| {
-            let t = testo.get().map(|t| t.value());
-            action.dispatch(FascAction { protocollo: protocollo.clone(), azione, testo: t, version: Some(version) });
-        }
+    let step = move |azione: String| {
+        let t = testo.get().map(|t| t.value());
+        action.dispatch(FascAction { protocollo: protocollo.clone(), azione, testo: t, version: Some(version) });
     };
     let (step1, step2) = (step.clone(), step);
     let on_take = move |ev: leptos::ev::SubmitEvent| {
@@ -69,67 +104,56 @@ fn OperatorDetail(d: OperatorRequestView, action: ServerAction<FascAction>) -> i
         }
     };
     view! {
-        <Title text=format!("Richiesta {} – Fascicolo", r.protocollo) />
-        <p class="caption">{format!("Fascicolo di {} · protocollo {}", d.ragione_sociale, r.protocollo)}</p>
-        <h1>{r.descrizione.clone()}</h1>
-        <p class="request-head">
-            {if due_vie { view! { <span class="tag">"Comunicazione bidirezionale"</span> }.into_any() } else { view! { <span class="tag tag-smart-task">"Smart-Task"</span> }.into_any() }}
-            " " {state_tag(r.stato, r.stato_label.clone())}
-        </p>
-        {r.motivo.clone().map(|m| view! { <div class="notice" id="esito"><p>{m}</p></div> })}
-        {d.operatore_in_carico.clone().map(|o| view! { <p id="in-carico">{format!("In carico a: {o}")}</p> })}
-        {move || problem().map(|p| view! { <ErrorSummary problem=p /> })}
-        {works.then(|| {
-            view! {
-                <section class="operator-actions" aria-labelledby="lavora">
-                    <h2 id="lavora">"Lavora la richiesta"</h2>
-                    {da_prendere.then(|| {
-                        view! {
-                            <form method="post" action=target.clone() on:submit=on_take>
-                                <input type="hidden" name="azione" value="prendi_in_carico" />
-                                <input type="hidden" name="version" value=version />
-                                <button type="submit" class="button" id="prendi-in-carico">"Prendi in carico"</button>
-                            </form>
-                        }
-                    })}
-                    <form method="post" action=target.clone() on:submit=on_step>
+        <section class="operator-actions" aria-labelledby="lavora">
+            <h2 id="lavora">"Lavora la richiesta"</h2>
+            {da_prendere.then(|| {
+                view! {
+                    <form method="post" action=target.clone() on:submit=on_take>
+                        <input type="hidden" name="azione" value="prendi_in_carico" />
                         <input type="hidden" name="version" value=version />
-                        <div class="field">
-                            <label for="testo">"Testo"</label>
-                            <p class="muted" id="testo-aiuto">{if due_vie {
-                                "Una nota interna resta agli operatori; una risposta arriva al contribuente, che può replicare; per chiudere, la risposta conclusiva."
-                            } else {
-                                "Una nota interna resta agli operatori; una risposta arriva al contribuente; per chiudere, il motivo dell'esito."
-                            }}</p>
-                            {move || problem().and_then(|p| field_error(Some(&p), "testo").or_else(|| field_error(Some(&p), "motivo"))).map(|m| view! { <p class="error-message" id="testo-errore">{m}</p> })}
-                            <textarea id="testo" name="testo" rows="4" maxlength="4000" aria-describedby="testo-aiuto testo-errore" node_ref=testo>{bozza.testo}</textarea>
-                        </div>
-                        <div class="button-row">
-                            <button type="submit" name="azione" value="nota_interna" class="button button-outline" id="nota-interna">"Aggiungi nota interna"</button>
-                            <button type="submit" name="azione" value="risposta" class="button button-outline" id="rispondi">"Rispondi al contribuente"</button>
-                            {if due_vie {
-                                view! { <button type="submit" name="azione" value="chiudi" class="button" id="chiudi">"Rispondi e chiudi"</button> }.into_any()
-                            } else {
-                                view! {
-                                    <button type="submit" name="azione" value="accogli" class="button" id="accogli">"Chiudi: accolta"</button>
-                                    <button type="submit" name="azione" value="respingi" class="button button-danger" id="respingi">"Chiudi: non accolta"</button>
-                                }.into_any()
-                            }}
-                        </div>
+                        <button type="submit" class="button" id="prendi-in-carico">"Prendi in carico"</button>
                     </form>
-                </section>
-            }
-        })}
-        {r.risposte.get("testo").cloned().map(|t| view! {
-            <h2>"Testo della richiesta"</h2>
-            <p class="testo-richiesta" id="testo-richiesta">{t}</p>
-            <dl class="summary-list">
-                <div><dt>"E-mail per la risposta"</dt><dd>{r.risposte.get("email").cloned().unwrap_or_else(|| "–".into())}</dd></div>
-                <div><dt>"Telefono"</dt><dd>{r.risposte.get("telefono").cloned().unwrap_or_else(|| "–".into())}</dd></div>
-            </dl>
-        })}
-        <Attachments protocollo=r.protocollo.clone() allegati=r.allegati.clone() />
-        <Conversation messaggi=d.note.clone() operator=true />
+                }
+            })}
+            <form method="post" action=target.clone() on:submit=on_step>
+                <input type="hidden" name="version" value=version />
+                <div class="field">
+                    <label for="testo">"Testo"</label>
+                    <p class="muted" id="testo-aiuto">{if due_vie {
+                        "Una nota interna resta agli operatori; una risposta arriva al contribuente, che può replicare; per chiudere, la risposta conclusiva."
+                    } else {
+                        "Una nota interna resta agli operatori; una risposta arriva al contribuente; per chiudere, il motivo dell'esito."
+                    }}</p>
+                    {move || problem().and_then(|p| field_error(Some(&p), "testo").or_else(|| field_error(Some(&p), "motivo"))).map(|m| view! { <p class="error-message" id="testo-errore">{m}</p> })}
+                    <textarea id="testo" name="testo" rows="4" maxlength="4000" aria-describedby="testo-aiuto testo-errore" node_ref=testo>{bozza.testo}</textarea>
+                </div>
+                <div class="button-row">
+                    <button type="submit" name="azione" value="nota_interna" class="button button-outline" id="nota-interna">"Aggiungi nota interna"</button>
+                    <button type="submit" name="azione" value="risposta" class="button button-outline" id="rispondi">"Rispondi al contribuente"</button>
+                    {if due_vie {
+                        view! { <button type="submit" name="azione" value="chiudi" class="button" id="chiudi">"Rispondi e chiudi"</button> }.into_any()
+                    } else {
+                        view! {
+                            <button type="submit" name="azione" value="accogli" class="button" id="accogli">"Chiudi: accolta"</button>
+                            <button type="submit" name="azione" value="respingi" class="button button-danger" id="respingi">"Chiudi: non accolta"</button>
+                        }.into_any()
+                    }}
+                </div>
+            </form>
+        </section>
+    }
+}
+}
+
+/// The stored decision: each check with what it read, the replay under today's rules, the
+/// effects applied and every fact read.
+#[component]
+fn DecisionTrace(d: OperatorRequestView) -> impl IntoView {
+    let replay = ServerAction::<FascReplay>::new();
+    let r = d.richiesta.clone();
+    let due_vie = !r.smart_task;
+    let p2 = r.protocollo.clone();
+    view! {
         {(!due_vie).then(|| view! {
             <h2>"Controlli eseguiti"</h2>
             {r.ruleset.clone().map(|v| view! { <p class="muted">{format!("Versione delle regole: {v}")}</p> })}
@@ -161,12 +185,19 @@ fn OperatorDetail(d: OperatorRequestView, action: ServerAction<FascAction>) -> i
         {d.fatti.clone().map(|f| view! {
             <details class="letti"><summary>"Tutti i fatti e i parametri letti"</summary><LabelValues json=f /></details>
         })}
+    }
+}
+
+/// The audit records of the request, with what each changed.
+#[component]
+fn AuditTable(audit: Vec<AuditRecordView>) -> impl IntoView {
+    view! {
         <h2>"Registro delle operazioni"</h2>
         <div class="table-wrap" role="region" aria-label="Registro delle operazioni" tabindex="0">
             <table id="audit">
                 <thead><tr><th scope="col">"N."</th><th scope="col">"Quando"</th><th scope="col">"Chi"</th><th scope="col">"Su"</th><th scope="col">"Azione"</th><th scope="col">"Prima"</th><th scope="col">"Dopo"</th></tr></thead>
                 <tbody>
-                    {d.audit.iter().map(|a| view! {
+                    {audit.iter().map(|a| view! {
                         <tr>
                             <td>{a.seq}</td>
                             <td>{it_datetime(&a.at)}</td>
@@ -180,7 +211,5 @@ fn OperatorDetail(d: OperatorRequestView, action: ServerAction<FascAction>) -> i
                 </tbody>
             </table>
         </div>
-        <Timeline eventi=r.eventi />
-        <p><a href=format!("/fascicolo/{}", r.soggetto_id)>"Torna al Fascicolo"</a></p>
     }
 }

@@ -53,7 +53,7 @@ pub fn basis_label(b: &AccessBasis) -> String {
         AccessBasis::Delega { ruolo, fine, .. } => {
             let who = if ruolo == "dipendente" { "Delega a dipendente" } else { "Delega a intermediario" };
             match fine.as_deref().and_then(|f| chrono::NaiveDate::parse_from_str(f, "%Y-%m-%d").ok()) {
-                Some(f) => format!("{who}, valida fino al {}", f.format("%d/%m/%Y")),
+                Some(f) => format!("{who}, valida fino al {}", shared::time::format_date_it(f)),
                 None => format!("{who}, senza scadenza"),
             }
         }

@@ -1,6 +1,7 @@
 //! The questions a kind still needs, and the check-answers page.
 
 use super::api::{self, StSubmit};
+use crate::components::filters::href;
 use crate::components::format::*;
 use crate::components::forms::*;
 use crate::components::layout::go;
@@ -112,10 +113,12 @@ pub(super) fn CheckAnswers(kind: Kind, oggetto: String, answers: Answers) -> imp
         }
     });
     let key = smart_task::draft_key(kind.code(), &oggetto, &answers);
-    let mut edit = format!("/richieste/nuova?tipo={}&oggetto={}", kind.code(), oggetto);
-    for (k, v) in &answers {
-        edit.push_str(&format!("&{k}={}", v.replace('&', "%26").replace('+', "%2B").replace(' ', "+")));
-    }
+    let edit = href(
+        "/richieste/nuova",
+        [("tipo", kind.code()), ("oggetto", oggetto.as_str())]
+            .into_iter()
+            .chain(answers.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
+    );
     let rows = smart_task::form_fields(kind);
     view! {
         <h1>"Controlli le risposte prima di inviare"</h1>

@@ -13,6 +13,7 @@ use crate::smart_task::contributi::{periodo, saldo};
 use crate::smart_task::engine::{Check, CommonFacts, Rule};
 use crate::smart_task::kind::{FactsCx, RuleCx, SmartTaskKind, TargetCx};
 use crate::smart_task::targets::{it, per, target};
+use shared::time::format_date_it;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use shared::dto::{FieldError, TargetView};
@@ -86,10 +87,6 @@ pub const NESSUN_RIESAME: Rule = Rule {
     riferimento: "Regola di progetto: il riesame manuale prevale sul ricalcolo automatico",
 };
 
-fn d(x: NaiveDate) -> String {
-    x.format("%d/%m/%Y").to_string()
-}
-
 fn evento_label(tipo: &str) -> &str {
     match tipo {
         "variazione_uniemens" => "variazione UniEmens",
@@ -146,14 +143,14 @@ pub fn rules(nota_id: i64, motivo: MotivoRicalcolo, f: &Facts, _common: &CommonF
         !successivi.is_empty(),
         successivi
             .iter()
-            .map(|e| format!("{} del {}", evento_label(&e.tipo), d(e.data)))
+            .map(|e| format!("{} del {}", evento_label(&e.tipo), format_date_it(e.data)))
             .collect::<Vec<_>>()
             .join("; ")
             .to_string()
             + ".",
         format!(
             "Dopo l'emissione della nota (il {}) non risulta arrivato nulla di nuovo per il periodo {}: invii prima la variazione UniEmens o il pagamento, poi ripresenti la richiesta.",
-            d(n.emessa_il),
+            format_date_it(n.emessa_il),
             n.periodo
         ),
         serde_json::json!({

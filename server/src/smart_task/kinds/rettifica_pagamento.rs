@@ -12,6 +12,7 @@ use crate::smart_task::contributi::{Pagamento, Saldo, pagamento, saldo};
 use crate::smart_task::engine::{Check, CommonFacts, Esito, Rule};
 use crate::smart_task::kind::{FactsCx, RuleCx, SmartTaskKind, TargetCx};
 use crate::smart_task::targets::{it, per, target};
+use shared::time::format_date_it;
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 use shared::dto::{FieldError, TargetView};
@@ -78,9 +79,6 @@ pub const IMPORTO_CAPIENTE: Rule = Rule {
     riferimento: "Controllo di coerenza",
 };
 
-fn d(x: NaiveDate) -> String {
-    x.format("%d/%m/%Y").to_string()
-}
 fn e(c: i64) -> String {
     Euro::from_cents(c).to_string()
 }
@@ -131,7 +129,7 @@ pub fn rules(
     }
     checks.push(PAGAMENTO_DEL_CONTRIBUENTE.check(
         per_matricola,
-        format!("Pagamento del {} per la matricola {}.", d(p.data_versamento), p.matricola_indicata),
+        format!("Pagamento del {} per la matricola {}.", format_date_it(p.data_versamento), p.matricola_indicata),
         "Il pagamento indicato non è stato fatto per una matricola né con il codice fiscale di questo contribuente.",
         letti,
     ));
@@ -184,8 +182,8 @@ pub fn rules(
     let fine = fine_prescrizione(periodo_corretto, anni);
     checks.push(NON_PRESCRITTO.check(
         common.data_riferimento < fine,
-        format!("I contributi di {periodo_corretto} si prescrivono il {}.", d(fine)),
-        format!("I contributi di {periodo_corretto} sono prescritti dal {}: il pagamento non può esservi attribuito.", d(fine)),
+        format!("I contributi di {periodo_corretto} si prescrivono il {}.", format_date_it(fine)),
+        format!("I contributi di {periodo_corretto} sono prescritti dal {}: il pagamento non può esservi attribuito.", format_date_it(fine)),
         serde_json::json!({ "periodo_corretto": periodo_corretto, "scadenza": periodo_corretto.scadenza(), PARAM_PRESCRIZIONE_ANNI: anni, "data_riferimento": common.data_riferimento }),
     ));
     let capiente = importo.cents() <= p.importo_cents;

@@ -6,6 +6,7 @@ use crate::infra::clock;
 use crate::smart_task::engine::{Check, CommonFacts, Rule};
 use crate::smart_task::kind::{FactsCx, RuleCx, SmartTaskKind, TargetCx};
 use crate::smart_task::targets::{it, opt, target};
+use shared::time::format_date_it;
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 use shared::dto::{FieldError, TargetView};
@@ -81,10 +82,6 @@ pub fn attiva(g: &Delega, day: NaiveDate) -> bool {
     g.data_inizio <= day && g.data_fine.is_none_or(|f| day <= f) && g.revocata_dal.is_none_or(|r| day < r)
 }
 
-fn d(x: NaiveDate) -> String {
-    x.format("%d/%m/%Y").to_string()
-}
-
 pub fn rules(
     kind: Kind,
     delega_id: i64,
@@ -123,9 +120,9 @@ pub fn rules(
     ));
     let attiva = attiva(g, oggi);
     let perche_non_attiva = match (g.revocata_dal, g.data_fine) {
-        (Some(r), _) => format!("La delega risulta già revocata dal {}: non serve revocarla di nuovo.", d(r)),
-        (None, Some(f)) if f < oggi => format!("La delega è scaduta il {}: non serve revocarla.", d(f)),
-        _ => format!("La delega non è ancora in vigore (dal {}).", d(g.data_inizio)),
+        (Some(r), _) => format!("La delega risulta già revocata dal {}: non serve revocarla di nuovo.", format_date_it(r)),
+        (None, Some(f)) if f < oggi => format!("La delega è scaduta il {}: non serve revocarla.", format_date_it(f)),
+        _ => format!("La delega non è ancora in vigore (dal {}).", format_date_it(g.data_inizio)),
     };
     checks.push(DELEGA_ATTIVA.check(
         attiva,
@@ -138,11 +135,11 @@ pub fn rules(
     let data_ok = data_effetto >= oggi && data_effetto <= limite;
     checks.push(DATA_EFFETTO.check(
         data_ok,
-        format!("La revoca avrà effetto dal {}.", d(data_effetto)),
+        format!("La revoca avrà effetto dal {}.", format_date_it(data_effetto)),
         if data_effetto < oggi {
-            format!("La revoca non può essere retroattiva: indicare una data dal {} in poi.", d(oggi))
+            format!("La revoca non può essere retroattiva: indicare una data dal {} in poi.", format_date_it(oggi))
         } else {
-            format!("La revoca può avere effetto al più tardi il {}.", d(limite))
+            format!("La revoca può avere effetto al più tardi il {}.", format_date_it(limite))
         },
         serde_json::json!({ "data_effetto": data_effetto, "data_riferimento": oggi, PARAM_MAX_GIORNI_FUTURO: max_giorni }),
     ));

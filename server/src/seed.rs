@@ -729,31 +729,13 @@ fn demo_deleghe(g: &mut Gen, b: &mut Batch, c: &Cast) {
     b.next_intermediario += 1;
     // Giulia: active on three companies, expired on Verdi, revoked on Neri.
     g.delega(b, giulia, rossi, "intermediario", Validity { inizio: g.d(700), fine: None, revocata: None });
-    g.delega(
-        b,
-        giulia,
-        gallo,
-        "intermediario",
-        Validity { inizio: g.d(300), fine: Some(g.d(-365)), revocata: None },
-    );
+    g.delega(b, giulia, gallo, "intermediario", Validity { inizio: g.d(300), fine: Some(g.d(-365)), revocata: None });
     g.delega(b, giulia, assoc, "intermediario", Validity { inizio: g.d(90), fine: None, revocata: None });
-    g.delega(
-        b,
-        giulia,
-        verdi,
-        "intermediario",
-        Validity { inizio: g.d(800), fine: Some(g.d(30)), revocata: None },
-    );
+    g.delega(b, giulia, verdi, "intermediario", Validity { inizio: g.d(800), fine: Some(g.d(30)), revocata: None });
     g.delega(b, giulia, neri, "intermediario", Validity { inizio: g.d(500), fine: None, revocata: Some(g.d(10)) });
     // Luca is an employee of Rossi & Figli with a delega a dipendente.
     g.delega(b, luca, rossi, "dipendente", Validity { inizio: g.d(200), fine: None, revocata: None });
-    g.delega(
-        b,
-        conti,
-        rossi,
-        "intermediario",
-        Validity { inizio: g.d(1500), fine: Some(g.d(120)), revocata: None },
-    );
+    g.delega(b, conti, rossi, "intermediario", Validity { inizio: g.d(1500), fine: Some(g.d(120)), revocata: None });
 }
 
 /// Background companies, some followed by generated intermediaries.

@@ -117,7 +117,7 @@ fn check_attachments(files: Vec<AllegatoBytes>, errors: &mut Vec<FieldError>) ->
         let bytes = a.bytes;
         if bytes.is_empty() || bytes.len() > MAX_BYTES {
             field(
-                &mut errors,
+                errors,
                 &name,
                 if bytes.is_empty() { "empty" } else { "too_large" },
                 if bytes.is_empty() {
@@ -131,7 +131,7 @@ fn check_attachments(files: Vec<AllegatoBytes>, errors: &mut Vec<FieldError>) ->
         match sniff(&bytes) {
             Some((ct, _)) => allegati.push(Allegato { nome, content_type: ct, bytes }),
             None => field(
-                &mut errors,
+                errors,
                 &name,
                 "type",
                 format!("{nome}: tipo di file non ammesso. Sono ammessi PDF, JPEG, PNG e ZIP."),
@@ -149,7 +149,7 @@ async fn store_attachments(
     now: &str,
 ) -> AppResult<Vec<String>> {
     let mut names = vec![];
-    for a in &allegati {
+    for a in allegati {
         sqlx::query(
             "INSERT INTO allegati (richiesta_id, nome, content_type, dimensione, sha256, contenuto_b64, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -200,7 +200,7 @@ impl Services {
         caller: &Caller,
         body: NuovaComunicazione,
         files: Vec<AllegatoBytes>,
-        mut errors: Vec<FieldError>,
+        errors: Vec<FieldError>,
     ) -> AppResult<RequestView> {
         let s = caller.require()?;
         let subject = self.subject(caller, body.soggetto_id).await?;
@@ -311,7 +311,7 @@ impl Services {
             Entry {
                 before: Some(serde_json::json!({ "stato": stato, "version": version })),
                 after: Some(serde_json::json!({ "testo": testo })),
-                ..Entry::richiesta(&protocollo, "messaggio_contribuente")
+                ..Entry::richiesta(protocollo, "messaggio_contribuente")
             },
         )
         .await?;

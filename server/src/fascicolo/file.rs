@@ -129,7 +129,7 @@ async fn posizioni(pool: &AnyPool, id: i64) -> AppResult<Vec<PosizioneFascicolo>
 
 /// Linked subjects (legal representatives and others), ended ones dimmed.
 async fn collegati(pool: &AnyPool, id: i64, today: &str) -> AppResult<Vec<Riga>> {
-    Ok(sqlx::query(
+    sqlx::query(
         "SELECT p.nome, p.cognome, p.codice_fiscale, k.ruolo, k.rappresentante_legale, k.certificato, k.dal, k.al
          FROM soggetti_collegati k JOIN persone p ON p.id = k.persona_id WHERE k.contribuente_id = $1 ORDER BY k.dal",
     )
@@ -152,12 +152,12 @@ async fn collegati(pool: &AnyPool, id: i64, today: &str) -> AppResult<Vec<Riga>>
             ],
         })
     })
-    .collect::<AppResult<Vec<_>>>()?)
+    .collect::<AppResult<Vec<_>>>()
 }
 
 /// Deleghe, with the state they have today.
 async fn deleghe(pool: &AnyPool, id: i64, today: &str) -> AppResult<Vec<Riga>> {
-    Ok(sqlx::query(
+    sqlx::query(
         "SELECT p.nome, p.cognome, p.codice_fiscale, g.ruolo, g.data_inizio, g.data_fine, g.revocata_dal
          FROM deleghe g JOIN persone p ON p.id = g.delegato_persona_id WHERE g.contribuente_id = $1
          ORDER BY g.data_inizio DESC, g.id",
@@ -186,12 +186,12 @@ async fn deleghe(pool: &AnyPool, id: i64, today: &str) -> AppResult<Vec<Riga>> {
             ],
         })
     })
-    .collect::<AppResult<Vec<_>>>()?)
+    .collect::<AppResult<Vec<_>>>()
 }
 
 /// Notes di rettifica, newest first.
 async fn note(pool: &AnyPool, id: i64) -> AppResult<Vec<Riga>> {
-    Ok(sqlx::query(
+    sqlx::query(
         "SELECT n.numero, p.matricola, n.periodo, n.importo_cents, n.stato, n.emessa_il, n.versione, n.riesame_in_corso
          FROM note_rettifica n JOIN posizioni p ON p.id = n.posizione_id WHERE p.contribuente_id = $1
          ORDER BY n.emessa_il DESC, n.id DESC",
@@ -219,12 +219,12 @@ async fn note(pool: &AnyPool, id: i64) -> AppResult<Vec<Riga>> {
             ],
         })
     })
-    .collect::<AppResult<Vec<_>>>()?)
+    .collect::<AppResult<Vec<_>>>()
 }
 
 /// The latest 100 F24 payment lines, by the company's code or for its matricole.
 async fn pagamenti(pool: &AnyPool, id: i64) -> AppResult<Vec<Riga>> {
-    Ok(sqlx::query(
+    sqlx::query(
         "SELECT g.data_versamento, g.importo_cents, g.causale, g.matricola_indicata, g.periodo_indicato,
                 g.periodo_attribuito, g.utilizzo
          FROM pagamenti g LEFT JOIN posizioni p ON p.id = g.posizione_id
@@ -253,12 +253,12 @@ async fn pagamenti(pool: &AnyPool, id: i64) -> AppResult<Vec<Riga>> {
             ],
         })
     })
-    .collect::<AppResult<Vec<_>>>()?)
+    .collect::<AppResult<Vec<_>>>()
 }
 
 /// Contacts for the notes di rettifica, deleted ones dimmed.
 async fn contatti(pool: &AnyPool, id: i64) -> AppResult<Vec<Riga>> {
-    Ok(sqlx::query(
+    sqlx::query(
         "SELECT c.canale, c.indirizzo, c.titolare, c.anomalia, c.cancellato_il, p.matricola
          FROM contatti_notifica c JOIN posizioni p ON p.id = c.posizione_id WHERE p.contribuente_id = $1
          ORDER BY p.matricola, c.id",
@@ -276,12 +276,10 @@ async fn contatti(pool: &AnyPool, id: i64) -> AppResult<Vec<Riga>> {
                 r.try_get::<String, _>("canale")?.to_uppercase(),
                 r.try_get("indirizzo")?,
                 r.try_get("titolare")?,
-                r.try_get::<Option<String>, _>("anomalia")?
-                    .map(|a| a.replace('_', " "))
-                    .unwrap_or_else(|| "–".into()),
+                r.try_get::<Option<String>, _>("anomalia")?.map(|a| a.replace('_', " ")).unwrap_or_else(|| "–".into()),
                 cancellato.map(|c| shared::time::format_it_datetime(&c)).unwrap_or_else(|| "–".into()),
             ],
         })
     })
-    .collect::<AppResult<Vec<_>>>()?)
+    .collect::<AppResult<Vec<_>>>()
 }

@@ -8,8 +8,6 @@ pub mod queue;
 pub mod request;
 pub mod search;
 
-use crate::infra::clock;
-
 pub(crate) fn stato_label(s: i64) -> String {
     shared::dto::stato_posizione_label(s).into()
 }

@@ -189,7 +189,7 @@ impl Services {
             Entry {
                 before: Some(serde_json::json!({ "stato": stato, "version": version })),
                 after: Some(after),
-                ..Entry::richiesta(&protocollo, audit_action)
+                ..Entry::richiesta(protocollo, audit_action)
             },
         )
         .await?;

@@ -7,8 +7,8 @@
 use super::AppState;
 use super::middleware::{UPLOAD_MAX_BYTES, declared_length};
 use crate::error::AppError;
-use app::components::forms::BozzaTesto;
 use app::backend::{ComunicazioniBackend, FascicoloBackend};
+use app::components::forms::BozzaTesto;
 use app::error::UiError;
 use app::pages::comunicazioni::new::BozzaComunicazione;
 use axum::body::Body;

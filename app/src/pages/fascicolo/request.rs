@@ -143,7 +143,6 @@ fn BranchSteps(
         </section>
     }
 }
-}
 
 /// The stored decision: each check with what it read, the replay under today's rules, the
 /// effects applied and every fact read.

@@ -13,7 +13,6 @@ use crate::smart_task::contributi::{periodo, saldo};
 use crate::smart_task::engine::{Check, CommonFacts, Rule};
 use crate::smart_task::kind::{FactsCx, RuleCx, SmartTaskKind, TargetCx};
 use crate::smart_task::targets::{it, per, target};
-use shared::time::format_date_it;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use shared::dto::{FieldError, TargetView};
@@ -21,6 +20,7 @@ use shared::money::Euro;
 use shared::periodo::Periodo;
 use shared::smart_task::Answers;
 use shared::smart_task::kinds::nota_rettifica::{self as form, MotivoRicalcolo, Richiesta};
+use shared::time::format_date_it;
 use sqlx::{AnyConnection, AnyPool, Row};
 
 pub struct RicalcoloNotaRettifica;

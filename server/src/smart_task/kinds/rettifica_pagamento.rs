@@ -12,7 +12,6 @@ use crate::smart_task::contributi::{Pagamento, Saldo, pagamento, saldo};
 use crate::smart_task::engine::{Check, CommonFacts, Esito, Rule};
 use crate::smart_task::kind::{FactsCx, RuleCx, SmartTaskKind, TargetCx};
 use crate::smart_task::targets::{it, per, target};
-use shared::time::format_date_it;
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 use shared::dto::{FieldError, TargetView};
@@ -20,6 +19,7 @@ use shared::money::Euro;
 use shared::periodo::Periodo;
 use shared::smart_task::Answers;
 use shared::smart_task::kinds::rettifica_pagamento::{self as form, Richiesta};
+use shared::time::format_date_it;
 use sqlx::{AnyConnection, AnyPool, Row};
 use std::collections::BTreeMap;
 

@@ -6,12 +6,12 @@ use crate::infra::clock;
 use crate::smart_task::engine::{Check, CommonFacts, Rule};
 use crate::smart_task::kind::{FactsCx, RuleCx, SmartTaskKind, TargetCx};
 use crate::smart_task::targets::{it, opt, target};
-use shared::time::format_date_it;
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 use shared::dto::{FieldError, TargetView};
 use shared::smart_task::kinds::revoca_delega::{self as form, Richiesta};
 use shared::smart_task::{Answers, Kind};
+use shared::time::format_date_it;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AnyPool, Row};
 use std::collections::BTreeMap;
@@ -120,7 +120,9 @@ pub fn rules(
     ));
     let attiva = attiva(g, oggi);
     let perche_non_attiva = match (g.revocata_dal, g.data_fine) {
-        (Some(r), _) => format!("La delega risulta già revocata dal {}: non serve revocarla di nuovo.", format_date_it(r)),
+        (Some(r), _) => {
+            format!("La delega risulta già revocata dal {}: non serve revocarla di nuovo.", format_date_it(r))
+        }
         (None, Some(f)) if f < oggi => format!("La delega è scaduta il {}: non serve revocarla.", format_date_it(f)),
         _ => format!("La delega non è ancora in vigore (dal {}).", format_date_it(g.data_inizio)),
     };

@@ -293,15 +293,10 @@ impl Services {
         let version: i64 = r.try_get("version")?;
         let now = clock::now_ts();
         let mut tx = self.db.write.begin().await?;
-        conversation::bump_version(
-            &mut tx,
-            id,
-            version,
-            stato.code(),
-            &now,
-            "Nel frattempo la richiesta è cambiata: ricarichi la pagina e riprovi (il testo è ancora nel modulo).",
-        )
-        .await?;
+        let letta = conversation::Letta { id, version, stato };
+        let conflict =
+            "Nel frattempo la richiesta è cambiata: ricarichi la pagina e riprovi (il testo è ancora nel modulo).";
+        conversation::bump_version(&mut tx, &letta, &now, conflict).await?;
         conversation::add_message(&mut tx, id, s.user.id, &testo, conversation::Autore::Contribuente, &now).await?;
         let mut actor = caller.actor(s);
         actor.acting_for_id = Some(contribuente_id);

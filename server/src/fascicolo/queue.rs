@@ -116,15 +116,9 @@ impl Services {
         let (t, chiusa) = checked.unwrap_or_default();
         let now = clock::now_ts();
         let mut tx = self.db.write.begin().await?;
-        conversation::bump_version(
-            &mut tx,
-            id,
-            version,
-            stato.code(),
-            &now,
-            "Nel frattempo un altro operatore ha lavorato la richiesta: ricarichi la pagina.",
-        )
-        .await?;
+        let letta = conversation::Letta { id, version, stato };
+        let conflict = "Nel frattempo un altro operatore ha lavorato la richiesta: ricarichi la pagina.";
+        conversation::bump_version(&mut tx, &letta, &now, conflict).await?;
         let (audit_action, after, notify): (&str, serde_json::Value, Option<String>) = match &action {
             BranchAction::PrendiInCarico => {
                 // A two-way request changes state (Aperta → In carico); a Smart-Task already is

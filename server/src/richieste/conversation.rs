@@ -4,7 +4,7 @@
 
 use crate::error::{AppError, AppResult};
 use crate::services::Services;
-use shared::dto::OperatorNote;
+use shared::dto::{OperatorNote, Stato};
 use sqlx::AnyConnection;
 use sqlx::Row;
 
@@ -27,23 +27,24 @@ pub(crate) fn testo(t: &str, field: &str, min: usize) -> AppResult<String> {
     Ok(t.to_string())
 }
 
-/// Optimistic lock: moves the request to its next version only if it is still at the `version`
-/// and in the `stato` its writer read; otherwise someone changed it meanwhile (`conflict`).
-pub(crate) async fn bump_version(
-    conn: &mut AnyConnection,
-    id: i64,
-    version: i64,
-    stato: &str,
-    now: &str,
-    conflict: &str,
-) -> AppResult<()> {
+/// A request as its writer read it: the key of the optimistic lock.
+pub(crate) struct Letta {
+    pub id: i64,
+    pub version: i64,
+    pub stato: Stato,
+}
+
+/// Optimistic lock: moves the request to its next version only if it is still at the version
+/// and in the state its writer read; otherwise someone changed it meanwhile (`conflict`).
+pub(crate) async fn bump_version(conn: &mut AnyConnection, read: &Letta, now: &str, conflict: &str) -> AppResult<()> {
+    let Letta { id, version, stato } = read;
     let bumped = sqlx::query(
         "UPDATE richieste SET version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3 AND stato = $4",
     )
     .bind(now)
     .bind(id)
     .bind(version)
-    .bind(stato)
+    .bind(stato.code())
     .execute(&mut *conn)
     .await?
     .rows_affected();

@@ -10,6 +10,7 @@ pub mod fascicolo;
 pub mod ids;
 pub mod money;
 pub mod periodo;
+pub mod presto;
 pub mod problem;
 pub mod richiesta;
 pub mod roles;

@@ -30,6 +30,9 @@ pub struct Config {
     /// `SPORTELLO_WORKERS`: examination workers per process (facts are read in parallel; on
     /// SQLite the writes still go one at a time).
     pub workers: usize,
+    /// `SPORTELLO_PAGAMENTI_AUTOMATICI=0` turns off the hourly payment run of the prestazioni
+    /// occasionali (then `server pay-run --month AAAA-MM` does it).
+    pub pagamenti_automatici: bool,
 }
 
 impl Default for Config {
@@ -47,6 +50,7 @@ impl Default for Config {
             smtp_url: None,
             mail_from: "Sportello INPS <noreply@sportello.invalid>".into(),
             workers: 4,
+            pagamenti_automatici: true,
         }
     }
 }
@@ -70,6 +74,8 @@ impl Config {
             c.workers =
                 w.parse().ok().filter(|n| (1..=64).contains(n)).ok_or(format!("SPORTELLO_WORKERS={w}: da 1 a 64"))?;
         }
+        c.pagamenti_automatici =
+            !matches!(std::env::var("SPORTELLO_PAGAMENTI_AUTOMATICI").as_deref(), Ok("0" | "false"));
         Ok(c)
     }
 

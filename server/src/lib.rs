@@ -14,6 +14,7 @@ pub mod home;
 pub mod http;
 pub mod identity;
 pub mod infra;
+pub mod presto;
 pub mod richieste;
 pub mod seed;
 pub mod services;
@@ -40,6 +41,9 @@ pub async fn build(
     let services = services::Services::new(db, config);
     for _ in 0..services.config.workers {
         smart_task::worker::spawn(services.db.clone(), services.wake.clone());
+    }
+    if services.config.pagamenti_automatici {
+        presto::pay_run::spawn_scheduler(services.clone());
     }
     if let Some(sender) = sender {
         infra::mail::spawn(services.db.clone(), sender);

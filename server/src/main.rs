@@ -1,11 +1,14 @@
-//! `server [serve]` · `server seed [--scale N]` · `server audit-verify` · `server migrate`
+//! `server [serve]` · `server seed [--scale N]` · `server audit-verify` · `server migrate` ·
+//! `server import-f24 FILE` · `server pay-run --month AAAA-MM`
 
 use server::infra::audit;
 use server::{Config, Db, seed};
 use std::process::ExitCode;
 
 fn usage() -> ExitCode {
-    eprintln!("uso: server [serve | migrate | seed [--scale N] | audit-verify]");
+    eprintln!(
+        "uso: server [serve | migrate | seed [--scale N] | audit-verify | import-f24 FILE | pay-run --month AAAA-MM]"
+    );
     ExitCode::from(2)
 }
 
@@ -41,6 +44,14 @@ async fn main() -> ExitCode {
             seed_cmd(&config, scale).await
         }
         Some("audit-verify") => return audit_verify(&config).await,
+        Some("import-f24") => match args.get(1) {
+            Some(file) => import_f24(&config, file).await,
+            None => return usage(),
+        },
+        Some("pay-run") => match args.iter().position(|a| a == "--month").and_then(|i| args.get(i + 1)) {
+            Some(mese) => pay_run(&config, mese).await,
+            None => return usage(),
+        },
         Some(_) => return usage(),
     };
     match result {
@@ -94,6 +105,33 @@ async fn audit_verify(config: &Config) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Loads an F24 flow file and prints the outcome of every line.
+async fn import_f24(config: &Config, file: &str) -> Result<(), server::AppError> {
+    let bytes = std::fs::read(file).map_err(|e| server::AppError::Internal(format!("lettura di {file}: {e}")))?;
+    let db = migrate(config).await?;
+    let services = server::services::Services::new(db, config.clone());
+    let r = services.import_f24(&audit::Actor::system("import-f24"), &bytes).await?;
+    for l in &r.righe {
+        println!("riga {:>6} {:<20} {:<13} {}", l.riga, l.id_riga, l.esito, l.messaggio);
+    }
+    println!(
+        "accreditate {}, non abbinate {}, già presenti {}, scartate {}",
+        r.accreditate, r.non_abbinate, r.gia_presenti, r.scartate
+    );
+    services.db.close().await;
+    Ok(())
+}
+
+/// Pays the prestatori for one month (idempotent).
+async fn pay_run(config: &Config, mese: &str) -> Result<(), server::AppError> {
+    let db = migrate(config).await?;
+    let services = server::services::Services::new(db, config.clone());
+    let r = services.pay_run(&audit::Actor::system("pay-run"), mese).await?;
+    println!("{}: {} pagamenti per {} prestazioni, totale {}", r.mese, r.pagamenti, r.prestazioni, r.totale);
+    services.db.close().await;
+    Ok(())
 }
 
 async fn serve(config: Config) -> Result<(), server::AppError> {

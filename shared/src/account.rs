@@ -77,6 +77,10 @@ pub struct OperatorView {
     pub role: Role,
     pub sede_codice: Option<String>,
     pub regione: Option<String>,
+    /// The profile of the prestazioni occasionali portal (the seed's OperatoreSede), apart
+    /// from the Fascicolo's role.
+    #[serde(default)]
+    pub profilo_presto: bool,
     /// Optimistic version of the profile: send it back to update only what you have read.
     pub version: i64,
 }
@@ -88,6 +92,10 @@ pub struct AssignOperator {
     pub sede_codice: Option<String>,
     pub regione: Option<String>,
     pub note: String,
+    /// Give (true) or take away (false) the prestazioni occasionali portal's profile; absent:
+    /// unchanged.
+    #[serde(default)]
+    pub profilo_presto: Option<bool>,
     /// When given, the update applies only if the profile still has this version (else 409).
     #[serde(default)]
     pub expected_version: Option<i64>,

@@ -24,7 +24,7 @@ impl Services {
     pub async fn operators(&self, caller: &Caller) -> AppResult<Vec<OperatorView>> {
         self.require_admin(caller)?;
         let rows = sqlx::query(
-            "SELECT u.id, u.username, u.display_name, u.role, s.codice AS sede_codice, u.regione, u.version
+            "SELECT u.id, u.username, u.display_name, u.role, s.codice AS sede_codice, u.regione, u.profilo_presto, u.version
              FROM users u LEFT JOIN sedi s ON s.id = u.sede_id
              WHERE u.role IN ('operatore_sede','operatore_regionale','operatore_dg') ORDER BY u.display_name, u.id",
         )
@@ -99,7 +99,7 @@ impl Services {
         }
         let mut tx = self.db.write.begin().await?;
         let before = sqlx::query(
-            "SELECT u.id, u.username, u.display_name, u.role, s.codice AS sede_codice, u.regione, u.version
+            "SELECT u.id, u.username, u.display_name, u.role, s.codice AS sede_codice, u.regione, u.profilo_presto, u.version
              FROM users u LEFT JOIN sedi s ON s.id = u.sede_id WHERE u.id = $1",
         )
         .bind(user_id)
@@ -112,10 +112,12 @@ impl Services {
                 "L'utente non è un operatore INPS: il ruolo non può essere assegnato.".into(),
             ));
         }
-        sqlx::query("UPDATE users SET role = $1, sede_id = $2, regione = $3, updated_at = $4, version = version + 1 WHERE id = $5")
+        let profilo_presto = req.profilo_presto.unwrap_or(before.profilo_presto);
+        sqlx::query("UPDATE users SET role = $1, sede_id = $2, regione = $3, profilo_presto = $4, updated_at = $5, version = version + 1 WHERE id = $6")
             .bind(req.role.code())
             .bind(sede_id)
             .bind(regione.clone())
+            .bind(i64::from(profilo_presto))
             .bind(clock::now_ts())
             .bind(user_id)
             .execute(&mut *tx)
@@ -126,6 +128,7 @@ impl Services {
             role: req.role,
             sede_codice: req.sede_codice.filter(|_| req.role == Role::OperatoreSede),
             regione,
+            profilo_presto,
             version: before.version + 1,
             ..before.clone()
         };
@@ -165,6 +168,7 @@ fn operator_from_row(r: &sqlx::any::AnyRow) -> AppResult<OperatorView> {
         role: Role::from_code(&role).ok_or_else(|| AppError::Internal(format!("ruolo sconosciuto {role}")))?,
         sede_codice: r.try_get("sede_codice")?,
         regione: r.try_get("regione")?,
+        profilo_presto: r.try_get::<i64, _>("profilo_presto")? == 1,
         version: r.try_get("version")?,
     })
 }

@@ -23,6 +23,9 @@ pub struct RegistrazioneUtilizzatore {
     /// CPO only: average open-ended employees in the reference half-year (e.g. `3,5`).
     #[serde(default)]
     pub dipendenti: String,
+    /// Persons: the code of the competent sede (a company's is the one of its position).
+    #[serde(default)]
+    pub sede_codice: String,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -46,6 +49,8 @@ pub struct RegistrazionePrestatore {
     pub iban: String,
     #[serde(default)]
     pub categorie: Vec<CategoriaDichiarata>,
+    /// The code of the competent sede.
+    pub sede_codice: String,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

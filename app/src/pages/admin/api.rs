@@ -19,6 +19,9 @@ pub async fn assign_operator(
     sede_codice: Option<String>,
     regione: Option<String>,
     note: String,
+    /// The checkbox: present ("on") when ticked.
+    #[server(default)]
+    profilo_presto: Option<String>,
 ) -> Result<OperatorView, UiError> {
     let (b, req) = ctx::backend::<dyn AdminBackend>()?;
     let role = shared::Role::from_code(&role).ok_or_else(|| {
@@ -31,7 +34,14 @@ pub async fn assign_operator(
     b.assign_operator(
         &req,
         user_id,
-        shared::dto::AssignOperator { role, sede_codice, regione, note, expected_version: None },
+        shared::dto::AssignOperator {
+            role,
+            sede_codice,
+            regione,
+            note,
+            profilo_presto: Some(profilo_presto.is_some()),
+            expected_version: None,
+        },
     )
     .await
 }

@@ -46,13 +46,14 @@ pub fn OperatorsPage() -> impl IntoView {
                             <div class="table-wrap">
                                 <table class="table" id="operatori">
                                     <caption class="visually-hidden">"Operatori profilati"</caption>
-                                    <thead><tr><th scope="col">"Operatore"</th><th scope="col">"Ruolo"</th><th scope="col">"Ambito"</th></tr></thead>
+                                    <thead><tr><th scope="col">"Operatore"</th><th scope="col">"Ruolo"</th><th scope="col">"Ambito"</th><th scope="col">"Prestazioni occasionali"</th></tr></thead>
                                     <tbody>
                                         {ops.into_iter().map(|o| view! {
                                             <tr>
                                                 <td>{o.display_name}<br /><span class="muted">{o.username}</span></td>
                                                 <td>{o.role.label()}</td>
                                                 <td>{o.sede_codice.map(|s| format!("Sede {s}")).or(o.regione).unwrap_or_else(|| "Nazionale".into())}</td>
+                                                <td>{if o.profilo_presto { "Sì" } else { "No" }}</td>
                                             </tr>
                                         }).collect_view()}
                                     </tbody>
@@ -85,6 +86,10 @@ pub fn OperatorsPage() -> impl IntoView {
                                         <option value="">"—"</option>
                                         {regioni.into_iter().map(|r| view! { <option value=r.clone()>{r.clone()}</option> }).collect_view()}
                                     </select>
+                                </div>
+                                <div class="field checkbox">
+                                    <input type="checkbox" id="profilo_presto" name="profilo_presto" />
+                                    <label for="profilo_presto">"Operatore del portale prestazioni occasionali"</label>
                                 </div>
                                 <div class=move || if field_error(problem().as_ref(), "note").is_some() { "field field-error" } else { "field" }>
                                     <label for="note">"Motivo della modifica"</label>

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod comunicazioni;
 pub mod fascicolo;
 pub mod identity;
+pub mod presto;
 pub mod richieste;
 pub mod smart_task;
 
@@ -42,6 +43,7 @@ pub fn router() -> Router<AppState> {
         .merge(richieste::router())
         .merge(comunicazioni::router())
         .merge(fascicolo::router())
+        .merge(presto::router())
         .route("/openapi.json", get(openapi))
         .fallback(|| async { AppError::NotFound("Risorsa API inesistente.".into()) })
 }
@@ -54,7 +56,9 @@ pub fn router() -> Router<AppState> {
     paths(identity::login, identity::session, identity::act_for, identity::subjects, smart_task::st_kinds, smart_task::st_targets,
         smart_task::st_submit, richieste::st_list, richieste::st_get, richieste::receipt, comunicazioni::submit_two_way,
         comunicazioni::add_message, richieste::notifications, richieste::notifications_read, identity::api_tokens,
-        identity::create_api_token, identity::revoke_api_token),
+        identity::create_api_token, identity::revoke_api_token, presto::registra_utilizzatore, presto::registra_prestatore,
+        presto::portafoglio, presto::pagopa, presto::nuova_prestazione, presto::revoca, presto::pagina_prestatore,
+        presto::import_f24, presto::pay_run, presto::cerca, presto::scheda, presto::modifica),
     modifiers(&Security),
     security(("token" = []), ("cookie" = []))
 )]

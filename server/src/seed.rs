@@ -5,6 +5,8 @@
 //! companies with positions in every state, legal representatives and intermediaries' deleghe,
 //! inserted in batches so a million-row table takes seconds, not minutes.
 
+mod presto;
+
 use crate::error::{AppError, AppResult};
 use crate::identity::auth::hash_password;
 use crate::infra::clock;
@@ -567,10 +569,26 @@ async fn seed_demo(db: &Db, rng_seed: u64) -> AppResult<()> {
     demo_deleghe(&mut g, &mut b, &cast);
     background(&mut g, &mut b);
     flush(db.engine, &mut tx, &mut b).await?;
-    let Cast { rossi, trattoria, gallo, giulia, conti, anna, paolo, .. } = cast;
+    let Cast { rossi, trattoria, gallo, giulia, conti, anna, paolo, mario, presto: pc, .. } = cast;
     seed_contributions(&mut tx, g.today, &now, Demo { rossi, trattoria, gallo, giulia, conti }).await?;
-    presto_registrations(&mut tx, anna, paolo, sedi.id("1300")?, &now).await?;
     demo_users(&mut tx, &cast, &sedi, &now).await?;
+    let pcast = presto::PrestoCast {
+        anna,
+        paolo,
+        giovanni: pc.giovanni,
+        sara: pc.sara,
+        marco: pc.marco,
+        lucia: pc.lucia,
+        elena: pc.elena,
+        mario,
+        rossi,
+        hotel: pc.hotel,
+        eventi: pc.eventi,
+        comune: pc.comune,
+        agricola: pc.agricola,
+        roma: sedi.id("1300")?,
+    };
+    presto::seed(&mut tx, pcast, g.today, &now).await?;
     sqlx::query("INSERT INTO app_meta (key, value) VALUES ('demo_seeded', $1)").bind(&now).execute(&mut *tx).await?;
     reset_sequences(db, &mut tx).await?;
     tx.commit().await?;
@@ -623,6 +641,22 @@ struct Cast {
     neri: i64,
     gallo: i64,
     assoc: i64,
+    presto: PrestoCompanies,
+}
+
+/// The prestazioni occasionali's own people and companies (users of every CPO category,
+/// prestatori of every special category).
+#[derive(Clone, Copy)]
+struct PrestoCompanies {
+    giovanni: i64,
+    sara: i64,
+    marco: i64,
+    lucia: i64,
+    elena: i64,
+    hotel: i64,
+    eventi: i64,
+    comune: i64,
+    agricola: i64,
 }
 
 fn named_people_and_companies(g: &mut Gen, b: &mut Batch, sedi: &Sedi) -> AppResult<Cast> {
@@ -706,7 +740,22 @@ fn named_people_and_companies(g: &mut Gen, b: &mut Batch, sedi: &Sedi) -> AppRes
     );
     // Rossi's former consultant: the delega ended, its PEC is still among the NdR contacts.
     let (conti, _) = g.persona(b, "Franco", "Marino", false, Some("studio.marino@example.it".into()));
-    Ok(Cast { mario, giulia, luca, anna, paolo, conti, rossi, trattoria, verdi, neri, gallo, assoc })
+    let presto_company = |g: &mut Gen, b: &mut Batch, ragione: &'static str, natura: &'static str| {
+        let lr = g.random_persona(b);
+        g.company(b, Company { ragione, natura, sede_id: roma, lr, lr_ruolo: "legale_rappresentante", states: &[1] })
+    };
+    let presto = PrestoCompanies {
+        giovanni: g.persona(b, "Giovanni", "Colombo", false, None).0,
+        sara: g.persona(b, "Sara", "Ricci", true, Some("sara.ricci@example.it".into())).0,
+        marco: g.persona(b, "Marco", "Greco", false, None).0,
+        lucia: g.persona(b, "Lucia", "Bruno", true, None).0,
+        elena: g.persona(b, "Elena", "Gatti", true, None).0,
+        hotel: presto_company(g, b, "Hotel Bellavista S.r.l.", "SRL"),
+        eventi: presto_company(g, b, "Roma Fiere ed Eventi S.p.A.", "SPA"),
+        comune: presto_company(g, b, "Comune di Colle Sereno", "ENTE_PUBBLICO"),
+        agricola: presto_company(g, b, "Azienda Agricola Colli Albani", "DI"),
+    };
+    Ok(Cast { mario, giulia, luca, anna, paolo, conti, rossi, trattoria, verdi, neri, gallo, assoc, presto })
 }
 
 /// Giulia's studio and her deleghe (active, expired, revoked), Luca's delega a dipendente, the
@@ -772,23 +821,6 @@ fn background(g: &mut Gen, b: &mut Batch) {
             g.delega(b, p, *c, "intermediario", Validity { inizio, fine, revocata: None });
         }
     }
-}
-
-/// Anna uses the Libretto Famiglia; Paolo is a prestatore.
-async fn presto_registrations(conn: &mut AnyConnection, anna: i64, paolo: i64, roma: i64, now: &str) -> AppResult<()> {
-    sqlx::query("INSERT INTO utilizzatori (persona_id, contribuente_id, strumento, categoria, sede_id, created_at, updated_at) VALUES ($1, NULL, 'LF', NULL, $2, $3, $3)")
-        .bind(anna)
-        .bind(roma)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("INSERT INTO prestatori (persona_id, iban, sede_id, created_at, updated_at) VALUES ($1, 'IT60X0542811101000000123456', $2, $3, $3)")
-        .bind(paolo)
-        .bind(roma)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
 }
 
 /// The demo logins of the README, one per role.

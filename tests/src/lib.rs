@@ -62,7 +62,8 @@ impl TestApp {
 
     pub async fn spawn_with(engine: Engine, tweak: impl FnOnce(&mut Config)) -> TestApp {
         let (url, cleanup) = database_url(engine).await;
-        let mut config = Config { database_url: url, ..Config::default() };
+        // The hourly payment run would race the tests that pay a month themselves.
+        let mut config = Config { database_url: url, pagamenti_automatici: false, ..Config::default() };
         tweak(&mut config);
         let options = server::leptos_options_from_env().expect("leptos options");
         let (router, services) = server::build(config.clone(), options).await.expect("build app");

@@ -185,9 +185,8 @@ impl Services {
                         "L'utilizzatore è di competenza di un'altra sede: può consultarlo ma non modificarlo.".into(),
                     ));
                 }
-                let ateco = opt(&m.ateco)
-                    .map(|a| Ateco::parse(&a).map_err(|x| errs.push(fe("ateco", "format", x))).ok())
-                    .flatten();
+                let ateco =
+                    opt(&m.ateco).and_then(|a| Ateco::parse(&a).map_err(|x| errs.push(fe("ateco", "format", x))).ok());
                 let dip = opt(&m.dipendenti).and_then(|d| {
                     super::registrazione::parse_dipendenti(&d)
                         .map_err(|x| errs.push(fe("dipendenti", "format", x)))

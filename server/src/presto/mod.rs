@@ -7,6 +7,7 @@
 //! or an intermediary or employee with a valid delega). Operators need the portal's own profile.
 
 pub mod anagrafica;
+pub mod esame;
 pub mod f24;
 pub mod pay_run;
 pub mod portafoglio;

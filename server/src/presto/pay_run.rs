@@ -18,6 +18,13 @@ pub fn parse_mese(s: &str) -> Option<(NaiveDate, NaiveDate)> {
     Some((first, last))
 }
 
+/// The last day on which a prestazione of the month ending `last` may still change: the LF
+/// communications arrive by the 3rd of the next month, revocations within `revoca_giorni`.
+pub(crate) fn chiusura_mese(last: NaiveDate, revoca_giorni: i64) -> NaiveDate {
+    let terzo = last.succ_opt().and_then(|d| d.with_day(3)).unwrap_or(last);
+    (last + Duration::days(revoca_giorni)).max(terzo)
+}
+
 /// Pays one prestatore for the month `first..=last` in the caller's transaction: its
 /// prestazioni still standing become paid, with one payment record. `None` when there is
 /// nothing to pay or the month was already paid.
@@ -100,13 +107,7 @@ impl Services {
         let par = super::parametri(&mut conn, last).await?;
         drop(conn);
         let today = clock::today();
-        // The last LF communications (by the 3rd) and revocations (3 days) must be in.
-        let chiusura = (last + Duration::days(par.revoca_giorni)).max(
-            NaiveDate::from_ymd_opt(last.year(), last.month(), 1)
-                .and_then(|d| d.checked_add_months(Months::new(1)))
-                .and_then(|d| d.with_day(3))
-                .unwrap_or(last),
-        );
+        let chiusura = chiusura_mese(last, par.revoca_giorni);
         if today <= chiusura {
             return Err(AppError::Conflict(format!(
                 "I pagamenti di {mese} si dispongono dal {}: fino al {} sono ancora possibili comunicazioni e revoche.",

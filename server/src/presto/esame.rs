@@ -155,7 +155,7 @@ pub(crate) async fn contatori(
     const LIVE: &str = "stato <> 'revocata'";
     let (p, _) = sum(
         conn,
-        &format!("SELECT SUM(compenso_cents), 0 FROM prestazioni WHERE prestatore_id = $1 AND anno = $2 AND {LIVE}"),
+        &format!("SELECT CAST(SUM(compenso_cents) AS BIGINT), CAST(0 AS BIGINT) FROM prestazioni WHERE prestatore_id = $1 AND anno = $2 AND {LIVE}"),
         prestatore,
         None,
         anno,
@@ -164,14 +164,14 @@ pub(crate) async fn contatori(
     let (u, _) = sum(
         conn,
         &format!(
-            "SELECT SUM(peso_limite_cents), 0 FROM prestazioni WHERE utilizzatore_id = $1 AND anno = $2 AND {LIVE}"
+            "SELECT CAST(SUM(peso_limite_cents) AS BIGINT), CAST(0 AS BIGINT) FROM prestazioni WHERE utilizzatore_id = $1 AND anno = $2 AND {LIVE}"
         ),
         utilizzatore,
         None,
         anno,
     )
     .await?;
-    let (c, m) = sum(conn, &format!("SELECT SUM(compenso_cents), SUM(minuti) FROM prestazioni WHERE utilizzatore_id = $1 AND anno = $2 AND prestatore_id = $3 AND {LIVE}"), utilizzatore, Some(prestatore), anno).await?;
+    let (c, m) = sum(conn, &format!("SELECT CAST(SUM(compenso_cents) AS BIGINT), CAST(SUM(minuti) AS BIGINT) FROM prestazioni WHERE utilizzatore_id = $1 AND anno = $2 AND prestatore_id = $3 AND {LIVE}"), utilizzatore, Some(prestatore), anno).await?;
     Ok(Contatori {
         prestatore: Euro::from_cents(p),
         utilizzatore_pesato: Euro::from_cents(u),

@@ -39,7 +39,7 @@ pub(crate) async fn paga_prestatore(
     let (from, to) = (first.to_string(), last.to_string());
     let mese = first.format("%Y-%m").to_string();
     let r = sqlx::query(
-        "SELECT SUM(compenso_cents), COUNT(*) FROM prestazioni WHERE prestatore_id = $1 AND stato = 'inserita' AND giorno >= $2 AND giorno <= $3",
+        "SELECT CAST(SUM(compenso_cents) AS BIGINT), COUNT(*) FROM prestazioni WHERE prestatore_id = $1 AND stato = 'inserita' AND giorno >= $2 AND giorno <= $3",
     )
     .bind(pid)
     .bind(&from)

@@ -44,7 +44,7 @@ pub(crate) async fn limiti_utilizzatore(
     anno: i32,
 ) -> AppResult<Vec<LimiteView>> {
     let par = super::parametri(conn, giorno_limiti(anno)).await?;
-    let usato: Option<i64> = sqlx::query("SELECT SUM(peso_limite_cents) FROM prestazioni WHERE utilizzatore_id = $1 AND anno = $2 AND stato <> 'revocata'")
+    let usato: Option<i64> = sqlx::query("SELECT CAST(SUM(peso_limite_cents) AS BIGINT) FROM prestazioni WHERE utilizzatore_id = $1 AND anno = $2 AND stato <> 'revocata'")
         .bind(u.id)
         .bind(i64::from(anno))
         .fetch_one(&mut *conn)
@@ -58,7 +58,7 @@ pub(crate) async fn limiti_utilizzatore(
         Some(format!("I compensi ai prestatori di categoria speciale contano al {} %.", par.percentuale_speciali)),
     )];
     let pairs = sqlx::query(
-        "SELECT pp.cognome || ' ' || pp.nome AS nome, SUM(x.compenso_cents) AS compenso, SUM(x.minuti) AS minuti
+        "SELECT pp.cognome || ' ' || pp.nome AS nome, CAST(SUM(x.compenso_cents) AS BIGINT) AS compenso, CAST(SUM(x.minuti) AS BIGINT) AS minuti
          FROM prestazioni x JOIN prestatori pr ON pr.id = x.prestatore_id JOIN persone pp ON pp.id = pr.persona_id
          WHERE x.utilizzatore_id = $1 AND x.anno = $2 AND x.stato <> 'revocata'
          GROUP BY pp.cognome, pp.nome, pr.id ORDER BY pp.cognome, pp.nome, pr.id",
@@ -95,7 +95,7 @@ pub(crate) async fn limiti_prestatore(
 ) -> AppResult<Vec<LimiteView>> {
     let par = super::parametri(conn, giorno_limiti(anno)).await?;
     let rows = sqlx::query(
-        "SELECT COALESCE(c.ragione_sociale, pu.cognome || ' ' || pu.nome) AS nome, SUM(x.compenso_cents) AS compenso, SUM(x.minuti) AS minuti
+        "SELECT COALESCE(c.ragione_sociale, pu.cognome || ' ' || pu.nome) AS nome, CAST(SUM(x.compenso_cents) AS BIGINT) AS compenso, CAST(SUM(x.minuti) AS BIGINT) AS minuti
          FROM prestazioni x JOIN utilizzatori u ON u.id = x.utilizzatore_id
          LEFT JOIN persone pu ON pu.id = u.persona_id LEFT JOIN contribuenti c ON c.id = u.contribuente_id
          WHERE x.prestatore_id = $1 AND x.anno = $2 AND x.stato <> 'revocata'

@@ -12,5 +12,7 @@ mod identifiers;
 mod mail;
 mod moduli;
 mod openapi;
+mod presto;
+mod presto_accessi;
 mod smart_task;
 mod smart_task_contributi;

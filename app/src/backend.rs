@@ -8,6 +8,7 @@ pub use crate::pages::comunicazioni::backend::ComunicazioniBackend;
 pub use crate::pages::fascicolo::backend::FascicoloBackend;
 pub use crate::pages::home::backend::HomeBackend;
 pub use crate::pages::identity::backend::{IdentityBackend, LoggedIn};
+pub use crate::pages::presto::backend::PrestoBackend;
 pub use crate::pages::richieste::backend::RichiesteBackend;
 pub use crate::pages::smart_task::backend::SmartTaskBackend;
 use std::sync::Arc;
@@ -22,7 +23,8 @@ where
         + RichiesteBackend
         + SmartTaskBackend
         + ComunicazioniBackend
-        + FascicoloBackend,
+        + FascicoloBackend
+        + PrestoBackend,
 {
     use leptos::prelude::provide_context;
     provide_context::<Arc<dyn IdentityBackend>>(b.clone());
@@ -32,4 +34,5 @@ where
     provide_context::<Arc<dyn SmartTaskBackend>>(b.clone());
     provide_context::<Arc<dyn ComunicazioniBackend>>(b.clone());
     provide_context::<Arc<dyn FascicoloBackend>>(b.clone());
+    provide_context::<Arc<dyn PrestoBackend>>(b.clone());
 }

@@ -94,6 +94,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/fascicolo/:id") view=pages::fascicolo::file::FascicoloPage ssr=SsrMode::Async />
                     <Route path=path!("/fascicolo/richiesta/:protocollo") view=pages::fascicolo::request::OperatorRequestPage ssr=SsrMode::Async />
                     <Route path=path!("/coda") view=pages::fascicolo::queue::QueuePage ssr=SsrMode::Async />
+                    <Route path=path!("/presto") view=pages::presto::portafoglio::WalletPage ssr=SsrMode::Async />
+                    <Route path=path!("/presto/prestatore") view=pages::presto::prestatore::PrestatorePage ssr=SsrMode::Async />
+                    <Route path=path!("/presto/operatore") view=pages::presto::operatore::OperatorSearchPage ssr=SsrMode::Async />
+                    <Route path=path!("/presto/operatore/:tipo/:id") view=pages::presto::scheda::SchedaPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <components::layout::Footer />

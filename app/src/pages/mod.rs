@@ -7,5 +7,6 @@ pub mod fascicolo;
 pub mod home;
 pub mod identity;
 pub mod not_found;
+pub mod presto;
 pub mod richieste;
 pub mod smart_task;

@@ -4,8 +4,8 @@ use crate::error::AppError;
 use crate::identity::Caller;
 use crate::services::Services;
 use app::backend::{
-    AdminBackend, ComunicazioniBackend, FascicoloBackend, HomeBackend, IdentityBackend, LoggedIn, RichiesteBackend,
-    SmartTaskBackend,
+    AdminBackend, ComunicazioniBackend, FascicoloBackend, HomeBackend, IdentityBackend, LoggedIn, PrestoBackend,
+    RichiesteBackend, SmartTaskBackend,
 };
 use app::error::UiError;
 use http::request::Parts;
@@ -15,6 +15,7 @@ use shared::dto::{
     ReplayView, RequestFilter, RequestPage, RequestView, SedeView, SessionView, SubjectSummary, SubmitRequest,
     TargetView,
 };
+use shared::presto::views as pv;
 
 pub struct ServerBackend {
     pub services: Services,
@@ -174,5 +175,39 @@ impl FascicoloBackend for ServerBackend {
         version: Option<i64>,
     ) -> Result<OperatorRequestView, UiError> {
         self.services.branch_action(caller(req)?, &protocollo, action, version).await.map_err(p)
+    }
+}
+
+#[async_trait::async_trait]
+impl PrestoBackend for ServerBackend {
+    async fn portafoglio(&self, req: &Parts, anno: Option<i32>) -> Result<pv::PortafoglioView, UiError> {
+        self.services.portafoglio(caller(req)?, None, None, anno).await.map_err(p)
+    }
+    async fn nuova_prestazione(&self, req: &Parts, n: pv::NuovaPrestazione) -> Result<pv::PrestazioneView, UiError> {
+        self.services.nuova_prestazione(caller(req)?, None, None, n).await.map_err(p)
+    }
+    async fn revoca(&self, req: &Parts, id: i64) -> Result<pv::PrestazioneView, UiError> {
+        self.services.revoca_prestazione(caller(req)?, None, None, id).await.map_err(p)
+    }
+    async fn pagopa(&self, req: &Parts, v: pv::PagamentoPagoPa) -> Result<pv::VersamentoView, UiError> {
+        self.services.pagopa(caller(req)?, None, None, v).await.map_err(p)
+    }
+    async fn pagina_prestatore(&self, req: &Parts, anno: Option<i32>) -> Result<pv::PaginaPrestatore, UiError> {
+        self.services.pagina_prestatore(caller(req)?, anno).await.map_err(p)
+    }
+    async fn cerca(&self, req: &Parts, q: String) -> Result<Vec<pv::SoggettoPresto>, UiError> {
+        self.services.cerca_presto(caller(req)?, &q).await.map_err(p)
+    }
+    async fn scheda(&self, req: &Parts, tipo: String, id: i64) -> Result<pv::SchedaPresto, UiError> {
+        self.services.scheda_presto(caller(req)?, &tipo, id, None).await.map_err(p)
+    }
+    async fn modifica(
+        &self,
+        req: &Parts,
+        tipo: String,
+        id: i64,
+        m: pv::ModificaAnagrafica,
+    ) -> Result<pv::SchedaPresto, UiError> {
+        self.services.modifica_anagrafica(caller(req)?, &tipo, id, m).await.map_err(p)
     }
 }

@@ -2,15 +2,30 @@
 //! special category, the forbidden pair, the parameters as of the day, the pure checks of
 //! `shared::presto::limiti`, then the row and the wallet's debit in the same transaction.
 
-use super::prestazioni::Input;
 use super::soggetti::Utilizzatore;
 use crate::error::{AppError, AppResult};
 use crate::infra::clock;
+use chrono::NaiveTime;
 use chrono::{Datelike, Duration, NaiveDate};
-use shared::Euro;
 use shared::presto::{Contatori, NuovaPrestazioneFatti, controlli_prestazione};
+use shared::presto::{Costo, FinalitaPa};
 use shared::richiesta::{CheckView, Esito};
+use shared::{CodiceFiscale, Euro};
 use sqlx::{AnyConnection, Row};
+
+/// What was typed, parsed for the user's instrument.
+pub(crate) struct Input {
+    pub prestatore_cf: CodiceFiscale,
+    pub giorno: NaiveDate,
+    pub inizio: Option<NaiveTime>,
+    pub fine: Option<NaiveTime>,
+    pub minuti: i64,
+    pub titoli: Option<u32>,
+    pub costo: Costo,
+    pub luogo: Option<String>,
+    pub oggetto: Option<String>,
+    pub finalita_pa: Option<FinalitaPa>,
+}
 
 /// The outcome of the checks of one prestazione, read under the locks.
 pub(crate) struct Esame {

@@ -3,14 +3,14 @@
 //! together), read the year's counters and the parameters as of the day, run every check and
 //! store the prestazione and its checks, or store nothing. Revocation within the window.
 
-use super::esame::{esamina, registra};
+use super::esame::{Input, esamina, registra};
 use super::soggetti::Utilizzatore;
 use crate::error::{AppError, AppResult};
 use crate::identity::Caller;
 use crate::infra::audit::{self, Entry};
 use crate::infra::clock;
 use crate::services::Services;
-use chrono::{NaiveDate, NaiveTime, Utc};
+use chrono::{NaiveTime, Utc};
 use shared::dto::FieldError;
 use shared::presto::views::{NuovaPrestazione, PrestazioneView};
 use shared::presto::{Costo, FinalitaPa, StatoPrestazione, Strumento, costo_cpo, costo_lf};
@@ -33,6 +33,10 @@ pub(crate) fn view_from_row(r: &AnyRow) -> AppResult<PrestazioneView> {
     let strumento: String = r.try_get("strumento")?;
     let stato: String = r.try_get("stato")?;
     let controlli: String = r.try_get("controlli_json")?;
+    let fino: String = r.try_get("revocabile_fino")?;
+    let stato = StatoPrestazione::from_code(&stato).ok_or_else(|| AppError::Internal(format!("stato {stato}")))?;
+    let revocabile =
+        stato == StatoPrestazione::Inserita && clock::parse_date(&fino).is_some_and(|f| clock::today() <= f);
     let e = |c: &str| -> AppResult<Euro> { Ok(Euro::from_cents(r.try_get(c)?)) };
     Ok(PrestazioneView {
         id: r.try_get("id")?,
@@ -53,8 +57,9 @@ pub(crate) fn view_from_row(r: &AnyRow) -> AppResult<PrestazioneView> {
             oneri_gestione: e("oneri_cents")?,
             totale: e("costo_cents")?,
         },
-        stato: StatoPrestazione::from_code(&stato).ok_or_else(|| AppError::Internal(format!("stato {stato}")))?,
-        revocabile_fino: r.try_get("revocabile_fino")?,
+        stato,
+        revocabile_fino: fino,
+        revocabile,
         luogo: r.try_get("luogo")?,
         oggetto: r.try_get("oggetto")?,
         controlli: serde_json::from_str(&controlli).unwrap_or_default(),
@@ -77,20 +82,6 @@ pub(crate) fn parse_ore(s: &str) -> Option<i64> {
     (m.fract().is_zero() && m > rust_decimal::Decimal::ZERO && m <= rust_decimal::Decimal::from(24 * 60))
         .then(|| i64::try_from(m).ok())
         .flatten()
-}
-
-/// What was typed, parsed for the user's instrument.
-pub(crate) struct Input {
-    pub prestatore_cf: CodiceFiscale,
-    pub giorno: NaiveDate,
-    pub inizio: Option<NaiveTime>,
-    pub fine: Option<NaiveTime>,
-    pub minuti: i64,
-    pub titoli: Option<u32>,
-    pub costo: Costo,
-    pub luogo: Option<String>,
-    pub oggetto: Option<String>,
-    pub finalita_pa: Option<FinalitaPa>,
 }
 
 pub(crate) fn parse_input(u: &Utilizzatore, req: &NuovaPrestazione) -> Result<Input, Vec<FieldError>> {

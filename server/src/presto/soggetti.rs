@@ -74,6 +74,7 @@ impl Utilizzatore {
             dipendenti_centesimi: self.dipendenti_centesimi,
             denominazione: self.denominazione.clone(),
             codice_fiscale: self.codice_fiscale.clone(),
+            persona: self.persona_id.is_some(),
             email: self.email.clone(),
             telefono: self.telefono.clone(),
             sede: self.sede_nome.clone(),

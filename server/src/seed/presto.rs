@@ -6,10 +6,9 @@
 
 use crate::error::{AppError, AppResult};
 use crate::infra::audit::Actor;
-use crate::presto::esame::{esamina, registra};
+use crate::presto::esame::{Input, esamina, registra};
 use crate::presto::f24::acquisisci;
 use crate::presto::pay_run::{chiusura_mese, paga_prestatore};
-use crate::presto::prestazioni::Input;
 use crate::presto::soggetti::{UTILIZZATORE_SQL, Utilizzatore};
 use chrono::{Datelike, Duration, Months, NaiveDate, NaiveTime};
 use shared::presto::f24::parse_riga;

@@ -64,6 +64,8 @@ pub struct UtilizzatoreView {
     pub dipendenti_centesimi: Option<i64>,
     pub denominazione: String,
     pub codice_fiscale: String,
+    /// A natural person (Libretto Famiglia, professional), not a company.
+    pub persona: bool,
     pub email: Option<String>,
     pub telefono: Option<String>,
     pub sede: String,
@@ -142,6 +144,8 @@ pub struct PrestazioneView {
     pub stato: StatoPrestazione,
     /// Last day a revocation is accepted (AAAA-MM-GG).
     pub revocabile_fino: String,
+    /// Whether the user may still revoke it today.
+    pub revocabile: bool,
     pub luogo: Option<String>,
     pub oggetto: Option<String>,
     pub controlli: Vec<CheckView>,

@@ -18,6 +18,18 @@ both!(openapi_document_describes_the_api, |engine: Engine| async move {
         ("/api/v1/richieste/{protocollo}", "get"),
         ("/api/v1/token", "post"),
         ("/api/v1/token/{id}", "delete"),
+        ("/api/v1/presto/utilizzatori", "post"),
+        ("/api/v1/presto/prestatori", "post"),
+        ("/api/v1/presto/portafoglio", "get"),
+        ("/api/v1/presto/portafoglio/pagopa", "post"),
+        ("/api/v1/presto/prestazioni", "post"),
+        ("/api/v1/presto/prestazioni/{id}/revoca", "post"),
+        ("/api/v1/presto/prestatore", "get"),
+        ("/api/v1/presto/f24", "post"),
+        ("/api/v1/presto/pagamenti/{mese}", "post"),
+        ("/api/v1/presto/operatore/soggetti", "get"),
+        ("/api/v1/presto/operatore/{tipo}/{id}", "get"),
+        ("/api/v1/presto/operatore/{tipo}/{id}", "put"),
     ] {
         assert!(doc["paths"][path][method].is_object(), "{method} {path} missing");
     }
@@ -25,7 +37,18 @@ both!(openapi_document_describes_the_api, |engine: Engine| async move {
     assert!(submit["responses"]["202"].is_object());
     assert!(submit["responses"]["422"]["content"]["application/problem+json"].is_object(), "{submit}");
     assert!(submit["parameters"].to_string().contains("Idempotency-Key"));
-    for schema in ["RequestView", "SubmitRequest", "TargetView", "Problem", "FieldError", "RequestPage"] {
+    for schema in [
+        "RequestView",
+        "SubmitRequest",
+        "TargetView",
+        "Problem",
+        "FieldError",
+        "RequestPage",
+        "PortafoglioView",
+        "NuovaPrestazione",
+        "ReportImportF24",
+        "SchedaPresto",
+    ] {
         assert!(doc["components"]["schemas"][schema].is_object(), "schema {schema} missing");
     }
     assert_eq!(doc["components"]["securitySchemes"]["token"]["scheme"], "bearer");

@@ -16,10 +16,18 @@ pub fn role_nav(role: Role) -> Vec<(&'static str, &'static str)> {
         v.push(("/richieste", "Richieste"));
         v.push(("/soggetti", "Soggetti"));
         v.push(("/token", "Token API"));
+        v.push(("/presto", "Prestazioni occasionali"));
+    }
+    if role == Role::Utilizzatore {
+        v.push(("/presto", "Portafoglio"));
+    }
+    if role == Role::Prestatore {
+        v.push(("/presto/prestatore", "Le mie prestazioni"));
     }
     if matches!(role, Role::OperatoreSede | Role::OperatoreRegionale | Role::OperatoreDg) {
         v.push(("/fascicolo", "Fascicolo"));
         v.push(("/coda", "Coda sede"));
+        v.push(("/presto/operatore", "Prestazioni occasionali"));
     }
     if role == Role::AmministratoreProfili {
         v.push(("/amministrazione/operatori", "Operatori"));

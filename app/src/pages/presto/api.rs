@@ -1,0 +1,101 @@
+//! Server functions of the prestazioni occasionali pages: parse, call the backend.
+
+// A form's fields arrive as the function's arguments, one per field.
+#![allow(clippy::too_many_arguments)]
+
+use crate::error::UiError;
+use leptos::prelude::*;
+use shared::presto::views::*;
+#[cfg(feature = "ssr")]
+use {super::backend::PrestoBackend, crate::ctx};
+
+#[server(prefix = "/sf", endpoint = "po_portafoglio")]
+pub async fn po_portafoglio(anno: Option<i32>) -> Result<PortafoglioView, UiError> {
+    let (b, req) = ctx::backend::<dyn PrestoBackend>()?;
+    b.portafoglio(&req, anno).await
+}
+
+#[server(prefix = "/sf", endpoint = "po_prestazione")]
+pub async fn po_prestazione(
+    prestatore: String,
+    giorno: String,
+    #[server(default)] ora_inizio: String,
+    #[server(default)] ora_fine: String,
+    #[server(default)] compenso: String,
+    #[server(default)] titoli: String,
+    #[server(default)] ore: String,
+    #[server(default)] luogo: String,
+    #[server(default)] oggetto: String,
+    #[server(default)] finalita_pa: String,
+) -> Result<PrestazioneView, UiError> {
+    let (b, req) = ctx::backend::<dyn PrestoBackend>()?;
+    let p = NuovaPrestazione {
+        prestatore,
+        giorno,
+        ora_inizio,
+        ora_fine,
+        compenso,
+        titoli,
+        ore,
+        luogo,
+        oggetto,
+        finalita_pa,
+    };
+    let v = b.nuova_prestazione(&req, p).await?;
+    ctx::redirect_form_post("/presto");
+    Ok(v)
+}
+
+#[server(prefix = "/sf", endpoint = "po_revoca")]
+pub async fn po_revoca(id: i64) -> Result<PrestazioneView, UiError> {
+    let (b, req) = ctx::backend::<dyn PrestoBackend>()?;
+    let v = b.revoca(&req, id).await?;
+    ctx::redirect_form_post("/presto");
+    Ok(v)
+}
+
+#[server(prefix = "/sf", endpoint = "po_pagopa")]
+pub async fn po_pagopa(importo: String) -> Result<VersamentoView, UiError> {
+    let (b, req) = ctx::backend::<dyn PrestoBackend>()?;
+    let v = b.pagopa(&req, PagamentoPagoPa { importo }).await?;
+    ctx::redirect_form_post("/presto");
+    Ok(v)
+}
+
+#[server(prefix = "/sf", endpoint = "po_prestatore")]
+pub async fn po_prestatore(anno: Option<i32>) -> Result<PaginaPrestatore, UiError> {
+    let (b, req) = ctx::backend::<dyn PrestoBackend>()?;
+    b.pagina_prestatore(&req, anno).await
+}
+
+#[server(prefix = "/sf", endpoint = "po_cerca")]
+pub async fn po_cerca(q: String) -> Result<Vec<SoggettoPresto>, UiError> {
+    let (b, req) = ctx::backend::<dyn PrestoBackend>()?;
+    b.cerca(&req, q).await
+}
+
+#[server(prefix = "/sf", endpoint = "po_scheda")]
+pub async fn po_scheda(tipo: String, id: i64) -> Result<SchedaPresto, UiError> {
+    let (b, req) = ctx::backend::<dyn PrestoBackend>()?;
+    b.scheda(&req, tipo, id).await
+}
+
+#[server(prefix = "/sf", endpoint = "po_modifica")]
+pub async fn po_modifica(
+    tipo: String,
+    id: i64,
+    version: i64,
+    nota: String,
+    email: Option<String>,
+    telefono: Option<String>,
+    modalita_pagamento: Option<String>,
+    iban: Option<String>,
+    ateco: Option<String>,
+    dipendenti: Option<String>,
+) -> Result<SchedaPresto, UiError> {
+    let (b, req) = ctx::backend::<dyn PrestoBackend>()?;
+    let m = ModificaAnagrafica { version, nota, email, telefono, modalita_pagamento, iban, ateco, dipendenti };
+    let v = b.modifica(&req, tipo.clone(), id, m).await?;
+    ctx::redirect_form_post(&format!("/presto/operatore/{tipo}/{id}"));
+    Ok(v)
+}

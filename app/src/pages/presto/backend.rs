@@ -1,0 +1,23 @@
+//! What the prestazioni occasionali pages need from the server.
+
+use crate::error::UiError;
+use http::request::Parts;
+use shared::presto::views::*;
+
+#[async_trait::async_trait]
+pub trait PrestoBackend: Send + Sync + 'static {
+    async fn portafoglio(&self, req: &Parts, anno: Option<i32>) -> Result<PortafoglioView, UiError>;
+    async fn nuova_prestazione(&self, req: &Parts, p: NuovaPrestazione) -> Result<PrestazioneView, UiError>;
+    async fn revoca(&self, req: &Parts, id: i64) -> Result<PrestazioneView, UiError>;
+    async fn pagopa(&self, req: &Parts, p: PagamentoPagoPa) -> Result<VersamentoView, UiError>;
+    async fn pagina_prestatore(&self, req: &Parts, anno: Option<i32>) -> Result<PaginaPrestatore, UiError>;
+    async fn cerca(&self, req: &Parts, q: String) -> Result<Vec<SoggettoPresto>, UiError>;
+    async fn scheda(&self, req: &Parts, tipo: String, id: i64) -> Result<SchedaPresto, UiError>;
+    async fn modifica(
+        &self,
+        req: &Parts,
+        tipo: String,
+        id: i64,
+        m: ModificaAnagrafica,
+    ) -> Result<SchedaPresto, UiError>;
+}

@@ -1,0 +1,80 @@
+//! The lists the wallet, the prestatore's page and the operator's page share: prestazioni
+//! (with their cost and state, and a revoke button where the user may still revoke) and
+//! payments in.
+
+use super::api::PoRevoca;
+use leptos::prelude::*;
+use shared::presto::StatoPrestazione;
+use shared::presto::views::{PrestazioneView, VersamentoView};
+use shared::time::format_date_text_it;
+
+fn ore(minuti: i64) -> String {
+    if minuti % 60 == 0 { format!("{} h", minuti / 60) } else { format!("{} h {} min", minuti / 60, minuti % 60) }
+}
+
+fn tag(s: StatoPrestazione) -> impl IntoView {
+    view! { <span class=format!("tag tag-prestazione-{}", s.code())>{s.label()}</span> }
+}
+
+/// `revoca`: the user's action, when the list is the user's own (buttons on what can still be
+/// revoked today).
+#[component]
+pub fn PrestazioniList(
+    prestazioni: Vec<PrestazioneView>,
+    #[prop(optional)] revoca: Option<ServerAction<PoRevoca>>,
+    #[prop(optional)] per_prestatore: bool,
+) -> impl IntoView {
+    if prestazioni.is_empty() {
+        return view! { <p id="prestazioni">"Nessuna prestazione nell'anno."</p> }.into_any();
+    }
+    view! {
+        <ul class="request-list" id="prestazioni">
+            {prestazioni.into_iter().map(|p| {
+                let chi = if per_prestatore { p.utilizzatore.clone() } else { format!("{} ({})", p.prestatore, p.prestatore_cf) };
+                let orario = match (&p.ora_inizio, &p.ora_fine) {
+                    (Some(a), Some(b)) => format!(" · {a}–{b}"),
+                    _ => String::new(),
+                };
+                let revocabile = p.revocabile;
+                view! {
+                    <li class="request prestazione">
+                        <p class="request-title">{format!("{}{} · {}", format_date_text_it(&p.giorno), orario, chi)}</p>
+                        <p>{tag(p.stato)}" "{format!("{} · compenso {} · costo {}", ore(p.minuti), p.costo.compenso, p.costo.totale)}</p>
+                        {(revocabile && revoca.is_some()).then(|| revoca.map(|a| view! {
+                            <ActionForm action=a>
+                                <input type="hidden" name="id" value=p.id />
+                                <button type="submit" class="button button-small button-outline revoca-prestazione">
+                                    "Revoca"<span class="visually-hidden">{format!(" la prestazione del {}", format_date_text_it(&p.giorno))}</span>
+                                </button>
+                                <span class="muted">{format!(" entro il {}", format_date_text_it(&p.revocabile_fino))}</span>
+                            </ActionForm>
+                        }))}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn VersamentiList(versamenti: Vec<VersamentoView>) -> impl IntoView {
+    if versamenti.is_empty() {
+        return view! { <p id="versamenti">"Nessun versamento."</p> }.into_any();
+    }
+    view! {
+        <ul class="request-list" id="versamenti">
+            {versamenti.into_iter().map(|v| {
+                let canale = match v.canale.as_str() { "pagopa" => "pagoPA", "f24_ep" => "F24 EP", _ => "F24 ELIDE" };
+                view! {
+                    <li class="request">
+                        <p class="request-title">{format!("{} · {} · {}", format_date_text_it(&v.data), canale, v.importo)}</p>
+                        <p class="muted">{format!("Causale {} · rif. {}", v.causale, v.riferimento)}</p>
+                        {v.motivo.map(|m| view! { <p class="muted">{format!("Non abbinato: {m}")}</p> })}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}

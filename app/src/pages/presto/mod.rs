@@ -1,0 +1,12 @@
+//! Prestazioni occasionali: the user's wallet (balance, limits, new prestazione, pagoPA,
+//! revocation), the prestatore's page, and the intranet portal's registry for operators.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod backend;
+pub mod elenchi;
+pub mod limiti;
+pub mod operatore;
+pub mod portafoglio;
+pub mod prestatore;
+pub mod scheda;

@@ -1,5 +1,5 @@
 import { expect, request, test } from "@playwright/test";
-import { actForViaApi, hydrated, login, shot, watchForErrors } from "./helpers";
+import { actForViaApi, hydrated, login, loginActingFor, shot, watchForErrors } from "./helpers";
 
 /** The codice fiscale of a prestatore of the demo, as an operator of the portal finds it. */
 async function prestatoreCf(baseURL: string | undefined, cognome: string): Promise<string> {
@@ -19,6 +19,7 @@ test("utilizzatore: portafoglio con i limiti, una prestazione rifiutata e una ac
   const problems = watchForErrors(page);
   const cf = await prestatoreCf(info.project.use.baseURL, "Colombo");
   await login(page, "utilizzatore");
+  await expect(page.locator("#utente-nome")).toHaveText("Anna Ferrari");
   await page.getByRole("link", { name: "Portafoglio" }).click();
   await expect(page.locator("h1")).toHaveText("Portafoglio elettronico");
   await expect(page.locator("#limiti li").first()).toContainText("Compensi erogati a tutti i prestatori");
@@ -49,6 +50,7 @@ test("utilizzatore: portafoglio con i limiti, una prestazione rifiutata e una ac
 test("prestatore: prestazioni ricevute, pagamenti e limiti", async ({ page }) => {
   const problems = watchForErrors(page);
   await login(page, "prestatore");
+  await expect(page.locator("#utente-nome")).toHaveText("Paolo Russo");
   await page.getByRole("link", { name: "Le mie prestazioni" }).click();
   await expect(page.locator("#limiti li").first()).toContainText("Compensi da tutti gli utilizzatori");
   await expect(page.locator("#pagamenti li").first()).toBeVisible();
@@ -63,9 +65,8 @@ test("datore: il portafoglio CPO dell'azienda, vicino al limite annuo", async ({
   const w = await (await api.get("/api/v1/presto/portafoglio")).json();
   expect(w.limiti[0].usato).toBe(970000);
   await api.dispose();
-  await login(page, "datore");
-  await page.getByRole("button", { name: "Opera per Rossi & Figli S.r.l." }).click();
-  await page.getByRole("link", { name: "Prestazioni occasionali" }).click();
+  await loginActingFor(page, "datore", "Rossi & Figli S.r.l.");
+  await page.getByRole("link", { name: "Prestazioni occasionali", exact: true }).click();
   await expect(page.locator("#limiti li").first()).toContainText("restano 300,00 €");
   await expect(page.locator("#ora_inizio")).toBeVisible();
   expect(problems).toEqual([]);

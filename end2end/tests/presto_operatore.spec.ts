@@ -4,7 +4,8 @@ import { hydrated, login, shot, watchForErrors } from "./helpers";
 test("operatore: anagrafica di un prestatore corretta con la nota, tracciata", async ({ page }) => {
   const problems = watchForErrors(page);
   await login(page, "operatore.sede");
-  await page.getByRole("link", { name: "Prestazioni occasionali" }).click();
+  await expect(page.locator("#utente-nome")).toHaveText("Carla Moretti");
+  await page.getByRole("link", { name: "Prestazioni occasionali", exact: true }).click();
   await page.fill("#q", "Russo");
   await page.click("#cerca");
   await page.getByRole("link", { name: "Russo Paolo" }).click();

@@ -20,7 +20,15 @@ test("operatore: anagrafica di un prestatore corretta con la nota, tracciata", a
   await page.fill("#nota", "Numero comunicato allo sportello dal prestatore");
   await page.click("#salva-anagrafica");
   await expect(page.locator("#modifica-salvata")).toBeVisible();
+  await expect(page.locator("#nota")).toHaveValue("");
   await expect(page.locator("dl.facts")).toContainText(telefono);
+  // A second correction right after: the form carries the new version (no conflict).
+  const altro = telefono.replace(/^33/, "34");
+  await page.fill("#telefono", altro);
+  await page.fill("#nota", "Secondo numero, comunicato per e-mail");
+  await page.click("#salva-anagrafica");
+  await expect(page.locator("dl.facts")).toContainText(altro);
+  await expect(page.locator(".error-summary")).toHaveCount(0);
   await shot(page, "presto-operatore");
   expect(problems).toEqual([]);
 });

@@ -1,5 +1,6 @@
 //! The limits as bars: one row per limit, the bar a picture for the eye and the figures in
-//! words beside it (screen readers read the words; the bar is hidden from them).
+//! words beside it (screen readers read the words; the bar is hidden from them). The bar is a
+//! native `<meter>`: no inline style, which the Content-Security-Policy forbids.
 
 use leptos::prelude::*;
 use shared::Euro;
@@ -26,7 +27,7 @@ pub fn LimitBars(limiti: Vec<LimiteView>) -> impl IntoView {
                         <p class="limit-label">{l.etichetta.clone()}
                             {vicino.then(|| view! { <span class="tag tag-vicino">{if pct >= 100 { "Limite raggiunto" } else { "Vicino al limite" }}</span> })}
                         </p>
-                        <div class="bar" aria-hidden="true"><span class=if vicino { "bar-fill bar-near" } else { "bar-fill" } style=format!("width: {pct}%")></span></div>
+                        <meter class=if vicino { "bar bar-near" } else { "bar" } aria-hidden="true" min="0" max=l.limite.max(1) value=l.usato.clamp(0, l.limite.max(1))></meter>
                         <p class="limit-text">{testo}</p>
                         {l.nota.clone().map(|n| view! { <p class="muted">{n}</p> })}
                     </li>

@@ -10,9 +10,9 @@ use leptos_meta::Title;
 use shared::presto::views::PaginaPrestatore;
 use shared::time::format_date_text_it;
 
-/// The page's body, also shown to operators.
+/// The registry card, also shown to operators.
 #[component]
-pub fn PrestatoreBody(p: PaginaPrestatore) -> impl IntoView {
+pub fn PrestatoreFacts(p: PaginaPrestatore) -> impl IntoView {
     let v = p.prestatore;
     let categorie: Vec<String> = v
         .categorie
@@ -34,6 +34,13 @@ pub fn PrestatoreBody(p: PaginaPrestatore) -> impl IntoView {
             <dt>"Recapiti"</dt><dd>{format!("{} · {}", v.email.unwrap_or_else(|| "e-mail non indicata".into()), v.telefono.unwrap_or_else(|| "telefono non indicato".into()))}</dd>
             <dt>"Sede di competenza"</dt><dd>{v.sede}</dd>
         </dl>
+    }
+}
+
+/// Limits, payments and prestazioni, also shown to operators.
+#[component]
+pub fn PrestatoreLists(p: PaginaPrestatore) -> impl IntoView {
+    view! {
         <h2>{format!("Limiti {}", p.anno)}</h2>
         <LimitBars limiti=p.limiti />
         <h2>"Pagamenti ricevuti"</h2>
@@ -67,7 +74,7 @@ pub fn PrestatorePage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Err(UiError(p)) => deny(*p),
-                    Ok(p) => view! { <PrestatoreBody p /> }.into_any(),
+                    Ok(p) => view! { <PrestatoreFacts p=p.clone() /><PrestatoreLists p /> }.into_any(),
                 }
             })}
         </Transition>

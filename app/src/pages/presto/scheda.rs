@@ -4,7 +4,7 @@
 use super::api::{self, PoModifica};
 use super::elenchi::{PrestazioniList, VersamentiList};
 use super::limiti::LimitBars;
-use super::prestatore::PrestatoreBody;
+use super::prestatore::{PrestatoreFacts, PrestatoreLists};
 use crate::components::forms::*;
 use crate::error::UiError;
 use leptos::prelude::*;
@@ -33,6 +33,8 @@ fn Testo(id: &'static str, label: &'static str, value: String, problem: Signal<O
 #[component]
 fn Modifica(tipo: &'static str, id: i64, scheda: SchedaPresto, action: ServerAction<PoModifica>) -> impl IntoView {
     let problem = Signal::derive(move || action.value().get().and_then(|r| r.err()).map(|e| *e.0));
+    let nota = NodeRef::<leptos::html::Textarea>::new();
+    clear_after_success(move || matches!(action.value().get(), Some(Ok(_))), nota);
     let (version, fields) = match scheda {
         SchedaPresto::Utilizzatore { portafoglio, .. } => {
             let u = portafoglio.utilizzatore;
@@ -85,7 +87,7 @@ fn Modifica(tipo: &'static str, id: i64, scheda: SchedaPresto, action: ServerAct
                 <label for="nota">"Nota (obbligatoria)"</label>
                 <p class="muted" id="nota-aiuto">"Il motivo della modifica: resta nel registro con i valori prima e dopo."</p>
                 {move || field_error(problem.get().as_ref(), "nota").map(|m| view! { <p class="error-message">{m}</p> })}
-                <textarea id="nota" name="nota" rows="3" aria-describedby="nota-aiuto"></textarea>
+                <textarea id="nota" name="nota" rows="3" aria-describedby="nota-aiuto" node_ref=nota></textarea>
             </div>
             <button type="submit" class="button" id="salva-anagrafica">"Salva la modifica"</button>
         </ActionForm>
@@ -116,7 +118,7 @@ pub fn SchedaPage() -> impl IntoView {
                 match data.await {
                     Err(UiError(p)) => deny(*p),
                     Ok(s) => {
-                        let (titolo, puo, body) = match s.clone() {
+                        let (titolo, puo, facts, body) = match s.clone() {
                             SchedaPresto::Utilizzatore { portafoglio: w, puo_modificare } => (
                                 w.utilizzatore.denominazione.clone(),
                                 puo_modificare,
@@ -128,6 +130,8 @@ pub fn SchedaPage() -> impl IntoView {
                                         <dt>"Recapiti"</dt><dd>{format!("{} · {}", w.utilizzatore.email.clone().unwrap_or_else(|| "e-mail non indicata".into()), w.utilizzatore.telefono.clone().unwrap_or_else(|| "telefono non indicato".into()))}</dd>
                                         <dt>"Saldo"</dt><dd id="saldo">{w.saldo.to_string()}</dd>
                                     </dl>
+                                }.into_any(),
+                                view! {
                                     <h2>{format!("Limiti economici {}", w.anno)}</h2>
                                     <LimitBars limiti=w.limiti.clone() />
                                     <h2>"Versamenti"</h2>
@@ -139,11 +143,13 @@ pub fn SchedaPage() -> impl IntoView {
                             SchedaPresto::Prestatore { pagina, puo_modificare } => (
                                 format!("{} {}", pagina.prestatore.cognome, pagina.prestatore.nome),
                                 puo_modificare,
-                                view! { <PrestatoreBody p=pagina /> }.into_any(),
+                                view! { <PrestatoreFacts p=pagina.clone() /> }.into_any(),
+                                view! { <PrestatoreLists p=pagina /> }.into_any(),
                             ),
                         };
                         view! {
                             <h1>{titolo}</h1>
+                            {facts}
                             {if puo {
                                 view! { <Modifica tipo id scheda=s action /> }.into_any()
                             } else {

@@ -13,7 +13,7 @@ use rand::RngCore;
 use shared::Euro;
 use shared::dto::FieldError;
 use shared::presto::views::{
-    LimiteView, PagamentoPagoPa, PagamentoView, PaginaPrestatore, PortafoglioView, VersamentoView,
+    LimiteView, PagamentoPagoPa, PagamentoView, PaginaPrestatore, PortafoglioView, PrestazioneView, VersamentoView,
 };
 use shared::presto::{ModalitaPagamento, Strumento};
 use sqlx::{AnyConnection, Row};
@@ -124,6 +124,25 @@ pub(crate) async fn limiti_prestatore(
     Ok(out)
 }
 
+/// The year's prestazioni of one user or prestatore (`column` = id), latest first.
+async fn prestazioni_anno(
+    conn: &mut AnyConnection,
+    column: &str,
+    id: i64,
+    anno: i32,
+) -> AppResult<Vec<PrestazioneView>> {
+    sqlx::query(&format!(
+        "{PRESTAZIONE_SQL} WHERE {column} = $1 AND x.anno = $2 ORDER BY x.giorno DESC, x.id DESC LIMIT 500"
+    ))
+    .bind(id)
+    .bind(i64::from(anno))
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(view_from_row)
+    .collect()
+}
+
 pub(crate) fn versamento_view(r: &sqlx::any::AnyRow) -> AppResult<VersamentoView> {
     Ok(VersamentoView {
         id: r.try_get("id")?,
@@ -166,16 +185,7 @@ impl Services {
         .iter()
         .map(versamento_view)
         .collect::<AppResult<Vec<_>>>()?;
-        let prestazioni = sqlx::query(&format!(
-            "{PRESTAZIONE_SQL} WHERE x.utilizzatore_id = $1 AND x.anno = $2 ORDER BY x.giorno DESC, x.id DESC LIMIT 500"
-        ))
-        .bind(u.id)
-        .bind(i64::from(anno))
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(view_from_row)
-        .collect::<AppResult<Vec<_>>>()?;
+        let prestazioni = prestazioni_anno(&mut conn, "x.utilizzatore_id", u.id, anno).await?;
         let limiti = limiti_utilizzatore(&mut conn, u, anno).await?;
         let saldo: i64 = sqlx::query("SELECT saldo_cents FROM utilizzatori WHERE id = $1")
             .bind(u.id)
@@ -200,16 +210,7 @@ impl Services {
 
     pub(crate) async fn pagina_prestatore_di(&self, p: &Prestatore, anno: i32) -> AppResult<PaginaPrestatore> {
         let mut conn = self.db.read.acquire().await?;
-        let prestazioni = sqlx::query(&format!(
-            "{PRESTAZIONE_SQL} WHERE x.prestatore_id = $1 AND x.anno = $2 ORDER BY x.giorno DESC, x.id DESC LIMIT 500"
-        ))
-        .bind(p.id)
-        .bind(i64::from(anno))
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(view_from_row)
-        .collect::<AppResult<Vec<_>>>()?;
+        let prestazioni = prestazioni_anno(&mut conn, "x.prestatore_id", p.id, anno).await?;
         let mut pagamenti = vec![];
         for r in sqlx::query("SELECT mese, importo_cents, prestazioni, modalita, data_pagamento FROM pagamenti_prestatori WHERE prestatore_id = $1 ORDER BY mese DESC LIMIT 60")
             .bind(p.id)

@@ -2,6 +2,7 @@
 //! Bounded: a fixed number of requests per measurement. Prints a Markdown report.
 
 mod load;
+mod presto;
 
 use load::{measure, pct};
 use std::time::{Duration, Instant};
@@ -344,7 +345,10 @@ async fn main() {
         trivial
     );
     match db_url {
-        Some(db) => smart_task(&base, &db, std::env::args().nth(3).and_then(|n| n.parse().ok()).unwrap_or(3000)).await,
+        Some(db) => {
+            smart_task(&base, &db, std::env::args().nth(3).and_then(|n| n.parse().ok()).unwrap_or(3000)).await;
+            presto::presto(&base, &db).await;
+        }
         None => println!("\n(Smart-Task: indicare l'URL del database come secondo argomento per misurarlo)"),
     }
 }

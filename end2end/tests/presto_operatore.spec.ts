@@ -32,3 +32,29 @@ test("operatore: anagrafica di un prestatore corretta con la nota, tracciata", a
   await shot(page, "presto-operatore");
   expect(problems).toEqual([]);
 });
+
+test("Direzione Generale: carica un flusso F24 e legge l'esito per riga", async ({ page, request }) => {
+  const problems = watchForErrors(page);
+  expect((await request.post("/api/v1/sessione", { data: { username: "operatore.dg", password: "Sportello2026!" } })).ok()).toBeTruthy();
+  const hits = await (await request.get("/api/v1/presto/operatore/soggetti?q=Ferrari")).json();
+  const anna = hits.find((h: { tipo: string }) => h.tipo === "utilizzatore").codice_fiscale;
+  const id = `E2E-${Date.now()}`;
+  const csv = [
+    "id_riga,modello,codice_fiscale,sezione,causale,riferimento_a,riferimento_b,importo_centesimi,data_versamento",
+    `${id}-1,ELIDE,${anna},I,LIFA,,2026,2000,2026-11-02`,
+    `${id}-2,ELIDE,${anna},I,CLOC,,2026,2000,2026-11-02`,
+    `${id}-3,ELIDE,ABC,I,DM10,,2026,-1,2026-11-02`,
+  ].join("\n");
+  await login(page, "operatore.dg");
+  await expect(page.locator("#utente-nome")).toHaveText("Elena Vitale");
+  await page.goto("/presto/operatore/f24");
+  await hydrated(page);
+  await page.click("#carica");
+  await expect(page.locator(".error-summary")).toContainText("Scegliere il file");
+  await page.setInputFiles("#flusso", { name: "flusso.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await page.click("#carica");
+  await expect(page.locator("#esito-f24")).toContainText("Accreditate 1, non abbinate 1, già presenti 0, scartate 1");
+  await expect(page.locator("#righe-f24")).toContainText("Causale CLOC errata");
+  await shot(page, "presto-f24");
+  expect(problems).toEqual([]);
+});

@@ -14,6 +14,10 @@ pub enum AppError {
     NotFound(String),
     #[error("dati non validi")]
     Validation(Vec<FieldError>),
+    /// Well-formed input that a rule refuses (e.g. a limit): 422 with the reason and, per
+    /// failed check, its code and message.
+    #[error("{0}")]
+    Refused(String, Vec<FieldError>),
     #[error("{0}")]
     BadRequest(String),
     #[error("{0}")]
@@ -36,7 +40,7 @@ impl AppError {
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Validation(_) | AppError::Refused(..) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
@@ -65,6 +69,7 @@ impl AppError {
                 "Alcuni dati non sono validi: correggere i campi indicati.".to_string(),
                 errs.clone(),
             ),
+            AppError::Refused(m, errs) => ("refused", "Non accolta", m.clone(), errs.clone()),
             AppError::BadRequest(m) => ("bad_request", "Richiesta non valida", m.clone(), vec![]),
             AppError::Conflict(m) => ("conflict", "Conflitto", m.clone(), vec![]),
             AppError::RateLimited(m) => ("rate_limited", "Troppi tentativi", m.clone(), vec![]),

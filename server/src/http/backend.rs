@@ -201,6 +201,9 @@ impl PrestoBackend for ServerBackend {
     async fn scheda(&self, req: &Parts, tipo: String, id: i64) -> Result<pv::SchedaPresto, UiError> {
         self.services.scheda_presto(caller(req)?, &tipo, id, None).await.map_err(p)
     }
+    async fn import_f24(&self, req: &Parts, flusso: Vec<u8>) -> Result<pv::ReportImportF24, UiError> {
+        self.services.import_f24_operatore(caller(req)?, &flusso).await.map_err(p)
+    }
     async fn modifica(
         &self,
         req: &Parts,

@@ -204,7 +204,8 @@ impl Services {
         let ko = esame.ko();
         if !ko.is_empty() {
             // Nothing is stored: the transaction is dropped (rolled back) with its locks.
-            return Err(AppError::Validation(
+            return Err(AppError::Refused(
+                "La prestazione non è stata accettata e nulla è stato registrato: correggere quanto indicato e ripetere l'invio.".into(),
                 ko.iter().map(|c| fe("controlli", &c.codice, format!("{}: {}", c.descrizione, c.motivo))).collect(),
             ));
         }

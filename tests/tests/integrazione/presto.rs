@@ -146,6 +146,7 @@ both!(prestazione_checks_and_acceptance, |engine: Engine| async move {
     // Minimum pay: one cent short.
     let (s, v) = post(cpo(&p, &domani(), "35,99")).await;
     assert_eq!((s, codes(&v)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["PO.COMPENSO_MINIMO".to_string()]), "{v}");
+    assert_eq!(v["code"], "refused", "a rule's refusal, not bad input: {v}");
     // Notice: yesterday's work cannot be communicated now.
     let ieri = (oggi() - Duration::days(1)).format("%d/%m/%Y").to_string();
     let (_, v) = post(cpo(&p, &ieri, "36,00")).await;
@@ -447,4 +448,31 @@ both!(operator_registry_edit_and_scope, |engine: Engine| async move {
     let (s, v) = app.get(&op, &format!("/api/v1/presto/operatore/prestatore/{}", paolo["id"])).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert!(!v["Prestatore"]["pagina"]["prestazioni"].as_array().expect("p").is_empty());
+});
+
+both!(prestatore_limit_holds_across_users_in_parallel, |engine: Engine| async move {
+    let app = TestApp::spawn(engine).await;
+    let p = prestatore(&app, "Conteso", None).await;
+    let mut users = vec![];
+    for name in ["Uno", "Due", "Tre", "Quattro"] {
+        users.push(cpo_user(&app, name, "2.500,00").await);
+    }
+    // Four users, 1,500 € each to the same prestatore at once: limit (a) of 5,000 € fits three.
+    let tasks: Vec<_> = users
+        .iter()
+        .map(|c| {
+            let (c, url, body) = (c.clone(), app.url("/api/v1/presto/prestazioni"), cpo(&p, &domani(), "1.500,00"));
+            tokio::spawn(async move { read(c.post(url).json(&body).send().await.expect("post")).await })
+        })
+        .collect();
+    let mut accepted = 0;
+    for t in tasks {
+        let (s, v) = t.await.expect("task");
+        match s {
+            StatusCode::CREATED => accepted += 1,
+            StatusCode::UNPROCESSABLE_ENTITY => assert_eq!(codes(&v), vec!["PO.LIMITE_PRESTATORE".to_string()], "{v}"),
+            other => panic!("{other} {v}"),
+        }
+    }
+    assert_eq!(accepted, 3);
 });

@@ -5,6 +5,7 @@
 
 use crate::error::UiError;
 use leptos::prelude::*;
+use leptos::server_fn::codec::{MultipartData, MultipartFormData};
 use shared::presto::views::*;
 #[cfg(feature = "ssr")]
 use {super::backend::PrestoBackend, crate::ctx};
@@ -66,6 +67,37 @@ pub async fn po_pagopa(importo: String) -> Result<VersamentoView, UiError> {
 pub async fn po_prestatore(anno: Option<i32>) -> Result<PaginaPrestatore, UiError> {
     let (b, req) = ctx::backend::<dyn PrestoBackend>()?;
     b.pagina_prestatore(&req, anno).await
+}
+
+/// The F24 flow file, as multipart (field `flusso`): read up to 64 MiB, refused beyond.
+#[server(prefix = "/sf", endpoint = "po_f24", input = MultipartFormData)]
+pub async fn po_f24(data: MultipartData) -> Result<ReportImportF24, UiError> {
+    const MAX: usize = 64 * 1024 * 1024;
+    let (b, req) = ctx::backend::<dyn PrestoBackend>()?;
+    let bad = |m: &str| UiError::new("bad_request", "Richiesta non valida", 400, m);
+    let mut mp = data.into_inner().ok_or_else(|| bad("Modulo non leggibile."))?;
+    let mut flusso = None;
+    while let Some(mut f) = mp.next_field().await.map_err(|_| bad("Il file non è arrivato completo: riprovare."))? {
+        if f.name() != Some("flusso") {
+            continue;
+        }
+        let mut bytes = vec![];
+        while let Some(c) = f.chunk().await.map_err(|_| bad("Il file non è arrivato completo: riprovare."))? {
+            bytes.extend_from_slice(&c);
+            if bytes.len() > MAX {
+                return Err(bad("Il flusso supera 64 MB: dividerlo in più file."));
+            }
+        }
+        flusso = Some(bytes);
+    }
+    match flusso.filter(|b| !b.is_empty()) {
+        Some(bytes) => b.import_f24(&req, bytes).await,
+        None => Err(UiError::field(shared::dto::FieldError {
+            field: "flusso".into(),
+            code: "required".into(),
+            message: "Scegliere il file del flusso F24 (CSV).".into(),
+        })),
+    }
 }
 
 #[server(prefix = "/sf", endpoint = "po_cerca")]

@@ -13,6 +13,7 @@ pub trait PrestoBackend: Send + Sync + 'static {
     async fn pagina_prestatore(&self, req: &Parts, anno: Option<i32>) -> Result<PaginaPrestatore, UiError>;
     async fn cerca(&self, req: &Parts, q: String) -> Result<Vec<SoggettoPresto>, UiError>;
     async fn scheda(&self, req: &Parts, tipo: String, id: i64) -> Result<SchedaPresto, UiError>;
+    async fn import_f24(&self, req: &Parts, flusso: Vec<u8>) -> Result<ReportImportF24, UiError>;
     async fn modifica(
         &self,
         req: &Parts,

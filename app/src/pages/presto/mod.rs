@@ -5,6 +5,7 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod backend;
 pub mod elenchi;
+pub mod f24;
 pub mod limiti;
 pub mod operatore;
 pub mod portafoglio;

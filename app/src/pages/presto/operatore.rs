@@ -19,6 +19,7 @@ pub fn OperatorSearchPage() -> impl IntoView {
         <Title text="Prestazioni occasionali – portale operatori" />
         <p class="caption">"Processi › Soggetto contribuente › Prestazioni occasionali"</p>
         <h1>"Utilizzatori e prestatori"</h1>
+        <p><a href="/presto/operatore/f24">"Carica un flusso F24 (Direzione Generale)"</a></p>
         <form method="get" action="/presto/operatore" role="search" class="search-form">
             <div class="field">
                 <label for="q">"Codice fiscale, cognome o denominazione"</label>

@@ -95,6 +95,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/fascicolo/richiesta/:protocollo") view=pages::fascicolo::request::OperatorRequestPage ssr=SsrMode::Async />
                     <Route path=path!("/coda") view=pages::fascicolo::queue::QueuePage ssr=SsrMode::Async />
                     <Route path=path!("/presto") view=pages::presto::portafoglio::WalletPage ssr=SsrMode::Async />
+                    <Route path=path!("/presto/registrazione") view=pages::presto::registrazione::RegistrationPage ssr=SsrMode::Async />
                     <Route path=path!("/presto/prestatore") view=pages::presto::prestatore::PrestatorePage ssr=SsrMode::Async />
                     <Route path=path!("/presto/operatore") view=pages::presto::operatore::OperatorSearchPage ssr=SsrMode::Async />
                     <Route path=path!("/presto/operatore/f24") view=pages::presto::f24::F24Page ssr=SsrMode::Async />

@@ -201,6 +201,23 @@ impl PrestoBackend for ServerBackend {
     async fn scheda(&self, req: &Parts, tipo: String, id: i64) -> Result<pv::SchedaPresto, UiError> {
         self.services.scheda_presto(caller(req)?, &tipo, id, None).await.map_err(p)
     }
+    async fn sedi(&self, req: &Parts) -> Result<Vec<SedeView>, UiError> {
+        self.services.sedi(caller(req)?).await.map_err(p)
+    }
+    async fn registra_utilizzatore(
+        &self,
+        req: &Parts,
+        r: pv::RegistrazioneUtilizzatore,
+    ) -> Result<pv::UtilizzatoreView, UiError> {
+        self.services.registra_utilizzatore(caller(req)?, None, r).await.map_err(p)
+    }
+    async fn registra_prestatore(
+        &self,
+        req: &Parts,
+        r: pv::RegistrazionePrestatore,
+    ) -> Result<pv::PrestatoreView, UiError> {
+        self.services.registra_prestatore(caller(req)?, r).await.map_err(p)
+    }
     async fn import_f24(&self, req: &Parts, flusso: Vec<u8>) -> Result<pv::ReportImportF24, UiError> {
         self.services.import_f24_operatore(caller(req)?, &flusso).await.map_err(p)
     }

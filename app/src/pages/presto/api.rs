@@ -100,6 +100,45 @@ pub async fn po_f24(data: MultipartData) -> Result<ReportImportF24, UiError> {
     }
 }
 
+#[server(prefix = "/sf", endpoint = "po_sedi")]
+pub async fn po_sedi() -> Result<Vec<shared::dto::SedeView>, UiError> {
+    let (b, req) = ctx::backend::<dyn PrestoBackend>()?;
+    b.sedi(&req).await
+}
+
+#[server(prefix = "/sf", endpoint = "po_registra_utilizzatore")]
+pub async fn po_registra_utilizzatore(
+    strumento: String,
+    #[server(default)] categoria: String,
+    #[server(default)] ateco: String,
+    #[server(default)] dipendenti: String,
+    #[server(default)] sede_codice: String,
+) -> Result<UtilizzatoreView, UiError> {
+    let (b, req) = ctx::backend::<dyn PrestoBackend>()?;
+    let r = RegistrazioneUtilizzatore { strumento, categoria, ateco, dipendenti, sede_codice };
+    let v = b.registra_utilizzatore(&req, r).await?;
+    ctx::redirect_form_post("/presto");
+    Ok(v)
+}
+
+#[server(prefix = "/sf", endpoint = "po_registra_prestatore")]
+pub async fn po_registra_prestatore(
+    modalita_pagamento: String,
+    #[server(default)] iban: String,
+    #[server(default)] categoria: String,
+    #[server(default)] dal: String,
+    #[server(default)] al: String,
+    #[server(default)] sede_codice: String,
+) -> Result<PrestatoreView, UiError> {
+    let (b, req) = ctx::backend::<dyn PrestoBackend>()?;
+    let categorie = if categoria.trim().is_empty() { vec![] } else { vec![CategoriaDichiarata { categoria, dal, al }] };
+    let v = b
+        .registra_prestatore(&req, RegistrazionePrestatore { modalita_pagamento, iban, categorie, sede_codice })
+        .await?;
+    ctx::redirect_form_post("/presto/prestatore");
+    Ok(v)
+}
+
 #[server(prefix = "/sf", endpoint = "po_cerca")]
 pub async fn po_cerca(q: String) -> Result<Vec<SoggettoPresto>, UiError> {
     let (b, req) = ctx::backend::<dyn PrestoBackend>()?;

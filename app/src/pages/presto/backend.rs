@@ -13,6 +13,13 @@ pub trait PrestoBackend: Send + Sync + 'static {
     async fn pagina_prestatore(&self, req: &Parts, anno: Option<i32>) -> Result<PaginaPrestatore, UiError>;
     async fn cerca(&self, req: &Parts, q: String) -> Result<Vec<SoggettoPresto>, UiError>;
     async fn scheda(&self, req: &Parts, tipo: String, id: i64) -> Result<SchedaPresto, UiError>;
+    async fn sedi(&self, req: &Parts) -> Result<Vec<shared::dto::SedeView>, UiError>;
+    async fn registra_utilizzatore(
+        &self,
+        req: &Parts,
+        r: RegistrazioneUtilizzatore,
+    ) -> Result<UtilizzatoreView, UiError>;
+    async fn registra_prestatore(&self, req: &Parts, r: RegistrazionePrestatore) -> Result<PrestatoreView, UiError>;
     async fn import_f24(&self, req: &Parts, flusso: Vec<u8>) -> Result<ReportImportF24, UiError>;
     async fn modifica(
         &self,

@@ -6,6 +6,7 @@ use super::api::PoRevoca;
 use leptos::prelude::*;
 use shared::presto::StatoPrestazione;
 use shared::presto::views::{PrestazioneView, VersamentoView};
+use shared::richiesta::Esito;
 use shared::time::format_date_text_it;
 
 fn ore(minuti: i64) -> String {
@@ -36,10 +37,25 @@ pub fn PrestazioniList(
                     _ => String::new(),
                 };
                 let revocabile = p.revocabile;
+                let controlli = p.controlli.clone();
                 view! {
                     <li class="request prestazione">
                         <p class="request-title">{format!("{}{} · {}", format_date_text_it(&p.giorno), orario, chi)}</p>
                         <p>{tag(p.stato)}" "{format!("{} · compenso {} · costo {}", ore(p.minuti), p.costo.compenso, p.costo.totale)}</p>
+                        {(!controlli.is_empty()).then(|| view! {
+                            <details class="controlli-prestazione">
+                                <summary>{format!("Controlli eseguiti ({})", controlli.len())}</summary>
+                                <ul class="checks">
+                                    {controlli.into_iter().map(|c| view! {
+                                        <li class=if c.esito == Esito::Ok { "check check-ok" } else { "check check-ko" }>
+                                            <p class="check-head"><span class=if c.esito == Esito::Ok { "tag tag-richiesta-accolta" } else { "tag tag-richiesta-non_accolta" }>{c.esito.label()}</span>" "<strong>{c.descrizione}</strong></p>
+                                            <p>{c.motivo}</p>
+                                            <p class="muted">{format!("{} · {}", c.codice, c.riferimento)}</p>
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                            </details>
+                        })}
                         {(revocabile && revoca.is_some()).then(|| revoca.map(|a| view! {
                             <ActionForm action=a>
                                 <input type="hidden" name="id" value=p.id />

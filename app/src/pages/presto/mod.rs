@@ -10,4 +10,5 @@ pub mod limiti;
 pub mod operatore;
 pub mod portafoglio;
 pub mod prestatore;
+pub mod registrazione;
 pub mod scheda;

@@ -107,6 +107,10 @@ pub fn WalletPage() -> impl IntoView {
             {move || {
                 Suspend::new(async move {
                     match data.await {
+                        Err(UiError(p)) if p.code == "not_found" => view! {
+                            <div class="notice" id="non-registrato"><p>{p.detail}</p></div>
+                            <p><a class="button" href="/presto/registrazione">"Registrati al servizio"</a></p>
+                        }.into_any(),
                         Err(UiError(p)) => deny(*p),
                         Ok(w) => {
                             let u = w.utilizzatore.clone();

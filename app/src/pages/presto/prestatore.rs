@@ -73,6 +73,10 @@ pub fn PrestatorePage() -> impl IntoView {
         <Transition fallback=|| view! { <p>"Caricamento…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
+                    Err(UiError(p)) if p.code == "not_found" => view! {
+                        <div class="notice" id="non-registrato"><p>{p.detail}</p></div>
+                        <p><a class="button" href="/presto/registrazione">"Registrati al servizio"</a></p>
+                    }.into_any(),
                     Err(UiError(p)) => deny(*p),
                     Ok(p) => view! { <PrestatoreFacts p=p.clone() /><PrestatoreLists p /> }.into_any(),
                 }

@@ -63,6 +63,18 @@ pub fn clear_after_success(succeeded: impl Fn() -> bool + 'static, node: NodeRef
     });
 }
 
+/// The submit handler of a form sent as multipart by the page's script (files included): the
+/// browser keeps every typed value and chosen file in place whatever the server answers.
+pub fn multipart_submit<O: 'static>(action: Action<web_sys::FormData, O>) -> impl Fn(leptos::ev::SubmitEvent) + Copy {
+    move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let form: web_sys::HtmlFormElement = event_target(&ev);
+        if let Ok(fd) = web_sys::FormData::new_with_form(&form) {
+            action.dispatch_local(fd);
+        }
+    }
+}
+
 /// The message for `field` among the problem's field errors.
 pub fn field_error(problem: Option<&Problem>, field: &str) -> Option<String> {
     problem?.errors.iter().find(|e| e.field == field).map(|e| e.message.clone())

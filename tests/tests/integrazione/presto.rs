@@ -72,6 +72,28 @@ async fn count(app: &TestApp, table: &str) -> i64 {
         .expect("n")
 }
 
+/// The same entry sent at once by each client; every refusal must be `limit`'s. Returns how
+/// many were accepted.
+async fn at_once(app: &TestApp, clients: &[Client], body: Value, limit: &str) -> usize {
+    let tasks: Vec<_> = clients
+        .iter()
+        .map(|c| {
+            let (c, url, body) = (c.clone(), app.url("/api/v1/presto/prestazioni"), body.clone());
+            tokio::spawn(async move { read(c.post(url).json(&body).send().await.expect("post")).await })
+        })
+        .collect();
+    let mut accepted = 0;
+    for t in tasks {
+        let (s, v) = t.await.expect("task");
+        match s {
+            StatusCode::CREATED => accepted += 1,
+            StatusCode::UNPROCESSABLE_ENTITY => assert_eq!(codes(&v), vec![limit.to_string()], "{v}"),
+            other => panic!("{other} {v}"),
+        }
+    }
+    accepted
+}
+
 both!(registration_refusals, |engine: Engine| async move {
     let app = TestApp::spawn(engine).await;
     let p = fixtures::persona(&app, "Ugo", "Edile").await;
@@ -242,21 +264,8 @@ both!(limits_hold_under_concurrency, |engine: Engine| async move {
     let c = cpo_user(&app, "Gialli", "20.000,00").await;
     let p = prestatore(&app, "Rapidi", None).await;
     // Ten parallel entries of 500 € for the same pair: each fits alone, only five fit together.
-    let tasks: Vec<_> = (0..10)
-        .map(|_| {
-            let (c, url, body) = (c.clone(), app.url("/api/v1/presto/prestazioni"), cpo(&p, &domani(), "500,00"));
-            tokio::spawn(async move { read(c.post(url).json(&body).send().await.expect("post")).await })
-        })
-        .collect();
-    let mut accepted = 0;
-    for t in tasks {
-        let (s, v) = t.await.expect("task");
-        match s {
-            StatusCode::CREATED => accepted += 1,
-            StatusCode::UNPROCESSABLE_ENTITY => assert_eq!(codes(&v), vec!["PO.LIMITE_COPPIA".to_string()], "{v}"),
-            other => panic!("{other} {v}"),
-        }
-    }
+    let clients: Vec<Client> = (0..10).map(|_| c.clone()).collect();
+    let accepted = at_once(&app, &clients, cpo(&p, &domani(), "500,00"), "PO.LIMITE_COPPIA").await;
     assert_eq!(accepted, 5);
     let total: i64 = sqlx::query("SELECT CAST(SUM(compenso_cents) AS BIGINT) FROM prestazioni x JOIN prestatori pr ON pr.id = x.prestatore_id WHERE pr.persona_id = $1")
         .bind(p.id).fetch_one(&app.db.read).await.expect("sum").try_get(0).expect("n");
@@ -458,21 +467,6 @@ both!(prestatore_limit_holds_across_users_in_parallel, |engine: Engine| async mo
         users.push(cpo_user(&app, name, "2.500,00").await);
     }
     // Four users, 1,500 € each to the same prestatore at once: limit (a) of 5,000 € fits three.
-    let tasks: Vec<_> = users
-        .iter()
-        .map(|c| {
-            let (c, url, body) = (c.clone(), app.url("/api/v1/presto/prestazioni"), cpo(&p, &domani(), "1.500,00"));
-            tokio::spawn(async move { read(c.post(url).json(&body).send().await.expect("post")).await })
-        })
-        .collect();
-    let mut accepted = 0;
-    for t in tasks {
-        let (s, v) = t.await.expect("task");
-        match s {
-            StatusCode::CREATED => accepted += 1,
-            StatusCode::UNPROCESSABLE_ENTITY => assert_eq!(codes(&v), vec!["PO.LIMITE_PRESTATORE".to_string()], "{v}"),
-            other => panic!("{other} {v}"),
-        }
-    }
+    let accepted = at_once(&app, &users, cpo(&p, &domani(), "1.500,00"), "PO.LIMITE_PRESTATORE").await;
     assert_eq!(accepted, 3);
 });

@@ -55,13 +55,7 @@ pub fn NewTwoWayPage() -> impl IntoView {
     };
     let field = move |name: &'static str| move || problem().and_then(|p| field_error(Some(&p), name));
     let invalid = move |name: &'static str| move || field(name)().is_some().then_some("true");
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let form: web_sys::HtmlFormElement = event_target(&ev);
-        if let Ok(fd) = web_sys::FormData::new_with_form(&form) {
-            invio.dispatch_local(fd);
-        }
-    };
+    let on_submit = multipart_submit(invio);
     view! {
         <Title text="Scrivi alla sede" />
         <p class="caption">"Comunicazioni · Comunicazione bidirezionale"</p>

@@ -12,13 +12,7 @@ pub fn F24Page() -> impl IntoView {
     let invio = Action::new_local(|fd: &web_sys::FormData| api::po_f24(fd.clone().into()));
     let value = invio.value();
     let problem = move || value.get().and_then(|r| r.err()).map(|e| *e.0);
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let form: web_sys::HtmlFormElement = event_target(&ev);
-        if let Ok(fd) = web_sys::FormData::new_with_form(&form) {
-            invio.dispatch_local(fd);
-        }
-    };
+    let on_submit = multipart_submit(invio);
     view! {
         <Title text="Flusso F24 – prestazioni occasionali" />
         <p class="caption"><a href="/presto/operatore">"Prestazioni occasionali"</a></p>

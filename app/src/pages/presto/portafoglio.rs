@@ -5,6 +5,7 @@
 use super::api::{self, PoPagopa, PoPrestazione, PoRevoca};
 use super::elenchi::{PrestazioniList, VersamentiList};
 use super::limiti::LimitBars;
+use super::registrazione::InvitoRegistrazione;
 use crate::components::forms::*;
 use crate::error::UiError;
 use leptos::prelude::*;
@@ -107,10 +108,7 @@ pub fn WalletPage() -> impl IntoView {
             {move || {
                 Suspend::new(async move {
                     match data.await {
-                        Err(UiError(p)) if p.code == "not_found" => view! {
-                            <div class="notice" id="non-registrato"><p>{p.detail}</p></div>
-                            <p><a class="button" href="/presto/registrazione">"Registrati al servizio"</a></p>
-                        }.into_any(),
+                        Err(UiError(p)) if p.code == "not_found" => view! { <InvitoRegistrazione detail=p.detail /> }.into_any(),
                         Err(UiError(p)) => deny(*p),
                         Ok(w) => {
                             let u = w.utilizzatore.clone();

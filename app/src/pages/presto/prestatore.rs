@@ -3,6 +3,7 @@
 use super::api;
 use super::elenchi::PrestazioniList;
 use super::limiti::LimitBars;
+use super::registrazione::InvitoRegistrazione;
 use crate::components::forms::deny;
 use crate::error::UiError;
 use leptos::prelude::*;
@@ -73,10 +74,7 @@ pub fn PrestatorePage() -> impl IntoView {
         <Transition fallback=|| view! { <p>"Caricamento…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Err(UiError(p)) if p.code == "not_found" => view! {
-                        <div class="notice" id="non-registrato"><p>{p.detail}</p></div>
-                        <p><a class="button" href="/presto/registrazione">"Registrati al servizio"</a></p>
-                    }.into_any(),
+                    Err(UiError(p)) if p.code == "not_found" => view! { <InvitoRegistrazione detail=p.detail /> }.into_any(),
                     Err(UiError(p)) => deny(*p),
                     Ok(p) => view! { <PrestatoreFacts p=p.clone() /><PrestatoreLists p /> }.into_any(),
                 }

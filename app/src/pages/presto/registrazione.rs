@@ -135,6 +135,15 @@ fn Prestatore(sedi: Vec<SedeView>) -> impl IntoView {
     }
 }
 
+/// What the wallet and the prestatore's page show to someone not registered yet.
+#[component]
+pub fn InvitoRegistrazione(detail: String) -> impl IntoView {
+    view! {
+        <div class="notice" id="non-registrato"><p>{detail}</p></div>
+        <p><a class="button" href="/presto/registrazione">"Registrati al servizio"</a></p>
+    }
+}
+
 #[component]
 pub fn RegistrationPage() -> impl IntoView {
     let SessionResource(session) = expect_context::<SessionResource>();

@@ -1,4 +1,4 @@
-//! `server [serve]` · `server seed [--scale N]` · `server audit-verify` · `server migrate` ·
+//! `server [serve]` · `server seed [--scale N] [--prestazioni N]` · `server audit-verify` · `server migrate` ·
 //! `server import-f24 FILE` · `server pay-run --month AAAA-MM`
 
 use server::infra::audit;
@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 fn usage() -> ExitCode {
     eprintln!(
-        "uso: server [serve | migrate | seed [--scale N] | audit-verify | import-f24 FILE | pay-run --month AAAA-MM]"
+        "uso: server [serve | migrate | seed [--scale N] [--prestazioni N] | audit-verify | import-f24 FILE | pay-run --month AAAA-MM]"
     );
     ExitCode::from(2)
 }
@@ -32,16 +32,10 @@ async fn main() -> ExitCode {
         None | Some("serve") => serve(config).await,
         Some("migrate") => migrate(&config).await.map(|_| ()),
         Some("seed") => {
-            let scale = match args
-                .iter()
-                .position(|a| a == "--scale")
-                .map(|i| args.get(i + 1).and_then(|v| v.parse::<u32>().ok()))
-            {
-                None => 0,
-                Some(Some(n)) => n,
-                Some(None) => return usage(),
+            let (Some(scale), Some(prestazioni)) = (flag(&args, "--scale"), flag(&args, "--prestazioni")) else {
+                return usage();
             };
-            seed_cmd(&config, scale).await
+            seed_cmd(&config, scale.unwrap_or(0), prestazioni).await
         }
         Some("audit-verify") => return audit_verify(&config).await,
         Some("import-f24") => match args.get(1) {
@@ -63,13 +57,21 @@ async fn main() -> ExitCode {
     }
 }
 
+/// `Some(None)` when the flag is absent, `None` when its value is missing or not a number.
+fn flag<T: std::str::FromStr>(args: &[String], name: &str) -> Option<Option<T>> {
+    match args.iter().position(|a| a == name) {
+        None => Some(None),
+        Some(i) => args.get(i + 1).and_then(|v| v.parse().ok()).map(Some),
+    }
+}
+
 async fn migrate(config: &Config) -> Result<Db, server::AppError> {
     let db = Db::connect(&config.database_url).await?;
     db.migrate().await?;
     Ok(db)
 }
 
-async fn seed_cmd(config: &Config, scale: u32) -> Result<(), server::AppError> {
+async fn seed_cmd(config: &Config, scale: u32, prestazioni: Option<i64>) -> Result<(), server::AppError> {
     let db = migrate(config).await?;
     let started = std::time::Instant::now();
     let r = seed::seed(&db, scale, 2026).await?;
@@ -79,6 +81,11 @@ async fn seed_cmd(config: &Config, scale: u32) -> Result<(), server::AppError> {
         r.companies_added,
         started.elapsed().as_secs_f64()
     );
+    if let Some(target) = prestazioni {
+        let started = std::time::Instant::now();
+        let added = seed::presto_scala::grow_prestazioni(&db, target).await?;
+        println!("prestazioni generate: {added} in {:.1} s", started.elapsed().as_secs_f64());
+    }
     db.close().await;
     Ok(())
 }

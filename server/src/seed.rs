@@ -6,6 +6,7 @@
 //! inserted in batches so a million-row table takes seconds, not minutes.
 
 mod presto;
+pub mod presto_scala;
 
 use crate::error::{AppError, AppResult};
 use crate::identity::auth::hash_password;

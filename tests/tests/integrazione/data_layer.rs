@@ -169,3 +169,31 @@ both!(scale_seed_adds_companies_and_keeps_sequences_usable, |engine: Engine| asy
         assert!(shared::CodiceFiscale::parse(&cf).is_ok(), "{cf}");
     }
 });
+
+both!(seed_grows_prestazioni_without_touching_real_subjects, |engine: Engine| async move {
+    use sqlx::Row;
+    let app = TestApp::spawn(engine).await;
+    let n = |sql: &'static str| {
+        let pool = app.db.read.clone();
+        async move { sqlx::query(sql).fetch_one(&pool).await.expect(sql).try_get::<i64, _>(0).expect("n") }
+    };
+    let demo = "SELECT CAST(COALESCE(SUM(costo_cents), 0) AS BIGINT) FROM prestazioni WHERE utilizzatore_id IN
+                (SELECT id FROM utilizzatori WHERE ateco IS NULL OR ateco <> 'SCALA')";
+    let (before, demo_before) = (n("SELECT COUNT(*) FROM prestazioni").await, n(demo).await);
+    let added = server::seed::presto_scala::grow_prestazioni(&app.db, before + 2500).await.expect("grow");
+    assert_eq!(added, 2500);
+    assert_eq!(n("SELECT COUNT(*) FROM prestazioni").await, before + 2500);
+    assert_eq!(n(demo).await, demo_before, "the demo subjects' figures do not change");
+    // Growing again to the same size adds nothing; the generated subjects are made once.
+    assert_eq!(server::seed::presto_scala::grow_prestazioni(&app.db, before + 2500).await.expect("again"), 0);
+    server::seed::presto_scala::grow_prestazioni(&app.db, before + 3000).await.expect("more");
+    assert_eq!(n("SELECT COUNT(*) FROM utilizzatori WHERE ateco = 'SCALA'").await, 1000);
+    for r in sqlx::query("SELECT codice_fiscale FROM persone WHERE nome = 'Scala'")
+        .fetch_all(&app.db.read)
+        .await
+        .expect("cf")
+    {
+        let cf: String = r.try_get(0).expect("cf");
+        assert!(shared::CodiceFiscale::parse(&cf).is_ok(), "{cf}");
+    }
+});

@@ -1,6 +1,6 @@
 //! Prestazioni occasionali: prestazioni accepted per second over HTTP (each with every limit
-//! check under its locks) against raw inserts of the same rows, one transaction each, on a pool
-//! like the server's SQLite writer; the latency of an entry (its checks) with the table grown to
+//! check under its locks) against raw inserts of the same rows, one transaction each, on the
+//! server's own writer pool and pragmas; the latency of an entry (its checks) with the table grown to
 //! 1 M rows (and more with `SPORTELLO_BENCH_PRESTAZIONI=1000000,10000000`); the F24 flow's lines
 //! per second against raw inserts of the same lines in the same batches.
 
@@ -86,49 +86,17 @@ async fn entries(
     (ok, t0.elapsed().as_secs_f64(), lat)
 }
 
-/// Grows the table to `target` rows: synthetic prestazioni of this year spread over 1,000 users
-/// and 1,000 prestatori of their own, so the bench users' and prestatori's counters stay what
-/// they were.
-async fn grow(pool: &AnyPool, target: i64) -> f64 {
+/// Grows the table with `server seed --prestazioni`'s own function; returns its seconds.
+async fn grow(db: &server::Db, target: i64) -> f64 {
     let t = Instant::now();
-    let have = one(pool, "SELECT COUNT(*) FROM prestazioni").await;
-    if one(pool, "SELECT COUNT(*) FROM utilizzatori WHERE ateco = 'BENCH'").await == 0 {
-        for sql in [
-            "INSERT INTO utilizzatori (persona_id, strumento, categoria, ateco, dipendenti_centesimi, sede_id, created_at, updated_at)
-             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000)
-             SELECT NULL, 'cpo', 'generale', 'BENCH', 0, (SELECT MIN(id) FROM sedi), '2026-01-01', '2026-01-01' FROM n",
-            "INSERT INTO persone (codice_fiscale, nome, cognome, created_at, updated_at)
-             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000)
-             SELECT 'BENCH' || i, 'Sintetico', 'Prestatore', '2026-01-01', '2026-01-01' FROM n",
-            "INSERT INTO prestatori (persona_id, modalita_pagamento, sede_id, created_at, updated_at)
-             SELECT id, 'bonifico_domiciliato', (SELECT MIN(id) FROM sedi), '2026-01-01', '2026-01-01' FROM persone WHERE codice_fiscale LIKE 'BENCH%'",
-        ] {
-            sqlx::query(sql).execute(pool).await.expect("synthetic subjects");
-        }
-    }
-    let u0 = one(pool, "SELECT MIN(id) FROM utilizzatori WHERE ateco = 'BENCH'").await;
-    let p0 = one(pool, "SELECT MIN(pr.id) FROM prestatori pr JOIN persone p ON p.id = pr.persona_id WHERE p.codice_fiscale LIKE 'BENCH%'").await;
-    let anno = chrono::Datelike::year(&chrono::Utc::now().naive_utc().date());
-    let missing = target - have;
-    let mut done = 0;
-    while done < missing {
-        let batch = (missing - done).min(200_000);
-        sqlx::query(&format!(
-            "INSERT INTO prestazioni (utilizzatore_id, prestatore_id, strumento, anno, giorno, minuti, compenso_cents, ivs_cents, inail_cents,
-                oneri_cents, costo_cents, peso_limite_cents, stato, controlli_json, revocabile_fino, created_at)
-             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {batch})
-             SELECT {u0} + (i % 1000), {p0} + (i % 1000), 'cpo', {anno}, '{anno}-06-15', 240, 3600, 1188, 126, 50, 4964, 3600, 'inserita', '[]', '{anno}-06-18', '{anno}-06-14' FROM n"
-        ))
-        .execute(pool)
-        .await
-        .expect("grow");
-        done += batch;
-    }
+    server::seed::presto_scala::grow_prestazioni(db, target).await.expect("grow");
     t.elapsed().as_secs_f64()
 }
 
 pub(crate) async fn presto(base: &str, db_url: &str) {
-    let pool = sqlx::any::AnyPoolOptions::new().max_connections(1).connect(db_url).await.expect("database");
+    // The server's own writer pool and pragmas: the raw baseline runs exactly as the server writes.
+    let db = server::Db::connect(db_url).await.expect("database");
+    let pool = db.write.clone();
     let (users, cfs) = fixtures(&pool).await;
     // 200 entries of 36 € per user, then 25 per growth step: within the user's 10,000 €.
     let per_user = 200;
@@ -200,7 +168,7 @@ pub(crate) async fn presto(base: &str, db_url: &str) {
     println!("\n| righe in `prestazioni` | latenza inserimento con i controlli p50 | p99 |\n|---|---|---|");
     println!("| {base_rows} | {:.1} ms | {:.1} ms |", pct(&lat0, 0.5), pct(&lat0, 0.99));
     for (round, size) in sizes.into_iter().enumerate() {
-        let grown = grow(&pool, size).await;
+        let grown = grow(&db, size).await;
         let (_, _, lat) = entries(base, &users, &cfs, 25, round + 1).await;
         let rows = one(&pool, "SELECT COUNT(*) FROM prestazioni").await;
         println!("| {rows} (cresciute in {grown:.0} s) | {:.1} ms | {:.1} ms |", pct(&lat, 0.5), pct(&lat, 0.99));

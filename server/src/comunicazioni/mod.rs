@@ -276,7 +276,14 @@ impl Services {
             .await?
             .ok_or_else(|| AppError::NotFound("Richiesta non trovata.".into()))?;
         let contribuente_id: i64 = r.try_get("contribuente_id")?;
-        crate::identity::access::authorize_subject(&self.db.read, &s.user, contribuente_id, clock::today()).await?;
+        crate::identity::access::authorize_subject_of(
+            &self.db.read,
+            &s.user,
+            contribuente_id,
+            clock::today(),
+            "Richiesta non trovata.",
+        )
+        .await?;
         if r.try_get::<String, _>("tipo")? != TIPO {
             return Err(AppError::Conflict(
                 "Si possono aggiungere messaggi solo alle comunicazioni bidirezionali.".into(),

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 impl Services {
     pub async fn fascicolo(&self, caller: &Caller, id: i64, filter: RequestFilter) -> AppResult<FascicoloView> {
         let s = caller.require()?;
-        let (c, puo_agire) = self.contributor_in_scope(&s.user, id).await?;
+        let (c, puo_agire) = self.contributor_in_scope(&s.user, id, "Contribuente non trovato.").await?;
         let pool = &self.db.read;
         let r = sqlx::query(
             "SELECT c.ragione_sociale, c.codice_fiscale, c.partita_iva, c.natura_giuridica, c.pec, s.codice, s.nome, s.regione

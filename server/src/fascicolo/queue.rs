@@ -61,7 +61,8 @@ impl Services {
     ) -> AppResult<OperatorRequestView> {
         let s = caller.require()?;
         let row = self.request_row(protocollo).await?;
-        let (c, puo_agire) = self.contributor_in_scope(&s.user, row.try_get("contribuente_id")?).await?;
+        let (c, puo_agire) =
+            self.contributor_in_scope(&s.user, row.try_get("contribuente_id")?, "Richiesta non trovata.").await?;
         if !puo_agire {
             return Err(AppError::Forbidden(
                 "Può consultare questa richiesta ma non lavorarla: il contribuente è di un'altra sede.".into(),

@@ -26,7 +26,8 @@ impl Services {
     pub async fn operator_request(&self, caller: &Caller, protocollo: &str) -> AppResult<OperatorRequestView> {
         let s = caller.require()?;
         let row = self.request_row(protocollo).await?;
-        let (c, puo_agire) = self.contributor_in_scope(&s.user, row.try_get("contribuente_id")?).await?;
+        let (c, puo_agire) =
+            self.contributor_in_scope(&s.user, row.try_get("contribuente_id")?, "Richiesta non trovata.").await?;
         let id: i64 = row.try_get("id")?;
         let mut events = self.events_for(&[id]).await?;
         let mut richiesta = to_view(&row, &mut events)?;
@@ -82,7 +83,7 @@ impl Services {
     pub async fn replay(&self, caller: &Caller, protocollo: &str) -> AppResult<ReplayView> {
         let s = caller.require()?;
         let row = self.request_row(protocollo).await?;
-        self.contributor_in_scope(&s.user, row.try_get("contribuente_id")?).await?;
+        self.contributor_in_scope(&s.user, row.try_get("contribuente_id")?, "Richiesta non trovata.").await?;
         let Trace { decisione: stored, fatti: snapshot } = Trace::of(&row)?.ok_or_else(|| {
             AppError::Conflict("La richiesta non è ancora stata decisa: non c'è nulla da rieseguire.".into())
         })?;

@@ -120,28 +120,59 @@ pub async fn authorize_subject(
     if let Some(s) = subjects(pool, user, today, Some(subject_id)).await?.into_iter().next() {
         return Ok(s);
     }
-    Err(AppError::Forbidden(refusal_reason(pool, user, subject_id, today).await?))
+    Err(AppError::Forbidden(refusal_reason(pool, user, subject_id, today).await?.unwrap_or_else(|| GENERIC.into())))
 }
 
-async fn refusal_reason(pool: &AnyPool, user: &User, subject_id: i64, today: NaiveDate) -> AppResult<String> {
+/// The same check for something found by its own key (a request by protocol): when the caller
+/// never had a title for its company, the thing is "not found", exactly like one that does not
+/// exist, so protocols cannot be probed either.
+pub async fn authorize_subject_of(
+    pool: &AnyPool,
+    user: &User,
+    subject_id: i64,
+    today: NaiveDate,
+    not_found: &str,
+) -> AppResult<SubjectSummary> {
+    require_company_role(user)?;
+    if let Some(s) = subjects(pool, user, today, Some(subject_id)).await?.into_iter().next() {
+        return Ok(s);
+    }
+    match refusal_reason(pool, user, subject_id, today).await? {
+        Some(reason) => Err(AppError::Forbidden(reason)),
+        None => Err(AppError::NotFound(not_found.into())),
+    }
+}
+
+/// An unknown id, and a company the caller never had a title for, get the same answer: the reply
+/// must not reveal which companies exist nor their names.
+const GENERIC: &str =
+    "Non risulta una delega valida a suo favore per il soggetto richiesto: non è possibile operare per suo conto.";
+
+/// Why the caller may not act for the company, only when the caller once had a title for it
+/// (a delega, or the role of legal representative): then naming it reveals nothing new.
+async fn refusal_reason(pool: &AnyPool, user: &User, subject_id: i64, today: NaiveDate) -> AppResult<Option<String>> {
     let name: Option<String> = sqlx::query("SELECT ragione_sociale FROM contribuenti WHERE id = $1")
         .bind(subject_id)
         .fetch_optional(pool)
         .await?
         .map(|r| r.try_get(0))
         .transpose()?;
-    // An unknown id gets the same answer as a company without delega: the reply must not reveal
-    // which companies exist.
-    let generic =
-        "Non risulta una delega valida a suo favore per il soggetto richiesto: non è possibile operare per suo conto."
-            .to_string();
-    let (Some(name), Some(persona_id)) = (name, user.persona_id) else { return Ok(generic) };
+    let (Some(name), Some(persona_id)) = (name, user.persona_id) else { return Ok(None) };
     if user.role == Role::Datore {
-        return Ok(format!(
+        let past: i64 = sqlx::query(
+            "SELECT COUNT(*) FROM soggetti_collegati WHERE persona_id = $1 AND contribuente_id = $2
+               AND (rappresentante_legale = 1 OR ruolo = 'titolare')",
+        )
+        .bind(persona_id)
+        .bind(subject_id)
+        .fetch_one(pool)
+        .await?
+        .try_get(0)?;
+        return Ok((past > 0).then(|| format!(
             "Non risulta che lei sia titolare o rappresentante legale di {name} alla data odierna: non è possibile operare per suo conto."
-        ));
+        )));
     }
-    let Some(ruolo) = user.role.delega_role() else { return Ok(generic) };
+    let Some(ruolo) = user.role.delega_role() else { return Ok(None) };
     let last = sqlx::query(
         "SELECT data_inizio, data_fine, revocata_dal FROM deleghe
          WHERE delegato_persona_id = $1 AND contribuente_id = $2 AND ruolo = $3
@@ -152,24 +183,25 @@ async fn refusal_reason(pool: &AnyPool, user: &User, subject_id: i64, today: Nai
     .bind(ruolo)
     .fetch_all(pool)
     .await?;
-    let Some(row) = last.first() else {
-        return Ok(format!("Non esiste alcuna delega a suo favore per {name}: non è possibile operare per suo conto."));
-    };
+    let Some(row) = last.first() else { return Ok(None) };
     let inizio: String = row.try_get("data_inizio")?;
     let fine: Option<String> = row.try_get("data_fine")?;
     let revocata: Option<String> = row.try_get("revocata_dal")?;
     let pretty = shared::time::format_date_text_it;
     if let Some(r) = revocata.filter(|r| clock::parse_date(r).is_some_and(|r| r <= today)) {
-        return Ok(format!(
+        return Ok(Some(format!(
             "La delega per {name} è stata revocata con effetto dal {}: non è possibile operare per suo conto.",
             pretty(&r)
-        ));
+        )));
     }
     if let Some(f) = fine.filter(|f| clock::parse_date(f).is_some_and(|f| f < today)) {
-        return Ok(format!("La delega per {name} è scaduta il {}: non è possibile operare per suo conto.", pretty(&f)));
+        return Ok(Some(format!(
+            "La delega per {name} è scaduta il {}: non è possibile operare per suo conto.",
+            pretty(&f)
+        )));
     }
     if clock::parse_date(&inizio).is_some_and(|i| i > today) {
-        return Ok(format!("La delega per {name} sarà valida dal {}.", pretty(&inizio)));
+        return Ok(Some(format!("La delega per {name} sarà valida dal {}.", pretty(&inizio))));
     }
-    Ok(generic)
+    Ok(None)
 }

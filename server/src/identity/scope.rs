@@ -52,8 +52,15 @@ pub struct Contributor {
 }
 
 impl Services {
-    /// The contributor, if the operator may read it; and whether they may act on it.
-    pub(crate) async fn contributor_in_scope(&self, user: &User, id: i64) -> AppResult<(Contributor, bool)> {
+    /// The contributor, if the operator may read it; and whether they may act on it. Outside the
+    /// operator's region it is `not_found`, exactly like an id that does not exist: the reply
+    /// says nothing of a subject the operator may not see, not even where it is managed.
+    pub(crate) async fn contributor_in_scope(
+        &self,
+        user: &User,
+        id: i64,
+        not_found: &str,
+    ) -> AppResult<(Contributor, bool)> {
         let sc = scope(user)?;
         let r = sqlx::query(
             "SELECT c.id, c.sede_id, s.regione FROM contribuenti c JOIN sedi s ON s.id = c.sede_id WHERE c.id = $1",
@@ -61,13 +68,10 @@ impl Services {
         .bind(id)
         .fetch_optional(&self.db.read)
         .await?
-        .ok_or_else(|| AppError::NotFound("Contribuente non trovato.".into()))?;
+        .ok_or_else(|| AppError::NotFound(not_found.into()))?;
         let c = Contributor { id: r.try_get("id")?, sede_id: r.try_get("sede_id")?, regione: r.try_get("regione")? };
         if !sc.reads(&c.regione) {
-            return Err(AppError::Forbidden(format!(
-                "Il contribuente è gestito da una sede della regione {}, fuori dal suo ambito.",
-                c.regione
-            )));
+            return Err(AppError::NotFound(not_found.into()));
         }
         let acts = sc.acts(c.sede_id, &c.regione);
         Ok((c, acts))

@@ -25,7 +25,14 @@ impl Services {
         // revoking their own): it is their act. Everyone else needs the right to act for the
         // company today.
         if r.try_get::<i64, _>("richiedente_user_id")? != s.user.id {
-            access::authorize_subject(&self.db.read, &s.user, r.try_get("contribuente_id")?, clock::today()).await?;
+            access::authorize_subject_of(
+                &self.db.read,
+                &s.user,
+                r.try_get("contribuente_id")?,
+                clock::today(),
+                "Richiesta non trovata.",
+            )
+            .await?;
         }
         let id: i64 = r.try_get("id")?;
         let mut events = self.events_for(&[id]).await?;

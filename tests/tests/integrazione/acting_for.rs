@@ -23,13 +23,17 @@ both!(refusals_say_why, |engine: Engine| async move {
     let cases = [
         ("Verdi Logistica S.p.A.", "è scaduta il"),
         ("Neri Impianti S.n.c.", "è stata revocata con effetto dal"),
-        ("Trattoria da Mario di Rossi Mario", "Non esiste alcuna delega"),
+        // Never a delega for it: the generic answer, without its name.
+        ("Trattoria da Mario di Rossi Mario", "Non risulta una delega valida"),
     ];
     for (company, expected) in cases {
         let id = app.company_id(company).await;
         let (s, v) = app.put(&c, "/api/v1/sessione/soggetto", json!({ "subject_id": id })).await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{company}");
         assert!(v["detail"].as_str().unwrap_or("").contains(expected), "{company}: {v}");
+        if company.starts_with("Trattoria") {
+            assert!(!v.to_string().contains("Trattoria"), "{v}");
+        }
         // A crafted direct read of the company is refused the same way, with no data.
         let (s, v) = app.get(&c, &format!("/api/v1/soggetti/{id}")).await;
         assert_eq!(s, StatusCode::FORBIDDEN);
@@ -139,4 +143,62 @@ both!(a_delega_opens_access_only_while_in_force, |engine: Engine| async move {
     assert_eq!(listed(v), [ditta.id]);
     let (s, v) = app.put(&c, "/api/v1/sessione/soggetto", json!({ "subject_id": ditta.id })).await;
     assert_eq!(s, StatusCode::OK, "{v}");
+});
+
+/// The status and the texts of a problem, without what changes on every reply.
+fn problem(s: StatusCode, v: &serde_json::Value) -> (StatusCode, String, String, String) {
+    let f = |k: &str| v[k].as_str().unwrap_or("").to_string();
+    (s, f("code"), f("title"), f("detail"))
+}
+
+both!(a_company_never_delegated_is_indistinguishable_from_none, |engine: Engine| async move {
+    let app = TestApp::spawn(engine).await;
+    let c = app.logged_in("intermediario").await;
+    let trattoria = app.company_id("Trattoria da Mario di Rossi Mario").await;
+    let missing = 987_654_321;
+    // A request of a company the intermediary never had a delega for, sent by its owner.
+    let d = app.logged_in("datore").await;
+    let body = json!({ "tipo": "variazione_pec_aziendale", "soggetto_id": trattoria, "oggetto": "",
+                       "risposte": { "pec": "trattoria.mario@pec.it" } });
+    let (s, v) = sportello_tests::st::submit(&app, &d, body, None).await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+    let protocollo = v["protocollo"].as_str().expect("protocollo").to_string();
+    let pairs = [
+        (format!("/api/v1/soggetti/{trattoria}"), format!("/api/v1/soggetti/{missing}")),
+        (format!("/api/v1/richieste?soggetto_id={trattoria}"), format!("/api/v1/richieste?soggetto_id={missing}")),
+        (
+            format!("/api/v1/presto/portafoglio?soggetto_id={trattoria}"),
+            format!("/api/v1/presto/portafoglio?soggetto_id={missing}"),
+        ),
+        (format!("/api/v1/richieste/{protocollo}"), "/api/v1/richieste/ST-2026-9999999".to_string()),
+        (
+            format!("/api/v1/richieste/{protocollo}/ricevuta.pdf"),
+            "/api/v1/richieste/ST-2026-9999999/ricevuta.pdf".to_string(),
+        ),
+        (
+            format!("/api/v1/richieste/{protocollo}/allegati/1"),
+            "/api/v1/richieste/ST-2026-9999999/allegati/1".to_string(),
+        ),
+    ];
+    for (foreign, none) in pairs {
+        let (s1, v1) = app.get(&c, &foreign).await;
+        let (s2, v2) = app.get(&c, &none).await;
+        assert!(s1.is_client_error(), "{foreign}: {s1}");
+        assert_eq!(problem(s1, &v1), problem(s2, &v2), "{foreign} against {none}");
+        assert!(!v1.to_string().contains("Trattoria"), "{foreign}: {v1}");
+    }
+    let (s1, v1) = app.put(&c, "/api/v1/sessione/soggetto", json!({ "subject_id": trattoria })).await;
+    let (s2, v2) = app.put(&c, "/api/v1/sessione/soggetto", json!({ "subject_id": missing })).await;
+    assert_eq!(problem(s1, &v1), problem(s2, &v2));
+    let body = json!({ "testo": "Buongiorno" });
+    let (s1, v1) = app.post(&c, &format!("/api/v1/richieste/{protocollo}/messaggi"), body.clone()).await;
+    let (s2, v2) = app.post(&c, "/api/v1/richieste/ST-2026-9999999/messaggi", body).await;
+    assert_eq!(problem(s1, &v1), problem(s2, &v2));
+
+    // The employer: a company it was never legal representative of reads like a missing one.
+    let gallo = app.company_id("Gallo Trasporti S.r.l.").await;
+    let (s1, v1) = app.get(&d, &format!("/api/v1/soggetti/{gallo}")).await;
+    let (s2, v2) = app.get(&d, &format!("/api/v1/soggetti/{missing}")).await;
+    assert_eq!(problem(s1, &v1), problem(s2, &v2));
+    assert!(!v1.to_string().contains("Gallo"), "{v1}");
 });

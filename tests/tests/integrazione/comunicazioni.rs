@@ -81,7 +81,7 @@ both!(two_way_request_with_attachments, |engine: Engine| async move {
     let milano = app.logged_in("operatore.milano").await;
     let (s, _) =
         read(milano.get(app.url(&format!("/api/v1/richieste/{p}/allegati/{id}"))).send().await.expect("get")).await;
-    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert_eq!(s, StatusCode::NOT_FOUND);
     let (s, _) =
         read(datore.get(app.url(&format!("/api/v1/richieste/{p}/allegati/{}", id + 100))).send().await.expect("get"))
             .await;
@@ -163,7 +163,7 @@ both!(two_way_conversation, |engine: Engine| async move {
     assert!(!other.to_string().contains(&p));
     let url = format!("/api/v1/fascicolo/richieste/{p}/azioni");
     let (s, _) = app.post(&milano, &url, json!({ "azione": "prendi_in_carico" })).await;
-    assert_eq!(s, StatusCode::FORBIDDEN, "an operator of another sede cannot act");
+    assert_eq!(s, StatusCode::NOT_FOUND, "an operator of another region cannot act, nor learn it exists");
 
     // Aperta → In carico, notified.
     let (s, d) = app.post(&roma, &url, json!({ "azione": "prendi_in_carico" })).await;

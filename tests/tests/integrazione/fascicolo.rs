@@ -72,8 +72,12 @@ both!(search_scope_and_file, |engine: Engine| async move {
     let titles: Vec<&str> = f["tabelle"].as_array().expect("t").iter().filter_map(|t| t["titolo"].as_str()).collect();
     assert_eq!(titles.len(), 5, "{titles:?}");
     assert!(f["tabelle"][1]["righe"].as_array().is_some_and(|r| r.len() >= 3), "deleghe in force and ended");
-    let (s, _) = app.get(&milano, &format!("/api/v1/fascicolo/{rossi}")).await;
-    assert_eq!(s, StatusCode::FORBIDDEN);
+    // Outside the operator's region the company reads exactly like one that does not exist.
+    let (s, v) = app.get(&milano, &format!("/api/v1/fascicolo/{rossi}")).await;
+    let (s2, v2) = app.get(&milano, "/api/v1/fascicolo/987654321").await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
+    assert_eq!((s, &v["detail"]), (s2, &v2["detail"]));
+    assert!(!v.to_string().contains("Lazio"), "{v}");
     let datore = app.logged_in("datore").await;
     let (s, _) = app.get(&datore, &format!("/api/v1/fascicolo/{rossi}")).await;
     assert_eq!(s, StatusCode::FORBIDDEN, "the Fascicolo is for operators");
@@ -107,8 +111,10 @@ both!(operator_detail_replay_and_queue, |engine: Engine| async move {
     assert_eq!(s, StatusCode::OK, "{r}");
     assert_eq!(r["identica"], true, "{r}");
     assert_eq!(r["esito_memorizzato"], r["esito_ricalcolato"]);
-    let (s, _) = app.post(&milano, &format!("/api/v1/fascicolo/richieste/{p}/replay"), json!({})).await;
-    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, v) = app.post(&milano, &format!("/api/v1/fascicolo/richieste/{p}/replay"), json!({})).await;
+    let (s2, v2) = app.post(&milano, "/api/v1/fascicolo/richieste/ST-2026-9999999/replay", json!({})).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
+    assert_eq!((s, &v["detail"]), (s2, &v2["detail"]));
 
     // A request the automation could not decide reaches the queue.
     let period = {

@@ -219,7 +219,7 @@ both!(no_delega_no_requests, |engine: Engine| async move {
     let (_, v) = submit(&app, &datore, json!({ "tipo": "variazione_pec_aziendale", "soggetto_id": trattoria, "oggetto": "", "risposte": { "pec": "trattoria@pec.it" } }), None).await;
     let p = v["protocollo"].as_str().expect("p").to_string();
     let (s, _) = app.get(&c, &format!("/api/v1/richieste/{p}")).await;
-    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert_eq!(s, StatusCode::NOT_FOUND, "like a protocol that does not exist");
     let (s, _) = app.get(&app.client(), &format!("/api/v1/richieste/{p}")).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
 });

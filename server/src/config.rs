@@ -22,6 +22,15 @@ pub struct Config {
     /// Failed logins per client address in the window.
     pub login_max_failures_ip: i64,
     pub login_window: Duration,
+    /// `SPORTELLO_LOGIN_CONCORRENTI`: password checks running at once (each holds 19 MiB for
+    /// tens of ms); a login beyond them is answered 503 with `Retry-After` at once.
+    pub login_concurrent_hashes: usize,
+    /// `SPORTELLO_PROXY_FIDATI`: addresses of the reverse proxies in front of the server
+    /// (comma-separated). Only a connection from one of them may name the client address, in
+    /// the header `SPORTELLO_HEADER_IP_CLIENTE` (default `X-Forwarded-For`); from anyone else
+    /// the header is ignored, so a client cannot choose the address it is throttled under.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    pub client_ip_header: String,
     /// `SPORTELLO_SMTP_URL`, e.g. `smtps://user:password@smtp.example.it:465`: where e-mails
     /// go. Unset: they stay in the outbox, readable in the development mailbox (`/posta`).
     pub smtp_url: Option<String>,
@@ -47,6 +56,9 @@ impl Default for Config {
             login_max_failures: 5,
             login_max_failures_ip: 50,
             login_window: Duration::from_secs(15 * 60),
+            login_concurrent_hashes: 4,
+            trusted_proxies: vec![],
+            client_ip_header: "x-forwarded-for".into(),
             smtp_url: None,
             mail_from: "Sportello INPS <noreply@sportello.invalid>".into(),
             workers: 4,
@@ -74,12 +86,77 @@ impl Config {
             c.workers =
                 w.parse().ok().filter(|n| (1..=64).contains(n)).ok_or(format!("SPORTELLO_WORKERS={w}: da 1 a 64"))?;
         }
+        if let Ok(n) = std::env::var("SPORTELLO_LOGIN_CONCORRENTI") {
+            c.login_concurrent_hashes = n
+                .parse()
+                .ok()
+                .filter(|n| (1..=256).contains(n))
+                .ok_or(format!("SPORTELLO_LOGIN_CONCORRENTI={n}: da 1 a 256"))?;
+        }
+        if let Ok(list) = std::env::var("SPORTELLO_PROXY_FIDATI") {
+            c.trusted_proxies = list
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|a| a.parse().map_err(|e| format!("SPORTELLO_PROXY_FIDATI: {a}: {e}")))
+                .collect::<Result<_, _>>()?;
+        }
+        if let Ok(h) = std::env::var("SPORTELLO_HEADER_IP_CLIENTE") {
+            axum::http::HeaderName::try_from(h.as_str())
+                .map_err(|e| format!("SPORTELLO_HEADER_IP_CLIENTE={h}: {e}"))?;
+            c.client_ip_header = h.to_ascii_lowercase();
+        }
         c.pagamenti_automatici =
             !matches!(std::env::var("SPORTELLO_PAGAMENTI_AUTOMATICI").as_deref(), Ok("0" | "false"));
         Ok(c)
     }
 
+    /// The client's address: the peer's, unless the peer is a trusted proxy; then the last
+    /// address in the header that is not itself a trusted proxy (the one the proxy saw).
+    pub fn client_ip(&self, peer: Option<std::net::IpAddr>, headers: &axum::http::HeaderMap) -> String {
+        let Some(peer) = peer else { return "sconosciuto".into() };
+        if !self.trusted_proxies.contains(&peer) {
+            return peer.to_string();
+        }
+        let forwarded = headers
+            .get_all(self.client_ip_header.as_str())
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|a| a.trim().parse::<std::net::IpAddr>().ok())
+            .collect::<Vec<_>>();
+        forwarded.into_iter().rev().find(|a| !self.trusted_proxies.contains(a)).unwrap_or(peer).to_string()
+    }
+
     pub fn session_cookie_name(&self) -> &'static str {
         if self.secure_cookies { "__Host-sportello" } else { "sportello" }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderMap;
+
+    fn headers(v: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert("x-forwarded-for", v.parse().expect("header"));
+        h
+    }
+
+    #[test]
+    fn the_forwarded_address_counts_only_from_a_trusted_proxy() {
+        let mut c = Config::default();
+        let client = "203.0.113.7".parse().ok();
+        assert_eq!(c.client_ip(client, &headers("198.51.100.1")), "203.0.113.7", "no proxy configured");
+        c.trusted_proxies = vec!["10.0.0.1".parse().expect("ip"), "10.0.0.2".parse().expect("ip")];
+        let proxy = "10.0.0.1".parse().ok();
+        assert_eq!(c.client_ip(client, &headers("198.51.100.1")), "203.0.113.7", "a client is not a proxy");
+        // The client may prepend anything; the proxy's own entry is the last one.
+        assert_eq!(c.client_ip(proxy, &headers("1.2.3.4, 198.51.100.9")), "198.51.100.9");
+        assert_eq!(c.client_ip(proxy, &headers("198.51.100.9, 10.0.0.2")), "198.51.100.9", "chained proxies");
+        assert_eq!(c.client_ip(proxy, &headers("non-un-indirizzo")), "10.0.0.1");
+        assert_eq!(c.client_ip(proxy, &HeaderMap::new()), "10.0.0.1");
+        assert_eq!(c.client_ip(None, &HeaderMap::new()), "sconosciuto");
     }
 }

@@ -22,8 +22,13 @@ pub enum AppError {
     BadRequest(String),
     #[error("{0}")]
     Conflict(String),
+    /// Too many requests from this caller: 429 with `Retry-After` (seconds).
     #[error("{0}")]
-    RateLimited(String),
+    RateLimited(String, u64),
+    /// The service cannot take the request now (overloaded, database unreachable): 503 with
+    /// `Retry-After` (seconds); nothing was done.
+    #[error("{0}")]
+    Unavailable(String, u64),
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
     #[error("migrazione: {0}")]
@@ -43,7 +48,8 @@ impl AppError {
             AppError::Validation(_) | AppError::Refused(..) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
-            AppError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::RateLimited(..) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unavailable(..) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Database(_) | AppError::Migrate(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -72,7 +78,8 @@ impl AppError {
             AppError::Refused(m, errs) => ("refused", "Non accolta", m.clone(), errs.clone()),
             AppError::BadRequest(m) => ("bad_request", "Richiesta non valida", m.clone(), vec![]),
             AppError::Conflict(m) => ("conflict", "Conflitto", m.clone(), vec![]),
-            AppError::RateLimited(m) => ("rate_limited", "Troppi tentativi", m.clone(), vec![]),
+            AppError::RateLimited(m, _) => ("rate_limited", "Troppi tentativi", m.clone(), vec![]),
+            AppError::Unavailable(m, _) => ("unavailable", "Servizio momentaneamente non disponibile", m.clone(), vec![]),
             AppError::Database(_) | AppError::Migrate(_) | AppError::Internal(_) => (
                 "internal",
                 "Errore del servizio",
@@ -102,6 +109,10 @@ impl IntoResponse for AppError {
         if self.status().is_server_error() {
             tracing::error!(error = %self, "request failed");
         }
-        problem_response(&self.to_problem())
+        let mut r = problem_response(&self.to_problem());
+        if let AppError::RateLimited(_, secs) | AppError::Unavailable(_, secs) = self {
+            r.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(secs));
+        }
+        r
     }
 }

@@ -11,10 +11,13 @@ pub struct Services {
     pub config: Config,
     /// Wakes the istruttoria worker when a request is submitted.
     pub wake: std::sync::Arc<tokio::sync::Notify>,
+    /// Password checks running at once (`Config::login_concurrent_hashes`).
+    pub hashes: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 impl Services {
     pub fn new(db: Db, config: Config) -> Self {
-        Services { db, config, wake: Default::default() }
+        let hashes = std::sync::Arc::new(tokio::sync::Semaphore::new(config.login_concurrent_hashes));
+        Services { db, config, wake: Default::default(), hashes }
     }
 }

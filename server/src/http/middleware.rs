@@ -66,11 +66,8 @@ pub async fn load_caller(State(services): State<Services>, mut req: Request, nex
         },
         None => None,
     };
-    let ip = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "sconosciuto".into());
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let ip = config.client_ip(peer, req.headers());
     let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default();
     req.extensions_mut().insert(Caller { session, token, ip, request_id });
     next.run(req).await

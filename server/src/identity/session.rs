@@ -19,6 +19,7 @@ impl Services {
         let ok = auth::login(
             &self.db,
             &self.config,
+            &self.hashes,
             username,
             password,
             &caller.ip,

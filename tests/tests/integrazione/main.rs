@@ -1,6 +1,7 @@
 //! One integration-test binary: each file below used to link the whole server on its own
 //! (about 390 MB each with debug info, 4.7 GB in all: CI ran out of disk).
 
+mod accesso_limiti;
 mod acting_for;
 mod admin_audit;
 mod api_tokens;

@@ -1,0 +1,96 @@
+//! Login throttling under parallel attempts, the bound on password checks running at once, and
+//! the client address taken from a trusted proxy only.
+
+use reqwest::StatusCode;
+use server::seed::DEMO_PASSWORD;
+use sportello_tests::{Engine, TestApp, both, read};
+
+both!(parallel_wrong_passwords_never_pass_the_limit_together, |engine: Engine| async move {
+    let app = TestApp::spawn_with(engine, |c| c.login_concurrent_hashes = 64).await;
+    let mut handles = vec![];
+    for _ in 0..20 {
+        let (c, url) = (app.client(), app.url("/api/v1/sessione"));
+        handles.push(tokio::spawn(async move {
+            let body = serde_json::json!({ "username": "intermediario", "password": "sbagliata" });
+            c.post(url).json(&body).send().await.expect("login").status()
+        }));
+    }
+    let mut checked = 0;
+    for h in handles {
+        match h.await.expect("join") {
+            StatusCode::FORBIDDEN => checked += 1,
+            StatusCode::TOO_MANY_REQUESTS => {}
+            s => panic!("unexpected {s}"),
+        }
+    }
+    assert_eq!(checked, app.config.login_max_failures, "exactly the allowed number of passwords was checked");
+    let r = app.login(&app.client(), "intermediario", DEMO_PASSWORD).await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(r.headers().get("retry-after").and_then(|v| v.to_str().ok()), Some("900"));
+});
+
+both!(password_checks_at_once_are_bounded, |engine: Engine| async move {
+    let app = TestApp::spawn_with(engine, |c| {
+        c.login_concurrent_hashes = 1;
+        c.login_max_failures_ip = 1000;
+    })
+    .await;
+    let mut handles = vec![];
+    for i in 0..16 {
+        let (c, url) = (app.client(), app.url("/api/v1/sessione"));
+        handles.push(tokio::spawn(async move {
+            let body = serde_json::json!({ "username": format!("nessuno{i}"), "password": "sbagliata" });
+            let r = c.post(url).json(&body).send().await.expect("login");
+            let retry = r.headers().get("retry-after").and_then(|v| v.to_str().ok()).map(str::to_string);
+            let (s, v) = read(r).await;
+            (s, retry, v)
+        }));
+    }
+    let (mut busy, mut checked) = (0, 0);
+    for h in handles {
+        let (s, retry, v) = h.await.expect("join");
+        match s {
+            StatusCode::SERVICE_UNAVAILABLE => {
+                busy += 1;
+                assert_eq!(retry.as_deref(), Some("2"));
+                assert_eq!(v["code"], "unavailable", "{v}");
+            }
+            StatusCode::FORBIDDEN => checked += 1,
+            s => panic!("unexpected {s}: {v}"),
+        }
+    }
+    assert!(busy > 0 && checked > 0, "busy {busy}, checked {checked}");
+    // A refused-while-busy login did not count as a failure: the account still logs in.
+    let r = app.login(&app.client(), "datore", DEMO_PASSWORD).await;
+    assert_eq!(r.status(), StatusCode::OK);
+});
+
+/// Failed logins from one connection that claims a different address every time.
+async fn spoofed_failures(app: &TestApp) -> Vec<StatusCode> {
+    let mut out = vec![];
+    for i in 0..4 {
+        let r = app
+            .client()
+            .post(app.url("/api/v1/sessione"))
+            .header("x-forwarded-for", format!("198.51.100.{i}"))
+            .json(&serde_json::json!({ "username": format!("utente{i}"), "password": "sbagliata" }))
+            .send()
+            .await
+            .expect("login");
+        out.push(r.status());
+    }
+    out
+}
+
+both!(a_client_cannot_choose_the_address_it_is_throttled_under, |engine: Engine| async move {
+    let app = TestApp::spawn_with(engine, |c| c.login_max_failures_ip = 3).await;
+    let s = spoofed_failures(&app).await;
+    assert_eq!(s[3], StatusCode::TOO_MANY_REQUESTS, "{s:?}: the header is ignored without a trusted proxy");
+    // Behind a trusted proxy (here: the test client's own address) the header names the client.
+    let app = TestApp::spawn_with(engine, |c| {
+        c.login_max_failures_ip = 3;
+        c.trusted_proxies = vec!["127.0.0.1".parse().expect("ip")];
+    })
+    .await;
+    assert!(spoofed_failures(&app).await.iter().all(|s| *s == StatusCode::FORBIDDEN));
+});

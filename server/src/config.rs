@@ -23,8 +23,12 @@ pub struct Config {
     pub login_max_failures_ip: i64,
     pub login_window: Duration,
     /// `SPORTELLO_LOGIN_CONCORRENTI`: password checks running at once (each holds 19 MiB for
-    /// tens of ms); a login beyond them is answered 503 with `Retry-After` at once.
+    /// tens of ms); a login that finds none free in `login_hash_wait` is answered 503 with
+    /// `Retry-After`.
     pub login_concurrent_hashes: usize,
+    /// How long a login waits for a free password check before the 503 (default 3 s): a burst
+    /// of logins is absorbed, a flood is refused without holding memory.
+    pub login_hash_wait: Duration,
     /// `SPORTELLO_PROXY_FIDATI`: addresses of the reverse proxies in front of the server
     /// (comma-separated). Only a connection from one of them may name the client address, in
     /// the header `SPORTELLO_HEADER_IP_CLIENTE` (default `X-Forwarded-For`); from anyone else
@@ -57,6 +61,7 @@ impl Default for Config {
             login_max_failures_ip: 50,
             login_window: Duration::from_secs(15 * 60),
             login_concurrent_hashes: 4,
+            login_hash_wait: Duration::from_secs(3),
             trusted_proxies: vec![],
             client_ip_header: "x-forwarded-for".into(),
             smtp_url: None,

@@ -132,9 +132,9 @@ pub async fn login(
         }
         return Err(AppError::Validation(errs));
     }
-    // A bounded number of password checks at once: each holds 19 MiB; beyond them the login is
-    // refused at once instead of queueing without limit.
-    let Ok(permit) = hashes.try_acquire() else {
+    // A bounded number of password checks at once: each holds 19 MiB. A login waits a moment
+    // for a free one, then is refused instead of queueing without limit.
+    let Ok(Ok(permit)) = tokio::time::timeout(config.login_hash_wait, hashes.acquire()).await else {
         return Err(AppError::Unavailable(
             "Il servizio di accesso è momentaneamente molto richiesto: riprovare tra qualche secondo.".into(),
             2,

@@ -26,7 +26,7 @@ pub struct Config {
     /// tens of ms); a login that finds none free in `login_hash_wait` is answered 503 with
     /// `Retry-After`.
     pub login_concurrent_hashes: usize,
-    /// How long a login waits for a free password check before the 503 (default 3 s): a burst
+    /// `SPORTELLO_LOGIN_ATTESA` (seconds): how long a login waits for a free password check before the 503 (default 3 s): a burst
     /// of logins is absorbed, a flood is refused without holding memory.
     pub login_hash_wait: Duration,
     /// `SPORTELLO_PROXY_FIDATI`: addresses of the reverse proxies in front of the server
@@ -97,6 +97,11 @@ impl Config {
                 .ok()
                 .filter(|n| (1..=256).contains(n))
                 .ok_or(format!("SPORTELLO_LOGIN_CONCORRENTI={n}: da 1 a 256"))?;
+        }
+        if let Ok(n) = std::env::var("SPORTELLO_LOGIN_ATTESA") {
+            c.login_hash_wait = Duration::from_secs(
+                n.parse().ok().filter(|n| *n <= 60).ok_or(format!("SPORTELLO_LOGIN_ATTESA={n}: da 0 a 60 secondi"))?,
+            );
         }
         if let Ok(list) = std::env::var("SPORTELLO_PROXY_FIDATI") {
             c.trusted_proxies = list

@@ -310,7 +310,9 @@ impl Gen {
         let id = b.next_contribuente;
         b.next_contribuente += 1;
         let cf = numeric_cf(&mut self.rng, &mut self.used_cf);
+        // The id keeps every PEC distinct: generated names repeat, and a PEC is one company's.
         let slug: String = ragione.to_lowercase().chars().filter(|c| c.is_ascii_alphanumeric()).take(20).collect();
+        let slug = format!("{slug}{id}");
         let obbligo = if natura == "ASSOCIAZIONE" { 0 } else { 1 };
         b.contribuenti.push(vec![
             V::I(id),

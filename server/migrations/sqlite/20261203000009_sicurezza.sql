@@ -6,3 +6,8 @@ CREATE TABLE login_locks (
     chiave TEXT PRIMARY KEY,
     n BIGINT NOT NULL
 );
+
+-- Each e-mail belongs to the company it was queued for: the development mailbox shows it to
+-- that company only, whatever PEC the company (or another) has today. Older mails have none.
+ALTER TABLE email_outbox ADD COLUMN contribuente_id BIGINT REFERENCES contribuenti(id);
+CREATE INDEX email_outbox_contribuente ON email_outbox(contribuente_id, id);

@@ -69,7 +69,8 @@ impl Services {
         Ok(n)
     }
 
-    /// The development mailbox: the e-mails queued for the subject's PEC. Only when no SMTP
+    /// The development mailbox: the e-mails queued for the subject (bound to the company that
+    /// queued them, never matched by address: a PEC can change hands). Only when no SMTP
     /// server is configured (otherwise they went out for real and the mailbox is the PEC's own).
     pub async fn dev_mailbox(&self, caller: &Caller) -> AppResult<Vec<MailView>> {
         if self.config.smtp_url.is_some() {
@@ -80,8 +81,7 @@ impl Services {
         let subject = self.subject(caller, None).await?;
         let rows = sqlx::query(
             "SELECT o.id, o.destinatario, o.oggetto, o.corpo, o.stato, o.tentativi, o.errore, o.created_at
-             FROM email_outbox o JOIN contribuenti c ON LOWER(c.pec) = LOWER(o.destinatario)
-             WHERE c.id = $1 ORDER BY o.id DESC LIMIT 100",
+             FROM email_outbox o WHERE o.contribuente_id = $1 ORDER BY o.id DESC LIMIT 100",
         )
         .bind(subject.id)
         .fetch_all(&self.db.read)
@@ -130,13 +130,14 @@ pub async fn queue_notification(
         .try_get(0)?;
     if let Some(to) = pec {
         sqlx::query(
-            "INSERT INTO email_outbox (destinatario, oggetto, corpo, stato, tentativi, created_at, updated_at)
-             VALUES ($1, $2, $3, 'da_inviare', 0, $4, $4)",
+            "INSERT INTO email_outbox (destinatario, oggetto, corpo, stato, tentativi, created_at, updated_at, contribuente_id)
+             VALUES ($1, $2, $3, 'da_inviare', 0, $4, $4, $5)",
         )
         .bind(to)
         .bind(oggetto_email)
         .bind(corpo)
         .bind(&now)
+        .bind(contribuente_id)
         .execute(&mut *conn)
         .await?;
     }

@@ -106,3 +106,65 @@ both!(mail_retried_with_backoff_then_sent_once, |engine: Engine| async move {
         .expect("n");
     assert_eq!(inviate, 2);
 });
+
+both!(mail_belongs_to_the_company_that_queued_it, |engine: Engine| async move {
+    use reqwest::StatusCode;
+    let app = TestApp::spawn(engine).await;
+    // Every company has its own PEC.
+    let dup: i64 = sqlx::query(
+        "SELECT COUNT(*) FROM (SELECT LOWER(pec) FROM contribuenti WHERE pec IS NOT NULL GROUP BY LOWER(pec) HAVING COUNT(*) > 1) d",
+    )
+    .fetch_one(&app.db.read)
+    .await
+    .expect("dup")
+    .try_get(0)
+    .expect("n");
+    assert_eq!(dup, 0, "PEC shared by two companies in the demo data");
+    let datore = app.logged_in("datore").await;
+    let rossi = app.company_id("Rossi & Figli S.r.l.").await;
+    let body = json!({ "tipo": "variazione_pec_aziendale", "soggetto_id": rossi, "oggetto": "", "risposte": { "pec": "nuova@pec.rossi.it" } });
+    let (_, v) = submit(&app, &datore, body, None).await;
+    decided(&app, &datore, v["protocollo"].as_str().expect("p")).await;
+    let rossi_pec: String = sqlx::query("SELECT pec FROM contribuenti WHERE id = $1")
+        .bind(rossi)
+        .fetch_one(&app.db.read)
+        .await
+        .expect("pec")
+        .try_get(0)
+        .expect("pec");
+
+    // An intermediary acting for another company tries to take Rossi's PEC: refused by a named
+    // check whose reason names no one.
+    let int = app.logged_in("intermediario").await;
+    let assoc = app.company_id("Associazione Sportiva Tuscolana").await;
+    let body = json!({ "tipo": "variazione_pec_aziendale", "soggetto_id": assoc, "oggetto": "", "risposte": { "pec": rossi_pec.to_uppercase() } });
+    let (s, v) = submit(&app, &int, body, None).await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+    let d = decided(&app, &int, v["protocollo"].as_str().expect("p")).await;
+    assert_eq!(sportello_tests::st::failed_codes(&d), ["ST08.PEC_NON_DI_ALTRO_CONTRIBUENTE"]);
+    assert!(!d.to_string().contains("Rossi"), "{d}");
+
+    let to_rossi: i64 = sqlx::query("SELECT COUNT(*) FROM email_outbox WHERE destinatario = $1")
+        .bind(&rossi_pec)
+        .fetch_one(&app.db.read)
+        .await
+        .expect("n")
+        .try_get(0)
+        .expect("n");
+    assert!(to_rossi > 0, "Rossi has mail at its PEC");
+    // Even if the two addresses were the same (data loaded from elsewhere), the development
+    // mailbox shows a company only the mail queued for it.
+    sqlx::query("UPDATE contribuenti SET pec = $1 WHERE id = $2")
+        .bind(&rossi_pec)
+        .bind(assoc)
+        .execute(&app.db.write)
+        .await
+        .expect("same pec");
+    let (s, _) = app.put(&int, "/api/v1/sessione/soggetto", json!({ "subject_id": assoc })).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, mails) = app.get(&int, "/api/v1/posta").await;
+    assert_eq!(s, StatusCode::OK, "{mails}");
+    let mails = mails.as_array().cloned().unwrap_or_default();
+    assert!(!mails.is_empty(), "the association's own mail is there");
+    assert!(!mails.iter().any(|m| m["destinatario"] == rossi_pec.as_str()), "{mails:?}");
+});

@@ -22,6 +22,10 @@ pub struct Facts {
     pub pec_attuale: Option<String>,
     /// The new address is registered as the PEC of an intermediary.
     pub pec_di_intermediario: bool,
+    /// The new address is the PEC of another contributor (decisions stored before this check
+    /// read it as false).
+    #[serde(default)]
+    pub pec_di_altro_contribuente: bool,
 }
 
 pub const NON_OBBLIGATO_RI: Rule = Rule {
@@ -33,6 +37,11 @@ pub const PEC_NON_DI_INTERMEDIARIO: Rule = Rule {
     codice: "ST08.PEC_NON_DI_INTERMEDIARIO",
     descrizione: "L'indirizzo non è la PEC di un intermediario",
     riferimento: "La PEC aziendale è ad uso esclusivo del contribuente",
+};
+pub const PEC_NON_DI_ALTRO_CONTRIBUENTE: Rule = Rule {
+    codice: "ST08.PEC_NON_DI_ALTRO_CONTRIBUENTE",
+    descrizione: "L'indirizzo non è la PEC di un altro contribuente",
+    riferimento: "D.L. 185/2008 art. 16 c.6: ogni impresa comunica il proprio indirizzo PEC; le comunicazioni INPS all'azienda vi sono recapitate",
 };
 pub const PEC_DIVERSA: Rule = Rule {
     codice: "ST08.PEC_DIVERSA_DALL_ATTUALE",
@@ -59,6 +68,13 @@ fn checks(pec: &str, f: &Facts) -> Vec<Check> {
             "L'indirizzo non risulta come PEC di un intermediario.",
             "L'indirizzo indicato è la PEC di un intermediario: la PEC aziendale deve essere un indirizzo del contribuente.",
             serde_json::json!({ "pec_nuova": pec, "pec_di_intermediario": f.pec_di_intermediario }),
+        ),
+        // The reason names no one: the submitter learns only that the address is taken.
+        PEC_NON_DI_ALTRO_CONTRIBUENTE.check(
+            !f.pec_di_altro_contribuente,
+            "L'indirizzo non risulta come PEC di un altro contribuente.",
+            "L'indirizzo indicato è già registrato come PEC di un altro contribuente: indicare un indirizzo PEC intestato all'azienda.",
+            serde_json::json!({ "pec_nuova": pec, "pec_di_altro_contribuente": f.pec_di_altro_contribuente }),
         ),
         PEC_DIVERSA.check(
             f.pec_attuale.as_deref() != Some(pec),
@@ -102,12 +118,19 @@ impl SmartTaskKind for VariazionePecAziendale {
             .fetch_one(cx.pool)
             .await?
             .try_get(0)?;
+        let di_altro: i64 = sqlx::query("SELECT COUNT(*) FROM contribuenti WHERE LOWER(pec) = $1 AND id <> $2")
+            .bind(r.pec.as_str())
+            .bind(cx.req.contribuente_id)
+            .fetch_one(cx.pool)
+            .await?
+            .try_get(0)?;
         Ok(Facts {
             contribuente_id: cx.req.contribuente_id,
             natura_giuridica: row.try_get("natura_giuridica")?,
             obbligo_pec_registro_imprese: row.try_get::<i64, _>("obbligo_pec_registro_imprese")? != 0,
             pec_attuale: row.try_get("pec")?,
             pec_di_intermediario: di_intermediario > 0,
+            pec_di_altro_contribuente: di_altro > 0,
         })
     }
 
@@ -125,6 +148,15 @@ impl SmartTaskKind for VariazionePecAziendale {
             .try_get(0)?;
         if before.as_deref() == Some(pec.as_str()) {
             return Ok(Err("Nel frattempo la PEC è già stata aggiornata a questo indirizzo.".into()));
+        }
+        let taken: i64 = sqlx::query("SELECT COUNT(*) FROM contribuenti WHERE LOWER(pec) = LOWER($1) AND id <> $2")
+            .bind(pec)
+            .bind(contribuente_id)
+            .fetch_one(&mut *conn)
+            .await?
+            .try_get(0)?;
+        if taken > 0 {
+            return Ok(Err("Nel frattempo l'indirizzo è stato registrato come PEC di un altro contribuente.".into()));
         }
         sqlx::query("UPDATE contribuenti SET pec = $1, updated_at = $2, version = version + 1 WHERE id = $3")
             .bind(pec)
@@ -157,6 +189,7 @@ mod tests {
             obbligo_pec_registro_imprese: false,
             pec_attuale: Some("vecchia@pec.it".into()),
             pec_di_intermediario: false,
+            pec_di_altro_contribuente: false,
         }
     }
 
@@ -173,6 +206,9 @@ mod tests {
         let mut f = facts();
         f.pec_di_intermediario = true;
         assert_eq!(failed("nuova@pec.it", &f), ["ST08.PEC_NON_DI_INTERMEDIARIO"]);
+        let mut f = facts();
+        f.pec_di_altro_contribuente = true;
+        assert_eq!(failed("nuova@pec.it", &f), ["ST08.PEC_NON_DI_ALTRO_CONTRIBUENTE"]);
         assert_eq!(failed("vecchia@pec.it", &facts()), ["ST08.PEC_DIVERSA_DALL_ATTUALE"]);
     }
 }

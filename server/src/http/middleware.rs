@@ -53,7 +53,7 @@ pub async fn load_caller(State(services): State<Services>, mut req: Request, nex
     let config = &services.config;
     // Built assets need no identity: spare the session lookup (several per page load).
     let path = req.uri().path();
-    let is_asset = path.starts_with("/pkg/") || path == "/favicon.svg";
+    let is_asset = is_public_asset(path);
     let token = if is_asset { None } else { session_token(req.headers(), config) };
     let session = match &token {
         Some(t) if t.starts_with(auth::API_TOKEN_PREFIX) => match auth::load_api_token(&services.db, t).await {
@@ -152,8 +152,14 @@ pub fn declared_length(headers: &HeaderMap) -> Option<usize> {
 /// Headers for every response. HTML pages set their own CSP with the script nonce; everything
 /// else gets a CSP that allows nothing.
 pub async fn security_headers(State(config): State<Config>, req: Request, next: Next) -> Response {
+    let public_asset = is_public_asset(req.uri().path());
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    // Everything but the built assets may carry personal data (pages, API JSON, server
+    // functions, attachments, receipts, errors): no copy in any cache, shared or private.
+    if !public_asset {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
@@ -169,6 +175,20 @@ pub async fn security_headers(State(config): State<Config>, req: Request, next: 
         h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
     }
     res
+}
+
+pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let what = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("panic");
+    AppError::Internal(format!("panic: {what}")).into_response()
+}
+
+/// The site's built files (script, styles, icon): the same for everyone.
+fn is_public_asset(path: &str) -> bool {
+    path.starts_with("/pkg/") || path == "/favicon.svg"
 }
 
 #[cfg(test)]

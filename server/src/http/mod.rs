@@ -57,6 +57,9 @@ pub fn router(services: Services, leptos_options: LeptosOptions) -> Router {
         .merge(pages)
         .fallback(fallback)
         .with_state(state)
+        // A bug that panics in a handler answers like any internal error (problem+json, 500),
+        // logged, instead of dropping the connection.
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(middleware::panic_response))
         .layer(axum::middleware::from_fn(middleware::upload_guard))
         .layer(axum::middleware::from_fn_with_state(services.clone(), middleware::load_caller))
         .layer(axum::middleware::from_fn_with_state(services.config.clone(), middleware::origin_check))

@@ -19,7 +19,8 @@ pub struct Saldo {
 
 impl Saldo {
     pub fn debito(self) -> i64 {
-        self.dovuto_cents - self.versato_cents
+        // Saturating: sums read from the database never wrap into a false credit or debt.
+        self.dovuto_cents.saturating_sub(self.versato_cents)
     }
 }
 

@@ -51,13 +51,18 @@ pub fn spawn(db: Db, wake: Arc<Notify>) {
 /// Claims and decides one job. Returns whether there was one.
 pub async fn process_one(db: &Db, worker: &str) -> AppResult<bool> {
     let Some(job) = jobs::claim(db, QUEUE, worker, chrono::Duration::seconds(60)).await? else { return Ok(false) };
-    match decide_job(db, worker, &job).await {
-        Ok(()) => {}
-        Err(e) => {
-            tracing::warn!(job = job.id, error = %e, "istruttoria non completata, sarà ritentata");
-            jobs::fail(db, job.id, worker, job.attempts, &e.to_string()).await?;
-        }
-    }
+    // Its own task: a panic in one examination (a bug) fails that job, never the worker.
+    let task = tokio::spawn({
+        let (db, worker, job) = (db.clone(), worker.to_string(), job.clone());
+        async move { decide_job(&db, &worker, &job).await }
+    });
+    let error = match task.await {
+        Ok(Ok(())) => return Ok(true),
+        Ok(Err(e)) => e.to_string(),
+        Err(join) => format!("errore interno durante l'esame: {join}"),
+    };
+    tracing::warn!(job = job.id, error = %error, "istruttoria non completata, sarà ritentata");
+    jobs::fail(db, job.id, worker, job.attempts, &error).await?;
     Ok(true)
 }
 

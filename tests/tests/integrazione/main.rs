@@ -15,5 +15,6 @@ mod moduli;
 mod openapi;
 mod presto;
 mod presto_accessi;
+mod risposte_private;
 mod smart_task;
 mod smart_task_contributi;

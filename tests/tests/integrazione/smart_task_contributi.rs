@@ -217,3 +217,31 @@ both!(dated_parameters_on_both_sides_of_each_change, |engine: Engine| async move
     assert_eq!(after.get("ST.REVOCA_DELEGA.MAX_GIORNI_FUTURO").map(String::as_str), Some("365"));
     assert_eq!(after.get("ST.RETTIFICA_PAGAMENTO.CAUSALI_DM10").map(String::as_str), Some("DM10"));
 });
+
+both!(the_largest_amount_is_refused_without_a_crash, |engine: Engine| async move {
+    let app = TestApp::spawn(engine).await;
+    let datore = app.logged_in("datore").await;
+    let rossi = app.company_id("Rossi & Figli S.r.l.").await;
+    let pay = ids(&app, "SELECT id FROM pagamenti ORDER BY id").await;
+    // i64::MAX cents: adding it to what was paid would overflow.
+    let huge = "92.233.720.368.547.758,07";
+    let risposte = json!({ "periodo_corretto": periodo(8), "importo": huge });
+    let d = ask(&app, &datore, "rettifica_periodo_pagamento", rossi, pay[2], risposte).await;
+    assert_eq!(d["stato"], "non_accolta", "{d}");
+    assert_eq!(failed_codes(&d), ["ST03.IMPORTO_NON_SUPERIORE"]);
+    // The worker is still alive, and the operator's replay of the same decision answers.
+    let d = ask(
+        &app,
+        &datore,
+        "rettifica_periodo_pagamento",
+        rossi,
+        pay[1],
+        json!({ "periodo_corretto": periodo(8), "importo": "1.500,01" }),
+    )
+    .await;
+    assert_eq!(d["stato"], "non_accolta");
+    let roma = app.logged_in("operatore.sede").await;
+    let (s, r) = app.post(&roma, &format!("/api/v1/fascicolo/richieste/{}/replay", "ST-2026-0000001"), json!({})).await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(r["identica"], true, "{r}");
+});

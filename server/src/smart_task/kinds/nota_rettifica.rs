@@ -98,7 +98,7 @@ fn evento_label(tipo: &str) -> &str {
 
 /// The recomputed amount and its outcome: annullata, ridotta or confermata.
 pub fn ricalcolo(importo_cents: i64, dovuto_cents: i64, versato_cents: i64) -> (i64, &'static str) {
-    let residuo = (dovuto_cents - versato_cents).max(0);
+    let residuo = dovuto_cents.saturating_sub(versato_cents).max(0);
     if residuo == 0 {
         (0, "annullata")
     } else if residuo < importo_cents {
@@ -272,7 +272,9 @@ impl SmartTaskKind for RicalcoloNotaRettifica {
         .bind(esito)
         .bind(importo_prima_cents)
         .bind(importo_dopo_cents)
-        .bind(serde_json::json!({ "differenza_cents": importo_dopo_cents - importo_prima_cents }).to_string())
+        .bind(
+            serde_json::json!({ "differenza_cents": importo_dopo_cents.checked_sub(*importo_prima_cents) }).to_string(),
+        )
         .bind(actor.request_id.clone())
         .bind(&now)
         .execute(&mut *conn)

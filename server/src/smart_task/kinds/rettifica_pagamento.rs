@@ -83,6 +83,12 @@ fn e(c: i64) -> String {
     Euro::from_cents(c).to_string()
 }
 
+/// A figure of the description, computed with checked arithmetic: an amount too large to add
+/// (refused anyway by the capacity check) is shown as such instead of wrapping or panicking.
+fn e_opt(c: Option<i64>) -> String {
+    c.map(e).unwrap_or_else(|| "importo fuori scala".into())
+}
+
 /// The last day on which contributions of `periodo` can still be claimed, under a limit of
 /// `anni` years running from their due date.
 pub fn fine_prescrizione(periodo: Periodo, anni: u32) -> NaiveDate {
@@ -196,9 +202,9 @@ pub fn rules(
             e(p.importo_cents),
             p.periodo_attribuito,
             e(a.dovuto_cents),
-            e(a.versato_cents - importo.cents()),
+            e_opt(a.versato_cents.checked_sub(importo.cents())),
             e(s.dovuto_cents),
-            e(s.versato_cents + importo.cents()),
+            e_opt(s.versato_cents.checked_add(importo.cents())),
         ),
         format!("L'importo indicato ({importo}) supera quello del pagamento ({}).", e(p.importo_cents)),
         serde_json::json!({ "importo": importo, "importo_pagamento": p.importo_cents, "saldo_attuale": a }),
@@ -338,7 +344,7 @@ impl SmartTaskKind for RettificaPeriodoPagamento {
                 before: Some(serde_json::json!({ "periodo_attribuito": da, "importo_cents": importo_pagamento_cents })),
                 after: Some(serde_json::json!({
                     "periodo_attribuito": if whole { a } else { da },
-                    "importo_cents": if whole { *importo_pagamento_cents } else { importo_pagamento_cents - importo_cents },
+                    "importo_cents": if whole { Some(*importo_pagamento_cents) } else { importo_pagamento_cents.checked_sub(*importo_cents) },
                     "spostati_cents": importo_cents,
                     "verso": a,
                     "nuova_riga": nuovo,

@@ -112,16 +112,30 @@ impl Services {
                 "L'utente non è un operatore INPS: il ruolo non può essere assegnato.".into(),
             ));
         }
+        let stale = || {
+            AppError::Conflict(
+                "Il profilo è stato modificato da un altro amministratore dopo che lo ha aperto: ricaricare la pagina e ripetere la modifica.".into(),
+            )
+        };
+        if req.expected_version.is_some_and(|v| v != before.version) {
+            return Err(stale());
+        }
         let profilo_presto = req.profilo_presto.unwrap_or(before.profilo_presto);
-        sqlx::query("UPDATE users SET role = $1, sede_id = $2, regione = $3, profilo_presto = $4, updated_at = $5, version = version + 1 WHERE id = $6")
+        // The version read is a condition of the write: a concurrent change makes it touch nothing.
+        let changed = sqlx::query("UPDATE users SET role = $1, sede_id = $2, regione = $3, profilo_presto = $4, updated_at = $5, version = version + 1 WHERE id = $6 AND version = $7")
             .bind(req.role.code())
             .bind(sede_id)
             .bind(regione.clone())
             .bind(i64::from(profilo_presto))
             .bind(clock::now_ts())
             .bind(user_id)
+            .bind(before.version)
             .execute(&mut *tx)
-            .await?;
+            .await?
+            .rows_affected();
+        if changed != 1 {
+            return Err(stale());
+        }
         // A changed scope must apply at once: end the operator's open sessions.
         sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
         let after = OperatorView {

@@ -146,3 +146,26 @@ both!(audit_chain_detects_deleted_records, |engine: Engine| async move {
         "a removed tail is detected too"
     );
 });
+
+both!(a_stale_expected_version_is_a_conflict, |engine: Engine| async move {
+    let app = TestApp::spawn(engine).await;
+    let admin = app.logged_in("admin.idm").await;
+    let target = user_id(&app, "operatore.milano").await;
+    let (_, list) = app.get(&admin, "/api/v1/operatori").await;
+    let version = list
+        .as_array()
+        .and_then(|l| l.iter().find(|o| o["username"] == "operatore.milano"))
+        .and_then(|o| o["version"].as_i64())
+        .expect("version");
+    let change = |v: i64, sede: &str| json!({ "role": "operatore_sede", "sede_codice": sede, "note": "trasferimento di sede", "expected_version": v });
+    let url = format!("/api/v1/operatori/{target}");
+    let (s, v) = app.put(&admin, &url, change(version, "1300")).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    // A second administrator's page still shows the old version: refused, nothing changed.
+    let (s, v) = app.put(&admin, &url, change(version, "4900")).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
+    let (_, list) = app.get(&admin, "/api/v1/operatori").await;
+    let now = list.as_array().and_then(|l| l.iter().find(|o| o["username"] == "operatore.milano")).cloned();
+    assert_eq!(now.as_ref().map(|o| o["sede_codice"].clone()), Some(json!("1300")));
+    assert_eq!(now.as_ref().and_then(|o| o["version"].as_i64()), Some(version + 1));
+});

@@ -462,3 +462,18 @@ both!(receipt_pdf, |engine: Engine| async move {
     let anon = app.client().get(app.url(&format!("/api/v1/richieste/{p}/ricevuta.pdf"))).send().await.expect("get");
     assert_eq!(anon.status(), StatusCode::UNAUTHORIZED);
 });
+
+both!(answers_outside_the_form_are_refused, |engine: Engine| async move {
+    let app = TestApp::spawn(engine).await;
+    let datore = app.logged_in("datore").await;
+    let rossi = app.company_id("Rossi & Figli S.r.l.").await;
+    let body = json!({ "tipo": "variazione_pec_aziendale", "soggetto_id": rossi, "oggetto": "",
+                       "risposte": { "pec": "nuova@pec.rossi.it", "nota_per_la_ricevuta": "Pagato in contanti all'operatore" } });
+    let (s, v) = submit(&app, &datore, body, None).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["errors"][0]["field"], "nota_per_la_ricevuta");
+    assert_eq!(v["errors"][0]["code"], "unknown");
+    let n: i64 =
+        sqlx::query("SELECT COUNT(*) FROM richieste").fetch_one(&app.db.read).await.expect("n").try_get(0).expect("n");
+    assert_eq!(n, 0, "nothing stored");
+});

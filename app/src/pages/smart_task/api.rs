@@ -20,8 +20,9 @@ pub async fn st_targets(tipo: String) -> Result<Vec<TargetView>, UiError> {
 
 /// Submits the answers confirmed on the check-answers page. The idempotency key comes from the
 /// page, so a double tap or a retry after a network error creates one request. The answers are
-/// the form's own fields, posted flat (what a plain HTML form can post); only the names some
-/// kind asks for ([`shared::smart_task::answer_names`]) reach the server.
+/// the form's own fields, posted flat (what a plain HTML form can post) along with whatever
+/// else the form carries: only the names the kind asks for reach the server, which refuses any
+/// other.
 #[server(prefix = "/sf", endpoint = "st_submit")]
 pub async fn st_submit(
     tipo: String,
@@ -30,9 +31,10 @@ pub async fn st_submit(
     #[server(flatten)] risposte: shared::smart_task::Answers,
 ) -> Result<RequestView, UiError> {
     let (b, req) = ctx::backend::<dyn SmartTaskBackend>()?;
-    let names = shared::smart_task::answer_names();
-    let mut risposte = risposte;
-    risposte.retain(|k, _| names.contains(&k.as_str()));
+    let risposte = match shared::smart_task::Kind::from_code(&tipo) {
+        Some(kind) => shared::smart_task::answers_of(kind, &risposte),
+        None => risposte,
+    };
     let view = b.submit_smart_task(&req, SubmitRequest { tipo, soggetto_id: None, oggetto, risposte }, chiave).await?;
     // Without JavaScript the browser posted a plain form: send it to the request's page.
     ctx::redirect_form_post(&format!("/richiesta/{}", view.protocollo));

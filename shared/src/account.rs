@@ -169,6 +169,12 @@ pub struct ApiTokenView {
     pub creato_il: String,
     pub ultimo_uso: Option<String>,
     pub revocato_il: Option<String>,
+    /// From this instant the token authenticates nothing (absent: until revoked).
+    #[serde(default)]
+    pub scade_il: Option<String>,
+    /// Read-only: GET requests only.
+    #[serde(default)]
+    pub sola_lettura: bool,
 }
 
 /// A token just created: `token` is shown this once.

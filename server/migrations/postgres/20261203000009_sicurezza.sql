@@ -11,3 +11,8 @@ CREATE TABLE login_locks (
 -- that company only, whatever PEC the company (or another) has today. Older mails have none.
 ALTER TABLE email_outbox ADD COLUMN contribuente_id BIGINT REFERENCES contribuenti(id);
 CREATE INDEX email_outbox_contribuente ON email_outbox(contribuente_id, id);
+
+-- Personal API tokens: an optional expiry (the token authenticates nothing from that instant)
+-- and a read-only scope (GET only).
+ALTER TABLE api_tokens ADD COLUMN scade_il TEXT;
+ALTER TABLE api_tokens ADD COLUMN sola_lettura BIGINT NOT NULL DEFAULT 0;

@@ -71,7 +71,7 @@ impl IdentityBackend for ServerBackend {
         self.services.api_tokens(caller(req)?).await.map_err(p)
     }
     async fn create_api_token(&self, req: &Parts, nome: String) -> Result<NewApiToken, UiError> {
-        self.services.create_api_token(caller(req)?, &nome).await.map_err(p)
+        self.services.create_api_token(caller(req)?, &nome, Default::default()).await.map_err(p)
     }
     async fn revoke_api_token(&self, req: &Parts, id: i64) -> Result<ApiTokenView, UiError> {
         self.services.revoke_api_token(caller(req)?, id).await.map_err(p)

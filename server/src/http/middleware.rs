@@ -66,6 +66,15 @@ pub async fn load_caller(State(services): State<Services>, mut req: Request, nex
         },
         None => None,
     };
+    // A read-only token may still end itself (DELETE /api/v1/sessione revokes it).
+    let own_logout = req.method() == Method::DELETE && req.uri().path() == "/api/v1/sessione";
+    if session.as_ref().is_some_and(|s| s.read_only) && !is_safe(req.method()) && !own_logout {
+        return AppError::Forbidden(
+            "Il token usato è di sola lettura: per inviare o modificare dati serve un token con tutti i permessi."
+                .into(),
+        )
+        .into_response();
+    }
     let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
     let ip = config.client_ip(peer, req.headers());
     let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default();

@@ -70,6 +70,8 @@ pub struct Session {
     pub id_hash: String,
     pub user: User,
     pub acting_for_id: Option<i64>,
+    /// A read-only API token: only safe methods (GET, HEAD) are allowed.
+    pub read_only: bool,
 }
 
 pub struct LoginSuccess {
@@ -278,7 +280,12 @@ pub async fn load_session(db: &Db, config: &Config, token: &str) -> AppResult<Op
             .execute(&db.write)
             .await?;
     }
-    Ok(Some(Session { id_hash, user: user_from_row(&row)?, acting_for_id: row.try_get("acting_for_id")? }))
+    Ok(Some(Session {
+        id_hash,
+        user: user_from_row(&row)?,
+        acting_for_id: row.try_get("acting_for_id")?,
+        read_only: false,
+    }))
 }
 
 /// Prefix of personal API tokens, so the middleware can tell them from session tokens.
@@ -291,16 +298,21 @@ impl Session {
     pub fn via_api_token(&self) -> bool {
         self.id_hash.starts_with(API_TOKEN_SESSION)
     }
+    /// The id of the API token the caller authenticated with.
+    pub fn api_token_id(&self) -> Option<i64> {
+        self.id_hash.strip_prefix(API_TOKEN_SESSION).and_then(|id| id.parse().ok())
+    }
 }
 
 /// Resolves a personal API token (stored only as a hash) into its owner, if not revoked and the
 /// user is active. Records the last use at most once a minute.
 pub async fn load_api_token(db: &Db, token: &str) -> AppResult<Option<Session>> {
     let row = sqlx::query(&format!(
-        "SELECT {USER_COLUMNS}, t.id AS token_id, t.ultimo_uso FROM api_tokens t JOIN users u ON u.id = t.user_id
-         WHERE t.token_hash = $1 AND t.revocato_il IS NULL AND u.active = 1"
+        "SELECT {USER_COLUMNS}, t.id AS token_id, t.ultimo_uso, t.sola_lettura FROM api_tokens t JOIN users u ON u.id = t.user_id
+         WHERE t.token_hash = $1 AND t.revocato_il IS NULL AND u.active = 1 AND (t.scade_il IS NULL OR t.scade_il > $2)"
     ))
     .bind(token_hash(token))
+    .bind(clock::now_ts())
     .fetch_optional(&db.read)
     .await?;
     let Some(row) = row else { return Ok(None) };
@@ -314,7 +326,12 @@ pub async fn load_api_token(db: &Db, token: &str) -> AppResult<Option<Session>> 
             .execute(&db.write)
             .await?;
     }
-    Ok(Some(Session { id_hash: format!("{API_TOKEN_SESSION}{id}"), user: user_from_row(&row)?, acting_for_id: None }))
+    Ok(Some(Session {
+        id_hash: format!("{API_TOKEN_SESSION}{id}"),
+        user: user_from_row(&row)?,
+        acting_for_id: None,
+        read_only: row.try_get::<i64, _>("sola_lettura")? != 0,
+    }))
 }
 
 pub async fn logout(db: &Db, session: &Session, request_id: &str) -> AppResult<()> {

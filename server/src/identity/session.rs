@@ -33,8 +33,10 @@ impl Services {
 
     /// Ends the session (if any) and returns the cookie that clears it in the browser.
     pub async fn logout(&self, caller: &Caller) -> AppResult<String> {
-        if let Some(s) = &caller.session {
-            auth::logout(&self.db, s, &caller.request_id).await?;
+        match &caller.session {
+            Some(s) if s.via_api_token() => self.revoke_own_token(caller).await?,
+            Some(s) => auth::logout(&self.db, s, &caller.request_id).await?,
+            None => {}
         }
         Ok(auth::clear_cookie(&self.config))
     }

@@ -21,7 +21,19 @@ fn view(r: &sqlx::any::AnyRow) -> AppResult<ApiTokenView> {
         creato_il: r.try_get("created_at")?,
         ultimo_uso: r.try_get("ultimo_uso")?,
         revocato_il: r.try_get("revocato_il")?,
+        scade_il: r.try_get("scade_il")?,
+        sola_lettura: r.try_get::<i64, _>("sola_lettura")? != 0,
     })
+}
+
+const COLUMNS: &str = "id, nome, prefisso, created_at, ultimo_uso, revocato_il, scade_il, sola_lettura";
+
+/// What a new token may do and for how long.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TokenOptions {
+    /// Days of validity, 1–365; absent: until revoked.
+    pub scadenza_giorni: Option<u32>,
+    pub sola_lettura: bool,
 }
 
 impl Services {
@@ -37,16 +49,14 @@ impl Services {
 
     pub async fn api_tokens(&self, caller: &Caller) -> AppResult<Vec<ApiTokenView>> {
         let s = self.require_browser_session(caller)?;
-        let rows = sqlx::query(
-            "SELECT id, nome, prefisso, created_at, ultimo_uso, revocato_il FROM api_tokens WHERE user_id = $1 ORDER BY id DESC",
-        )
-        .bind(s.user.id)
-        .fetch_all(&self.db.read)
-        .await?;
+        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM api_tokens WHERE user_id = $1 ORDER BY id DESC"))
+            .bind(s.user.id)
+            .fetch_all(&self.db.read)
+            .await?;
         rows.iter().map(view).collect()
     }
 
-    pub async fn create_api_token(&self, caller: &Caller, nome: &str) -> AppResult<NewApiToken> {
+    pub async fn create_api_token(&self, caller: &Caller, nome: &str, opt: TokenOptions) -> AppResult<NewApiToken> {
         let s = self.require_browser_session(caller)?;
         crate::identity::access::require_company_role(&s.user)?;
         let nome = nome.trim();
@@ -57,6 +67,15 @@ impl Services {
                 if nome.is_empty() { "empty" } else { "too_long" },
             ));
         }
+        if opt.scadenza_giorni.is_some_and(|d| !(1..=365).contains(&d)) {
+            return Err(AppError::field(
+                "scadenza_giorni",
+                "La validità va da 1 a 365 giorni (senza indicarla il token vale fino alla revoca).",
+                "out_of_range",
+            ));
+        }
+        let scade_il =
+            opt.scadenza_giorni.map(|d| clock::ts(chrono::Utc::now() + chrono::Duration::days(i64::from(d))));
         let token = format!("{API_TOKEN_PREFIX}{}", auth::new_token());
         let prefisso: String = token.chars().take(API_TOKEN_PREFIX.len() + 6).collect();
         let now = clock::now_ts();
@@ -72,13 +91,16 @@ impl Services {
             )));
         }
         let id: i64 = sqlx::query(
-            "INSERT INTO api_tokens (user_id, nome, prefisso, token_hash, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            "INSERT INTO api_tokens (user_id, nome, prefisso, token_hash, created_at, scade_il, sola_lettura)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(s.user.id)
         .bind(nome)
         .bind(&prefisso)
         .bind(auth::token_hash(&token))
         .bind(&now)
+        .bind(scade_il.clone())
+        .bind(i64::from(opt.sola_lettura))
         .fetch_one(&mut *tx)
         .await?
         .try_get(0)?;
@@ -90,7 +112,7 @@ impl Services {
                 entity_id: id.to_string(),
                 action: "creazione",
                 before: None,
-                after: Some(serde_json::json!({ "nome": nome, "prefisso": prefisso })),
+                after: Some(serde_json::json!({ "nome": nome, "prefisso": prefisso, "scade_il": scade_il, "sola_lettura": opt.sola_lettura })),
                 note: None,
             },
         )
@@ -105,6 +127,8 @@ impl Services {
                 creato_il: now,
                 ultimo_uso: None,
                 revocato_il: None,
+                scade_il,
+                sola_lettura: opt.sola_lettura,
             },
         })
     }
@@ -112,6 +136,23 @@ impl Services {
     /// Revokes one of the caller's tokens; from then on it authenticates nothing.
     pub async fn revoke_api_token(&self, caller: &Caller, id: i64) -> AppResult<ApiTokenView> {
         let s = self.require_browser_session(caller)?;
+        self.revoke_token(caller, s, id, None).await
+    }
+
+    /// "Logging out" with a token ends that token: it is revoked, like from the site.
+    pub(crate) async fn revoke_own_token(&self, caller: &Caller) -> AppResult<()> {
+        let s = caller.require()?;
+        let id = s.api_token_id().ok_or_else(|| AppError::Internal("token senza identificativo".into()))?;
+        self.revoke_token(caller, s, id, Some("uscita con il token (DELETE /api/v1/sessione)")).await.map(drop)
+    }
+
+    async fn revoke_token(
+        &self,
+        caller: &Caller,
+        s: &crate::identity::auth::Session,
+        id: i64,
+        note: Option<&str>,
+    ) -> AppResult<ApiTokenView> {
         let now = clock::now_ts();
         let mut tx = self.db.write.begin().await?;
         let n = sqlx::query(
@@ -123,15 +164,13 @@ impl Services {
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        let row = sqlx::query(
-            "SELECT id, nome, prefisso, created_at, ultimo_uso, revocato_il FROM api_tokens WHERE id = $1 AND user_id = $2",
-        )
-        .bind(id)
-        .bind(s.user.id)
-        .fetch_optional(&mut *tx)
-        .await?
-        // Someone else's token is "not found", not "forbidden": its existence is not disclosed.
-        .ok_or_else(|| AppError::NotFound("Token non trovato.".into()))?;
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM api_tokens WHERE id = $1 AND user_id = $2"))
+            .bind(id)
+            .bind(s.user.id)
+            .fetch_optional(&mut *tx)
+            .await?
+            // Someone else's token is "not found", not "forbidden": its existence is not disclosed.
+            .ok_or_else(|| AppError::NotFound("Token non trovato.".into()))?;
         if n == 1 {
             audit::append(
                 &mut tx,
@@ -142,7 +181,7 @@ impl Services {
                     action: "revoca",
                     before: Some(serde_json::json!({ "revocato_il": null })),
                     after: Some(serde_json::json!({ "revocato_il": now })),
-                    note: None,
+                    note: note.map(str::to_string),
                 },
             )
             .await?;

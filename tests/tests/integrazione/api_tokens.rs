@@ -108,3 +108,70 @@ both!(token_lifecycle, |engine: Engine| async move {
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(v["errors"][0]["field"], "nome");
 });
+
+async fn new_token(app: &TestApp, browser: &reqwest::Client, body: serde_json::Value) -> (i64, String) {
+    let (s, v) = app.post(browser, "/api/v1/token", body).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    (v["dettagli"]["id"].as_i64().expect("id"), format!("Bearer {}", v["token"].as_str().expect("token")))
+}
+
+both!(logout_with_a_token_revokes_it, |engine: Engine| async move {
+    let app = TestApp::spawn(engine).await;
+    let browser = app.logged_in("intermediario").await;
+    let (id, bearer) = new_token(&app, &browser, json!({ "nome": "Gestionale" })).await;
+    let software = reqwest::Client::new();
+    let r = software.delete(app.url("/api/v1/sessione")).header("authorization", &bearer).send().await.expect("out");
+    assert!(r.status().is_success(), "{}", r.status());
+    let r = software.get(app.url("/api/v1/soggetti")).header("authorization", &bearer).send().await.expect("get");
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "the token no longer authenticates");
+    let (_, list) = app.get(&browser, "/api/v1/token").await;
+    let t = list.as_array().and_then(|l| l.iter().find(|t| t["id"] == id)).cloned().expect("listed");
+    assert!(t["revocato_il"].is_string(), "{t}");
+    // The browser session is untouched.
+    let (s, _) = app.get(&browser, "/api/v1/sessione").await;
+    assert_eq!(s, StatusCode::OK);
+});
+
+both!(tokens_expire_and_can_be_read_only, |engine: Engine| async move {
+    let app = TestApp::spawn(engine).await;
+    let browser = app.logged_in("intermediario").await;
+    let software = reqwest::Client::new();
+    let (s, v) = app.post(&browser, "/api/v1/token", json!({ "nome": "x", "scadenza_giorni": 0 })).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["errors"][0]["field"], "scadenza_giorni");
+
+    let (id, bearer) = new_token(&app, &browser, json!({ "nome": "Scade", "scadenza_giorni": 30 })).await;
+    let get = |b: String| {
+        let (c, url) = (software.clone(), app.url("/api/v1/soggetti"));
+        async move { c.get(url).header("authorization", b).send().await.expect("get").status() }
+    };
+    assert_eq!(get(bearer.clone()).await, StatusCode::OK);
+    // Thirty days later.
+    sqlx::query("UPDATE api_tokens SET scade_il = $1 WHERE id = $2")
+        .bind(server::infra::clock::ts(chrono::Utc::now() - chrono::Duration::seconds(1)))
+        .bind(id)
+        .execute(&app.db.write)
+        .await
+        .expect("expire");
+    assert_eq!(get(bearer).await, StatusCode::UNAUTHORIZED);
+
+    let (_, bearer) = new_token(&app, &browser, json!({ "nome": "Lettura", "sola_lettura": true })).await;
+    assert_eq!(get(bearer.clone()).await, StatusCode::OK);
+    let assoc = app.company_id("Associazione Sportiva Tuscolana").await;
+    let body = json!({ "tipo": "variazione_pec_aziendale", "soggetto_id": assoc, "oggetto": "", "risposte": { "pec": "a@pec.it" } });
+    let (s, v) = read(
+        software
+            .post(app.url("/api/v1/richieste"))
+            .header("authorization", &bearer)
+            .json(&body)
+            .send()
+            .await
+            .expect("post"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+    assert!(v["detail"].as_str().unwrap_or("").contains("sola lettura"), "{v}");
+    let n: i64 =
+        sqlx::query("SELECT COUNT(*) FROM richieste").fetch_one(&app.db.read).await.expect("n").try_get(0).expect("n");
+    assert_eq!(n, 0);
+});

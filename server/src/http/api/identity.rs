@@ -137,6 +137,13 @@ async fn check_identifier(ApiJson(b): ApiJson<IdentifierBody>) -> AppResult<Resp
 #[derive(Deserialize, utoipa::ToSchema)]
 struct TokenBody {
     nome: String,
+    /// Days of validity (1–365); absent: until revoked.
+    #[serde(default)]
+    #[schema(minimum = 1, maximum = 365)]
+    scadenza_giorni: Option<u32>,
+    /// Only GET requests (reading); default false.
+    #[serde(default)]
+    sola_lettura: bool,
 }
 
 #[utoipa::path(get, path = "/api/v1/token", tag = "token",
@@ -157,7 +164,22 @@ async fn create_api_token(
     Extension(c): Extension<Caller>,
     ApiJson(b): ApiJson<TokenBody>,
 ) -> AppResult<Response> {
-    Ok((StatusCode::CREATED, Json(s.services.create_api_token(&c, &b.nome).await?)).into_response())
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            s.services
+                .create_api_token(
+                    &c,
+                    &b.nome,
+                    crate::identity::tokens::TokenOptions {
+                        scadenza_giorni: b.scadenza_giorni,
+                        sola_lettura: b.sola_lettura,
+                    },
+                )
+                .await?,
+        ),
+    )
+        .into_response())
 }
 
 #[utoipa::path(delete, path = "/api/v1/token/{id}", tag = "token", params(("id" = i64, Path)),

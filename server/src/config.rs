@@ -103,6 +103,11 @@ impl Config {
                 n.parse().ok().filter(|n| *n <= 60).ok_or(format!("SPORTELLO_LOGIN_ATTESA={n}: da 0 a 60 secondi"))?,
             );
         }
+        if let Ok(spec) = std::env::var("SPORTELLO_CHIAVI_AUDIT").map(|s| s.trim().to_string())
+            && !spec.is_empty()
+        {
+            crate::infra::audit::AuditKeys::parse(&spec).map_err(|e| format!("SPORTELLO_CHIAVI_AUDIT: {e}"))?;
+        }
         if let Ok(list) = std::env::var("SPORTELLO_PROXY_FIDATI") {
             c.trusted_proxies = list
                 .split(',')

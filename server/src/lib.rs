@@ -34,6 +34,11 @@ pub async fn build(
 ) -> Result<(axum::Router, services::Services), AppError> {
     let db = Db::connect(&config.database_url).await?;
     db.migrate().await?;
+    if infra::audit::development_key_in_use() {
+        tracing::warn!(
+            "registro di audit firmato con la chiave di sviluppo: impostare SPORTELLO_CHIAVI_AUDIT in produzione"
+        );
+    }
     let sender = match &config.smtp_url {
         Some(url) => Some(infra::mail::Sender::new(url, &config.mail_from)?),
         None => None,

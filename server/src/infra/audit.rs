@@ -2,12 +2,75 @@
 //!
 //! Each record's hash covers its own fields and the previous record's hash, so editing or
 //! deleting any record breaks every hash after it. [`verify`] names the first broken record.
+//! The hash is an HMAC-SHA256 under a key kept outside the database (`SPORTELLO_CHIAVI_AUDIT`),
+//! so whoever can write the database still cannot rewrite the chain consistently; the
+//! database itself refuses UPDATE and DELETE on the table (triggers).
 
 use crate::error::AppResult;
 use crate::infra::clock;
+use hmac::{Hmac, Mac};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, Row};
+use std::sync::OnceLock;
+
+/// The audit keys: `SPORTELLO_CHIAVI_AUDIT=id1:HEX,id2:HEX` (each at least 32 bytes, in hex).
+/// New records use the last; older keys stay listed so the records they signed still verify
+/// (rotation: append a new `id:key`, restart; never remove a key while records use it).
+pub struct AuditKeys {
+    keys: Vec<(String, Vec<u8>)>,
+}
+
+/// The key used when none is configured: public, so only for development and tests (the
+/// server logs a warning at start).
+pub const DEV_KEY_ID: &str = "sviluppo";
+
+impl AuditKeys {
+    pub fn parse(spec: &str) -> Result<AuditKeys, String> {
+        let mut keys = vec![];
+        for item in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            let (id, hex_key) = item.split_once(':').ok_or(format!("«{item}»: atteso id:chiave_esadecimale"))?;
+            let key = hex::decode(hex_key.trim()).map_err(|e| format!("chiave {id}: {e}"))?;
+            if key.len() < 32 || id.trim().is_empty() || id.trim() == DEV_KEY_ID {
+                return Err(format!("chiave {id}: servono un nome diverso da «{DEV_KEY_ID}» e almeno 32 byte"));
+            }
+            keys.push((id.trim().to_string(), key));
+        }
+        if keys.is_empty() {
+            return Err("nessuna chiave".into());
+        }
+        Ok(AuditKeys { keys })
+    }
+
+    fn development() -> AuditKeys {
+        AuditKeys { keys: vec![(DEV_KEY_ID.into(), Sha256::digest(b"sportello-audit-sviluppo").to_vec())] }
+    }
+
+    fn current(&self) -> (&str, &[u8]) {
+        self.keys.last().map(|(id, k)| (id.as_str(), k.as_slice())).unwrap_or(("", &[]))
+    }
+
+    fn get(&self, id: &str) -> Option<&[u8]> {
+        self.keys.iter().find(|(k, _)| k == id).map(|(_, key)| key.as_slice())
+    }
+}
+
+/// The process's keys, read once from the environment (validated earlier by `Config::from_env`).
+pub fn keys() -> &'static AuditKeys {
+    static KEYS: OnceLock<AuditKeys> = OnceLock::new();
+    KEYS.get_or_init(|| match std::env::var("SPORTELLO_CHIAVI_AUDIT") {
+        Ok(spec) if !spec.trim().is_empty() => AuditKeys::parse(&spec).unwrap_or_else(|e| {
+            tracing::error!(error = %e, "SPORTELLO_CHIAVI_AUDIT non valida: uso la chiave di sviluppo");
+            AuditKeys::development()
+        }),
+        _ => AuditKeys::development(),
+    })
+}
+
+/// Whether records are being signed with the public development key.
+pub fn development_key_in_use() -> bool {
+    keys().current().0 == DEV_KEY_ID
+}
 
 /// Columns read by [`record_view`].
 pub const RECORD_COLUMNS: &str = "seq, at, actor, entity, entity_id, action, note, before_json, after_json";
@@ -77,10 +140,12 @@ struct Hashed<'a> {
     prev_hash: &'a str,
 }
 
-fn compute_hash(h: &Hashed<'_>) -> String {
+fn compute_hash(key: &[u8], h: &Hashed<'_>) -> String {
     // serde_json writes struct fields in declaration order: a stable canonical form.
     let bytes = serde_json::to_vec(h).unwrap_or_default();
-    hex::encode(Sha256::digest(&bytes))
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key) else { return String::new() };
+    mac.update(&bytes);
+    hex::encode(mac.finalize().into_bytes())
 }
 
 /// Appends a record inside the caller's transaction, so the audit row commits or rolls back with
@@ -94,25 +159,29 @@ pub async fn append(conn: &mut AnyConnection, actor: &Actor, e: Entry<'_>) -> Ap
     let at = clock::now_ts();
     let before = e.before.as_ref().map(|v| v.to_string());
     let after = e.after.as_ref().map(|v| v.to_string());
-    let hash = compute_hash(&Hashed {
-        seq,
-        at: &at,
-        actor_user_id: actor.user_id,
-        actor: &actor.name,
-        acting_for_id: actor.acting_for_id,
-        entity: e.entity,
-        entity_id: &e.entity_id,
-        action: e.action,
-        before_json: before.as_deref(),
-        after_json: after.as_deref(),
-        note: e.note.as_deref(),
-        request_id: actor.request_id.as_deref(),
-        prev_hash: &prev,
-    });
+    let (key_id, key) = keys().current();
+    let hash = compute_hash(
+        key,
+        &Hashed {
+            seq,
+            at: &at,
+            actor_user_id: actor.user_id,
+            actor: &actor.name,
+            acting_for_id: actor.acting_for_id,
+            entity: e.entity,
+            entity_id: &e.entity_id,
+            action: e.action,
+            before_json: before.as_deref(),
+            after_json: after.as_deref(),
+            note: e.note.as_deref(),
+            request_id: actor.request_id.as_deref(),
+            prev_hash: &prev,
+        },
+    );
     sqlx::query(
         "INSERT INTO audit_log (seq, at, actor_user_id, actor, acting_for_id, entity, entity_id, action,
-                                before_json, after_json, note, request_id, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                                before_json, after_json, note, request_id, prev_hash, hash, key_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
     )
     .bind(seq)
     .bind(&at)
@@ -128,6 +197,7 @@ pub async fn append(conn: &mut AnyConnection, actor: &Actor, e: Entry<'_>) -> Ap
     .bind(actor.request_id.clone())
     .bind(&prev)
     .bind(&hash)
+    .bind(key_id)
     .execute(&mut *conn)
     .await?;
     sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1").bind(&hash).execute(&mut *conn).await?;
@@ -145,7 +215,7 @@ pub async fn verify(pool: &sqlx::AnyPool) -> AppResult<Verification> {
     use futures_util::TryStreamExt;
     let mut rows = sqlx::query(
         "SELECT seq, at, actor_user_id, actor, acting_for_id, entity, entity_id, action, before_json, after_json,
-                note, request_id, prev_hash, hash FROM audit_log ORDER BY seq",
+                note, request_id, prev_hash, hash, key_id FROM audit_log ORDER BY seq",
     )
     .fetch(pool);
     let mut expected_prev = "0".repeat(64);
@@ -173,21 +243,31 @@ pub async fn verify(pool: &sqlx::AnyPool) -> AppResult<Verification> {
         if prev != expected_prev {
             return Ok(Verification::Broken { seq, reason: "l'hash precedente non corrisponde".into() });
         }
-        let recomputed = compute_hash(&Hashed {
-            seq,
-            at: &at,
-            actor_user_id: row.try_get("actor_user_id")?,
-            actor: &actor,
-            acting_for_id: row.try_get("acting_for_id")?,
-            entity: &entity,
-            entity_id: &entity_id,
-            action: &action,
-            before_json: before.as_deref(),
-            after_json: after.as_deref(),
-            note: note.as_deref(),
-            request_id: request_id.as_deref(),
-            prev_hash: &prev,
-        });
+        let key_id: Option<String> = row.try_get("key_id")?;
+        let Some(key) = key_id.as_deref().and_then(|id| keys().get(id)) else {
+            return Ok(Verification::Broken {
+                seq,
+                reason: format!("firmato con una chiave non configurata ({})", key_id.as_deref().unwrap_or("nessuna")),
+            });
+        };
+        let recomputed = compute_hash(
+            key,
+            &Hashed {
+                seq,
+                at: &at,
+                actor_user_id: row.try_get("actor_user_id")?,
+                actor: &actor,
+                acting_for_id: row.try_get("acting_for_id")?,
+                entity: &entity,
+                entity_id: &entity_id,
+                action: &action,
+                before_json: before.as_deref(),
+                after_json: after.as_deref(),
+                note: note.as_deref(),
+                request_id: request_id.as_deref(),
+                prev_hash: &prev,
+            },
+        );
         if recomputed != hash {
             return Ok(Verification::Broken { seq, reason: "il contenuto del record è stato alterato".into() });
         }
@@ -205,4 +285,45 @@ pub async fn verify(pool: &sqlx::AnyPool) -> AppResult<Verification> {
         });
     }
     Ok(Verification::Intact { records: count })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_parse_and_rotate() {
+        let k1 = "11".repeat(32);
+        let k2 = "22".repeat(32);
+        let keys = AuditKeys::parse(&format!("2026a:{k1}, 2027a:{k2}")).expect("keys");
+        assert_eq!(keys.current().0, "2027a", "new records use the last key");
+        assert!(keys.get("2026a").is_some(), "older records still verify");
+        assert!(AuditKeys::parse("corta:abcd").is_err(), "at least 32 bytes");
+        assert!(AuditKeys::parse(&format!("{DEV_KEY_ID}:{k1}")).is_err(), "the public name is reserved");
+        assert!(AuditKeys::parse("senza-due-punti").is_err());
+        assert!(AuditKeys::parse("").is_err());
+    }
+
+    #[test]
+    fn the_hash_depends_on_the_key() {
+        let h = Hashed {
+            seq: 1,
+            at: "t",
+            actor_user_id: None,
+            actor: "a",
+            acting_for_id: None,
+            entity: "e",
+            entity_id: "1",
+            action: "x",
+            before_json: None,
+            after_json: None,
+            note: None,
+            request_id: None,
+            prev_hash: "0",
+        };
+        assert_ne!(
+            compute_hash(b"chiave-uno-chiave-uno-chiave-uno", &h),
+            compute_hash(b"chiave-due-chiave-due-chiave-due", &h)
+        );
+    }
 }

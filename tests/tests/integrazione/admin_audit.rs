@@ -121,11 +121,74 @@ both!(audit_chain_detects_tampering, |engine: Engine| async move {
     assert_eq!(s, StatusCode::OK);
     assert!(v.as_array().expect("list").iter().any(|r| r["action"] == "opera_per_conto_di"));
 
-    // Someone edits record 2 directly in the database.
-    sqlx::query("UPDATE audit_log SET note = 'modificato' WHERE seq = 2").execute(&app.db.write).await.expect("tamper");
+    // The database refuses to change or remove a record…
+    let tamper = "UPDATE audit_log SET note = 'modificato' WHERE seq = 2";
+    assert!(sqlx::query(tamper).execute(&app.db.write).await.is_err(), "UPDATE refused");
+    assert!(sqlx::query("DELETE FROM audit_log WHERE seq = 2").execute(&app.db.write).await.is_err(), "DELETE refused");
+    // …so someone with the rights to drop its guard does, and edits record 2.
+    unguard(&app, engine).await;
+    sqlx::query(tamper).execute(&app.db.write).await.expect("tamper");
     assert_eq!(
         audit::verify(&app.db.read).await.expect("verify"),
         Verification::Broken { seq: 2, reason: "il contenuto del record è stato alterato".into() }
+    );
+});
+
+/// Drops the triggers that make `audit_log` append-only, as an intruder with DDL rights could.
+async fn unguard(app: &TestApp, engine: Engine) {
+    let on = if matches!(engine, Engine::Postgres) { " ON audit_log" } else { "" };
+    for t in ["audit_log_no_update", "audit_log_no_delete"] {
+        let _ = sqlx::query(&format!("DROP TRIGGER IF EXISTS {t}{on}")).execute(&app.db.write).await;
+    }
+}
+
+both!(the_chain_cannot_be_rewritten_without_the_key, |engine: Engine| async move {
+    use sqlx::Row;
+    let app = TestApp::spawn(engine).await;
+    for u in ["datore", "intermediario"] {
+        app.logged_in(u).await;
+    }
+    unguard(&app, engine).await;
+    // The intruder rewrites the last record and recomputes its hash and the head, the way the
+    // chain is built, but without the key (plain SHA-256 of the same canonical form).
+    let r = sqlx::query(
+        "SELECT seq, at, actor_user_id, actor, acting_for_id, entity, entity_id, action, before_json, after_json,
+                request_id, prev_hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+    )
+    .fetch_one(&app.db.read)
+    .await
+    .expect("last");
+    let j = |v: serde_json::Value| v.to_string();
+    let text = |c: &str| j(r.try_get::<Option<String>, _>(c).expect(c).into());
+    let int = |c: &str| j(r.try_get::<Option<i64>, _>(c).expect(c).into());
+    let canonical = format!(
+        "{{\"seq\":{},\"at\":{},\"actor_user_id\":{},\"actor\":{},\"acting_for_id\":{},\"entity\":{},\"entity_id\":{},\"action\":{},\"before_json\":{},\"after_json\":{},\"note\":\"riscritto\",\"request_id\":{},\"prev_hash\":{}}}",
+        int("seq"),
+        text("at"),
+        int("actor_user_id"),
+        text("actor"),
+        int("acting_for_id"),
+        text("entity"),
+        text("entity_id"),
+        text("action"),
+        text("before_json"),
+        text("after_json"),
+        text("request_id"),
+        text("prev_hash")
+    );
+    use sha2::Digest;
+    let forged = hex::encode(sha2::Sha256::digest(canonical.as_bytes()));
+    let seq: i64 = r.try_get("seq").expect("seq");
+    sqlx::query("UPDATE audit_log SET note = 'riscritto', hash = $1 WHERE seq = $2")
+        .bind(&forged)
+        .bind(seq)
+        .execute(&app.db.write)
+        .await
+        .expect("forge");
+    sqlx::query("UPDATE audit_head SET last_hash = $1").bind(&forged).execute(&app.db.write).await.expect("head");
+    assert_eq!(
+        audit::verify(&app.db.read).await.expect("verify"),
+        Verification::Broken { seq, reason: "il contenuto del record è stato alterato".into() }
     );
 });
 
@@ -134,12 +197,14 @@ both!(audit_chain_detects_deleted_records, |engine: Engine| async move {
     for u in ["datore", "intermediario", "dipendente"] {
         app.logged_in(u).await;
     }
+    unguard(&app, engine).await;
     sqlx::query("DELETE FROM audit_log WHERE seq = 2").execute(&app.db.write).await.expect("delete");
     assert!(matches!(audit::verify(&app.db.read).await.expect("verify"), Verification::Broken { seq: 2, .. }));
     let app = TestApp::spawn(engine).await;
     for u in ["datore", "intermediario"] {
         app.logged_in(u).await;
     }
+    unguard(&app, engine).await;
     sqlx::query("DELETE FROM audit_log WHERE seq = 2").execute(&app.db.write).await.expect("delete tail");
     assert!(
         matches!(audit::verify(&app.db.read).await.expect("verify"), Verification::Broken { seq: 2, .. }),

@@ -35,6 +35,17 @@ pub struct Config {
     /// the header is ignored, so a client cannot choose the address it is throttled under.
     pub trusted_proxies: Vec<std::net::IpAddr>,
     pub client_ip_header: String,
+    /// `SPORTELLO_INVII_PER_MINUTO`: Smart-Task requests one user may send in a minute.
+    pub submissions_per_minute: i64,
+    /// `SPORTELLO_COMUNICAZIONI_PER_ORA`: two-way requests one user may send in an hour.
+    pub two_way_per_hour: i64,
+    /// `SPORTELLO_TEMPO_MASSIMO` (seconds): a request not answered by then is abandoned (its
+    /// transaction rolled back) and answered 503; `SPORTELLO_TEMPO_CORPO`: the time a client
+    /// has to send a request's body (a slow upload cannot hold the server).
+    pub request_timeout: Duration,
+    pub body_timeout: Duration,
+    /// `SPORTELLO_RICHIESTE_CONCORRENTI`: requests handled at once by this process.
+    pub max_concurrent_requests: usize,
     /// `SPORTELLO_SMTP_URL`, e.g. `smtps://user:password@smtp.example.it:465`: where e-mails
     /// go. Unset: they stay in the outbox, readable in the development mailbox (`/posta`).
     pub smtp_url: Option<String>,
@@ -63,6 +74,11 @@ impl Default for Config {
             login_concurrent_hashes: 4,
             login_hash_wait: Duration::from_secs(3),
             trusted_proxies: vec![],
+            submissions_per_minute: 120,
+            two_way_per_hour: 30,
+            request_timeout: Duration::from_secs(60),
+            body_timeout: Duration::from_secs(30),
+            max_concurrent_requests: 512,
             client_ip_header: "x-forwarded-for".into(),
             smtp_url: None,
             mail_from: "Sportello INPS <noreply@sportello.invalid>".into(),
@@ -97,6 +113,32 @@ impl Config {
                 .ok()
                 .filter(|n| (1..=256).contains(n))
                 .ok_or(format!("SPORTELLO_LOGIN_CONCORRENTI={n}: da 1 a 256"))?;
+        }
+        let number = |name: &str, min: u64, max: u64| -> Result<Option<u64>, String> {
+            match std::env::var(name) {
+                Ok(v) => v
+                    .parse()
+                    .ok()
+                    .filter(|n| (min..=max).contains(n))
+                    .map(Some)
+                    .ok_or(format!("{name}={v}: da {min} a {max}")),
+                Err(_) => Ok(None),
+            }
+        };
+        if let Some(n) = number("SPORTELLO_INVII_PER_MINUTO", 1, 1_000_000)? {
+            c.submissions_per_minute = n as i64;
+        }
+        if let Some(n) = number("SPORTELLO_COMUNICAZIONI_PER_ORA", 1, 100_000)? {
+            c.two_way_per_hour = n as i64;
+        }
+        if let Some(n) = number("SPORTELLO_TEMPO_MASSIMO", 1, 3600)? {
+            c.request_timeout = Duration::from_secs(n);
+        }
+        if let Some(n) = number("SPORTELLO_TEMPO_CORPO", 1, 3600)? {
+            c.body_timeout = Duration::from_secs(n);
+        }
+        if let Some(n) = number("SPORTELLO_RICHIESTE_CONCORRENTI", 1, 100_000)? {
+            c.max_concurrent_requests = n as usize;
         }
         if let Ok(n) = std::env::var("SPORTELLO_LOGIN_ATTESA") {
             c.login_hash_wait = Duration::from_secs(

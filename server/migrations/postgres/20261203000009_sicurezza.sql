@@ -29,3 +29,6 @@ CREATE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE ON audit_log
     FOR EACH ROW EXECUTE FUNCTION audit_log_immutabile();
 CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
     FOR EACH STATEMENT EXECUTE FUNCTION audit_log_immutabile();
+
+-- The per-user submission limit counts a user's recent requests.
+CREATE INDEX richieste_richiedente ON richieste(richiedente_user_id, created_at);

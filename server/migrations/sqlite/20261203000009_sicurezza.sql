@@ -28,3 +28,6 @@ CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN
     SELECT RAISE(ABORT, 'audit_log: i record di audit non si cancellano');
 END;
+
+-- The per-user submission limit counts a user's recent requests.
+CREATE INDEX richieste_richiedente ON richieste(richiedente_user_id, created_at);

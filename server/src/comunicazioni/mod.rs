@@ -171,6 +171,7 @@ async fn store_attachments(
 impl Services {
     /// The API's form: attachments in base64, decoded here (bounded before decoding).
     pub async fn submit_two_way(&self, caller: &Caller, mut body: NuovaComunicazione) -> AppResult<RequestView> {
+        self.within_submission_rate(caller.require()?.user.id, true).await?;
         let mut errors = vec![];
         let mut files = vec![];
         for (i, a) in std::mem::take(&mut body.allegati).into_iter().enumerate() {

@@ -186,6 +186,19 @@ pub async fn security_headers(State(config): State<Config>, req: Request, next: 
     res
 }
 
+/// A request still running after `limit` is abandoned (dropping it rolls back its open
+/// transaction) and answered 503, so no client holds the server indefinitely.
+pub async fn deadline(State(limit): State<std::time::Duration>, req: Request, next: Next) -> Response {
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(r) => r,
+        Err(_) => AppError::Unavailable(
+            "La richiesta ha richiesto troppo tempo ed è stata interrotta senza effetti: riprovare tra poco.".into(),
+            5,
+        )
+        .into_response(),
+    }
+}
+
 pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
     let what = panic
         .downcast_ref::<String>()

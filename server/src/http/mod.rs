@@ -60,6 +60,9 @@ pub fn router(services: Services, leptos_options: LeptosOptions) -> Router {
         // A bug that panics in a handler answers like any internal error (problem+json, 500),
         // logged, instead of dropping the connection.
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(middleware::panic_response))
+        .layer(axum::middleware::from_fn_with_state(services.config.request_timeout, middleware::deadline))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(services.config.body_timeout))
+        .layer(tower::limit::GlobalConcurrencyLimitLayer::new(services.config.max_concurrent_requests))
         .layer(axum::middleware::from_fn(middleware::upload_guard))
         .layer(axum::middleware::from_fn_with_state(services.clone(), middleware::load_caller))
         .layer(axum::middleware::from_fn_with_state(services.config.clone(), middleware::origin_check))

@@ -4,6 +4,7 @@
 pub mod attachments;
 pub mod conversation;
 pub mod decision;
+pub mod limiti;
 pub mod list;
 pub mod notifications;
 pub mod protocol;

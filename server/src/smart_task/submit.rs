@@ -56,6 +56,7 @@ impl Services {
                 return self.request_view(caller, &existing).await;
             }
         }
+        self.within_submission_rate(s.user.id, false).await?;
         let kind = kind_of(&body.tipo)?;
         let subject = self.subject(caller, body.soggetto_id).await?;
         if !kind.implemented() {

@@ -1,6 +1,7 @@
 //! Login throttling under parallel attempts, the bound on password checks running at once, and
 //! the client address taken from a trusted proxy only.
 
+use futures_util::StreamExt;
 use reqwest::StatusCode;
 use server::seed::DEMO_PASSWORD;
 use sportello_tests::{Engine, TestApp, both, read};
@@ -94,4 +95,53 @@ both!(a_client_cannot_choose_the_address_it_is_throttled_under, |engine: Engine|
     })
     .await;
     assert!(spoofed_failures(&app).await.iter().all(|s| *s == StatusCode::FORBIDDEN));
+});
+
+both!(one_user_cannot_flood_submissions, |engine: Engine| async move {
+    let app = TestApp::spawn_with(engine, |c| c.submissions_per_minute = 3).await;
+    let datore = app.logged_in("datore").await;
+    let rossi = app.company_id("Rossi & Figli S.r.l.").await;
+    let body = |i: usize| {
+        serde_json::json!({ "tipo": "variazione_pec_aziendale", "soggetto_id": rossi, "oggetto": "",
+                            "risposte": { "pec": format!("p{i}@pec.rossi.it") } })
+    };
+    for i in 0..3 {
+        let (s, v) = sportello_tests::st::submit(&app, &datore, body(i), Some(&format!("k{i}"))).await;
+        assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+    }
+    let r = datore.post(app.url("/api/v1/richieste")).json(&body(3)).send().await.expect("post");
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(r.headers().get("retry-after").and_then(|v| v.to_str().ok()), Some("60"));
+    let (_, v) = read(r).await;
+    assert_eq!(v["code"], "rate_limited", "{v}");
+    // A retry of a request already sent is still answered (it creates nothing).
+    let (s, _) = sportello_tests::st::submit(&app, &datore, body(0), Some("k0")).await;
+    assert!(s.is_success(), "{s}");
+    // Another user is not affected.
+    let int = app.logged_in("intermediario").await;
+    let assoc = app.company_id("Associazione Sportiva Tuscolana").await;
+    let b = serde_json::json!({ "tipo": "variazione_pec_aziendale", "soggetto_id": assoc, "oggetto": "", "risposte": { "pec": "x@pec.assoc.it" } });
+    let (s, v) = sportello_tests::st::submit(&app, &int, b, None).await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+});
+
+both!(a_slow_upload_does_not_hold_the_server, |engine: Engine| async move {
+    let app = TestApp::spawn_with(engine, |c| c.body_timeout = std::time::Duration::from_millis(500)).await;
+    let datore = app.logged_in("datore").await;
+    // A body that sends one byte and then nothing.
+    let stalled = futures_util::stream::once(async { Ok::<_, std::io::Error>(bytes::Bytes::from_static(b"{")) })
+        .chain(futures_util::stream::pending());
+    let slow = datore
+        .post(app.url("/api/v1/richieste"))
+        .header("content-type", "application/json")
+        .header("content-length", "1000")
+        .body(reqwest::Body::wrap_stream(stalled))
+        .send();
+    let r = tokio::time::timeout(std::time::Duration::from_secs(10), slow).await.expect("answered in time");
+    if let Ok(r) = r {
+        assert!(r.status().is_client_error(), "{}", r.status());
+    }
+    // Meanwhile and afterwards the server answers everyone.
+    let (s, _) = app.get(&datore, "/api/v1/sessione").await;
+    assert_eq!(s, StatusCode::OK);
 });

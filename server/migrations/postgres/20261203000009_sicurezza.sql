@@ -17,18 +17,8 @@ CREATE INDEX email_outbox_contribuente ON email_outbox(contribuente_id, id);
 ALTER TABLE api_tokens ADD COLUMN scade_il TEXT;
 ALTER TABLE api_tokens ADD COLUMN sola_lettura BIGINT NOT NULL DEFAULT 0;
 
--- The audit chain is keyed (HMAC; the key's name per record, the key outside the database) and
--- append-only for the database itself: an UPDATE, DELETE or TRUNCATE is refused.
+-- The audit chain is keyed (HMAC; the key's name per record, the key outside the database).
 ALTER TABLE audit_log ADD COLUMN key_id TEXT;
-CREATE FUNCTION audit_log_immutabile() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION 'audit_log: i record di audit non si modificano né si cancellano';
-END;
-$$;
-CREATE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE ON audit_log
-    FOR EACH ROW EXECUTE FUNCTION audit_log_immutabile();
-CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
-    FOR EACH STATEMENT EXECUTE FUNCTION audit_log_immutabile();
 
 -- The per-user submission limit counts a user's recent requests.
 CREATE INDEX richieste_richiedente ON richieste(richiedente_user_id, created_at);

@@ -24,7 +24,7 @@ test("Smart-Task 8: errore sul campo, riepilogo, invio, esito con i controlli", 
   await shot(page, "st-riepilogo");
   await page.click("#invia");
   await expect(page.locator("#esito")).toContainText("accolta", { timeout: 15_000 });
-  await expect(page.locator("#controlli li")).toHaveCount(5);
+  await expect(page.locator("#controlli li")).toHaveCount(6);
   await shot(page, "st-accolta");
   await page.getByRole("link", { name: "Torna alla Lista Richieste" }).click();
   await expect(page.locator("#richieste .smart-task").first()).toContainText("Smart-Task");

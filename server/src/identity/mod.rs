@@ -6,6 +6,7 @@ pub mod caller;
 pub mod scope;
 pub mod session;
 pub mod subject;
+pub mod throttle;
 pub mod tokens;
 
 pub use caller::Caller;

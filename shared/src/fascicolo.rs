@@ -119,6 +119,7 @@ pub struct QueueItem {
 /// What an operator does on a request the branch works. The API sends it as JSON
 /// (`{"azione": "nota", "testo": …, "interna": false}`); the page's form as the button pressed
 /// and the text ([`BranchAction::from_form`]).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "azione", rename_all = "snake_case")]
 pub enum BranchAction {

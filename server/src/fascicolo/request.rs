@@ -25,6 +25,8 @@ impl Services {
 
     pub async fn operator_request(&self, caller: &Caller, protocollo: &str) -> AppResult<OperatorRequestView> {
         let s = caller.require()?;
+        // Not an operator: refused before looking, so not even a protocol's existence shows.
+        crate::identity::scope::scope(&s.user)?;
         let row = self.request_row(protocollo).await?;
         let (c, puo_agire) =
             self.contributor_in_scope(&s.user, row.try_get("contribuente_id")?, "Richiesta non trovata.").await?;
@@ -82,6 +84,8 @@ impl Services {
     /// Re-runs the decision on the stored snapshot with today's rules and compares.
     pub async fn replay(&self, caller: &Caller, protocollo: &str) -> AppResult<ReplayView> {
         let s = caller.require()?;
+        // Not an operator: refused before looking, so not even a protocol's existence shows.
+        crate::identity::scope::scope(&s.user)?;
         let row = self.request_row(protocollo).await?;
         self.contributor_in_scope(&s.user, row.try_get("contribuente_id")?, "Richiesta non trovata.").await?;
         let Trace { decisione: stored, fatti: snapshot } = Trace::of(&row)?.ok_or_else(|| {

@@ -118,7 +118,7 @@ impl RichiesteBackend for ServerBackend {
         self.services.mark_notifications_read(caller(req)?, None).await.map_err(p)
     }
     async fn dev_mailbox(&self, req: &Parts) -> Result<Vec<MailView>, UiError> {
-        self.services.dev_mailbox(caller(req)?).await.map_err(p)
+        self.services.dev_mailbox(caller(req)?, None).await.map_err(p)
     }
 }
 

@@ -12,6 +12,7 @@ impl Services {
     /// against the caller's rights today on every call.
     pub(crate) async fn subject(&self, caller: &Caller, soggetto_id: Option<i64>) -> AppResult<SubjectSummary> {
         let s = caller.require()?;
+        access::require_company_role(&s.user)?;
         let id = soggetto_id
             .or(s.acting_for_id)
             .ok_or_else(|| AppError::BadRequest("Scegliere prima il soggetto per cui operare.".into()))?;

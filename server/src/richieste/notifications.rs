@@ -72,13 +72,13 @@ impl Services {
     /// The development mailbox: the e-mails queued for the subject (bound to the company that
     /// queued them, never matched by address: a PEC can change hands). Only when no SMTP
     /// server is configured (otherwise they went out for real and the mailbox is the PEC's own).
-    pub async fn dev_mailbox(&self, caller: &Caller) -> AppResult<Vec<MailView>> {
+    pub async fn dev_mailbox(&self, caller: &Caller, soggetto_id: Option<i64>) -> AppResult<Vec<MailView>> {
         if self.config.smtp_url.is_some() {
             return Err(crate::error::AppError::NotFound(
                 "La casella di sviluppo non è disponibile: le e-mail sono inviate dal server SMTP configurato.".into(),
             ));
         }
-        let subject = self.subject(caller, None).await?;
+        let subject = self.subject(caller, soggetto_id).await?;
         let rows = sqlx::query(
             "SELECT o.id, o.destinatario, o.oggetto, o.corpo, o.stato, o.tentativi, o.errore, o.created_at
              FROM email_outbox o WHERE o.contribuente_id = $1 ORDER BY o.id DESC LIMIT 100",

@@ -16,6 +16,7 @@ impl Services {
     /// One request, if the caller submitted it or may act today for the subject it belongs to.
     pub async fn request_view(&self, caller: &Caller, protocollo: &str) -> AppResult<RequestView> {
         let s = caller.require()?;
+        access::require_company_role(&s.user)?;
         let r = sqlx::query(&format!("SELECT {REQUEST_COLUMNS} FROM richieste WHERE protocollo = $1"))
             .bind(protocollo)
             .fetch_optional(&self.db.read)

@@ -9,7 +9,7 @@ pub use crate::richieste::decision::{Check, CommonFacts, Decision, Outcome, Snap
 pub use shared::dto::Esito;
 
 /// Version of the rules. Change it whenever a check or its meaning changes.
-pub const RULESET: &str = "2026.11-2";
+pub const RULESET: &str = "2026.12-1";
 
 /// A named check: its stable code, description and reference.
 pub struct Rule {

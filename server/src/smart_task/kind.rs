@@ -80,8 +80,14 @@ pub trait SmartTaskKind: Send + Sync + 'static {
         e: &Self::Effect,
     ) -> impl Future<Output = AppResult<Result<(), String>>> + Send;
 
-    /// The matricola the target belongs to, for the list filter (None for company-wide targets).
-    fn matricola(&self, _pool: &AnyPool, _r: &Self::Request) -> impl Future<Output = AppResult<Option<String>>> + Send {
+    /// The matricola the target belongs to, for the list filter (None for company-wide targets
+    /// and for targets that are not the contributor's: theirs is never stored nor shown).
+    fn matricola(
+        &self,
+        _pool: &AnyPool,
+        _contribuente_id: i64,
+        _r: &Self::Request,
+    ) -> impl Future<Output = AppResult<Option<String>>> + Send {
         async { Ok(None) }
     }
 }
@@ -106,7 +112,13 @@ pub fn decide<K: SmartTaskKind>(
 #[async_trait::async_trait]
 pub trait Examiner: Send + Sync {
     async fn targets(&self, cx: &TargetCx<'_>) -> AppResult<Vec<TargetView>>;
-    async fn matricola(&self, pool: &AnyPool, oggetto: &str, a: &Answers) -> AppResult<Option<String>>;
+    async fn matricola(
+        &self,
+        pool: &AnyPool,
+        contribuente_id: i64,
+        oggetto: &str,
+        a: &Answers,
+    ) -> AppResult<Option<String>>;
     /// The kind's facts as stored in the trace.
     async fn load_facts(&self, cx: &FactsCx<'_>, a: &Answers) -> AppResult<serde_json::Value>;
     /// The decision on a snapshot (at examination time or replayed later). Pure.
@@ -130,9 +142,15 @@ impl<K: SmartTaskKind> Examiner for K {
         SmartTaskKind::targets(self, cx).await
     }
 
-    async fn matricola(&self, pool: &AnyPool, oggetto: &str, a: &Answers) -> AppResult<Option<String>> {
+    async fn matricola(
+        &self,
+        pool: &AnyPool,
+        contribuente_id: i64,
+        oggetto: &str,
+        a: &Answers,
+    ) -> AppResult<Option<String>> {
         match self.parse(oggetto, a) {
-            Ok(r) => SmartTaskKind::matricola(self, pool, &r).await,
+            Ok(r) => SmartTaskKind::matricola(self, pool, contribuente_id, &r).await,
             Err(_) => Ok(None),
         }
     }

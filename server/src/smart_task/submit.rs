@@ -88,7 +88,7 @@ impl Services {
         }
         smart_task::parse(kind, &oggetto, &body.risposte).map_err(AppError::Validation)?;
         // The matricola the target belongs to, for the list filter (None for company-wide targets).
-        let matricola = examiner(kind).matricola(&self.db.read, &oggetto, &body.risposte).await?;
+        let matricola = examiner(kind).matricola(&self.db.read, subject.id, &oggetto, &body.risposte).await?;
         let today = clock::today();
         let now = clock::now_ts();
         let mut tx = self.db.write.begin().await?;

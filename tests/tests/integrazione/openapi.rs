@@ -33,6 +33,27 @@ both!(openapi_document_describes_the_api, |engine: Engine| async move {
     ] {
         assert!(doc["paths"][path][method].is_object(), "{method} {path} missing");
     }
+    // Every route the router serves is described, with the answers every route may give.
+    let routes = server::http::api::routes();
+    for r in &routes {
+        let op = &doc["paths"][format!("/api/v1{}", r.path)][r.method];
+        assert!(op.is_object(), "{} {} is served but not in the document", r.method, r.path);
+        for status in ["400", "401", "403", "429", "503"] {
+            assert!(op["responses"][status].is_object(), "{} {}: no {status}", r.method, r.path);
+        }
+        assert!(
+            op["responses"].as_object().is_some_and(|m| m.keys().any(|k| k.starts_with('2'))),
+            "{} {}",
+            r.method,
+            r.path
+        );
+    }
+    let described: usize =
+        doc["paths"].as_object().expect("paths").values().map(|p| p.as_object().map_or(0, |m| m.len())).sum();
+    assert_eq!(described, routes.len(), "the document describes a route the router does not serve");
+    for p in server::http::api::PUBLIC {
+        assert!(routes.contains(p), "public route {p:?} is not served");
+    }
     let submit = &doc["paths"]["/api/v1/richieste"]["post"];
     assert!(submit["responses"]["202"].is_object());
     assert!(submit["responses"]["422"]["content"]["application/problem+json"].is_object(), "{submit}");

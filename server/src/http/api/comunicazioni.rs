@@ -6,20 +6,15 @@ use crate::identity::Caller;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Extension, Json, Router};
+use axum::{Extension, Json};
 use shared::dto::*;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/richieste/{protocollo}/allegati/{id}", get(attachment))
-        .route("/richieste/{protocollo}/messaggi", post(add_message))
-        // Three attachments of 3 MB travel as about 12 MB of base64: above axum's 2 MB default.
-        .route(
-            "/comunicazioni",
-            post(submit_two_way)
-                .layer(axum::extract::DefaultBodyLimit::max(shared::comunicazioni::UPLOAD_JSON_MAX_BYTES)),
-        )
+// Three attachments of 3 MB travel as about 12 MB of base64: above axum's 2 MB default.
+super::routes::api_routes! {
+    get "/richieste/{protocollo}/allegati/{id}" => attachment;
+    post "/richieste/{protocollo}/messaggi" => add_message;
+    post "/comunicazioni" => submit_two_way,
+        layer axum::extract::DefaultBodyLimit::max(shared::comunicazioni::UPLOAD_JSON_MAX_BYTES);
 }
 
 #[utoipa::path(post, path = "/api/v1/comunicazioni", tag = "comunicazioni", request_body = NuovaComunicazione,
@@ -49,6 +44,10 @@ async fn add_message(
     Ok((StatusCode::CREATED, Json(s.services.add_message(&c, &p, &b.testo).await?)).into_response())
 }
 
+#[utoipa::path(get, path = "/api/v1/richieste/{protocollo}/allegati/{id}", tag = "comunicazioni",
+    params(("protocollo" = String, Path), ("id" = i64, Path)),
+    responses((status = 200, description = "L'allegato, sempre come download", content_type = "application/octet-stream"),
+        (status = 404, description = "Richiesta o allegato inesistente o non visibile", body = Problem, content_type = "application/problem+json")))]
 async fn attachment(
     State(s): State<AppState>,
     Extension(c): Extension<Caller>,

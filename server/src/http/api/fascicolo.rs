@@ -6,18 +6,17 @@ use crate::error::AppResult;
 use crate::identity::Caller;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Extension, Json, Router};
+use axum::{Extension, Json};
 use serde::Deserialize;
+use shared::dto::{ContributorHit, FascicoloView, OperatorRequestView, Problem, QueueItem, ReplayView};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/fascicolo", get(fascicolo_search))
-        .route("/fascicolo/{id}", get(fascicolo))
-        .route("/fascicolo/richieste/{protocollo}", get(operator_request))
-        .route("/fascicolo/richieste/{protocollo}/replay", post(replay))
-        .route("/fascicolo/richieste/{protocollo}/azioni", post(branch_action))
-        .route("/coda", get(branch_queue))
+super::routes::api_routes! {
+    get "/fascicolo" => fascicolo_search;
+    get "/fascicolo/{id}" => fascicolo;
+    get "/fascicolo/richieste/{protocollo}" => operator_request;
+    post "/fascicolo/richieste/{protocollo}/replay" => replay;
+    post "/fascicolo/richieste/{protocollo}/azioni" => branch_action;
+    get "/coda" => branch_queue;
 }
 
 #[derive(Deserialize)]
@@ -25,6 +24,10 @@ struct SearchQuery {
     q: Option<String>,
 }
 
+#[utoipa::path(get, path = "/api/v1/fascicolo", tag = "fascicolo",
+    params(("q" = Option<String>, Query, description = "Codice fiscale, partita IVA, matricola o denominazione (almeno 3 caratteri)")),
+    responses((status = 200, description = "I contribuenti trovati nell'ambito dell'operatore", body = Vec<ContributorHit>),
+        (status = 422, description = "Ricerca troppo corta o non valida", body = Problem, content_type = "application/problem+json")))]
 async fn fascicolo_search(
     State(s): State<AppState>,
     Extension(c): Extension<Caller>,
@@ -33,6 +36,13 @@ async fn fascicolo_search(
     Ok(Json(s.services.search_contributors(&c, q.q.as_deref().unwrap_or("")).await?).into_response())
 }
 
+#[utoipa::path(get, path = "/api/v1/fascicolo/{id}", tag = "fascicolo",
+    params(("id" = i64, Path), ("stato" = Option<String>, Query), ("tipo" = Option<String>, Query),
+        ("matricola" = Option<String>, Query), ("dal" = Option<String>, Query, description = "gg/mm/aaaa"),
+        ("al" = Option<String>, Query, description = "gg/mm/aaaa"), ("pagina" = Option<u32>, Query)),
+    responses((status = 200, description = "Il fascicolo: anagrafica, posizioni, deleghe, richieste", body = FascicoloView),
+        (status = 404, description = "Contribuente inesistente o fuori dall'ambito dell'operatore", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Filtri non validi", body = Problem, content_type = "application/problem+json")))]
 async fn fascicolo(
     State(s): State<AppState>,
     Extension(c): Extension<Caller>,
@@ -43,6 +53,10 @@ async fn fascicolo(
     Ok(Json(s.services.fascicolo(&c, id, filter).await?).into_response())
 }
 
+#[utoipa::path(get, path = "/api/v1/fascicolo/richieste/{protocollo}", tag = "fascicolo",
+    params(("protocollo" = String, Path)),
+    responses((status = 200, description = "La richiesta con i controlli, i dati letti e l'audit", body = OperatorRequestView),
+        (status = 404, description = "Richiesta inesistente o fuori dall'ambito", body = Problem, content_type = "application/problem+json")))]
 async fn operator_request(
     State(s): State<AppState>,
     Extension(c): Extension<Caller>,
@@ -51,6 +65,10 @@ async fn operator_request(
     Ok(Json(s.services.operator_request(&c, &p).await?).into_response())
 }
 
+#[utoipa::path(post, path = "/api/v1/fascicolo/richieste/{protocollo}/replay", tag = "fascicolo",
+    params(("protocollo" = String, Path)),
+    responses((status = 200, description = "La decisione ricalcolata sui fatti registrati, confrontata con quella data", body = ReplayView),
+        (status = 404, description = "Richiesta inesistente, fuori ambito o senza decisione automatica", body = Problem, content_type = "application/problem+json")))]
 async fn replay(
     State(s): State<AppState>,
     Extension(c): Extension<Caller>,
@@ -59,13 +77,20 @@ async fn replay(
     Ok(Json(s.services.replay(&c, &p).await?).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct ActionBody {
     #[serde(flatten)]
     azione: shared::dto::BranchAction,
+    /// The request's version as read (409 if it changed meanwhile).
     version: Option<i64>,
 }
 
+#[utoipa::path(post, path = "/api/v1/fascicolo/richieste/{protocollo}/azioni", tag = "fascicolo",
+    params(("protocollo" = String, Path)), request_body = ActionBody,
+    responses((status = 200, description = "La richiesta dopo il passo della sede", body = OperatorRequestView),
+        (status = 404, description = "Richiesta inesistente o fuori ambito", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "La richiesta è cambiata nel frattempo o il passo non è ammesso nel suo stato", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Testo mancante o troppo lungo", body = Problem, content_type = "application/problem+json")))]
 async fn branch_action(
     State(s): State<AppState>,
     Extension(c): Extension<Caller>,
@@ -75,6 +100,8 @@ async fn branch_action(
     Ok(Json(s.services.branch_action(&c, &p, b.azione, b.version).await?).into_response())
 }
 
+#[utoipa::path(get, path = "/api/v1/coda", tag = "fascicolo",
+    responses((status = 200, description = "Le richieste da lavorare nella sede dell'operatore", body = Vec<QueueItem>)))]
 async fn branch_queue(State(s): State<AppState>, Extension(c): Extension<Caller>) -> AppResult<Response> {
     Ok(Json(s.services.branch_queue(&c).await?).into_response())
 }

@@ -6,21 +6,22 @@ use crate::identity::Caller;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
-use axum::{Extension, Json, Router};
+use axum::{Extension, Json};
 use serde::Deserialize;
 use shared::dto::*;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/sessione", post(login).get(session).delete(logout))
-        .route("/sessione/soggetto", put(act_for))
-        .route("/home", get(home))
-        .route("/soggetti", get(subjects))
-        .route("/soggetti/{id}", get(subject))
-        .route("/identificativi/verifica", post(check_identifier))
-        .route("/token", get(api_tokens).post(create_api_token))
-        .route("/token/{id}", axum::routing::delete(revoke_api_token))
+super::routes::api_routes! {
+    post "/sessione" => login;
+    get "/sessione" => session;
+    delete "/sessione" => logout;
+    put "/sessione/soggetto" => act_for;
+    get "/home" => home;
+    get "/soggetti" => subjects;
+    get "/soggetti/{id}" => subject;
+    post "/identificativi/verifica" => check_identifier;
+    get "/token" => api_tokens;
+    post "/token" => create_api_token;
+    delete "/token/{id}" => revoke_api_token;
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -42,6 +43,8 @@ async fn login(
     Ok(([(header::SET_COOKIE, r.set_cookie)], Json(r.session)).into_response())
 }
 
+#[utoipa::path(delete, path = "/api/v1/sessione", tag = "sessione",
+    responses((status = 204, description = "Sessione chiusa (con un token API: il token è revocato)")))]
 async fn logout(State(s): State<AppState>, Extension(c): Extension<Caller>) -> AppResult<Response> {
     let clear = s.services.logout(&c).await?;
     Ok(([(header::SET_COOKIE, clear)], StatusCode::NO_CONTENT).into_response())
@@ -73,6 +76,8 @@ async fn act_for(
     Ok(Json(s.services.act_for(&c, b.subject_id).await?).into_response())
 }
 
+#[utoipa::path(get, path = "/api/v1/home", tag = "sessione",
+    responses((status = 200, description = "La pagina iniziale del chiamante, secondo il ruolo", body = HomeData)))]
 async fn home(State(s): State<AppState>, Extension(c): Extension<Caller>) -> AppResult<Response> {
     Ok(Json(s.services.home(&c).await?).into_response())
 }
@@ -85,6 +90,9 @@ async fn subjects(State(s): State<AppState>, Extension(c): Extension<Caller>) ->
     Ok(Json(s.services.subjects(&c).await?).into_response())
 }
 
+#[utoipa::path(get, path = "/api/v1/soggetti/{id}", tag = "soggetti", params(("id" = i64, Path)),
+    responses((status = 200, description = "Il Cassetto del soggetto: anagrafica, posizioni, deleghe", body = CompanyHome),
+        (status = 404, description = "Soggetto inesistente o per cui il chiamante non è mai stato delegato", body = Problem, content_type = "application/problem+json")))]
 async fn subject(
     State(s): State<AppState>,
     Extension(c): Extension<Caller>,
@@ -94,14 +102,24 @@ async fn subject(
     Ok(Json(s.services.company_home(&c, Some(id)).await?).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct IdentifierBody {
+    /// codice_fiscale, partita_iva, matricola, email, pec, telefono, iban, importo
     tipo: String,
     valore: String,
 }
 
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct IdentifierOk {
+    valido: bool,
+    normalizzato: String,
+}
+
 /// Checks one identifier with the same `shared` parsers the forms use; answers with the
 /// normalised value or a problem with the field error.
+#[utoipa::path(post, path = "/api/v1/identificativi/verifica", tag = "identificativi", request_body = IdentifierBody,
+    responses((status = 200, description = "Identificativo valido, nella forma normalizzata", body = IdentifierOk),
+        (status = 422, description = "Identificativo non valido o tipo sconosciuto, con l'errore per campo", body = Problem, content_type = "application/problem+json")))]
 async fn check_identifier(ApiJson(b): ApiJson<IdentifierBody>) -> AppResult<Response> {
     use shared::*;
     fn done<T: std::fmt::Display, E: std::fmt::Display>(
@@ -109,7 +127,7 @@ async fn check_identifier(ApiJson(b): ApiJson<IdentifierBody>) -> AppResult<Resp
         code: impl Fn(&E) -> String,
     ) -> AppResult<Response> {
         match r {
-            Ok(v) => Ok(Json(serde_json::json!({ "valido": true, "normalizzato": v.to_string() })).into_response()),
+            Ok(v) => Ok(Json(IdentifierOk { valido: true, normalizzato: v.to_string() }).into_response()),
             Err(e) => Err(AppError::Validation(vec![shared::dto::FieldError {
                 field: "valore".into(),
                 code: code(&e),

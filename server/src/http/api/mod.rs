@@ -3,18 +3,21 @@
 
 pub mod admin;
 pub mod comunicazioni;
+pub mod document;
 pub mod fascicolo;
 pub mod identity;
 pub mod presto;
 pub mod richieste;
+pub mod routes;
 pub mod smart_task;
 
 use super::AppState;
 use crate::error::AppError;
+use crate::identity::Caller;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, MatchedPath, Request};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use axum::{Json, Router};
 use serde::de::DeserializeOwned;
 
@@ -34,47 +37,51 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     }
 }
 
-/// Every feature's routes under /api/v1, merged in one place.
+type Feature = (fn() -> Router<AppState>, &'static [routes::Route]);
+
+/// The features under /api/v1: one list builds the router and the list of its routes.
+const FEATURES: &[Feature] = &[
+    (identity::router, identity::ROUTES),
+    (admin::router, admin::ROUTES),
+    (smart_task::router, smart_task::ROUTES),
+    (richieste::router, richieste::ROUTES),
+    (comunicazioni::router, comunicazioni::ROUTES),
+    (fascicolo::router, fascicolo::ROUTES),
+    (presto::router, presto::ROUTES),
+    (document::router, document::ROUTES),
+];
+
+/// Every feature's routes under /api/v1, merged in one place. Without a session every route
+/// but the public ones answers 401 before reading its input.
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .merge(identity::router())
-        .merge(admin::router())
-        .merge(smart_task::router())
-        .merge(richieste::router())
-        .merge(comunicazioni::router())
-        .merge(fascicolo::router())
-        .merge(presto::router())
-        .route("/openapi.json", get(openapi))
+    FEATURES
+        .iter()
+        .fold(Router::new(), |r, (feature, _)| r.merge(feature()))
+        .route_layer(axum::middleware::from_fn(require_session))
         .fallback(|| async { AppError::NotFound("Risorsa API inesistente.".into()) })
 }
 
-/// The OpenAPI document, generated from the handlers' annotations and the shared types.
-#[derive(utoipa::OpenApi)]
-#[openapi(
-    info(title = "Sportello – API per i programmi degli intermediari", version = "1",
-        description = "Le stesse operazioni del Cassetto previdenziale, con gli stessi controlli. Autenticazione: cookie di sessione oppure `Authorization: Bearer <token API>`. Errori: application/problem+json con errori per campo."),
-    paths(identity::login, identity::session, identity::act_for, identity::subjects, smart_task::st_kinds, smart_task::st_targets,
-        smart_task::st_submit, richieste::st_list, richieste::st_get, richieste::receipt, comunicazioni::submit_two_way,
-        comunicazioni::add_message, richieste::notifications, richieste::notifications_read, identity::api_tokens,
-        identity::create_api_token, identity::revoke_api_token, presto::registra_utilizzatore, presto::registra_prestatore,
-        presto::portafoglio, presto::pagopa, presto::nuova_prestazione, presto::revoca, presto::pagina_prestatore,
-        presto::import_f24, presto::pay_run, presto::cerca, presto::scheda, presto::modifica),
-    modifiers(&Security),
-    security(("token" = []), ("cookie" = []))
-)]
-pub struct ApiDoc;
+/// What anyone may call: the description, logging in, checking an identifier's syntax, and
+/// closing a session that may already have expired.
+pub const PUBLIC: &[routes::Route] = &[
+    routes::Route { method: "get", path: "/openapi.json" },
+    routes::Route { method: "post", path: "/sessione" },
+    routes::Route { method: "delete", path: "/sessione" },
+    routes::Route { method: "post", path: "/identificativi/verifica" },
+];
 
-struct Security;
-
-impl utoipa::Modify for Security {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
-        let c = openapi.components.get_or_insert_with(Default::default);
-        c.add_security_scheme("token", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
-        c.add_security_scheme("cookie", SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("sportello"))));
-    }
+async fn require_session(matched: Option<MatchedPath>, req: Request, next: Next) -> Response {
+    let path = matched.as_ref().map(|m| m.as_str()).unwrap_or_default();
+    let path = path.strip_prefix("/api/v1").unwrap_or(path);
+    let method = req.method().as_str().to_ascii_lowercase();
+    let public = PUBLIC.iter().any(|r| r.path == path && r.method == method);
+    let signed_in = req.extensions().get::<Caller>().is_some_and(|c| c.session.is_some());
+    if public || signed_in { next.run(req).await } else { AppError::Unauthenticated.into_response() }
 }
 
-async fn openapi() -> Response {
-    Json(<ApiDoc as utoipa::OpenApi>::openapi()).into_response()
+/// Every /api/v1 route the router serves, sorted (paths relative to /api/v1).
+pub fn routes() -> Vec<routes::Route> {
+    let mut all: Vec<routes::Route> = FEATURES.iter().flat_map(|(_, r)| r.iter().copied()).collect();
+    all.sort();
+    all
 }

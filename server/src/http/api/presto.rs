@@ -8,26 +8,25 @@ use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Extension, Json, Router};
+use axum::{Extension, Json};
 use serde::Deserialize;
 use shared::dto::Problem;
 use shared::presto::Strumento;
 use shared::presto::views::*;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/presto/utilizzatori", post(registra_utilizzatore))
-        .route("/presto/prestatori", post(registra_prestatore))
-        .route("/presto/portafoglio", get(portafoglio))
-        .route("/presto/portafoglio/pagopa", post(pagopa))
-        .route("/presto/prestazioni", post(nuova_prestazione))
-        .route("/presto/prestazioni/{id}/revoca", post(revoca))
-        .route("/presto/prestatore", get(pagina_prestatore))
-        .route("/presto/f24", post(import_f24).layer(DefaultBodyLimit::max(64 * 1024 * 1024)))
-        .route("/presto/pagamenti/{mese}", post(pay_run))
-        .route("/presto/operatore/soggetti", get(cerca))
-        .route("/presto/operatore/{tipo}/{id}", get(scheda).put(modifica))
+super::routes::api_routes! {
+    post "/presto/utilizzatori" => registra_utilizzatore;
+    post "/presto/prestatori" => registra_prestatore;
+    get "/presto/portafoglio" => portafoglio;
+    post "/presto/portafoglio/pagopa" => pagopa;
+    post "/presto/prestazioni" => nuova_prestazione;
+    post "/presto/prestazioni/{id}/revoca" => revoca;
+    get "/presto/prestatore" => pagina_prestatore;
+    post "/presto/f24" => import_f24, layer DefaultBodyLimit::max(64 * 1024 * 1024);
+    post "/presto/pagamenti/{mese}" => pay_run;
+    get "/presto/operatore/soggetti" => cerca;
+    get "/presto/operatore/{tipo}/{id}" => scheda;
+    put "/presto/operatore/{tipo}/{id}" => modifica;
 }
 
 /// Whose wallet: the company (company roles; default the session's) and, for a person with

@@ -6,19 +6,17 @@ use crate::identity::Caller;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Extension, Json, Router};
+use axum::{Extension, Json};
 use serde::Deserialize;
 use shared::dto::*;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/richieste", get(st_list))
-        .route("/richieste/{protocollo}", get(st_get))
-        .route("/richieste/{protocollo}/ricevuta.pdf", get(receipt))
-        .route("/notifiche", get(notifications))
-        .route("/notifiche/lette", post(notifications_read))
-        .route("/posta", get(dev_mailbox))
+super::routes::api_routes! {
+    get "/richieste" => st_list;
+    get "/richieste/{protocollo}" => st_get;
+    get "/richieste/{protocollo}/ricevuta.pdf" => receipt;
+    get "/notifiche" => notifications;
+    post "/notifiche/lette" => notifications_read;
+    get "/posta" => dev_mailbox;
 }
 
 #[derive(Deserialize)]
@@ -125,6 +123,13 @@ async fn notifications_read(
     Ok(Json(serde_json::json!({ "segnate_come_lette": n })).into_response())
 }
 
-async fn dev_mailbox(State(s): State<AppState>, Extension(c): Extension<Caller>) -> AppResult<Response> {
-    Ok(Json(s.services.dev_mailbox(&c).await?).into_response())
+#[utoipa::path(get, path = "/api/v1/posta", tag = "notifiche", params(("soggetto_id" = Option<i64>, Query)),
+    responses((status = 200, description = "Casella di sviluppo: le e-mail accodate per il soggetto, senza server SMTP", body = Vec<MailView>),
+        (status = 404, description = "Casella non disponibile (è configurato un server SMTP)", body = Problem, content_type = "application/problem+json")))]
+async fn dev_mailbox(
+    State(s): State<AppState>,
+    Extension(c): Extension<Caller>,
+    Query(q): Query<SubjectQuery>,
+) -> AppResult<Response> {
+    Ok(Json(s.services.dev_mailbox(&c, q.soggetto_id).await?).into_response())
 }

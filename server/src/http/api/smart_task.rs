@@ -7,15 +7,13 @@ use crate::identity::Caller;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Extension, Json, Router};
+use axum::{Extension, Json};
 use shared::dto::*;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/smart-task/tipi", get(st_kinds))
-        .route("/smart-task/tipi/{tipo}/oggetti", get(st_targets))
-        .route("/richieste", post(st_submit))
+super::routes::api_routes! {
+    get "/smart-task/tipi" => st_kinds;
+    get "/smart-task/tipi/{tipo}/oggetti" => st_targets;
+    post "/richieste" => st_submit;
 }
 
 #[utoipa::path(get, path = "/api/v1/smart-task/tipi", tag = "smart-task",

@@ -62,13 +62,18 @@ pub struct DipendenteFacts {
 
 pub const RICHIEDENTE_INTERMEDIARIO: Rule = Rule {
     codice: "ST06.RICHIEDENTE_E_L_INTERMEDIARIO",
-    descrizione: "La variazione è chiesta dall'intermediario stesso",
+    descrizione: "L'intermediario indicato è il richiedente stesso",
     riferimento: "Msg. INPS 4583/2023, Variazione contatti intermediario",
 };
 pub const DELEGHE_ATTIVE: Rule = Rule {
     codice: "ST06.ALMENO_UNA_DELEGA_ATTIVA",
     descrizione: "L'intermediario ha almeno una delega in vigore",
     riferimento: "L. 12/1979; Msg. INPS 18367/2011 (gestione deleghe)",
+};
+pub const DELEGA_DEL_CONTRIBUENTE: Rule = Rule {
+    codice: "ST07.DELEGA_DEL_CONTRIBUENTE",
+    descrizione: "La delega indicata esiste ed è stata rilasciata dal contribuente",
+    riferimento: "Msg. INPS 4583/2023, Variazione contatti dipendente aziendale",
 };
 pub const DELEGA_DIPENDENTE: Rule = Rule {
     codice: "ST07.DELEGA_A_DIPENDENTE_IN_VIGORE",
@@ -103,15 +108,21 @@ fn changed_check(new: &Contatti, cur: &Current) -> Check {
     )
 }
 
+/// Someone else's target is refused first and alone, with nothing read from it: the submitter
+/// must not learn whether it exists, how many deleghe it holds or what its contacts are.
 pub fn rules_intermediario(new: &Contatti, f: &IntermediarioFacts) -> (Vec<Check>, Vec<Effect>) {
     let is_self = f.intermediario_persona_id.is_some() && f.intermediario_persona_id == f.richiedente_persona_id;
+    let owner = RICHIEDENTE_INTERMEDIARIO.check(
+        is_self,
+        "La variazione è chiesta dall'intermediario stesso.",
+        "Solo l'intermediario può variare i propri contatti: quello indicato non è il richiedente o non esiste.",
+        serde_json::json!({ "richiedente_e_intermediario": is_self }),
+    );
+    if !is_self {
+        return (vec![owner], vec![]);
+    }
     let checks = vec![
-        RICHIEDENTE_INTERMEDIARIO.check(
-            is_self,
-            "La variazione è chiesta dall'intermediario stesso.",
-            "Solo l'intermediario può variare i propri contatti.",
-            serde_json::json!({ "intermediario_id": f.intermediario_id, "richiedente_e_intermediario": is_self }),
-        ),
+        owner,
         DELEGHE_ATTIVE.check(
             f.deleghe_attive > 0,
             format!("Deleghe in vigore: {}.", f.deleghe_attive),
@@ -129,12 +140,23 @@ pub fn rules_intermediario(new: &Contatti, f: &IntermediarioFacts) -> (Vec<Check
 
 pub fn rules_dipendente(new: &Contatti, f: &DipendenteFacts, common: &CommonFacts) -> (Vec<Check>, Vec<Effect>) {
     let oggi = common.data_riferimento;
-    let delega = f.delega.as_ref().filter(|g| g.contribuente_id == f.contribuente_id && g.ruolo == "dipendente");
+    let del_contribuente = f.delega.as_ref().filter(|g| g.contribuente_id == f.contribuente_id);
+    let owner = DELEGA_DEL_CONTRIBUENTE.check(
+        del_contribuente.is_some(),
+        "La delega indicata è stata rilasciata dal contribuente.",
+        "La delega indicata non esiste o non è stata rilasciata da questo contribuente.",
+        serde_json::json!({ "contribuente_id": f.contribuente_id }),
+    );
+    if del_contribuente.is_none() {
+        return (vec![owner], vec![]);
+    }
+    let delega = del_contribuente.filter(|g| g.ruolo == "dipendente");
     let attiva = delega.is_some_and(|g| {
         g.data_inizio <= oggi && g.data_fine.is_none_or(|d| oggi <= d) && g.revocata_dal.is_none_or(|r| oggi < r)
     });
     let is_self = delega.is_some_and(|g| f.richiedente_persona_id == Some(g.delegato_persona_id));
     let checks = vec![
+        owner,
         DELEGA_DIPENDENTE.check(
             attiva,
             "La delega a dipendente è in vigore.",
@@ -189,10 +211,14 @@ impl SmartTaskKind for VariazioneContattiIntermediario {
     }
 
     async fn load(&self, cx: &FactsCx<'_>, r: &Richiesta) -> AppResult<IntermediarioFacts> {
-        let row = sqlx::query("SELECT id, persona_id, email, pec, telefono, cellulare FROM intermediari WHERE id = $1")
-            .bind(r.target_id)
-            .fetch_optional(cx.pool)
-            .await?;
+        // Only the requester's own record is read.
+        let row = sqlx::query(
+            "SELECT id, persona_id, email, pec, telefono, cellulare FROM intermediari WHERE id = $1 AND persona_id = $2",
+        )
+        .bind(r.target_id)
+        .bind(cx.requester.persona_id.unwrap_or(-1))
+        .fetch_optional(cx.pool)
+        .await?;
         let (intermediario_id, persona_id, attuali) = match &row {
             Some(r) => (
                 Some(r.try_get::<i64, _>("id")?),
@@ -250,9 +276,10 @@ impl SmartTaskKind for VariazioneContattiDipendente {
     }
 
     async fn load(&self, cx: &FactsCx<'_>, r: &Richiesta) -> AppResult<DipendenteFacts> {
-        let delega = revoca_delega::load_delega(cx.pool, r.target_id).await?;
+        let delega = revoca_delega::delega_of(cx.pool, r.target_id, cx.req.contribuente_id).await?;
         let attuali = match &delega {
-            Some(g) => {
+            // The contacts of the company's own employee only (not of its intermediaries).
+            Some(g) if g.ruolo == "dipendente" => {
                 let r = sqlx::query("SELECT email, pec, telefono FROM persone WHERE id = $1")
                     .bind(g.delegato_persona_id)
                     .fetch_one(cx.pool)
@@ -264,7 +291,7 @@ impl SmartTaskKind for VariazioneContattiDipendente {
                     cellulare: None,
                 }
             }
-            None => Current::default(),
+            _ => Current::default(),
         };
         Ok(DipendenteFacts {
             contribuente_id: cx.req.contribuente_id,

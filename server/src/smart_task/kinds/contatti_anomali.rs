@@ -92,17 +92,16 @@ pub fn rules(
                 .map(|c| format!("{} è un contatto di notifica della matricola {}.", c.indirizzo, c.matricola))
                 .unwrap_or_default(),
             match &f.contatto {
-                Some(c) if c.cancellato => "Il contatto risulta già cancellato.".to_string(),
+                Some(c) if c.cancellato && c.contribuente_id == f.contribuente_id => "Il contatto risulta già cancellato.".to_string(),
                 _ => {
                     "Il contatto indicato non è tra quelli di notifica delle note di rettifica di questo contribuente."
                         .to_string()
                 }
             },
+            // Another contributor's contact reads as a missing one (facts loaded only for the own).
             serde_json::json!({
                 "contatto_id": contatto_id,
-                "trovato": f.contatto.is_some(),
-                "contribuente_contatto": f.contatto.as_ref().map(|c| c.contribuente_id),
-                "cancellato": f.contatto.as_ref().map(|c| c.cancellato),
+                "cancellato": f.contatto.as_ref().filter(|c| c.contribuente_id == f.contribuente_id).map(|c| c.cancellato),
             }),
         ),
     );
@@ -227,10 +226,11 @@ impl SmartTaskKind for CancellazioneContattiAnomali {
         Ok(Ok(()))
     }
 
-    async fn matricola(&self, pool: &AnyPool, r: &Richiesta) -> AppResult<Option<String>> {
-        let sql =
-            "SELECT p.matricola FROM contatti_notifica c JOIN posizioni p ON p.id = c.posizione_id WHERE c.id = $1";
-        Ok(sqlx::query(sql).bind(r.contatto_id).fetch_optional(pool).await?.map(|r| r.try_get(0)).transpose()?)
+    async fn matricola(&self, pool: &AnyPool, contribuente_id: i64, r: &Richiesta) -> AppResult<Option<String>> {
+        let sql = "SELECT p.matricola FROM contatti_notifica c JOIN posizioni p ON p.id = c.posizione_id
+                   WHERE c.id = $1 AND p.contribuente_id = $2";
+        let q = sqlx::query(sql).bind(r.contatto_id).bind(contribuente_id);
+        Ok(q.fetch_optional(pool).await?.map(|r| r.try_get(0)).transpose()?)
     }
 }
 
@@ -250,9 +250,10 @@ async fn load(pool: &AnyPool, contribuente_id: i64, id: i64) -> AppResult<Facts>
         "SELECT c.id, c.posizione_id, c.canale, c.indirizzo, c.titolare, c.delega_id, c.anomalia, c.cancellato_il,
                 p.matricola, p.contribuente_id, k.pec AS pec_registrata
          FROM contatti_notifica c JOIN posizioni p ON p.id = c.posizione_id JOIN contribuenti k ON k.id = p.contribuente_id
-         WHERE c.id = $1",
+         WHERE c.id = $1 AND p.contribuente_id = $2",
     )
     .bind(id)
+    .bind(contribuente_id)
     .fetch_optional(pool)
     .await?;
     let Some(r) = row else {

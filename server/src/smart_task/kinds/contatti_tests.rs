@@ -79,3 +79,53 @@ fn dipendente_checks() {
     g.richiedente_rappresentante_legale = true;
     assert!(failed(&rules_dipendente(&new(), &g, &common).0).is_empty(), "the legal representative may");
 }
+
+#[test]
+fn someone_elses_intermediary_is_refused_alone_and_reveals_nothing() {
+    // As loaded for a target that is not the requester's: nothing read from it.
+    let f = IntermediarioFacts {
+        intermediario_id: None,
+        intermediario_persona_id: None,
+        richiedente_persona_id: Some(6),
+        deleghe_attive: 0,
+        attuali: Current::default(),
+    };
+    let (c, e) = rules_intermediario(&new(), &f);
+    assert_eq!(c.len(), 1, "no other check runs: {c:?}");
+    assert_eq!(failed(&c), ["ST06.RICHIEDENTE_E_L_INTERMEDIARIO"]);
+    assert_eq!(c[0].letti, serde_json::json!({ "richiedente_e_intermediario": false }));
+    assert!(e.is_empty());
+}
+
+#[test]
+fn a_delega_of_another_contributor_is_refused_alone() {
+    let common = CommonFacts {
+        data_riferimento: day(2026, 11, 22),
+        titolo_richiedente: Some("x".into()),
+        richieste_aperte_stesso_oggetto: 0,
+    };
+    let altrui = Delega {
+        id: 9,
+        contribuente_id: 3,
+        ruolo: "dipendente".into(),
+        delegato_persona_id: 30,
+        data_inizio: day(2025, 1, 1),
+        data_fine: None,
+        revocata_dal: None,
+    };
+    // Even facts stored before the loader filtered (a replay) give nothing away.
+    let f = DipendenteFacts {
+        contribuente_id: 2,
+        delega: Some(altrui),
+        richiedente_persona_id: Some(30),
+        richiedente_rappresentante_legale: true,
+        attuali: Current { email: Some("privata@example.it".into()), ..Default::default() },
+    };
+    let (c, e) = rules_dipendente(&new(), &f, &common);
+    assert_eq!(failed(&c), ["ST07.DELEGA_DEL_CONTRIBUENTE"]);
+    assert_eq!(c.len(), 1);
+    assert!(!serde_json::to_string(&c).unwrap().contains("privata"));
+    assert!(e.is_empty());
+    let none = DipendenteFacts { delega: None, attuali: Current::default(), ..f };
+    assert_eq!(rules_dipendente(&new(), &none, &common).0, c, "the same as a delega that does not exist");
+}

@@ -115,7 +115,8 @@ pub fn rules(nota_id: i64, motivo: MotivoRicalcolo, f: &Facts, _common: &CommonF
         nota.is_some(),
         nota.map(|n| format!("La nota {} è intestata alla matricola {}.", n.numero, n.matricola)).unwrap_or_default(),
         "La nota di rettifica indicata non è intestata a una matricola di questo contribuente.",
-        serde_json::json!({ "nota_id": nota_id, "trovata": f.nota.is_some(), "contribuente_nota": f.nota.as_ref().map(|n| n.contribuente_id) }),
+        // Another contributor's note reads as a missing one (facts loaded only for the own).
+        serde_json::json!({ "nota_id": nota_id }),
     ));
     let Some(n) = nota else { return (checks, vec![]) };
 
@@ -293,9 +294,11 @@ impl SmartTaskKind for RicalcoloNotaRettifica {
         Ok(Ok(()))
     }
 
-    async fn matricola(&self, pool: &AnyPool, r: &Richiesta) -> AppResult<Option<String>> {
-        let sql = "SELECT p.matricola FROM note_rettifica n JOIN posizioni p ON p.id = n.posizione_id WHERE n.id = $1";
-        Ok(sqlx::query(sql).bind(r.nota_id).fetch_optional(pool).await?.map(|r| r.try_get(0)).transpose()?)
+    async fn matricola(&self, pool: &AnyPool, contribuente_id: i64, r: &Richiesta) -> AppResult<Option<String>> {
+        let sql = "SELECT p.matricola FROM note_rettifica n JOIN posizioni p ON p.id = n.posizione_id
+                   WHERE n.id = $1 AND p.contribuente_id = $2";
+        let q = sqlx::query(sql).bind(r.nota_id).bind(contribuente_id);
+        Ok(q.fetch_optional(pool).await?.map(|r| r.try_get(0)).transpose()?)
     }
 }
 
@@ -317,9 +320,10 @@ async fn load(pool: &AnyPool, contribuente_id: i64, id: i64) -> AppResult<Facts>
     let row = sqlx::query(
         "SELECT n.id, n.numero, n.posizione_id, n.periodo, n.importo_cents, n.stato, n.emessa_il,
                 n.riesame_in_corso AS riesame, n.versione, p.matricola, p.contribuente_id
-         FROM note_rettifica n JOIN posizioni p ON p.id = n.posizione_id WHERE n.id = $1",
+         FROM note_rettifica n JOIN posizioni p ON p.id = n.posizione_id WHERE n.id = $1 AND p.contribuente_id = $2",
     )
     .bind(id)
+    .bind(contribuente_id)
     .fetch_optional(pool)
     .await?;
     let Some(r) = row else {

@@ -108,8 +108,8 @@ pub fn rules(
         checks.push(PAGAMENTO_DEL_CONTRIBUENTE.check(
             false,
             "",
-            "Il pagamento indicato non esiste.",
-            serde_json::json!({ "pagamento_id": pagamento_id, "trovato": false }),
+            "Il pagamento indicato non esiste o non è stato fatto per una matricola né con il codice fiscale di questo contribuente.",
+            serde_json::json!({ "pagamento_id": pagamento_id }),
         ));
         return (checks, vec![]);
     };
@@ -356,14 +356,21 @@ impl SmartTaskKind for RettificaPeriodoPagamento {
         Ok(Ok(()))
     }
 
-    async fn matricola(&self, pool: &AnyPool, r: &Richiesta) -> AppResult<Option<String>> {
-        let sql = "SELECT matricola_indicata FROM pagamenti WHERE id = $1";
-        Ok(sqlx::query(sql).bind(r.pagamento_id).fetch_optional(pool).await?.map(|r| r.try_get(0)).transpose()?)
+    async fn matricola(&self, pool: &AnyPool, contribuente_id: i64, r: &Richiesta) -> AppResult<Option<String>> {
+        let found = pagamento(pool, r.pagamento_id).await?.filter(|(p, _)| of_contributor(p, contribuente_id));
+        Ok(found.map(|(p, _)| p.matricola_indicata))
     }
 }
 
+/// Paid for one of its matricole or with its fiscal code: any other payment is never read into
+/// the facts, so nothing of it (not even that it exists) reaches the submitter.
+fn of_contributor(p: &Pagamento, contribuente_id: i64) -> bool {
+    p.contribuente_matricola_id == Some(contribuente_id) || p.contribuente_versante_id == Some(contribuente_id)
+}
+
 async fn load(pool: &AnyPool, contribuente_id: i64, id: i64, periodo_corretto: Periodo) -> AppResult<Facts> {
-    let Some((pagamento, posizione_id)) = pagamento(pool, id).await? else {
+    let found = pagamento(pool, id).await?.filter(|(p, _)| of_contributor(p, contribuente_id));
+    let Some((pagamento, posizione_id)) = found else {
         return Ok(Facts {
             contribuente_id,
             pagamento: None,

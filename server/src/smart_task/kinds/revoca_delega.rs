@@ -84,7 +84,6 @@ pub fn attiva(g: &Delega, day: NaiveDate) -> bool {
 
 pub fn rules(
     kind: Kind,
-    delega_id: i64,
     data_effetto: NaiveDate,
     f: &Facts,
     common: &CommonFacts,
@@ -98,7 +97,8 @@ pub fn rules(
         delega.is_some(),
         "La delega indicata è stata rilasciata dal contribuente.",
         "La delega indicata non esiste o non è stata rilasciata da questo contribuente.",
-        serde_json::json!({ "delega_id": delega_id, "trovata": f.delega.is_some(), "contribuente_id": f.contribuente_id }),
+        // Nothing here may tell a delega of another contributor from one that does not exist.
+        serde_json::json!({ "contribuente_id": f.contribuente_id }),
     ));
     let Some(g) = delega else { return (checks, vec![]) };
     checks.push(RUOLO_DELEGA.check(
@@ -165,14 +165,14 @@ impl SmartTaskKind for RevocaDelega {
     async fn load(&self, cx: &FactsCx<'_>, r: &Richiesta) -> AppResult<Facts> {
         Ok(Facts {
             contribuente_id: cx.req.contribuente_id,
-            delega: load_delega(cx.pool, r.delega_id).await?,
+            delega: delega_of(cx.pool, r.delega_id, cx.req.contribuente_id).await?,
             richiedente_persona_id: cx.requester.persona_id,
             richiedente_rappresentante_legale: cx.rappresentante_legale,
         })
     }
 
     fn rules(&self, r: &Richiesta, f: &Facts, cx: &RuleCx<'_>) -> (Vec<Check>, Vec<Effect>) {
-        rules(cx.kind, r.delega_id, r.data_effetto, f, cx.common, cx.params)
+        rules(cx.kind, r.data_effetto, f, cx.common, cx.params)
     }
 
     async fn apply(&self, conn: &mut AnyConnection, actor: &Actor, e: &Effect) -> AppResult<Result<(), String>> {
@@ -246,6 +246,12 @@ pub(crate) fn contatti_delegato(r: &AnyRow) -> AppResult<Vec<(&'static str, Stri
         ("PEC attuale", opt(r, "pec")?),
         ("Telefono attuale", opt(r, "telefono")?),
     ])
+}
+
+/// The delega only if the contributor gave it: another contributor's is never read into the
+/// facts (stored in the trace), so its details cannot reach the submitter.
+pub(crate) async fn delega_of(pool: &AnyPool, id: i64, contribuente_id: i64) -> AppResult<Option<Delega>> {
+    Ok(load_delega(pool, id).await?.filter(|g| g.contribuente_id == contribuente_id))
 }
 
 pub(crate) async fn load_delega(pool: &AnyPool, id: i64) -> AppResult<Option<Delega>> {

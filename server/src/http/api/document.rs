@@ -1,0 +1,83 @@
+//! The OpenAPI document of /api/v1, generated from the handlers' annotations and the shared
+//! types, with what every route may answer whatever its handler does (the layers' refusals).
+
+use super::{admin, comunicazioni, fascicolo, identity, presto, richieste, smart_task};
+use axum::Json;
+use axum::response::{IntoResponse, Response};
+use utoipa::openapi::{self, RefOr};
+
+super::routes::api_routes! {
+    get "/openapi.json" => openapi_json;
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(title = "Sportello – API per i programmi degli intermediari", version = "1",
+        description = "Le stesse operazioni del Cassetto previdenziale, con gli stessi controlli. Autenticazione: cookie di sessione oppure `Authorization: Bearer <token API>`. Errori: application/problem+json con errori per campo."),
+    paths(identity::login, identity::session, identity::logout, identity::act_for, identity::home, identity::subjects,
+        identity::subject, identity::check_identifier, identity::api_tokens, identity::create_api_token,
+        identity::revoke_api_token, smart_task::st_kinds, smart_task::st_targets, smart_task::st_submit,
+        richieste::st_list, richieste::st_get, richieste::receipt, richieste::notifications, richieste::notifications_read,
+        richieste::dev_mailbox, comunicazioni::submit_two_way, comunicazioni::add_message, comunicazioni::attachment,
+        fascicolo::fascicolo_search, fascicolo::fascicolo, fascicolo::operator_request, fascicolo::replay,
+        fascicolo::branch_action, fascicolo::branch_queue, admin::operators, admin::assign_operator, admin::sedi,
+        admin::audit, presto::registra_utilizzatore, presto::registra_prestatore, presto::portafoglio, presto::pagopa,
+        presto::nuova_prestazione, presto::revoca, presto::pagina_prestatore, presto::import_f24, presto::pay_run,
+        presto::cerca, presto::scheda, presto::modifica, openapi_json),
+    modifiers(&Security, &EveryRoute),
+    security(("token" = []), ("cookie" = []))
+)]
+pub struct ApiDoc;
+
+struct Security;
+
+impl utoipa::Modify for Security {
+    fn modify(&self, openapi: &mut openapi::OpenApi) {
+        use openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let c = openapi.components.get_or_insert_with(Default::default);
+        c.add_security_scheme("token", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        c.add_security_scheme("cookie", SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("sportello"))));
+    }
+}
+
+/// Answers the server's layers give on any route before or around its handler: malformed
+/// input, no or insufficient login, too large or too slow a body, per-user limits, overload.
+const EVERY_ROUTE: &[(&str, &str, bool)] = &[
+    ("400", "Richiesta malformata (JSON o parametri non leggibili)", false),
+    ("401", "Non autenticato", false),
+    ("403", "Non autorizzato (ruolo, soggetto o token di sola lettura)", false),
+    ("408", "Il corpo della richiesta è arrivato troppo lentamente", false),
+    ("413", "Corpo della richiesta troppo grande", false),
+    ("429", "Troppe richieste: riprovare dopo i secondi di Retry-After", true),
+    ("503", "Servizio momentaneamente non disponibile: riprovare dopo i secondi di Retry-After", true),
+];
+
+struct EveryRoute;
+
+impl utoipa::Modify for EveryRoute {
+    fn modify(&self, doc: &mut openapi::OpenApi) {
+        use openapi::{ContentBuilder, HeaderBuilder, ResponseBuilder, schema::Type};
+        let problem = |desc: &str, retry: bool| {
+            let content = ContentBuilder::new().schema(Some(openapi::Ref::from_schema_name("Problem"))).build();
+            let mut r = ResponseBuilder::new().description(desc).content("application/problem+json", content);
+            if retry {
+                let h = HeaderBuilder::new().schema(openapi::ObjectBuilder::new().schema_type(Type::Integer)).build();
+                r = r.header("Retry-After", h);
+            }
+            RefOr::T(r.build())
+        };
+        for item in doc.paths.paths.values_mut() {
+            for op in [&mut item.get, &mut item.post, &mut item.put, &mut item.delete].into_iter().flatten() {
+                for (code, desc, retry) in EVERY_ROUTE {
+                    op.responses.responses.entry((*code).into()).or_insert_with(|| problem(desc, *retry));
+                }
+            }
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "documentazione", security(()),
+    responses((status = 200, description = "Questo documento (OpenAPI 3.1)", content_type = "application/json")))]
+async fn openapi_json() -> Response {
+    Json(<ApiDoc as utoipa::OpenApi>::openapi()).into_response()
+}

@@ -97,7 +97,7 @@ pub struct AssignOperator {
     #[serde(default)]
     pub profilo_presto: Option<bool>,
     /// When given, the update applies only if the profile still has this version (else 409).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::intero::optional")]
     pub expected_version: Option<i64>,
 }
 

@@ -52,7 +52,7 @@ pub struct AllegatoIn {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NuovaComunicazione {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::intero::optional")]
     pub soggetto_id: Option<i64>,
     /// `livello1/livello2`, from [`OGGETTI_BIDIREZIONALI`].
     pub oggetto: String,

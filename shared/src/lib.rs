@@ -8,6 +8,7 @@ pub mod comunicazioni;
 pub mod dto;
 pub mod fascicolo;
 pub mod ids;
+pub mod intero;
 pub mod money;
 pub mod periodo;
 pub mod presto;

@@ -102,6 +102,7 @@ pub(crate) fn test() -> R<()> {
     drop(server);
     let _ = fs::remove_dir_all(&dir);
     let (e2e_passed, e2e_failed) = e2e?;
+    api_fuzz()?;
     if rust_passed == 0 || e2e_passed == 0 {
         return Err(format!("nessun test eseguito (Rust: {rust_passed}, browser: {e2e_passed})"));
     }

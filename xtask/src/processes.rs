@@ -41,8 +41,19 @@ impl Drop for Server {
 
 /// Starts the built server binary with demo data and waits until it answers.
 pub(crate) fn start_server(release: bool, db_url: &str, addr: &str, quiet: bool) -> R<(Server, Duration)> {
+    start_server_with(release, db_url, addr, quiet, &[])
+}
+
+pub(crate) fn start_server_with(
+    release: bool,
+    db_url: &str,
+    addr: &str,
+    quiet: bool,
+    envs: &[(&str, &str)],
+) -> R<(Server, Duration)> {
     let t0 = Instant::now();
     let mut c = Command::new(server_bin(release));
+    c.envs(envs.iter().copied());
     c.current_dir(root())
         .env("DATABASE_URL", db_url)
         .env("LEPTOS_SITE_ADDR", addr)

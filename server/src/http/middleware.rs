@@ -37,14 +37,20 @@ pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 /// The session token: the cookie, or `Authorization: Bearer` for API clients.
-fn session_token(headers: &HeaderMap, config: &Config) -> Option<String> {
-    cookie_value(headers, config.session_cookie_name()).or_else(|| {
-        headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
+/// The credential the request presents. An `Authorization` header wins over the cookie and must
+/// be valid itself: a wrong token is refused (401), never silently replaced by a session.
+fn session_token(headers: &HeaderMap, config: &Config) -> Result<Option<String>, AppError> {
+    match headers.get(header::AUTHORIZATION) {
+        Some(v) => v
+            .to_str()
+            .ok()
             .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::to_string)
-    })
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(|t| Some(t.to_string()))
+            .ok_or(AppError::Unauthenticated),
+        None => Ok(cookie_value(headers, config.session_cookie_name())),
+    }
 }
 
 /// Resolves the session cookie (or an `Authorization: Bearer` session token for API clients)
@@ -54,9 +60,23 @@ pub async fn load_caller(State(services): State<Services>, mut req: Request, nex
     // Built assets need no identity: spare the session lookup (several per page load).
     let path = req.uri().path();
     let is_asset = is_public_asset(path);
-    let token = if is_asset { None } else { session_token(req.headers(), config) };
+    let token = if is_asset {
+        None
+    } else {
+        match session_token(req.headers(), config) {
+            Ok(t) => t,
+            Err(e) => return e.into_response(),
+        }
+    };
+    let bearer = req.headers().contains_key(header::AUTHORIZATION);
     let session = match &token {
         Some(t) if t.starts_with(auth::API_TOKEN_PREFIX) => match auth::load_api_token(&services.db, t).await {
+            Ok(None) => return AppError::Unauthenticated.into_response(),
+            Ok(s) => s,
+            Err(e) => return e.into_response(),
+        },
+        Some(t) if bearer => match auth::load_session(&services.db, config, t).await {
+            Ok(None) => return AppError::Unauthenticated.into_response(),
             Ok(s) => s,
             Err(e) => return e.into_response(),
         },

@@ -13,9 +13,9 @@ impl Services {
     pub(crate) async fn subject(&self, caller: &Caller, soggetto_id: Option<i64>) -> AppResult<SubjectSummary> {
         let s = caller.require()?;
         access::require_company_role(&s.user)?;
-        let id = soggetto_id
-            .or(s.acting_for_id)
-            .ok_or_else(|| AppError::BadRequest("Scegliere prima il soggetto per cui operare.".into()))?;
+        let id = soggetto_id.or(s.acting_for_id).ok_or_else(|| {
+            AppError::field("soggetto_id", "Scegliere prima il soggetto per cui operare.", "required")
+        })?;
         access::authorize_subject(&self.db.read, &s.user, id, clock::today()).await
     }
 }

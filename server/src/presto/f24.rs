@@ -135,15 +135,17 @@ impl Services {
             csv::ReaderBuilder::new().has_headers(true).flexible(true).trim(csv::Trim::All).from_reader(bytes);
         let header: Vec<String> = rdr
             .headers()
-            .map_err(|e| AppError::BadRequest(format!("Flusso F24 illeggibile: {e}")))?
+            .map_err(|e| AppError::field("flusso", format!("Flusso F24 illeggibile: {e}"), "format"))?
             .iter()
             .map(|h| h.trim_start_matches('\u{feff}').to_ascii_lowercase())
             .collect();
         if header != INTESTAZIONE {
-            return Err(AppError::BadRequest(format!(
-                "Intestazione del flusso F24 non valida: attesa «{}».",
-                INTESTAZIONE.join(",")
-            )));
+            // Readable text whose content is not a flow: the file's fault, not the request's.
+            return Err(AppError::field(
+                "flusso",
+                format!("Intestazione del flusso F24 non valida: attesa «{}».", INTESTAZIONE.join(",")),
+                "header",
+            ));
         }
         let mut report = ReportImportF24::default();
         let mut records = rdr.records().enumerate().peekable();

@@ -287,6 +287,7 @@ pub enum SchedaPresto {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ModificaAnagrafica {
+    #[serde(deserialize_with = "crate::intero::whole")]
     pub version: i64,
     pub nota: String,
     #[serde(default)]

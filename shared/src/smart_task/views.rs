@@ -33,7 +33,7 @@ pub struct TargetView {
 pub struct SubmitRequest {
     pub tipo: String,
     /// The company; defaults to the one the session acts for.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::intero::optional")]
     pub soggetto_id: Option<i64>,
     pub oggetto: String,
     #[serde(default)]

@@ -9,6 +9,7 @@ mod auth;
 mod autorizzazioni;
 mod comunicazioni;
 mod data_layer;
+mod errori_api;
 mod fascicolo;
 mod identifiers;
 mod mail;

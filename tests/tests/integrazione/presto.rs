@@ -388,7 +388,8 @@ both!(f24_flow_import, |engine: Engine| async move {
     assert!(w["versamenti"].as_array().expect("v").iter().any(|v| v["riferimento"] == "F24-T-1"), "{w}");
     // A wrong header is refused whole; a branch operator and a user cannot load the flow.
     let (s, v) = read(post(&dg, "a,b\n1,2\n".into()).await.expect("post")).await;
-    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["errors"][0]["field"], "flusso", "{v}");
     let (s, _) = read(post(&app.logged_in("operatore.sede").await, flusso(&[])).await.expect("post")).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     let (s, _) = read(post(&anna, flusso(&[])).await.expect("post")).await;

@@ -45,6 +45,7 @@ async fn sedi(State(s): State<AppState>, Extension(c): Extension<Caller>) -> App
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct AuditQuery {
     /// How many records, newest first (1–500, default 50).
     #[param(minimum = 1, maximum = 500)]

@@ -33,6 +33,7 @@ async fn submit_two_way(
 #[utoipa::path(post, path = "/api/v1/richieste/{protocollo}/messaggi", tag = "comunicazioni", request_body = NuovoMessaggio,
     params(("protocollo" = String, Path, description = "Protocollo della comunicazione bidirezionale")),
     responses((status = 201, description = "Messaggio aggiunto; la richiesta aggiornata", body = RequestView),
+        (status = 404, description = "Richiesta inesistente o non visibile", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Richiesta chiusa o non bidirezionale", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Testo vuoto o troppo lungo", body = Problem, content_type = "application/problem+json")))]
 async fn add_message(

@@ -71,6 +71,22 @@ impl utoipa::Modify for EveryRoute {
                 for (code, desc, retry) in EVERY_ROUTE {
                     op.responses.responses.entry((*code).into()).or_insert_with(|| problem(desc, *retry));
                 }
+                // Whatever takes input checks it beyond its shape (check digits, dates, the
+                // subject a token must name in every call).
+                // A path names a record, `soggetto_id` a subject: either may not exist or not be
+                // the caller's to see.
+                let params = op.parameters.as_deref().unwrap_or_default();
+                let names_something = params
+                    .iter()
+                    .any(|p| matches!(p.parameter_in, openapi::path::ParameterIn::Path) || p.name == "soggetto_id");
+                if names_something {
+                    let desc = "Risorsa o soggetto inesistente, o non visibile al chiamante";
+                    op.responses.responses.entry("404".into()).or_insert_with(|| problem(desc, false));
+                }
+                if op.request_body.is_some() || !params.is_empty() {
+                    let desc = "Dati non validi, con l'errore per ogni campo";
+                    op.responses.responses.entry("422".into()).or_insert_with(|| problem(desc, false));
+                }
             }
         }
     }

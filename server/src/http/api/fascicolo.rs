@@ -39,7 +39,7 @@ async fn fascicolo_search(
 #[utoipa::path(get, path = "/api/v1/fascicolo/{id}", tag = "fascicolo",
     params(("id" = i64, Path), ("stato" = Option<String>, Query), ("tipo" = Option<String>, Query),
         ("matricola" = Option<String>, Query), ("dal" = Option<String>, Query, description = "gg/mm/aaaa"),
-        ("al" = Option<String>, Query, description = "gg/mm/aaaa"), ("pagina" = Option<u32>, Query)),
+        ("al" = Option<String>, Query, description = "gg/mm/aaaa"), ("pagina" = Option<u32>, Query, minimum = 1, maximum = 100000)),
     responses((status = 200, description = "Il fascicolo: anagrafica, posizioni, deleghe, richieste", body = FascicoloView),
         (status = 404, description = "Contribuente inesistente o fuori dall'ambito dell'operatore", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Filtri non validi", body = Problem, content_type = "application/problem+json")))]
@@ -82,6 +82,7 @@ struct ActionBody {
     #[serde(flatten)]
     azione: shared::dto::BranchAction,
     /// The request's version as read (409 if it changed meanwhile).
+    #[serde(default, deserialize_with = "shared::intero::optional")]
     version: Option<i64>,
 }
 

@@ -30,8 +30,9 @@ struct LoginBody {
     password: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/sessione", tag = "sessione", request_body = LoginBody,
+#[utoipa::path(post, path = "/api/v1/sessione", tag = "sessione", request_body = LoginBody, security(()),
     responses((status = 200, description = "Accesso riuscito: cookie di sessione e profilo", body = SessionView),
+        (status = 422, description = "Nome utente o password mancanti", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Credenziali errate", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Troppi tentativi", body = Problem, content_type = "application/problem+json")))]
 async fn login(
@@ -43,7 +44,7 @@ async fn login(
     Ok(([(header::SET_COOKIE, r.set_cookie)], Json(r.session)).into_response())
 }
 
-#[utoipa::path(delete, path = "/api/v1/sessione", tag = "sessione",
+#[utoipa::path(delete, path = "/api/v1/sessione", tag = "sessione", security((), ("token" = []), ("cookie" = [])),
     responses((status = 204, description = "Sessione chiusa (con un token API: il token è revocato)")))]
 async fn logout(State(s): State<AppState>, Extension(c): Extension<Caller>) -> AppResult<Response> {
     let clear = s.services.logout(&c).await?;
@@ -61,6 +62,7 @@ async fn session(State(s): State<AppState>, Extension(c): Extension<Caller>) -> 
 
 #[derive(Deserialize, utoipa::ToSchema)]
 struct ActForBody {
+    #[serde(deserialize_with = "shared::intero::whole")]
     subject_id: i64,
 }
 
@@ -117,7 +119,7 @@ struct IdentifierOk {
 
 /// Checks one identifier with the same `shared` parsers the forms use; answers with the
 /// normalised value or a problem with the field error.
-#[utoipa::path(post, path = "/api/v1/identificativi/verifica", tag = "identificativi", request_body = IdentifierBody,
+#[utoipa::path(post, path = "/api/v1/identificativi/verifica", tag = "identificativi", request_body = IdentifierBody, security(()),
     responses((status = 200, description = "Identificativo valido, nella forma normalizzata", body = IdentifierOk),
         (status = 422, description = "Identificativo non valido o tipo sconosciuto, con l'errore per campo", body = Problem, content_type = "application/problem+json")))]
 async fn check_identifier(ApiJson(b): ApiJson<IdentifierBody>) -> AppResult<Response> {
@@ -156,7 +158,7 @@ async fn check_identifier(ApiJson(b): ApiJson<IdentifierBody>) -> AppResult<Resp
 struct TokenBody {
     nome: String,
     /// Days of validity (1–365); absent: until revoked.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "shared::intero::optional")]
     #[schema(minimum = 1, maximum = 365)]
     scadenza_giorni: Option<u32>,
     /// Only GET requests (reading); default false.
@@ -175,6 +177,7 @@ async fn api_tokens(State(s): State<AppState>, Extension(c): Extension<Caller>) 
 #[utoipa::path(post, path = "/api/v1/token", tag = "token", request_body = TokenBody,
     responses((status = 201, description = "Il token, mostrato solo ora", body = NewApiToken),
         (status = 422, description = "Nome mancante o troppo lungo", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Troppi token attivi: revocarne uno prima", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Non autenticato", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Non autorizzato per questo soggetto", body = Problem, content_type = "application/problem+json"),))]
 async fn create_api_token(

@@ -16,6 +16,7 @@ use crate::error::AppError;
 use crate::identity::Caller;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, MatchedPath, Request};
+use axum::http::header;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
@@ -59,6 +60,51 @@ pub fn router() -> Router<AppState> {
         .fold(Router::new(), |r, (feature, _)| r.merge(feature()))
         .route_layer(axum::middleware::from_fn(require_session))
         .fallback(|| async { AppError::NotFound("Risorsa API inesistente.".into()) })
+        .layer(axum::middleware::from_fn(problem_json))
+}
+
+/// Errors answered outside the handlers (axum's rejections of a path or query, a method the
+/// route lacks, the body limit and timeout layers) become problem+json like all the others.
+async fn problem_json(req: Request, next: Next) -> Response {
+    let r = next.run(req).await;
+    let status = r.status();
+    let is_problem = r
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|c| c.starts_with("application/problem+json"));
+    if is_problem || !(status.is_client_error() || status.is_server_error()) {
+        return r;
+    }
+    let (parts, body) = r.into_parts();
+    let text = axum::body::to_bytes(body, 4096).await.map(|b| String::from_utf8_lossy(&b).trim().to_string());
+    let tecnico = text.ok().filter(|t| !t.is_empty()).map(|t| format!(" ({t})")).unwrap_or_default();
+    let (code, title, detail) = match status.as_u16() {
+        400 => ("bad_request", "Richiesta non valida", format!("Un parametro della richiesta non è valido{tecnico}.")),
+        405 => ("method_not_allowed", "Metodo non consentito", "Questa risorsa non accetta questo metodo HTTP.".into()),
+        408 => ("timeout", "Richiesta troppo lenta", "Il corpo della richiesta è arrivato troppo lentamente.".into()),
+        413 => ("too_large", "Richiesta troppo grande", "Il corpo della richiesta supera il limite consentito.".into()),
+        415 => {
+            ("unsupported_media_type", "Formato non supportato", format!("Formato del corpo non supportato{tecnico}."))
+        }
+        _ => ("error", "Errore", format!("La richiesta non è andata a buon fine{tecnico}.")),
+    };
+    let p = shared::dto::Problem {
+        kind: format!("https://sportello.inps.example/problemi/{code}"),
+        title: title.into(),
+        status: status.as_u16(),
+        detail,
+        code: code.into(),
+        errors: vec![],
+    };
+    let mut out = crate::error::problem_response(&p);
+    *out.status_mut() = status;
+    for name in [header::ALLOW, header::RETRY_AFTER] {
+        if let Some(v) = parts.headers.get(&name) {
+            out.headers_mut().insert(name, v.clone());
+        }
+    }
+    out
 }
 
 /// What anyone may call: the description, logging in, checking an identifier's syntax, and

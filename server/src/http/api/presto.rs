@@ -78,7 +78,7 @@ async fn registra_prestatore(
 
 #[utoipa::path(get, path = "/api/v1/presto/portafoglio", tag = "prestazioni-occasionali",
     params(("soggetto_id" = Option<i64>, Query, description = "L'azienda (ruoli aziendali)"),
-        ("strumento" = Option<String>, Query, description = "lf o cpo (per chi li usa entrambi)"),
+        ("strumento" = Option<String>, Query, pattern = "^(lf|cpo)?$", description = "lf o cpo (per chi li usa entrambi; vuoto: non indicato)"),
         ("anno" = Option<i32>, Query, description = "Anno dei limiti e delle prestazioni (predefinito: quello in corso)")),
     responses((status = 200, description = "Saldo, versamenti, prestazioni e limiti (usato / residuo)", body = PortafoglioView),
         (status = 404, description = "Non registrato", body = Problem, content_type = "application/problem+json"),))]
@@ -91,6 +91,8 @@ async fn portafoglio(
 }
 
 #[utoipa::path(post, path = "/api/v1/presto/portafoglio/pagopa", tag = "prestazioni-occasionali", request_body = PagamentoPagoPa,
+    params(("soggetto_id" = Option<i64>, Query, description = "L'azienda (ruoli aziendali; predefinita: quella della sessione)"),
+        ("strumento" = Option<String>, Query, pattern = "^(lf|cpo)?$", description = "lf o cpo (per chi li usa entrambi; vuoto: non indicato)")),
     responses((status = 201, description = "Versamento accreditato subito (ricevuta pagoPA simulata)", body = VersamentoView),
         (status = 422, description = "Importo non valido (Libretto Famiglia: multipli di 10 €)", body = Problem, content_type = "application/problem+json"),))]
 async fn pagopa(
@@ -103,6 +105,8 @@ async fn pagopa(
 }
 
 #[utoipa::path(post, path = "/api/v1/presto/prestazioni", tag = "prestazioni-occasionali", request_body = NuovaPrestazione,
+    params(("soggetto_id" = Option<i64>, Query, description = "L'azienda (ruoli aziendali; predefinita: quella della sessione)"),
+        ("strumento" = Option<String>, Query, pattern = "^(lf|cpo)?$", description = "lf o cpo (per chi li usa entrambi; vuoto: non indicato)")),
     responses((status = 201, description = "Prestazione accettata, con i controlli eseguiti", body = PrestazioneView),
         (status = 422, description = "Dati non validi (errori per campo) o controlli non superati (campo `controlli`, codice del controllo e motivo): nulla è registrato", body = Problem, content_type = "application/problem+json"),))]
 async fn nuova_prestazione(
@@ -117,7 +121,9 @@ async fn nuova_prestazione(
 }
 
 #[utoipa::path(post, path = "/api/v1/presto/prestazioni/{id}/revoca", tag = "prestazioni-occasionali",
-    params(("id" = i64, Path, description = "La prestazione")),
+    params(("id" = i64, Path, description = "La prestazione"),
+        ("soggetto_id" = Option<i64>, Query, description = "L'azienda (ruoli aziendali; predefinita: quella della sessione)"),
+        ("strumento" = Option<String>, Query, pattern = "^(lf|cpo)?$", description = "lf o cpo (per chi li usa entrambi; vuoto: non indicato)")),
     responses((status = 200, description = "Prestazione revocata: il costo torna nel portafoglio", body = PrestazioneView),
         (status = 409, description = "Fuori termine, già revocata o pagata", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Non tra le prestazioni del portafoglio", body = Problem, content_type = "application/problem+json"),))]

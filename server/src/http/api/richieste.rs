@@ -31,12 +31,15 @@ pub(super) struct ListQuery {
     pagina: Option<String>,
 }
 
+/// Beyond any real list (20 per page); the bound keeps the OFFSET arithmetic small.
+const PAGINA_MAX: u32 = 100_000;
+
 pub(super) fn list_filter(q: ListQuery) -> AppResult<(Option<i64>, shared::dto::RequestFilter)> {
     let ListQuery { soggetto_id, stato, tipo, matricola, dal, al, pagina } = q;
     let pagina = match pagina.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
         None => None,
-        Some(p) => Some(p.parse::<u32>().map_err(|_| {
-            AppError::field("pagina", "Il numero di pagina deve essere un intero positivo.", "invalid")
+        Some(p) => Some(p.parse::<u32>().ok().filter(|p| (1..=PAGINA_MAX).contains(p)).ok_or_else(|| {
+            AppError::field("pagina", "Il numero di pagina deve essere un intero da 1 a 100.000.", "invalid")
         })?),
     };
     Ok((soggetto_id, shared::dto::RequestFilter { stato, tipo, matricola, dal, al, pagina }))
@@ -50,7 +53,7 @@ pub(super) struct SubjectQuery {
 #[utoipa::path(get, path = "/api/v1/richieste", tag = "smart-task",
     params(("soggetto_id" = Option<i64>, Query), ("stato" = Option<String>, Query), ("tipo" = Option<String>, Query),
         ("matricola" = Option<String>, Query), ("dal" = Option<String>, Query, description = "gg/mm/aaaa"),
-        ("al" = Option<String>, Query, description = "gg/mm/aaaa"), ("pagina" = Option<u32>, Query)),
+        ("al" = Option<String>, Query, description = "gg/mm/aaaa"), ("pagina" = Option<u32>, Query, minimum = 1, maximum = 100000)),
     responses((status = 200, description = "Le richieste, dalla più recente, 20 per pagina", body = RequestPage),
         (status = 422, description = "Filtri non validi", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Non autenticato", body = Problem, content_type = "application/problem+json"),

@@ -1,0 +1,56 @@
+//! Hostile input over the whole API: Schemathesis (PyPI, pinned) against the OpenAPI document,
+//! signed in as each kind of user (tests/schemathesis/run.py, allowances in schemathesis.toml).
+
+#[allow(unused_imports)]
+use crate::*;
+use std::env;
+use std::fs;
+use std::path::PathBuf;
+use std::process::Command;
+
+const SCHEMATHESIS: &str = "4.32.5";
+
+/// A virtualenv under target/ with exactly the pinned Schemathesis; its python.
+fn ensure_schemathesis() -> R<PathBuf> {
+    let venv = root().join("target/schemathesis-venv");
+    let bin = venv.join("bin");
+    let version = output(Command::new(bin.join("schemathesis")).arg("--version")).unwrap_or_default();
+    if version == format!("schemathesis, version {SCHEMATHESIS}") {
+        return Ok(bin.join("python"));
+    }
+    step(&format!("installazione di schemathesis {SCHEMATHESIS} (PyPI, in target/schemathesis-venv)"));
+    let _ = fs::remove_dir_all(&venv);
+    let mk = || Command::new("python3").arg("-m").arg("venv").arg(&venv).status().map(|s| s.success()).unwrap_or(false);
+    if !mk() {
+        apt_install(&["python3-venv"], "Schemathesis richiede un ambiente virtuale Python")?;
+        if !mk() {
+            return Err("python3 -m venv non riuscito".into());
+        }
+    }
+    status(
+        Command::new(bin.join("pip")).args(["install", "--quiet", &format!("schemathesis=={SCHEMATHESIS}")]),
+        "pip install schemathesis",
+    )?;
+    Ok(bin.join("python"))
+}
+
+/// A server of its own with the demo data (debug build, already built for the browser tests),
+/// per-user submission limits lifted: the run sends thousands of requests as one user.
+pub(crate) fn api_fuzz() -> R<()> {
+    let python = ensure_schemathesis()?;
+    step("Schemathesis su /api/v1 (ogni ruolo dimostrativo)");
+    let dir = env::temp_dir().join(format!("sportello-schemathesis-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let addr = format!("127.0.0.1:{}", free_port()?);
+    let db_url = format!("sqlite://{}/api.db", dir.display());
+    let limits = [("SPORTELLO_INVII_PER_MINUTO", "100000"), ("SPORTELLO_COMUNICAZIONI_PER_ORA", "100000")];
+    let (server, _) = start_server_with(false, &db_url, &addr, true, &limits)?;
+    let r = status(
+        Command::new(python).arg(root().join("tests/schemathesis/run.py")).arg(format!("http://{addr}")),
+        "schemathesis",
+    );
+    drop(server);
+    let _ = fs::remove_dir_all(&dir);
+    r
+}

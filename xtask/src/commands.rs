@@ -177,7 +177,7 @@ pub(crate) fn bench() -> R<()> {
 
     step("carico HTTP (binario bench, release)");
     let r = status(
-        leptos_release_env(&mut cargo()).args([
+        leptos_release_env(&mut cargo()).env("SPORTELLO_BENCH_PID", server.pid().to_string()).args([
             "run",
             "--quiet",
             "--release",

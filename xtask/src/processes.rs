@@ -32,6 +32,12 @@ pub(crate) struct Server {
     child: Child,
 }
 
+impl Server {
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();

@@ -3,6 +3,7 @@
 
 mod load;
 mod presto;
+mod soak;
 
 use load::{measure, pct};
 use std::time::{Duration, Instant};
@@ -307,11 +308,31 @@ async fn smart_task(base: &str, db_url: &str, n: usize) {
     }
 }
 
+async fn soggetto(db_url: &str, name: &str) -> i64 {
+    use sqlx::Row;
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::any::AnyPoolOptions::new().max_connections(1).connect(db_url).await.expect("database");
+    sqlx::query("SELECT id FROM contribuenti WHERE ragione_sociale = $1")
+        .bind(name)
+        .fetch_one(&pool)
+        .await
+        .expect("soggetto")
+        .try_get(0)
+        .expect("id")
+}
+
 #[tokio::main]
 async fn main() {
     let base = std::env::args().nth(1).unwrap_or_else(|| "http://127.0.0.1:3000".into());
     let db_url = std::env::args().nth(2);
     let client = reqwest::Client::builder().build().expect("client");
+    // `SPORTELLO_BENCH_SOLO=soak`: only the soak (it takes its minutes on its own).
+    if std::env::var("SPORTELLO_BENCH_SOLO").as_deref() == Ok("soak")
+        && let Some(db) = &db_url
+    {
+        soak::soak(&base, soggetto(db, "Associazione Sportiva Tuscolana").await).await;
+        return;
+    }
     println!("\n## Carico HTTP (loopback, 2 core condivisi tra client e server)\n");
     println!("| richiesta | n | concorrenza | richieste/s | p50 ms | p99 ms | errori |\n|---|---|---|---|---|---|---|");
     let c = client.clone();
@@ -348,6 +369,7 @@ async fn main() {
         Some(db) => {
             smart_task(&base, &db, std::env::args().nth(3).and_then(|n| n.parse().ok()).unwrap_or(3000)).await;
             presto::presto(&base, &db).await;
+            soak::soak(&base, soggetto(&db, "Associazione Sportiva Tuscolana").await).await;
         }
         None => println!("\n(Smart-Task: indicare l'URL del database come secondo argomento per misurarlo)"),
     }

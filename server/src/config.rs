@@ -52,7 +52,8 @@ pub struct Config {
     /// `SPORTELLO_MAIL_FROM`: the sender of the e-mails.
     pub mail_from: String,
     /// `SPORTELLO_WORKERS`: examination workers per process (facts are read in parallel; on
-    /// SQLite the writes still go one at a time).
+    /// SQLite the writes still go one at a time). 0: this process only takes requests and
+    /// another one examines them (a web-only replica).
     pub workers: usize,
     /// `SPORTELLO_PAGAMENTI_AUTOMATICI=0` turns off the hourly payment run of the prestazioni
     /// occasionali (then `server pay-run --month AAAA-MM` does it).
@@ -105,7 +106,7 @@ impl Config {
         }
         if let Ok(w) = std::env::var("SPORTELLO_WORKERS") {
             c.workers =
-                w.parse().ok().filter(|n| (1..=64).contains(n)).ok_or(format!("SPORTELLO_WORKERS={w}: da 1 a 64"))?;
+                w.parse().ok().filter(|n| (0..=64).contains(n)).ok_or(format!("SPORTELLO_WORKERS={w}: da 0 a 64"))?;
         }
         if let Ok(n) = std::env::var("SPORTELLO_LOGIN_CONCORRENTI") {
             c.login_concurrent_hashes = n

@@ -1,5 +1,6 @@
-//! Hostile input over the whole API: Schemathesis (PyPI, pinned) against the OpenAPI document,
-//! signed in as each kind of user (tests/schemathesis/run.py, allowances in schemathesis.toml).
+//! Faults and hostile input: Schemathesis (PyPI, pinned) against the OpenAPI document, signed
+//! in as each kind of user (tests/schemathesis/run.py, allowances in schemathesis.toml); the
+//! crash test of the examination (tests/src/bin/chaos.rs) on SQLite and PostgreSQL.
 
 #[allow(unused_imports)]
 use crate::*;
@@ -53,4 +54,18 @@ pub(crate) fn api_fuzz() -> R<()> {
     drop(server);
     let _ = fs::remove_dir_all(&dir);
     r
+}
+
+/// SIGKILL with thousands of requests queued and in the middle of their examination, on both
+/// engines (the debug server binary, built for the browser tests).
+pub(crate) fn chaos(pg_admin_url: &str) -> R<()> {
+    step("crash test: SIGKILL durante l'esame (SQLite e PostgreSQL)");
+    let server = server_bin(false);
+    status(
+        leptos_debug_env(&mut cargo())
+            .args(["run", "--quiet", "--package", "sportello-tests", "--bin", "chaos", "--"])
+            .arg(&server)
+            .arg(pg_admin_url),
+        "crash test",
+    )
 }

@@ -1,4 +1,4 @@
-//! `cargo xtask run | test | bench | seed --scale N | audit-verify`
+//! `cargo xtask run | test | bench | chaos | seed --scale N | audit-verify`
 //!
 //! Each step installs what it needs when it is missing (idempotently) and fails loudly, saying
 //! what to do, when something cannot be installed. Standard library only, so it builds in seconds.
@@ -32,8 +32,11 @@ fn main() -> ExitCode {
         Some("seed") => seed(&args[1..]),
         Some("audit-verify") => audit_verify(),
         Some("setup") => setup(true),
+        Some("chaos") => chaos_alone(),
         _ => {
-            eprintln!("uso: cargo xtask <run [--release] | test | bench | seed --scale N | audit-verify | setup>");
+            eprintln!(
+                "uso: cargo xtask <run [--release] | test | bench | chaos | seed --scale N | audit-verify | setup>"
+            );
             return ExitCode::from(2);
         }
     };

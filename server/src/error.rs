@@ -30,7 +30,7 @@ pub enum AppError {
     #[error("{0}")]
     Unavailable(String, u64),
     #[error("database: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     #[error("migrazione: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("{0}")]
@@ -38,6 +38,54 @@ pub enum AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+const ARCHIVIO_GIU: &str = "Il servizio è momentaneamente non disponibile (archivio non raggiungibile): nulla è stato registrato. Riprovi tra qualche secondo.";
+const ARCHIVIO_PIENO: &str = "Il servizio è momentaneamente non disponibile (spazio di archiviazione esaurito): nulla è stato registrato. Riprovi più tardi.";
+const ARCHIVIO_SOLA_LETTURA: &str = "Il servizio è momentaneamente in sola consultazione: nulla è stato registrato. Riprovi più tardi.";
+const ARCHIVIO_OCCUPATO: &str = "Il servizio è momentaneamente sovraccarico: nulla è stato registrato. Riprovi tra qualche secondo.";
+
+/// Database failures that are the moment's, not the request's: 503 with `Retry-After` (the
+/// transaction rolled back, so nothing was half-written). Everything else stays a 500.
+fn transient(e: &sqlx::Error) -> Option<(&'static str, u64)> {
+    use sqlx::Error as E;
+    match e {
+        E::PoolTimedOut | E::PoolClosed | E::Io(_) | E::Tls(_) | E::WorkerCrashed => Some((ARCHIVIO_GIU, 5)),
+        E::Database(d) => {
+            let code = d.code().map(|c| c.to_string()).unwrap_or_default();
+            // PostgreSQL's are SQLSTATEs, always five characters (some all digits); SQLite's
+            // are numbers below 10,000 (extended: the primary code in the low byte).
+            let sqlite = if code.len() == 5 { Err(()) } else { code.parse::<i64>().map(|n| n & 0xff).map_err(|_| ()) };
+            match sqlite {
+                Ok(5 | 6) => Some((ARCHIVIO_OCCUPATO, 2)),
+                Ok(8) => Some((ARCHIVIO_SOLA_LETTURA, 60)),
+                Ok(10 | 14) => Some((ARCHIVIO_GIU, 5)),
+                Ok(13) => Some((ARCHIVIO_PIENO, 60)),
+                Ok(_) => None,
+                Err(()) => match code.as_str() {
+                    // connection exceptions, shutdown, cannot connect now, too many connections
+                    c if c.starts_with("08") => Some((ARCHIVIO_GIU, 5)),
+                    "57P01" | "57P02" | "57P03" | "53300" => Some((ARCHIVIO_GIU, 5)),
+                    "53100" => Some((ARCHIVIO_PIENO, 60)),
+                    "25006" => Some((ARCHIVIO_SOLA_LETTURA, 60)),
+                    _ => None,
+                },
+            }
+        }
+        _ => None,
+    }
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        match transient(&e) {
+            Some((message, retry_after)) => {
+                tracing::warn!(error = %e, "database non disponibile: 503");
+                AppError::Unavailable(message.into(), retry_after)
+            }
+            None => AppError::Database(e),
+        }
+    }
+}
 
 impl AppError {
     pub fn status(&self) -> StatusCode {
@@ -114,5 +162,19 @@ impl IntoResponse for AppError {
             r.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(secs));
         }
         r
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unreachable_database_is_503_with_retry_after() {
+        let r = AppError::from(sqlx::Error::PoolTimedOut).into_response();
+        assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(r.headers().get(axum::http::header::RETRY_AFTER).and_then(|v| v.to_str().ok()), Some("5"));
+        let r = AppError::from(sqlx::Error::RowNotFound).into_response();
+        assert_eq!(r.status(), StatusCode::INTERNAL_SERVER_ERROR, "a bug stays a 500");
     }
 }

@@ -11,6 +11,7 @@ mod comunicazioni;
 mod data_layer;
 mod errori_api;
 mod fascicolo;
+mod guasti_archivio;
 mod identifiers;
 mod mail;
 mod moduli;

@@ -64,8 +64,11 @@ impl Db {
                 if url.contains(":memory:") { write.clone() } else { sqlite_pool(url, 4).connect(&url_rwc).await? };
             Ok(Db { write, read, engine: Engine::Sqlite })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            // While the database is unreachable a request waits at most 5 s for a connection,
+            // then answers 503 with Retry-After instead of hanging; a dead connection is
+            // noticed before use (sqlx tests it), so service resumes as soon as it is back.
             let pool =
-                AnyPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(30)).connect(url).await?;
+                AnyPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(5)).connect(url).await?;
             Ok(Db { write: pool.clone(), read: pool, engine: Engine::Postgres })
         } else {
             Err(AppError::Internal(format!(

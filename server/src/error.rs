@@ -41,8 +41,10 @@ pub type AppResult<T> = Result<T, AppError>;
 
 const ARCHIVIO_GIU: &str = "Il servizio è momentaneamente non disponibile (archivio non raggiungibile): nulla è stato registrato. Riprovi tra qualche secondo.";
 const ARCHIVIO_PIENO: &str = "Il servizio è momentaneamente non disponibile (spazio di archiviazione esaurito): nulla è stato registrato. Riprovi più tardi.";
-const ARCHIVIO_SOLA_LETTURA: &str = "Il servizio è momentaneamente in sola consultazione: nulla è stato registrato. Riprovi più tardi.";
-const ARCHIVIO_OCCUPATO: &str = "Il servizio è momentaneamente sovraccarico: nulla è stato registrato. Riprovi tra qualche secondo.";
+const ARCHIVIO_SOLA_LETTURA: &str =
+    "Il servizio è momentaneamente in sola consultazione: nulla è stato registrato. Riprovi più tardi.";
+const ARCHIVIO_OCCUPATO: &str =
+    "Il servizio è momentaneamente sovraccarico: nulla è stato registrato. Riprovi tra qualche secondo.";
 
 /// Database failures that are the moment's, not the request's: 503 with `Retry-After` (the
 /// transaction rolled back, so nothing was half-written). Everything else stays a 500.

@@ -57,15 +57,18 @@ pub(crate) fn api_fuzz() -> R<()> {
 }
 
 /// SIGKILL with thousands of requests queued and in the middle of their examination, on both
-/// engines (the debug server binary, built for the browser tests).
-pub(crate) fn chaos(pg_admin_url: &str) -> R<()> {
-    step("crash test: SIGKILL durante l'esame (SQLite e PostgreSQL)");
+/// engines, and PostgreSQL stopped and started under load (the debug server binary, built for
+/// the browser tests). A PostgreSQL cluster of its own, as the test stops it.
+pub(crate) fn chaos() -> R<()> {
+    step("crash test: SIGKILL durante l'esame (SQLite e PostgreSQL), riavvio di PostgreSQL sotto carico");
+    let pg = start_postgres()?;
     let server = server_bin(false);
     status(
         leptos_debug_env(&mut cargo())
             .args(["run", "--quiet", "--package", "sportello-tests", "--bin", "chaos", "--"])
             .arg(&server)
-            .arg(pg_admin_url),
+            .arg(&pg.url)
+            .envs(pg.control_env()),
         "crash test",
     )
 }

@@ -103,7 +103,7 @@ pub(crate) fn test() -> R<()> {
     let _ = fs::remove_dir_all(&dir);
     let (e2e_passed, e2e_failed) = e2e?;
     api_fuzz()?;
-    chaos(&pg_url)?;
+    chaos()?;
     if rust_passed == 0 || e2e_passed == 0 {
         return Err(format!("nessun test eseguito (Rust: {rust_passed}, browser: {e2e_passed})"));
     }
@@ -116,18 +116,11 @@ pub(crate) fn test() -> R<()> {
     Ok(())
 }
 
-/// The crash test alone: builds the debug server, starts a throwaway PostgreSQL unless
-/// TEST_POSTGRES_URL names one.
+/// The crash test alone (it starts its own PostgreSQL cluster).
 pub(crate) fn chaos_alone() -> R<()> {
     setup(true)?;
     leptos_build(false)?;
-    match env::var("TEST_POSTGRES_URL") {
-        Ok(url) => chaos(&url),
-        Err(_) => {
-            let pg = start_postgres()?;
-            chaos(&pg.url)
-        }
-    }
+    chaos()
 }
 
 /// Runs a subcommand of the release server binary (seed, audit-verify) through cargo.

@@ -91,7 +91,20 @@ pub(crate) fn start_server_with(
 pub(crate) struct Postgres {
     dir: PathBuf,
     pg_ctl: PathBuf,
+    opts: String,
     pub(crate) url: String,
+}
+
+impl Postgres {
+    /// What the crash test needs to stop and start this cluster itself.
+    pub(crate) fn control_env(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("SPORTELLO_CHAOS_PG_CTL", self.pg_ctl.to_string_lossy().into()),
+            ("SPORTELLO_CHAOS_PG_DATA", self.dir.to_string_lossy().into()),
+            ("SPORTELLO_CHAOS_PG_OPTS", self.opts.clone()),
+            ("SPORTELLO_CHAOS_PG_UTENTE", if is_root() { "postgres".into() } else { String::new() }),
+        ]
+    }
 }
 
 impl Drop for Postgres {
@@ -146,6 +159,7 @@ pub(crate) fn start_postgres() -> R<Postgres> {
     let pg = Postgres {
         dir: dir.clone(),
         pg_ctl: bin.join("pg_ctl"),
+        opts: opts.clone(),
         url: format!("postgres://postgres@127.0.0.1:{port}/postgres"),
     };
     let log = format!("{d}/postgres.log");

@@ -43,7 +43,8 @@ both!(a_database_that_refuses_writes_is_a_clear_503, |engine: Engine| async move
     let app = TestApp::spawn(engine).await;
     let datore = app.logged_in("datore").await;
     let rossi = app.company_id("Rossi & Figli S.r.l.").await;
-    let (richieste, audit) = (count(&app, "SELECT COUNT(*) FROM richieste").await, count(&app, "SELECT COUNT(*) FROM audit_log").await);
+    let (richieste, audit) =
+        (count(&app, "SELECT COUNT(*) FROM richieste").await, count(&app, "SELECT COUNT(*) FROM audit_log").await);
 
     // Read-only.
     match engine {
@@ -69,7 +70,8 @@ both!(a_database_that_refuses_writes_is_a_clear_503, |engine: Engine| async move
 
     // Full: no page may be added beyond those the file has now.
     if engine == Engine::Sqlite {
-        let pages: i64 = sqlx::query("PRAGMA page_count").fetch_one(&app.db.write).await.expect("pc").try_get(0).expect("n");
+        let pages: i64 =
+            sqlx::query("PRAGMA page_count").fetch_one(&app.db.write).await.expect("pc").try_get(0).expect("n");
         sqlx::query(&format!("PRAGMA max_page_count = {pages}")).execute(&app.db.write).await.expect("pragma");
         let before = count(&app, "SELECT COUNT(*) FROM richieste").await;
         let (s, v, retry) = two_way(&app, &datore, rossi, 2000).await;

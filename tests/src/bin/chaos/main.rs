@@ -9,16 +9,19 @@
 //!
 //! Then: every request decided exactly once (one final event each), every effect applied once
 //! (one PEC change in the audit per accepted request), no job left or failed, the audit chain
-//! intact. Exits non-zero with the reason otherwise.
+//! intact. Then PostgreSQL is stopped and started under load (`riavvio_pg.rs`). Exits non-zero
+//! with the reason otherwise.
+
+mod riavvio_pg;
 
 use serde_json::json;
 use sqlx::{AnyPool, Row};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-type R<T> = Result<T, String>;
+pub(crate) type R<T> = Result<T, String>;
 
-struct Server(Child);
+pub(crate) struct Server(Child);
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -27,12 +30,12 @@ impl Drop for Server {
     }
 }
 
-fn free_port() -> R<u16> {
+pub(crate) fn free_port() -> R<u16> {
     let l = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
     Ok(l.local_addr().map_err(|e| e.to_string())?.port())
 }
 
-async fn start(bin: &str, db: &str, port: u16, workers: &str) -> R<Server> {
+pub(crate) async fn start(bin: &str, db: &str, port: u16, workers: &str) -> R<Server> {
     let child = Command::new(bin)
         .env("DATABASE_URL", db)
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
@@ -206,6 +209,22 @@ async fn main() -> std::process::ExitCode {
         if result.is_err() {
             break;
         }
+    }
+    if result.is_ok() {
+        println!("\n== riavvio di PostgreSQL sotto carico ==");
+        let name2 = format!("{name}_riavvio");
+        let db = match AnyPool::connect(pg_admin).await {
+            Ok(admin) => {
+                let created = sqlx::query(&format!("CREATE DATABASE {name2}")).execute(&admin).await;
+                admin.close().await;
+                created.map(|_| pg_admin.rsplit_once('/').map(|(b, _)| format!("{b}/{name2}")).unwrap_or_default())
+            }
+            Err(e) => Err(e),
+        };
+        result = match db {
+            Ok(db) => riavvio_pg::run(bin, &db).await,
+            Err(e) => Err(format!("database: {e}")),
+        };
     }
     let _ = std::fs::remove_dir_all(&dir);
     if let Ok(admin) = AnyPool::connect(pg_admin).await {

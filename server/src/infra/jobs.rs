@@ -62,21 +62,25 @@ pub async fn complete(conn: &mut AnyConnection, job_id: i64, worker: &str) -> Ap
 }
 
 /// Records a failure and schedules a retry with exponential backoff (capped at one hour);
-/// after `max_attempts` the job stays `failed` for an operator to look at.
-pub async fn fail(db: &Db, job_id: i64, worker: &str, attempts: i64, error: &str) -> AppResult<()> {
+/// after `max_attempts` the job stays `failed` for an operator to look at. Returns whether it
+/// has just failed for good.
+pub async fn fail(db: &Db, job_id: i64, worker: &str, attempts: i64, error: &str) -> AppResult<bool> {
     let backoff = Duration::seconds((2i64.pow(attempts.clamp(0, 12) as u32)).min(3600));
     let now = Utc::now();
-    sqlx::query(
+    let row = sqlx::query(
         "UPDATE jobs SET state = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'queued' END,
                 locked_until = NULL, last_error = $3, run_after = $4, updated_at = $5
-         WHERE id = $1 AND locked_by = $2",
+         WHERE id = $1 AND locked_by = $2 RETURNING state",
     )
     .bind(job_id)
     .bind(worker)
     .bind(error)
     .bind(clock::ts(now + backoff))
     .bind(clock::ts(now))
-    .execute(&db.write)
+    .fetch_optional(&db.write)
     .await?;
-    Ok(())
+    Ok(match row {
+        Some(r) => r.try_get::<String, _>(0)? == "failed",
+        None => false,
+    })
 }

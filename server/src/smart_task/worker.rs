@@ -62,8 +62,57 @@ pub async fn process_one(db: &Db, worker: &str) -> AppResult<bool> {
         Err(join) => format!("errore interno durante l'esame: {join}"),
     };
     tracing::warn!(job = job.id, error = %error, "istruttoria non completata, sarà ritentata");
-    jobs::fail(db, job.id, worker, job.attempts, &error).await?;
+    if jobs::fail(db, job.id, worker, job.attempts, &error).await? {
+        to_branch(db, &job.payload, &error).await?;
+    }
     Ok(true)
+}
+
+/// After the last attempt the request must not stay "in esame" with no one told: it goes to
+/// the branch (the queue shows it), the contributor is notified, the audit says why.
+async fn to_branch(db: &Db, payload: &str, error: &str) -> AppResult<()> {
+    let Ok(id) = payload.parse::<i64>() else { return Ok(()) };
+    let mut tx = db.write.begin().await?;
+    let row = sqlx::query("SELECT protocollo, contribuente_id, stato FROM richieste WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some(r) = row else { return Ok(()) };
+    let (protocollo, contribuente_id): (String, i64) = (r.try_get("protocollo")?, r.try_get("contribuente_id")?);
+    if !stato_of(&r)?.in_esame() {
+        return Ok(());
+    }
+    let nota =
+        "L'esame automatico non è riuscito dopo ripetuti tentativi: la richiesta passa alla sede, che la esaminerà.";
+    sqlx::query(
+        "UPDATE richieste SET stato = $1, esito_motivo = $2, updated_at = $3, version = version + 1 WHERE id = $4",
+    )
+    .bind(Stato::InCaricoSede.code())
+    .bind(nota)
+    .bind(clock::now_ts())
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    add_event(&mut tx, id, Stato::InCaricoSede.code(), Some(nota)).await?;
+    let testo = format!("La richiesta {protocollo} è passata alla sede, che la esaminerà.");
+    let oggetto = format!("INPS Smart-Task {protocollo}: richiesta in carico alla sede");
+    queue_notification(&mut tx, contribuente_id, id, &testo, &oggetto, &format!("{testo}\n\n{nota}")).await?;
+    let actor = Actor {
+        user_id: None,
+        name: "sistema:istruttoria".into(),
+        acting_for_id: Some(contribuente_id),
+        request_id: Some(protocollo.clone()),
+    };
+    let entry = Entry {
+        after: Some(
+            serde_json::json!({ "stato": Stato::InCaricoSede, "errore": error.chars().take(500).collect::<String>() }),
+        ),
+        note: Some(nota.into()),
+        ..Entry::richiesta(&protocollo, "esame_non_riuscito")
+    };
+    audit::append(&mut tx, &actor, entry).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 async fn decide_job(db: &Db, worker: &str, job: &jobs::ClaimedJob) -> AppResult<()> {

@@ -10,6 +10,7 @@ mod autorizzazioni;
 mod comunicazioni;
 mod data_layer;
 mod errori_api;
+mod esame_non_riuscito;
 mod fascicolo;
 mod guasti_archivio;
 mod identifiers;

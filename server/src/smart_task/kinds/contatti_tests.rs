@@ -19,6 +19,25 @@ fn new() -> Contatti {
 fn failed(c: &[Check]) -> Vec<&str> {
     c.iter().filter(|c| c.esito == Esito::Ko).map(|c| c.codice.as_str()).collect()
 }
+fn common() -> CommonFacts {
+    CommonFacts {
+        data_riferimento: day(2026, 11, 22),
+        titolo_richiedente: Some("x".into()),
+        richieste_aperte_stesso_oggetto: 0,
+    }
+}
+/// An employee's delega given by contributor `cid`, in force since 2025.
+fn delega_of(cid: i64) -> Delega {
+    Delega {
+        id: 9,
+        contribuente_id: cid,
+        ruolo: "dipendente".into(),
+        delegato_persona_id: 30,
+        data_inizio: day(2025, 1, 1),
+        data_fine: None,
+        revocata_dal: None,
+    }
+}
 fn ifacts() -> IntermediarioFacts {
     IntermediarioFacts {
         intermediario_id: Some(1),
@@ -48,20 +67,8 @@ fn intermediario_checks() {
 
 #[test]
 fn dipendente_checks() {
-    let common = CommonFacts {
-        data_riferimento: day(2026, 11, 22),
-        titolo_richiedente: Some("x".into()),
-        richieste_aperte_stesso_oggetto: 0,
-    };
-    let delega = Delega {
-        id: 9,
-        contribuente_id: 2,
-        ruolo: "dipendente".into(),
-        delegato_persona_id: 30,
-        data_inizio: day(2025, 1, 1),
-        data_fine: None,
-        revocata_dal: None,
-    };
+    let common = common();
+    let delega = delega_of(2);
     let f = DipendenteFacts {
         contribuente_id: 2,
         delega: Some(delega.clone()),
@@ -99,20 +106,8 @@ fn someone_elses_intermediary_is_refused_alone_and_reveals_nothing() {
 
 #[test]
 fn a_delega_of_another_contributor_is_refused_alone() {
-    let common = CommonFacts {
-        data_riferimento: day(2026, 11, 22),
-        titolo_richiedente: Some("x".into()),
-        richieste_aperte_stesso_oggetto: 0,
-    };
-    let altrui = Delega {
-        id: 9,
-        contribuente_id: 3,
-        ruolo: "dipendente".into(),
-        delegato_persona_id: 30,
-        data_inizio: day(2025, 1, 1),
-        data_fine: None,
-        revocata_dal: None,
-    };
+    let common = common();
+    let altrui = delega_of(3);
     // Even facts stored before the loader filtered (a replay) give nothing away.
     let f = DipendenteFacts {
         contribuente_id: 2,

@@ -60,6 +60,20 @@ pub(crate) async fn start(bin: &str, db: &str, port: u16, workers: &str) -> R<Se
     Err("il server non risponde".into())
 }
 
+/// The demo company the load acts for.
+pub(crate) async fn tuscolana(pool: &AnyPool) -> R<i64> {
+    count(pool, "SELECT id FROM contribuenti WHERE ragione_sociale = 'Associazione Sportiva Tuscolana'").await
+}
+
+/// A new database on the cluster of `admin_url`; its URL.
+async fn create_database(admin_url: &str, name: &str) -> R<String> {
+    let admin = AnyPool::connect(admin_url).await.map_err(|e| e.to_string())?;
+    let created = sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await;
+    admin.close().await;
+    created.map_err(|e| e.to_string())?;
+    admin_url.rsplit_once('/').map(|(b, _)| format!("{b}/{name}")).ok_or_else(|| "URL senza database".into())
+}
+
 async fn count(pool: &AnyPool, sql: &str) -> R<i64> {
     sqlx::query(sql).fetch_one(pool).await.and_then(|r| r.try_get(0)).map_err(|e| format!("{sql}: {e}"))
 }
@@ -105,12 +119,7 @@ async fn run(bin: &str, db: &str, n: usize) -> R<()> {
     let base = format!("http://127.0.0.1:{port}");
     let web = start(bin, db, port, "0").await?;
     let pool = sqlx::any::AnyPoolOptions::new().max_connections(2).connect(db).await.map_err(|e| e.to_string())?;
-    let soggetto: i64 =
-        sqlx::query("SELECT id FROM contribuenti WHERE ragione_sociale = 'Associazione Sportiva Tuscolana'")
-            .fetch_one(&pool)
-            .await
-            .and_then(|r| r.try_get(0))
-            .map_err(|e| e.to_string())?;
+    let soggetto = tuscolana(&pool).await?;
     let before = count(&pool, "SELECT COALESCE(MAX(id), 0) FROM richieste").await?;
     let decided = format!("SELECT COUNT(*) FROM richieste WHERE id > {before} AND stato IN {FINAL}");
     let audit_before = count(&pool, "SELECT COUNT(*) FROM audit_log WHERE action = 'variazione_pec'").await?;
@@ -191,14 +200,7 @@ async fn main() -> std::process::ExitCode {
     let dir = std::env::temp_dir().join(format!("sportello-chaos-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&dir);
     let name = format!("chaos_{}", std::process::id());
-    let pg = match AnyPool::connect(pg_admin).await {
-        Ok(admin) => {
-            let created = sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await;
-            admin.close().await;
-            created.map(|_| pg_admin.rsplit_once('/').map(|(b, _)| format!("{b}/{name}")).unwrap_or_default())
-        }
-        Err(e) => Err(e),
-    };
+    let pg = create_database(pg_admin, &name).await;
     let mut result = Ok(());
     for (label, db) in [("SQLite", Ok(format!("sqlite://{}/chaos.db", dir.display()))), ("PostgreSQL", pg)] {
         println!("\n== crash test su {label} ==");
@@ -212,15 +214,7 @@ async fn main() -> std::process::ExitCode {
     }
     if result.is_ok() {
         println!("\n== riavvio di PostgreSQL sotto carico ==");
-        let name2 = format!("{name}_riavvio");
-        let db = match AnyPool::connect(pg_admin).await {
-            Ok(admin) => {
-                let created = sqlx::query(&format!("CREATE DATABASE {name2}")).execute(&admin).await;
-                admin.close().await;
-                created.map(|_| pg_admin.rsplit_once('/').map(|(b, _)| format!("{b}/{name2}")).unwrap_or_default())
-            }
-            Err(e) => Err(e),
-        };
+        let db = create_database(pg_admin, &format!("{name}_riavvio")).await;
         result = match db {
             Ok(db) => riavvio_pg::run(bin, &db).await,
             Err(e) => Err(format!("database: {e}")),
@@ -228,7 +222,9 @@ async fn main() -> std::process::ExitCode {
     }
     let _ = std::fs::remove_dir_all(&dir);
     if let Ok(admin) = AnyPool::connect(pg_admin).await {
-        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&admin).await;
+        for db in [name.clone(), format!("{name}_riavvio")] {
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)")).execute(&admin).await;
+        }
     }
     match result {
         Ok(()) => {

@@ -100,12 +100,7 @@ pub(crate) async fn run(bin: &str, db: &str) -> R<()> {
     let port = free_port()?;
     let _server: Server = start(bin, db, port, "4").await?;
     let pool = sqlx::any::AnyPoolOptions::new().max_connections(1).connect(db).await.map_err(|e| e.to_string())?;
-    let soggetto: i64 =
-        sqlx::query("SELECT id FROM contribuenti WHERE ragione_sociale = 'Associazione Sportiva Tuscolana'")
-            .fetch_one(&pool)
-            .await
-            .and_then(|r| r.try_get(0))
-            .map_err(|e| e.to_string())?;
+    let soggetto = crate::tuscolana(&pool).await?;
     pool.close().await;
     let stop = Arc::new(AtomicBool::new(false));
     let base = format!("http://127.0.0.1:{port}");

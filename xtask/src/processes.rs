@@ -138,7 +138,10 @@ pub(crate) fn start_postgres() -> R<Postgres> {
         apt_install(&["postgresql"], "i test di integrazione su PostgreSQL")?;
     }
     let bin = pg_bin_dir().ok_or("PostgreSQL non trovato in /usr/lib/postgresql dopo l'installazione")?;
-    let dir = env::temp_dir().join(format!("sportello-pg-{}", std::process::id()));
+    // One directory per cluster: the crash test starts a second one while the first still runs.
+    static CLUSTERS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = CLUSTERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = env::temp_dir().join(format!("sportello-pg-{}-{n}", std::process::id()));
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     if is_root() {

@@ -137,14 +137,19 @@ impl AppError {
                 vec![],
             ),
         };
-        Problem {
-            kind: format!("https://sportello.inps.example/problemi/{code}"),
-            title: title.into(),
-            status: status.as_u16(),
-            detail,
-            code: code.into(),
-            errors,
-        }
+        problem(status, code, title, detail, errors)
+    }
+}
+
+/// A problem+json body; `code` also names its type URL.
+pub fn problem(status: StatusCode, code: &str, title: &str, detail: String, errors: Vec<FieldError>) -> Problem {
+    Problem {
+        kind: format!("https://sportello.inps.example/problemi/{code}"),
+        title: title.into(),
+        status: status.as_u16(),
+        detail,
+        code: code.into(),
+        errors,
     }
 }
 

@@ -3,14 +3,14 @@
 //! Each step installs what it needs when it is missing (idempotently) and fails loudly, saying
 //! what to do, when something cannot be installed. Standard library only, so it builds in seconds.
 
-mod api_fuzz;
 mod commands;
+mod faults;
 mod layout;
 mod processes;
 mod setup;
 
-use api_fuzz::*;
 use commands::*;
+use faults::*;
 use processes::*;
 use setup::*;
 use std::env;

@@ -165,8 +165,11 @@ impl Services {
 
     pub async fn audit_recent(&self, caller: &Caller, limit: i64) -> AppResult<Vec<AuditRecordView>> {
         self.require_admin(caller)?;
+        if !(1..=500).contains(&limit) {
+            return Err(AppError::field("limit", "Il limite deve essere tra 1 e 500.", "range"));
+        }
         let rows = sqlx::query(&format!("SELECT {} FROM audit_log ORDER BY seq DESC LIMIT $1", audit::RECORD_COLUMNS))
-            .bind(limit.clamp(1, 500))
+            .bind(limit)
             .fetch_all(&self.db.read)
             .await?;
         rows.iter().map(audit::record_view).collect()

@@ -60,8 +60,7 @@ impl Services {
         expected_version: Option<i64>,
     ) -> AppResult<OperatorRequestView> {
         let s = caller.require()?;
-        crate::identity::scope::scope(&s.user)?;
-        let row = self.request_row(protocollo).await?;
+        let row = self.request_row(&s.user, protocollo).await?;
         let (c, puo_agire) =
             self.contributor_in_scope(&s.user, row.try_get("contribuente_id")?, "Richiesta non trovata.").await?;
         if !puo_agire {

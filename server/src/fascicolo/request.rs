@@ -3,6 +3,7 @@
 
 use crate::error::{AppError, AppResult};
 use crate::identity::Caller;
+use crate::identity::access::User;
 use crate::infra::audit::{self};
 use crate::richieste::decision::{Check, Trace};
 use crate::richieste::view::{REQUEST_COLUMNS, to_view};
@@ -15,7 +16,10 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 impl Services {
-    pub(crate) async fn request_row(&self, protocollo: &str) -> AppResult<AnyRow> {
+    /// A request as an operator reads it. Not an operator: refused before looking, so not even
+    /// a protocol's existence shows.
+    pub(crate) async fn request_row(&self, user: &User, protocollo: &str) -> AppResult<AnyRow> {
+        crate::identity::scope::scope(user)?;
         sqlx::query(&format!("SELECT {REQUEST_COLUMNS}, version, operatore_id FROM richieste WHERE protocollo = $1"))
             .bind(protocollo)
             .fetch_optional(&self.db.read)
@@ -25,9 +29,7 @@ impl Services {
 
     pub async fn operator_request(&self, caller: &Caller, protocollo: &str) -> AppResult<OperatorRequestView> {
         let s = caller.require()?;
-        // Not an operator: refused before looking, so not even a protocol's existence shows.
-        crate::identity::scope::scope(&s.user)?;
-        let row = self.request_row(protocollo).await?;
+        let row = self.request_row(&s.user, protocollo).await?;
         let (c, puo_agire) =
             self.contributor_in_scope(&s.user, row.try_get("contribuente_id")?, "Richiesta non trovata.").await?;
         let id: i64 = row.try_get("id")?;
@@ -84,9 +86,7 @@ impl Services {
     /// Re-runs the decision on the stored snapshot with today's rules and compares.
     pub async fn replay(&self, caller: &Caller, protocollo: &str) -> AppResult<ReplayView> {
         let s = caller.require()?;
-        // Not an operator: refused before looking, so not even a protocol's existence shows.
-        crate::identity::scope::scope(&s.user)?;
-        let row = self.request_row(protocollo).await?;
+        let row = self.request_row(&s.user, protocollo).await?;
         self.contributor_in_scope(&s.user, row.try_get("contribuente_id")?, "Richiesta non trovata.").await?;
         let Trace { decisione: stored, fatti: snapshot } = Trace::of(&row)?.ok_or_else(|| {
             AppError::Conflict("La richiesta non è ancora stata decisa: non c'è nulla da rieseguire.".into())

@@ -36,10 +36,10 @@ pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-/// The session token: the cookie, or `Authorization: Bearer` for API clients.
-/// The credential the request presents. An `Authorization` header wins over the cookie and must
-/// be valid itself: a wrong token is refused (401), never silently replaced by a session.
-fn session_token(headers: &HeaderMap, config: &Config) -> Result<Option<String>, AppError> {
+/// The credential the request presents, and whether it came in an `Authorization` header. The
+/// header wins over the cookie and must be valid itself: a wrong token is refused (401), never
+/// silently replaced by the cookie's session.
+fn session_token(headers: &HeaderMap, config: &Config) -> Result<Option<(String, bool)>, AppError> {
     match headers.get(header::AUTHORIZATION) {
         Some(v) => v
             .to_str()
@@ -47,9 +47,9 @@ fn session_token(headers: &HeaderMap, config: &Config) -> Result<Option<String>,
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim)
             .filter(|t| !t.is_empty())
-            .map(|t| Some(t.to_string()))
+            .map(|t| Some((t.to_string(), true)))
             .ok_or(AppError::Unauthenticated),
-        None => Ok(cookie_value(headers, config.session_cookie_name())),
+        None => Ok(cookie_value(headers, config.session_cookie_name()).map(|t| (t, false))),
     }
 }
 
@@ -58,9 +58,7 @@ fn session_token(headers: &HeaderMap, config: &Config) -> Result<Option<String>,
 pub async fn load_caller(State(services): State<Services>, mut req: Request, next: Next) -> Response {
     let config = &services.config;
     // Built assets need no identity: spare the session lookup (several per page load).
-    let path = req.uri().path();
-    let is_asset = is_public_asset(path);
-    let token = if is_asset {
+    let presented = if is_public_asset(req.uri().path()) {
         None
     } else {
         match session_token(req.headers(), config) {
@@ -68,24 +66,24 @@ pub async fn load_caller(State(services): State<Services>, mut req: Request, nex
             Err(e) => return e.into_response(),
         }
     };
-    let bearer = req.headers().contains_key(header::AUTHORIZATION);
-    let session = match &token {
-        Some(t) if t.starts_with(auth::API_TOKEN_PREFIX) => match auth::load_api_token(&services.db, t).await {
-            Ok(None) => return AppError::Unauthenticated.into_response(),
-            Ok(s) => s,
-            Err(e) => return e.into_response(),
-        },
-        Some(t) if bearer => match auth::load_session(&services.db, config, t).await {
-            Ok(None) => return AppError::Unauthenticated.into_response(),
-            Ok(s) => s,
-            Err(e) => return e.into_response(),
-        },
-        Some(t) => match auth::load_session(&services.db, config, t).await {
-            Ok(s) => s,
-            Err(e) => return e.into_response(),
-        },
+    let session = match &presented {
         None => None,
+        Some((t, from_header)) => {
+            let api_token = t.starts_with(auth::API_TOKEN_PREFIX);
+            let found = if api_token {
+                auth::load_api_token(&services.db, t).await
+            } else {
+                auth::load_session(&services.db, config, t).await
+            };
+            match found {
+                // An expired cookie is just a visitor again; a token presented must be valid.
+                Ok(None) if api_token || *from_header => return AppError::Unauthenticated.into_response(),
+                Ok(s) => s,
+                Err(e) => return e.into_response(),
+            }
+        }
     };
+    let token = presented.map(|(t, _)| t);
     // A read-only token may still end itself (DELETE /api/v1/sessione revokes it).
     let own_logout = req.method() == Method::DELETE && req.uri().path() == "/api/v1/sessione";
     if session.as_ref().is_some_and(|s| s.read_only) && !is_safe(req.method()) && !own_logout {

@@ -89,16 +89,7 @@ async fn problem_json(req: Request, next: Next) -> Response {
         }
         _ => ("error", "Errore", format!("La richiesta non è andata a buon fine{tecnico}.")),
     };
-    let p = shared::dto::Problem {
-        kind: format!("https://sportello.inps.example/problemi/{code}"),
-        title: title.into(),
-        status: status.as_u16(),
-        detail,
-        code: code.into(),
-        errors: vec![],
-    };
-    let mut out = crate::error::problem_response(&p);
-    *out.status_mut() = status;
+    let mut out = crate::error::problem_response(&crate::error::problem(status, code, title, detail, vec![]));
     for name in [header::ALLOW, header::RETRY_AFTER] {
         if let Some(v) = parts.headers.get(&name) {
             out.headers_mut().insert(name, v.clone());

@@ -22,6 +22,19 @@ fn fe(field: &str, code: &str, message: impl Into<String>) -> FieldError {
     FieldError { field: field.into(), code: code.into(), message: message.into() }
 }
 
+/// The operator's reason for a change, mandatory (at least 5 characters), trimmed.
+pub(crate) fn nota_obbligatoria(nota: &str) -> AppResult<String> {
+    let nota = nota.trim();
+    if nota.chars().count() < 5 {
+        return Err(AppError::Validation(vec![fe(
+            "nota",
+            "required",
+            "Indicare nella nota il motivo (almeno 5 caratteri).",
+        )]));
+    }
+    Ok(nota.to_string())
+}
+
 fn not_found() -> AppError {
     AppError::NotFound("Soggetto non trovato tra quelli di competenza.".into())
 }
@@ -113,7 +126,7 @@ impl Services {
         Ok(out)
     }
 
-    async fn utilizzatore_in_scope(&self, sc: &Scope, id: i64) -> AppResult<(Utilizzatore, bool)> {
+    pub(crate) async fn utilizzatore_in_scope(&self, sc: &Scope, id: i64) -> AppResult<(Utilizzatore, bool)> {
         let u = self.utilizzatore_by("u.id = $1", id).await?.filter(|u| sc.reads(&u.regione)).ok_or_else(not_found)?;
         let acts = sc.acts(u.sede_id, &u.regione);
         Ok((u, acts))

@@ -6,7 +6,9 @@
 //! own; a company's CPO through the same "acting for" rule as the Cassetto (legal representative,
 //! or an intermediary or employee with a valid delega). Operators need the portal's own profile.
 
+pub mod abbinamento;
 pub mod anagrafica;
+pub mod categoria;
 pub mod esame;
 pub mod f24;
 pub mod pay_run;
@@ -22,6 +24,11 @@ use sqlx::{AnyConnection, Row};
 
 /// The dated parameters of the service as of `giorno`.
 pub(crate) async fn parametri(conn: &mut AnyConnection, giorno: NaiveDate) -> AppResult<ParametriPresto> {
+    ParametriPresto::as_of(&righe_parametri(conn).await?, giorno).map_err(AppError::Internal)
+}
+
+/// Every row of the service's dated parameters, for checks that span many days.
+pub(crate) async fn righe_parametri(conn: &mut AnyConnection) -> AppResult<Vec<RigaParametro>> {
     let rows = sqlx::query("SELECT nome, valido_dal, valore FROM parametri WHERE nome LIKE 'PO.%'")
         .fetch_all(&mut *conn)
         .await?;
@@ -35,5 +42,5 @@ pub(crate) async fn parametri(conn: &mut AnyConnection, giorno: NaiveDate) -> Ap
             valore: r.try_get("valore")?,
         });
     }
-    ParametriPresto::as_of(&righe, giorno).map_err(AppError::Internal)
+    Ok(righe)
 }

@@ -2,9 +2,11 @@
 //! the cost of a prestazione, the legal limits and the views the wallet pages and the API share.
 //! Pure code: the server reads the dated parameters and the counters, these functions decide.
 
+pub mod cambio_categoria;
 pub mod costo;
 pub mod f24;
 pub mod limiti;
+pub mod portale;
 pub mod parametri;
 pub mod tipi;
 pub mod views;

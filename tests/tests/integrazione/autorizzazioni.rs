@@ -119,6 +119,7 @@ both!(every_route_as_every_role, |engine: Engine| async move {
     )
     .await;
     let operatore = id(&app, "SELECT id FROM users WHERE username = 'operatore.milano'").await;
+    let rossi_cpo = id(&app, &format!("SELECT id FROM utilizzatori WHERE contribuente_id = {rossi}")).await;
 
     // Who acts for Rossi & Figli (Lazio): its employer, its intermediary and its delegated
     // employee; who sees it in the Fascicolo: the operators of Lazio and DG.
@@ -335,6 +336,52 @@ both!(every_route_as_every_role, |engine: Engine| async move {
         format!("/presto/operatore/utilizzatore/{anna}"),
         Body::Json(json!({ "version": 0, "nota": "" })),
         &pops(422, 404),
+    ));
+    // The branch tools: matching (DG undoes), category changes (DG decides).
+    m.push(case(("get", "/presto/operatore/versamenti"), "/presto/operatore/versamenti".into(), Body::None, &pops(200, 200)));
+    m.push(case(
+        ("post", "/presto/operatore/versamenti/{id}/abbinamento"),
+        format!("/presto/operatore/versamenti/{NONE}/abbinamento"),
+        Body::Json(json!({ "utilizzatore_id": rossi_cpo, "nota": "" })),
+        &pops(422, 422),
+    ));
+    m.push(case(
+        ("post", "/presto/operatore/versamenti/{id}/annullamento"),
+        format!("/presto/operatore/versamenti/{NONE}/annullamento"),
+        Body::Json(json!({ "nota": "" })),
+        &[("operatore.dg", 422)],
+    ));
+    m.push(case(
+        ("get", "/presto/operatore/utilizzatore/{id}/categoria"),
+        format!("/presto/operatore/utilizzatore/{rossi_cpo}/categoria"),
+        Body::None,
+        &pops(200, 404),
+    ));
+    m.push(case(
+        ("get", "/presto/operatore/utilizzatore/{id}/categoria"),
+        format!("/presto/operatore/utilizzatore/{anna}/categoria"),
+        Body::None,
+        &pops(409, 404),
+    ));
+    let no_cat = json!({ "categoria": "", "nota": "", "version": 0 });
+    m.push(case(
+        ("put", "/presto/operatore/utilizzatore/{id}/categoria"),
+        format!("/presto/operatore/utilizzatore/{rossi_cpo}/categoria"),
+        Body::Json(no_cat.clone()),
+        &pops(422, 404),
+    ));
+    m.push(case(
+        ("post", "/presto/operatore/utilizzatore/{id}/categoria/inoltro"),
+        format!("/presto/operatore/utilizzatore/{rossi_cpo}/categoria/inoltro"),
+        Body::Json(no_cat),
+        &[("operatore.sede", 422), ("operatore.milano", 404), ("operatore.dg", 403)],
+    ));
+    m.push(case(("get", "/presto/operatore/categorie"), "/presto/operatore/categorie".into(), Body::None, &pops(200, 200)));
+    m.push(case(
+        ("post", "/presto/operatore/categorie/{id}/decisione"),
+        format!("/presto/operatore/categorie/{NONE}/decisione"),
+        Body::Json(json!({ "esito": "", "nota": "" })),
+        &[("operatore.dg", 422)],
     ));
     // Last: closing the session.
     m.push(public(("delete", "/sessione"), "/sessione".into(), Body::None, 204));

@@ -1,7 +1,7 @@
 //! The OpenAPI document of /api/v1, generated from the handlers' annotations and the shared
 //! types, with what every route may answer whatever its handler does (the layers' refusals).
 
-use super::{admin, comunicazioni, fascicolo, identity, presto, richieste, smart_task};
+use super::{admin, comunicazioni, fascicolo, identity, presto, presto_portale, richieste, smart_task};
 use axum::Json;
 use axum::response::{IntoResponse, Response};
 use utoipa::openapi::{self, RefOr};
@@ -23,7 +23,9 @@ super::routes::api_routes! {
         fascicolo::branch_action, fascicolo::branch_queue, admin::operators, admin::assign_operator, admin::sedi,
         admin::audit, presto::registra_utilizzatore, presto::registra_prestatore, presto::portafoglio, presto::pagopa,
         presto::nuova_prestazione, presto::revoca, presto::pagina_prestatore, presto::import_f24, presto::pay_run,
-        presto::cerca, presto::scheda, presto::modifica, openapi_json),
+        presto::cerca, presto::scheda, presto::modifica, presto_portale::versamenti, presto_portale::abbina,
+        presto_portale::annulla, presto_portale::categoria, presto_portale::cambia_categoria, presto_portale::inoltra,
+        presto_portale::cambi, presto_portale::decidi, openapi_json),
     modifiers(&Security, &EveryRoute),
     security(("token" = []), ("cookie" = []))
 )]

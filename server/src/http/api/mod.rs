@@ -7,6 +7,7 @@ pub mod document;
 pub mod fascicolo;
 pub mod identity;
 pub mod presto;
+pub mod presto_portale;
 pub mod richieste;
 pub mod routes;
 pub mod smart_task;
@@ -49,6 +50,7 @@ const FEATURES: &[Feature] = &[
     (comunicazioni::router, comunicazioni::ROUTES),
     (fascicolo::router, fascicolo::ROUTES),
     (presto::router, presto::ROUTES),
+    (presto_portale::router, presto_portale::ROUTES),
     (document::router, document::ROUTES),
 ];
 

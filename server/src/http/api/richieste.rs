@@ -34,14 +34,19 @@ pub(super) struct ListQuery {
 /// Beyond any real list (20 per page); the bound keeps the OFFSET arithmetic small.
 const PAGINA_MAX: u32 = 100_000;
 
+/// A page number as typed in a query (`pagina`): absent, or 1..=100,000.
+pub(super) fn pagina_param(pagina: Option<String>) -> AppResult<Option<u32>> {
+    match pagina.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        None => Ok(None),
+        Some(p) => Ok(Some(p.parse::<u32>().ok().filter(|p| (1..=PAGINA_MAX).contains(p)).ok_or_else(|| {
+            AppError::field("pagina", "Il numero di pagina deve essere un intero da 1 a 100.000.", "invalid")
+        })?)),
+    }
+}
+
 pub(super) fn list_filter(q: ListQuery) -> AppResult<(Option<i64>, shared::dto::RequestFilter)> {
     let ListQuery { soggetto_id, stato, tipo, matricola, dal, al, pagina } = q;
-    let pagina = match pagina.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-        None => None,
-        Some(p) => Some(p.parse::<u32>().ok().filter(|p| (1..=PAGINA_MAX).contains(p)).ok_or_else(|| {
-            AppError::field("pagina", "Il numero di pagina deve essere un intero da 1 a 100.000.", "invalid")
-        })?),
-    };
+    let pagina = pagina_param(pagina)?;
     Ok((soggetto_id, shared::dto::RequestFilter { stato, tipo, matricola, dal, al, pagina }))
 }
 

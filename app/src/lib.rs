@@ -99,6 +99,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/presto/prestatore") view=pages::presto::prestatore::PrestatorePage ssr=SsrMode::Async />
                     <Route path=path!("/presto/operatore") view=pages::presto::operatore::OperatorSearchPage ssr=SsrMode::Async />
                     <Route path=path!("/presto/operatore/f24") view=pages::presto::f24::F24Page ssr=SsrMode::Async />
+                    <Route path=path!("/presto/operatore/versamenti") view=pages::presto::abbinamenti::VersamentiPage ssr=SsrMode::Async />
+                    <Route path=path!("/presto/operatore/categorie") view=pages::presto::categoria::CambiCategoriaPage ssr=SsrMode::Async />
+                    <Route path=path!("/presto/operatore/utilizzatore/:id/categoria") view=pages::presto::categoria::CategoriaPage ssr=SsrMode::Async />
                     <Route path=path!("/presto/operatore/:tipo/:id") view=pages::presto::scheda::SchedaPage ssr=SsrMode::Async />
                 </Routes>
             </main>

@@ -15,6 +15,7 @@ use shared::dto::{
     ReplayView, RequestFilter, RequestPage, RequestView, SedeView, SessionView, SubjectSummary, SubmitRequest,
     TargetView,
 };
+use shared::presto::portale as po;
 use shared::presto::views as pv;
 
 pub struct ServerBackend {
@@ -229,5 +230,44 @@ impl PrestoBackend for ServerBackend {
         m: pv::ModificaAnagrafica,
     ) -> Result<pv::SchedaPresto, UiError> {
         self.services.modifica_anagrafica(caller(req)?, &tipo, id, m).await.map_err(p)
+    }
+    async fn versamenti(&self, req: &Parts, pagina: u32) -> Result<Vec<po::VersamentoDaAbbinare>, UiError> {
+        self.services.versamenti_da_abbinare(caller(req)?, pagina).await.map_err(p)
+    }
+    async fn abbina(&self, req: &Parts, v: i64, a: po::AbbinamentoManuale) -> Result<pv::VersamentoView, UiError> {
+        self.services.abbina_versamento(caller(req)?, v, a).await.map_err(p)
+    }
+    async fn annulla_abbinamento(&self, req: &Parts, v: i64, n: po::Nota) -> Result<pv::VersamentoView, UiError> {
+        self.services.annulla_abbinamento(caller(req)?, v, n).await.map_err(p)
+    }
+    async fn categoria(&self, req: &Parts, id: i64) -> Result<po::CategoriaUtilizzatore, UiError> {
+        self.services.categoria_utilizzatore(caller(req)?, id).await.map_err(p)
+    }
+    async fn cambia_categoria(
+        &self,
+        req: &Parts,
+        id: i64,
+        c: po::CambioCategoria,
+    ) -> Result<po::CategoriaUtilizzatore, UiError> {
+        self.services.cambia_categoria(caller(req)?, id, c).await.map_err(p)
+    }
+    async fn inoltra_categoria(
+        &self,
+        req: &Parts,
+        id: i64,
+        c: po::CambioCategoria,
+    ) -> Result<po::CategoriaUtilizzatore, UiError> {
+        self.services.inoltra_cambio_categoria(caller(req)?, id, c).await.map_err(p)
+    }
+    async fn cambi_categoria(&self, req: &Parts) -> Result<Vec<po::CambioCategoriaView>, UiError> {
+        self.services.cambi_categoria(caller(req)?).await.map_err(p)
+    }
+    async fn decidi_categoria(
+        &self,
+        req: &Parts,
+        id: i64,
+        d: po::DecisioneCategoria,
+    ) -> Result<po::CambioCategoriaView, UiError> {
+        self.services.decidi_cambio_categoria(caller(req)?, id, d).await.map_err(p)
     }
 }

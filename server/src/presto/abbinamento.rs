@@ -157,20 +157,18 @@ fn non_trovato() -> AppError {
 impl Services {
     /// The unmatched lines the operator may work: those that may belong to a user of its scope
     /// (the head office sees every line, also those nobody could claim), newest first.
-    pub async fn versamenti_da_abbinare(
-        &self,
-        caller: &Caller,
-        pagina: u32,
-    ) -> AppResult<Vec<VersamentoDaAbbinare>> {
+    pub async fn versamenti_da_abbinare(&self, caller: &Caller, pagina: u32) -> AppResult<Vec<VersamentoDaAbbinare>> {
         let (_, sc) = self.operatore_presto(caller).await?;
         let offset = i64::from(pagina.max(1) - 1) * 50;
         let mut conn = self.db.read.acquire().await?;
         let ids: Vec<i64> = match &sc {
             Scope::Nazionale => {
-                sqlx::query("SELECT id FROM versamenti WHERE stato = 'non_abbinato' ORDER BY id DESC LIMIT 50 OFFSET $1")
-                    .bind(offset)
-                    .fetch_all(&mut *conn)
-                    .await?
+                sqlx::query(
+                    "SELECT id FROM versamenti WHERE stato = 'non_abbinato' ORDER BY id DESC LIMIT 50 OFFSET $1",
+                )
+                .bind(offset)
+                .fetch_all(&mut *conn)
+                .await?
             }
             Scope::Sede { sede_id, .. } => {
                 sqlx::query(&in_scope("u.sede_id = $1")).bind(*sede_id).bind(offset).fetch_all(&mut *conn).await?
@@ -191,6 +189,11 @@ impl Services {
                 if !sc.reads(&u.regione) {
                     continue;
                 }
+                let impedimento = if sc.acts(u.sede_id, &u.regione) {
+                    regole(&l.view, &u, Some(&t)).into_iter().next().map(|e| e.message)
+                } else {
+                    Some(format!("Utilizzatore di competenza della sede di {}.", u.sede_nome))
+                };
                 candidati.push(CandidatoAbbinamento {
                     utilizzatore_id: u.id,
                     denominazione: u.denominazione.clone(),
@@ -198,7 +201,8 @@ impl Services {
                     strumento: u.strumento,
                     sede: u.sede_nome.clone(),
                     titolo: t.describe(),
-                    puo_abbinare: sc.acts(u.sede_id, &u.regione) && regole(&l.view, &u, Some(&t)).is_empty(),
+                    puo_abbinare: impedimento.is_none(),
+                    impedimento,
                 });
             }
             out.push(VersamentoDaAbbinare { versamento: l.view, candidati });
@@ -287,15 +291,16 @@ impl Services {
         let mut tx = self.db.write.begin().await?;
         let l = linea(&mut tx, id).await?.ok_or_else(non_trovato)?;
         let (true, Some(uid)) = (l.view.stato == "abbinato_manuale", l.abbinato_a) else {
-            return Err(AppError::Conflict("Il versamento non risulta abbinato manualmente: nulla da annullare.".into()));
+            return Err(AppError::Conflict(
+                "Il versamento non risulta abbinato manualmente: nulla da annullare.".into(),
+            ));
         };
-        let taken = sqlx::query(
-            "UPDATE utilizzatori SET saldo_cents = saldo_cents - $1 WHERE id = $2 AND saldo_cents >= $1",
-        )
-        .bind(l.view.importo.cents())
-        .bind(uid)
-        .execute(&mut *tx)
-        .await?;
+        let taken =
+            sqlx::query("UPDATE utilizzatori SET saldo_cents = saldo_cents - $1 WHERE id = $2 AND saldo_cents >= $1")
+                .bind(l.view.importo.cents())
+                .bind(uid)
+                .execute(&mut *tx)
+                .await?;
         if taken.rows_affected() != 1 {
             return Err(AppError::Conflict(format!(
                 "La somma di {} è già stata utilizzata per prestazioni: il portafoglio non la contiene più e l'abbinamento non si può annullare.",

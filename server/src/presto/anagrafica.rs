@@ -150,7 +150,11 @@ impl Services {
         match tipo {
             "utilizzatore" => {
                 let (u, puo_modificare) = self.utilizzatore_in_scope(&sc, id).await?;
-                Ok(SchedaPresto::Utilizzatore { portafoglio: self.portafoglio_di(&u, anno).await?, puo_modificare })
+                Ok(SchedaPresto::Utilizzatore {
+                    portafoglio: self.portafoglio_di(&u, anno).await?,
+                    puo_modificare,
+                    puo_annullare_abbinamenti: sc == Scope::Nazionale,
+                })
             }
             "prestatore" => {
                 let (p, puo_modificare) = self.prestatore_in_scope(&sc, id).await?;

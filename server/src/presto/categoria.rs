@@ -86,7 +86,8 @@ fn refused_by(checks: Vec<CheckView>, title: &str) -> AppError {
     AppError::Refused(title.into(), errs)
 }
 
-const CAMBIO_SQL: &str = "SELECT k.id, k.utilizzatore_id, k.categoria_da, k.categoria_a, k.stato, k.motivo, k.richiesto_at,
+const CAMBIO_SQL: &str =
+    "SELECT k.id, k.utilizzatore_id, k.categoria_da, k.categoria_a, k.stato, k.motivo, k.richiesto_at,
         k.deciso_at, k.nota_decisione, k.verifica_json, ur.username AS richiesto_da, ud.username AS deciso_da
      FROM cambi_categoria k JOIN users ur ON ur.id = k.richiesto_da LEFT JOIN users ud ON ud.id = k.deciso_da";
 
@@ -108,7 +109,12 @@ fn cambio_view(r: &sqlx::any::AnyRow, u: &Utilizzatore) -> AppResult<CambioCateg
         deciso_da: r.try_get("deciso_da")?,
         deciso_at: r.try_get("deciso_at")?,
         nota_decisione: r.try_get("nota_decisione")?,
-        verifica: verifica.map(|j| serde_json::from_str(&j)).transpose().map_err(|e| AppError::Internal(e.to_string()))?.unwrap_or_default(),
+        verifica: verifica
+            .map(|j| serde_json::from_str(&j))
+            .transpose()
+            .map_err(|e| AppError::Internal(e.to_string()))?
+            .unwrap_or_default(),
+        puo_decidere: false,
     })
 }
 
@@ -198,7 +204,8 @@ impl Services {
         .await?;
         if updated.rows_affected() != 1 {
             return Err(AppError::Conflict(
-                "L'anagrafica è stata modificata da un altro operatore dopo la sua lettura: ricaricare la pagina.".into(),
+                "L'anagrafica è stata modificata da un altro operatore dopo la sua lettura: ricaricare la pagina."
+                    .into(),
             ));
         }
         let n = prestazioni_entrate(&mut tx, u.id).await?;
@@ -327,6 +334,7 @@ impl Services {
             if v.stato == StatoCambio::InoltratoDg && sc == Scope::Nazionale {
                 let mut conn = self.db.read.acquire().await?;
                 v.verifica = verifica(&mut conn, &u, v.a).await?;
+                v.puo_decidere = true;
             }
             out.push(v);
         }
@@ -342,7 +350,9 @@ impl Services {
     ) -> AppResult<CambioCategoriaView> {
         let (s, sc) = self.operatore_presto(caller).await?;
         if sc != Scope::Nazionale {
-            return Err(AppError::Forbidden("Le richieste di cambio di categoria le decide la Direzione Generale.".into()));
+            return Err(AppError::Forbidden(
+                "Le richieste di cambio di categoria le decide la Direzione Generale.".into(),
+            ));
         }
         let applica = match req.esito.as_str() {
             "applica" => true,
@@ -371,7 +381,10 @@ impl Services {
             let mut no = ammissibile(v.a, u.dipendenti_centesimi, &oggi);
             no.extend(ko.iter().cloned());
             if !no.is_empty() {
-                return Err(refused_by(no, "Alcune prestazioni già inserite non sono coerenti con la nuova categoria: il cambio non si può applicare."));
+                return Err(refused_by(
+                    no,
+                    "Alcune prestazioni già inserite non sono coerenti con la nuova categoria: il cambio non si può applicare.",
+                ));
             }
             sqlx::query("UPDATE utilizzatori SET categoria = $1, updated_at = $2, version = version + 1 WHERE id = $3")
                 .bind(v.a.code())

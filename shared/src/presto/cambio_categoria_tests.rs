@@ -52,8 +52,9 @@ fn limit_b_of_the_new_category_lists_the_prestazione_that_crosses_it_and_the_lat
 fn public_administration_needs_a_purpose_on_every_prestazione() {
     let mut with = pr(1, "2026-03-02", 100);
     with.finalita_pa = Some(FinalitaPa::Manifestazioni);
-    let out = non_conformi(CategoriaCpo::PubblicaAmministrazione, Some(5000), &[with, pr(2, "2026-03-03", 100)], &righe())
-        .unwrap();
+    let out =
+        non_conformi(CategoriaCpo::PubblicaAmministrazione, Some(5000), &[with, pr(2, "2026-03-03", 100)], &righe())
+            .unwrap();
     assert_eq!(out.len(), 1);
     assert_eq!((out[0].prestazione.id, codici(&out[0])), (2, vec!["PO.FINALITA_PA"]));
 }

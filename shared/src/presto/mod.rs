@@ -6,8 +6,8 @@ pub mod cambio_categoria;
 pub mod costo;
 pub mod f24;
 pub mod limiti;
-pub mod portale;
 pub mod parametri;
+pub mod portale;
 pub mod tipi;
 pub mod views;
 

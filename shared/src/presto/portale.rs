@@ -19,8 +19,10 @@ pub struct CandidatoAbbinamento {
     /// Why the line may belong to it ("legale rappresentante dal …", "codice fiscale
     /// dell'utilizzatore").
     pub titolo: String,
-    /// Whether this operator may attach the line (the user is in its sede).
+    /// Whether this operator may attach the line (the user is in its sede, the rules hold).
     pub puo_abbinare: bool,
+    /// Why not, when it may not.
+    pub impedimento: Option<String>,
 }
 
 /// An unmatched line of the F24 flow, with the reason it was not credited.
@@ -120,6 +122,8 @@ pub struct CambioCategoriaView {
     /// The checks of the existing prestazioni: as run at the decision, or (waiting requests, for
     /// DG) as they would run now. Only the prestazioni that do not fit are listed.
     pub verifica: Vec<CheckView>,
+    /// Whether this operator may decide it now (DG, waiting request).
+    pub puo_decidere: bool,
 }
 
 /// The category page of one CPO user: who may change it now and the history of changes.

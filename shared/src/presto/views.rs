@@ -163,7 +163,7 @@ pub struct VersamentoView {
     pub anno: i64,
     pub importo: Euro,
     pub data: String,
-    /// `accreditato` or `non_abbinato`.
+    /// `accreditato`, `abbinato_manuale` (by the branch) or `non_abbinato`.
     pub stato: String,
     pub motivo: Option<String>,
 }
@@ -278,8 +278,17 @@ pub struct SoggettoPresto {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SchedaPresto {
-    Utilizzatore { portafoglio: PortafoglioView, puo_modificare: bool },
-    Prestatore { pagina: PaginaPrestatore, puo_modificare: bool },
+    Utilizzatore {
+        portafoglio: PortafoglioView,
+        puo_modificare: bool,
+        /// Head office: may undo a manual matching of the wallet's payments.
+        #[serde(default)]
+        puo_annullare_abbinamenti: bool,
+    },
+    Prestatore {
+        pagina: PaginaPrestatore,
+        puo_modificare: bool,
+    },
 }
 
 /// An operator's correction of a registry: only the fields present change; the note is

@@ -338,7 +338,12 @@ both!(every_route_as_every_role, |engine: Engine| async move {
         &pops(422, 404),
     ));
     // The branch tools: matching (DG undoes), category changes (DG decides).
-    m.push(case(("get", "/presto/operatore/versamenti"), "/presto/operatore/versamenti".into(), Body::None, &pops(200, 200)));
+    m.push(case(
+        ("get", "/presto/operatore/versamenti"),
+        "/presto/operatore/versamenti".into(),
+        Body::None,
+        &pops(200, 200),
+    ));
     m.push(case(
         ("post", "/presto/operatore/versamenti/{id}/abbinamento"),
         format!("/presto/operatore/versamenti/{NONE}/abbinamento"),
@@ -376,7 +381,12 @@ both!(every_route_as_every_role, |engine: Engine| async move {
         Body::Json(no_cat),
         &[("operatore.sede", 422), ("operatore.milano", 404), ("operatore.dg", 403)],
     ));
-    m.push(case(("get", "/presto/operatore/categorie"), "/presto/operatore/categorie".into(), Body::None, &pops(200, 200)));
+    m.push(case(
+        ("get", "/presto/operatore/categorie"),
+        "/presto/operatore/categorie".into(),
+        Body::None,
+        &pops(200, 200),
+    ));
     m.push(case(
         ("post", "/presto/operatore/categorie/{id}/decisione"),
         format!("/presto/operatore/categorie/{NONE}/decisione"),

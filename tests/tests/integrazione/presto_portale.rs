@@ -110,7 +110,8 @@ both!(manual_matching_only_for_the_legal_representative, |engine: Engine| async 
     // The sede's list: its company's lines with the reason; not Milan's, not a stranger's.
     let (s, list) = app.get(&op, "/api/v1/presto/operatore/versamenti").await;
     assert_eq!(s, StatusCode::OK, "{list}");
-    let ids: Vec<i64> = list.as_array().expect("list").iter().map(|l| l["versamento"]["id"].as_i64().unwrap_or(0)).collect();
+    let ids: Vec<i64> =
+        list.as_array().expect("list").iter().map(|l| l["versamento"]["id"].as_i64().unwrap_or(0)).collect();
     assert!(ids.contains(&v[0]) && ids.contains(&v[1]), "{list}");
     assert!(!ids.contains(&v[2]) && !ids.contains(&v[3]) && !ids.contains(&v[4]), "only the sede's lines: {list}");
     let m1 = list.as_array().expect("list").iter().find(|l| l["versamento"]["id"] == v[0]).expect("M-1").clone();
@@ -132,7 +133,11 @@ both!(manual_matching_only_for_the_legal_representative, |engine: Engine| async 
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
     assert!(!r.to_string().contains("Lombarda"), "{r}");
     let (s, r) = app
-        .post(&op, &format!("/api/v1/presto/operatore/versamenti/{}/abbinamento", v[0]), json!({"utilizzatore_id": roma, "nota": ""}))
+        .post(
+            &op,
+            &format!("/api/v1/presto/operatore/versamenti/{}/abbinamento", v[0]),
+            json!({"utilizzatore_id": roma, "nota": ""}),
+        )
         .await;
     assert_eq!((s, codes(&r)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["required".to_string()]), "{r}");
     assert_eq!(saldo(&app, roma).await, 0, "nothing credited by a refusal");
@@ -144,18 +149,21 @@ both!(manual_matching_only_for_the_legal_representative, |engine: Engine| async 
     let (s, r) = abbina(&app, &op, v[0], roma).await;
     assert_eq!(s, StatusCode::CONFLICT, "a line already matched: {r}");
     assert_eq!(saldo(&app, roma).await, 30_000);
-    let note: String = sqlx::query("SELECT note FROM audit_log WHERE entity = 'versamento' AND action = 'abbinamento_manuale' AND entity_id = $1")
-        .bind(v[0].to_string())
-        .fetch_one(&app.db.read)
-        .await
-        .expect("audit")
-        .try_get(0)
-        .expect("note");
+    let note: String = sqlx::query(
+        "SELECT note FROM audit_log WHERE entity = 'versamento' AND action = 'abbinamento_manuale' AND entity_id = $1",
+    )
+    .bind(v[0].to_string())
+    .fetch_one(&app.db.read)
+    .await
+    .expect("audit")
+    .try_get(0)
+    .expect("note");
     assert!(note.contains("legale rappresentante"), "{note}");
     // The user sees the payment in its wallet.
     let bruno = app.client();
     assert!(app.login(&bruno, "bruno", fixtures::PASSWORD).await.status().is_success());
-    let (_, w) = app.get(&bruno, &format!("/api/v1/presto/portafoglio?soggetto_id={}", azienda_of(&app, roma).await)).await;
+    let (_, w) =
+        app.get(&bruno, &format!("/api/v1/presto/portafoglio?soggetto_id={}", azienda_of(&app, roma).await)).await;
     assert_eq!(w["saldo"], 30_000, "{w}");
     assert!(w["versamenti"].as_array().expect("v").iter().any(|x| x["id"] == v[0]), "{w}");
 });
@@ -174,7 +182,9 @@ both!(concurrent_matching_credits_once_and_dg_undoes_only_unspent_money, |engine
     let app = TestApp::spawn(engine).await;
     let rapp = fixtures::persona(&app, "Dora", "Doppia").await;
     let (_, u) = azienda_cpo(&app, "Doppia SRL", "1300", &rapp, "dora").await;
-    let v = flusso(&app, &[("C-1", &rapp.codice_fiscale, "CLOC", 12_000), ("C-2", &rapp.codice_fiscale, "CLOC", 5_000)]).await;
+    let v =
+        flusso(&app, &[("C-1", &rapp.codice_fiscale, "CLOC", 12_000), ("C-2", &rapp.codice_fiscale, "CLOC", 5_000)])
+            .await;
     let op = app.logged_in("operatore.sede").await;
     let dg = app.logged_in("operatore.dg").await;
     for round in 0..3 {
@@ -205,7 +215,11 @@ both!(concurrent_matching_credits_once_and_dg_undoes_only_unspent_money, |engine
         .await
         .expect("spend");
     let (s, r) = app
-        .post(&dg, &format!("/api/v1/presto/operatore/versamenti/{}/annullamento", v[0]), json!({"nota": "Abbinato per errore"}))
+        .post(
+            &dg,
+            &format!("/api/v1/presto/operatore/versamenti/{}/annullamento", v[0]),
+            json!({"nota": "Abbinato per errore"}),
+        )
         .await;
     assert_eq!(s, StatusCode::CONFLICT, "{r}");
     assert!(r["detail"].as_str().unwrap_or("").contains("già stata utilizzata"), "{r}");
@@ -238,10 +252,15 @@ async fn una_prestazione(app: &TestApp, c: &Client) {
     let p = fixtures::persona(app, "Ezio", "Prestante").await;
     let pc = fixtures::utente(app, &format!("prest.{}", p.id), "prestatore", Some(&p)).await;
     let (s, v) = app
-        .post(&pc, "/api/v1/presto/prestatori", json!({"modalita_pagamento": "bonifico_domiciliato", "sede_codice": "1300"}))
+        .post(
+            &pc,
+            "/api/v1/presto/prestatori",
+            json!({"modalita_pagamento": "bonifico_domiciliato", "sede_codice": "1300"}),
+        )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
-    let domani = (shared::time::to_rome(Utc::now().naive_utc()).date() + Duration::days(1)).format("%d/%m/%Y").to_string();
+    let domani =
+        (shared::time::to_rome(Utc::now().naive_utc()).date() + Duration::days(1)).format("%d/%m/%Y").to_string();
     let (s, v) = app
         .post(c, "/api/v1/presto/prestazioni", json!({"prestatore": p.codice_fiscale, "giorno": domani, "ora_inizio": "09:00", "ora_fine": "13:00", "compenso": "40,00", "luogo": "Studio", "oggetto": "Archivio"}))
         .await;
@@ -255,7 +274,8 @@ both!(category_change_by_the_branch_or_by_dg_after_its_check, |engine: Engine| a
     let path = |id: i64| format!("/api/v1/presto/operatore/utilizzatore/{id}/categoria");
     let change = |c: &Client, id: i64, cat: &str, version: i64| {
         let (c, url) = (c.clone(), app.url(&path(id)));
-        let body = json!({"categoria": cat, "nota": "Categoria indicata per errore in registrazione", "version": version});
+        let body =
+            json!({"categoria": cat, "nota": "Categoria indicata per errore in registrazione", "version": version});
         async move { read(c.put(url).json(&body).send().await.expect("put")).await }
     };
     // No prestazione yet: the branch changes it, audited, in the history.
@@ -283,7 +303,11 @@ both!(category_change_by_the_branch_or_by_dg_after_its_check, |engine: Engine| a
     let (c, usato) = professionista(&app, "Usata", "200,00").await;
     una_prestazione(&app, &c).await;
     let (_, v) = app.get(&op, &path(usato)).await;
-    assert_eq!((v["competenza"].as_str(), v["puo_modificare"].as_bool(), v["puo_inoltrare"].as_bool()), (Some("dg"), Some(false), Some(true)), "{v}");
+    assert_eq!(
+        (v["competenza"].as_str(), v["puo_modificare"].as_bool(), v["puo_inoltrare"].as_bool()),
+        (Some("dg"), Some(false), Some(true)),
+        "{v}"
+    );
     let version = v["utilizzatore"]["version"].as_i64().expect("version");
     let (s, v) = change(&op, usato, "pubblica_amministrazione", version).await;
     assert_eq!(s, StatusCode::CONFLICT, "{v}");
@@ -303,7 +327,8 @@ both!(category_change_by_the_branch_or_by_dg_after_its_check, |engine: Engine| a
     let (s, queue) = app.get(&dg, "/api/v1/presto/operatore/categorie").await;
     assert_eq!(s, StatusCode::OK, "{queue}");
     let req = queue.as_array().expect("queue").iter().find(|k| k["utilizzatore_id"] == usato).expect("request").clone();
-    let checks: Vec<&str> = req["verifica"].as_array().expect("verifica").iter().map(|c| c["codice"].as_str().unwrap_or("")).collect();
+    let checks: Vec<&str> =
+        req["verifica"].as_array().expect("verifica").iter().map(|c| c["codice"].as_str().unwrap_or("")).collect();
     assert_eq!(checks, vec!["PO.FINALITA_PA"], "{req}");
     let decide = |c: &Client, esito: &str| {
         let (c, url) = (c.clone(), app.url(&format!("/api/v1/presto/operatore/categorie/{}/decisione", req["id"])));
@@ -325,10 +350,20 @@ both!(category_change_by_the_branch_or_by_dg_after_its_check, |engine: Engine| a
     let (s, v) = inoltro("alberghiero_ricettivo").await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let (_, queue) = app.get(&dg, "/api/v1/presto/operatore/categorie").await;
-    let req = queue.as_array().expect("queue").iter().find(|k| k["utilizzatore_id"] == usato && k["stato"] == "inoltrato_dg").expect("request").clone();
+    let req = queue
+        .as_array()
+        .expect("queue")
+        .iter()
+        .find(|k| k["utilizzatore_id"] == usato && k["stato"] == "inoltrato_dg")
+        .expect("request")
+        .clone();
     assert_eq!(req["verifica"], json!([]), "{req}");
     let (s, v) = app
-        .post(&dg, &format!("/api/v1/presto/operatore/categorie/{}/decisione", req["id"]), json!({"esito": "applica", "nota": "Prestazioni coerenti"}))
+        .post(
+            &dg,
+            &format!("/api/v1/presto/operatore/categorie/{}/decisione", req["id"]),
+            json!({"esito": "applica", "nota": "Prestazioni coerenti"}),
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let (_, v) = app.get(&op, &path(usato)).await;

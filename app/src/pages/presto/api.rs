@@ -6,6 +6,7 @@
 use crate::error::UiError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::{MultipartData, MultipartFormData};
+use shared::presto::portale::*;
 use shared::presto::views::*;
 #[cfg(feature = "ssr")]
 use {super::backend::PrestoBackend, crate::ctx};
@@ -168,5 +169,71 @@ pub async fn po_modifica(
     let m = ModificaAnagrafica { version, nota, email, telefono, modalita_pagamento, iban, ateco, dipendenti };
     let v = b.modifica(&req, tipo.clone(), id, m).await?;
     ctx::redirect_form_post(&format!("/presto/operatore/{tipo}/{id}"));
+    Ok(v)
+}
+
+#[server(prefix = "/sf", endpoint = "po_versamenti")]
+pub async fn po_versamenti(pagina: u32) -> Result<Vec<VersamentoDaAbbinare>, UiError> {
+    let (b, req) = ctx::backend::<dyn PrestoBackend>()?;
+    b.versamenti(&req, pagina).await
+}
+
+#[server(prefix = "/sf", endpoint = "po_abbina")]
+pub async fn po_abbina(versamento: i64, utilizzatore_id: i64, nota: String) -> Result<VersamentoView, UiError> {
+    let (b, req) = ctx::backend::<dyn PrestoBackend>()?;
+    let v = b.abbina(&req, versamento, AbbinamentoManuale { utilizzatore_id, nota }).await?;
+    ctx::redirect_form_post("/presto/operatore/versamenti");
+    Ok(v)
+}
+
+#[server(prefix = "/sf", endpoint = "po_annulla_abbinamento")]
+pub async fn po_annulla_abbinamento(
+    versamento: i64,
+    utilizzatore: i64,
+    nota: String,
+) -> Result<VersamentoView, UiError> {
+    let (b, req) = ctx::backend::<dyn PrestoBackend>()?;
+    let v = b.annulla_abbinamento(&req, versamento, Nota { nota }).await?;
+    ctx::redirect_form_post(&format!("/presto/operatore/utilizzatore/{utilizzatore}"));
+    Ok(v)
+}
+
+#[server(prefix = "/sf", endpoint = "po_categoria")]
+pub async fn po_categoria(id: i64) -> Result<CategoriaUtilizzatore, UiError> {
+    let (b, req) = ctx::backend::<dyn PrestoBackend>()?;
+    b.categoria(&req, id).await
+}
+
+/// `inoltra`: the branch forwards the change to DG instead of applying it.
+#[server(prefix = "/sf", endpoint = "po_cambia_categoria")]
+pub async fn po_cambia_categoria(
+    id: i64,
+    version: i64,
+    #[server(default)] categoria: String,
+    #[server(default)] nota: String,
+    #[server(default)] inoltra: bool,
+) -> Result<CategoriaUtilizzatore, UiError> {
+    let (b, req) = ctx::backend::<dyn PrestoBackend>()?;
+    let c = CambioCategoria { categoria, nota, version };
+    let v = if inoltra { b.inoltra_categoria(&req, id, c).await? } else { b.cambia_categoria(&req, id, c).await? };
+    ctx::redirect_form_post(&format!("/presto/operatore/utilizzatore/{id}/categoria"));
+    Ok(v)
+}
+
+#[server(prefix = "/sf", endpoint = "po_cambi_categoria")]
+pub async fn po_cambi_categoria() -> Result<Vec<CambioCategoriaView>, UiError> {
+    let (b, req) = ctx::backend::<dyn PrestoBackend>()?;
+    b.cambi_categoria(&req).await
+}
+
+#[server(prefix = "/sf", endpoint = "po_decidi_categoria")]
+pub async fn po_decidi_categoria(
+    id: i64,
+    esito: String,
+    #[server(default)] nota: String,
+) -> Result<CambioCategoriaView, UiError> {
+    let (b, req) = ctx::backend::<dyn PrestoBackend>()?;
+    let v = b.decidi_categoria(&req, id, DecisioneCategoria { esito, nota }).await?;
+    ctx::redirect_form_post("/presto/operatore/categorie");
     Ok(v)
 }

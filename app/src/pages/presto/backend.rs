@@ -2,6 +2,7 @@
 
 use crate::error::UiError;
 use http::request::Parts;
+use shared::presto::portale::*;
 use shared::presto::views::*;
 
 #[async_trait::async_trait]
@@ -28,4 +29,27 @@ pub trait PrestoBackend: Send + Sync + 'static {
         id: i64,
         m: ModificaAnagrafica,
     ) -> Result<SchedaPresto, UiError>;
+    async fn versamenti(&self, req: &Parts, pagina: u32) -> Result<Vec<VersamentoDaAbbinare>, UiError>;
+    async fn abbina(&self, req: &Parts, versamento: i64, a: AbbinamentoManuale) -> Result<VersamentoView, UiError>;
+    async fn annulla_abbinamento(&self, req: &Parts, versamento: i64, n: Nota) -> Result<VersamentoView, UiError>;
+    async fn categoria(&self, req: &Parts, id: i64) -> Result<CategoriaUtilizzatore, UiError>;
+    async fn cambia_categoria(
+        &self,
+        req: &Parts,
+        id: i64,
+        c: CambioCategoria,
+    ) -> Result<CategoriaUtilizzatore, UiError>;
+    async fn inoltra_categoria(
+        &self,
+        req: &Parts,
+        id: i64,
+        c: CambioCategoria,
+    ) -> Result<CategoriaUtilizzatore, UiError>;
+    async fn cambi_categoria(&self, req: &Parts) -> Result<Vec<CambioCategoriaView>, UiError>;
+    async fn decidi_categoria(
+        &self,
+        req: &Parts,
+        id: i64,
+        d: DecisioneCategoria,
+    ) -> Result<CambioCategoriaView, UiError>;
 }

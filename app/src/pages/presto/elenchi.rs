@@ -2,7 +2,7 @@
 //! (with their cost and state, and a revoke button where the user may still revoke) and
 //! payments in.
 
-use super::api::PoRevoca;
+use super::api::{PoAnnullaAbbinamento, PoRevoca};
 use leptos::prelude::*;
 use shared::presto::StatoPrestazione;
 use shared::presto::views::{PrestazioneView, VersamentoView};
@@ -73,8 +73,12 @@ pub fn PrestazioniList(
     .into_any()
 }
 
+/// `annulla`: the head office's undo of a manual matching, with the user whose page this is.
 #[component]
-pub fn VersamentiList(versamenti: Vec<VersamentoView>) -> impl IntoView {
+pub fn VersamentiList(
+    versamenti: Vec<VersamentoView>,
+    #[prop(optional)] annulla: Option<(ServerAction<PoAnnullaAbbinamento>, i64)>,
+) -> impl IntoView {
     if versamenti.is_empty() {
         return view! { <p id="versamenti">"Nessun versamento."</p> }.into_any();
     }
@@ -86,7 +90,25 @@ pub fn VersamentiList(versamenti: Vec<VersamentoView>) -> impl IntoView {
                     <li class="request">
                         <p class="request-title">{format!("{} · {} · {}", format_date_text_it(&v.data), canale, v.importo)}</p>
                         <p class="muted">{format!("Causale {} · rif. {}", v.causale, v.riferimento)}</p>
-                        {v.motivo.map(|m| view! { <p class="muted">{format!("Non abbinato: {m}")}</p> })}
+                        {match v.stato.as_str() {
+                            "non_abbinato" => v.motivo.clone().map(|m| view! { <p class="muted">{format!("Non abbinato: {m}")}</p> }.into_any()),
+                            "abbinato_manuale" => Some(view! { <p><span class="tag">"Abbinato manualmente dalla sede"</span></p> }.into_any()),
+                            _ => None,
+                        }}
+                        {annulla.filter(|_| v.stato == "abbinato_manuale").map(|(a, utilizzatore)| {
+                            let nota_id = format!("nota-annulla-{}", v.id);
+                            view! {
+                                <ActionForm action=a attr:class="annulla-form">
+                                    <input type="hidden" name="versamento" value=v.id />
+                                    <input type="hidden" name="utilizzatore" value=utilizzatore />
+                                    <div class="field">
+                                        <label for=nota_id.clone()>"Motivo dell'annullamento (obbligatorio)"</label>
+                                        <textarea id=nota_id name="nota" rows="2"></textarea>
+                                    </div>
+                                    <button type="submit" class="button button-small button-outline">"Annulla l'abbinamento"</button>
+                                </ActionForm>
+                            }
+                        })}
                     </li>
                 }
             }).collect_view()}

@@ -1,9 +1,11 @@
 //! Prestazioni occasionali: the user's wallet (balance, limits, new prestazione, pagoPA,
 //! revocation), the prestatore's page, and the intranet portal's registry for operators.
 
+pub mod abbinamenti;
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod backend;
+pub mod categoria;
 pub mod elenchi;
 pub mod f24;
 pub mod limiti;

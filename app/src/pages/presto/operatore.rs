@@ -19,7 +19,11 @@ pub fn OperatorSearchPage() -> impl IntoView {
         <Title text="Prestazioni occasionali – portale operatori" />
         <p class="caption">"Processi › Soggetto contribuente › Prestazioni occasionali"</p>
         <h1>"Utilizzatori e prestatori"</h1>
-        <p><a href="/presto/operatore/f24">"Carica un flusso F24 (Direzione Generale)"</a></p>
+        <ul>
+            <li><a href="/presto/operatore/versamenti">"Versamenti F24 da abbinare"</a></li>
+            <li><a href="/presto/operatore/categorie">"Cambi di categoria CPO"</a></li>
+            <li><a href="/presto/operatore/f24">"Carica un flusso F24 (Direzione Generale)"</a></li>
+        </ul>
         <form method="get" action="/presto/operatore" role="search" class="search-form">
             <div class="field">
                 <label for="q">"Codice fiscale, cognome o denominazione"</label>

@@ -1,7 +1,7 @@
 //! The operator's page of one utilizzatore or prestatore: the same wallet or page the user
 //! sees, and the registry's correction with a mandatory note (Msg. 1099/2018 §1–§2).
 
-use super::api::{self, PoModifica};
+use super::api::{self, PoAnnullaAbbinamento, PoModifica};
 use super::elenchi::{PrestazioniList, VersamentiList};
 use super::limiti::LimitBars;
 use super::prestatore::{PrestatoreFacts, PrestatoreLists};
@@ -107,7 +107,9 @@ pub fn SchedaPage() -> impl IntoView {
         })
     };
     let action = ServerAction::<PoModifica>::new();
-    let done = successes(move || matches!(action.value().get(), Some(Ok(_))));
+    let annulla = ServerAction::<PoAnnullaAbbinamento>::new();
+    let done =
+        successes(move || matches!(action.value().get(), Some(Ok(_))) || matches!(annulla.value().get(), Some(Ok(_))));
     let data = Resource::new(move || (key(), done.get()), |((tipo, id), _)| api::po_scheda(tipo.to_string(), id));
     view! {
         <Title text="Prestazioni occasionali – scheda" />
@@ -119,13 +121,14 @@ pub fn SchedaPage() -> impl IntoView {
                     Err(UiError(p)) => deny(*p),
                     Ok(s) => {
                         let (titolo, puo, facts, body) = match s.clone() {
-                            SchedaPresto::Utilizzatore { portafoglio: w, puo_modificare } => (
+                            SchedaPresto::Utilizzatore { portafoglio: w, puo_modificare, puo_annullare_abbinamenti } => (
                                 w.utilizzatore.denominazione.clone(),
                                 puo_modificare,
                                 view! {
                                     <dl class="facts card">
                                         <dt>"Utilizzatore"</dt><dd>{format!("{} · C.F. {}", w.utilizzatore.strumento.label(), w.utilizzatore.codice_fiscale)}</dd>
-                                        <dt>"Categoria"</dt><dd>{w.utilizzatore.categoria.map(|c| c.label()).unwrap_or("—")}</dd>
+                                        <dt>"Categoria"</dt><dd>{w.utilizzatore.categoria.map(|c| c.label()).unwrap_or("—")}
+                                            {(w.utilizzatore.strumento == Strumento::Cpo).then(|| view! { " · "<a href=format!("/presto/operatore/utilizzatore/{}/categoria", w.utilizzatore.id) id="link-categoria">"Cambia categoria"</a> })}</dd>
                                         <dt>"ATECO · dipendenti"</dt><dd>{format!("{} · {}", w.utilizzatore.ateco.clone().unwrap_or_else(|| "—".into()), dipendenti(w.utilizzatore.dipendenti_centesimi))}</dd>
                                         <dt>"Recapiti"</dt><dd>{format!("{} · {}", w.utilizzatore.email.clone().unwrap_or_else(|| "e-mail non indicata".into()), w.utilizzatore.telefono.clone().unwrap_or_else(|| "telefono non indicato".into()))}</dd>
                                         <dt>"Saldo"</dt><dd id="saldo">{w.saldo.to_string()}</dd>
@@ -135,7 +138,11 @@ pub fn SchedaPage() -> impl IntoView {
                                     <h2>{format!("Limiti economici {}", w.anno)}</h2>
                                     <LimitBars limiti=w.limiti.clone() />
                                     <h2>"Versamenti"</h2>
-                                    <VersamentiList versamenti=w.versamenti.clone() />
+                                    {if puo_annullare_abbinamenti {
+                                        view! { <VersamentiList versamenti=w.versamenti.clone() annulla=(annulla, w.utilizzatore.id) /> }.into_any()
+                                    } else {
+                                        view! { <VersamentiList versamenti=w.versamenti.clone() /> }.into_any()
+                                    }}
                                     <h2>{format!("Prestazioni {}", w.anno)}</h2>
                                     <PrestazioniList prestazioni=w.prestazioni.clone() />
                                 }.into_any(),
@@ -149,6 +156,10 @@ pub fn SchedaPage() -> impl IntoView {
                         };
                         view! {
                             <h1>{titolo}</h1>
+                            {move || annulla.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorSummary problem=*e.0 /> })}
+                            {move || matches!(annulla.value().get(), Some(Ok(_))).then(|| view! {
+                                <div class="notice notice-success" role="status" id="abbinamento-annullato"><p>"Abbinamento annullato: il versamento è tornato tra quelli da abbinare."</p></div>
+                            })}
                             {facts}
                             {if puo {
                                 view! { <Modifica tipo id scheda=s action /> }.into_any()

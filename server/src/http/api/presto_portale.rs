@@ -74,7 +74,11 @@ async fn annulla(
     params(("id" = i64, Path, description = "L'utilizzatore CPO")),
     responses((status = 200, description = "Categoria, chi può cambiarla ora e storico dei cambi", body = CategoriaUtilizzatore),
         (status = 409, description = "Utilizzatore del Libretto Famiglia: nessuna categoria", body = Problem, content_type = "application/problem+json"),))]
-async fn categoria(State(s): State<AppState>, Extension(c): Extension<Caller>, Path(id): Path<i64>) -> AppResult<Response> {
+async fn categoria(
+    State(s): State<AppState>,
+    Extension(c): Extension<Caller>,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     Ok(Json(s.services.categoria_utilizzatore(&c, id).await?).into_response())
 }
 

@@ -318,7 +318,7 @@ impl Services {
     pub async fn cambi_categoria(&self, caller: &Caller) -> AppResult<Vec<CambioCategoriaView>> {
         let (_, sc) = self.operatore_presto(caller).await?;
         let rows = sqlx::query(&format!(
-            "{CAMBIO_SQL} WHERE k.stato = 'inoltrato_dg' OR k.richiesto_da = $1 ORDER BY k.id DESC LIMIT 200"
+            "{CAMBIO_SQL} WHERE k.stato = 'inoltrato_dg' OR k.richiesto_da = $1 OR k.deciso_da = $1 ORDER BY k.id DESC LIMIT 200"
         ))
         .bind(caller.require()?.user.id)
         .fetch_all(&self.db.read)

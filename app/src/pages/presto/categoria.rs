@@ -47,7 +47,8 @@ fn Cambio(c: CambioCategoriaView, #[prop(optional)] decidi: Option<ServerAction<
             {c.deciso_at.clone().map(|d| view! {
                 <p class="muted">{format!("Deciso da {} il {}: {}", c.deciso_da.clone().unwrap_or_default(), format_date_text_it(&d), c.nota_decisione.clone().unwrap_or_default())}</p>
             })}
-            {(in_attesa || !c.verifica.is_empty()).then(|| verifica(c.verifica.clone()))}
+            {(c.puo_decidere || !c.verifica.is_empty()).then(|| verifica(c.verifica.clone()))}
+            {(in_attesa && !c.puo_decidere).then(|| view! { <p class="muted">"La Direzione Generale verifica le prestazioni già inserite prima di decidere."</p> })}
             {decidi.filter(|_| c.puo_decidere).map(|a| {
                 let nota_id = format!("nota-decisione-{id}");
                 view! {

@@ -101,6 +101,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/presto/operatore/f24") view=pages::presto::f24::F24Page ssr=SsrMode::Async />
                     <Route path=path!("/presto/operatore/versamenti") view=pages::presto::abbinamenti::VersamentiPage ssr=SsrMode::Async />
                     <Route path=path!("/presto/operatore/categorie") view=pages::presto::categoria::CambiCategoriaPage ssr=SsrMode::Async />
+                    <Route path=path!("/presto/operatore/deleghe") view=pages::presto::deleghe::DeleghePage ssr=SsrMode::Async />
                     <Route path=path!("/presto/operatore/utilizzatore/:id/categoria") view=pages::presto::categoria::CategoriaPage ssr=SsrMode::Async />
                     <Route path=path!("/presto/operatore/:tipo/:id") view=pages::presto::scheda::SchedaPage ssr=SsrMode::Async />
                 </Routes>

@@ -381,6 +381,7 @@ impl Gen {
 
     fn delega(&mut self, b: &mut Batch, delegato: i64, contribuente: i64, ruolo: &str, v: Validity) {
         let Validity { inizio, fine, revocata } = v;
+        let documento = format!("DLG-{}-{:06}", inizio.get(..4).unwrap_or("0000"), b.next_delega);
         b.deleghe.push(vec![
             V::I(b.next_delega),
             V::I(delegato),
@@ -391,6 +392,7 @@ impl Gen {
             ot(revocata),
             t(&self.now),
             t(&self.now),
+            t(&documento),
         ]);
         b.next_delega += 1;
     }
@@ -480,6 +482,7 @@ async fn flush(engine: Engine, conn: &mut AnyConnection, b: &mut Batch) -> AppRe
         "revocata_dal",
         "created_at",
         "updated_at",
+        "documento",
     ];
     insert_rows(engine, conn, "persone", P, std::mem::take(&mut b.persone)).await?;
     insert_rows(engine, conn, "contribuenti", C, std::mem::take(&mut b.contribuenti)).await?;

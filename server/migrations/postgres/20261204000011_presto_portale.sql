@@ -26,3 +26,7 @@ CREATE TABLE cambi_categoria (
 );
 CREATE INDEX cambi_categoria_utilizzatore ON cambi_categoria(utilizzatore_id, id);
 CREATE INDEX cambi_categoria_stato ON cambi_categoria(stato, id);
+
+-- The reference of the signed delega document the delegato keeps (validity + 5 years), shown
+-- when the portal checks a delega (Msg. 1099/2018 §6).
+ALTER TABLE deleghe ADD COLUMN documento TEXT;

@@ -270,4 +270,7 @@ impl PrestoBackend for ServerBackend {
     ) -> Result<po::CambioCategoriaView, UiError> {
         self.services.decidi_cambio_categoria(caller(req)?, id, d).await.map_err(p)
     }
+    async fn delega(&self, req: &Parts, q: po::RicercaDelega) -> Result<po::EsitoDelega, UiError> {
+        self.services.verifica_delega(caller(req)?, q).await.map_err(p)
+    }
 }

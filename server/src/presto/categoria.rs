@@ -13,9 +13,7 @@ use crate::services::Services;
 use shared::dto::FieldError;
 use shared::money::Euro;
 use shared::presto::cambio_categoria::{PrestazioneRegistrata, ammissibile, non_conformi};
-use shared::presto::portale::{
-    CambioCategoria, CambioCategoriaView, CategoriaUtilizzatore, DecisioneCategoria, StatoCambio,
-};
+use shared::presto::portale::{CambioCategoria, CambioCategoriaView, CategoriaUtilizzatore, StatoCambio};
 use shared::presto::{CategoriaCpo, FinalitaPa, Strumento};
 use shared::richiesta::CheckView;
 use sqlx::{AnyConnection, Row};
@@ -38,7 +36,11 @@ async fn prestazioni_entrate(conn: &mut AnyConnection, utilizzatore: i64) -> App
 
 /// The prestazioni that would not fit `nuova`, as checks the pages and the API show: one per
 /// failed rule of each prestazione, named by day and prestatore.
-async fn verifica(conn: &mut AnyConnection, u: &Utilizzatore, nuova: CategoriaCpo) -> AppResult<Vec<CheckView>> {
+pub(super) async fn verifica(
+    conn: &mut AnyConnection,
+    u: &Utilizzatore,
+    nuova: CategoriaCpo,
+) -> AppResult<Vec<CheckView>> {
     let rows = sqlx::query(
         "SELECT x.id, x.giorno, x.minuti, x.compenso_cents, x.peso_limite_cents, x.finalita_pa,
                 p.cognome || ' ' || p.nome AS prestatore
@@ -81,17 +83,17 @@ async fn verifica(conn: &mut AnyConnection, u: &Utilizzatore, nuova: CategoriaCp
         .collect())
 }
 
-fn refused_by(checks: Vec<CheckView>, title: &str) -> AppError {
+pub(super) fn refused_by(checks: Vec<CheckView>, title: &str) -> AppError {
     let errs = checks.into_iter().map(|c| fe("categoria", &c.codice, c.motivo)).collect();
     AppError::Refused(title.into(), errs)
 }
 
-const CAMBIO_SQL: &str =
+pub(super) const CAMBIO_SQL: &str =
     "SELECT k.id, k.utilizzatore_id, k.categoria_da, k.categoria_a, k.stato, k.motivo, k.richiesto_at,
         k.deciso_at, k.nota_decisione, k.verifica_json, ur.username AS richiesto_da, ud.username AS deciso_da
      FROM cambi_categoria k JOIN users ur ON ur.id = k.richiesto_da LEFT JOIN users ud ON ud.id = k.deciso_da";
 
-fn cambio_view(r: &sqlx::any::AnyRow, u: &Utilizzatore) -> AppResult<CambioCategoriaView> {
+pub(super) fn cambio_view(r: &sqlx::any::AnyRow, u: &Utilizzatore) -> AppResult<CambioCategoriaView> {
     let cat = |v: String| CategoriaCpo::from_code(&v).ok_or_else(|| internal("categoria", &v));
     let stato: String = r.try_get("stato")?;
     let verifica: Option<String> = r.try_get("verifica_json")?;
@@ -311,119 +313,5 @@ impl Services {
         .await?;
         tx.commit().await?;
         self.categoria_utilizzatore(caller, id).await
-    }
-
-    /// The changes of the operator's scope: for DG the queue of forwarded requests, each with
-    /// the check of the existing prestazioni as it would run now; for a branch its requests.
-    pub async fn cambi_categoria(&self, caller: &Caller) -> AppResult<Vec<CambioCategoriaView>> {
-        let (_, sc) = self.operatore_presto(caller).await?;
-        let rows = sqlx::query(&format!(
-            "{CAMBIO_SQL} WHERE k.stato = 'inoltrato_dg' OR k.richiesto_da = $1 OR k.deciso_da = $1 ORDER BY k.id DESC LIMIT 200"
-        ))
-        .bind(caller.require()?.user.id)
-        .fetch_all(&self.db.read)
-        .await?;
-        let mut out = vec![];
-        for r in rows {
-            let uid: i64 = r.try_get("utilizzatore_id")?;
-            let Some(u) = self.utilizzatore_by("u.id = $1", uid).await? else { continue };
-            if !sc.acts(u.sede_id, &u.regione) {
-                continue;
-            }
-            let mut v = cambio_view(&r, &u)?;
-            if v.stato == StatoCambio::InoltratoDg && sc == Scope::Nazionale {
-                let mut conn = self.db.read.acquire().await?;
-                v.verifica = verifica(&mut conn, &u, v.a).await?;
-                v.puo_decidere = true;
-            }
-            out.push(v);
-        }
-        Ok(out)
-    }
-
-    /// DG applies a forwarded change (only if every prestazione fits) or refuses it.
-    pub async fn decidi_cambio_categoria(
-        &self,
-        caller: &Caller,
-        cambio: i64,
-        req: DecisioneCategoria,
-    ) -> AppResult<CambioCategoriaView> {
-        let (s, sc) = self.operatore_presto(caller).await?;
-        if sc != Scope::Nazionale {
-            return Err(AppError::Forbidden(
-                "Le richieste di cambio di categoria le decide la Direzione Generale.".into(),
-            ));
-        }
-        let applica = match req.esito.as_str() {
-            "applica" => true,
-            "rifiuta" => false,
-            _ => return Err(AppError::field("esito", "Indicare se applicare o respingere il cambio.", "unknown")),
-        };
-        let nota = super::anagrafica::nota_obbligatoria(&req.nota)?;
-        let not_found = || AppError::NotFound("Richiesta di cambio di categoria non trovata.".into());
-        let row = sqlx::query(&format!("{CAMBIO_SQL} WHERE k.id = $1"))
-            .bind(cambio)
-            .fetch_optional(&self.db.read)
-            .await?
-            .ok_or_else(not_found)?;
-        let uid: i64 = row.try_get("utilizzatore_id")?;
-        let u = self.utilizzatore_by("u.id = $1", uid).await?.ok_or_else(not_found)?;
-        let v = cambio_view(&row, &u)?;
-        if v.stato != StatoCambio::InoltratoDg {
-            return Err(AppError::Conflict(format!("La richiesta è già stata decisa: {}.", v.stato.label())));
-        }
-        let mut tx = self.db.write.begin().await?;
-        let now = clock::now_ts();
-        sqlx::query("UPDATE utilizzatori SET version = version WHERE id = $1").bind(u.id).execute(&mut *tx).await?;
-        let ko = verifica(&mut tx, &u, v.a).await?;
-        if applica {
-            let oggi = super::parametri(&mut tx, clock::today()).await?;
-            let mut no = ammissibile(v.a, u.dipendenti_centesimi, &oggi);
-            no.extend(ko.iter().cloned());
-            if !no.is_empty() {
-                return Err(refused_by(
-                    no,
-                    "Alcune prestazioni già inserite non sono coerenti con la nuova categoria: il cambio non si può applicare.",
-                ));
-            }
-            sqlx::query("UPDATE utilizzatori SET categoria = $1, updated_at = $2, version = version + 1 WHERE id = $3")
-                .bind(v.a.code())
-                .bind(&now)
-                .bind(u.id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        let stato = if applica { StatoCambio::Applicato } else { StatoCambio::Rifiutato };
-        let decided = sqlx::query(
-            "UPDATE cambi_categoria SET stato = $1, deciso_da = $2, deciso_at = $3, nota_decisione = $4, verifica_json = $5
-             WHERE id = $6 AND stato = 'inoltrato_dg'",
-        )
-        .bind(stato.code())
-        .bind(s.user.id)
-        .bind(&now)
-        .bind(&nota)
-        .bind(serde_json::to_string(&ko).map_err(|e| AppError::Internal(e.to_string()))?)
-        .bind(cambio)
-        .execute(&mut *tx)
-        .await?;
-        if decided.rows_affected() != 1 {
-            return Err(AppError::Conflict("La richiesta è stata decisa da un altro operatore un istante fa.".into()));
-        }
-        audit::append(
-            &mut tx,
-            &caller.actor(s),
-            Entry {
-                entity: "cambio_categoria",
-                entity_id: cambio.to_string(),
-                action: if applica { "cambio_applicato" } else { "cambio_respinto" },
-                before: Some(serde_json::json!({"stato": "inoltrato_dg", "categoria": u.categoria.map(|c| c.code())})),
-                after: Some(serde_json::json!({"stato": stato.code(), "categoria": if applica { v.a.code() } else { u.categoria.map(|c| c.code()).unwrap_or_default() }, "prestazioni_non_coerenti": ko.len()})),
-                note: Some(nota),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        let row = sqlx::query(&format!("{CAMBIO_SQL} WHERE k.id = $1")).bind(cambio).fetch_one(&self.db.read).await?;
-        cambio_view(&row, &u)
     }
 }

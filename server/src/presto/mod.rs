@@ -9,6 +9,8 @@
 pub mod abbinamento;
 pub mod anagrafica;
 pub mod categoria;
+pub mod categoria_dg;
+pub mod deleghe;
 pub mod esame;
 pub mod f24;
 pub mod pay_run;

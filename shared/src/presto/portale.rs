@@ -142,3 +142,49 @@ pub struct CategoriaUtilizzatore {
     pub puo_inoltrare: bool,
     pub cambi: Vec<CambioCategoriaView>,
 }
+
+/// The check of a delega (Msg. 1099/2018 §6): delegato, delegante and role, all three.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RicercaDelega {
+    /// Codice fiscale of the delegato (a person).
+    pub delegato: String,
+    /// Codice fiscale of the delegante (the company).
+    pub delegante: String,
+    /// `intermediario` or `dipendente`.
+    pub ruolo: String,
+}
+
+/// A delega as the portal shows it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DelegaView {
+    pub id: i64,
+    pub delegato: String,
+    pub delegato_cf: String,
+    pub delegante: String,
+    pub delegante_cf: String,
+    pub ruolo: String,
+    /// AAAA-MM-GG.
+    pub data_inizio: String,
+    pub data_fine: Option<String>,
+    pub revocata_dal: Option<String>,
+    /// Reference of the signed document.
+    pub documento: Option<String>,
+}
+
+/// The outcome: whether the delega gives access today, why not, and — only when it does — where
+/// the delegante's position opens.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EsitoDelega {
+    /// `valida`, `scaduta`, `revocata`, `futura` or `assente`.
+    pub stato: String,
+    pub messaggio: String,
+    /// The latest delega for the three (absent: none in the operator's scope).
+    pub delega: Option<DelegaView>,
+    /// Valid today: the delegante in the Fascicolo.
+    pub contribuente_id: Option<i64>,
+    /// Valid today and a CPO user: its page in the portal.
+    pub utilizzatore_id: Option<i64>,
+}

@@ -393,6 +393,12 @@ both!(every_route_as_every_role, |engine: Engine| async move {
         Body::Json(json!({ "esito": "", "nota": "" })),
         &[("operatore.dg", 422)],
     ));
+    m.push(case(
+        ("get", "/presto/operatore/deleghe"),
+        "/presto/operatore/deleghe?delegato=X&delegante=Y&ruolo=Z".into(),
+        Body::None,
+        &pops(422, 422),
+    ));
     // Last: closing the session.
     m.push(public(("delete", "/sessione"), "/sessione".into(), Body::None, 204));
 

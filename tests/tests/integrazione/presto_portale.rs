@@ -377,3 +377,67 @@ both!(category_change_by_the_branch_or_by_dg_after_its_check, |engine: Engine| a
         .collect();
     assert_eq!(actions, vec!["cambio_categoria", "inoltro_dg", "cambio_respinto", "inoltro_dg", "cambio_applicato"]);
 });
+
+async fn text(app: &TestApp, sql: &str) -> String {
+    sqlx::query(sql).fetch_one(&app.db.read).await.expect(sql).try_get(0).expect("value")
+}
+
+both!(delega_check_opens_the_delegante_only_when_valid_today, |engine: Engine| async move {
+    let app = TestApp::spawn(engine).await;
+    let giulia = text(
+        &app,
+        "SELECT p.codice_fiscale FROM persone p JOIN users u ON u.persona_id = p.id WHERE u.username = 'intermediario'",
+    )
+    .await;
+    let rossi = app.company_id("Rossi & Figli S.r.l.").await;
+    let rossi_cf = text(&app, &format!("SELECT codice_fiscale FROM contribuenti WHERE id = {rossi}")).await;
+    let verdi_cf = text(&app, "SELECT c.codice_fiscale FROM deleghe g JOIN users u ON u.persona_id = g.delegato_persona_id JOIN contribuenti c ON c.id = g.contribuente_id WHERE u.username = 'intermediario' AND g.data_fine < '2026-12-04' ORDER BY g.id").await;
+    let verdi: i64 = sqlx::query("SELECT id FROM contribuenti WHERE codice_fiscale = $1")
+        .bind(&verdi_cf)
+        .fetch_one(&app.db.read)
+        .await
+        .expect("verdi")
+        .try_get(0)
+        .expect("id");
+    let op = app.logged_in("operatore.sede").await;
+    let check = |c: &Client, delegante: &str, ruolo: &str| {
+        let (c, url) = (
+            c.clone(),
+            app.url(&format!("/api/v1/presto/operatore/deleghe?delegato={giulia}&delegante={delegante}&ruolo={ruolo}")),
+        );
+        async move { read(c.get(url).send().await.expect("get")).await }
+    };
+    let (s, v) = check(&op, &rossi_cf, "intermediario").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["stato"], "valida", "{v}");
+    assert_eq!(v["contribuente_id"], rossi);
+    assert!(v["utilizzatore_id"].as_i64().is_some(), "Rossi uses the CPO: {v}");
+    assert!(v["delega"]["documento"].as_str().unwrap_or("").starts_with("DLG-"), "{v}");
+    // Expired (Verdi is outside Lazio: the head office looks): shown with its dates, but no way
+    // into the delegante's position.
+    let (_, v) = check(&app.logged_in("operatore.dg").await, &verdi_cf, "intermediario").await;
+    assert_eq!(v["stato"], "scaduta", "{v}");
+    assert!(v["messaggio"].as_str().unwrap_or("").contains("non è accessibile"), "{v}");
+    assert_eq!((v["contribuente_id"].clone(), v["utilizzatore_id"].clone()), (Value::Null, Value::Null));
+    // Another role, or another region's operator: no delega, nothing named.
+    let (_, v) = check(&op, &rossi_cf, "dipendente").await;
+    assert_eq!((v["stato"].as_str(), v["delega"].clone()), (Some("assente"), Value::Null), "{v}");
+    let (_, v) = check(&app.logged_in("operatore.milano").await, &rossi_cf, "intermediario").await;
+    assert_eq!(v["stato"], "assente", "{v}");
+    assert!(!v.to_string().contains("Rossi"), "{v}");
+    // Bad keys: every field at once; a user is refused.
+    let (s, v) = check(&op, "123", "notaio").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let fields: Vec<&str> =
+        v["errors"].as_array().expect("errors").iter().map(|e| e["field"].as_str().unwrap_or("")).collect();
+    assert_eq!(fields, vec!["delegante", "ruolo"], "{v}");
+    let (s, _) = check(&app.logged_in("intermediario").await, &rossi_cf, "intermediario").await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    // The intermediary reaches a PrestO wallet only through a delega valid today.
+    let giulia_c = app.logged_in("intermediario").await;
+    let (s, v) = app.get(&giulia_c, &format!("/api/v1/presto/portafoglio?soggetto_id={rossi}")).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (s, v) = app.get(&giulia_c, &format!("/api/v1/presto/portafoglio?soggetto_id={verdi}")).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+    assert!(v["detail"].as_str().unwrap_or("").contains("scaduta"), "{v}");
+});

@@ -237,3 +237,9 @@ pub async fn po_decidi_categoria(
     ctx::redirect_form_post("/presto/operatore/categorie");
     Ok(v)
 }
+
+#[server(prefix = "/sf", endpoint = "po_delega")]
+pub async fn po_delega(delegato: String, delegante: String, ruolo: String) -> Result<EsitoDelega, UiError> {
+    let (b, req) = ctx::backend::<dyn PrestoBackend>()?;
+    b.delega(&req, RicercaDelega { delegato, delegante, ruolo }).await
+}

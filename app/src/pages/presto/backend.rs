@@ -52,4 +52,5 @@ pub trait PrestoBackend: Send + Sync + 'static {
         id: i64,
         d: DecisioneCategoria,
     ) -> Result<CambioCategoriaView, UiError>;
+    async fn delega(&self, req: &Parts, q: RicercaDelega) -> Result<EsitoDelega, UiError>;
 }

@@ -6,6 +6,7 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod backend;
 pub mod categoria;
+pub mod deleghe;
 pub mod elenchi;
 pub mod f24;
 pub mod limiti;

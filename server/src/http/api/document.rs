@@ -25,7 +25,7 @@ super::routes::api_routes! {
         presto::nuova_prestazione, presto::revoca, presto::pagina_prestatore, presto::import_f24, presto::pay_run,
         presto::cerca, presto::scheda, presto::modifica, presto_portale::versamenti, presto_portale::abbina,
         presto_portale::annulla, presto_portale::categoria, presto_portale::cambia_categoria, presto_portale::inoltra,
-        presto_portale::cambi, presto_portale::decidi, openapi_json),
+        presto_portale::cambi, presto_portale::decidi, presto_portale::delega, openapi_json),
     modifiers(&Security, &EveryRoute),
     security(("token" = []), ("cookie" = []))
 )]

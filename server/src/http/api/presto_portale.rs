@@ -1,5 +1,6 @@
 //! The intranet portal's branch tools for prestazioni occasionali: manual matching of unmatched
-//! F24 lines and its undo by DG, and the CPO category changes with their requests to DG.
+//! F24 lines and its undo by DG, the CPO category changes with their requests to DG, and the
+//! delega check.
 
 use super::{ApiJson, AppState};
 use crate::error::AppResult;
@@ -21,6 +22,7 @@ super::routes::api_routes! {
     post "/presto/operatore/utilizzatore/{id}/categoria/inoltro" => inoltra;
     get "/presto/operatore/categorie" => cambi;
     post "/presto/operatore/categorie/{id}/decisione" => decidi;
+    get "/presto/operatore/deleghe" => delega;
 }
 
 #[derive(Deserialize)]
@@ -128,4 +130,30 @@ async fn decidi(
     ApiJson(b): ApiJson<DecisioneCategoria>,
 ) -> AppResult<Response> {
     Ok(Json(s.services.decidi_cambio_categoria(&c, id, b).await?).into_response())
+}
+
+#[derive(Deserialize)]
+struct DelegaQuery {
+    delegato: Option<String>,
+    delegante: Option<String>,
+    ruolo: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/presto/operatore/deleghe", tag = "prestazioni-occasionali",
+    params(("delegato" = String, Query, description = "Codice fiscale del delegato"),
+        ("delegante" = String, Query, description = "Codice fiscale del delegante"),
+        ("ruolo" = String, Query, description = "intermediario o dipendente")),
+    responses((status = 200, description = "La delega più recente per i tre e se oggi dà accesso alla posizione del delegante (solo allora i suoi identificativi)", body = EsitoDelega),
+        (status = 422, description = "Codici fiscali o ruolo non validi", body = Problem, content_type = "application/problem+json"),))]
+async fn delega(
+    State(s): State<AppState>,
+    Extension(c): Extension<Caller>,
+    Query(q): Query<DelegaQuery>,
+) -> AppResult<Response> {
+    let r = RicercaDelega {
+        delegato: q.delegato.unwrap_or_default(),
+        delegante: q.delegante.unwrap_or_default(),
+        ruolo: q.ruolo.unwrap_or_default(),
+    };
+    Ok(Json(s.services.verifica_delega(&c, r).await?).into_response())
 }

@@ -51,18 +51,19 @@ test("sede: abbina un F24 pagato dal legale rappresentante, con la nota", async 
 test("sede e Direzione Generale: cambio di categoria di un utilizzatore con prestazioni", async ({ page, request }) => {
   const problems = watchForErrors(page);
   expect((await request.post("/api/v1/sessione", { data: { username: "operatore.sede", password: PASSWORD } })).ok()).toBeTruthy();
-  const hits = await (await request.get("/api/v1/presto/operatore/soggetti?q=Rossi")).json();
-  const rossi = hits.find((h: { tipo: string; denominazione: string }) => h.tipo === "utilizzatore" && h.denominazione.startsWith("Rossi & Figli"));
+  // The hotel, not Rossi & Figli: other tests read Rossi's limits.
+  const hits = await (await request.get("/api/v1/presto/operatore/soggetti?q=Hotel")).json();
+  const hotel = hits.find((h: { tipo: string; denominazione: string }) => h.tipo === "utilizzatore" && h.denominazione.startsWith("Hotel Bellavista"));
 
   await login(page, "operatore.sede");
   await expect(page.locator("#utente-nome")).toHaveText("Carla Moretti");
-  await page.goto(`/presto/operatore/utilizzatore/${rossi.id}`);
+  await page.goto(`/presto/operatore/utilizzatore/${hotel.id}`);
   await page.click("#link-categoria");
-  await expect(page.locator("h1")).toContainText("Categoria di Rossi & Figli");
+  await expect(page.locator("h1")).toContainText("Categoria di Hotel Bellavista");
   await expect(page.locator("dl.facts")).toContainText("solo la Direzione Generale");
   await hydrated(page);
   await page.selectOption("#categoria-dg", "eventi_fiere_terme_parchi");
-  await page.fill("#nota-dg", "L'azienda organizza fiere: categoria indicata per errore");
+  await page.fill("#nota-dg", "L'albergo ospita congressi e fiere: categoria da aggiornare");
   await page.getByRole("button", { name: "Inoltra alla Direzione Generale" }).click();
   await expect(page.locator("#categoria-salvata")).toBeVisible();
   await expect(page.locator("#storico-cambi")).toContainText("Inoltrato alla Direzione Generale");
@@ -72,14 +73,14 @@ test("sede e Direzione Generale: cambio di categoria di un utilizzatore con pres
   await login(page, "operatore.dg");
   await expect(page.locator("#utente-nome")).toHaveText("Elena Vitale");
   await page.goto("/presto/operatore/categorie");
-  const req = page.locator(".cambio-categoria", { hasText: "Rossi & Figli" }).filter({ hasText: "Inoltrato" }).first();
+  const req = page.locator(".cambio-categoria", { hasText: "Hotel Bellavista" }).filter({ hasText: "Inoltrato" }).first();
   await expect(req).toContainText("coerenti con la nuova categoria");
   await hydrated(page);
   await req.locator("textarea").fill("Verificate le prestazioni: coerenti");
   await req.getByRole("button", { name: "Applica il cambio" }).click();
   await expect(page.locator("#decisione-fatta")).toContainText("Applicato");
   await shot(page, "presto-categoria-dg");
-  await page.goto(`/presto/operatore/utilizzatore/${rossi.id}/categoria`);
+  await page.goto(`/presto/operatore/utilizzatore/${hotel.id}/categoria`);
   await expect(page.locator("#categoria-attuale")).toContainText("Congressi, fiere");
   expect(problems).toEqual([]);
 });

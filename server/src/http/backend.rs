@@ -15,6 +15,8 @@ use shared::dto::{
     ReplayView, RequestFilter, RequestPage, RequestView, SedeView, SessionView, SubjectSummary, SubmitRequest,
     TargetView,
 };
+use shared::presto::campioni as pc;
+use shared::presto::elenchi as pe;
 use shared::presto::portale as po;
 use shared::presto::views as pv;
 
@@ -272,5 +274,26 @@ impl PrestoBackend for ServerBackend {
     }
     async fn delega(&self, req: &Parts, q: po::RicercaDelega) -> Result<po::EsitoDelega, UiError> {
         self.services.verifica_delega(caller(req)?, q).await.map_err(p)
+    }
+    async fn elenco(&self, req: &Parts, r: pe::RichiestaElenco, pagina: u32) -> Result<pe::PaginaElenco, UiError> {
+        self.services.elenco(caller(req)?, r, pagina).await.map_err(p)
+    }
+    async fn crea_campione(&self, req: &Parts, n: pc::NuovoCampione) -> Result<pc::CampioneView, UiError> {
+        self.services.crea_campione(caller(req)?, n).await.map_err(p)
+    }
+    async fn campioni(&self, req: &Parts) -> Result<Vec<pc::CampioneSintesi>, UiError> {
+        self.services.campioni(caller(req)?).await.map_err(p)
+    }
+    async fn campione(&self, req: &Parts, id: i64) -> Result<pc::CampioneView, UiError> {
+        self.services.campione(caller(req)?, id).await.map_err(p)
+    }
+    async fn verifica_riga(
+        &self,
+        req: &Parts,
+        id: i64,
+        riga: i64,
+        e: pc::EsitoVerifica,
+    ) -> Result<pc::CampioneView, UiError> {
+        self.services.verifica_riga(caller(req)?, id, riga, e).await.map_err(p)
     }
 }

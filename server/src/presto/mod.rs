@@ -8,10 +8,13 @@
 
 pub mod abbinamento;
 pub mod anagrafica;
+pub mod campioni;
 pub mod categoria;
 pub mod categoria_dg;
 pub mod deleghe;
+pub mod elenchi;
 pub mod esame;
+pub mod export;
 pub mod f24;
 pub mod pay_run;
 pub mod portafoglio;

@@ -66,7 +66,7 @@ pub struct FiltriElenco {
 pub type ErroreCampo = (&'static str, &'static str, String);
 
 impl RichiestaElenco {
-    /// Every error at once. The period is at most 5 years (a check goes back that far).
+    /// Every error at once. The period is at most 10 years (the service began in 2017).
     pub fn parse(&self) -> Result<FiltriElenco, Vec<ErroreCampo>> {
         let mut errs: Vec<ErroreCampo> = vec![];
         let opt = |s: &str| Some(s.trim()).filter(|s| !s.is_empty()).map(str::to_string);
@@ -92,12 +92,11 @@ impl RichiestaElenco {
         if let (Some(a), Some(b)) = (dal, al) {
             if b < a {
                 errs.push(("al", "order", "La data finale precede quella iniziale.".into()));
-            } else if (b - a).num_days() > 366 * 5 {
-                errs.push(("al", "range", "Il periodo può essere al massimo di 5 anni.".into()));
+            } else if (b - a).num_days() > 366 * 10 {
+                errs.push(("al", "range", "Il periodo può essere al massimo di 10 anni.".into()));
             }
         }
-        let code = |f: &'static str, s: &str, errs: &mut Vec<ErroreCampo>, parse: &dyn Fn(&str) -> bool| match opt(s)
-        {
+        let code = |f: &'static str, s: &str, errs: &mut Vec<ErroreCampo>, parse: &dyn Fn(&str) -> bool| match opt(s) {
             Some(v) if !parse(&v) => {
                 errs.push((f, "unknown", "Valore non previsto: sceglierlo dall'elenco.".into()));
                 None
@@ -129,16 +128,9 @@ impl RichiestaElenco {
             errs.push(("importo_max", "order", "L'importo massimo è minore del minimo.".into()));
         }
         match (tipo, dal, al) {
-            (Some(tipo), Some(dal), Some(al)) if errs.is_empty() => Ok(FiltriElenco {
-                tipo,
-                dal,
-                al,
-                strumento,
-                categoria,
-                categoria_speciale,
-                importo_min,
-                importo_max,
-            }),
+            (Some(tipo), Some(dal), Some(al)) if errs.is_empty() => {
+                Ok(FiltriElenco { tipo, dal, al, strumento, categoria, categoria_speciale, importo_min, importo_max })
+            }
             _ => Err(errs),
         }
     }

@@ -34,7 +34,13 @@ fn strata_get_their_share() {
     // 600 in "a", 300 in "b", 100 in "c": 10 % gives 60, 30 and 10.
     let mut list = vec![];
     for id in 1..=1000i64 {
-        let s = if id <= 600 { "a" } else if id <= 900 { "b" } else { "c" };
+        let s = if id <= 600 {
+            "a"
+        } else if id <= 900 {
+            "b"
+        } else {
+            "c"
+        };
         list.push((id, s.to_string()));
     }
     let got = campione(&list, 7, Dimensione::Percentuale(10), true);
@@ -43,6 +49,7 @@ fn strata_get_their_share() {
     // 7 rows: 4.2, 2.1 and 0.7 by proportion; the largest remainder gives the last one to "c".
     let got = campione(&list, 7, Dimensione::Numero(7), true);
     assert_eq!(got.len(), 7);
+    let count = |lo: i64, hi: i64| got.iter().filter(|id| (lo..=hi).contains(*id)).count();
     assert_eq!((count(1, 600), count(601, 900), count(901, 1000)), (4, 2, 1));
 }
 

@@ -3,7 +3,9 @@
 //! Pure code: the server reads the dated parameters and the counters, these functions decide.
 
 pub mod cambio_categoria;
+pub mod campioni;
 pub mod costo;
+pub mod elenchi;
 pub mod f24;
 pub mod limiti;
 pub mod parametri;

@@ -399,6 +399,49 @@ both!(every_route_as_every_role, |engine: Engine| async move {
         Body::None,
         &pops(422, 422),
     ));
+    // Lists, samples, exports: the portal's operators, each in its own scope.
+    m.push(case(
+        ("get", "/presto/operatore/elenchi"),
+        "/presto/operatore/elenchi?dal=01/01/2026&al=31/12/2026".into(),
+        Body::None,
+        &pops(200, 200),
+    ));
+    m.push(case(
+        ("get", "/presto/operatore/elenchi/export"),
+        "/presto/operatore/elenchi/export?dal=01/01/2026&al=31/12/2026&formato=csv".into(),
+        Body::None,
+        &pops(200, 200),
+    ));
+    m.push(case(
+        ("get", "/presto/operatore/campioni"),
+        "/presto/operatore/campioni".into(),
+        Body::None,
+        &pops(200, 200),
+    ));
+    m.push(case(
+        ("post", "/presto/operatore/campioni"),
+        "/presto/operatore/campioni".into(),
+        Body::Json(json!({ "nome": "", "elenco": { "dal": "01/01/2026", "al": "31/12/2026" } })),
+        &pops(422, 422),
+    ));
+    m.push(case(
+        ("get", "/presto/operatore/campioni/{id}"),
+        format!("/presto/operatore/campioni/{NONE}"),
+        Body::None,
+        &pops(404, 404),
+    ));
+    m.push(case(
+        ("put", "/presto/operatore/campioni/{id}/righe/{riga}"),
+        format!("/presto/operatore/campioni/{NONE}/righe/{NONE}"),
+        Body::Json(json!({ "esito": "", "nota": "", "version": 1 })),
+        &pops(404, 404),
+    ));
+    m.push(case(
+        ("get", "/presto/operatore/campioni/{id}/export"),
+        format!("/presto/operatore/campioni/{NONE}/export"),
+        Body::None,
+        &pops(404, 404),
+    ));
     // Last: closing the session.
     m.push(public(("delete", "/sessione"), "/sessione".into(), Body::None, 204));
 

@@ -19,6 +19,7 @@ mod moduli;
 mod oggetti_altrui;
 mod openapi;
 mod presto;
+mod presto_liste;
 mod presto_portale;
 mod risposte_private;
 mod smart_task;

@@ -6,6 +6,7 @@
 use crate::error::UiError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::{MultipartData, MultipartFormData};
+use shared::presto::campioni::*;
 use shared::presto::portale::*;
 use shared::presto::views::*;
 #[cfg(feature = "ssr")]
@@ -242,4 +243,72 @@ pub async fn po_decidi_categoria(
 pub async fn po_delega(delegato: String, delegante: String, ruolo: String) -> Result<EsitoDelega, UiError> {
     let (b, req) = ctx::backend::<dyn PrestoBackend>()?;
     b.delega(&req, RicercaDelega { delegato, delegante, ruolo }).await
+}
+
+#[server(prefix = "/sf", endpoint = "po_elenco")]
+pub async fn po_elenco(
+    r: shared::presto::elenchi::RichiestaElenco,
+    pagina: u32,
+) -> Result<shared::presto::elenchi::PaginaElenco, UiError> {
+    let (b, req) = ctx::backend::<dyn PrestoBackend>()?;
+    b.elenco(&req, r, pagina).await
+}
+
+#[server(prefix = "/sf", endpoint = "po_crea_campione")]
+pub async fn po_crea_campione(
+    #[server(default)] tipo: String,
+    #[server(default)] dal: String,
+    #[server(default)] al: String,
+    #[server(default)] strumento: String,
+    #[server(default)] categoria: String,
+    #[server(default)] categoria_speciale: String,
+    #[server(default)] importo_min: String,
+    #[server(default)] importo_max: String,
+    #[server(default)] nome: String,
+    #[server(default)] percentuale: String,
+    #[server(default)] numero: String,
+    #[server(default)] seme: String,
+    #[server(default)] stratificato: Option<String>,
+) -> Result<CampioneView, UiError> {
+    let (b, req) = ctx::backend::<dyn PrestoBackend>()?;
+    let elenco = shared::presto::elenchi::RichiestaElenco {
+        tipo,
+        dal,
+        al,
+        strumento,
+        categoria,
+        categoria_speciale,
+        importo_min,
+        importo_max,
+    };
+    let n = NuovoCampione { nome, elenco, percentuale, numero, seme, stratificato: stratificato.is_some() };
+    let v = b.crea_campione(&req, n).await?;
+    ctx::redirect_form_post(&format!("/presto/operatore/campioni/{}", v.id));
+    Ok(v)
+}
+
+#[server(prefix = "/sf", endpoint = "po_campioni")]
+pub async fn po_campioni() -> Result<Vec<CampioneSintesi>, UiError> {
+    let (b, req) = ctx::backend::<dyn PrestoBackend>()?;
+    b.campioni(&req).await
+}
+
+#[server(prefix = "/sf", endpoint = "po_campione")]
+pub async fn po_campione(id: i64) -> Result<CampioneView, UiError> {
+    let (b, req) = ctx::backend::<dyn PrestoBackend>()?;
+    b.campione(&req, id).await
+}
+
+#[server(prefix = "/sf", endpoint = "po_verifica_riga")]
+pub async fn po_verifica_riga(
+    id: i64,
+    riga: i64,
+    version: i64,
+    #[server(default)] esito: String,
+    #[server(default)] nota: String,
+) -> Result<CampioneView, UiError> {
+    let (b, req) = ctx::backend::<dyn PrestoBackend>()?;
+    let v = b.verifica_riga(&req, id, riga, EsitoVerifica { esito, nota, version }).await?;
+    ctx::redirect_form_post(&format!("/presto/operatore/campioni/{id}#riga-{riga}"));
+    Ok(v)
 }

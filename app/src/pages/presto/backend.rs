@@ -2,6 +2,8 @@
 
 use crate::error::UiError;
 use http::request::Parts;
+use shared::presto::campioni::*;
+use shared::presto::elenchi::{PaginaElenco, RichiestaElenco};
 use shared::presto::portale::*;
 use shared::presto::views::*;
 
@@ -53,4 +55,9 @@ pub trait PrestoBackend: Send + Sync + 'static {
         d: DecisioneCategoria,
     ) -> Result<CambioCategoriaView, UiError>;
     async fn delega(&self, req: &Parts, q: RicercaDelega) -> Result<EsitoDelega, UiError>;
+    async fn elenco(&self, req: &Parts, r: RichiestaElenco, pagina: u32) -> Result<PaginaElenco, UiError>;
+    async fn crea_campione(&self, req: &Parts, n: NuovoCampione) -> Result<CampioneView, UiError>;
+    async fn campioni(&self, req: &Parts) -> Result<Vec<CampioneSintesi>, UiError>;
+    async fn campione(&self, req: &Parts, id: i64) -> Result<CampioneView, UiError>;
+    async fn verifica_riga(&self, req: &Parts, id: i64, riga: i64, e: EsitoVerifica) -> Result<CampioneView, UiError>;
 }

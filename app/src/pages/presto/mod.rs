@@ -5,11 +5,13 @@ pub mod abbinamenti;
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod backend;
+pub mod campione;
 pub mod categoria;
 pub mod deleghe;
 pub mod elenchi;
 pub mod f24;
 pub mod limiti;
+pub mod liste;
 pub mod operatore;
 pub mod portafoglio;
 pub mod prestatore;

@@ -1,7 +1,7 @@
 //! The OpenAPI document of /api/v1, generated from the handlers' annotations and the shared
 //! types, with what every route may answer whatever its handler does (the layers' refusals).
 
-use super::{admin, comunicazioni, fascicolo, identity, presto, presto_portale, richieste, smart_task};
+use super::{admin, comunicazioni, fascicolo, identity, presto, presto_elenchi, presto_portale, richieste, smart_task};
 use axum::Json;
 use axum::response::{IntoResponse, Response};
 use utoipa::openapi::{self, RefOr};
@@ -25,7 +25,9 @@ super::routes::api_routes! {
         presto::nuova_prestazione, presto::revoca, presto::pagina_prestatore, presto::import_f24, presto::pay_run,
         presto::cerca, presto::scheda, presto::modifica, presto_portale::versamenti, presto_portale::abbina,
         presto_portale::annulla, presto_portale::categoria, presto_portale::cambia_categoria, presto_portale::inoltra,
-        presto_portale::cambi, presto_portale::decidi, presto_portale::delega, openapi_json),
+        presto_portale::cambi, presto_portale::decidi, presto_portale::delega, presto_elenchi::elenco, presto_elenchi::esporta_elenco,
+        presto_elenchi::campioni, presto_elenchi::crea_campione, presto_elenchi::campione, presto_elenchi::verifica_riga,
+        presto_elenchi::esporta_campione, openapi_json),
     modifiers(&Security, &EveryRoute),
     security(("token" = []), ("cookie" = []))
 )]

@@ -7,6 +7,7 @@ pub mod document;
 pub mod fascicolo;
 pub mod identity;
 pub mod presto;
+pub mod presto_elenchi;
 pub mod presto_portale;
 pub mod richieste;
 pub mod routes;
@@ -51,6 +52,7 @@ const FEATURES: &[Feature] = &[
     (fascicolo::router, fascicolo::ROUTES),
     (presto::router, presto::ROUTES),
     (presto_portale::router, presto_portale::ROUTES),
+    (presto_elenchi::router, presto_elenchi::ROUTES),
     (document::router, document::ROUTES),
 ];
 

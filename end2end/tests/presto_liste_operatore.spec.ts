@@ -1,0 +1,46 @@
+import { expect, test } from "@playwright/test";
+import * as fs from "fs";
+import { hydrated, login, shot, watchForErrors } from "./helpers";
+
+test("sede: elenco degli utilizzatori, campione riproducibile, esito di una riga, download", async ({ page }) => {
+  const problems = watchForErrors(page);
+  await login(page, "operatore.sede");
+  await expect(page.locator("#utente-nome")).toHaveText("Carla Moretti");
+  await page.goto("/presto/operatore");
+  await page.getByRole("link", { name: "Elenchi per le verifiche" }).click();
+  const y = new Date().getFullYear();
+  await page.fill("#dal", `01/01/${y - 8}`);
+  await page.fill("#al", `31/12/${y + 1}`);
+  await page.click("#mostra-elenco");
+  await expect(page.locator("#totale-elenco")).toContainText("righe");
+  const totale = Number((await page.locator("#totale-elenco").innerText()).split(" ")[0]);
+  expect(totale).toBeGreaterThan(3);
+  // The list's export has as many rows as the list.
+  const [csv] = await Promise.all([page.waitForEvent("download"), page.click("#scarica-csv")]);
+  expect(csv.suggestedFilename()).toMatch(/^elenco-utilizzatori-.*\.csv$/);
+  const lines = fs.readFileSync(await csv.path()).toString("utf8").trim().split("\n");
+  expect(lines.length - 1).toBe(totale);
+  await hydrated(page);
+  await page.fill("#nome", `Verifica autocertificazioni ${Date.now()}`);
+  await page.fill("#percentuale", "50");
+  await page.fill("#seme", "2026");
+  await page.click("#estrai");
+  await expect(page.locator("h1")).toContainText("Campione «Verifica autocertificazioni");
+  await expect(page.locator("#seme-campione")).toHaveText("2026");
+  const rows = page.locator(".riga-campione");
+  await expect(rows).toHaveCount(Math.ceil(totale / 2));
+  await hydrated(page);
+  const first = rows.first();
+  await first.getByLabel("Autocertificazione non veritiera").check();
+  await first.getByRole("button", { name: "Registra l'esito" }).click();
+  await expect(page.locator(".error-summary")).toContainText("nota è obbligatoria");
+  await first.locator("textarea").fill("Iscrizione universitaria non confermata dall'ateneo");
+  await first.getByRole("button", { name: "Registra l'esito" }).click();
+  await expect(page.locator("#verificate")).toContainText("1 di");
+  await expect(page.locator(".riga-campione").first()).toContainText("Autocertificazione non veritiera");
+  const [xlsx] = await Promise.all([page.waitForEvent("download"), page.click("#scarica-campione-xlsx")]);
+  expect(xlsx.suggestedFilename()).toMatch(/^campione-\d+\.xlsx$/);
+  expect(fs.readFileSync(await xlsx.path()).subarray(0, 2).toString()).toBe("PK");
+  await shot(page, "presto-campione");
+  expect(problems).toEqual([]);
+});

@@ -76,11 +76,17 @@ test("sede e Direzione Generale: cambio di categoria di un utilizzatore con pres
   const req = page.locator(".cambio-categoria", { hasText: "Hotel Bellavista" }).filter({ hasText: "Inoltrato" }).first();
   await expect(req).toContainText("coerenti con la nuova categoria");
   await hydrated(page);
-  await req.locator("textarea").fill("Verificate le prestazioni: coerenti");
+  // The hotel had 7 employees in 2022, over the cap of 5 for events then: DG's check lists that
+  // prestazione, the change cannot be applied, DG refuses it with the reason.
+  await expect(req).toContainText("Prestazioni non coerenti con la nuova categoria: 1");
+  await req.locator("textarea").fill("Prestazione del 2022 oltre il limite di dipendenti della categoria");
   await req.getByRole("button", { name: "Applica il cambio" }).click();
-  await expect(page.locator("#decisione-fatta")).toContainText("Applicato");
+  await expect(page.locator(".error-summary")).toContainText("Prestazione n.");
+  await req.getByRole("button", { name: "Respingi" }).click();
+  await expect(page.locator("#decisione-fatta")).toContainText("Respinto");
   await shot(page, "presto-categoria-dg");
   await page.goto(`/presto/operatore/utilizzatore/${hotel.id}/categoria`);
-  await expect(page.locator("#categoria-attuale")).toContainText("Congressi, fiere");
+  await expect(page.locator("#categoria-attuale")).toContainText("Alberghiero");
+  await expect(page.locator("#storico-cambi")).toContainText("Respinto");
   expect(problems).toEqual([]);
 });

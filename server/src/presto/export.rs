@@ -201,7 +201,8 @@ fn corpo(
             });
         }
     }
-    futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|x| (x, rx)) }).boxed()
+    // Fused: the compression layer polls once more after the end.
+    futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|x| (x, rx)) }).fuse().boxed()
 }
 
 fn tempfile_path() -> io::Result<std::path::PathBuf> {

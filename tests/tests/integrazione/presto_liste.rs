@@ -84,6 +84,17 @@ both!(lists_are_the_sedes_filtered_paged_and_exported_whole, |engine: Engine| as
     assert_eq!(s, StatusCode::OK);
     assert!(ct.contains("spreadsheetml"), "{ct}");
     assert!(body.starts_with(b"PK"), "an XLSX is a zip");
+    // Compressed on the way (as browsers ask): the stream still ends cleanly.
+    for enc in ["br", "gzip"] {
+        let r = op
+            .get(app.url(&format!("/api/v1/presto/operatore/elenchi/export?{}&formato=csv", periodo())))
+            .header("accept-encoding", enc)
+            .send()
+            .await
+            .expect("export");
+        assert_eq!(r.headers().get("content-encoding").and_then(|v| v.to_str().ok()), Some(enc));
+        assert!(!r.bytes().await.expect("the whole compressed body").is_empty());
+    }
     let (s, _, _) =
         export(&app, &op, &format!("/api/v1/presto/operatore/elenchi/export?{}&formato=pdf", periodo())).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);

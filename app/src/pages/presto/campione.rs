@@ -22,7 +22,7 @@ fn Riga(campione: i64, r: RigaCampione, action: ServerAction<PoVerificaRiga>) ->
         <li class="request riga-campione" id=format!("riga-{id}")>
             <p class="request-title">{format!("{}. ", r.posizione)}<a href=format!("/presto/operatore/{}/{}", r.soggetto_tipo, r.soggetto_id)>{r.denominazione.clone()}</a></p>
             <p class="muted">{format!("C.F. {} · {} prestazioni · compenso {} · strato {}", r.codice_fiscale, r.prestazioni, r.compenso, r.strato)}</p>
-            <p><span class=if r.esito.is_some() { "tag tag-richiesta-accolta" } else { "tag" }>{esito_label(&current)}</span>
+            <p><span class=match current.as_str() { "conforme" => "tag tag-richiesta-accolta", "non_conforme" => "tag tag-richiesta-non_accolta", _ => "tag" }>{esito_label(&current)}</span>
                 {r.verificato_da.clone().map(|v| format!(" · {v} il {}", r.verificato_at.as_deref().map(format_date_text_it).unwrap_or_default()))}
                 {r.nota.clone().map(|n| format!(" · {n}"))}</p>
             <ActionForm action=action attr:class="verifica-form">

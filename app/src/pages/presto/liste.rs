@@ -32,12 +32,13 @@ fn Scelta(
     label: &'static str,
     value: String,
     options: Vec<(&'static str, &'static str)>,
+    #[prop(optional)] senza_tutti: bool,
 ) -> impl IntoView {
     view! {
         <div class="field">
             <label for=id>{label}</label>
             <select id=id name=id>
-                <option value="">"Tutti"</option>
+                {(!senza_tutti).then(|| view! { <option value="">"Tutti"</option> })}
                 {options.into_iter().map(|(c, l)| view! { <option value=c selected=value == c>{l}</option> }).collect_view()}
             </select>
         </div>
@@ -115,7 +116,7 @@ pub fn ListePage() -> impl IntoView {
             {move || {
                 let r = r.get();
                 view! {
-                    <Scelta id="tipo" label="Elenco" value=r.tipo.clone() options=vec![("utilizzatori", "Utilizzatori"), ("prestatori", "Prestatori")] />
+                    <Scelta id="tipo" label="Elenco" value=r.tipo.clone() options=vec![("utilizzatori", "Utilizzatori"), ("prestatori", "Prestatori")] senza_tutti=true />
                     <Campo id="dal" label="Prestazioni dal" value=r.dal.clone() hint="gg/mm/aaaa" />
                     <Campo id="al" label="al" value=r.al.clone() hint="gg/mm/aaaa" />
                     <Scelta id="strumento" label="Strumento (utilizzatori)" value=r.strumento.clone() options=Strumento::ALL.iter().map(|s| (s.code(), s.label())).collect() />
@@ -147,7 +148,7 @@ pub fn ListePage() -> impl IntoView {
                                     <li class="request">
                                         <p class="request-title"><a href=format!("/presto/operatore/{}/{}", x.tipo, x.id)>{x.denominazione}</a></p>
                                         <p class="muted">{format!("C.F. {} · {}", x.codice_fiscale, x.descrizione)}</p>
-                                        <p>{format!("{} prestazioni · compenso {} · dal {} al {}", x.prestazioni, x.compenso, format_date_text_it(&x.primo_giorno), format_date_text_it(&x.ultimo_giorno))}</p>
+                                        <p>{format!("{} {} · compenso {} · dal {} al {}", x.prestazioni, if x.prestazioni == 1 { "prestazione" } else { "prestazioni" }, x.compenso, format_date_text_it(&x.primo_giorno), format_date_text_it(&x.ultimo_giorno))}</p>
                                     </li>
                                 }).collect_view()}
                             </ul>

@@ -103,6 +103,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/presto/operatore/categorie") view=pages::presto::categoria::CambiCategoriaPage ssr=SsrMode::Async />
                     <Route path=path!("/presto/operatore/deleghe") view=pages::presto::deleghe::DeleghePage ssr=SsrMode::Async />
                     <Route path=path!("/presto/operatore/liste") view=pages::presto::liste::ListePage ssr=SsrMode::Async />
+                    <Route path=path!("/presto/operatore/rimborsi") view=pages::presto::rimborsi::RimborsiSedePage ssr=SsrMode::Async />
+                    <Route path=path!("/presto/rimborsi") view=pages::presto::rimborsi::RimborsiPage ssr=SsrMode::Async />
                     <Route path=path!("/presto/operatore/campioni/:id") view=pages::presto::campione::CampionePage ssr=SsrMode::Async />
                     <Route path=path!("/presto/operatore/utilizzatore/:id/categoria") view=pages::presto::categoria::CategoriaPage ssr=SsrMode::Async />
                     <Route path=path!("/presto/operatore/:tipo/:id") view=pages::presto::scheda::SchedaPage ssr=SsrMode::Async />

@@ -18,6 +18,7 @@ use shared::dto::{
 use shared::presto::campioni as pc;
 use shared::presto::elenchi as pe;
 use shared::presto::portale as po;
+use shared::presto::rimborsi as pr;
 use shared::presto::views as pv;
 
 pub struct ServerBackend {
@@ -295,5 +296,22 @@ impl PrestoBackend for ServerBackend {
         e: pc::EsitoVerifica,
     ) -> Result<pc::CampioneView, UiError> {
         self.services.verifica_riga(caller(req)?, id, riga, e).await.map_err(p)
+    }
+    async fn rimborsi(&self, req: &Parts) -> Result<Vec<pr::RimborsoView>, UiError> {
+        self.services.miei_rimborsi(caller(req)?, None, None).await.map_err(p)
+    }
+    async fn chiedi_rimborso(&self, req: &Parts, n: pr::NuovoRimborso) -> Result<pr::RimborsoView, UiError> {
+        self.services.chiedi_rimborso(caller(req)?, None, None, n).await.map_err(p)
+    }
+    async fn rimborsi_sede(&self, req: &Parts) -> Result<Vec<pr::RimborsoView>, UiError> {
+        self.services.rimborsi_sede(caller(req)?).await.map_err(p)
+    }
+    async fn decidi_rimborso(
+        &self,
+        req: &Parts,
+        id: i64,
+        d: pr::DecisioneRimborso,
+    ) -> Result<pr::RimborsoView, UiError> {
+        self.services.decidi_rimborso(caller(req)?, id, d).await.map_err(p)
     }
 }

@@ -25,14 +25,14 @@ pub(crate) enum Bind {
 
 /// A list's query with its parameters, in the operator's scope.
 #[derive(Debug, Clone)]
-pub(crate) struct Elenco {
+pub struct Elenco {
     pub tipo: TipoElenco,
     sql: String,
     binds: Vec<Bind>,
 }
 
 impl Elenco {
-    pub(crate) fn new(f: &FiltriElenco, sc: &Scope) -> Elenco {
+    pub fn new(f: &FiltriElenco, sc: &Scope) -> Elenco {
         let mut binds = vec![Bind::T(f.dal.to_string()), Bind::T(f.al.to_string())];
         let next = |b: Bind, binds: &mut Vec<Bind>| {
             binds.push(b);
@@ -114,6 +114,21 @@ impl Elenco {
     /// Every row, in a stable order (name, then id).
     pub(crate) fn ordered(&self) -> String {
         format!("SELECT * FROM ({}) t ORDER BY denominazione, id", self.sql)
+    }
+
+    /// The ordered query with its values written in (text quoted): what the bench hands to the
+    /// `sqlite3` CLI to compare the export with the same query on the same file.
+    pub fn letterale(&self) -> String {
+        let mut sql = self.ordered();
+        // From the highest placeholder down, so that `$1` does not eat the start of `$10`.
+        for (i, b) in self.binds.iter().enumerate().rev() {
+            let v = match b {
+                Bind::I(n) => n.to_string(),
+                Bind::T(t) => format!("'{}'", t.replace('\'', "''")),
+            };
+            sql = sql.replace(&format!("${}", i + 1), &v);
+        }
+        sql
     }
 
     pub(crate) fn counted(&self) -> String {

@@ -20,6 +20,7 @@ pub mod pay_run;
 pub mod portafoglio;
 pub mod prestazioni;
 pub mod registrazione;
+pub mod rimborsi;
 pub mod soggetti;
 
 use crate::error::{AppError, AppResult};

@@ -10,6 +10,7 @@ pub mod f24;
 pub mod limiti;
 pub mod parametri;
 pub mod portale;
+pub mod rimborsi;
 pub mod tipi;
 pub mod views;
 

@@ -442,6 +442,26 @@ both!(every_route_as_every_role, |engine: Engine| async move {
         Body::None,
         &pops(404, 404),
     ));
+    // Refunds and transfers: the wallet's holders ask, the sede decides.
+    m.push(case(("get", "/presto/rimborsi"), format!("/presto/rimborsi?{}", q(rossi)), Body::None, &wallet(200)));
+    m.push(case(
+        ("post", "/presto/rimborsi"),
+        format!("/presto/rimborsi?{}", q(rossi)),
+        Body::Json(json!({ "tipo": "" })),
+        &wallet(422),
+    ));
+    m.push(case(
+        ("get", "/presto/operatore/rimborsi"),
+        "/presto/operatore/rimborsi".into(),
+        Body::None,
+        &pops(200, 200),
+    ));
+    m.push(case(
+        ("post", "/presto/operatore/rimborsi/{id}/decisione"),
+        format!("/presto/operatore/rimborsi/{NONE}/decisione"),
+        Body::Json(json!({ "esito": "", "nota": "" })),
+        &pops(404, 404),
+    ));
     // Last: closing the session.
     m.push(public(("delete", "/sessione"), "/sessione".into(), Body::None, 204));
 

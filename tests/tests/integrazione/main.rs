@@ -21,6 +21,7 @@ mod openapi;
 mod presto;
 mod presto_liste;
 mod presto_portale;
+mod presto_rimborsi;
 mod risposte_private;
 mod smart_task;
 mod smart_task_contributi;

@@ -312,3 +312,50 @@ pub async fn po_verifica_riga(
     ctx::redirect_form_post(&format!("/presto/operatore/campioni/{id}#riga-{riga}"));
     Ok(v)
 }
+
+#[server(prefix = "/sf", endpoint = "po_rimborsi")]
+pub async fn po_rimborsi() -> Result<Vec<shared::presto::rimborsi::RimborsoView>, UiError> {
+    let (b, req) = ctx::backend::<dyn PrestoBackend>()?;
+    b.rimborsi(&req).await
+}
+
+#[server(prefix = "/sf", endpoint = "po_chiedi_rimborso")]
+pub async fn po_chiedi_rimborso(
+    #[server(default)] tipo: String,
+    #[server(default)] importo: String,
+    #[server(default)] iban: String,
+    #[server(default)] iban_intestato: Option<String>,
+    #[server(default)] versamento_id: String,
+    #[server(default)] motivo: String,
+) -> Result<shared::presto::rimborsi::RimborsoView, UiError> {
+    let (b, req) = ctx::backend::<dyn PrestoBackend>()?;
+    let n = shared::presto::rimborsi::NuovoRimborso {
+        tipo,
+        importo,
+        iban,
+        iban_intestato: iban_intestato.is_some(),
+        versamento_id: versamento_id.trim().parse().ok(),
+        motivo,
+    };
+    let v = b.chiedi_rimborso(&req, n).await?;
+    ctx::redirect_form_post("/presto/rimborsi");
+    Ok(v)
+}
+
+#[server(prefix = "/sf", endpoint = "po_rimborsi_sede")]
+pub async fn po_rimborsi_sede() -> Result<Vec<shared::presto::rimborsi::RimborsoView>, UiError> {
+    let (b, req) = ctx::backend::<dyn PrestoBackend>()?;
+    b.rimborsi_sede(&req).await
+}
+
+#[server(prefix = "/sf", endpoint = "po_decidi_rimborso")]
+pub async fn po_decidi_rimborso(
+    id: i64,
+    esito: String,
+    #[server(default)] nota: String,
+) -> Result<shared::presto::rimborsi::RimborsoView, UiError> {
+    let (b, req) = ctx::backend::<dyn PrestoBackend>()?;
+    let v = b.decidi_rimborso(&req, id, shared::presto::rimborsi::DecisioneRimborso { esito, nota }).await?;
+    ctx::redirect_form_post("/presto/operatore/rimborsi");
+    Ok(v)
+}

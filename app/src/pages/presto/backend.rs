@@ -5,6 +5,7 @@ use http::request::Parts;
 use shared::presto::campioni::*;
 use shared::presto::elenchi::{PaginaElenco, RichiestaElenco};
 use shared::presto::portale::*;
+use shared::presto::rimborsi::{DecisioneRimborso, NuovoRimborso, RimborsoView};
 use shared::presto::views::*;
 
 #[async_trait::async_trait]
@@ -60,4 +61,8 @@ pub trait PrestoBackend: Send + Sync + 'static {
     async fn campioni(&self, req: &Parts) -> Result<Vec<CampioneSintesi>, UiError>;
     async fn campione(&self, req: &Parts, id: i64) -> Result<CampioneView, UiError>;
     async fn verifica_riga(&self, req: &Parts, id: i64, riga: i64, e: EsitoVerifica) -> Result<CampioneView, UiError>;
+    async fn rimborsi(&self, req: &Parts) -> Result<Vec<RimborsoView>, UiError>;
+    async fn chiedi_rimborso(&self, req: &Parts, n: NuovoRimborso) -> Result<RimborsoView, UiError>;
+    async fn rimborsi_sede(&self, req: &Parts) -> Result<Vec<RimborsoView>, UiError>;
+    async fn decidi_rimborso(&self, req: &Parts, id: i64, d: DecisioneRimborso) -> Result<RimborsoView, UiError>;
 }

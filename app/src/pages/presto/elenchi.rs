@@ -85,7 +85,7 @@ pub fn VersamentiList(
     view! {
         <ul class="request-list" id="versamenti">
             {versamenti.into_iter().map(|v| {
-                let canale = match v.canale.as_str() { "pagopa" => "pagoPA", "f24_ep" => "F24 EP", _ => "F24 ELIDE" };
+                let canale = match v.canale.as_str() { "pagopa" => "pagoPA", "f24_ep" => "F24 EP", "trasferimento" => "Trasferimento", _ => "F24 ELIDE" };
                 view! {
                     <li class="request">
                         <p class="request-title">{format!("{} · {} · {}", format_date_text_it(&v.data), canale, v.importo)}</p>

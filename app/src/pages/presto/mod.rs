@@ -16,4 +16,5 @@ pub mod operatore;
 pub mod portafoglio;
 pub mod prestatore;
 pub mod registrazione;
+pub mod rimborsi;
 pub mod scheda;

@@ -24,6 +24,7 @@ pub fn OperatorSearchPage() -> impl IntoView {
             <li><a href="/presto/operatore/categorie">"Cambi di categoria CPO"</a></li>
             <li><a href="/presto/operatore/deleghe">"Verifica di una delega"</a></li>
             <li><a href="/presto/operatore/liste">"Elenchi per le verifiche"</a></li>
+            <li><a href="/presto/operatore/rimborsi">"Rimborsi e trasferimenti da decidere"</a></li>
             <li><a href="/presto/operatore/f24">"Carica un flusso F24 (Direzione Generale)"</a></li>
         </ul>
         <form method="get" action="/presto/operatore" role="search" class="search-form">

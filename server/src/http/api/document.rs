@@ -1,7 +1,10 @@
 //! The OpenAPI document of /api/v1, generated from the handlers' annotations and the shared
 //! types, with what every route may answer whatever its handler does (the layers' refusals).
 
-use super::{admin, comunicazioni, fascicolo, identity, presto, presto_elenchi, presto_portale, richieste, smart_task};
+use super::{
+    admin, comunicazioni, fascicolo, identity, presto, presto_elenchi, presto_portale, presto_rimborsi, richieste,
+    smart_task,
+};
 use axum::Json;
 use axum::response::{IntoResponse, Response};
 use utoipa::openapi::{self, RefOr};
@@ -27,7 +30,8 @@ super::routes::api_routes! {
         presto_portale::annulla, presto_portale::categoria, presto_portale::cambia_categoria, presto_portale::inoltra,
         presto_portale::cambi, presto_portale::decidi, presto_portale::delega, presto_elenchi::elenco, presto_elenchi::esporta_elenco,
         presto_elenchi::campioni, presto_elenchi::crea_campione, presto_elenchi::campione, presto_elenchi::verifica_riga,
-        presto_elenchi::esporta_campione, openapi_json),
+        presto_elenchi::esporta_campione, presto_rimborsi::miei, presto_rimborsi::chiedi, presto_rimborsi::coda,
+        presto_rimborsi::decidi, openapi_json),
     modifiers(&Security, &EveryRoute),
     security(("token" = []), ("cookie" = []))
 )]

@@ -9,6 +9,7 @@ pub mod identity;
 pub mod presto;
 pub mod presto_elenchi;
 pub mod presto_portale;
+pub mod presto_rimborsi;
 pub mod richieste;
 pub mod routes;
 pub mod smart_task;
@@ -53,6 +54,7 @@ const FEATURES: &[Feature] = &[
     (presto::router, presto::ROUTES),
     (presto_portale::router, presto_portale::ROUTES),
     (presto_elenchi::router, presto_elenchi::ROUTES),
+    (presto_rimborsi::router, presto_rimborsi::ROUTES),
     (document::router, document::ROUTES),
 ];
 

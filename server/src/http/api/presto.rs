@@ -33,13 +33,13 @@ super::routes::api_routes! {
 /// both instruments, which one.
 #[derive(Deserialize, Default)]
 pub struct WalletQuery {
-    soggetto_id: Option<i64>,
+    pub(super) soggetto_id: Option<i64>,
     strumento: Option<String>,
     anno: Option<i32>,
 }
 
 impl WalletQuery {
-    fn strumento(&self) -> AppResult<Option<Strumento>> {
+    pub(super) fn strumento(&self) -> AppResult<Option<Strumento>> {
         match self.strumento.as_deref().filter(|s| !s.is_empty()) {
             None => Ok(None),
             Some(s) => Strumento::from_code(s)

@@ -1,6 +1,7 @@
 //! `bench <base-url>`: login throughput against a trivial handler in the same run, on loopback.
 //! Bounded: a fixed number of requests per measurement. Prints a Markdown report.
 
+mod liste;
 mod load;
 mod presto;
 mod soak;

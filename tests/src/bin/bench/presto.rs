@@ -174,6 +174,9 @@ pub(crate) async fn presto(base: &str, db_url: &str) {
         println!("| {rows} (cresciute in {grown:.0} s) | {:.1} ms | {:.1} ms |", pct(&lat, 0.5), pct(&lat, 0.99));
     }
 
+    let roma = one(&pool, "SELECT id FROM sedi WHERE codice = '1300'").await;
+    super::liste::liste(base, db_url, roma).await;
+
     f24(base, &pool, &cfs).await;
 }
 

@@ -1,0 +1,164 @@
+//! The user's refunds and transfers: the refund of the unused balance to an IBAN in its own
+//! name, or the move of a payment made under the wrong instrument; and the sede's queue that
+//! approves or refuses them.
+
+use super::api::{self, PoChiediRimborso, PoDecidiRimborso};
+use crate::components::forms::*;
+use crate::error::UiError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use shared::dto::Problem;
+use shared::presto::rimborsi::{RimborsoView, stato_label};
+use shared::time::format_date_text_it;
+
+fn classe(problem: Option<&Problem>, id: &str) -> &'static str {
+    if field_error(problem, id).is_some() { "field field-error" } else { "field" }
+}
+
+#[component]
+fn Richiesta(r: RimborsoView, #[prop(optional)] decidi: Option<ServerAction<PoDecidiRimborso>>) -> impl IntoView {
+    let id = r.id;
+    let cosa = if r.tipo == "rimborso" {
+        format!("Rimborso di {} sull'IBAN {}", r.importo, r.iban.clone().unwrap_or_default())
+    } else {
+        format!(
+            "Trasferimento di {} ({}) al {}",
+            r.importo,
+            r.versamento.clone().unwrap_or_default(),
+            r.destinazione.clone().unwrap_or_default()
+        )
+    };
+    let tag = match r.stato.as_str() {
+        "approvato" => "tag tag-richiesta-accolta",
+        "rifiutato" => "tag tag-richiesta-non_accolta",
+        _ => "tag",
+    };
+    view! {
+        <li class="request rimborso" id=format!("rimborso-{id}")>
+            <p class="request-title">{cosa}</p>
+            <p><span class=tag>{stato_label(&r.stato)}</span>{format!(" · {} · C.F. {} · sede {}", r.denominazione, r.codice_fiscale, r.sede)}</p>
+            <p>{format!("Motivo: {} · chiesto il {}", r.motivo, format_date_text_it(&r.richiesto_at))}</p>
+            {r.deciso_at.clone().map(|d| view! {
+                <p class="muted">{format!("Deciso da {} il {}{}", r.deciso_da.clone().unwrap_or_default(), format_date_text_it(&d), r.nota_decisione.clone().map(|n| format!(": {n}")).unwrap_or_default())}</p>
+            })}
+            {decidi.filter(|_| r.puo_decidere).map(|a| {
+                let nota_id = format!("nota-rimborso-{id}");
+                view! {
+                    <ActionForm action=a attr:class="decisione-rimborso">
+                        <input type="hidden" name="id" value=id />
+                        <div class="field">
+                            <label for=nota_id.clone()>"Nota (obbligatoria per respingere)"</label>
+                            <textarea id=nota_id name="nota" rows="2"></textarea>
+                        </div>
+                        <div class="button-row">
+                            <button type="submit" name="esito" value="approva" class="button button-small">"Approva"</button>
+                            <button type="submit" name="esito" value="rifiuta" class="button button-small button-outline">"Respingi"</button>
+                        </div>
+                    </ActionForm>
+                }
+            })}
+        </li>
+    }
+}
+
+#[component]
+pub fn RimborsiPage() -> impl IntoView {
+    let action = ServerAction::<PoChiediRimborso>::new();
+    let done = successes(move || matches!(action.value().get(), Some(Ok(_))));
+    let wallet = Resource::new(move || done.get(), |_| api::po_portafoglio(None));
+    let list = Resource::new(move || done.get(), |_| api::po_rimborsi());
+    let problem = Signal::derive(move || action.value().get().and_then(|r| r.err()).map(|e| *e.0));
+    let err = move |f: &'static str| {
+        move || field_error(problem.get().as_ref(), f).map(|m| view! { <p class="error-message">{m}</p> })
+    };
+    view! {
+        <Title text="Rimborsi e trasferimenti – prestazioni occasionali" />
+        <p class="caption"><a href="/presto">"Il portafoglio"</a></p>
+        <h1>"Rimborsi e trasferimenti"</h1>
+        <Transition fallback=|| view! { <p>"Caricamento…"</p> }>
+            {move || Suspend::new(async move {
+                match wallet.await {
+                    Err(UiError(p)) => deny(*p),
+                    Ok(w) => {
+                        let versamenti: Vec<_> = w.versamenti.iter().filter(|v| v.stato != "non_abbinato").cloned().collect();
+                        view! {
+                            <p id="saldo-disponibile">{format!("Saldo disponibile: {}. Si rimborsa solo quanto non è stato usato per prestazioni; l'importo resta accantonato finché la sede decide.", w.saldo)}</p>
+                            {move || problem.get().map(|p| view! { <ErrorSummary problem=p /> })}
+                            {move || action.value().get().and_then(|r| r.ok()).map(|r| view! {
+                                <div class="notice notice-success" role="status" id="rimborso-chiesto"><p>{format!("Richiesta registrata: {} accantonati in attesa della decisione della sede.", r.importo)}</p></div>
+                            })}
+                            <ActionForm action=action attr:id="nuovo-rimborso">
+                                <fieldset class=move || classe(problem.get().as_ref(), "tipo")>
+                                    <legend>"Che cosa chiede"</legend>
+                                    {err("tipo")}
+                                    <div class="radio"><input type="radio" id="tipo-rimborso" name="tipo" value="rimborso" checked=true /><label for="tipo-rimborso">"Il rimborso del saldo non utilizzato"</label></div>
+                                    <div class="radio"><input type="radio" id="tipo-trasferimento" name="tipo" value="trasferimento" /><label for="tipo-trasferimento">"Il trasferimento di un versamento all'altro strumento (Libretto Famiglia ↔ CPO)"</label></div>
+                                </fieldset>
+                                <div class=move || classe(problem.get().as_ref(), "importo")>
+                                    <label for="importo">"Importo da rimborsare (€)"</label>{err("importo")}
+                                    <input id="importo" name="importo" inputmode="decimal" />
+                                </div>
+                                <div class=move || classe(problem.get().as_ref(), "iban")>
+                                    <label for="iban">"IBAN del conto su cui accreditarlo"</label>{err("iban")}
+                                    <input id="iban" name="iban" autocomplete="off" />
+                                </div>
+                                <div class=move || format!("{} checkbox", classe(problem.get().as_ref(), "iban_intestato"))>
+                                    {err("iban_intestato")}
+                                    <input type="checkbox" id="iban_intestato" name="iban_intestato" value="true" />
+                                    <label for="iban_intestato">"Dichiaro che il conto è intestato a me (o all'azienda che rappresento)"</label>
+                                </div>
+                                <div class=move || classe(problem.get().as_ref(), "versamento_id")>
+                                    <label for="versamento_id">"Versamento da trasferire"</label>{err("versamento_id")}
+                                    <select id="versamento_id" name="versamento_id">
+                                        <option value="">"Scegliere (solo per il trasferimento)…"</option>
+                                        {versamenti.into_iter().map(|v| view! { <option value=v.id>{format!("{} · {} · {}", format_date_text_it(&v.data), v.importo, v.riferimento)}</option> }).collect_view()}
+                                    </select>
+                                </div>
+                                <div class=move || classe(problem.get().as_ref(), "motivo")>
+                                    <label for="motivo">"Motivo"</label>{err("motivo")}
+                                    <textarea id="motivo" name="motivo" rows="3"></textarea>
+                                </div>
+                                <button type="submit" class="button" id="chiedi-rimborso">"Invia la richiesta"</button>
+                            </ActionForm>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Transition>
+        <h2>"Le sue richieste"</h2>
+        <Transition fallback=|| view! { <p>"Caricamento…"</p> }>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Err(UiError(p)) => deny(*p),
+                    Ok(l) if l.is_empty() => view! { <p>"Nessuna richiesta."</p> }.into_any(),
+                    Ok(l) => view! { <ul class="request-list" id="rimborsi">{l.into_iter().map(|r| view! { <Richiesta r /> }).collect_view()}</ul> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+pub fn RimborsiSedePage() -> impl IntoView {
+    let action = ServerAction::<PoDecidiRimborso>::new();
+    let done = successes(move || matches!(action.value().get(), Some(Ok(_))));
+    let list = Resource::new(move || done.get(), |_| api::po_rimborsi_sede());
+    view! {
+        <Title text="Rimborsi e trasferimenti da decidere – prestazioni occasionali" />
+        <p class="caption"><a href="/presto/operatore">"Prestazioni occasionali"</a></p>
+        <h1>"Rimborsi e trasferimenti"</h1>
+        {move || action.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorSummary problem=*e.0 /> })}
+        {move || action.value().get().and_then(|r| r.ok()).map(|r| view! {
+            <div class="notice notice-success" role="status" id="rimborso-deciso"><p>{format!("Richiesta di {}: {}.", r.denominazione, stato_label(&r.stato))}</p></div>
+        })}
+        <Transition fallback=|| view! { <p>"Caricamento…"</p> }>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Err(UiError(p)) => deny(*p),
+                    Ok(l) if l.is_empty() => view! { <p>"Nessuna richiesta."</p> }.into_any(),
+                    Ok(l) => view! { <ul class="request-list" id="rimborsi-sede">{l.into_iter().map(|r| view! { <Richiesta r decidi=action /> }).collect_view()}</ul> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}

@@ -146,6 +146,9 @@ pub(crate) fn file_size(p: &Path) -> u64 {
 
 pub(crate) fn bench() -> R<()> {
     setup(true)?;
+    if Command::new("sqlite3").arg("-version").output().is_err() {
+        apt_install(&["sqlite3"], "il bench confronta l'esportazione CSV con la CLI sqlite3")?;
+    }
     leptos_build(true)?;
     let wasm = root().join(format!("target/site/pkg/{OUTPUT_NAME}.wasm"));
     let js = root().join(format!("target/site/pkg/{OUTPUT_NAME}.js"));

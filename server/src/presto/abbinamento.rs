@@ -295,6 +295,21 @@ impl Services {
                 "Il versamento non risulta abbinato manualmente: nulla da annullare.".into(),
             ));
         };
+        // The line first, conditionally: a second undo of the same line (even at the same
+        // instant) finds it no longer matched and takes nothing from the wallet.
+        let back = sqlx::query(
+            "UPDATE versamenti SET stato = 'non_abbinato', utilizzatore_id = NULL, abbinato_da = NULL, abbinato_at = NULL, nota = $1
+             WHERE id = $2 AND stato = 'abbinato_manuale'",
+        )
+        .bind(&nota)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if back.rows_affected() != 1 {
+            return Err(AppError::Conflict(
+                "L'abbinamento è stato annullato un istante fa da un altro operatore.".into(),
+            ));
+        }
         let taken =
             sqlx::query("UPDATE utilizzatori SET saldo_cents = saldo_cents - $1 WHERE id = $2 AND saldo_cents >= $1")
                 .bind(l.view.importo.cents())
@@ -307,14 +322,6 @@ impl Services {
                 l.view.importo
             )));
         }
-        sqlx::query(
-            "UPDATE versamenti SET stato = 'non_abbinato', utilizzatore_id = NULL, abbinato_da = NULL, abbinato_at = NULL, nota = $1
-             WHERE id = $2 AND stato = 'abbinato_manuale'",
-        )
-        .bind(&nota)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
         audit::append(
             &mut tx,
             &caller.actor(s),

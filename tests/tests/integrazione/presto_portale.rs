@@ -224,6 +224,25 @@ both!(concurrent_matching_credits_once_and_dg_undoes_only_unspent_money, |engine
     assert_eq!(s, StatusCode::CONFLICT, "{r}");
     assert!(r["detail"].as_str().unwrap_or("").contains("già stata utilizzata"), "{r}");
     assert_eq!(saldo(&app, u).await, 2_000, "the wallet never goes negative");
+    // Two undos of the same line at once, with money enough for both: it leaves the wallet once.
+    sqlx::query("UPDATE utilizzatori SET saldo_cents = saldo_cents + 50000 WHERE id = $1")
+        .bind(u)
+        .execute(&app.db.write)
+        .await
+        .expect("other money");
+    let (s, _) = abbina(&app, &op, v[1], u).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(saldo(&app, u).await, 57_000);
+    let undo = |c: &Client| {
+        let (c, url) = (c.clone(), app.url(&format!("/api/v1/presto/operatore/versamenti/{}/annullamento", v[1])));
+        async move { read(c.post(url).json(&json!({"nota": "Abbinato per errore"})).send().await.expect("undo")).await }
+    };
+    let dg2 = app.logged_in("operatore.dg").await;
+    let (a, b) = tokio::join!(undo(&dg), undo(&dg2));
+    let mut statuses = vec![a.0, b.0];
+    statuses.sort();
+    assert_eq!(statuses, vec![StatusCode::OK, StatusCode::CONFLICT], "{a:?} {b:?}");
+    assert_eq!(saldo(&app, u).await, 52_000, "taken back once");
     // The audit chain holds both matchings and undos.
     let n: i64 = sqlx::query("SELECT COUNT(*) FROM audit_log WHERE entity = 'versamento' AND action IN ('abbinamento_manuale', 'annullamento_abbinamento')")
         .fetch_one(&app.db.read)
@@ -231,7 +250,7 @@ both!(concurrent_matching_credits_once_and_dg_undoes_only_unspent_money, |engine
         .expect("n")
         .try_get(0)
         .expect("n");
-    assert_eq!(n, 7);
+    assert_eq!(n, 9);
 });
 
 /// A professional using the CPO (category generale) with `euro` in the wallet.

@@ -51,7 +51,8 @@ fn Riga(campione: i64, r: RigaCampione, action: ServerAction<PoVerificaRiga>) ->
     }
 }
 
-fn testata(k: &CampioneView) -> impl IntoView {
+/// Owned by the view it returns (`AnyView`), so the rows can be moved out afterwards.
+fn testata(k: &CampioneView) -> AnyView {
     let dim = match (k.percentuale, k.numero) {
         (Some(p), _) => format!("{p} % dell'elenco"),
         (_, Some(n)) => format!("{n} righe"),
@@ -81,6 +82,7 @@ fn testata(k: &CampioneView) -> impl IntoView {
             <dt>"Verificate"</dt><dd id="verificate">{format!("{} di {}", k.verificate, k.righe.len())}</dd>
         </dl>
     }
+    .into_any()
 }
 
 #[component]

@@ -38,5 +38,7 @@ CREATE TABLE campioni_righe (
     version BIGINT NOT NULL DEFAULT 1,
     UNIQUE (campione_id, posizione)
 );
--- The sede's lists group the prestazioni of a period by user or prestatore.
-CREATE INDEX prestazioni_giorno ON prestazioni(giorno);
+-- The sede's lists aggregate the prestazioni of a period per user or prestatore from these
+-- covering indexes alone (the table's rows are wide: the checks' JSON).
+CREATE INDEX prestazioni_elenco_utilizzatore ON prestazioni(utilizzatore_id, giorno, stato, compenso_cents);
+CREATE INDEX prestazioni_elenco_prestatore ON prestazioni(prestatore_id, giorno, stato, compenso_cents);

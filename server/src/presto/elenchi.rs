@@ -32,20 +32,40 @@ pub struct Elenco {
 }
 
 impl Elenco {
+    /// The prestazioni of the period are aggregated first, per user or prestatore, reading only
+    /// the covering index `(owner, giorno, stato, compenso_cents)` for the owners in scope; names
+    /// and codes are joined to the aggregated rows afterwards (a few thousand, not a million).
     pub fn new(f: &FiltriElenco, sc: &Scope) -> Elenco {
         let mut binds = vec![Bind::T(f.dal.to_string()), Bind::T(f.al.to_string())];
         let next = |b: Bind, binds: &mut Vec<Bind>| {
             binds.push(b);
             format!("${}", binds.len())
         };
-        let owner = if f.tipo == TipoElenco::Utilizzatori { "u" } else { "pr" };
-        let mut cond = vec!["x.stato <> 'revocata'".to_string(), "x.giorno >= $1".into(), "x.giorno <= $2".into()];
+        let (table, alias, column) = match f.tipo {
+            TipoElenco::Utilizzatori => ("utilizzatori", "u", "utilizzatore_id"),
+            TipoElenco::Prestatori => ("prestatori", "pr", "prestatore_id"),
+        };
+        // Who is in the list: the owners of the operator's scope, with the owner's filters.
+        let mut owners = vec!["1 = 1".to_string()];
         match sc {
             Scope::Sede { sede_id, .. } => {
-                cond.push(format!("{owner}.sede_id = {}", next(Bind::I(*sede_id), &mut binds)))
+                owners.push(format!("{alias}.sede_id = {}", next(Bind::I(*sede_id), &mut binds)))
             }
-            Scope::Regione(r) => cond.push(format!("s.regione = {}", next(Bind::T(r.clone()), &mut binds))),
+            Scope::Regione(r) => owners.push(format!("s.regione = {}", next(Bind::T(r.clone()), &mut binds))),
             Scope::Nazionale => {}
+        }
+        if let Some(k) = f.strumento {
+            owners.push(format!("u.strumento = {}", next(Bind::T(k.code().into()), &mut binds)));
+        }
+        if let Some(c) = f.categoria {
+            owners.push(format!("u.categoria = {}", next(Bind::T(c.code().into()), &mut binds)));
+        }
+        if let Some(k) = f.categoria_speciale {
+            owners.push(format!(
+                "EXISTS (SELECT 1 FROM prestatori_categorie pc WHERE pc.prestatore_id = pr.id AND pc.categoria = {}
+                         AND pc.dal <= $2 AND (pc.al IS NULL OR pc.al >= $1))",
+                next(Bind::T(k.code().into()), &mut binds)
+            ));
         }
         let mut having = vec![];
         if let Some(m) = f.importo_min {
@@ -55,47 +75,30 @@ impl Elenco {
             having.push(format!("SUM(x.compenso_cents) <= {}", next(Bind::I(m.cents()), &mut binds)));
         }
         let having = if having.is_empty() { String::new() } else { format!(" HAVING {}", having.join(" AND ")) };
+        let aggregate = format!(
+            "SELECT x.{column} AS sid, COUNT(*) AS n, CAST(SUM(x.compenso_cents) AS BIGINT) AS compenso,
+                    MIN(x.giorno) AS primo, MAX(x.giorno) AS ultimo
+             FROM prestazioni x
+             WHERE x.stato <> 'revocata' AND x.giorno >= $1 AND x.giorno <= $2
+               AND x.{column} IN (SELECT {alias}.id FROM {table} {alias} JOIN sedi s ON s.id = {alias}.sede_id WHERE {})
+             GROUP BY x.{column}{having}",
+            owners.join(" AND ")
+        );
         let sql = match f.tipo {
-            TipoElenco::Utilizzatori => {
-                if let Some(k) = f.strumento {
-                    cond.push(format!("u.strumento = {}", next(Bind::T(k.code().into()), &mut binds)));
-                }
-                if let Some(c) = f.categoria {
-                    cond.push(format!("u.categoria = {}", next(Bind::T(c.code().into()), &mut binds)));
-                }
-                format!(
-                    "SELECT u.id, COALESCE(c.ragione_sociale, p.cognome || ' ' || p.nome) AS denominazione,
-                            COALESCE(c.codice_fiscale, p.codice_fiscale) AS codice_fiscale, u.strumento, u.categoria,
-                            COUNT(*) AS n, CAST(SUM(x.compenso_cents) AS BIGINT) AS compenso, MIN(x.giorno) AS primo,
-                            MAX(x.giorno) AS ultimo, CAST(0 AS BIGINT) AS speciali
-                     FROM prestazioni x JOIN utilizzatori u ON u.id = x.utilizzatore_id JOIN sedi s ON s.id = u.sede_id
-                          LEFT JOIN persone p ON p.id = u.persona_id LEFT JOIN contribuenti c ON c.id = u.contribuente_id
-                     WHERE {}
-                     GROUP BY u.id, c.ragione_sociale, p.cognome, p.nome, c.codice_fiscale, p.codice_fiscale, u.strumento, u.categoria{having}",
-                    cond.join(" AND ")
-                )
-            }
-            TipoElenco::Prestatori => {
-                if let Some(k) = f.categoria_speciale {
-                    cond.push(format!(
-                        "EXISTS (SELECT 1 FROM prestatori_categorie pc WHERE pc.prestatore_id = pr.id AND pc.categoria = {}
-                                 AND pc.dal <= $2 AND (pc.al IS NULL OR pc.al >= $1))",
-                        next(Bind::T(k.code().into()), &mut binds)
-                    ));
-                }
-                format!(
-                    "SELECT pr.id, p.cognome || ' ' || p.nome AS denominazione, p.codice_fiscale, 'prestatore' AS strumento,
-                            CAST(NULL AS TEXT) AS categoria, COUNT(*) AS n, CAST(SUM(x.compenso_cents) AS BIGINT) AS compenso, MIN(x.giorno) AS primo,
-                            MAX(x.giorno) AS ultimo,
-                            (SELECT COUNT(*) FROM prestatori_categorie pc WHERE pc.prestatore_id = pr.id
-                                AND pc.dal <= $2 AND (pc.al IS NULL OR pc.al >= $1)) AS speciali
-                     FROM prestazioni x JOIN prestatori pr ON pr.id = x.prestatore_id JOIN sedi s ON s.id = pr.sede_id
-                          JOIN persone p ON p.id = pr.persona_id
-                     WHERE {}
-                     GROUP BY pr.id, p.cognome, p.nome, p.codice_fiscale{having}",
-                    cond.join(" AND ")
-                )
-            }
+            TipoElenco::Utilizzatori => format!(
+                "SELECT u.id, COALESCE(c.ragione_sociale, p.cognome || ' ' || p.nome) AS denominazione,
+                        COALESCE(c.codice_fiscale, p.codice_fiscale) AS codice_fiscale, u.strumento, u.categoria,
+                        a.n, a.compenso, a.primo, a.ultimo, CAST(0 AS BIGINT) AS speciali
+                 FROM ({aggregate}) a JOIN utilizzatori u ON u.id = a.sid
+                      LEFT JOIN persone p ON p.id = u.persona_id LEFT JOIN contribuenti c ON c.id = u.contribuente_id"
+            ),
+            TipoElenco::Prestatori => format!(
+                "SELECT pr.id, p.cognome || ' ' || p.nome AS denominazione, p.codice_fiscale, 'prestatore' AS strumento,
+                        CAST(NULL AS TEXT) AS categoria, a.n, a.compenso, a.primo, a.ultimo,
+                        (SELECT COUNT(*) FROM prestatori_categorie pc WHERE pc.prestatore_id = pr.id
+                            AND pc.dal <= $2 AND (pc.al IS NULL OR pc.al >= $1)) AS speciali
+                 FROM ({aggregate}) a JOIN prestatori pr ON pr.id = a.sid JOIN persone p ON p.id = pr.persona_id"
+            ),
         };
         Elenco { tipo: f.tipo, sql, binds }
     }
@@ -205,11 +208,21 @@ impl Services {
     pub async fn elenco(&self, caller: &Caller, r: RichiestaElenco, pagina: u32) -> AppResult<PaginaElenco> {
         let (e, _) = self.elenco_di(caller, &r).await?;
         let mut conn = self.db.read.acquire().await?;
-        let counted = e.counted();
-        let totale: i64 = e.query(&counted).fetch_one(&mut *conn).await?.try_get(0)?;
         let offset = i64::from(pagina.max(1) - 1) * PER_PAGINA;
-        let paged = format!("{} LIMIT {PER_PAGINA} OFFSET {offset}", e.ordered());
+        // The total comes with the page (one pass over the prestazioni); past the last page the
+        // list is counted apart.
+        let paged = format!(
+            "SELECT t.*, COUNT(*) OVER () AS totale FROM ({}) t ORDER BY denominazione, id LIMIT {PER_PAGINA} OFFSET {offset}",
+            e.sql
+        );
         let rows = e.query(&paged).fetch_all(&mut *conn).await?;
+        let totale: i64 = match rows.first() {
+            Some(r) => r.try_get("totale")?,
+            None => {
+                let counted = e.counted();
+                e.query(&counted).fetch_one(&mut *conn).await?.try_get(0)?
+            }
+        };
         let righe = rows.iter().map(|r| riga(e.tipo, r)).collect::<AppResult<Vec<_>>>()?;
         Ok(PaginaElenco { totale, pagina: pagina.max(1), righe })
     }

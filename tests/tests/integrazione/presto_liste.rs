@@ -32,6 +32,9 @@ both!(lists_are_the_sedes_filtered_paged_and_exported_whole, |engine: Engine| as
     let totale = all["totale"].as_i64().expect("totale");
     assert!(totale >= 6, "the demo's users of Roma Eur: {all}");
     assert!(all["righe"].as_array().expect("righe").iter().all(|r| r["prestazioni"].as_i64().unwrap_or(0) > 0));
+    // Past the last page: no rows, the same total.
+    let (_, far) = app.get(&op, &format!("/api/v1/presto/operatore/elenchi?{}&pagina=999", periodo())).await;
+    assert_eq!((far["totale"].as_i64(), far["righe"].as_array().map(Vec::len)), (Some(totale), Some(0)), "{far}");
     // Filters: the Libretto Famiglia only; a minimum amount; prestatori of a special category.
     let (_, lf) = app.get(&op, &format!("/api/v1/presto/operatore/elenchi?{}&strumento=lf", periodo())).await;
     assert!(

@@ -19,6 +19,7 @@ pub struct NuovoRimborso {
     /// The user declares that the IBAN is in its own name.
     pub iban_intestato: bool,
     /// Transfer: the payment made under the wrong instrument.
+    #[serde(default, deserialize_with = "crate::intero::optional")]
     pub versamento_id: Option<i64>,
     pub motivo: String,
 }

@@ -106,6 +106,11 @@ both!(a_payment_under_the_wrong_instrument_moves_once, |engine: Engine| async mo
             json!({"tipo": "trasferimento", "versamento_id": versamento, "motivo": "Era per il Libretto Famiglia"});
         async move { read(c.post(url).json(&body).send().await.expect("post")).await }
     };
+    // An identifier written as 12.0 is the integer 12 (as everywhere in the API).
+    let as_float =
+        json!({"tipo": "trasferimento", "versamento_id": versamento.as_i64().map(|v| v as f64), "motivo": "x"});
+    let (s, v) = app.post(&c, "/api/v1/presto/rimborsi?strumento=cpo", as_float).await;
+    assert_eq!((s, v["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("motivo")), "{v}");
     let (s, t) = ask().await;
     assert_eq!(s, StatusCode::CREATED, "{t}");
     assert_eq!(t["destinazione"], "Libretto Famiglia");

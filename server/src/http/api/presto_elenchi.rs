@@ -68,7 +68,8 @@ async fn elenco(
         ("categoria" = Option<String>, Query), ("categoria_speciale" = Option<String>, Query),
         ("importo_min" = Option<String>, Query), ("importo_max" = Option<String>, Query),
         ("formato" = Option<String>, Query, pattern = "^(csv|xlsx)?$", description = "csv (predefinito, separatore ;) o xlsx")),
-    responses((status = 200, description = "Tutte le righe dell'elenco, in streaming", content_type = "text/csv", body = String),
+    responses((status = 200, description = "Tutte le righe dell'elenco, in streaming (CSV o XLSX secondo `formato`)",
+            content((String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 422, description = "Filtri o formato non validi", body = Problem, content_type = "application/problem+json"),))]
 async fn esporta_elenco(
     State(s): State<AppState>,
@@ -125,7 +126,8 @@ async fn verifica_riga(
 #[utoipa::path(get, path = "/api/v1/presto/operatore/campioni/{id}/export", tag = "prestazioni-occasionali",
     params(("id" = i64, Path, description = "Il campione"),
         ("formato" = Option<String>, Query, pattern = "^(csv|xlsx)?$", description = "csv (predefinito) o xlsx")),
-    responses((status = 200, description = "Le righe del campione con gli esiti", content_type = "text/csv", body = String),
+    responses((status = 200, description = "Le righe del campione con gli esiti (CSV o XLSX secondo `formato`)",
+            content((String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 422, description = "Formato non valido", body = Problem, content_type = "application/problem+json"),))]
 async fn esporta_campione(
     State(s): State<AppState>,

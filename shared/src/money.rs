@@ -90,9 +90,10 @@ impl Euro {
     }
 }
 
-impl fmt::Display for Euro {
-    /// Italian format: `1.234,56 €`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Euro {
+    /// The amount in Italian format without the sign of the currency: `1.234,56` (a cell of an
+    /// export, where the column says the currency).
+    pub fn importo_it(self) -> String {
         let neg = self.0 < 0;
         let abs = self.0.unsigned_abs();
         let units = (abs / 100).to_string();
@@ -103,7 +104,14 @@ impl fmt::Display for Euro {
             }
             grouped.push(c);
         }
-        write!(f, "{}{},{:02} €", if neg { "-" } else { "" }, grouped, abs % 100)
+        format!("{}{},{:02}", if neg { "-" } else { "" }, grouped, abs % 100)
+    }
+}
+
+impl fmt::Display for Euro {
+    /// Italian format: `1.234,56 €`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} €", self.importo_it())
     }
 }
 
@@ -116,6 +124,7 @@ mod tests {
     #[test]
     fn format_italian() {
         assert_eq!(Euro::from_cents(123456).to_string(), "1.234,56 €");
+        assert_eq!(Euro::from_cents(-123456).importo_it(), "-1.234,56");
         assert_eq!(Euro::from_cents(5).to_string(), "0,05 €");
         assert_eq!(Euro::from_cents(100000000).to_string(), "1.000.000,00 €");
         assert_eq!(Euro::from_cents(-1241).to_string(), "-12,41 €");

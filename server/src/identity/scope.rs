@@ -30,6 +30,14 @@ pub fn scope(user: &User) -> AppResult<Scope> {
 }
 
 impl Scope {
+    /// The region whose subjects the operator reads (head office: none, it reads all): for
+    /// filtering a list in SQL before the row-by-row checks.
+    pub fn read_region(&self) -> Option<&str> {
+        match self {
+            Scope::Sede { regione, .. } | Scope::Regione(regione) => Some(regione),
+            Scope::Nazionale => None,
+        }
+    }
     pub fn reads(&self, regione: &str) -> bool {
         match self {
             Scope::Sede { regione: r, .. } | Scope::Regione(r) => r == regione,

@@ -104,7 +104,7 @@ fn in_scope(cond: &str) -> String {
 }
 
 fn ko(code: &str, message: String) -> FieldError {
-    FieldError { field: "utilizzatore_id".into(), code: code.into(), message }
+    super::fe("utilizzatore_id", code, message)
 }
 
 /// The rules of a manual matching, each with its stable code: the causale is the user's
@@ -180,17 +180,24 @@ impl Services {
         .iter()
         .map(|r| r.try_get(0))
         .collect::<Result<_, _>>()?;
-        let mut out = vec![];
+        let mut lines = Vec::with_capacity(ids.len());
         for id in ids {
             let Some(l) = linea(&mut conn, id).await? else { continue };
+            let t = titoli(&mut conn, &l.view).await?;
+            lines.push((l, t));
+        }
+        let ids: Vec<i64> = lines.iter().flat_map(|(_, t)| t.iter().map(|(uid, _)| *uid)).collect();
+        let users = self.utilizzatori_per_id(ids).await?;
+        let mut out = vec![];
+        for (l, titoli) in lines {
             let mut candidati = vec![];
-            for (uid, t) in titoli(&mut conn, &l.view).await? {
-                let Some(u) = self.utilizzatore_by("u.id = $1", uid).await? else { continue };
+            for (uid, t) in titoli {
+                let Some(u) = users.get(&uid) else { continue };
                 if !sc.reads(&u.regione) {
                     continue;
                 }
                 let impedimento = if sc.acts(u.sede_id, &u.regione) {
-                    regole(&l.view, &u, Some(&t)).into_iter().next().map(|e| e.message)
+                    regole(&l.view, u, Some(&t)).into_iter().next().map(|e| e.message)
                 } else {
                     Some(format!("Utilizzatore di competenza della sede di {}.", u.sede_nome))
                 };

@@ -3,6 +3,7 @@
 //! user sees, and correct the registry with a mandatory note, an optimistic version and an audit
 //! record with before and after. A subject outside the scope is "not found", with no name.
 
+use super::fe;
 use super::soggetti::{Prestatore, Utilizzatore};
 use crate::error::{AppError, AppResult};
 use crate::identity::Caller;
@@ -12,15 +13,10 @@ use crate::infra::audit::{self, Entry};
 use crate::infra::clock;
 use crate::services::Services;
 use chrono::Datelike;
-use shared::dto::FieldError;
 use shared::presto::views::{ModificaAnagrafica, SchedaPresto, SoggettoPresto};
 use shared::presto::{Ateco, ModalitaPagamento, Strumento};
 use shared::{Email, Iban, Telefono};
 use sqlx::Row;
-
-fn fe(field: &str, code: &str, message: impl Into<String>) -> FieldError {
-    FieldError { field: field.into(), code: code.into(), message: message.into() }
-}
 
 /// The operator's reason for a change, mandatory (at least 5 characters), trimmed.
 pub(crate) fn nota_obbligatoria(nota: &str) -> AppResult<String> {

@@ -3,6 +3,7 @@
 //! stored as a named check list, each row then marked with its outcome and a note. Audited.
 
 use super::elenchi::riga;
+use super::fe;
 use crate::error::{AppError, AppResult};
 use crate::identity::Caller;
 use crate::identity::scope::Scope;
@@ -16,10 +17,6 @@ use shared::presto::campioni::{CampioneSintesi, CampioneView, ESITI, EsitoVerifi
 use shared::presto::elenchi::{Dimensione, RichiestaElenco, campione};
 use sqlx::Row;
 use std::collections::HashMap;
-
-fn fe(field: &str, code: &str, message: impl Into<String>) -> FieldError {
-    FieldError { field: field.into(), code: code.into(), message: message.into() }
-}
 
 fn not_found() -> AppError {
     AppError::NotFound("Campione non trovato tra quelli di competenza.".into())

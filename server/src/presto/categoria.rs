@@ -3,6 +3,7 @@
 //! already entered fits the new category — so the branch forwards a request (the regional
 //! directorate's path to DG), which DG applies or refuses with a reason. Every step audited.
 
+use super::fe;
 use super::soggetti::Utilizzatore;
 use crate::error::{AppError, AppResult};
 use crate::identity::Caller;
@@ -10,17 +11,12 @@ use crate::identity::scope::Scope;
 use crate::infra::audit::{self, Entry};
 use crate::infra::clock;
 use crate::services::Services;
-use shared::dto::FieldError;
 use shared::money::Euro;
 use shared::presto::cambio_categoria::{PrestazioneRegistrata, ammissibile, non_conformi};
 use shared::presto::portale::{CambioCategoria, CambioCategoriaView, CategoriaUtilizzatore, StatoCambio};
 use shared::presto::{CategoriaCpo, FinalitaPa, Strumento};
 use shared::richiesta::CheckView;
 use sqlx::{AnyConnection, Row};
-
-fn fe(field: &str, code: &str, message: impl Into<String>) -> FieldError {
-    FieldError { field: field.into(), code: code.into(), message: message.into() }
-}
 
 fn internal(what: &str, v: &str) -> AppError {
     AppError::Internal(format!("{what} sconosciuto: {v}"))

@@ -18,23 +18,35 @@ impl Services {
     /// the check of the existing prestazioni as it would run now; for a branch its requests.
     pub async fn cambi_categoria(&self, caller: &Caller) -> AppResult<Vec<CambioCategoriaView>> {
         let (_, sc) = self.operatore_presto(caller).await?;
-        let rows = sqlx::query(&format!(
-            "{CAMBIO_SQL} WHERE k.stato = 'inoltrato_dg' OR k.richiesto_da = $1 OR k.deciso_da = $1 ORDER BY k.id DESC LIMIT 200"
-        ))
-        .bind(caller.require()?.user.id)
-        .fetch_all(&self.db.read)
-        .await?;
+        let me = caller.require()?.user.id;
+        let base = format!(
+            "{CAMBIO_SQL} JOIN utilizzatori su ON su.id = k.utilizzatore_id JOIN sedi ss ON ss.id = su.sede_id
+             WHERE (k.stato = 'inoltrato_dg' OR k.richiesto_da = $1 OR k.deciso_da = $1)"
+        );
+        let order = "ORDER BY k.id DESC LIMIT 200";
+        let rows = match sc.read_region() {
+            Some(regione) => {
+                sqlx::query(&format!("{base} AND ss.regione = $2 {order}"))
+                    .bind(me)
+                    .bind(regione.to_string())
+                    .fetch_all(&self.db.read)
+                    .await?
+            }
+            None => sqlx::query(&format!("{base} {order}")).bind(me).fetch_all(&self.db.read).await?,
+        };
+        let ids = rows.iter().map(|r| r.try_get::<i64, _>("utilizzatore_id")).collect::<Result<Vec<_>, _>>()?;
+        let users = self.utilizzatori_per_id(ids).await?;
         let mut out = vec![];
         for r in rows {
             let uid: i64 = r.try_get("utilizzatore_id")?;
-            let Some(u) = self.utilizzatore_by("u.id = $1", uid).await? else { continue };
+            let Some(u) = users.get(&uid) else { continue };
             if !sc.acts(u.sede_id, &u.regione) {
                 continue;
             }
-            let mut v = cambio_view(&r, &u)?;
+            let mut v = cambio_view(&r, u)?;
             if v.stato == StatoCambio::InoltratoDg && sc == Scope::Nazionale {
                 let mut conn = self.db.read.acquire().await?;
-                v.verifica = verifica(&mut conn, &u, v.a).await?;
+                v.verifica = verifica(&mut conn, u, v.a).await?;
                 v.puo_decidere = true;
             }
             out.push(v);

@@ -3,21 +3,17 @@
 //! only when it is valid today. Missing, expired, revoked or not yet valid: no access through
 //! this channel, and the reason. A delegante outside the operator's region reads as missing.
 
+use super::fe;
 use crate::error::{AppError, AppResult};
 use crate::identity::Caller;
 use crate::infra::clock;
 use crate::services::Services;
 use shared::CodiceFiscale;
-use shared::dto::FieldError;
 use shared::presto::portale::{DelegaView, EsitoDelega, RicercaDelega};
 use shared::time::format_date_text_it;
 use sqlx::Row;
 
 const RUOLI: &[&str] = &["intermediario", "dipendente"];
-
-fn fe(field: &str, code: &str, message: impl Into<String>) -> FieldError {
-    FieldError { field: field.into(), code: code.into(), message: message.into() }
-}
 
 /// The three keys, parsed: every error at once.
 fn chiavi(q: &RicercaDelega) -> AppResult<(CodiceFiscale, CodiceFiscale, &'static str)> {

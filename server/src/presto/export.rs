@@ -61,15 +61,11 @@ enum Cella {
 
 const CHUNK: usize = 64 * 1024;
 
-fn euro_it(cents: i64) -> String {
-    shared::money::Euro::from_cents(cents).to_string().trim_end_matches(" €").to_string()
-}
-
 fn text(c: &Cella) -> String {
     match c {
         Cella::T(s) => s.clone(),
         Cella::I(n) => n.to_string(),
-        Cella::E(cents) => euro_it(*cents),
+        Cella::E(cents) => shared::money::Euro::from_cents(*cents).importo_it(),
     }
 }
 

@@ -28,6 +28,11 @@ use chrono::NaiveDate;
 use shared::presto::{ParametriPresto, RigaParametro};
 use sqlx::{AnyConnection, Row};
 
+/// A field error of the service's forms and rules.
+pub(crate) fn fe(field: &str, code: &str, message: impl Into<String>) -> shared::dto::FieldError {
+    shared::dto::FieldError { field: field.into(), code: code.into(), message: message.into() }
+}
+
 /// The dated parameters of the service as of `giorno`.
 pub(crate) async fn parametri(conn: &mut AnyConnection, giorno: NaiveDate) -> AppResult<ParametriPresto> {
     ParametriPresto::as_of(&righe_parametri(conn).await?, giorno).map_err(AppError::Internal)

@@ -4,6 +4,7 @@
 //! store the prestazione and its checks, or store nothing. Revocation within the window.
 
 use super::esame::{Input, esamina, registra};
+use super::fe;
 use super::soggetti::Utilizzatore;
 use crate::error::{AppError, AppResult};
 use crate::identity::Caller;
@@ -64,10 +65,6 @@ pub(crate) fn view_from_row(r: &AnyRow) -> AppResult<PrestazioneView> {
         oggetto: r.try_get("oggetto")?,
         controlli: serde_json::from_str(&controlli).unwrap_or_default(),
     })
-}
-
-fn fe(field: &str, code: &str, message: impl Into<String>) -> FieldError {
-    FieldError { field: field.into(), code: code.into(), message: message.into() }
 }
 
 /// `3`, `2:30` or `2,5` hours → minutes.

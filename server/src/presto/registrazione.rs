@@ -2,6 +2,7 @@
 //! employees) and of a prestatore (payment method, special categories with their validity).
 //! Excluded sectors and a workforce over the category's cap are refused with the reason.
 
+use super::fe;
 use super::soggetti::Titolare;
 use crate::error::{AppError, AppResult};
 use crate::identity::Caller;
@@ -9,15 +10,10 @@ use crate::infra::audit::{self, Entry};
 use crate::infra::clock;
 use crate::services::Services;
 use rust_decimal::Decimal;
-use shared::dto::FieldError;
 use shared::presto::views::{PrestatoreView, RegistrazionePrestatore, RegistrazioneUtilizzatore, UtilizzatoreView};
 use shared::presto::{Ateco, CategoriaCpo, CategoriaSpeciale, ModalitaPagamento, Strumento};
 use shared::{Iban, Role};
 use sqlx::Row;
-
-fn fe(field: &str, code: &str, message: impl Into<String>) -> FieldError {
-    FieldError { field: field.into(), code: code.into(), message: message.into() }
-}
 
 /// `3`, `3,5`, `3.25` → hundredths (350); the real average, no rounding beyond the cent.
 pub(crate) fn parse_dipendenti(s: &str) -> Result<i64, &'static str> {

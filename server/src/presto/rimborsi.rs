@@ -4,6 +4,7 @@
 //! prestazione — and comes back if the sede refuses; a decision is taken once (conditional on the
 //! state), and a payment moves to the other instrument at most once (unique index).
 
+use super::fe;
 use super::soggetti::Utilizzatore;
 use crate::error::{AppError, AppResult};
 use crate::identity::Caller;
@@ -11,18 +12,13 @@ use crate::infra::audit::{self, Entry};
 use crate::infra::clock;
 use crate::services::Services;
 use shared::Iban;
-use shared::dto::FieldError;
 use shared::money::Euro;
 use shared::presto::Strumento;
 use shared::presto::rimborsi::{DecisioneRimborso, NuovoRimborso, RimborsoView};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-fn fe(field: &str, code: &str, message: impl Into<String>) -> FieldError {
-    FieldError { field: field.into(), code: code.into(), message: message.into() }
-}
-
-const RIMBORSO_SQL: &str = "SELECT r.id, r.utilizzatore_id, r.tipo, r.importo_cents, r.iban, r.motivo, r.stato, r.richiesto_at,
+const RIMBORSO_SQL: &str = "SELECT r.id, r.utilizzatore_id, r.destinazione_id, r.tipo, r.importo_cents, r.iban, r.motivo, r.stato, r.richiesto_at,
         r.deciso_at, r.nota_decisione, v.riferimento AS versamento_rif, d.strumento AS dest_strumento, ud.username AS deciso_da
      FROM rimborsi r LEFT JOIN versamenti v ON v.id = r.versamento_id LEFT JOIN utilizzatori d ON d.id = r.destinazione_id
           LEFT JOIN users ud ON ud.id = r.deciso_da";
@@ -271,19 +267,30 @@ impl Services {
             .collect()
     }
 
-    /// The sede's queue: waiting requests first, then the latest decided.
+    /// The sede's queue: waiting requests first, then the latest decided; the operator's region
+    /// is filtered in the query, so other regions' requests never crowd it out.
     pub async fn rimborsi_sede(&self, caller: &Caller) -> AppResult<Vec<RimborsoView>> {
         let (_, sc) = self.operatore_presto(caller).await?;
-        let rows = sqlx::query(&format!(
-            "{RIMBORSO_SQL} ORDER BY CASE WHEN r.stato = 'richiesto' THEN 0 ELSE 1 END, r.id DESC LIMIT 300"
-        ))
-        .fetch_all(&self.db.read)
-        .await?;
+        let base = format!(
+            "{RIMBORSO_SQL} JOIN utilizzatori su ON su.id = r.utilizzatore_id JOIN sedi ss ON ss.id = su.sede_id"
+        );
+        let order = "ORDER BY CASE WHEN r.stato = 'richiesto' THEN 0 ELSE 1 END, r.id DESC LIMIT 300";
+        let rows = match sc.read_region() {
+            Some(regione) => {
+                sqlx::query(&format!("{base} WHERE ss.regione = $1 {order}"))
+                    .bind(regione.to_string())
+                    .fetch_all(&self.db.read)
+                    .await?
+            }
+            None => sqlx::query(&format!("{base} {order}")).fetch_all(&self.db.read).await?,
+        };
+        let ids = rows.iter().map(|r| r.try_get::<i64, _>("utilizzatore_id")).collect::<Result<Vec<_>, _>>()?;
+        let users = self.utilizzatori_per_id(ids).await?;
         let mut out = vec![];
         for r in rows {
-            let Some(u) = self.utilizzatore_by("u.id = $1", r.try_get("utilizzatore_id")?).await? else { continue };
+            let Some(u) = users.get(&r.try_get::<i64, _>("utilizzatore_id")?) else { continue };
             if sc.reads(&u.regione) {
-                out.push(view(&r, &u, sc.acts(u.sede_id, &u.regione))?);
+                out.push(view(&r, u, sc.acts(u.sede_id, &u.regione))?);
             }
         }
         Ok(out)
@@ -317,6 +324,7 @@ impl Services {
         }
         let importo: i64 = row.try_get("importo_cents")?;
         let tipo: String = row.try_get("tipo")?;
+        let dest: Option<i64> = row.try_get("destinazione_id")?;
         let mut tx = self.db.write.begin().await?;
         let now = clock::now_ts();
         let decided = sqlx::query(
@@ -332,11 +340,6 @@ impl Services {
         if decided.rows_affected() != 1 {
             return Err(AppError::Conflict("La richiesta è già stata decisa.".into()));
         }
-        let dest: Option<i64> = sqlx::query("SELECT destinazione_id FROM rimborsi WHERE id = $1")
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get(0)?;
         // Refused: the reserved amount returns. Approved transfer: it reaches the other wallet,
         // shown there as a payment in. Approved refund: it is paid out (bank transfer).
         let credit_to = match (approva, tipo.as_str(), dest) {

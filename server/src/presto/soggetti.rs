@@ -150,6 +150,26 @@ impl Services {
         }))
     }
 
+    /// Many users at once (the portal's queues and lists), by id, in one query.
+    pub(crate) async fn utilizzatori_per_id(
+        &self,
+        ids: impl IntoIterator<Item = i64>,
+    ) -> AppResult<std::collections::HashMap<i64, Utilizzatore>> {
+        let mut ids: Vec<i64> = ids.into_iter().collect();
+        ids.sort_unstable();
+        ids.dedup();
+        if ids.is_empty() {
+            return Ok(Default::default());
+        }
+        let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+        let sql = format!("{UTILIZZATORE_SQL} WHERE u.id IN ({})", marks.join(", "));
+        let mut q = sqlx::query(&sql);
+        for id in &ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(&self.db.read).await?.iter().map(|r| Utilizzatore::from_row(r).map(|u| (u.id, u))).collect()
+    }
+
     pub(crate) async fn utilizzatore_by(&self, cond: &str, bind: i64) -> AppResult<Option<Utilizzatore>> {
         sqlx::query(&format!("{UTILIZZATORE_SQL} WHERE {cond} ORDER BY u.id"))
             .bind(bind)

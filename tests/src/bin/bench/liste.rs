@@ -2,23 +2,12 @@
 //! HTTP, the full CSV export's rate against the `sqlite3` CLI exporting the same query from the
 //! same file, and the server's resident memory during the export.
 
+use super::load::pct;
+use super::soak::rss_mib;
 use server::identity::scope::Scope;
 use server::presto::elenchi::Elenco;
 use shared::presto::elenchi::RichiestaElenco;
 use std::time::{Duration, Instant};
-
-fn pct(v: &[f64], p: f64) -> f64 {
-    if v.is_empty() {
-        return 0.0;
-    }
-    v[((v.len() as f64 - 1.0) * p).round() as usize]
-}
-
-fn rss_mib(pid: u32) -> Option<f64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let kib: f64 = status.lines().find(|l| l.starts_with("VmRSS:"))?.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib / 1024.0)
-}
 
 pub(crate) async fn liste(base: &str, db_url: &str, sede_id: i64) {
     let y = chrono::Datelike::year(&chrono::Utc::now().date_naive());

@@ -33,10 +33,43 @@ pub const OGGETTI_BIDIREZIONALI: &[(&str, &str, &[Sottoggetto])] = &[
     ("generica", "Richiesta generica", &[("altro", "Altro")]),
 ];
 
+/// The objects of a support request of a prestazioni occasionali user (Msg. INPS 1099/2018: the
+/// portal lets the sede answer its users' requests). A person registered as Libretto Famiglia
+/// user or prestatore chooses among these only; a company (a CPO user, or one asking how to
+/// become one) has them beside the Cassetto's.
+pub const OGGETTI_PRESTO: &[(&str, &str, &[Sottoggetto])] = &[(
+    "presto",
+    "Prestazioni occasionali",
+    &[
+        ("registrazione", "Registrazione e dati anagrafici"),
+        ("portafoglio", "Portafoglio elettronico e saldo"),
+        ("f24", "Versamento F24 non accreditato"),
+        ("prestazione", "Comunicazione o revoca di una prestazione"),
+        ("compenso", "Pagamento del compenso al prestatore"),
+        ("categoria", "Categoria dell'utilizzatore (CPO)"),
+        ("rimborso", "Rimborso o trasferimento di somme"),
+        ("altro", "Altro"),
+    ],
+)];
+
+/// A first-level group of objects: (code, label, second-level objects).
+pub type GruppoOggetti = (&'static str, &'static str, &'static [Sottoggetto]);
+
+/// The groups a subject may write about: a person only prestazioni occasionali, a company all.
+pub fn gruppi_oggetti(persona: bool) -> Vec<&'static GruppoOggetti> {
+    let presto = OGGETTI_PRESTO.iter();
+    if persona { presto.collect() } else { OGGETTI_BIDIREZIONALI.iter().chain(presto).collect() }
+}
+
+/// Whether an object code belongs to the prestazioni occasionali groups.
+pub fn oggetto_presto(code: &str) -> bool {
+    code.split_once('/').is_some_and(|(a, _)| OGGETTI_PRESTO.iter().any(|(c, _, _)| *c == a))
+}
+
 /// Label "Livello 1 – Livello 2" of an object code `livello1/livello2`, if it exists.
 pub fn oggetto_bidirezionale_label(code: &str) -> Option<String> {
     let (a, b) = code.split_once('/')?;
-    let (_, l1, children) = OGGETTI_BIDIREZIONALI.iter().find(|(c, _, _)| *c == a)?;
+    let (_, l1, children) = gruppi_oggetti(false).into_iter().find(|(c, _, _)| *c == a)?;
     let (_, l2) = children.iter().find(|(c, _)| *c == b)?;
     Some(format!("{l1} – {l2}"))
 }
@@ -109,6 +142,17 @@ mod oggetti_tests {
                 assert!(oggetto_bidirezionale_label(&format!("{a}/{b}")).is_some());
             }
         }
+        for (a, _, children) in OGGETTI_PRESTO {
+            for (b, _) in *children {
+                let code = format!("{a}/{b}");
+                assert!(oggetto_bidirezionale_label(&code).is_some() && oggetto_presto(&code));
+            }
+        }
+        assert!(!oggetto_presto("f24/rimborso"));
+        assert_eq!(gruppi_oggetti(true).len(), OGGETTI_PRESTO.len());
+        assert_eq!(gruppi_oggetti(false).len(), OGGETTI_BIDIREZIONALI.len() + OGGETTI_PRESTO.len());
+        let codes: Vec<&str> = gruppi_oggetti(false).iter().map(|g| g.0).collect();
+        assert!(codes.iter().all(|c| codes.iter().filter(|d| *d == c).count() == 1), "group codes are unique");
         assert_eq!(oggetto_bidirezionale_label("f24/inventato"), None);
         assert_eq!(oggetto_bidirezionale_label("f24"), None);
         assert_eq!(

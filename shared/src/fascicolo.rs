@@ -78,7 +78,11 @@ pub struct FascicoloView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OperatorRequestView {
     pub richiesta: RequestView,
+    /// The company's name, or the person's (a prestazioni occasionali user's support request).
     pub ragione_sociale: String,
+    /// The subject's prestazioni occasionali records (registry and wallet), one click away.
+    #[serde(default)]
+    pub schede_presto: Vec<SchedaPrestoRef>,
     /// Per check code, the facts and parameter values it read (pretty JSON).
     pub letti: Vec<(String, String)>,
     /// The effects applied (pretty JSON), empty when none.
@@ -89,6 +93,16 @@ pub struct OperatorRequestView {
     pub operatore_in_carico: Option<String>,
     pub puo_agire: bool,
     pub version: i64,
+}
+
+/// A prestazioni occasionali record of a request's subject: a user (LF or CPO) or a prestatore.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchedaPrestoRef {
+    pub prestatore: bool,
+    pub id: i64,
+    /// "Utilizzatore Libretto Famiglia", "Utilizzatore CPO", "Prestatore".
+    pub descrizione: String,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -163,7 +163,9 @@ pub struct RequestView {
     pub tipo: String,
     pub descrizione: String,
     pub smart_task: bool,
-    pub soggetto_id: i64,
+    /// The company the request belongs to; none for a prestazioni occasionali user's own
+    /// support request (a person, who writes to the sede of its registration).
+    pub soggetto_id: Option<i64>,
     pub oggetto: String,
     pub stato: Stato,
     pub stato_label: String,

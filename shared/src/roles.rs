@@ -74,6 +74,11 @@ impl Role {
     pub fn acts_for_company(self) -> bool {
         matches!(self, Role::Datore | Role::Intermediario | Role::DipendenteDelegato)
     }
+    /// Prestazioni occasionali users without a company: their support requests and notifications
+    /// are their own person's.
+    pub fn writes_as_person(self) -> bool {
+        matches!(self, Role::Utilizzatore | Role::Prestatore)
+    }
     pub fn is_operator(self) -> bool {
         matches!(self, Role::OperatoreSede | Role::OperatoreRegionale | Role::OperatoreDg)
     }

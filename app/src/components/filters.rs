@@ -58,6 +58,9 @@ pub(crate) fn Filters(
     /// A refused filter: each field shows its message.
     #[prop(optional)]
     problem: Option<Problem>,
+    /// A prestazioni occasionali user's own list: support requests only, no matricola.
+    #[prop(optional)]
+    persona: bool,
 ) -> impl IntoView {
     let (target, reset) = (action.clone(), action);
     let v = |o: &Option<String>| o.clone().unwrap_or_default();
@@ -90,14 +93,16 @@ pub(crate) fn Filters(
                     {message("tipo", e_tipo.clone())}
                     <select id="tipo" name="tipo" aria-invalid=invalid(&e_tipo) aria-describedby="tipo-errore">
                         <option value="" selected=tipo.is_empty()>"Tutti"</option>
-                        <optgroup label="Smart-Task">
-                            {Kind::ALL.iter().map(|k| view! {
-                                <option value=k.code() selected=tipo == k.code()>{format!("{}. {}", k.number(), k.label())}</option>
-                            }).collect_view()}
-                        </optgroup>
+                        {(!persona).then(|| view! {
+                            <optgroup label="Smart-Task">
+                                {Kind::ALL.iter().map(|k| view! {
+                                    <option value=k.code() selected=tipo == k.code()>{format!("{}. {}", k.number(), k.label())}</option>
+                                }).collect_view()}
+                            </optgroup>
+                        })}
                         <optgroup label="Comunicazioni bidirezionali">
                             <option value="bidirezionale" selected=tipo == "bidirezionale">"Tutte le comunicazioni"</option>
-                            {shared::dto::OGGETTI_BIDIREZIONALI.iter().map(|(c, l, _)| {
+                            {shared::comunicazioni::gruppi_oggetti(persona).into_iter().map(|(c, l, _)| {
                                 let code = format!("bidirezionale:{c}");
                                 let selected = tipo == code;
                                 view! { <option value=code selected=selected>{format!("Comunicazione: {l}")}</option> }
@@ -105,12 +110,14 @@ pub(crate) fn Filters(
                         </optgroup>
                     </select>
                 </div>
-                <div class="field" class:field-error=e_matricola.is_some()>
-                    <label for="matricola">"Matricola"</label>
-                    {message("matricola", e_matricola.clone())}
-                    <input id="matricola" name="matricola" inputmode="numeric" value=v(&f.matricola)
-                        aria-invalid=invalid(&e_matricola) aria-describedby="matricola-errore" />
-                </div>
+                {(!persona).then(|| view! {
+                    <div class="field" class:field-error=e_matricola.is_some()>
+                        <label for="matricola">"Matricola"</label>
+                        {message("matricola", e_matricola.clone())}
+                        <input id="matricola" name="matricola" inputmode="numeric" value=v(&f.matricola)
+                            aria-invalid=invalid(&e_matricola) aria-describedby="matricola-errore" />
+                    </div>
+                })}
                 <div class="field field-inline">
                     <div class:field-error=e_dal.is_some()>
                         <label for="dal">"Inviate dal"</label>

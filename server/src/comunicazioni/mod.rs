@@ -9,6 +9,7 @@ use crate::infra::audit::{self, Entry};
 use crate::infra::clock;
 use crate::richieste::conversation::{self, MAX_TESTO, MAX_TESTO_IT};
 use crate::richieste::protocol::next_protocol;
+use crate::richieste::soggetto::Soggetto;
 use crate::richieste::{notifications::queue_notification, timeline::add_event};
 use crate::services::Services;
 use base64::Engine as _;
@@ -43,9 +44,16 @@ struct Valida {
 }
 
 /// Checks every field of the form; all the errors at once, in the form's order.
-fn validate(body: &NuovaComunicazione, files: Vec<AllegatoBytes>, mut errors: Vec<FieldError>) -> AppResult<Valida> {
+/// A person (prestazioni occasionali user) writes only about prestazioni occasionali.
+fn validate(
+    body: &NuovaComunicazione,
+    files: Vec<AllegatoBytes>,
+    mut errors: Vec<FieldError>,
+    persona: bool,
+) -> AppResult<Valida> {
     let oggetto = body.oggetto.trim().to_string();
-    if oggetto_bidirezionale_label(&oggetto).is_none() {
+    if oggetto_bidirezionale_label(&oggetto).is_none() || (persona && !shared::comunicazioni::oggetto_presto(&oggetto))
+    {
         field(&mut errors, "oggetto", "invalid", "Scegliere l'oggetto della richiesta dall'elenco.");
     }
     let testo = body.testo.trim().to_string();
@@ -204,8 +212,14 @@ impl Services {
         errors: Vec<FieldError>,
     ) -> AppResult<RequestView> {
         let s = caller.require()?;
-        let subject = self.subject(caller, body.soggetto_id).await?;
-        let Valida { oggetto, testo, email, telefono, allegati } = validate(&body, files, errors)?;
+        let soggetto = self.request_subject(caller, body.soggetto_id).await?;
+        // A person's request goes to the sede of its registration; a company's follows the company.
+        let sede_persona = match soggetto {
+            Soggetto::Persona(_) => Some(self.sede_assistenza_presto(&s.user).await?),
+            Soggetto::Contribuente(_) => None,
+        };
+        let Valida { oggetto, testo, email, telefono, allegati } =
+            validate(&body, files, errors, sede_persona.is_some())?;
 
         let today = clock::today();
         let now = clock::now_ts();
@@ -222,13 +236,15 @@ impl Services {
         }
         let risposte = serde_json::to_value(&risposte).map_err(|e| AppError::Internal(e.to_string()))?;
         let id: i64 = sqlx::query(
-            "INSERT INTO richieste (protocollo, tipo, contribuente_id, richiedente_user_id, oggetto, risposte_json, stato,
-                                    data_riferimento, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, 'aperta', $7, $8, $8) RETURNING id",
+            "INSERT INTO richieste (protocollo, tipo, contribuente_id, persona_id, sede_id, richiedente_user_id, oggetto,
+                                    risposte_json, stato, data_riferimento, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'aperta', $9, $10, $10) RETURNING id",
         )
         .bind(&protocollo)
         .bind(TIPO)
-        .bind(subject.id)
+        .bind(soggetto.contribuente())
+        .bind(sede_persona.map(|_| soggetto.id()))
+        .bind(sede_persona)
         .bind(s.user.id)
         .bind(&oggetto)
         .bind(risposte.to_string())
@@ -240,12 +256,12 @@ impl Services {
         add_event(&mut tx, id, Stato::Aperta.code(), None).await?;
         let names = store_attachments(&mut tx, id, &allegati, &now).await?;
         let mut actor = caller.actor(s);
-        actor.acting_for_id = Some(subject.id);
+        actor.acting_for_id = soggetto.contribuente();
         audit::append(
             &mut tx,
             &actor,
             Entry {
-                after: Some(serde_json::json!({ "oggetto": oggetto, "allegati": names })),
+                after: Some(serde_json::json!({ "oggetto": oggetto, "allegati": names, "sede_id": sede_persona })),
                 ..Entry::richiesta(&protocollo, "invio_bidirezionale")
             },
         )
@@ -254,7 +270,7 @@ impl Services {
         let testo_notifica = format!("La richiesta {protocollo} ({label}) è stata registrata e inviata alla sede.");
         queue_notification(
             &mut tx,
-            subject.id,
+            soggetto,
             id,
             &testo_notifica,
             &format!("INPS {protocollo}: richiesta registrata"),
@@ -271,20 +287,15 @@ impl Services {
     /// before the message cannot close the request without seeing it.
     pub async fn add_message(&self, caller: &Caller, protocollo: &str, testo: &str) -> AppResult<RequestView> {
         let s = caller.require()?;
-        let r = sqlx::query("SELECT id, tipo, stato, contribuente_id, version FROM richieste WHERE protocollo = $1")
-            .bind(protocollo)
-            .fetch_optional(&self.db.read)
-            .await?
-            .ok_or_else(|| AppError::NotFound("Richiesta non trovata.".into()))?;
-        let contribuente_id: i64 = r.try_get("contribuente_id")?;
-        crate::identity::access::authorize_subject_of(
-            &self.db.read,
-            &s.user,
-            contribuente_id,
-            clock::today(),
-            "Richiesta non trovata.",
+        let r = sqlx::query(
+            "SELECT id, tipo, stato, contribuente_id, persona_id, version FROM richieste WHERE protocollo = $1",
         )
-        .await?;
+        .bind(protocollo)
+        .fetch_optional(&self.db.read)
+        .await?
+        .ok_or_else(|| AppError::NotFound("Richiesta non trovata.".into()))?;
+        let soggetto = Soggetto::of_row(&r)?;
+        self.authorize_request_subject(&s.user, soggetto, "Richiesta non trovata.").await?;
         if r.try_get::<String, _>("tipo")? != TIPO {
             return Err(AppError::Conflict(
                 "Si possono aggiungere messaggi solo alle comunicazioni bidirezionali.".into(),
@@ -307,7 +318,7 @@ impl Services {
         conversation::bump_version(&mut tx, &letta, &now, conflict).await?;
         conversation::add_message(&mut tx, id, s.user.id, &testo, conversation::Autore::Contribuente, &now).await?;
         let mut actor = caller.actor(s);
-        actor.acting_for_id = Some(contribuente_id);
+        actor.acting_for_id = soggetto.contribuente();
         audit::append(
             &mut tx,
             &actor,

@@ -81,7 +81,7 @@ impl Services {
                     contatti,
                 ),
             ],
-            richieste: self.requests_of(c.id, filter).await?,
+            richieste: self.requests_of(crate::richieste::soggetto::Soggetto::Contribuente(c.id), filter).await?,
         })
     }
 }

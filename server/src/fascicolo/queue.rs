@@ -18,17 +18,19 @@ impl Services {
         let s = caller.require()?;
         let sc = scope(&s.user)?;
         let (cond, val): (&str, String) = match &sc {
-            Scope::Sede { sede_id, .. } => ("c.sede_id = CAST($1 AS BIGINT)", sede_id.to_string()),
+            Scope::Sede { sede_id, .. } => ("s.id = CAST($1 AS BIGINT)", sede_id.to_string()),
             Scope::Regione(r) => ("s.regione = $1", r.clone()),
             Scope::Nazionale => ("$1 = $1", String::new()),
         };
         let cols = REQUEST_COLUMNS.split(", ").map(|c| format!("r.{}", c.trim())).collect::<Vec<_>>().join(", ");
         let rows = sqlx::query(&format!(
-            "SELECT {cols}, c.ragione_sociale, u.display_name AS in_carico,
+            "SELECT {cols}, COALESCE(c.ragione_sociale, p.cognome || ' ' || p.nome) AS ragione_sociale,
+                    u.display_name AS in_carico,
                     (SELECT n.dal_contribuente FROM richieste_note n WHERE n.richiesta_id = r.id AND n.interna = 0
                      ORDER BY n.id DESC LIMIT 1) AS ultimo_dal_contribuente
              FROM richieste r
-             JOIN contribuenti c ON c.id = r.contribuente_id JOIN sedi s ON s.id = c.sede_id
+             LEFT JOIN contribuenti c ON c.id = r.contribuente_id LEFT JOIN persone p ON p.id = r.persona_id
+             JOIN sedi s ON s.id = COALESCE(c.sede_id, r.sede_id)
              LEFT JOIN users u ON u.id = r.operatore_id
              WHERE r.stato IN ({stati}) AND {cond} ORDER BY r.created_at, r.id LIMIT 200",
             stati = Stato::sql_list(Stato::lavorabile_dalla_sede)
@@ -61,11 +63,10 @@ impl Services {
     ) -> AppResult<OperatorRequestView> {
         let s = caller.require()?;
         let row = self.request_row(&s.user, protocollo).await?;
-        let (c, puo_agire) =
-            self.contributor_in_scope(&s.user, row.try_get("contribuente_id")?, "Richiesta non trovata.").await?;
-        if !puo_agire {
+        let ambito = self.request_in_scope(&s.user, &row, "Richiesta non trovata.").await?;
+        if !ambito.puo_agire {
             return Err(AppError::Forbidden(
-                "Può consultare questa richiesta ma non lavorarla: il contribuente è di un'altra sede.".into(),
+                "Può consultare questa richiesta ma non lavorarla: il richiedente è di un'altra sede.".into(),
             ));
         }
         let stato = stato_of(&row)?;
@@ -191,7 +192,7 @@ impl Services {
         if let Some(testo) = notify {
             crate::richieste::notifications::queue_notification(
                 &mut tx,
-                c.id,
+                ambito.soggetto,
                 id,
                 &testo,
                 &format!("INPS {protocollo}: aggiornamento dalla sede"),

@@ -30,8 +30,7 @@ impl Services {
     pub async fn operator_request(&self, caller: &Caller, protocollo: &str) -> AppResult<OperatorRequestView> {
         let s = caller.require()?;
         let row = self.request_row(&s.user, protocollo).await?;
-        let (c, puo_agire) =
-            self.contributor_in_scope(&s.user, row.try_get("contribuente_id")?, "Richiesta non trovata.").await?;
+        let ambito = self.request_in_scope(&s.user, &row, "Richiesta non trovata.").await?;
         let id: i64 = row.try_get("id")?;
         let mut events = self.events_for(&[id]).await?;
         let mut richiesta = to_view(&row, &mut events)?;
@@ -64,21 +63,17 @@ impl Services {
             ),
             None => None,
         };
-        let ragione_sociale: String = sqlx::query("SELECT ragione_sociale FROM contribuenti WHERE id = $1")
-            .bind(c.id)
-            .fetch_one(&self.db.read)
-            .await?
-            .try_get(0)?;
         Ok(OperatorRequestView {
             richiesta,
-            ragione_sociale,
+            schede_presto: self.schede_presto(ambito.soggetto).await?,
+            ragione_sociale: ambito.denominazione,
             letti,
             effetti,
             fatti,
             audit,
             note: self.request_notes(id, false).await?,
             operatore_in_carico,
-            puo_agire,
+            puo_agire: ambito.puo_agire,
             version: row.try_get("version")?,
         })
     }
@@ -87,7 +82,7 @@ impl Services {
     pub async fn replay(&self, caller: &Caller, protocollo: &str) -> AppResult<ReplayView> {
         let s = caller.require()?;
         let row = self.request_row(&s.user, protocollo).await?;
-        self.contributor_in_scope(&s.user, row.try_get("contribuente_id")?, "Richiesta non trovata.").await?;
+        self.request_in_scope(&s.user, &row, "Richiesta non trovata.").await?;
         let Trace { decisione: stored, fatti: snapshot } = Trace::of(&row)?.ok_or_else(|| {
             AppError::Conflict("La richiesta non è ancora stata decisa: non c'è nulla da rieseguire.".into())
         })?;

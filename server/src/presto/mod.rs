@@ -8,6 +8,7 @@
 
 pub mod abbinamento;
 pub mod anagrafica;
+pub mod assistenza;
 pub mod campioni;
 pub mod categoria;
 pub mod categoria_dg;

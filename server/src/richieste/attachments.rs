@@ -61,7 +61,7 @@ impl Services {
         id: i64,
     ) -> AppResult<(String, &'static str, Vec<u8>)> {
         let s = caller.require()?;
-        if s.user.role.acts_for_company() {
+        if s.user.role.acts_for_company() || s.user.role.writes_as_person() {
             self.request_view(caller, protocollo).await?;
         } else {
             self.operator_request(caller, protocollo).await?;

@@ -1,6 +1,7 @@
-//! A contributor's requests, newest first, filtered and paged (the Lista Richieste and the
+//! A subject's requests, newest first, filtered and paged (the Lista Richieste and the
 //! operator's Fascicolo share it).
 
+use super::soggetto::Soggetto;
 use super::view::{REQUEST_COLUMNS, to_view};
 use crate::error::{AppError, AppResult};
 use crate::identity::Caller;
@@ -21,14 +22,14 @@ impl Services {
         soggetto_id: Option<i64>,
         filter: RequestFilter,
     ) -> AppResult<RequestPage> {
-        let subject = self.subject(caller, soggetto_id).await?;
-        self.requests_of(subject.id, filter).await
+        let subject = self.request_subject(caller, soggetto_id).await?;
+        self.requests_of(subject, filter).await
     }
 
-    /// A page of a contributor's requests, for a caller already authorized to read them.
-    pub(crate) async fn requests_of(&self, contribuente_id: i64, filter: RequestFilter) -> AppResult<RequestPage> {
+    /// A page of a subject's requests, for a caller already authorized to read them.
+    pub(crate) async fn requests_of(&self, soggetto: Soggetto, filter: RequestFilter) -> AppResult<RequestPage> {
         let f = ParsedFilter::parse(&filter)?;
-        let mut conds = vec!["contribuente_id = $1".to_string()];
+        let mut conds = vec![format!("{} = $1", soggetto.colonna())];
         let mut binds: Vec<String> = vec![];
         let mut push = |cond: &str, v: String| {
             binds.push(v);
@@ -57,7 +58,7 @@ impl Services {
         }
         let wh = conds.join(" AND ");
         let count_sql = format!("SELECT COUNT(*) FROM richieste WHERE {wh}");
-        let mut q = sqlx::query(&count_sql).bind(contribuente_id);
+        let mut q = sqlx::query(&count_sql).bind(soggetto.id());
         for b in &binds {
             q = q.bind(b);
         }
@@ -68,7 +69,7 @@ impl Services {
             "SELECT {REQUEST_COLUMNS} FROM richieste WHERE {wh} ORDER BY created_at DESC, id DESC LIMIT {PER_PAGINA} OFFSET {}",
             (pagina - 1) * PER_PAGINA
         );
-        let mut q = sqlx::query(&sql).bind(contribuente_id);
+        let mut q = sqlx::query(&sql).bind(soggetto.id());
         for b in &binds {
             q = q.bind(b);
         }
@@ -112,8 +113,8 @@ impl ParsedFilter {
         if let Some(t) = tipo.as_deref() {
             match t.split_once(':') {
                 Some((shared::comunicazioni::TIPO, o)) => {
-                    oggetti = shared::dto::OGGETTI_BIDIREZIONALI
-                        .iter()
+                    oggetti = shared::comunicazioni::gruppi_oggetti(false)
+                        .into_iter()
                         .flat_map(|(c1, _, figli)| figli.iter().map(move |(c2, _)| format!("{c1}/{c2}")))
                         .filter(|code| code == o || code.split('/').next() == Some(o))
                         .collect();

@@ -1,5 +1,6 @@
-//! In-app notifications of a contributor (read per user) and the development mailbox.
+//! In-app notifications of a subject (read per user) and the development mailbox.
 
+use super::soggetto::Soggetto;
 use crate::error::AppResult;
 use crate::identity::Caller;
 use crate::infra::clock;
@@ -8,12 +9,13 @@ use shared::dto::{MailView, NotificationView, NotificationsView};
 use sqlx::{AnyConnection, Row};
 
 impl Services {
-    pub(crate) async fn unread_count(&self, user_id: i64, contribuente_id: i64) -> AppResult<i64> {
-        Ok(sqlx::query(
-            "SELECT COUNT(*) FROM notifiche n WHERE n.contribuente_id = $1
+    pub(crate) async fn unread_count(&self, user_id: i64, soggetto: Soggetto) -> AppResult<i64> {
+        Ok(sqlx::query(&format!(
+            "SELECT COUNT(*) FROM notifiche n WHERE n.{} = $1
              AND NOT EXISTS (SELECT 1 FROM notifiche_lette l WHERE l.notifica_id = n.id AND l.user_id = $2)",
-        )
-        .bind(contribuente_id)
+            soggetto.colonna()
+        ))
+        .bind(soggetto.id())
         .bind(user_id)
         .fetch_one(&self.db.read)
         .await?
@@ -23,14 +25,15 @@ impl Services {
     /// The latest 100 notifications of the subject acted for (or `soggetto_id`), newest first.
     pub async fn notifications(&self, caller: &Caller, soggetto_id: Option<i64>) -> AppResult<NotificationsView> {
         let s = caller.require()?;
-        let subject = self.subject(caller, soggetto_id).await?;
-        let rows = sqlx::query(
+        let subject = self.request_subject(caller, soggetto_id).await?;
+        let rows = sqlx::query(&format!(
             "SELECT n.id, n.testo, n.created_at, r.protocollo,
                     (SELECT COUNT(*) FROM notifiche_lette l WHERE l.notifica_id = n.id AND l.user_id = $2) AS letta
              FROM notifiche n LEFT JOIN richieste r ON r.id = n.richiesta_id
-             WHERE n.contribuente_id = $1 ORDER BY n.id DESC LIMIT 100",
-        )
-        .bind(subject.id)
+             WHERE n.{} = $1 ORDER BY n.id DESC LIMIT 100",
+            subject.colonna()
+        ))
+        .bind(subject.id())
         .bind(s.user.id)
         .fetch_all(&self.db.read)
         .await?;
@@ -46,22 +49,23 @@ impl Services {
                 })
             })
             .collect::<AppResult<Vec<_>>>()?;
-        Ok(NotificationsView { non_lette: self.unread_count(s.user.id, subject.id).await?, notifiche })
+        Ok(NotificationsView { non_lette: self.unread_count(s.user.id, subject).await?, notifiche })
     }
 
     /// Marks every notification of the subject as read by the caller. Returns how many changed.
     pub async fn mark_notifications_read(&self, caller: &Caller, soggetto_id: Option<i64>) -> AppResult<u64> {
         let s = caller.require()?;
-        let subject = self.subject(caller, soggetto_id).await?;
+        let subject = self.request_subject(caller, soggetto_id).await?;
         let mut tx = self.db.write.begin().await?;
-        let n = sqlx::query(
+        let n = sqlx::query(&format!(
             "INSERT INTO notifiche_lette (notifica_id, user_id, letta_il)
-             SELECT n.id, $1, $2 FROM notifiche n WHERE n.contribuente_id = $3
+             SELECT n.id, $1, $2 FROM notifiche n WHERE n.{} = $3
              AND NOT EXISTS (SELECT 1 FROM notifiche_lette l WHERE l.notifica_id = n.id AND l.user_id = $1)",
-        )
+            subject.colonna()
+        ))
         .bind(s.user.id)
         .bind(clock::now_ts())
-        .bind(subject.id)
+        .bind(subject.id())
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -78,12 +82,13 @@ impl Services {
                 "La casella di sviluppo non è disponibile: le e-mail sono inviate dal server SMTP configurato.".into(),
             ));
         }
-        let subject = self.subject(caller, soggetto_id).await?;
-        let rows = sqlx::query(
+        let subject = self.request_subject(caller, soggetto_id).await?;
+        let rows = sqlx::query(&format!(
             "SELECT o.id, o.destinatario, o.oggetto, o.corpo, o.stato, o.tentativi, o.errore, o.created_at
-             FROM email_outbox o WHERE o.contribuente_id = $1 ORDER BY o.id DESC LIMIT 100",
-        )
-        .bind(subject.id)
+             FROM email_outbox o WHERE o.{} = $1 ORDER BY o.id DESC LIMIT 100",
+            subject.colonna()
+        ))
+        .bind(subject.id())
         .fetch_all(&self.db.read)
         .await?;
         rows.iter()
@@ -103,41 +108,42 @@ impl Services {
     }
 }
 
-/// In-app notification for the contributor, and an e-mail to its PEC in the outbox (sent by a
-/// separate sender so a mail failure never blocks a decision).
+/// In-app notification for the subject, and an e-mail in the outbox to the company's PEC or the
+/// person's address (sent by a separate sender so a mail failure never blocks a decision).
 pub async fn queue_notification(
     conn: &mut AnyConnection,
-    contribuente_id: i64,
+    soggetto: Soggetto,
     richiesta_id: i64,
     testo: &str,
     oggetto_email: &str,
     corpo: &str,
 ) -> AppResult<()> {
     let now = clock::now_ts();
-    sqlx::query(
-        "INSERT INTO notifiche (contribuente_id, richiesta_id, testo, letta, created_at) VALUES ($1, $2, $3, 0, $4)",
-    )
-    .bind(contribuente_id)
+    let colonna = soggetto.colonna();
+    sqlx::query(&format!(
+        "INSERT INTO notifiche ({colonna}, richiesta_id, testo, letta, created_at) VALUES ($1, $2, $3, 0, $4)"
+    ))
+    .bind(soggetto.id())
     .bind(richiesta_id)
     .bind(testo)
     .bind(&now)
     .execute(&mut *conn)
     .await?;
-    let pec: Option<String> = sqlx::query("SELECT pec FROM contribuenti WHERE id = $1")
-        .bind(contribuente_id)
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get(0)?;
-    if let Some(to) = pec {
-        sqlx::query(
-            "INSERT INTO email_outbox (destinatario, oggetto, corpo, stato, tentativi, created_at, updated_at, contribuente_id)
-             VALUES ($1, $2, $3, 'da_inviare', 0, $4, $4, $5)",
-        )
+    let indirizzo = match soggetto {
+        Soggetto::Contribuente(_) => "SELECT pec FROM contribuenti WHERE id = $1",
+        Soggetto::Persona(_) => "SELECT email FROM persone WHERE id = $1",
+    };
+    let to: Option<String> = sqlx::query(indirizzo).bind(soggetto.id()).fetch_one(&mut *conn).await?.try_get(0)?;
+    if let Some(to) = to {
+        sqlx::query(&format!(
+            "INSERT INTO email_outbox (destinatario, oggetto, corpo, stato, tentativi, created_at, updated_at, {colonna})
+             VALUES ($1, $2, $3, 'da_inviare', 0, $4, $4, $5)"
+        ))
         .bind(to)
         .bind(oggetto_email)
         .bind(corpo)
         .bind(&now)
-        .bind(contribuente_id)
+        .bind(soggetto.id())
         .execute(&mut *conn)
         .await?;
     }

@@ -175,10 +175,15 @@ impl Services {
     /// The receipt of a request, for whoever may read the request.
     pub async fn receipt(&self, caller: &Caller, protocollo: &str) -> AppResult<(String, Vec<u8>)> {
         let r = self.request_view(caller, protocollo).await?;
-        let row = sqlx::query("SELECT ragione_sociale, codice_fiscale FROM contribuenti WHERE id = $1")
-            .bind(r.soggetto_id)
-            .fetch_one(&self.db.read)
-            .await?;
+        // The company, or the person whose support request it is.
+        let row = sqlx::query(
+            "SELECT COALESCE(c.ragione_sociale, p.cognome || ' ' || p.nome), COALESCE(c.codice_fiscale, p.codice_fiscale)
+             FROM richieste r LEFT JOIN contribuenti c ON c.id = r.contribuente_id LEFT JOIN persone p ON p.id = r.persona_id
+             WHERE r.protocollo = $1",
+        )
+        .bind(&r.protocollo)
+        .fetch_one(&self.db.read)
+        .await?;
         use sqlx::Row;
         let soggetto = format!("{} (C.F. {})", row.try_get::<String, _>(0)?, row.try_get::<String, _>(1)?);
         Ok((format!("ricevuta-{}.pdf", r.protocollo), render(&r, &soggetto)))

@@ -2,10 +2,10 @@
 //! and its timeline.
 
 use super::decision::{Check, Trace};
+use super::soggetto::Soggetto;
 use crate::error::{AppError, AppResult};
 use crate::identity::Caller;
 use crate::identity::access;
-use crate::infra::clock;
 use crate::services::Services;
 use shared::dto::{EventView, RequestView, Stato};
 use shared::smart_task::Kind;
@@ -16,7 +16,9 @@ impl Services {
     /// One request, if the caller submitted it or may act today for the subject it belongs to.
     pub async fn request_view(&self, caller: &Caller, protocollo: &str) -> AppResult<RequestView> {
         let s = caller.require()?;
-        access::require_company_role(&s.user)?;
+        if !s.user.role.writes_as_person() {
+            access::require_company_role(&s.user)?;
+        }
         let r = sqlx::query(&format!("SELECT {REQUEST_COLUMNS} FROM richieste WHERE protocollo = $1"))
             .bind(protocollo)
             .fetch_optional(&self.db.read)
@@ -24,16 +26,9 @@ impl Services {
             .ok_or_else(|| AppError::NotFound("Richiesta non trovata.".into()))?;
         // Whoever submitted a request may always read it, even after losing the delega (e.g. by
         // revoking their own): it is their act. Everyone else needs the right to act for the
-        // company today.
+        // company today (a person: its own requests).
         if r.try_get::<i64, _>("richiedente_user_id")? != s.user.id {
-            access::authorize_subject_of(
-                &self.db.read,
-                &s.user,
-                r.try_get("contribuente_id")?,
-                clock::today(),
-                "Richiesta non trovata.",
-            )
-            .await?;
+            self.authorize_request_subject(&s.user, Soggetto::of_row(&r)?, "Richiesta non trovata.").await?;
         }
         let id: i64 = r.try_get("id")?;
         let mut events = self.events_for(&[id]).await?;
@@ -74,7 +69,7 @@ pub(crate) fn stato_of(r: &sqlx::any::AnyRow) -> AppResult<Stato> {
     Stato::from_code(&s).ok_or_else(|| AppError::Internal(format!("stato di richiesta sconosciuto: {s}")))
 }
 
-pub(crate) const REQUEST_COLUMNS: &str = "id, protocollo, tipo, contribuente_id, richiedente_user_id, oggetto, risposte_json, stato, \
+pub(crate) const REQUEST_COLUMNS: &str = "id, protocollo, tipo, contribuente_id, persona_id, sede_id, richiedente_user_id, oggetto, risposte_json, stato, \
      data_riferimento, esito_motivo, ruleset, decisione_json, created_at";
 
 /// A stored request as the contributor sees it: the checks without the facts they read.

@@ -130,7 +130,7 @@ impl Services {
         let testo = format!("La richiesta {protocollo} ({}) è stata ricevuta ed è in esame.", kind.label());
         queue_notification(
             &mut tx,
-            subject.id,
+            crate::richieste::soggetto::Soggetto::Contribuente(subject.id),
             id,
             &testo,
             &format!("INPS Smart-Task {protocollo}: richiesta ricevuta"),

@@ -14,6 +14,7 @@ use crate::infra::db::Db;
 use crate::infra::jobs;
 use crate::richieste::decision::Trace;
 use crate::richieste::notifications::queue_notification;
+use crate::richieste::soggetto::Soggetto;
 use crate::richieste::timeline::{add_event, add_event_at};
 use crate::richieste::view::stato_of;
 use shared::dto::Stato;
@@ -96,7 +97,15 @@ async fn to_branch(db: &Db, payload: &str, error: &str) -> AppResult<()> {
     add_event(&mut tx, id, Stato::InCaricoSede.code(), Some(nota)).await?;
     let testo = format!("La richiesta {protocollo} è passata alla sede, che la esaminerà.");
     let oggetto = format!("INPS Smart-Task {protocollo}: richiesta in carico alla sede");
-    queue_notification(&mut tx, contribuente_id, id, &testo, &oggetto, &format!("{testo}\n\n{nota}")).await?;
+    queue_notification(
+        &mut tx,
+        Soggetto::Contribuente(contribuente_id),
+        id,
+        &testo,
+        &oggetto,
+        &format!("{testo}\n\n{nota}"),
+    )
+    .await?;
     let actor = Actor {
         user_id: None,
         name: "sistema:istruttoria".into(),
@@ -260,7 +269,7 @@ async fn notify(
     }
     queue_notification(
         conn,
-        contribuente_id,
+        Soggetto::Contribuente(contribuente_id),
         id,
         &testo,
         &format!("INPS Smart-Task {protocollo}: richiesta {esito}"),

@@ -120,6 +120,16 @@ both!(every_route_as_every_role, |engine: Engine| async move {
     .await;
     let operatore = id(&app, "SELECT id FROM users WHERE username = 'operatore.milano'").await;
     let rossi_cpo = id(&app, &format!("SELECT id FROM utilizzatori WHERE contribuente_id = {rossi}")).await;
+    // Anna's (Libretto Famiglia, Roma) support request to her sede.
+    let (s, v) = app
+        .post(
+            &clients[4].1,
+            "/api/v1/comunicazioni",
+            json!({ "oggetto": "presto/portafoglio", "testo": "Il saldo del portafoglio non torna.", "email": "anna@example.it" }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let cb_anna = v["protocollo"].as_str().expect("p").to_string();
 
     // Who acts for Rossi & Figli (Lazio): its employer, its intermediary and its delegated
     // employee; who sees it in the Fascicolo: the operators of Lazio and DG.
@@ -181,15 +191,41 @@ both!(every_route_as_every_role, |engine: Engine| async move {
     m.push(case(("get", "/richieste"), format!("/richieste?{}", q(rossi)), Body::None, &own(200)));
     m.push(case(("get", "/richieste"), format!("/richieste?{}", q(assoc)), Body::None, &giulia(200)));
     m.push(case(("get", "/richieste"), format!("/richieste?{}", q(NONE)), Body::None, &[]));
-    for (p, ok) in [(st.clone(), 200), ("ST-2026-99999999".to_string(), 404)] {
-        m.push(case(("get", "/richieste/{protocollo}"), format!("/richieste/{p}"), Body::None, &own(ok)));
+    // Prestazioni occasionali users (persons) read their own requests: another's is "not found".
+    let persons = |s: u16| vec![("utilizzatore", s), ("prestatore", s)];
+    for (p, ok) in [(st.clone(), own(200)), ("ST-2026-99999999".to_string(), [own(404), persons(404)].concat())] {
+        m.push(case(("get", "/richieste/{protocollo}"), format!("/richieste/{p}"), Body::None, &ok));
         m.push(case(
             ("get", "/richieste/{protocollo}/ricevuta.pdf"),
             format!("/richieste/{p}/ricevuta.pdf"),
             Body::None,
-            &own(ok),
+            &ok,
         ));
     }
+    let anna_only = [own(404), vec![("utilizzatore", 200), ("prestatore", 404)]].concat();
+    m.push(case(("get", "/richieste/{protocollo}"), format!("/richieste/{cb_anna}"), Body::None, &anna_only));
+    m.push(case(
+        ("get", "/richieste/{protocollo}/ricevuta.pdf"),
+        format!("/richieste/{cb_anna}/ricevuta.pdf"),
+        Body::None,
+        &anna_only,
+    ));
+    m.push(case(
+        ("post", "/richieste/{protocollo}/messaggi"),
+        format!("/richieste/{cb_anna}/messaggi"),
+        Body::Json(json!({ "testo": "" })),
+        &[own(404), vec![("utilizzatore", 422), ("prestatore", 404)]].concat(),
+    ));
+    // Without a subject: a person's own; a company role's, the one its session acts for (chosen
+    // above).
+    m.push(case(("get", "/richieste"), "/richieste".into(), Body::None, &[own(200), persons(200)].concat()));
+    m.push(case(("get", "/notifiche"), "/notifiche".into(), Body::None, &[own(200), persons(200)].concat()));
+    m.push(case(
+        ("post", "/comunicazioni"),
+        "/comunicazioni".into(),
+        Body::Json(json!({ "oggetto": "", "testo": "" })),
+        &[own(422), persons(422)].concat(),
+    ));
     m.push(case(("get", "/notifiche"), format!("/notifiche?{}", q(rossi)), Body::None, &own(200)));
     m.push(case(("post", "/notifiche/lette"), format!("/notifiche/lette?{}", q(rossi)), Body::None, &own(200)));
     m.push(case(("get", "/posta"), format!("/posta?{}", q(rossi)), Body::None, &own(200)));
@@ -242,6 +278,19 @@ both!(every_route_as_every_role, |engine: Engine| async move {
         m.push(case(("get", "/fascicolo/richieste/{protocollo}"), base.clone(), Body::None, &okk));
         m.push(case(("post", "/fascicolo/richieste/{protocollo}/replay"), format!("{base}/replay"), Body::None, &okk));
     }
+    // Anna's support request: the operators of her sede's region (Lazio) and DG.
+    m.push(case(
+        ("get", "/fascicolo/richieste/{protocollo}"),
+        format!("/fascicolo/richieste/{cb_anna}"),
+        Body::None,
+        &rossi_ops(200),
+    ));
+    m.push(case(
+        ("post", "/fascicolo/richieste/{protocollo}/azioni"),
+        format!("/fascicolo/richieste/{cb_anna}/azioni"),
+        Body::Json(json!({ "azione": "nota", "testo": "", "interna": true })),
+        &rossi_ops(422),
+    ));
     // Branch steps on the open two-way request (the Smart-Task one is already decided).
     for (p, ok) in [(cb.clone(), 422), ("CB-2026-99999999".to_string(), 404)] {
         let act: Vec<(&str, u16)> =

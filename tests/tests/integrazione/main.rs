@@ -19,6 +19,7 @@ mod moduli;
 mod oggetti_altrui;
 mod openapi;
 mod presto;
+mod presto_assistenza;
 mod presto_liste;
 mod presto_portale;
 mod presto_rimborsi;

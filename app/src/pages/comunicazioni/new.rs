@@ -3,6 +3,7 @@
 use super::api;
 use crate::components::forms::*;
 use crate::components::layout::go;
+use crate::pages::identity::header::SessionResource;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use shared::dto::*;
@@ -30,6 +31,7 @@ pub struct BozzaComunicazione {
 #[component]
 pub fn NewTwoWayPage() -> impl IntoView {
     let bozza = rendered_draft::<BozzaComunicazione>().unwrap_or_default();
+    let SessionResource(session) = expect_context::<SessionResource>();
     let invio = Action::new_local(|fd: &web_sys::FormData| api::cb_invio(fd.clone().into()));
     let value = invio.value();
     Effect::new(move |_| {
@@ -60,29 +62,40 @@ pub fn NewTwoWayPage() -> impl IntoView {
         <Title text="Scrivi alla sede" />
         <p class="caption">"Comunicazioni · Comunicazione bidirezionale"</p>
         <h1>"Scrivi alla sede INPS"</h1>
-        <p class="lead">"Per ciò che non è tra le richieste Smart-Task: la sede risponde qui e riceverà una notifica a ogni passo."</p>
+        <p class="lead">"Per ciò che non è tra le richieste Smart-Task, e per ogni domanda sulle prestazioni occasionali: la sede risponde qui e riceverà una notifica a ogni passo."</p>
         {move || problem().map(|p: Problem| view! { <ErrorSummary problem=p /> })}
         <form method="post" action=PAGE_PATH enctype="multipart/form-data" novalidate on:submit=on_submit id="comunicazione">
-            <div class="field" class:field-error=move || field("oggetto")().is_some()>
-                <label for="oggetto">"Oggetto"</label>
-                <p class="muted" id="oggetto-aiuto">"L'argomento, scelto dall'elenco."</p>
-                {move || field("oggetto")().map(|m| view! { <p class="error-message" id="oggetto-errore">{m}</p> })}
-                <select id="oggetto" name="oggetto" aria-describedby="oggetto-aiuto oggetto-errore" aria-invalid=invalid("oggetto")>
-                    <option value="">"Scegliere…"</option>
-                    {OGGETTI_BIDIREZIONALI.iter().map(|(c1, l1, figli)| view! {
-                        <optgroup label=*l1>
-                            {figli.iter().map(|(c2, l2)| {
-                                let v = format!("{c1}/{c2}");
-                                let selected = v == oggetto_scelto;
-                                view! { <option value=v selected=selected>{*l2}</option> }
-                            }).collect_view()}
-                        </optgroup>
-                    }).collect_view()}
-                </select>
-            </div>
+            // A prestazioni occasionali user writes about prestazioni occasionali only.
+            <Suspense fallback=|| ()>
+                {move || {
+                    let oggetto_scelto = oggetto_scelto.clone();
+                    Suspend::new(async move {
+                        let persona = matches!(session.await, Ok(Some(s)) if s.role.writes_as_person());
+                        view! {
+                            <div class="field" class:field-error=move || field("oggetto")().is_some()>
+                                <label for="oggetto">"Oggetto"</label>
+                                <p class="muted" id="oggetto-aiuto">"L'argomento, scelto dall'elenco."</p>
+                                {move || field("oggetto")().map(|m| view! { <p class="error-message" id="oggetto-errore">{m}</p> })}
+                                <select id="oggetto" name="oggetto" aria-describedby="oggetto-aiuto oggetto-errore" aria-invalid=invalid("oggetto")>
+                                    <option value="">"Scegliere…"</option>
+                                    {shared::comunicazioni::gruppi_oggetti(persona).into_iter().map(|(c1, l1, figli)| view! {
+                                        <optgroup label=*l1>
+                                            {figli.iter().map(|(c2, l2)| {
+                                                let v = format!("{c1}/{c2}");
+                                                let selected = v == oggetto_scelto;
+                                                view! { <option value=v selected=selected>{*l2}</option> }
+                                            }).collect_view()}
+                                        </optgroup>
+                                    }).collect_view()}
+                                </select>
+                            </div>
+                        }
+                    })
+                }}
+            </Suspense>
             <div class="field" class:field-error=move || field("testo")().is_some()>
                 <label for="testo">"Testo della richiesta"</label>
-                <p class="muted" id="testo-aiuto">"Da 10 a 4.000 caratteri. Indichi matricole, periodi e importi a cui si riferisce."</p>
+                <p class="muted" id="testo-aiuto">"Da 10 a 4.000 caratteri. Indichi i riferimenti utili: matricole, periodi, importi, identificativi di prestazioni o versamenti."</p>
                 {move || field("testo")().map(|m| view! { <p class="error-message" id="testo-errore">{m}</p> })}
                 <textarea id="testo" name="testo" rows="6" maxlength="4000" aria-describedby="testo-aiuto testo-errore" aria-invalid=invalid("testo")>{bozza.testo.clone()}</textarea>
             </div>
@@ -121,6 +134,6 @@ pub fn NewTwoWayPage() -> impl IntoView {
                 {move || if invio.pending().get() { "Invio in corso…" } else { "Invia alla sede" }}
             </button>
         </form>
-        <p><a href="/richieste">"Torna alla Lista Richieste"</a></p>
+        <p><a href="/richieste">"Torna all'elenco delle richieste"</a></p>
     }
 }

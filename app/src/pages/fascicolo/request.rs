@@ -44,7 +44,12 @@ fn OperatorDetail(d: OperatorRequestView, action: ServerAction<FascAction>) -> i
     let audit = d.audit.clone();
     view! {
         <Title text=format!("Richiesta {} – Fascicolo", r.protocollo) />
-        <p class="caption">{format!("Fascicolo di {} · protocollo {}", d.ragione_sociale, r.protocollo)}</p>
+        <p class="caption" id="richiedente">{format!(
+            "{} {} · protocollo {}",
+            if r.soggetto_id.is_some() { "Fascicolo di" } else { "Richiesta di assistenza di" },
+            d.ragione_sociale,
+            r.protocollo
+        )}</p>
         <h1>{r.descrizione.clone()}</h1>
         <p class="request-head">
             {if due_vie { view! { <span class="tag">"Comunicazione bidirezionale"</span> }.into_any() } else { view! { <span class="tag tag-smart-task">"Smart-Task"</span> }.into_any() }}
@@ -67,7 +72,17 @@ fn OperatorDetail(d: OperatorRequestView, action: ServerAction<FascAction>) -> i
         <DecisionTrace d=d.clone() />
         <AuditTable audit />
         <Timeline eventi=r.eventi />
-        <p><a href=format!("/fascicolo/{}", r.soggetto_id)>"Torna al Fascicolo"</a></p>
+        {(!d.schede_presto.is_empty()).then(|| view! {
+            <h2>"Prestazioni occasionali"</h2>
+            <ul id="schede-presto">
+                {d.schede_presto.iter().map(|s| {
+                    let href = format!("/presto/operatore/{}/{}", if s.prestatore { "prestatore" } else { "utilizzatore" }, s.id);
+                    view! { <li><a href=href>{format!("{}: anagrafica e portafoglio", s.descrizione)}</a></li> }
+                }).collect_view()}
+            </ul>
+        })}
+        {r.soggetto_id.map(|id| view! { <p><a href=format!("/fascicolo/{id}")>"Torna al Fascicolo"</a></p> })}
+        <p><a href="/coda">"Torna alla coda della sede"</a></p>
     }
 }
 

@@ -24,6 +24,9 @@ pub fn role_nav(role: Role) -> Vec<(&'static str, &'static str)> {
     if role == Role::Prestatore {
         v.push(("/presto/prestatore", "Le mie prestazioni"));
     }
+    if role.writes_as_person() {
+        v.push(("/richieste", "Assistenza"));
+    }
     if matches!(role, Role::OperatoreSede | Role::OperatoreRegionale | Role::OperatoreDg) {
         v.push(("/fascicolo", "Fascicolo"));
         v.push(("/coda", "Coda sede"));
@@ -77,6 +80,20 @@ fn UserBox(s: SessionView, logout: ServerAction<Logout>) -> impl IntoView {
     let nav = role_nav(s.role);
     let acts = s.role.acts_for_company();
     let acting = s.acting_for.clone();
+    let non_lette = s.notifiche_non_lette;
+    let notifiche = move || {
+        view! {
+            <p class="acting-for">
+                <a href="/notifiche" id="notifiche-link">
+                    "Notifiche"
+                    {(non_lette > 0).then(|| view! {
+                        " " <span class="badge" id="notifiche-non-lette">{non_lette}</span>
+                        <span class="visually-hidden">{if non_lette == 1 { " non letta" } else { " non lette" }}</span>
+                    })}
+                </a>
+            </p>
+        }
+    };
     view! {
         <div class="user-box">
             <p class="user-name">
@@ -89,18 +106,11 @@ fn UserBox(s: SessionView, logout: ServerAction<Logout>) -> impl IntoView {
                         "Per conto di: " <strong id="per-conto-di">{a.ragione_sociale.clone()}</strong>
                         " " <a href="/soggetti">"Cambia"</a>
                     </p>
-                    <p class="acting-for">
-                        <a href="/notifiche" id="notifiche-link">
-                            "Notifiche"
-                            {(s.notifiche_non_lette > 0).then(|| view! {
-                                " " <span class="badge" id="notifiche-non-lette">{s.notifiche_non_lette}</span>
-                                <span class="visually-hidden">{if s.notifiche_non_lette == 1 { " non letta" } else { " non lette" }}</span>
-                            })}
-                        </a>
-                    </p>
+                    {notifiche()}
                 }.into_any(),
                 None => view! { <p class="acting-for"><a href="/soggetti">"Scegli per chi operare"</a></p> }.into_any(),
             })}
+            {s.role.writes_as_person().then(notifiche)}
             <ActionForm action=logout>
                 <button type="submit" class="button button-small button-outline" id="esci">"Esci"</button>
             </ActionForm>

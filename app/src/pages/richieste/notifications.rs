@@ -1,4 +1,5 @@
-//! Notifications of the company acted for, and the development mailbox.
+//! Notifications of the company acted for (or of a prestazioni occasionali user's own person), and
+//! the development mailbox.
 
 use super::api::{self, NotificheLette};
 use crate::components::forms::deny;
@@ -52,15 +53,16 @@ pub fn NotificationsPage() -> impl IntoView {
     }
 }
 
-/// Development mailbox: what would have been sent to the company's PEC (no SMTP configured).
+/// Development mailbox: what would have been sent to the company's PEC or the person's address (no
+/// SMTP configured).
 #[component]
 pub fn MailboxPage() -> impl IntoView {
     let list = Resource::new(|| (), |_| api::posta());
     view! {
         <Title text="Posta (sviluppo)" />
         <p class="caption">"Casella di sviluppo"</p>
-        <h1>"Posta inviata alla PEC dell'azienda"</h1>
-        <p class="muted">"Senza un server SMTP configurato le e-mail restano qui, con il loro stato di invio."</p>
+        <h1>"Posta inviata"</h1>
+        <p class="muted">"Le e-mail per la PEC dell'azienda o per l'indirizzo della persona: senza un server SMTP configurato restano qui, con il loro stato di invio."</p>
         <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
             {move || Suspend::new(async move {
                 match list.await {

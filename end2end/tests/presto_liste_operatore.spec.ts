@@ -15,12 +15,13 @@ test("sede: elenco degli utilizzatori, campione riproducibile, esito di una riga
   await expect(page.locator("#totale-elenco")).toContainText("righe");
   const totale = Number((await page.locator("#totale-elenco").innerText()).split(" ")[0]);
   expect(totale).toBeGreaterThan(3);
-  // The list's export has as many rows as the list.
+  // The list's export has as many rows as the list; the page follows its progress.
+  await hydrated(page);
   const [csv] = await Promise.all([page.waitForEvent("download"), page.click("#scarica-csv")]);
   expect(csv.suggestedFilename()).toMatch(/^elenco-utilizzatori-.*\.csv$/);
   const lines = fs.readFileSync(await csv.path()).toString("utf8").trim().split("\n");
   expect(lines.length - 1).toBe(totale);
-  await hydrated(page);
+  await expect(page.locator("#scarica-csv-stato")).toHaveText(`File salvato: ${totale} righe.`);
   await page.fill("#nome", `Verifica autocertificazioni ${Date.now()}`);
   await page.fill("#percentuale", "50");
   await page.fill("#seme", "2026");
@@ -41,6 +42,7 @@ test("sede: elenco degli utilizzatori, campione riproducibile, esito di una riga
   const [xlsx] = await Promise.all([page.waitForEvent("download"), page.click("#scarica-campione-xlsx")]);
   expect(xlsx.suggestedFilename()).toMatch(/^campione-\d+\.xlsx$/);
   expect(fs.readFileSync(await xlsx.path()).subarray(0, 2).toString()).toBe("PK");
+  await expect(page.locator("#scarica-campione-xlsx-stato")).toContainText("File salvato");
   await shot(page, "presto-campione");
   expect(problems).toEqual([]);
 });

@@ -10,6 +10,13 @@ test("utilizzatore: chiede il rimborso del saldo non utilizzato", async ({ page 
   await page.getByRole("link", { name: "Rimborsi e trasferimenti" }).click();
   await expect(page.locator("h1")).toHaveText("Rimborsi e trasferimenti");
   await hydrated(page);
+  // Only the chosen kind's fields show.
+  await expect(page.locator("#versamento_id")).toBeHidden();
+  await page.check("#tipo-trasferimento");
+  await expect(page.locator("#iban")).toBeHidden();
+  await expect(page.locator("#versamento_id")).toBeVisible();
+  await page.check("#tipo-rimborso");
+  await expect(page.locator("#versamento_id")).toBeHidden();
   await page.fill("#importo", "10,00");
   await page.fill("#iban", "IT00X0000");
   await page.fill("#motivo", "Non uso più il Libretto Famiglia");

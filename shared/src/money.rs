@@ -96,16 +96,21 @@ impl Euro {
     pub fn importo_it(self) -> String {
         let neg = self.0 < 0;
         let abs = self.0.unsigned_abs();
-        let units = (abs / 100).to_string();
-        let mut grouped = String::new();
-        for (i, c) in units.chars().enumerate() {
-            if i > 0 && (units.len() - i).is_multiple_of(3) {
-                grouped.push('.');
-            }
-            grouped.push(c);
-        }
-        format!("{}{},{:02}", if neg { "-" } else { "" }, grouped, abs % 100)
+        format!("{}{},{:02}", if neg { "-" } else { "" }, migliaia_it(abs / 100), abs % 100)
     }
+}
+
+/// A whole number with Italian thousands separators: `1.234.567`.
+pub fn migliaia_it(n: u64) -> String {
+    let digits = n.to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push('.');
+        }
+        grouped.push(c);
+    }
+    grouped
 }
 
 impl fmt::Display for Euro {

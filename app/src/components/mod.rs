@@ -1,5 +1,6 @@
 //! Components shared by several features' pages.
 
+pub mod download;
 pub mod filters;
 pub mod format;
 pub mod forms;

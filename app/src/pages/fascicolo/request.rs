@@ -135,7 +135,7 @@ fn BranchSteps(
                 <div class="field">
                     <label for="testo">"Testo"</label>
                     <p class="muted" id="testo-aiuto">{if due_vie {
-                        "Una nota interna resta agli operatori; una risposta arriva al contribuente, che può replicare; per chiudere, la risposta conclusiva."
+                        "Una nota interna resta agli operatori; una risposta arriva al richiedente, che può replicare; per chiudere, la risposta conclusiva."
                     } else {
                         "Una nota interna resta agli operatori; una risposta arriva al contribuente; per chiudere, il motivo dell'esito."
                     }}</p>
@@ -144,7 +144,7 @@ fn BranchSteps(
                 </div>
                 <div class="button-row">
                     <button type="submit" name="azione" value="nota_interna" class="button button-outline" id="nota-interna">"Aggiungi nota interna"</button>
-                    <button type="submit" name="azione" value="risposta" class="button button-outline" id="rispondi">"Rispondi al contribuente"</button>
+                    <button type="submit" name="azione" value="risposta" class="button button-outline" id="rispondi">"Rispondi al richiedente"</button>
                     {if due_vie {
                         view! { <button type="submit" name="azione" value="chiudi" class="button" id="chiudi">"Rispondi e chiudi"</button> }.into_any()
                     } else {

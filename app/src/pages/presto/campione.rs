@@ -2,6 +2,7 @@
 //! the note recorded, and its export.
 
 use super::api::{self, PoVerificaRiga};
+use crate::components::download::Scarica;
 use crate::components::forms::*;
 use crate::error::UiError;
 use leptos::prelude::*;
@@ -106,8 +107,8 @@ pub fn CampionePage() -> impl IntoView {
                             <h1>{format!("Campione «{}»", k.nome)}</h1>
                             {testata(&k)}
                             <p class="button-row">
-                                <a class="button button-outline" id="scarica-campione-csv" href=format!("/api/v1/presto/operatore/campioni/{cid}/export?formato=csv") download>"Scarica CSV"</a>
-                                <a class="button button-outline" id="scarica-campione-xlsx" href=format!("/api/v1/presto/operatore/campioni/{cid}/export?formato=xlsx") download>"Scarica Excel (XLSX)"</a>
+                                <Scarica id="scarica-campione-csv" label="Scarica CSV" righe=k.righe.len() as i64 href=format!("/api/v1/presto/operatore/campioni/{cid}/export?formato=csv") />
+                                <Scarica id="scarica-campione-xlsx" label="Scarica Excel (XLSX)" href=format!("/api/v1/presto/operatore/campioni/{cid}/export?formato=xlsx") />
                             </p>
                             <ul class="request-list" id="righe-campione">
                                 {k.righe.into_iter().map(|r| view! { <Riga campione=cid r action /> }).collect_view()}

@@ -3,6 +3,7 @@
 //! reproducible samples drawn from them.
 
 use super::api::{self, PoCreaCampione};
+use crate::components::download::Scarica;
 use crate::components::forms::*;
 use crate::error::UiError;
 use leptos::prelude::*;
@@ -140,8 +141,8 @@ pub fn ListePage() -> impl IntoView {
                         view! {
                             <p id="totale-elenco" aria-live="polite">{format!("{} righe · pagina {} di {}", pg.totale, pg.pagina, pagine.max(1))}</p>
                             <p class="button-row">
-                                <a class="button button-outline" id="scarica-csv" href=format!("/api/v1/presto/operatore/elenchi/export?{qs}&formato=csv") download>"Scarica CSV"</a>
-                                <a class="button button-outline" id="scarica-xlsx" href=format!("/api/v1/presto/operatore/elenchi/export?{qs}&formato=xlsx") download>"Scarica Excel (XLSX)"</a>
+                                <Scarica id="scarica-csv" label="Scarica CSV" righe=pg.totale href=format!("/api/v1/presto/operatore/elenchi/export?{qs}&formato=csv") />
+                                <Scarica id="scarica-xlsx" label="Scarica Excel (XLSX)" href=format!("/api/v1/presto/operatore/elenchi/export?{qs}&formato=xlsx") />
                             </p>
                             <ul class="request-list" id="righe-elenco">
                                 {pg.righe.into_iter().map(|x| view! {

@@ -120,7 +120,8 @@ pub fn WalletPage() -> impl IntoView {
                                 <p class="lead">{format!("{} · C.F. {}", u.denominazione, u.codice_fiscale)}</p>
                                 <p class="muted">{descr}</p>
                                 <div class="card saldo"><p class="muted">"Saldo disponibile"</p><p class="stat-value" id="saldo">{w.saldo.to_string()}</p>
-                                    <p><a href="/presto/rimborsi" id="link-rimborsi">"Rimborsi e trasferimenti"</a></p></div>
+                                    <p><a href="/presto/rimborsi" id="link-rimborsi">"Rimborsi e trasferimenti"</a>
+                                    " · " <a href="/richieste/comunicazione" id="link-assistenza">"Scrivi alla sede"</a></p></div>
                                 <h2>{format!("Limiti economici {}", w.anno)}</h2>
                                 <LimitBars limiti=w.limiti.clone() />
                                 <h2>"Nuova prestazione"</h2>

@@ -76,7 +76,11 @@ pub fn PrestatorePage() -> impl IntoView {
                 match data.await {
                     Err(UiError(p)) if p.code == "not_found" => view! { <InvitoRegistrazione detail=p.detail /> }.into_any(),
                     Err(UiError(p)) => deny(*p),
-                    Ok(p) => view! { <PrestatoreFacts p=p.clone() /><PrestatoreLists p /> }.into_any(),
+                    Ok(p) => view! {
+                        <PrestatoreFacts p=p.clone() />
+                        <p><a href="/richieste/comunicazione" id="link-assistenza">"Un problema con un pagamento? Scrivi alla sede"</a></p>
+                        <PrestatoreLists p />
+                    }.into_any(),
                 }
             })}
         </Transition>

@@ -81,6 +81,7 @@ pub fn RimborsiPage() -> impl IntoView {
                     Err(UiError(p)) => deny(*p),
                     Ok(w) => {
                         let versamenti: Vec<_> = w.versamenti.iter().filter(|v| v.stato != "non_abbinato").cloned().collect();
+                        let nessun_versamento = versamenti.is_empty().then(|| view! { <p class="muted" id="nessun-versamento">"Non ci sono versamenti accreditati da trasferire."</p> });
                         view! {
                             <p id="saldo-disponibile">{format!("Saldo disponibile: {}. Si rimborsa solo quanto non è stato usato per prestazioni; l'importo resta accantonato finché la sede decide.", w.saldo)}</p>
                             {move || problem.get().map(|p| view! { <ErrorSummary problem=p /> })}
@@ -94,6 +95,9 @@ pub fn RimborsiPage() -> impl IntoView {
                                     <div class="radio"><input type="radio" id="tipo-rimborso" name="tipo" value="rimborso" checked=true /><label for="tipo-rimborso">"Il rimborso del saldo non utilizzato"</label></div>
                                     <div class="radio"><input type="radio" id="tipo-trasferimento" name="tipo" value="trasferimento" /><label for="tipo-trasferimento">"Il trasferimento di un versamento all'altro strumento (Libretto Famiglia ↔ CPO)"</label></div>
                                 </fieldset>
+                                // Only the chosen kind's fields show (a style rule on the checked choice: no
+                                // script needed); the server reads only those.
+                                <div class="solo-rimborso">
                                 <div class=move || classe(problem.get().as_ref(), "importo")>
                                     <label for="importo">"Importo da rimborsare (€)"</label>{err("importo")}
                                     <input id="importo" name="importo" inputmode="decimal" />
@@ -107,12 +111,16 @@ pub fn RimborsiPage() -> impl IntoView {
                                     <input type="checkbox" id="iban_intestato" name="iban_intestato" value="true" />
                                     <label for="iban_intestato">"Dichiaro che il conto è intestato a me (o all'azienda che rappresento)"</label>
                                 </div>
+                                </div>
+                                <div class="solo-trasferimento">
+                                {nessun_versamento}
                                 <div class=move || classe(problem.get().as_ref(), "versamento_id")>
                                     <label for="versamento_id">"Versamento da trasferire"</label>{err("versamento_id")}
                                     <select id="versamento_id" name="versamento_id">
-                                        <option value="">"Scegliere (solo per il trasferimento)…"</option>
+                                        <option value="">"Scegliere…"</option>
                                         {versamenti.into_iter().map(|v| view! { <option value=v.id>{format!("{} · {} · {}", format_date_text_it(&v.data), v.importo, v.riferimento)}</option> }).collect_view()}
                                     </select>
+                                </div>
                                 </div>
                                 <div class=move || classe(problem.get().as_ref(), "motivo")>
                                     <label for="motivo">"Motivo"</label>{err("motivo")}

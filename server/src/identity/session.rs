@@ -6,7 +6,6 @@ use crate::identity::access::{self, User};
 use crate::identity::auth::{self, Session};
 use crate::infra::audit::{self, Entry};
 use crate::infra::clock;
-use crate::richieste::soggetto::Soggetto;
 use crate::services::Services;
 use shared::dto::{SedeView, SessionView, SubjectSummary};
 use sqlx::Row;
@@ -59,12 +58,7 @@ impl Services {
     }
 
     async fn session_view_for(&self, user: &User, acting_for: Option<SubjectSummary>) -> AppResult<SessionView> {
-        // A prestazioni occasionali user reads its own person's notifications (support requests).
-        let notifiche_non_lette = match (&acting_for, user.persona_id) {
-            (Some(s), _) => self.unread_count(user.id, Soggetto::Contribuente(s.id)).await?,
-            (None, Some(p)) if user.role.writes_as_person() => self.unread_count(user.id, Soggetto::Persona(p)).await?,
-            _ => 0,
-        };
+        let notifiche_non_lette = self.unread_in_header(user, acting_for.as_ref().map(|s| s.id)).await?;
         Ok(SessionView {
             notifiche_non_lette,
             user_id: user.id,

@@ -3,6 +3,7 @@
 use super::soggetto::Soggetto;
 use crate::error::AppResult;
 use crate::identity::Caller;
+use crate::identity::access::User;
 use crate::infra::clock;
 use crate::services::Services;
 use shared::dto::{MailView, NotificationView, NotificationsView};
@@ -20,6 +21,16 @@ impl Services {
         .fetch_one(&self.db.read)
         .await?
         .try_get(0)?)
+    }
+
+    /// The unread count of the page header: the company acted for, or a prestazioni occasionali
+    /// user's own person (support requests); none otherwise.
+    pub(crate) async fn unread_in_header(&self, user: &User, acting_for: Option<i64>) -> AppResult<i64> {
+        match (acting_for, user.persona_id) {
+            (Some(c), _) => self.unread_count(user.id, Soggetto::Contribuente(c)).await,
+            (None, Some(p)) if user.role.writes_as_person() => self.unread_count(user.id, Soggetto::Persona(p)).await,
+            _ => Ok(0),
+        }
     }
 
     /// The latest 100 notifications of the subject acted for (or `soggetto_id`), newest first.

@@ -6,4 +6,5 @@ pub use crate::comunicazioni::*;
 pub use crate::fascicolo::*;
 pub use crate::problem::*;
 pub use crate::richiesta::*;
+pub use crate::smart_task::attivazione::{AttivazioneView, ImpostaAttivazione};
 pub use crate::smart_task::views::*;

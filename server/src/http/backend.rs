@@ -137,6 +137,17 @@ impl SmartTaskBackend for ServerBackend {
     async fn submit_smart_task(&self, req: &Parts, body: SubmitRequest, key: String) -> Result<RequestView, UiError> {
         self.services.submit_smart_task(caller(req)?, body, Some(key)).await.map_err(p)
     }
+    async fn attivazioni(&self, req: &Parts) -> Result<Vec<AttivazioneView>, UiError> {
+        self.services.attivazioni(caller(req)?).await.map_err(p)
+    }
+    async fn imposta_attivazione(
+        &self,
+        req: &Parts,
+        tipo: String,
+        body: ImpostaAttivazione,
+    ) -> Result<AttivazioneView, UiError> {
+        self.services.imposta_attivazione(caller(req)?, &tipo, body).await.map_err(p)
+    }
 }
 
 #[async_trait::async_trait]

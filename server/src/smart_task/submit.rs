@@ -27,13 +27,18 @@ pub(crate) fn kind_of(code: &str) -> AppResult<Kind> {
 impl Services {
     pub async fn smart_task_kinds(&self, caller: &Caller) -> AppResult<Vec<KindView>> {
         access::require_company_role(&caller.require()?.user)?;
+        let attivazioni = self.attivazioni_oggi().await?;
         Ok(Kind::ALL
             .iter()
-            .map(|&k| KindView {
-                codice: k.code().into(),
-                numero: k.number(),
-                descrizione: k.label().into(),
-                disponibile: k.implemented(),
+            .map(|&k| {
+                let a = attivazioni.get(&k);
+                KindView {
+                    codice: k.code().into(),
+                    numero: k.number(),
+                    descrizione: k.label().into(),
+                    disponibile: k.implemented() && a.is_some_and(|a| a.attivo),
+                    stato: a.map(|a| a.stato.clone()).unwrap_or_default(),
+                }
             })
             .collect())
     }
@@ -69,6 +74,7 @@ impl Services {
                 "not_available",
             ));
         }
+        self.require_active(kind).await?;
         // Same parser as the browser form; PEC variation always targets the subject itself.
         let oggetto =
             if kind == Kind::VariazionePecAziendale { subject.id.to_string() } else { body.oggetto.trim().to_string() };

@@ -2,6 +2,7 @@
 //! its label, its questions and the typed request its answers parse into. Parsing runs in the
 //! browser (instant feedback) and on the server (authority).
 
+pub mod attivazione;
 pub mod form;
 pub mod kinds;
 pub mod views;

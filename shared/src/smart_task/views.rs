@@ -9,8 +9,12 @@ pub struct KindView {
     pub codice: String,
     pub numero: u8,
     pub descrizione: String,
-    /// False for kinds whose automated examination is not available yet.
+    /// False for kinds not active today (in arrivo, or scheduled for a later day) or whose
+    /// automated examination is not available yet.
     pub disponibile: bool,
+    /// "Attivo dal …", "In arrivo: attivazione programmata il …", "In arrivo".
+    #[serde(default)]
+    pub stato: String,
 }
 
 /// Something a request can act on, chosen from the subject's own data.

@@ -305,6 +305,20 @@ both!(every_route_as_every_role, |engine: Engine| async move {
     m.push(case(("get", "/coda"), "/coda".into(), Body::None, &ops(200)));
     // The profiles administrator.
     m.push(case(("get", "/operatori"), "/operatori".into(), Body::None, &[("admin.idm", 200)]));
+    // The kinds' activation: the head office only (a refused body changes nothing).
+    m.push(case(("get", "/smart-task/attivazioni"), "/smart-task/attivazioni".into(), Body::None, &[("admin.idm", 200)]));
+    m.push(case(
+        ("put", "/smart-task/attivazioni/{tipo}"),
+        "/smart-task/attivazioni/revoca_delega_intermediario".into(),
+        Body::Json(json!({ "attivo_dal": "", "nota": "", "version": 1 })),
+        &[("admin.idm", 422)],
+    ));
+    m.push(case(
+        ("put", "/smart-task/attivazioni/{tipo}"),
+        "/smart-task/attivazioni/inventato".into(),
+        Body::Json(json!({ "nota": "Prova di un tipo", "version": 0 })),
+        &[("admin.idm", 404)],
+    ));
     let assign = json!({ "role": "operatore_sede", "sede_codice": "4900", "regione": "Lombardia", "note": "", "expected_version": 0 });
     m.push(case(
         ("put", "/operatori/{id}"),

@@ -25,4 +25,5 @@ mod presto_portale;
 mod presto_rimborsi;
 mod risposte_private;
 mod smart_task;
+mod smart_task_attivazione;
 mod smart_task_contributi;

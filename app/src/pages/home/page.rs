@@ -49,7 +49,10 @@ pub fn HomePage() -> impl IntoView {
                         <Title text="Amministrazione profili" />
                         <h1>"Amministrazione profili (IDM)"</h1>
                         <p class="lead">{format!("{operatori} operatori profilati.")}</p>
-                        <p><a class="button" href="/amministrazione/operatori">"Gestisci operatori"</a></p>
+                        <p class="button-row">
+                            <a class="button" href="/amministrazione/operatori">"Gestisci operatori"</a>
+                            <a class="button button-outline" href="/amministrazione/smart-task">"Attivazione Smart-Task"</a>
+                        </p>
                     }.into_any(),
                 }
             })}

@@ -34,6 +34,7 @@ pub fn role_nav(role: Role) -> Vec<(&'static str, &'static str)> {
     }
     if role == Role::AmministratoreProfili {
         v.push(("/amministrazione/operatori", "Operatori"));
+        v.push(("/amministrazione/smart-task", "Attivazione Smart-Task"));
     }
     v
 }

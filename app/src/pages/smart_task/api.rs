@@ -40,3 +40,20 @@ pub async fn st_submit(
     ctx::redirect_form_post(&format!("/richiesta/{}", view.protocollo));
     Ok(view)
 }
+
+#[server(prefix = "/sf", endpoint = "st_attivazioni")]
+pub async fn st_attivazioni() -> Result<Vec<AttivazioneView>, UiError> {
+    let (b, req) = ctx::backend::<dyn SmartTaskBackend>()?;
+    b.attivazioni(&req).await
+}
+
+#[server(prefix = "/sf", endpoint = "st_imposta_attivazione")]
+pub async fn st_imposta_attivazione(
+    tipo: String,
+    attivo_dal: Option<String>,
+    nota: String,
+    version: i64,
+) -> Result<AttivazioneView, UiError> {
+    let (b, req) = ctx::backend::<dyn SmartTaskBackend>()?;
+    b.imposta_attivazione(&req, tipo, ImpostaAttivazione { attivo_dal, nota, version }).await
+}

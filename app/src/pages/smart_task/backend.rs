@@ -9,4 +9,11 @@ pub trait SmartTaskBackend: Send + Sync + 'static {
     async fn smart_task_kinds(&self, req: &Parts) -> Result<Vec<KindView>, UiError>;
     async fn smart_task_targets(&self, req: &Parts, kind: String) -> Result<Vec<TargetView>, UiError>;
     async fn submit_smart_task(&self, req: &Parts, body: SubmitRequest, key: String) -> Result<RequestView, UiError>;
+    async fn attivazioni(&self, req: &Parts) -> Result<Vec<AttivazioneView>, UiError>;
+    async fn imposta_attivazione(
+        &self,
+        req: &Parts,
+        tipo: String,
+        body: ImpostaAttivazione,
+    ) -> Result<AttivazioneView, UiError>;
 }

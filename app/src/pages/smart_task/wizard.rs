@@ -63,7 +63,9 @@ fn ChooseKind() -> impl IntoView {
                                 if k.disponibile {
                                     view! { <li><a href=format!("/richieste/nuova?tipo={}", k.codice)>{label}</a></li> }.into_any()
                                 } else {
-                                    view! { <li class="muted">{label}" – non ancora disponibile"</li> }.into_any()
+                                    // Switched on gradually (Msg. 4583/2023): said, not hidden.
+                                    let quando = k.stato.strip_prefix("In arrivo: ").map(|s| format!(" ({s})")).unwrap_or_default();
+                                    view! { <li class="muted" id=format!("prossimamente-{}", k.codice)>{format!("{label} – disponibile prossimamente{quando}")}</li> }.into_any()
                                 }
                             }).collect_view()}
                         </ul>

@@ -10,10 +10,10 @@ use app::backend::{
 use app::error::UiError;
 use http::request::Parts;
 use shared::dto::{
-    AllegatoBytes, ApiTokenView, AssignOperator, BranchAction, ContributorHit, FascicoloView, HomeData, KindView,
-    MailView, NewApiToken, NotificationsView, NuovaComunicazione, OperatorRequestView, OperatorView, QueueItem,
-    ReplayView, RequestFilter, RequestPage, RequestView, SedeView, SessionView, SubjectSummary, SubmitRequest,
-    TargetView,
+    AllegatoBytes, ApiTokenView, AssignOperator, AttivazioneView, BranchAction, ContributorHit, FascicoloView,
+    HomeData, ImpostaAttivazione, KindView, MailView, NewApiToken, NotificationsView, NuovaComunicazione,
+    OperatorRequestView, OperatorView, QueueItem, ReplayView, RequestFilter, RequestPage, RequestView, SedeView,
+    SessionView, SubjectSummary, SubmitRequest, TargetView,
 };
 use shared::presto::campioni as pc;
 use shared::presto::elenchi as pe;

@@ -83,7 +83,10 @@ impl Services {
         };
         Err(AppError::field(
             "tipo",
-            format!("La richiesta \"{}\" {quando}: fino ad allora usare una comunicazione bidirezionale.", kind.label()),
+            format!(
+                "La richiesta \"{}\" {quando}: fino ad allora usare una comunicazione bidirezionale.",
+                kind.label()
+            ),
             "not_active",
         ))
     }
@@ -186,7 +189,8 @@ impl Services {
             return Err(stale());
         }
         let oggi = clock::today();
-        let riga_dopo = Riga { attivo_dal: dal, nota: nota.clone(), aggiornato_at: Some(now), version: body.version + 1 };
+        let riga_dopo =
+            Riga { attivo_dal: dal, nota: nota.clone(), aggiornato_at: Some(now), version: body.version + 1 };
         let dopo = vista(kind, Some(&riga_dopo), oggi);
         audit::append(
             &mut tx,

@@ -306,7 +306,12 @@ both!(every_route_as_every_role, |engine: Engine| async move {
     // The profiles administrator.
     m.push(case(("get", "/operatori"), "/operatori".into(), Body::None, &[("admin.idm", 200)]));
     // The kinds' activation: the head office only (a refused body changes nothing).
-    m.push(case(("get", "/smart-task/attivazioni"), "/smart-task/attivazioni".into(), Body::None, &[("admin.idm", 200)]));
+    m.push(case(
+        ("get", "/smart-task/attivazioni"),
+        "/smart-task/attivazioni".into(),
+        Body::None,
+        &[("admin.idm", 200)],
+    ));
     m.push(case(
         ("put", "/smart-task/attivazioni/{tipo}"),
         "/smart-task/attivazioni/revoca_delega_intermediario".into(),

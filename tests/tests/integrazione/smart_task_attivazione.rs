@@ -32,12 +32,16 @@ both!(kinds_are_switched_on_gradually, |engine: Engine| async move {
     let (s, list) = app.get(&admin, "/api/v1/smart-task/attivazioni").await;
     assert_eq!(s, StatusCode::OK, "{list}");
     assert_eq!(list.as_array().map(Vec::len), Some(8));
-    assert!(list.as_array().is_some_and(|l| l.iter().all(|k| k["attivo"] == true && k["stato"] == "Attivo dal 31/12/2023")));
+    assert!(
+        list.as_array().is_some_and(|l| l.iter().all(|k| k["attivo"] == true && k["stato"] == "Attivo dal 31/12/2023"))
+    );
     assert_eq!(kind(&list, TIPO)["version"], 1);
 
     // Scheduled for tomorrow: offered as coming, refused with the day.
     let domani = domani();
-    let (s, v) = app.put(&admin, &url, json!({ "attivo_dal": domani, "nota": "Nuove regole dal giorno successivo", "version": 1 })).await;
+    let (s, v) = app
+        .put(&admin, &url, json!({ "attivo_dal": domani, "nota": "Nuove regole dal giorno successivo", "version": 1 }))
+        .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["attivo"], false);
     assert_eq!(v["stato"], format!("In arrivo: attivazione programmata il {domani}"));
@@ -54,7 +58,8 @@ both!(kinds_are_switched_on_gradually, |engine: Engine| async move {
     let (s, v) = app.put(&admin, &url, json!({ "attivo_dal": "", "nota": "Ritirato", "version": 1 })).await;
     assert_eq!(s, StatusCode::CONFLICT, "{v}");
     // Back to "in arrivo".
-    let (s, v) = app.put(&admin, &url, json!({ "attivo_dal": "", "nota": "Rinviato a data da destinarsi", "version": 2 })).await;
+    let (s, v) =
+        app.put(&admin, &url, json!({ "attivo_dal": "", "nota": "Rinviato a data da destinarsi", "version": 2 })).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["stato"], "In arrivo");
     let (s, v) = submit(&app, &datore, richiesta.clone(), None).await;
@@ -64,7 +69,8 @@ both!(kinds_are_switched_on_gradually, |engine: Engine| async move {
     // Bad input: a date that does not exist, no reason; nothing changes.
     let (s, v) = app.put(&admin, &url, json!({ "attivo_dal": "31/02/2027", "nota": "", "version": 3 })).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
-    let fields: Vec<&str> = v["errors"].as_array().map(|e| e.iter().filter_map(|e| e["field"].as_str()).collect()).unwrap_or_default();
+    let fields: Vec<&str> =
+        v["errors"].as_array().map(|e| e.iter().filter_map(|e| e["field"].as_str()).collect()).unwrap_or_default();
     assert_eq!(fields, ["attivo_dal", "nota"]);
 
     // Active from today: accepted at once, without a restart.
@@ -77,7 +83,9 @@ both!(kinds_are_switched_on_gradually, |engine: Engine| async move {
     // Only the head office; an unknown kind is not found.
     let (s, _) = app.put(&datore, &url, json!({ "attivo_dal": "", "nota": "Tentativo", "version": 4 })).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let (s, _) = app.put(&admin, "/api/v1/smart-task/attivazioni/inventato", json!({ "nota": "Prova di tipo", "version": 0 })).await;
+    let (s, _) = app
+        .put(&admin, "/api/v1/smart-task/attivazioni/inventato", json!({ "nota": "Prova di tipo", "version": 0 }))
+        .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 
     // Every change audited with its reason.

@@ -13,8 +13,8 @@ use shared::dto::AttivazioneView;
 fn Tipo(a: AttivazioneView, action: ServerAction<StImpostaAttivazione>, ultimo: RwSignal<String>) -> impl IntoView {
     let problem = move || action.value().get().and_then(|r| r.err()).map(|e| *e.0);
     // The field messages belong to the form that was sent last.
-    let (tipo, tipo_click) = (a.tipo.clone(), a.tipo.clone());
-    let mine = move || ultimo.with(|u| *u == tipo);
+    let tipo = StoredValue::new(a.tipo.clone());
+    let mine = move || ultimo.with(|u| tipo.with_value(|t| u == t));
     let err = move |f: &'static str| move || mine().then(|| field_error(problem().as_ref(), f)).flatten();
     let (dal_id, nota_id) = (format!("dal-{}", a.tipo), format!("nota-{}", a.tipo));
     let dal = a.attivo_dal.as_deref().and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
@@ -24,7 +24,7 @@ fn Tipo(a: AttivazioneView, action: ServerAction<StImpostaAttivazione>, ultimo: 
             <p><span class=if a.attivo { "tag tag-richiesta-accolta" } else { "tag" }>{a.stato.clone()}</span></p>
             {(!a.nota.is_empty()).then(|| view! { <p class="muted">{a.nota.clone()}</p> })}
             <ActionForm action=action attr:class="attivazione">
-                <input type="hidden" name="tipo" value=a.tipo.clone() />
+                <input type="hidden" name="tipo" value=tipo.get_value() />
                 <input type="hidden" name="version" value=a.version />
                 <div class=move || if err("attivo_dal")().is_some() { "field field-error" } else { "field" }>
                     <label for=dal_id.clone()>"Attivo dal (gg/mm/aaaa; vuoto: in arrivo)"</label>
@@ -37,7 +37,7 @@ fn Tipo(a: AttivazioneView, action: ServerAction<StImpostaAttivazione>, ultimo: 
                     {move || err("nota")().map(|m| view! { <p class="error-message">{m}</p> })}
                     <textarea id=nota_id name="nota" rows="2"></textarea>
                 </div>
-                <button type="submit" class="button button-small" on:click=move |_| ultimo.set(tipo_click.clone())>"Salva"</button>
+                <button type="submit" class="button button-small" on:click=move |_| ultimo.set(tipo.get_value())>"Salva"</button>
             </ActionForm>
         </li>
     }

@@ -1,8 +1,8 @@
 //! Crea Smart-Task: the wizard and its server functions.
 
 pub mod answers;
-pub mod attivazioni;
 pub mod api;
+pub mod attivazioni;
 #[cfg(feature = "ssr")]
 pub mod backend;
 pub mod wizard;

@@ -17,10 +17,11 @@ fn Tipo(a: AttivazioneView, action: ServerAction<StImpostaAttivazione>, ultimo: 
     let mine = move || ultimo.with(|u| tipo.with_value(|t| u == t));
     let err = move |f: &'static str| move || mine().then(|| field_error(problem().as_ref(), f)).flatten();
     let (dal_id, nota_id) = (format!("dal-{}", a.tipo), format!("nota-{}", a.tipo));
+    let titolo = format!("titolo-{}", a.tipo);
     let dal = a.attivo_dal.as_deref().and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
     view! {
         <li class="request" id=format!("attivazione-{}", a.tipo)>
-            <p class="request-title">{format!("{}. {}", a.numero, a.descrizione)}</p>
+            <p class="request-title" id=titolo.clone()>{format!("{}. {}", a.numero, a.descrizione)}</p>
             <p><span class=if a.attivo { "tag tag-richiesta-accolta" } else { "tag" }>{a.stato.clone()}</span></p>
             {(!a.nota.is_empty()).then(|| view! { <p class="muted">{a.nota.clone()}</p> })}
             <ActionForm action=action attr:class="attivazione">
@@ -29,13 +30,13 @@ fn Tipo(a: AttivazioneView, action: ServerAction<StImpostaAttivazione>, ultimo: 
                 <div class=move || if err("attivo_dal")().is_some() { "field field-error" } else { "field" }>
                     <label for=dal_id.clone()>"Attivo dal (gg/mm/aaaa; vuoto: in arrivo)"</label>
                     {move || err("attivo_dal")().map(|m| view! { <p class="error-message">{m}</p> })}
-                    <input id=dal_id name="attivo_dal" inputmode="numeric" placeholder="gg/mm/aaaa"
+                    <input id=dal_id name="attivo_dal" inputmode="numeric" placeholder="gg/mm/aaaa" aria-describedby=titolo.clone()
                         value=dal.map(shared::time::format_date_it).unwrap_or_default() />
                 </div>
                 <div class=move || if err("nota")().is_some() { "field field-error" } else { "field" }>
                     <label for=nota_id.clone()>"Motivo della modifica"</label>
                     {move || err("nota")().map(|m| view! { <p class="error-message">{m}</p> })}
-                    <textarea id=nota_id name="nota" rows="2"></textarea>
+                    <textarea id=nota_id name="nota" rows="2" aria-describedby=titolo.clone()></textarea>
                 </div>
                 <button type="submit" class="button button-small" on:click=move |_| ultimo.set(tipo.get_value())>"Salva"</button>
             </ActionForm>

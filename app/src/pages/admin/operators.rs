@@ -1,5 +1,5 @@
 use super::api::{self, AssignOperator};
-use crate::components::forms::{ErrorSummary, field_error};
+use crate::components::forms::{ErrorSummary, field_error, successes};
 use crate::error::UiError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -12,12 +12,7 @@ pub fn OperatorsPage() -> impl IntoView {
     let value = assign.value();
     // Reload the list only after a successful save: re-rendering after a refused one would reset
     // the choices the user made in the form.
-    let saved = RwSignal::new(0u32);
-    Effect::new(move |_| {
-        if matches!(value.get(), Some(Ok(_))) {
-            saved.update(|n| *n += 1);
-        }
-    });
+    let saved = successes(move || matches!(value.get(), Some(Ok(_))));
     let data = Resource::new(move || saved.get(), |_| api::operators());
     let problem = move || value.get().and_then(|r| r.err()).map(|e| *e.0);
     view! {

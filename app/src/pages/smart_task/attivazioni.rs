@@ -2,7 +2,7 @@
 //! and a form to activate it from a day (today, or scheduled) or put it back "in arrivo".
 
 use super::api::{self, StImpostaAttivazione};
-use crate::components::forms::{ErrorSummary, field_error};
+use crate::components::forms::{ErrorSummary, field_error, successes};
 use crate::error::UiError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -48,12 +48,7 @@ fn Tipo(a: AttivazioneView, action: ServerAction<StImpostaAttivazione>, ultimo: 
 pub fn AttivazioniPage() -> impl IntoView {
     let action = ServerAction::<StImpostaAttivazione>::new();
     let value = action.value();
-    let saved = RwSignal::new(0u32);
-    Effect::new(move |_| {
-        if matches!(value.get(), Some(Ok(_))) {
-            saved.update(|n| *n += 1);
-        }
-    });
+    let saved = successes(move || matches!(value.get(), Some(Ok(_))));
     let data = Resource::new(move || saved.get(), |_| api::st_attivazioni());
     let ultimo = RwSignal::new(String::new());
     view! {

@@ -10,19 +10,21 @@ use shared::Role;
 use shared::dto::{AssignOperator, AuditRecordView, OperatorView, SedeView};
 use sqlx::Row;
 
+const OPERATORI: &str = "gestire gli operatori";
+
 impl Services {
-    fn require_admin<'a>(&self, caller: &'a Caller) -> AppResult<&'a Session> {
+    /// The head office's administrator, or a refusal saying what only it may do (`what`: "gestire
+    /// gli operatori").
+    pub(crate) fn require_admin<'a>(&self, caller: &'a Caller, what: &str) -> AppResult<&'a Session> {
         let s = caller.require()?;
         if s.user.role != Role::AmministratoreProfili {
-            return Err(AppError::Forbidden(
-                "Solo l'amministratore della profilazione (IDM) può gestire gli operatori.".into(),
-            ));
+            return Err(AppError::Forbidden(format!("Solo l'amministratore della profilazione (IDM) può {what}.")));
         }
         Ok(s)
     }
 
     pub async fn operators(&self, caller: &Caller) -> AppResult<Vec<OperatorView>> {
-        self.require_admin(caller)?;
+        self.require_admin(caller, OPERATORI)?;
         let rows = sqlx::query(
             "SELECT u.id, u.username, u.display_name, u.role, s.codice AS sede_codice, u.regione, u.profilo_presto, u.version
              FROM users u LEFT JOIN sedi s ON s.id = u.sede_id
@@ -48,7 +50,7 @@ impl Services {
     /// Gives an operator a role and its scope (a sede for branch operators, a region for regional
     /// ones, none for head office). Audited with the before/after values and the admin's note.
     pub async fn assign_operator(&self, caller: &Caller, user_id: i64, req: AssignOperator) -> AppResult<OperatorView> {
-        let s = self.require_admin(caller)?;
+        let s = self.require_admin(caller, OPERATORI)?;
         let mut errors = vec![];
         let field =
             |f: &str, c: &str, m: &str| shared::dto::FieldError { field: f.into(), code: c.into(), message: m.into() };
@@ -164,7 +166,7 @@ impl Services {
     }
 
     pub async fn audit_recent(&self, caller: &Caller, limit: i64) -> AppResult<Vec<AuditRecordView>> {
-        self.require_admin(caller)?;
+        self.require_admin(caller, OPERATORI)?;
         if !(1..=500).contains(&limit) {
             return Err(AppError::field("limit", "Il limite deve essere tra 1 e 500.", "range"));
         }

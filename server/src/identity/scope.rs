@@ -55,6 +55,7 @@ impl Scope {
 
 pub struct Contributor {
     pub id: i64,
+    pub ragione_sociale: String,
     pub sede_id: i64,
     pub regione: String,
 }
@@ -71,13 +72,18 @@ impl Services {
     ) -> AppResult<(Contributor, bool)> {
         let sc = scope(user)?;
         let r = sqlx::query(
-            "SELECT c.id, c.sede_id, s.regione FROM contribuenti c JOIN sedi s ON s.id = c.sede_id WHERE c.id = $1",
+            "SELECT c.id, c.ragione_sociale, c.sede_id, s.regione FROM contribuenti c JOIN sedi s ON s.id = c.sede_id WHERE c.id = $1",
         )
         .bind(id)
         .fetch_optional(&self.db.read)
         .await?
         .ok_or_else(|| AppError::NotFound(not_found.into()))?;
-        let c = Contributor { id: r.try_get("id")?, sede_id: r.try_get("sede_id")?, regione: r.try_get("regione")? };
+        let c = Contributor {
+            id: r.try_get("id")?,
+            ragione_sociale: r.try_get("ragione_sociale")?,
+            sede_id: r.try_get("sede_id")?,
+            regione: r.try_get("regione")?,
+        };
         if !sc.reads(&c.regione) {
             return Err(AppError::NotFound(not_found.into()));
         }

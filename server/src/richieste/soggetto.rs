@@ -108,12 +108,7 @@ impl Services {
         match soggetto {
             Soggetto::Contribuente(id) => {
                 let (c, puo_agire) = self.contributor_in_scope(user, id, not_found).await?;
-                let denominazione: String = sqlx::query("SELECT ragione_sociale FROM contribuenti WHERE id = $1")
-                    .bind(c.id)
-                    .fetch_one(&self.db.read)
-                    .await?
-                    .try_get(0)?;
-                Ok(InAmbito { soggetto, denominazione, puo_agire })
+                Ok(InAmbito { soggetto, denominazione: c.ragione_sociale, puo_agire })
             }
             Soggetto::Persona(p) => {
                 let sc = scope(user)?;

@@ -8,12 +8,13 @@ use crate::infra::audit::{self, Entry};
 use crate::infra::clock;
 use crate::services::Services;
 use chrono::NaiveDate;
-use shared::Role;
 use shared::dto::{AttivazioneView, FieldError, ImpostaAttivazione};
 use shared::smart_task::Kind;
 use shared::smart_task::attivazione::{attivo, stato};
 use sqlx::Row;
 use std::collections::HashMap;
+
+const ATTIVAZIONE: &str = "gestire l'attivazione dei tipi di Smart-Task";
 
 /// A kind's stored activation.
 struct Riga {
@@ -91,18 +92,8 @@ impl Services {
         ))
     }
 
-    fn require_head_office_admin(&self, caller: &Caller) -> AppResult<i64> {
-        let s = caller.require()?;
-        if s.user.role != Role::AmministratoreProfili {
-            return Err(AppError::Forbidden(
-                "Solo l'amministrazione centrale può gestire l'attivazione dei tipi di Smart-Task.".into(),
-            ));
-        }
-        Ok(s.user.id)
-    }
-
     pub async fn attivazioni(&self, caller: &Caller) -> AppResult<Vec<AttivazioneView>> {
-        self.require_head_office_admin(caller)?;
+        self.require_admin(caller, ATTIVAZIONE)?;
         let mut all = self.attivazioni_oggi().await?;
         Ok(Kind::ALL.iter().filter_map(|k| all.remove(k)).collect())
     }
@@ -115,7 +106,7 @@ impl Services {
         tipo: &str,
         body: ImpostaAttivazione,
     ) -> AppResult<AttivazioneView> {
-        self.require_head_office_admin(caller)?;
+        let s = self.require_admin(caller, ATTIVAZIONE)?;
         let kind = Kind::from_code(tipo).ok_or_else(|| AppError::NotFound("Tipo di Smart-Task sconosciuto.".into()))?;
         let mut errors = vec![];
         let err = |f: &str, c: &str, m: &str| FieldError { field: f.into(), code: c.into(), message: m.into() };
@@ -140,7 +131,6 @@ impl Services {
         if !errors.is_empty() {
             return Err(AppError::Validation(errors));
         }
-        let s = caller.require()?;
         let now = clock::now_ts();
         let mut tx = self.db.write.begin().await?;
         let prima = sqlx::query(

@@ -3,7 +3,6 @@
 use crate::error::{AppError, AppResult};
 use crate::identity::Caller;
 use crate::identity::access::{self, User};
-use crate::infra::clock;
 use crate::services::Services;
 use shared::Role;
 use shared::dto::{CompanyHome, HomeData, PosizioneView, SedeView, stato_posizione_label};
@@ -14,7 +13,7 @@ impl Services {
     pub async fn company_home(&self, caller: &Caller, subject_id: Option<i64>) -> AppResult<CompanyHome> {
         let s = caller.require()?;
         let subject = match subject_id {
-            Some(id) => access::authorize_subject(&self.db.read, &s.user, id, clock::today()).await?,
+            Some(id) => access::authorize_subject(&self.db.read, &s.user, id, self.clock.today()).await?,
             None => self
                 .current_subject(s)
                 .await?
@@ -45,7 +44,7 @@ impl Services {
                 stato_dal: shared::time::format_date_text_it(&dal),
             });
         }
-        let today = clock::today().format("%Y-%m-%d").to_string();
+        let today = self.clock.today().format("%Y-%m-%d").to_string();
         let deleghe_attive: i64 = sqlx::query(
             "SELECT COUNT(*) FROM deleghe WHERE contribuente_id = $1 AND data_inizio <= $2
              AND (data_fine IS NULL OR data_fine >= $2) AND (revocata_dal IS NULL OR revocata_dal > $2)",

@@ -3,6 +3,7 @@
 //! call these; authorization for every row happens in the operations.
 
 use crate::config::Config;
+use crate::infra::clock::Clock;
 use crate::infra::db::Db;
 
 #[derive(Clone)]
@@ -13,11 +14,13 @@ pub struct Services {
     pub wake: std::sync::Arc<tokio::sync::Notify>,
     /// Password checks running at once (`Config::login_concurrent_hashes`).
     pub hashes: std::sync::Arc<tokio::sync::Semaphore>,
+    /// Where every operation reads today's date from (tests set the day).
+    pub clock: Clock,
 }
 
 impl Services {
     pub fn new(db: Db, config: Config) -> Self {
         let hashes = std::sync::Arc::new(tokio::sync::Semaphore::new(config.login_concurrent_hashes));
-        Services { db, config, wake: Default::default(), hashes }
+        Services { db, config, wake: Default::default(), hashes, clock: Clock::default() }
     }
 }

@@ -20,6 +20,8 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub db: Db,
     pub config: Config,
+    /// The server's business calendar: `set_today` dates what the server does from then on.
+    pub clock: server::infra::clock::Clock,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     cleanup: Option<PathBuf>,
 }
@@ -74,7 +76,7 @@ impl TestApp {
         tokio::spawn(server::serve(listener, router, async {
             let _ = rx.await;
         }));
-        TestApp { addr, db: services.db, config, shutdown: Some(tx), cleanup }
+        TestApp { addr, db: services.db, config, clock: services.clock, shutdown: Some(tx), cleanup }
     }
 
     pub fn url(&self, path: &str) -> String {

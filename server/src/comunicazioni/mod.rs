@@ -221,7 +221,7 @@ impl Services {
         let Valida { oggetto, testo, email, telefono, allegati } =
             validate(&body, files, errors, sede_persona.is_some())?;
 
-        let today = clock::today();
+        let today = self.clock.today();
         let now = clock::now_ts();
         let mut tx = self.db.write.begin().await?;
         let protocollo = next_protocol(&mut tx, "CB", today.year()).await?;

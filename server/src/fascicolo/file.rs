@@ -4,7 +4,6 @@
 use super::{it, opt_it, stato_label};
 use crate::error::AppResult;
 use crate::identity::Caller;
-use crate::infra::clock;
 use crate::services::Services;
 use shared::dto::{FascicoloView, PosizioneFascicolo, RequestFilter, Riga, SedeView, StatoStorico, Tabella};
 use shared::money::Euro;
@@ -24,7 +23,7 @@ impl Services {
         .fetch_one(pool)
         .await?;
 
-        let today = clock::today().format("%Y-%m-%d").to_string();
+        let today = self.clock.today().format("%Y-%m-%d").to_string();
         let posizioni = posizioni(pool, c.id).await?;
         let collegati = collegati(pool, c.id, &today).await?;
         let deleghe = deleghe(pool, c.id, &today).await?;

@@ -5,7 +5,6 @@ use crate::identity::Caller;
 use crate::identity::access::{self, User};
 use crate::identity::auth::{self, Session};
 use crate::infra::audit::{self, Entry};
-use crate::infra::clock;
 use crate::services::Services;
 use shared::dto::{SedeView, SessionView, SubjectSummary};
 use sqlx::Row;
@@ -75,7 +74,7 @@ impl Services {
     /// revoked since it was chosen yields the refusal, never the company's data.
     pub(crate) async fn current_subject(&self, s: &Session) -> AppResult<Option<SubjectSummary>> {
         match s.acting_for_id {
-            Some(id) => Ok(Some(access::authorize_subject(&self.db.read, &s.user, id, clock::today()).await?)),
+            Some(id) => Ok(Some(access::authorize_subject(&self.db.read, &s.user, id, self.clock.today()).await?)),
             None => Ok(None),
         }
     }
@@ -90,7 +89,7 @@ impl Services {
     pub async fn subjects(&self, caller: &Caller) -> AppResult<Vec<SubjectSummary>> {
         let s = caller.require()?;
         access::require_company_role(&s.user)?;
-        access::subjects_for(&self.db.read, &s.user, clock::today()).await
+        access::subjects_for(&self.db.read, &s.user, self.clock.today()).await
     }
 
     pub async fn act_for(&self, caller: &Caller, subject_id: i64) -> AppResult<SubjectSummary> {
@@ -101,7 +100,7 @@ impl Services {
                     .into(),
             ));
         }
-        let subject = access::authorize_subject(&self.db.read, &s.user, subject_id, clock::today()).await?;
+        let subject = access::authorize_subject(&self.db.read, &s.user, subject_id, self.clock.today()).await?;
         let mut tx = self.db.write.begin().await?;
         sqlx::query("UPDATE sessions SET acting_for_id = $1 WHERE id_hash = $2")
             .bind(subject_id)

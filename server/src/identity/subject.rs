@@ -3,7 +3,6 @@
 use super::access;
 use crate::error::{AppError, AppResult};
 use crate::identity::Caller;
-use crate::infra::clock;
 use crate::services::Services;
 use shared::dto::SubjectSummary;
 
@@ -16,6 +15,6 @@ impl Services {
         let id = soggetto_id.or(s.acting_for_id).ok_or_else(|| {
             AppError::field("soggetto_id", "Scegliere prima il soggetto per cui operare.", "required")
         })?;
-        access::authorize_subject(&self.db.read, &s.user, id, clock::today()).await
+        access::authorize_subject(&self.db.read, &s.user, id, self.clock.today()).await
     }
 }

@@ -1,10 +1,34 @@
 //! Dates that matter to users (delega validity, deadlines) are Italian civil dates.
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use std::sync::{Arc, RwLock};
 
-/// Today's date in Italy.
+/// Today's date in Italy, by the system clock.
 pub fn today() -> NaiveDate {
     shared::time::to_rome(Utc::now().naive_utc()).date()
+}
+
+/// The business calendar the services read "today" from: the system's date in Italy, unless a
+/// test has set the day (so a request dated on a chosen past or future day runs end to end).
+/// Only the date is injected: timestamps (`now_ts`) stay the real instant, as the technical
+/// record of when something happened. Production never sets it: no route or setting reaches it.
+#[derive(Clone, Default)]
+pub struct Clock {
+    day: Arc<RwLock<Option<NaiveDate>>>,
+}
+
+impl Clock {
+    pub fn today(&self) -> NaiveDate {
+        // A poisoned lock only means a test panicked while setting the day: read the system date.
+        self.day.read().ok().and_then(|d| *d).unwrap_or_else(today)
+    }
+
+    /// Sets the day every service reads as today (`None`: back to the system date).
+    pub fn set_today(&self, day: Option<NaiveDate>) {
+        if let Ok(mut d) = self.day.write() {
+            *d = day;
+        }
+    }
 }
 
 /// A UTC timestamp as stored in the database: fixed width, so text order is time order.
@@ -28,6 +52,17 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn a_set_day_is_shared_by_every_copy_and_can_be_cleared() {
+        let clock = Clock::default();
+        let copy = clock.clone();
+        let day = NaiveDate::from_ymd_opt(2025, 12, 31).unwrap();
+        clock.set_today(Some(day));
+        assert_eq!(copy.today(), day);
+        clock.set_today(None);
+        assert_eq!(copy.today(), today());
+    }
 
     #[test]
     fn timestamps_sort_as_text() {

@@ -142,7 +142,7 @@ impl Services {
         anno: Option<i32>,
     ) -> AppResult<SchedaPresto> {
         let (_, sc) = self.operatore_presto(caller).await?;
-        let anno = anno.unwrap_or_else(|| clock::today().year());
+        let anno = anno.unwrap_or_else(|| self.clock.today().year());
         match tipo {
             "utilizzatore" => {
                 let (u, puo_modificare) = self.utilizzatore_in_scope(&sc, id).await?;

@@ -184,7 +184,7 @@ impl Services {
         let nuova = Self::nuova_categoria(&u, &req.categoria)?;
         let nota = super::anagrafica::nota_obbligatoria(&req.nota)?;
         let mut tx = self.db.write.begin().await?;
-        let oggi = super::parametri(&mut tx, clock::today()).await?;
+        let oggi = super::parametri(&mut tx, self.clock.today()).await?;
         let no = ammissibile(nuova, u.dipendenti_centesimi, &oggi);
         if !no.is_empty() {
             return Err(refused_by(no, "La nuova categoria non è ammessa per questo utilizzatore."));

@@ -90,7 +90,7 @@ impl Services {
         sqlx::query("UPDATE utilizzatori SET version = version WHERE id = $1").bind(u.id).execute(&mut *tx).await?;
         let ko = verifica(&mut tx, &u, v.a).await?;
         if applica {
-            let oggi = super::parametri(&mut tx, clock::today()).await?;
+            let oggi = super::parametri(&mut tx, self.clock.today()).await?;
             let mut no = ammissibile(v.a, u.dipendenti_centesimi, &oggi);
             no.extend(ko.iter().cloned());
             if !no.is_empty() {

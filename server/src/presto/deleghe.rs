@@ -93,7 +93,7 @@ impl Services {
             revocata_dal: r.try_get("revocata_dal")?,
             documento: r.try_get("documento")?,
         };
-        let today = clock::today();
+        let today = self.clock.today();
         let day = |s: &Option<String>| s.as_deref().and_then(clock::parse_date);
         let no = "la posizione del delegante non è accessibile da questo canale.";
         let (stato, messaggio) = if let Some(rev) = day(&d.revocata_dal).filter(|x| *x <= today) {

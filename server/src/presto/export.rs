@@ -249,7 +249,7 @@ impl Services {
             }
         });
         Ok(Esportazione {
-            nome_file: format!("elenco-{}-{}.{}", tipo.code(), crate::infra::clock::today(), formato.ext()),
+            nome_file: format!("elenco-{}-{}.{}", tipo.code(), self.clock.today(), formato.ext()),
             formato,
             corpo: corpo(formato, INTESTAZIONE_ELENCO, rx),
         })

@@ -214,7 +214,7 @@ impl Services {
                 actor,
                 Entry {
                     entity: "flusso_f24",
-                    entity_id: clock::today().to_string(),
+                    entity_id: self.clock.today().to_string(),
                     action: "importazione",
                     before: None,
                     after: Some(serde_json::json!({"versamenti_accreditati": credited})),

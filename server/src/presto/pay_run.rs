@@ -106,7 +106,7 @@ impl Services {
         let mut conn = self.db.read.acquire().await?;
         let par = super::parametri(&mut conn, last).await?;
         drop(conn);
-        let today = clock::today();
+        let today = self.clock.today();
         let chiusura = chiusura_mese(last, par.revoca_giorni);
         if today <= chiusura {
             return Err(AppError::Conflict(format!(
@@ -147,7 +147,7 @@ impl Services {
 pub fn spawn_scheduler(services: Services) {
     tokio::spawn(async move {
         loop {
-            let today = clock::today();
+            let today = services.clock.today();
             if let Some(prev) = today.with_day(1).and_then(|d| d.pred_opt()) {
                 let mese = prev.format("%Y-%m").to_string();
                 match services.pay_run(&Actor::system("pagamenti_mensili"), &mese).await {

@@ -256,7 +256,7 @@ impl Services {
         rand::thread_rng().fill_bytes(&mut iuv);
         let riferimento = format!("PAGOPA-{}", hex::encode(iuv).to_uppercase());
         let causale = if u.strumento == Strumento::Lf { "LIFA" } else { "CLOC" };
-        let today = clock::today();
+        let today = self.clock.today();
         let mut tx = self.db.write.begin().await?;
         let id: i64 = sqlx::query(
             "INSERT INTO versamenti (canale, riferimento, codice_fiscale, causale, anno, importo_cents, data_versamento, utilizzatore_id, stato, created_at)

@@ -267,7 +267,7 @@ impl Services {
                 StatoPrestazione::from_code(&stato).map(|s| s.label().to_lowercase()).unwrap_or(stato)
             )));
         }
-        let today = clock::today();
+        let today = self.clock.today();
         if clock::parse_date(&fino).is_none_or(|f| today > f) {
             return Err(AppError::Conflict(format!(
                 "La revoca era possibile fino al {} (entro 3 giorni dalla data della prestazione).",

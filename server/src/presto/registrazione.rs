@@ -60,7 +60,7 @@ impl Services {
             )),
             _ => {}
         }
-        let today = clock::today();
+        let today = self.clock.today();
         let mut conn = self.db.read.acquire().await?;
         let par = super::parametri(&mut conn, today).await?;
         drop(conn);

@@ -6,7 +6,6 @@ use crate::error::{AppError, AppResult};
 use crate::identity::Caller;
 use crate::identity::access::{self, User};
 use crate::identity::scope::scope;
-use crate::infra::clock;
 use crate::services::Services;
 use shared::dto::SchedaPrestoRef;
 use sqlx::Row;
@@ -89,7 +88,7 @@ impl Services {
     ) -> AppResult<()> {
         match soggetto {
             Soggetto::Contribuente(id) => {
-                access::authorize_subject_of(&self.db.read, user, id, clock::today(), not_found).await.map(|_| ())
+                access::authorize_subject_of(&self.db.read, user, id, self.clock.today(), not_found).await.map(|_| ())
             }
             Soggetto::Persona(p) if user.role.writes_as_person() && user.persona_id == Some(p) => Ok(()),
             Soggetto::Persona(_) if user.role.writes_as_person() || user.role.acts_for_company() => {

@@ -60,7 +60,7 @@ impl Services {
     /// Every kind's activation as of today (kinds with no row are in arrivo).
     pub(crate) async fn attivazioni_oggi(&self) -> AppResult<HashMap<Kind, AttivazioneView>> {
         let righe = self.righe_attivazione().await?;
-        let oggi = clock::today();
+        let oggi = self.clock.today();
         Ok(Kind::ALL.iter().map(|&k| (k, vista(k, righe.get(k.code()), oggi))).collect())
     }
 
@@ -74,7 +74,7 @@ impl Services {
             .transpose()?
             .flatten();
         let dal = dal.as_deref().and_then(clock::parse_date);
-        let oggi = clock::today();
+        let oggi = self.clock.today();
         if attivo(dal, oggi) {
             return Ok(());
         }
@@ -178,7 +178,7 @@ impl Services {
         if scritte != 1 {
             return Err(stale());
         }
-        let oggi = clock::today();
+        let oggi = self.clock.today();
         let riga_dopo =
             Riga { attivo_dal: dal, nota: nota.clone(), aggiornato_at: Some(now), version: body.version + 1 };
         let dopo = vista(kind, Some(&riga_dopo), oggi);

@@ -95,7 +95,7 @@ impl Services {
         smart_task::parse(kind, &oggetto, &body.risposte).map_err(AppError::Validation)?;
         // The matricola the target belongs to, for the list filter (None for company-wide targets).
         let matricola = examiner(kind).matricola(&self.db.read, subject.id, &oggetto, &body.risposte).await?;
-        let today = clock::today();
+        let today = self.clock.today();
         let now = clock::now_ts();
         let mut tx = self.db.write.begin().await?;
         let protocollo = next_protocol(&mut tx, "ST", today.year()).await?;
@@ -187,7 +187,7 @@ impl Services {
         let kind = kind_of(kind)?;
         let subject = self.subject(caller, soggetto_id).await?;
         let user = &caller.require()?.user;
-        let cx = TargetCx { pool: &self.db.read, kind, subject: &subject, user, today: clock::today() };
+        let cx = TargetCx { pool: &self.db.read, kind, subject: &subject, user, today: self.clock.today() };
         examiner(kind).targets(&cx).await
     }
 }

@@ -53,6 +53,13 @@ both!(kinds_are_switched_on_gradually, |engine: Engine| async move {
     assert_eq!(v["errors"][0]["field"], "tipo");
     assert_eq!(v["errors"][0]["code"], "not_active");
     assert!(v["errors"][0]["message"].as_str().is_some_and(|m| m.contains(&format!("dal {domani}"))), "{v}");
+    // On the scheduled day the same submission is accepted, dated that day, with no restart.
+    app.clock.set_today(shared::time::parse_date_it(&domani));
+    let (s, v) = submit(&app, &datore, richiesta.clone(), None).await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+    let giorno = shared::time::parse_date_it(&domani).map(|d| d.to_string());
+    assert_eq!(v["data_riferimento"].as_str(), giorno.as_deref(), "{v}");
+    app.clock.set_today(None);
 
     // A change made on a page read before another one is refused.
     let (s, v) = app.put(&admin, &url, json!({ "attivo_dal": "", "nota": "Ritirato", "version": 1 })).await;

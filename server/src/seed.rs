@@ -5,6 +5,7 @@
 //! companies with positions in every state, legal representatives and intermediaries' deleghe,
 //! inserted in batches so a million-row table takes seconds, not minutes.
 
+mod posizioni;
 mod presto;
 pub mod presto_scala;
 
@@ -597,6 +598,8 @@ async fn seed_demo(db: &Db, rng_seed: u64) -> AppResult<()> {
     presto::seed(&mut tx, pcast, g.today, &now).await?;
     sqlx::query("INSERT INTO app_meta (key, value) VALUES ('demo_seeded', $1)").bind(&now).execute(&mut *tx).await?;
     reset_sequences(db, &mut tx).await?;
+    let aziende = posizioni::Aziende { rossi, trattoria, gallo, assoc: cast.assoc };
+    posizioni::seed(&mut tx, g.today, &now, aziende).await?;
     tx.commit().await?;
     Ok(())
 }

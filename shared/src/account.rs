@@ -120,15 +120,7 @@ pub struct AuditRecordView {
 
 /// Position states (domain.md §4.2).
 pub fn stato_posizione_label(stato: i64) -> &'static str {
-    match stato {
-        1 => "Attiva",
-        2 => "Cessata provvisoria",
-        3 => "Cessata definitiva",
-        4 => "Sospesa",
-        5 => "Riattivata",
-        6 => "Fallita",
-        _ => "Sconosciuto",
-    }
+    crate::posizione::StatoPosizione::from_code(stato).map(|s| s.label()).unwrap_or("Sconosciuto")
 }
 
 /// The home page of the signed-in user, by role.

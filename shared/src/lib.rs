@@ -11,6 +11,7 @@ pub mod ids;
 pub mod intero;
 pub mod money;
 pub mod periodo;
+pub mod posizione;
 pub mod presto;
 pub mod problem;
 pub mod richiesta;

@@ -233,3 +233,22 @@ pub async fn utente(app: &TestApp, username: &str, role: &str, persona: Option<&
     assert!(r.status().is_success(), "login di {username}: {}", r.status());
     c
 }
+
+/// The workforce a position declared in UniEmens for `periodo` (`AAAA-MM`): full-time workers,
+/// part-time workers and their full-time equivalent in hundredths, apprentices.
+pub async fn forza_lavoro(app: &TestApp, posizione_id: i64, periodo: &str, forza: (i64, i64, i64, i64)) {
+    sqlx::query(
+        "INSERT INTO uniemens_forza_lavoro (posizione_id, periodo, tempo_pieno, part_time, part_time_centesimi,
+                                            apprendisti, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(posizione_id)
+    .bind(periodo)
+    .bind(forza.0)
+    .bind(forza.1)
+    .bind(forza.2)
+    .bind(forza.3)
+    .bind(now())
+    .execute(&app.db.write)
+    .await
+    .expect("forza lavoro");
+}

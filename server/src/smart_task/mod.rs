@@ -1,5 +1,6 @@
 //! Smart-Task: the kinds' gradual activation, submission, the automated examination (engine, facts, worker), the contract
-//! every kind implements ([`kind`]) and the kinds themselves ([`kinds`], one file each).
+//! every kind implements ([`kind`]), the kinds themselves ([`kinds`], one file each) and what the
+//! position-state kinds 9–11 share ([`posizione`]).
 
 pub mod attivazione;
 pub mod contributi;
@@ -7,6 +8,7 @@ pub mod engine;
 pub mod facts;
 pub mod kind;
 pub mod kinds;
+pub mod posizione;
 pub mod submit;
 pub mod targets;
 pub mod worker;

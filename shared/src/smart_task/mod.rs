@@ -54,6 +54,9 @@ kinds! {
     VariazioneContattiIntermediario => kinds::contatti::INTERMEDIARIO,
     VariazioneContattiDipendente => kinds::contatti::DIPENDENTE,
     VariazionePecAziendale => kinds::pec_aziendale::SPEC,
+    SospensionePosizione => kinds::sospensione::SPEC,
+    RiattivazionePosizione => kinds::riattivazione::SPEC,
+    CessazioneProvvisoria => kinds::cessazione_provvisoria::SPEC,
 }
 
 impl Kind {
@@ -70,8 +73,8 @@ impl Kind {
     pub fn label(self) -> &'static str {
         self.spec().label
     }
-    /// Kinds whose automated examination is implemented. Every kind listed is; kinds 9–17 join
-    /// the list when their rules exist.
+    /// Kinds whose automated examination is implemented. Every kind listed is: a kind joins the
+    /// list with its rules.
     pub fn implemented(self) -> bool {
         true
     }
@@ -163,7 +166,7 @@ pub(crate) mod tests {
 
     fn sample(name: &str) -> &'static str {
         match name {
-            "data_effetto" => "31/12/2030",
+            n if n.starts_with("data_") => "31/12/2030",
             "periodo_corretto" => "03/2026",
             "importo" => "10,00",
             "pec" | "email" => "prova@pec.example.it",

@@ -27,3 +27,4 @@ mod risposte_private;
 mod smart_task;
 mod smart_task_attivazione;
 mod smart_task_contributi;
+mod smart_task_posizione;

@@ -14,7 +14,7 @@ fn example(name: &str, options: &[(&str, &str)]) -> String {
         return v.to_string();
     }
     match name {
-        "data_effetto" => "31/12/2030",
+        n if n.starts_with("data_") => "31/12/2030",
         "periodo_corretto" => "03/2026",
         "importo" => "10,00",
         "pec" | "email" => "prova@pec.example.it",

@@ -25,7 +25,7 @@ both!(revoca_delega_intermediario_accolta_and_applied_once, |engine: Engine| asy
     let rossi = app.company_id("Rossi & Figli S.r.l.").await;
     let (s, kinds) = app.get(&datore, "/api/v1/smart-task/tipi").await;
     assert_eq!(s, StatusCode::OK);
-    assert_eq!(kinds.as_array().map(Vec::len), Some(8));
+    assert_eq!(kinds.as_array().map(Vec::len), Some(shared::smart_task::Kind::ALL.len()));
     let (s, targets) = app
         .get(&datore, &format!("/api/v1/smart-task/tipi/revoca_delega_intermediario/oggetti?soggetto_id={rossi}"))
         .await;

@@ -1,12 +1,15 @@
 //! The Smart-Task kinds, one file each (kinds 4–5 and 6–7 are pairs sharing a file), and the
 //! registry that maps a kind to its examination: one line per kind.
 
+pub mod cessazione_provvisoria;
 pub mod contatti;
 pub mod contatti_anomali;
 pub mod nota_rettifica;
 pub mod pec_aziendale;
 pub mod rettifica_pagamento;
 pub mod revoca_delega;
+pub mod riattivazione;
+pub mod sospensione;
 
 use super::kind::Examiner;
 use shared::smart_task::Kind;
@@ -21,5 +24,8 @@ pub fn examiner(kind: Kind) -> &'static dyn Examiner {
         Kind::VariazioneContattiIntermediario => &contatti::VariazioneContattiIntermediario,
         Kind::VariazioneContattiDipendente => &contatti::VariazioneContattiDipendente,
         Kind::VariazionePecAziendale => &pec_aziendale::VariazionePecAziendale,
+        Kind::SospensionePosizione => &sospensione::SospensionePosizione,
+        Kind::RiattivazionePosizione => &riattivazione::RiattivazionePosizione,
+        Kind::CessazioneProvvisoria => &cessazione_provvisoria::CessazioneProvvisoria,
     }
 }

@@ -1,8 +1,11 @@
 //! One file per Smart-Task kind (or pair of sibling kinds): its questions and typed request.
 
+pub mod cessazione_provvisoria;
 pub mod contatti;
 pub mod contatti_anomali;
 pub mod nota_rettifica;
 pub mod pec_aziendale;
 pub mod rettifica_pagamento;
 pub mod revoca_delega;
+pub mod riattivazione;
+pub mod sospensione;

@@ -1,0 +1,115 @@
+//! Smart-Task 9: Sospensione posizione contributiva.
+
+use crate::error::AppResult;
+use crate::infra::audit::Actor;
+use crate::smart_task::engine::{Check, Rule};
+use crate::smart_task::kind::{FactsCx, RuleCx, SmartTaskKind, TargetCx};
+use crate::smart_task::posizione::{self, Effect, Posizione};
+use serde::{Deserialize, Serialize};
+use shared::dto::{FieldError, TargetView};
+use shared::posizione::StatoPosizione;
+use shared::smart_task::Answers;
+use shared::smart_task::kinds::sospensione::{self as form, Richiesta};
+use sqlx::{AnyConnection, AnyPool};
+
+pub struct SospensionePosizione;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Facts {
+    pub posizione: Option<Posizione>,
+}
+
+pub const POSIZIONE_DEL_CONTRIBUENTE: Rule = Rule {
+    codice: "ST09.POSIZIONE_DEL_CONTRIBUENTE",
+    descrizione: "La posizione contributiva è del contribuente",
+    riferimento: "Msg. INPS 4583/2023, Sospensione posizione contributiva",
+};
+pub const POSIZIONE_OPERATIVA: Rule = Rule {
+    codice: "ST09.POSIZIONE_ATTIVA",
+    descrizione: "La posizione è attiva o riattivata",
+    riferimento: "Msg. INPS 4583/2023; stati della posizione (Attiva, Riattivata)",
+};
+pub const DATA_SUCCESSIVA: Rule = Rule {
+    codice: "ST09.DATA_SUCCESSIVA_STATO_ATTUALE",
+    descrizione: "La sospensione inizia dopo l'inizio dello stato attuale",
+    riferimento: "Controllo di coerenza della storia della posizione",
+};
+pub const NESSUN_LAVORATORE: Rule = Rule {
+    codice: "ST09.NESSUN_LAVORATORE_DOPO_INIZIO",
+    descrizione: "Dopo il mese di inizio non risultano lavoratori nelle denunce UniEmens",
+    riferimento: "Una posizione sospesa non ha lavoratori in forza: le denunce UniEmens devono confermarlo",
+};
+
+pub fn rules(r: &Richiesta, f: &Facts) -> (Vec<Check>, Vec<Effect>) {
+    let mut checks = vec![posizione::del_contribuente(&POSIZIONE_DEL_CONTRIBUENTE, f.posizione.as_ref())];
+    let Some(p) = &f.posizione else { return (checks, vec![]) };
+    checks.push(posizione::in_stato(
+        &POSIZIONE_OPERATIVA,
+        p,
+        &[StatoPosizione::Attiva, StatoPosizione::Riattivata],
+        "si sospende",
+    ));
+    checks.push(posizione::dopo_stato_attuale(&DATA_SUCCESSIVA, p, r.dal));
+    checks.push(posizione::nessun_lavoratore_dopo(&NESSUN_LAVORATORE, p, r.dal));
+    (checks, vec![posizione::cambia(p, StatoPosizione::Sospesa, r.dal)])
+}
+
+impl SmartTaskKind for SospensionePosizione {
+    type Request = Richiesta;
+    type Facts = Facts;
+    type Effect = Effect;
+    const FACTS: &'static str = "sospensione_posizione";
+
+    fn parse(&self, oggetto: &str, a: &Answers) -> Result<Richiesta, Vec<FieldError>> {
+        form::parse(oggetto, a)
+    }
+
+    async fn targets(&self, cx: &TargetCx<'_>) -> AppResult<Vec<TargetView>> {
+        posizione::targets(cx).await
+    }
+
+    async fn load(&self, cx: &FactsCx<'_>, r: &Richiesta) -> AppResult<Facts> {
+        Ok(Facts { posizione: posizione::load(cx.pool, cx.req.contribuente_id, r.posizione_id).await? })
+    }
+
+    fn rules(&self, r: &Richiesta, f: &Facts, _cx: &RuleCx<'_>) -> (Vec<Check>, Vec<Effect>) {
+        rules(r, f)
+    }
+
+    async fn apply(&self, conn: &mut AnyConnection, actor: &Actor, e: &Effect) -> AppResult<Result<(), String>> {
+        posizione::apply(conn, actor, e).await
+    }
+
+    async fn matricola(&self, pool: &AnyPool, contribuente_id: i64, r: &Richiesta) -> AppResult<Option<String>> {
+        posizione::matricola(pool, contribuente_id, r.posizione_id).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::smart_task::engine::Esito;
+    use crate::smart_task::posizione::tests::{d, posizione};
+    use shared::smart_task::kinds::sospensione::Motivo;
+
+    fn failed(dal: &str, p: Option<Posizione>) -> Vec<String> {
+        let r = Richiesta { posizione_id: 7, dal: d(dal), motivo: Motivo::Stagionale };
+        let (checks, _) = rules(&r, &Facts { posizione: p });
+        checks.into_iter().filter(|c| c.esito == Esito::Ko).map(|c| c.codice).collect()
+    }
+
+    #[test]
+    fn passes_and_each_failure() {
+        let attiva = || Some(posizione(StatoPosizione::Attiva, "2020-01-01", Some("2026-05")));
+        assert!(failed("2026-05-20", attiva()).is_empty());
+        let riattivata = Some(posizione(StatoPosizione::Riattivata, "2025-01-01", None));
+        assert!(failed("2026-05-20", riattivata).is_empty());
+        assert_eq!(failed("2026-05-20", None), ["ST09.POSIZIONE_DEL_CONTRIBUENTE"]);
+        let sospesa = Some(posizione(StatoPosizione::Sospesa, "2025-01-01", None));
+        assert_eq!(failed("2026-05-20", sospesa), ["ST09.POSIZIONE_ATTIVA"]);
+        let recente = Some(posizione(StatoPosizione::Riattivata, "2026-05-20", None));
+        assert_eq!(failed("2026-05-20", recente), ["ST09.DATA_SUCCESSIVA_STATO_ATTUALE"]);
+        // Workers declared in May: a suspension from the last day of April is refused.
+        assert_eq!(failed("2026-04-30", attiva()), ["ST09.NESSUN_LAVORATORE_DOPO_INIZIO"]);
+    }
+}

@@ -1,0 +1,240 @@
+//! What the position-state kinds (9 suspension, 10 reactivation, 11 provisional cessation)
+//! share: the position as the examination reads it (state, since when, the last month with
+//! workers in UniEmens), the positions offered as targets, and the state change they apply,
+//! with its dated history and audit.
+
+use crate::error::AppResult;
+use crate::infra::audit::{self, Actor, Entry};
+use crate::infra::clock;
+use crate::smart_task::engine::{Check, Rule};
+use crate::smart_task::kind::TargetCx;
+use crate::smart_task::targets::{it, target};
+use chrono::{Duration, NaiveDate};
+use serde::{Deserialize, Serialize};
+use shared::dto::TargetView;
+use shared::periodo::Periodo;
+use shared::posizione::StatoPosizione;
+use shared::time::format_date_it;
+use sqlx::{AnyConnection, AnyPool, Row};
+
+/// A position of the contributor, as the examination reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Posizione {
+    pub posizione_id: i64,
+    pub matricola: String,
+    pub stato: StatoPosizione,
+    pub stato_dal: NaiveDate,
+    /// The last month with at least one worker declared in UniEmens (None: never).
+    pub ultimo_periodo_con_lavoratori: Option<Periodo>,
+}
+
+fn stato_of(code: i64) -> AppResult<StatoPosizione> {
+    StatoPosizione::from_code(code)
+        .ok_or_else(|| crate::error::AppError::Internal(format!("stato di posizione sconosciuto: {code}")))
+}
+
+fn date_of(s: &str) -> AppResult<NaiveDate> {
+    clock::parse_date(s).ok_or_else(|| crate::error::AppError::Internal(format!("data non valida: {s}")))
+}
+
+const ULTIMO_MESE: &str = "SELECT MAX(periodo) FROM uniemens_forza_lavoro
+                           WHERE posizione_id = $1 AND tempo_pieno + part_time + apprendisti > 0";
+
+/// The position `posizione_id` if it is the contributor's (None otherwise: another's position
+/// and a missing one read the same).
+pub async fn load(pool: &AnyPool, contribuente_id: i64, posizione_id: i64) -> AppResult<Option<Posizione>> {
+    let Some(r) =
+        sqlx::query("SELECT matricola, stato, stato_dal FROM posizioni WHERE id = $1 AND contribuente_id = $2")
+            .bind(posizione_id)
+            .bind(contribuente_id)
+            .fetch_optional(pool)
+            .await?
+    else {
+        return Ok(None);
+    };
+    let ultimo: Option<String> = sqlx::query(ULTIMO_MESE).bind(posizione_id).fetch_one(pool).await?.try_get(0)?;
+    Ok(Some(Posizione {
+        posizione_id,
+        matricola: r.try_get("matricola")?,
+        stato: stato_of(r.try_get("stato")?)?,
+        stato_dal: date_of(&r.try_get::<String, _>("stato_dal")?)?,
+        ultimo_periodo_con_lavoratori: ultimo.and_then(|p| Periodo::parse(&p).ok()),
+    }))
+}
+
+/// The contributor's positions that may still change state (not ceased for good, not failed),
+/// with their state and the last month with workers: the examination explains a wrong state.
+pub async fn targets(cx: &TargetCx<'_>) -> AppResult<Vec<TargetView>> {
+    let rows = sqlx::query(
+        "SELECT id, matricola, stato, stato_dal FROM posizioni WHERE contribuente_id = $1 AND stato NOT IN (3, 6)
+         ORDER BY matricola",
+    )
+    .bind(cx.subject.id)
+    .fetch_all(cx.pool)
+    .await?;
+    let mut out = vec![];
+    for r in rows {
+        let id: i64 = r.try_get("id")?;
+        let matricola: String = r.try_get("matricola")?;
+        let stato = stato_of(r.try_get("stato")?)?;
+        let dal = it(&r.try_get::<String, _>("stato_dal")?);
+        let ultimo: Option<String> = sqlx::query(ULTIMO_MESE).bind(id).fetch_one(cx.pool).await?.try_get(0)?;
+        let ultimo = ultimo.and_then(|p| Periodo::parse(&p).ok()).map(|p| p.to_string());
+        out.push(target(
+            id,
+            format!("Matricola {matricola} – {} dal {dal}", stato.label()),
+            vec![
+                ("Matricola", matricola),
+                ("Stato", stato.label().to_string()),
+                ("Dal", dal),
+                ("Ultimo mese con lavoratori (UniEmens)", ultimo.unwrap_or_else(|| "nessuno".into())),
+            ],
+        ));
+    }
+    Ok(out)
+}
+
+pub async fn matricola(pool: &AnyPool, contribuente_id: i64, posizione_id: i64) -> AppResult<Option<String>> {
+    let q = sqlx::query("SELECT matricola FROM posizioni WHERE id = $1 AND contribuente_id = $2")
+        .bind(posizione_id)
+        .bind(contribuente_id);
+    Ok(q.fetch_optional(pool).await?.map(|r| r.try_get(0)).transpose()?)
+}
+
+/// The position is the contributor's; nothing tells another's from a missing one.
+pub fn del_contribuente(rule: &Rule, p: Option<&Posizione>) -> Check {
+    rule.check(
+        p.is_some(),
+        format!("La matricola {} è del contribuente.", p.map(|p| p.matricola.as_str()).unwrap_or("")),
+        "La posizione indicata non esiste o non appartiene a questo contribuente.",
+        serde_json::json!({ "trovata": p.is_some() }),
+    )
+}
+
+/// The position is in one of the states `ammessi`.
+pub fn in_stato(rule: &Rule, p: &Posizione, ammessi: &[StatoPosizione], cosa: &str) -> Check {
+    let nomi: Vec<String> = ammessi.iter().map(|s| s.label().to_lowercase()).collect();
+    rule.check(
+        ammessi.contains(&p.stato),
+        format!("La posizione è {} dal {}.", p.stato.label().to_lowercase(), format_date_it(p.stato_dal)),
+        format!(
+            "La posizione è {} dal {}: {cosa} solo una posizione {}.",
+            p.stato.label().to_lowercase(),
+            format_date_it(p.stato_dal),
+            nomi.join(" o ")
+        ),
+        serde_json::json!({ "stato": p.stato, "stato_dal": p.stato_dal, "stati_ammessi": ammessi }),
+    )
+}
+
+/// The new state begins after the current one did (the history stays a sequence of periods).
+pub fn dopo_stato_attuale(rule: &Rule, p: &Posizione, dal: NaiveDate) -> Check {
+    rule.check(
+        dal > p.stato_dal,
+        format!("La data indicata è successiva all'inizio dello stato attuale ({}).", format_date_it(p.stato_dal)),
+        format!(
+            "La posizione è {} dal {}: la data indicata deve essere successiva.",
+            p.stato.label().to_lowercase(),
+            format_date_it(p.stato_dal)
+        ),
+        serde_json::json!({ "data": dal, "stato_dal": p.stato_dal }),
+    )
+}
+
+/// No worker declared in UniEmens for a month after the one of `dal`.
+pub fn nessun_lavoratore_dopo(rule: &Rule, p: &Posizione, dal: NaiveDate) -> Check {
+    let mese = Periodo::of(dal);
+    let ok = p.ultimo_periodo_con_lavoratori.is_none_or(|u| u <= mese);
+    let ultimo = p.ultimo_periodo_con_lavoratori.map(|u| u.to_string());
+    rule.check(
+        ok,
+        match &ultimo {
+            Some(u) => format!("L'ultimo mese con lavoratori dichiarati in UniEmens è {u}, non successivo a {mese}."),
+            None => "Non risultano lavoratori dichiarati in UniEmens.".to_string(),
+        },
+        format!(
+            "Nelle denunce UniEmens risultano lavoratori fino a {}: la data non può precedere quel mese. Se le denunce sono errate, inviare prima le variazioni UniEmens.",
+            ultimo.as_deref().unwrap_or("")
+        ),
+        serde_json::json!({ "mese_data": mese, "ultimo_periodo_con_lavoratori": p.ultimo_periodo_con_lavoratori }),
+    )
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "tipo", rename_all = "snake_case")]
+pub enum Effect {
+    /// The position passes from `da` (held since `da_dal`) to `a` from `dal`.
+    CambiaStatoPosizione { posizione_id: i64, da: StatoPosizione, da_dal: NaiveDate, a: StatoPosizione, dal: NaiveDate },
+}
+
+pub fn cambia(p: &Posizione, a: StatoPosizione, dal: NaiveDate) -> Effect {
+    Effect::CambiaStatoPosizione { posizione_id: p.posizione_id, da: p.stato, da_dal: p.stato_dal, a, dal }
+}
+
+/// Applies the change if the position is still as read; closes the current period of the
+/// history the day before (the same day when the new state starts the day the last did).
+pub async fn apply(conn: &mut AnyConnection, actor: &Actor, e: &Effect) -> AppResult<Result<(), String>> {
+    let Effect::CambiaStatoPosizione { posizione_id, da, da_dal, a, dal } = e;
+    let now = clock::now_ts();
+    let day = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+    let n = sqlx::query(
+        "UPDATE posizioni SET stato = $1, stato_dal = $2, updated_at = $3, version = version + 1
+         WHERE id = $4 AND stato = $5 AND stato_dal = $6",
+    )
+    .bind(a.code())
+    .bind(day(*dal))
+    .bind(&now)
+    .bind(posizione_id)
+    .bind(da.code())
+    .bind(day(*da_dal))
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if n != 1 {
+        return Ok(Err(
+            "Nel frattempo lo stato della posizione è cambiato: la variazione non è stata applicata.".into()
+        ));
+    }
+    let chiusura = day((*dal - Duration::days(1)).max(*da_dal));
+    sqlx::query("UPDATE posizioni_stati SET al = $1 WHERE posizione_id = $2 AND al IS NULL")
+        .bind(&chiusura)
+        .bind(posizione_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("INSERT INTO posizioni_stati (posizione_id, stato, dal, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(posizione_id)
+        .bind(a.code())
+        .bind(day(*dal))
+        .bind(&now)
+        .execute(&mut *conn)
+        .await?;
+    let entry = Entry {
+        entity: "posizione",
+        entity_id: posizione_id.to_string(),
+        action: "cambio_stato",
+        before: Some(serde_json::json!({ "stato": da.label(), "dal": da_dal })),
+        after: Some(serde_json::json!({ "stato": a.label(), "dal": dal })),
+        note: None,
+    };
+    audit::append(conn, actor, entry).await?;
+    Ok(Ok(()))
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub(crate) fn posizione(stato: StatoPosizione, dal: &str, ultimo: Option<&str>) -> Posizione {
+        Posizione {
+            posizione_id: 7,
+            matricola: "1234567890".into(),
+            stato,
+            stato_dal: clock::parse_date(dal).unwrap(),
+            ultimo_periodo_con_lavoratori: ultimo.map(|u| Periodo::parse(u).unwrap()),
+        }
+    }
+
+    pub(crate) fn d(s: &str) -> NaiveDate {
+        clock::parse_date(s).unwrap()
+    }
+}

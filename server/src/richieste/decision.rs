@@ -92,6 +92,10 @@ pub struct Snapshot {
     pub kind: serde_json::Value,
     /// Parameter values in force on the reference date, by name.
     pub parametri: std::collections::BTreeMap<String, String>,
+    /// The day the parameters were read as of, when the kind takes it from an answer (None: the
+    /// request's date; decisions stored before kinds could choose read None).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_parametri: Option<chrono::NaiveDate>,
 }
 
 /// What is stored in `decisione_json`.

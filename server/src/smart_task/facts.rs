@@ -56,6 +56,9 @@ pub async fn load(pool: &AnyPool, req: &RequestRow, requester: &User, answers: &
     };
     let rappresentante_legale = matches!(titolo, Some(AccessBasis::RappresentanteLegale { .. }));
     let cx = FactsCx { pool, req, requester, rappresentante_legale };
-    let kind = examiner(req.kind).load_facts(&cx, answers).await?;
-    Ok(Snapshot { common, kind, parametri: parameters(pool, req.data_riferimento).await? })
+    let examiner = examiner(req.kind);
+    let kind = examiner.load_facts(&cx, answers).await?;
+    let data_parametri = examiner.parameters_date(&req.oggetto, answers);
+    let parametri = parameters(pool, data_parametri.unwrap_or(req.data_riferimento)).await?;
+    Ok(Snapshot { common, kind, parametri, data_parametri })
 }

@@ -80,6 +80,12 @@ pub trait SmartTaskKind: Send + Sync + 'static {
         e: &Self::Effect,
     ) -> impl Future<Output = AppResult<Result<(), String>>> + Send;
 
+    /// The day whose parameters the decision reads, when the kind takes it from an answer
+    /// (kind 15: the threshold in force on the day the obligation arose); None: the request's date.
+    fn parameters_date(&self, _r: &Self::Request) -> Option<NaiveDate> {
+        None
+    }
+
     /// The matricola the target belongs to, for the list filter (None for company-wide targets
     /// and for targets that are not the contributor's: theirs is never stored nor shown).
     fn matricola(
@@ -119,6 +125,8 @@ pub trait Examiner: Send + Sync {
         oggetto: &str,
         a: &Answers,
     ) -> AppResult<Option<String>>;
+    /// The day whose parameters the decision reads (None: the request's date).
+    fn parameters_date(&self, oggetto: &str, a: &Answers) -> Option<NaiveDate>;
     /// The kind's facts as stored in the trace.
     async fn load_facts(&self, cx: &FactsCx<'_>, a: &Answers) -> AppResult<serde_json::Value>;
     /// The decision on a snapshot (at examination time or replayed later). Pure.
@@ -153,6 +161,10 @@ impl<K: SmartTaskKind> Examiner for K {
             Ok(r) => SmartTaskKind::matricola(self, pool, contribuente_id, &r).await,
             Err(_) => Ok(None),
         }
+    }
+
+    fn parameters_date(&self, oggetto: &str, a: &Answers) -> Option<NaiveDate> {
+        self.parse(oggetto, a).ok().and_then(|r| SmartTaskKind::parameters_date(self, &r))
     }
 
     async fn load_facts(&self, cx: &FactsCx<'_>, a: &Answers) -> AppResult<serde_json::Value> {

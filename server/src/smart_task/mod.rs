@@ -1,8 +1,10 @@
 //! Smart-Task: the kinds' gradual activation, submission, the automated examination (engine, facts, worker), the contract
 //! every kind implements ([`kind`]), the kinds themselves ([`kinds`], one file each) and what the
-//! position-state kinds 9–11 share ([`posizione`]).
+//! position-state kinds 9–11 share ([`posizione`]), and the kinds granting an authorisation
+//! code 15–16 ([`codici`]).
 
 pub mod attivazione;
+pub mod codici;
 pub mod contributi;
 pub mod engine;
 pub mod facts;

@@ -75,22 +75,12 @@ impl Services {
             ));
         }
         self.require_active(kind).await?;
-        // Same parser as the browser form; PEC variation always targets the subject itself.
-        let oggetto =
-            if kind == Kind::VariazionePecAziendale { subject.id.to_string() } else { body.oggetto.trim().to_string() };
+        // Same parser as the browser form; a company-wide kind always targets the subject itself.
+        let oggetto = if kind.targets_subject() { subject.id.to_string() } else { body.oggetto.trim().to_string() };
         // Only the form's own questions are stored (and printed on the official receipt).
-        let unknown: Vec<shared::dto::FieldError> = body
-            .risposte
-            .keys()
-            .filter(|k| !smart_task::form_fields(kind).iter().any(|f| f.name == k.as_str()))
-            .map(|k| shared::dto::FieldError {
-                field: k.chars().take(64).collect(),
-                code: "unknown".into(),
-                message: format!("La richiesta \"{}\" non prevede questo dato.", kind.label()),
-            })
-            .collect();
-        if !unknown.is_empty() {
-            return Err(AppError::Validation(unknown));
+        let extraneous = smart_task::extraneous_answers(kind, &body.risposte);
+        if !extraneous.is_empty() {
+            return Err(AppError::Validation(extraneous));
         }
         smart_task::parse(kind, &oggetto, &body.risposte).map_err(AppError::Validation)?;
         // The matricola the target belongs to, for the list filter (None for company-wide targets).

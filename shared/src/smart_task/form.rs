@@ -1,7 +1,7 @@
 //! The form vocabulary of the Smart-Task kinds: a question, and the small parsers each kind's
 //! `parse` is built from (they collect field errors instead of stopping at the first).
 
-use crate::ids::Email;
+use crate::ids::{CodiceFiscale, Email};
 use crate::money::Euro;
 use crate::periodo::Periodo;
 use crate::problem::FieldError;
@@ -21,11 +21,20 @@ pub struct FieldSpec {
     pub input: &'static str,
     /// (value, label) of each choice when `input` is "select".
     pub options: &'static [(&'static str, &'static str)],
+    /// Asked only when another answer has one of some values (None: always asked).
+    pub when: Option<When>,
+}
+
+/// The condition of a conditional question: the answer `field` is one of `values`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct When {
+    pub field: &'static str,
+    pub values: &'static [&'static str],
 }
 
 impl FieldSpec {
     pub const fn input(name: &'static str, label: &'static str, hint: &'static str, input: &'static str) -> Self {
-        FieldSpec { name, label, hint, input, options: &[] }
+        FieldSpec { name, label, hint, input, options: &[], when: None }
     }
     pub const fn select(
         name: &'static str,
@@ -33,7 +42,15 @@ impl FieldSpec {
         hint: &'static str,
         options: &'static [(&'static str, &'static str)],
     ) -> Self {
-        FieldSpec { name, label, hint, input: "select", options }
+        FieldSpec { name, label, hint, input: "select", options, when: None }
+    }
+    /// The same question, asked only when the answer `field` is one of `values`.
+    pub const fn only_when(self, field: &'static str, values: &'static [&'static str]) -> Self {
+        FieldSpec { when: Some(When { field, values }), ..self }
+    }
+    /// Whether the question applies, given the other answers.
+    pub fn applies(&self, a: &Answers) -> bool {
+        self.when.is_none_or(|w| w.values.contains(&text(a, w.field)))
     }
 }
 
@@ -94,6 +111,17 @@ impl Errors {
     pub fn email(&mut self, a: &Answers, name: &str, invalid: &str) -> Option<Email> {
         match Email::parse(text(a, name)) {
             Ok(e) => Some(e),
+            Err(e) => {
+                self.push(name, e.code(), format!("{invalid} {e}"));
+                None
+            }
+        }
+    }
+
+    /// A codice fiscale (16 characters for a person, 11 digits for a company).
+    pub fn codice_fiscale(&mut self, a: &Answers, name: &str, invalid: &str) -> Option<CodiceFiscale> {
+        match CodiceFiscale::parse(text(a, name)) {
+            Ok(cf) => Some(cf),
             Err(e) => {
                 self.push(name, e.code(), format!("{invalid} {e}"));
                 None

@@ -7,7 +7,7 @@ pub mod form;
 pub mod kinds;
 pub mod views;
 
-pub use form::{Answers, FieldSpec};
+pub use form::{Answers, FieldSpec, When};
 
 use crate::problem::FieldError;
 use serde::{Deserialize, Serialize};
@@ -24,9 +24,9 @@ pub struct KindSpec {
     pub check: fn(&str, &Answers) -> Result<(), Vec<FieldError>>,
 }
 
-/// Declares the kinds in the message's order (its number is the position): one line per kind.
+/// Declares the kinds in the message's order with their number in its list: one line per kind.
 macro_rules! kinds {
-    ($($kind:ident => $spec:path,)*) => {
+    ($($n:literal $kind:ident => $spec:path,)*) => {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[serde(rename_all = "snake_case")]
         pub enum Kind {
@@ -41,29 +41,33 @@ macro_rules! kinds {
                     $(Kind::$kind => &$spec,)*
                 }
             }
+
+            /// Number in the message's list (domain.md §4.3).
+            pub fn number(self) -> u8 {
+                match self {
+                    $(Kind::$kind => $n,)*
+                }
+            }
         }
     };
 }
 
 kinds! {
-    CancellazioneContattiAnomaliNdr => kinds::contatti_anomali::SPEC,
-    RicalcoloNotaRettifica => kinds::nota_rettifica::SPEC,
-    RettificaPeriodoPagamento => kinds::rettifica_pagamento::SPEC,
-    RevocaDelegaIntermediario => kinds::revoca_delega::INTERMEDIARIO,
-    RevocaDelegaDipendente => kinds::revoca_delega::DIPENDENTE,
-    VariazioneContattiIntermediario => kinds::contatti::INTERMEDIARIO,
-    VariazioneContattiDipendente => kinds::contatti::DIPENDENTE,
-    VariazionePecAziendale => kinds::pec_aziendale::SPEC,
-    SospensionePosizione => kinds::sospensione::SPEC,
-    RiattivazionePosizione => kinds::riattivazione::SPEC,
-    CessazioneProvvisoria => kinds::cessazione_provvisoria::SPEC,
+    1 CancellazioneContattiAnomaliNdr => kinds::contatti_anomali::SPEC,
+    2 RicalcoloNotaRettifica => kinds::nota_rettifica::SPEC,
+    3 RettificaPeriodoPagamento => kinds::rettifica_pagamento::SPEC,
+    4 RevocaDelegaIntermediario => kinds::revoca_delega::INTERMEDIARIO,
+    5 RevocaDelegaDipendente => kinds::revoca_delega::DIPENDENTE,
+    6 VariazioneContattiIntermediario => kinds::contatti::INTERMEDIARIO,
+    7 VariazioneContattiDipendente => kinds::contatti::DIPENDENTE,
+    8 VariazionePecAziendale => kinds::pec_aziendale::SPEC,
+    9 SospensionePosizione => kinds::sospensione::SPEC,
+    10 RiattivazionePosizione => kinds::riattivazione::SPEC,
+    11 CessazioneProvvisoria => kinds::cessazione_provvisoria::SPEC,
+    15 FondoTesoreria => kinds::fondo_tesoreria::SPEC,
 }
 
 impl Kind {
-    /// Number in the message's list (domain.md §4.3).
-    pub fn number(self) -> u8 {
-        Kind::ALL.iter().position(|k| *k == self).map(|p| p as u8 + 1).unwrap_or(0)
-    }
     pub fn code(self) -> &'static str {
         self.spec().code
     }
@@ -72,6 +76,10 @@ impl Kind {
     }
     pub fn label(self) -> &'static str {
         self.spec().label
+    }
+    /// The kinds about the contributor as a whole: the target is the subject itself.
+    pub fn targets_subject(self) -> bool {
+        matches!(self, Kind::VariazionePecAziendale | Kind::FondoTesoreria)
     }
     /// Kinds whose automated examination is implemented. Every kind listed is: a kind joins the
     /// list with its rules.
@@ -102,13 +110,40 @@ pub fn answer_names() -> Vec<&'static str> {
     names
 }
 
-/// Only the answers the kind asks for, trimmed, empty ones left out.
+/// Only the answers the kind asks for given the others (a conditional question left behind
+/// when its condition changed is dropped), trimmed, empty ones left out.
 pub fn answers_of(kind: Kind, all: &Answers) -> Answers {
     kind.spec()
         .fields
         .iter()
+        .filter(|f| f.applies(all))
         .filter_map(|f| all.get(f.name).map(|v| (f.name.to_string(), v.trim().to_string())))
         .filter(|(_, v)| !v.is_empty())
+        .collect()
+}
+
+/// The answers a kind does not take: unknown names (`unknown`) and conditional questions whose
+/// condition does not hold (`not_applicable`). What the API refuses instead of storing.
+pub fn extraneous_answers(kind: Kind, a: &Answers) -> Vec<FieldError> {
+    let fields = form_fields(kind);
+    a.keys()
+        .filter_map(|k| match fields.iter().find(|f| f.name == k.as_str()) {
+            None => Some(FieldError {
+                field: k.chars().take(64).collect(),
+                code: "unknown".into(),
+                message: format!("La richiesta \"{}\" non prevede questo dato.", kind.label()),
+            }),
+            Some(f) if !f.applies(a) && !form::text(a, k).is_empty() => {
+                let w = f.when?;
+                let quando = fields.iter().find(|g| g.name == w.field).map(|g| g.label).unwrap_or(w.field);
+                Some(FieldError {
+                    field: k.clone(),
+                    code: "not_applicable".into(),
+                    message: format!("Questo dato si indica solo per alcune risposte a \"{quando}\"."),
+                })
+            }
+            Some(_) => None,
+        })
         .collect()
 }
 
@@ -148,6 +183,8 @@ pub(crate) mod tests {
         }
         assert_eq!(Kind::RevocaDelegaIntermediario.number(), 4);
         assert_eq!(Kind::VariazionePecAziendale.number(), 8);
+        assert_eq!(Kind::FondoTesoreria.number(), 15);
+        assert!(Kind::ALL.windows(2).all(|w| w[0].number() < w[1].number()), "kinds out of the message's order");
         let mut codes: Vec<_> = Kind::ALL.iter().map(|k| k.code()).collect();
         codes.sort();
         codes.dedup();
@@ -170,6 +207,7 @@ pub(crate) mod tests {
             "periodo_corretto" => "03/2026",
             "importo" => "10,00",
             "pec" | "email" => "prova@pec.example.it",
+            n if n.starts_with("cf_") => "12345678903",
             _ => "06 1234567",
         }
     }
@@ -182,10 +220,20 @@ pub(crate) mod tests {
         for &kind in Kind::ALL {
             let fields = form_fields(kind);
             assert!(!fields.is_empty(), "{kind:?} has no form");
-            let answers: Answers = fields
-                .iter()
-                .map(|f| (f.name.to_string(), f.options.first().map(|o| o.0).unwrap_or(sample(f.name)).to_string()))
-                .collect();
+            // Each question that applies given the answers before it (the first option of a choice).
+            let mut answers = Answers::new();
+            for f in fields {
+                // A condition names an earlier choice of the same form, and values it offers.
+                if let Some(w) = f.when {
+                    let on = fields.iter().take_while(|g| g.name != f.name).find(|g| g.name == w.field);
+                    let on = on.unwrap_or_else(|| panic!("{}: condition on a missing field {}", f.name, w.field));
+                    assert!(w.values.iter().all(|v| on.options.iter().any(|o| o.0 == *v)), "{}", f.name);
+                }
+                if f.applies(&answers) {
+                    let v = f.options.first().map(|o| o.0).unwrap_or(sample(f.name));
+                    answers.insert(f.name.to_string(), v.to_string());
+                }
+            }
             for f in fields {
                 assert!(f.input != "select" || !f.options.is_empty(), "{} has no options", f.name);
                 assert!(names.contains(&f.name), "{} not carried by the wizard", f.name);

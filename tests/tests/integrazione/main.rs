@@ -26,5 +26,6 @@ mod presto_rimborsi;
 mod risposte_private;
 mod smart_task;
 mod smart_task_attivazione;
+mod smart_task_codici;
 mod smart_task_contributi;
 mod smart_task_posizione;

@@ -64,7 +64,8 @@ fn AnswersFields(
             </dl>
         })}
         <h2>"Dati da indicare"</h2>
-        <form method="get" action="/richieste/nuova" novalidate>
+        {conditional_style(kind).map(|css| view! { <style>{css}</style> })}
+        <form method="get" action="/richieste/nuova" class="st-domande" novalidate>
             <input type="hidden" name="tipo" value=kind.code() />
             <input type="hidden" name="oggetto" value=oggetto.clone() />
             <input type="hidden" name="verifica" value="1" />
@@ -90,7 +91,7 @@ fn AnswersFields(
                     view! { <input id=name name=name type=input_type value=value aria-describedby=described aria-invalid=has_err.then_some("true") /> }.into_any()
                 };
                 view! {
-                    <div class=if has_err { "field field-error" } else { "field" }>
+                    <div class=if has_err { "field field-error" } else { "field" } data-solo-se=f.when.map(|_| name)>
                         <label for=name>{label}</label>
                         <p class="muted" id=format!("{name}-aiuto")>{hint}</p>
                         {err.map(|m| view! { <p class="error-message" id=format!("{name}-errore")>{m}</p> })}
@@ -101,6 +102,26 @@ fn AnswersFields(
             <button type="submit" class="button" id="continua">"Continua"</button>
         </form>
     }
+}
+
+/// Hides each conditional question until its condition is chosen, without script: a browser
+/// without `:has()` ignores the rule and shows every question (the server keeps only those
+/// that apply).
+fn conditional_style(kind: Kind) -> Option<String> {
+    let rules: Vec<String> = smart_task::form_fields(kind)
+        .iter()
+        .filter_map(|f| {
+            let w = f.when?;
+            let values: Vec<String> = w.values.iter().map(|v| format!("[value=\"{v}\"]")).collect();
+            Some(format!(
+                "form.st-domande:not(:has(select[name=\"{}\"] option:is({}):checked)) [data-solo-se=\"{}\"] {{ display: none; }}",
+                w.field,
+                values.join(", "),
+                f.name
+            ))
+        })
+        .collect();
+    (!rules.is_empty()).then(|| rules.join("\n"))
 }
 
 #[component]
@@ -119,7 +140,7 @@ pub(super) fn CheckAnswers(kind: Kind, oggetto: String, answers: Answers) -> imp
             .into_iter()
             .chain(answers.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
     );
-    let rows = smart_task::form_fields(kind);
+    let rows: Vec<_> = smart_task::form_fields(kind).iter().filter(|f| f.applies(&answers)).collect();
     view! {
         <h1>"Controlli le risposte prima di inviare"</h1>
         {move || value.get().and_then(|r| r.err()).map(|e| view! { <ErrorSummary problem=*e.0 /> })}
@@ -130,7 +151,7 @@ pub(super) fn CheckAnswers(kind: Kind, oggetto: String, answers: Answers) -> imp
                 let v = answers.get(name).cloned().unwrap_or_default();
                 let shown = match (name, v.is_empty()) {
                     (_, true) => "Invariato".to_string(),
-                    ("data_effetto", false) => it_date(&v),
+                    (n, false) if n.starts_with("data_") => it_date(&v),
                     ("periodo_corretto", false) => shared::Periodo::parse(&v).map(|p| p.to_string()).unwrap_or(v),
                     ("importo", false) => shared::Euro::parse_it(&v).map(|e| e.to_string()).unwrap_or(v),
                     _ => f.options.iter().find(|o| o.0 == v).map(|o| o.1.to_string()).unwrap_or(v),

@@ -33,6 +33,8 @@ pub fn NewRequestPage() -> impl IntoView {
                             answers.insert(k.to_string(), v);
                         }
                     }
+                    // A conditional answer left behind when its condition changed is dropped.
+                    let answers = smart_task::answers_of(kind, &answers);
                     if get("verifica") == "1" {
                         match smart_task::parse(kind, &oggetto, &answers) {
                             Ok(_) => view! { <CheckAnswers kind oggetto answers /> }.into_any(),

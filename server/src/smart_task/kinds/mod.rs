@@ -4,6 +4,7 @@
 pub mod cessazione_provvisoria;
 pub mod contatti;
 pub mod contatti_anomali;
+pub mod fondo_tesoreria;
 pub mod nota_rettifica;
 pub mod pec_aziendale;
 pub mod rettifica_pagamento;
@@ -27,5 +28,6 @@ pub fn examiner(kind: Kind) -> &'static dyn Examiner {
         Kind::SospensionePosizione => &sospensione::SospensionePosizione,
         Kind::RiattivazionePosizione => &riattivazione::RiattivazionePosizione,
         Kind::CessazioneProvvisoria => &cessazione_provvisoria::CessazioneProvvisoria,
+        Kind::FondoTesoreria => &fondo_tesoreria::FondoTesoreria,
     }
 }

@@ -3,6 +3,7 @@
 pub mod cessazione_provvisoria;
 pub mod contatti;
 pub mod contatti_anomali;
+pub mod fondo_tesoreria;
 pub mod nota_rettifica;
 pub mod pec_aziendale;
 pub mod rettifica_pagamento;

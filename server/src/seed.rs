@@ -598,7 +598,7 @@ async fn seed_demo(db: &Db, rng_seed: u64) -> AppResult<()> {
     presto::seed(&mut tx, pcast, g.today, &now).await?;
     sqlx::query("INSERT INTO app_meta (key, value) VALUES ('demo_seeded', $1)").bind(&now).execute(&mut *tx).await?;
     reset_sequences(db, &mut tx).await?;
-    let aziende = posizioni::Aziende { rossi, trattoria, gallo, assoc: cast.assoc };
+    let aziende = posizioni::Aziende { rossi, trattoria, gallo, assoc: cast.assoc, verdi: cast.verdi };
     posizioni::seed(&mut tx, g.today, &now, aziende).await?;
     tx.commit().await?;
     Ok(())

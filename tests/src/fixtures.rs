@@ -252,3 +252,30 @@ pub async fn forza_lavoro(app: &TestApp, posizione_id: i64, periodo: &str, forza
     .await
     .expect("forza lavoro");
 }
+
+/// A maternity leave of an employee of the position, from `dal` to `al`, for a child born on
+/// `evento`; returns its id.
+pub async fn congedo(
+    app: &TestApp,
+    posizione_id: i64,
+    cf: &str,
+    dal: NaiveDate,
+    al: NaiveDate,
+    evento: NaiveDate,
+) -> i64 {
+    sqlx::query(
+        "INSERT INTO congedi (posizione_id, codice_fiscale_lavoratore, nominativo, tipo, dal, al, data_evento, created_at)
+         VALUES ($1, $2, 'Lavoratrice in congedo', 'maternita', $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(posizione_id)
+    .bind(cf)
+    .bind(day(dal))
+    .bind(day(al))
+    .bind(day(evento))
+    .bind(now())
+    .fetch_one(&app.db.write)
+    .await
+    .expect("congedo")
+    .try_get(0)
+    .expect("id")
+}

@@ -16,6 +16,7 @@ pub(super) struct Aziende {
     pub trattoria: i64,
     pub gallo: i64,
     pub assoc: i64,
+    pub verdi: i64,
 }
 
 /// Full-time, part-time (heads, full-time equivalent in hundredths), apprentices.
@@ -106,9 +107,57 @@ pub(super) async fn seed(conn: &mut AnyConnection, today: NaiveDate, now: &str, 
     for (pos, _) in posizioni(conn, a.gallo).await? {
         forza(conn, pos, scorso, 24, (25, 4, 250, 2), now).await?;
     }
+    // Verdi Logistica: 70 employees, liable for the Fondo di Tesoreria (Smart-Task 15).
+    for (pos, _) in posizioni(conn, a.verdi).await? {
+        forza(conn, pos, scorso, 24, (68, 4, 200, 5), now).await?;
+    }
+    // Leaves (Smart-Task 16): the trattoria (3.5 employees) may claim the 9R relief, Gallo
+    // Trasporti (27.5) may not.
+    let nascita = NaiveDate::from_ymd_opt(1992, 5, 14).unwrap_or(today);
+    let congedi = [
+        (
+            a.trattoria,
+            "Chiara",
+            "Fontana",
+            today - Duration::days(40),
+            today + Duration::days(110),
+            today - Duration::days(10),
+        ),
+        (
+            a.gallo,
+            "Marta",
+            "Lombardi",
+            today - Duration::days(20),
+            today + Duration::days(130),
+            today + Duration::days(10),
+        ),
+    ];
+    for (azienda, nome, cognome, dal, al, evento) in congedi {
+        let Some((pos, _)) = posizioni(conn, azienda).await?.into_iter().next() else { continue };
+        sqlx::query(
+            "INSERT INTO congedi (posizione_id, codice_fiscale_lavoratore, nominativo, tipo, dal, al, data_evento, created_at)
+             VALUES ($1, $2, $3, 'maternita', $4, $5, $6, $7)",
+        )
+        .bind(pos)
+        .bind(super::codice_fiscale(nome, cognome, nascita, true, "H501"))
+        .bind(format!("{nome} {cognome}"))
+        .bind(day(dal))
+        .bind(day(al))
+        .bind(day(evento))
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    }
     // The demo offers the kinds built after 1–8 at once; a real installation receives them "in
     // arrivo" and the head office schedules them (migration 15).
-    for tipo in ["sospensione_posizione", "riattivazione_posizione", "cessazione_provvisoria"] {
+    let nuovi = [
+        "sospensione_posizione",
+        "riattivazione_posizione",
+        "cessazione_provvisoria",
+        "fondo_tesoreria",
+        "sostituzione_maternita",
+    ];
+    for tipo in nuovi {
         sqlx::query(
             "INSERT INTO smart_task_attivazioni (tipo, attivo_dal, nota, aggiornato_at) VALUES ($1, $2, $3, $4)",
         )

@@ -90,16 +90,24 @@ pub async fn matricole_in_essere(pool: &AnyPool, contribuente_id: i64) -> AppRes
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "tipo", rename_all = "snake_case")]
 pub enum Effect {
-    /// `codice` on each of `posizioni` from `dal` (to `al`, or open).
-    AssegnaCodice { codice: String, posizioni: Vec<i64>, dal: NaiveDate, al: Option<NaiveDate> },
+    /// `codice` on each of `posizioni` from `dal` (to `al`, or open). A `unico` code (1R) is
+    /// never assigned over a period it already covers; others (9R: one per replacement) may be.
+    AssegnaCodice {
+        codice: String,
+        posizioni: Vec<i64>,
+        dal: NaiveDate,
+        al: Option<NaiveDate>,
+        #[serde(default)]
+        unico: bool,
+    },
 }
 
 /// Assigns the code to every matricola if none of them has it in the meantime (all or none).
 pub async fn apply(conn: &mut AnyConnection, actor: &Actor, e: &Effect) -> AppResult<Result<(), String>> {
-    let Effect::AssegnaCodice { codice, posizioni, dal, al } = e;
+    let Effect::AssegnaCodice { codice, posizioni, dal, al, unico } = e;
     let day = |d: &NaiveDate| d.format("%Y-%m-%d").to_string();
     let now = clock::now_ts();
-    for p in posizioni {
+    for p in posizioni.iter().filter(|_| *unico) {
         // Overlapping periods: an open one, or one ending on or after `dal` and starting by `al`.
         let gia: i64 = sqlx::query(
             "SELECT COUNT(*) FROM posizioni_codici WHERE posizione_id = $1 AND codice = $2

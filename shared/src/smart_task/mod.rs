@@ -65,6 +65,7 @@ kinds! {
     10 RiattivazionePosizione => kinds::riattivazione::SPEC,
     11 CessazioneProvvisoria => kinds::cessazione_provvisoria::SPEC,
     15 FondoTesoreria => kinds::fondo_tesoreria::SPEC,
+    16 SostituzioneMaternita => kinds::sostituzione_maternita::SPEC,
 }
 
 impl Kind {
@@ -207,6 +208,7 @@ pub(crate) mod tests {
             "periodo_corretto" => "03/2026",
             "importo" => "10,00",
             "pec" | "email" => "prova@pec.example.it",
+            "cf_sostituto" => "RSSMRA85T10A562S",
             n if n.starts_with("cf_") => "12345678903",
             _ => "06 1234567",
         }

@@ -18,6 +18,8 @@ fn example(name: &str, options: &[(&str, &str)]) -> String {
         "periodo_corretto" => "03/2026",
         "importo" => "10,00",
         "pec" | "email" => "prova@pec.example.it",
+        "cf_sostituto" => "RSSMRA85T10A562S",
+        n if n.starts_with("cf_") => "12345678903",
         "telefono" | "cellulare" => "333 1234567",
         other => panic!("no example for the question {other}: add one here"),
     }
@@ -41,7 +43,11 @@ both!(every_kinds_questions_reach_the_server, |engine: Engine| async move {
             ("estraneo".into(), "da non conservare".into()),
         ];
         let mut expected = shared::smart_task::Answers::new();
+        // The questions that apply given the answers before them (a choice takes its first option).
         for f in form_fields(kind) {
+            if !f.applies(&expected) {
+                continue;
+            }
             let v = example(f.name, f.options);
             form.push((f.name.to_string(), v.clone()));
             expected.insert(f.name.to_string(), v);

@@ -113,7 +113,13 @@ pub fn rules(r: &Richiesta, f: &Facts, params: &BTreeMap<String, String>) -> (Ve
         "L'azienda non ha matricole in essere a cui attribuire il codice.",
         serde_json::json!({ "matricole": f.matricole.len() }),
     ));
-    let effect = Effect::AssegnaCodice { codice: CODICE.into(), posizioni: f.matricole.clone(), dal: r.dal, al: None };
+    let effect = Effect::AssegnaCodice {
+        codice: CODICE.into(),
+        posizioni: f.matricole.clone(),
+        dal: r.dal,
+        al: None,
+        unico: true,
+    };
     (checks, vec![effect])
 }
 

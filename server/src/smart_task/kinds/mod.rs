@@ -11,6 +11,7 @@ pub mod rettifica_pagamento;
 pub mod revoca_delega;
 pub mod riattivazione;
 pub mod sospensione;
+pub mod sostituzione_maternita;
 
 use super::kind::Examiner;
 use shared::smart_task::Kind;
@@ -29,5 +30,6 @@ pub fn examiner(kind: Kind) -> &'static dyn Examiner {
         Kind::RiattivazionePosizione => &riattivazione::RiattivazionePosizione,
         Kind::CessazioneProvvisoria => &cessazione_provvisoria::CessazioneProvvisoria,
         Kind::FondoTesoreria => &fondo_tesoreria::FondoTesoreria,
+        Kind::SostituzioneMaternita => &sostituzione_maternita::SostituzioneMaternita,
     }
 }

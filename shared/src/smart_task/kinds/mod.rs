@@ -10,3 +10,4 @@ pub mod rettifica_pagamento;
 pub mod revoca_delega;
 pub mod riattivazione;
 pub mod sospensione;
+pub mod sostituzione_maternita;

@@ -26,6 +26,22 @@ pub async fn parameters(pool: &AnyPool, date: NaiveDate) -> AppResult<BTreeMap<S
     rows.iter().map(|r| Ok((r.try_get("nome")?, r.try_get("valore")?))).collect()
 }
 
+/// A parameter's dated values, oldest first.
+pub async fn parameters_series(pool: &AnyPool, nome: &str) -> AppResult<Vec<(NaiveDate, String)>> {
+    let rows = sqlx::query("SELECT valido_dal, valore FROM parametri WHERE nome = $1 ORDER BY valido_dal")
+        .bind(nome)
+        .fetch_all(pool)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let dal: String = r.try_get("valido_dal")?;
+            let dal = crate::infra::clock::parse_date(&dal)
+                .ok_or_else(|| AppError::Internal(format!("parametro {nome}: data {dal}")))?;
+            Ok((dal, r.try_get("valore")?))
+        })
+        .collect()
+}
+
 pub async fn load(pool: &AnyPool, req: &RequestRow, requester: &User, answers: &Answers) -> AppResult<Snapshot> {
     let titolo = match access::authorize_subject(pool, requester, req.contribuente_id, req.data_riferimento).await {
         Ok(s) => Some(s.basis),

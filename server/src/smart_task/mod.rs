@@ -11,6 +11,7 @@ pub mod facts;
 pub mod kind;
 pub mod kinds;
 pub mod posizione;
+pub mod simulazione;
 pub mod submit;
 pub mod targets;
 pub mod worker;

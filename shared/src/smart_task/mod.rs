@@ -5,6 +5,7 @@
 pub mod attivazione;
 pub mod form;
 pub mod kinds;
+pub mod simulazione;
 pub mod views;
 
 pub use form::{Answers, FieldSpec, When};

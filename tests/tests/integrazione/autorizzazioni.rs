@@ -318,6 +318,27 @@ both!(every_route_as_every_role, |engine: Engine| async move {
         Body::Json(json!({ "attivo_dal": "", "nota": "", "version": 1 })),
         &[("admin.idm", 422)],
     ));
+    // "What if": the head office's operators only; nothing changes.
+    m.push(case(
+        ("get", "/smart-task/parametri"),
+        "/smart-task/parametri".into(),
+        Body::None,
+        &[("operatore.dg", 200)],
+    ));
+    let simulazione = "tipo=fondo_tesoreria&dal=01/01/2026&al=31/12/2026&parametro=ST.TESORERIA.SOGLIA_DIPENDENTI&valore=55&valido_dal=01/01/2026";
+    m.push(case(
+        ("post", "/smart-task/simulazioni"),
+        "/smart-task/simulazioni".into(),
+        Body::Json(json!({ "tipo": "fondo_tesoreria", "dal": "01/01/2026", "al": "31/12/2026",
+            "parametro": "ST.TESORERIA.SOGLIA_DIPENDENTI", "valore": "55", "valido_dal": "01/01/2026" })),
+        &[("operatore.dg", 200)],
+    ));
+    m.push(case(
+        ("get", "/smart-task/simulazioni/export"),
+        format!("/smart-task/simulazioni/export?{simulazione}&formato=csv"),
+        Body::None,
+        &[("operatore.dg", 200)],
+    ));
     m.push(case(
         ("put", "/smart-task/attivazioni/{tipo}"),
         "/smart-task/attivazioni/inventato".into(),

@@ -29,3 +29,4 @@ mod smart_task_attivazione;
 mod smart_task_codici;
 mod smart_task_contributi;
 mod smart_task_posizione;
+mod smart_task_simulazione;

@@ -3,7 +3,7 @@
 
 use super::{
     admin, comunicazioni, fascicolo, identity, presto, presto_elenchi, presto_portale, presto_rimborsi, richieste,
-    smart_task,
+    simulazioni, smart_task,
 };
 use axum::Json;
 use axum::response::{IntoResponse, Response};
@@ -20,7 +20,8 @@ super::routes::api_routes! {
     paths(identity::login, identity::session, identity::logout, identity::act_for, identity::home, identity::subjects,
         identity::subject, identity::check_identifier, identity::api_tokens, identity::create_api_token,
         identity::revoke_api_token, smart_task::st_kinds, smart_task::st_targets, smart_task::st_submit,
-        smart_task::st_attivazioni, smart_task::st_imposta_attivazione,
+        smart_task::st_attivazioni, smart_task::st_imposta_attivazione, simulazioni::parametri, simulazioni::simula,
+        simulazioni::esporta,
         richieste::st_list, richieste::st_get, richieste::receipt, richieste::notifications, richieste::notifications_read,
         richieste::dev_mailbox, comunicazioni::submit_two_way, comunicazioni::add_message, comunicazioni::attachment,
         fascicolo::fascicolo_search, fascicolo::fascicolo, fascicolo::operator_request, fascicolo::replay,

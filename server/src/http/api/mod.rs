@@ -12,6 +12,7 @@ pub mod presto_portale;
 pub mod presto_rimborsi;
 pub mod richieste;
 pub mod routes;
+pub mod simulazioni;
 pub mod smart_task;
 
 use super::AppState;
@@ -48,6 +49,7 @@ const FEATURES: &[Feature] = &[
     (identity::router, identity::ROUTES),
     (admin::router, admin::ROUTES),
     (smart_task::router, smart_task::ROUTES),
+    (simulazioni::router, simulazioni::ROUTES),
     (richieste::router, richieste::ROUTES),
     (comunicazioni::router, comunicazioni::ROUTES),
     (fascicolo::router, fascicolo::ROUTES),

@@ -84,6 +84,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/soggetti") view=pages::identity::subjects::SubjectsPage ssr=SsrMode::Async />
                     <Route path=path!("/amministrazione/operatori") view=pages::admin::operators::OperatorsPage ssr=SsrMode::Async />
                     <Route path=path!("/amministrazione/smart-task") view=pages::smart_task::attivazioni::AttivazioniPage ssr=SsrMode::Async />
+                    <Route path=path!("/direzione/simulazioni") view=pages::smart_task::simulazione::SimulazionePage ssr=SsrMode::Async />
                     <Route path=path!("/richieste") view=pages::richieste::list::RequestsPage ssr=SsrMode::Async />
                     <Route path=path!("/richieste/nuova") view=pages::smart_task::wizard::NewRequestPage ssr=SsrMode::Async />
                     <Route path=path!("/richieste/comunicazione") view=pages::comunicazioni::new::NewTwoWayPage ssr=SsrMode::Async />

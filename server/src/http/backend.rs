@@ -20,6 +20,7 @@ use shared::presto::elenchi as pe;
 use shared::presto::portale as po;
 use shared::presto::rimborsi as pr;
 use shared::presto::views as pv;
+use shared::smart_task::simulazione::{EsitoSimulazione, ParametroView, RichiestaSimulazione};
 
 pub struct ServerBackend {
     pub services: Services,
@@ -147,6 +148,12 @@ impl SmartTaskBackend for ServerBackend {
         body: ImpostaAttivazione,
     ) -> Result<AttivazioneView, UiError> {
         self.services.imposta_attivazione(caller(req)?, &tipo, body).await.map_err(p)
+    }
+    async fn parametri(&self, req: &Parts) -> Result<Vec<ParametroView>, UiError> {
+        self.services.parametri_smart_task(caller(req)?).await.map_err(p)
+    }
+    async fn simula(&self, req: &Parts, r: RichiestaSimulazione) -> Result<EsitoSimulazione, UiError> {
+        self.services.simula(caller(req)?, r).await.map_err(p)
     }
 }
 

@@ -32,6 +32,9 @@ pub fn role_nav(role: Role) -> Vec<(&'static str, &'static str)> {
         v.push(("/coda", "Coda sede"));
         v.push(("/presto/operatore", "Prestazioni occasionali"));
     }
+    if role == Role::OperatoreDg {
+        v.push(("/direzione/simulazioni", "Simulazione regole"));
+    }
     if role == Role::AmministratoreProfili {
         v.push(("/amministrazione/operatori", "Operatori"));
         v.push(("/amministrazione/smart-task", "Attivazione Smart-Task"));

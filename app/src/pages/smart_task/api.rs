@@ -57,3 +57,23 @@ pub async fn st_imposta_attivazione(
     let (b, req) = ctx::backend::<dyn SmartTaskBackend>()?;
     b.imposta_attivazione(&req, tipo, ImpostaAttivazione { attivo_dal, nota, version }).await
 }
+
+#[server(prefix = "/sf", endpoint = "st_parametri")]
+pub async fn st_parametri() -> Result<Vec<shared::smart_task::simulazione::ParametroView>, UiError> {
+    let (b, req) = ctx::backend::<dyn SmartTaskBackend>()?;
+    b.parametri(&req).await
+}
+
+#[server(prefix = "/sf", endpoint = "st_simula")]
+pub async fn st_simula(
+    tipo: Option<String>,
+    dal: String,
+    al: String,
+    parametro: String,
+    valore: String,
+    valido_dal: String,
+) -> Result<shared::smart_task::simulazione::EsitoSimulazione, UiError> {
+    let (b, req) = ctx::backend::<dyn SmartTaskBackend>()?;
+    let r = shared::smart_task::simulazione::RichiestaSimulazione { tipo, dal, al, parametro, valore, valido_dal };
+    b.simula(&req, r).await
+}

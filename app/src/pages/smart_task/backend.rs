@@ -3,6 +3,7 @@
 use crate::error::UiError;
 use http::request::Parts;
 use shared::dto::*;
+use shared::smart_task::simulazione::{EsitoSimulazione, ParametroView, RichiestaSimulazione};
 
 #[async_trait::async_trait]
 pub trait SmartTaskBackend: Send + Sync + 'static {
@@ -16,4 +17,6 @@ pub trait SmartTaskBackend: Send + Sync + 'static {
         tipo: String,
         body: ImpostaAttivazione,
     ) -> Result<AttivazioneView, UiError>;
+    async fn parametri(&self, req: &Parts) -> Result<Vec<ParametroView>, UiError>;
+    async fn simula(&self, req: &Parts, r: RichiestaSimulazione) -> Result<EsitoSimulazione, UiError>;
 }

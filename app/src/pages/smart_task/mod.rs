@@ -5,4 +5,5 @@ pub mod api;
 pub mod attivazioni;
 #[cfg(feature = "ssr")]
 pub mod backend;
+pub mod simulazione;
 pub mod wizard;

@@ -254,7 +254,9 @@ impl Services {
             };
             let _ = tx.send(last).await;
         });
-        Ok(Box::pin(futures_util::stream::unfold(body, |mut rx| async move { rx.recv().await.map(|x| (x, rx)) })))
+        // Fused: the compression layer may poll again after the end.
+        let stream = futures_util::stream::unfold(body, |mut rx| async move { rx.recv().await.map(|x| (x, rx)) });
+        Ok(Box::pin(futures_util::StreamExt::fuse(stream)))
     }
 }
 

@@ -64,8 +64,7 @@ fn AnswersFields(
             </dl>
         })}
         <h2>"Dati da indicare"</h2>
-        {conditional_style(kind).map(|css| view! { <style>{css}</style> })}
-        <form method="get" action="/richieste/nuova" class="st-domande" novalidate>
+        <form method="get" action="/richieste/nuova" class="st-domande" data-tipo=kind.code() novalidate>
             <input type="hidden" name="tipo" value=kind.code() />
             <input type="hidden" name="oggetto" value=oggetto.clone() />
             <input type="hidden" name="verifica" value="1" />
@@ -104,24 +103,26 @@ fn AnswersFields(
     }
 }
 
-/// Hides each conditional question until its condition is chosen, without script: a browser
-/// without `:has()` ignores the rule and shows every question (the server keeps only those
-/// that apply).
-fn conditional_style(kind: Kind) -> Option<String> {
-    let rules: Vec<String> = smart_task::form_fields(kind)
-        .iter()
-        .filter_map(|f| {
-            let w = f.when?;
+/// The stylesheet's rules that hide each conditional question until its condition is chosen,
+/// without script (a browser without `:has()` shows every question; the server keeps only those
+/// that apply). They live in `style/main.css` — the CSP allows no inline style — and a test keeps
+/// them equal to the kinds' questions.
+pub fn conditional_css() -> String {
+    let mut rules = vec![];
+    for &kind in Kind::ALL {
+        for f in smart_task::form_fields(kind) {
+            let Some(w) = f.when else { continue };
             let values: Vec<String> = w.values.iter().map(|v| format!("[value=\"{v}\"]")).collect();
-            Some(format!(
-                "form.st-domande:not(:has(select[name=\"{}\"] option:is({}):checked)) [data-solo-se=\"{}\"] {{ display: none; }}",
+            rules.push(format!(
+                "form.st-domande[data-tipo=\"{}\"]:not(:has(select[name=\"{}\"] option:is({}):checked)) [data-solo-se=\"{}\"] {{ display: none; }}",
+                kind.code(),
                 w.field,
                 values.join(", "),
                 f.name
-            ))
-        })
-        .collect();
-    (!rules.is_empty()).then(|| rules.join("\n"))
+            ));
+        }
+    }
+    rules.join("\n")
 }
 
 #[component]
@@ -174,5 +175,16 @@ pub(super) fn CheckAnswers(kind: Kind, oggetto: String, answers: Answers) -> imp
                 {move || if submit.pending().get() { "Invio in corso…" } else { "Invia la richiesta" }}
             </button>
         </ActionForm>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// If this fails, paste `conditional_css()` (printed below) into style/main.css, replacing the
+    /// block between the "Domande condizionali" markers.
+    #[test]
+    fn the_stylesheet_hides_every_conditional_question() {
+        let css = super::conditional_css();
+        assert!(include_str!("../../../../style/main.css").contains(&css), "{css}");
     }
 }

@@ -73,7 +73,10 @@ fn Risultato(e: EsitoSimulazione, q: RichiestaSimulazione) -> impl IntoView {
         {(!e.per_controllo.is_empty()).then(|| view! {
             <h2>"Controlli che fanno la differenza"</h2>
             <ul id="per-controllo">
-                {e.per_controllo.iter().map(|(c, n)| view! { <li>{format!("{c}: {} decisioni", it(*n))}</li> }).collect_view()}
+                {e.per_controllo.iter().map(|(c, n)| {
+                    let quante = if *n == 1 { "1 decisione".to_string() } else { format!("{} decisioni", it(*n)) };
+                    view! { <li>{format!("{c}: {quante}")}</li> }
+                }).collect_view()}
             </ul>
         })}
         {(!e.cambiate_elenco.is_empty()).then(|| view! {
@@ -82,7 +85,13 @@ fn Risultato(e: EsitoSimulazione, q: RichiestaSimulazione) -> impl IntoView {
                 {e.cambiate_elenco.iter().map(|d| view! {
                     <li class="request">
                         <p class="request-title"><a href=format!("/fascicolo/richiesta/{}", d.protocollo)>{d.protocollo.clone()}</a></p>
-                        <p>{format!("{} · {} · da {} a {}", d.tipo, shared::time::format_date_text_it(&d.data_riferimento), d.esito_prima, d.esito_dopo)}</p>
+                        <p>{format!(
+                            "{} · {} · da {} a {}",
+                            Kind::from_code(&d.tipo).map(|k| k.label()).unwrap_or(d.tipo.as_str()),
+                            shared::time::format_date_text_it(&d.data_riferimento),
+                            d.esito_prima,
+                            d.esito_dopo
+                        )}</p>
                         <p class="muted">{d.controlli.join(", ")}</p>
                     </li>
                 }).collect_view()}
@@ -97,6 +106,13 @@ pub fn SimulazionePage() -> impl IntoView {
     let action = ServerAction::<StSimula>::new();
     let value = action.value();
     let parametri = Resource::new(|| (), |_| api::st_parametri());
+    // The action forgets its input once it resolves: the question is kept for the CSV's link.
+    let ultima = RwSignal::new(None::<StSimula>);
+    Effect::new(move |_| {
+        if let Some(i) = action.input().get() {
+            ultima.set(Some(i));
+        }
+    });
     let problem = move || value.get().and_then(|r| r.err()).map(|e| *e.0);
     let err = move |f: &'static str| field_error(problem().as_ref(), f);
     view! {
@@ -145,7 +161,7 @@ pub fn SimulazionePage() -> impl IntoView {
         </Transition>
         <div aria-live="polite">
             {move || action.pending().get().then(|| view! { <p class="muted" id="in-corso"><progress aria-label="Simulazione in corso"></progress>" Rieseguo le decisioni…"</p> })}
-            {move || match (value.get(), action.input().get()) {
+            {move || match (value.get(), ultima.get()) {
                 (Some(Ok(e)), Some(i)) => Some(view! { <Risultato e q=RichiestaSimulazione {
                     tipo: i.tipo, dal: i.dal, al: i.al, parametro: i.parametro, valore: i.valore, valido_dal: i.valido_dal,
                 } /> }),

@@ -109,32 +109,9 @@ const ACTIVITIES: &[&str] = &[
 /// Belfiore codes of the sedi's cities (birth places of generated people).
 const PLACES: &[&str] = &["H501", "F205", "F839", "L219", "A944", "D612", "G273", "A794", "E472", "H703"];
 
-fn letters(s: &str) -> (Vec<char>, Vec<char>) {
-    let up: Vec<char> = s.to_uppercase().chars().filter(|c| c.is_ascii_alphabetic()).collect();
-    let vowels: Vec<char> = up.iter().copied().filter(|c| "AEIOU".contains(*c)).collect();
-    let cons: Vec<char> = up.iter().copied().filter(|c| !"AEIOU".contains(*c)).collect();
-    (cons, vowels)
-}
-
-fn pad3(mut v: Vec<char>) -> String {
-    v.truncate(3);
-    while v.len() < 3 {
-        v.push('X');
-    }
-    v.into_iter().collect()
-}
-
 /// The personal codice fiscale as the Agenzia delle Entrate computes it (without omocodia).
 pub fn codice_fiscale(nome: &str, cognome: &str, nascita: NaiveDate, femmina: bool, luogo: &str) -> String {
-    let (c, v) = letters(cognome);
-    let surname = pad3(c.into_iter().chain(v).collect());
-    let (c, v) = letters(nome);
-    let name = if c.len() >= 4 { pad3(vec![c[0], c[2], c[3]]) } else { pad3(c.into_iter().chain(v).collect()) };
-    let month = "ABCDEHLMPRST".as_bytes()[nascita.month0() as usize] as char;
-    let day = nascita.day() + if femmina { 40 } else { 0 };
-    let first15 = format!("{surname}{name}{:02}{month}{day:02}{luogo}", nascita.year() % 100);
-    let check = cf_check_char(first15.as_bytes()).unwrap_or('X');
-    format!("{first15}{check}")
+    shared::codice_fiscale::calcola(cognome, nome, nascita, femmina, luogo)
 }
 
 fn numeric_cf(rng: &mut StdRng, used: &mut HashSet<String>) -> String {

@@ -4,6 +4,7 @@
 //! the same parsing code validates a field as the user types and again on the server.
 
 pub mod account;
+pub mod codice_fiscale;
 pub mod comunicazioni;
 pub mod dto;
 pub mod fascicolo;

@@ -30,6 +30,10 @@ impl Services {
         let note = note(pool, c.id).await?;
         let pagamenti = pagamenti(pool, c.id).await?;
         let contatti = contatti(pool, c.id).await?;
+        let forza = super::contributivo::forza_lavoro(pool, c.id).await?;
+        let codici = super::contributivo::codici(pool, c.id).await?;
+        let congedi = super::contributivo::congedi(pool, c.id).await?;
+        let dpa = super::contributivo::dpa(pool, c.id).await?;
         let table = |titolo: &str, colonne: &[&str], righe: Vec<Riga>| Tabella {
             titolo: titolo.into(),
             colonne: colonne.iter().map(|c| c.to_string()).collect(),
@@ -79,6 +83,18 @@ impl Services {
                     &["Matricola", "Canale", "Indirizzo", "Di", "Anomalia", "Cancellato"],
                     contatti,
                 ),
+                table(
+                    "Forza aziendale dichiarata in UniEmens (ultimi mesi)",
+                    &["Matricola", "Mese", "Tempo pieno", "Part-time (equivalenti)", "Apprendisti", "Dipendenti equivalenti"],
+                    forza,
+                ),
+                table("Codici di autorizzazione", &["Matricola", "Codice", "Dal", "Al", "Attribuito da"], codici),
+                table(
+                    "Congedi di maternità e paternità",
+                    &["Lavoratore", "Codice fiscale", "Congedo", "Dal", "Al", "Nascita o ingresso", "Matricola"],
+                    congedi,
+                ),
+                table("Dichiarazioni preventive di agevolazione (DPA)", &["Matricola", "Agevolazione", "Dal", "Al", "Registrata da"], dpa),
             ],
             richieste: self.requests_of(crate::richieste::soggetto::Soggetto::Contribuente(c.id), filter).await?,
         })

@@ -3,6 +3,7 @@
 //! queue of requests the automation could not decide. Who may read and act: see
 //! [`crate::identity::scope`].
 
+pub mod contributivo;
 pub mod file;
 pub mod queue;
 pub mod request;

@@ -150,13 +150,23 @@ pub(super) async fn seed(conn: &mut AnyConnection, today: NaiveDate, now: &str, 
     }
     // The demo offers the kinds built after 1–8 at once; a real installation receives them "in
     // arrivo" and the head office schedules them (migration 15).
-    let nuovi = [
-        "sospensione_posizione",
-        "riattivazione_posizione",
-        "cessazione_provvisoria",
-        "fondo_tesoreria",
-        "sostituzione_maternita",
-    ];
+    // A DPA for the under-36 relief on Rossi's active matricola, January–June (Smart-Task 17:
+    // another for overlapping months is refused).
+    let anno = chrono::Datelike::year(&today);
+    let rossi = posizioni(conn, a.rossi).await?;
+    if let Some((pos, _)) = rossi.into_iter().find(|(_, s)| *s == StatoPosizione::Attiva.code()) {
+        sqlx::query(
+            "INSERT INTO dpa (posizione_id, agevolazione, mese_dal, mese_al, origine, created_at)
+             VALUES ($1, 'esonero_giovani', $2, $3, 'sede', $4)",
+        )
+        .bind(pos)
+        .bind(format!("{anno:04}-01"))
+        .bind(format!("{anno:04}-06"))
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    }
+    let nuovi = shared::smart_task::Kind::ALL.iter().filter(|k| k.number() > 8).map(|k| k.code());
     for tipo in nuovi {
         sqlx::query(
             "INSERT INTO smart_task_attivazioni (tipo, attivo_dal, nota, aggiornato_at) VALUES ($1, $2, $3, $4)",

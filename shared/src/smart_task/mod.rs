@@ -65,8 +65,12 @@ kinds! {
     9 SospensionePosizione => kinds::sospensione::SPEC,
     10 RiattivazionePosizione => kinds::riattivazione::SPEC,
     11 CessazioneProvvisoria => kinds::cessazione_provvisoria::SPEC,
+    12 VariazioneContattiCollegato => kinds::contatti_collegato::SPEC,
+    13 InserimentoCollegato => kinds::inserimento_collegato::SPEC,
+    14 CessazioneCollegato => kinds::cessazione_collegato::SPEC,
     15 FondoTesoreria => kinds::fondo_tesoreria::SPEC,
     16 SostituzioneMaternita => kinds::sostituzione_maternita::SPEC,
+    17 RichiestaDpa => kinds::dpa::SPEC,
 }
 
 impl Kind {
@@ -81,7 +85,7 @@ impl Kind {
     }
     /// The kinds about the contributor as a whole: the target is the subject itself.
     pub fn targets_subject(self) -> bool {
-        matches!(self, Kind::VariazionePecAziendale | Kind::FondoTesoreria)
+        matches!(self, Kind::VariazionePecAziendale | Kind::InserimentoCollegato | Kind::FondoTesoreria)
     }
     /// Kinds whose automated examination is implemented. Every kind listed is: a kind joins the
     /// list with its rules.
@@ -206,10 +210,15 @@ pub(crate) mod tests {
     fn sample(name: &str) -> &'static str {
         match name {
             n if n.starts_with("data_") => "31/12/2030",
-            "periodo_corretto" => "03/2026",
+            "periodo_corretto" | "mese_dal" | "mese_al" => "03/2026",
             "importo" => "10,00",
             "pec" | "email" => "prova@pec.example.it",
             "cf_sostituto" => "RSSMRA85T10A562S",
+            // Rossi Maria, born in Roma on 31/12/2030 (the sample date), female (first option).
+            "cf_collegato" => "RSSMRA30T71H501C",
+            "cognome" => "Rossi",
+            "nome" => "Maria",
+            "luogo_nascita" => "Roma",
             n if n.starts_with("cf_") => "12345678903",
             _ => "06 1234567",
         }

@@ -27,6 +27,7 @@ mod risposte_private;
 mod smart_task;
 mod smart_task_attivazione;
 mod smart_task_codici;
+mod smart_task_collegati;
 mod smart_task_contributi;
 mod smart_task_posizione;
 mod smart_task_simulazione;

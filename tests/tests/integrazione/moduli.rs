@@ -15,10 +15,14 @@ fn example(name: &str, options: &[(&str, &str)]) -> String {
     }
     match name {
         n if n.starts_with("data_") => "31/12/2030",
-        "periodo_corretto" => "03/2026",
+        "periodo_corretto" | "mese_dal" | "mese_al" => "03/2026",
         "importo" => "10,00",
         "pec" | "email" => "prova@pec.example.it",
         "cf_sostituto" => "RSSMRA85T10A562S",
+        "cf_collegato" => "RSSMRA30T71H501C",
+        "cognome" => "Rossi",
+        "nome" => "Maria",
+        "luogo_nascita" => "Roma",
         n if n.starts_with("cf_") => "12345678903",
         "telefono" | "cellulare" => "333 1234567",
         other => panic!("no example for the question {other}: add one here"),

@@ -153,7 +153,7 @@ pub(super) fn CheckAnswers(kind: Kind, oggetto: String, answers: Answers) -> imp
                 let shown = match (name, v.is_empty()) {
                     (_, true) => "Invariato".to_string(),
                     (n, false) if n.starts_with("data_") => it_date(&v),
-                    ("periodo_corretto", false) => shared::Periodo::parse(&v).map(|p| p.to_string()).unwrap_or(v),
+                    ("periodo_corretto" | "mese_dal" | "mese_al", false) => shared::Periodo::parse(&v).map(|p| p.to_string()).unwrap_or(v),
                     ("importo", false) => shared::Euro::parse_it(&v).map(|e| e.to_string()).unwrap_or(v),
                     _ => f.options.iter().find(|o| o.0 == v).map(|o| o.1.to_string()).unwrap_or(v),
                 };

@@ -19,9 +19,9 @@ pub const DIPENDENTE: KindSpec = KindSpec {
     check: check_dipendente,
 };
 
-const EMAIL: FieldSpec = FieldSpec::input("email", "E-mail", "Lasci vuoti i contatti che non cambiano.", "email");
-const PEC: FieldSpec = FieldSpec::input("pec", "PEC", "Posta elettronica certificata.", "email");
-const TELEFONO: FieldSpec =
+pub(crate) const EMAIL: FieldSpec = FieldSpec::input("email", "E-mail", "Lasci vuoti i contatti che non cambiano.", "email");
+pub(crate) const PEC: FieldSpec = FieldSpec::input("pec", "PEC", "Posta elettronica certificata.", "email");
+pub(crate) const TELEFONO: FieldSpec =
     FieldSpec::input("telefono", "Telefono", "Fisso o cellulare, ad esempio 06 1234567.", "tel");
 const CELLULARE: FieldSpec = FieldSpec::input("cellulare", "Cellulare", "Ad esempio 333 1234567.", "tel");
 const FIELDS_INTERMEDIARIO: &[FieldSpec] = &[EMAIL, PEC, TELEFONO, CELLULARE];

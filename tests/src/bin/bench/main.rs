@@ -4,6 +4,7 @@
 mod liste;
 mod load;
 mod presto;
+mod simulazione;
 mod soak;
 
 use load::{measure, pct};
@@ -369,6 +370,7 @@ async fn main() {
     match db_url {
         Some(db) => {
             smart_task(&base, &db, std::env::args().nth(3).and_then(|n| n.parse().ok()).unwrap_or(3000)).await;
+            simulazione::simulazione(&base, &db).await;
             presto::presto(&base, &db).await;
             soak::soak(&base, soggetto(&db, "Associazione Sportiva Tuscolana").await).await;
         }

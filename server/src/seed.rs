@@ -17,7 +17,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
-use shared::ids::{cf_check_char, luhn_it_check_digit};
+use shared::ids::luhn_it_check_digit;
 use shared::periodo::Periodo;
 use sqlx::{AnyConnection, Row};
 use std::collections::HashSet;

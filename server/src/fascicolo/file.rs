@@ -85,7 +85,14 @@ impl Services {
                 ),
                 table(
                     "Forza aziendale dichiarata in UniEmens (ultimi mesi)",
-                    &["Matricola", "Mese", "Tempo pieno", "Part-time (equivalenti)", "Apprendisti", "Dipendenti equivalenti"],
+                    &[
+                        "Matricola",
+                        "Mese",
+                        "Tempo pieno",
+                        "Part-time (equivalenti)",
+                        "Apprendisti",
+                        "Dipendenti equivalenti",
+                    ],
                     forza,
                 ),
                 table("Codici di autorizzazione", &["Matricola", "Codice", "Dal", "Al", "Attribuito da"], codici),
@@ -94,7 +101,11 @@ impl Services {
                     &["Lavoratore", "Codice fiscale", "Congedo", "Dal", "Al", "Nascita o ingresso", "Matricola"],
                     congedi,
                 ),
-                table("Dichiarazioni preventive di agevolazione (DPA)", &["Matricola", "Agevolazione", "Dal", "Al", "Registrata da"], dpa),
+                table(
+                    "Dichiarazioni preventive di agevolazione (DPA)",
+                    &["Matricola", "Agevolazione", "Dal", "Al", "Registrata da"],
+                    dpa,
+                ),
             ],
             richieste: self.requests_of(crate::richieste::soggetto::Soggetto::Contribuente(c.id), filter).await?,
         })

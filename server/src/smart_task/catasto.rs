@@ -31,10 +31,7 @@ static CATASTO: LazyLock<HashMap<String, Vec<Voce>>> = LazyLock::new(|| {
 
 /// What `codice` designated on `giorno` (None: no such code on that day).
 pub fn voce(codice: &str, giorno: NaiveDate) -> Option<&'static Voce> {
-    CATASTO
-        .get(codice)?
-        .iter()
-        .find(|v| v.dal.is_none_or(|d| d <= giorno) && v.al.is_none_or(|a| giorno <= a))
+    CATASTO.get(codice)?.iter().find(|v| v.dal.is_none_or(|d| d <= giorno) && v.al.is_none_or(|a| giorno <= a))
 }
 
 /// Names compared as people type them: case, accents, apostrophes and spaces aside.

@@ -70,8 +70,16 @@ both!(search_scope_and_file, |engine: Engine| async move {
     assert_eq!(f["posizioni"].as_array().map(Vec::len), Some(2));
     assert!(f["posizioni"][0]["storia"].as_array().is_some_and(|h| !h.is_empty()));
     let titles: Vec<&str> = f["tabelle"].as_array().expect("t").iter().filter_map(|t| t["titolo"].as_str()).collect();
-    assert_eq!(titles.len(), 5, "{titles:?}");
+    assert_eq!(titles.len(), 9, "{titles:?}");
     assert!(f["tabelle"][1]["righe"].as_array().is_some_and(|r| r.len() >= 3), "deleghe in force and ended");
+    // What the Smart-Task kinds 9–17 read: UniEmens workforce by month and the demo's DPA.
+    let tabella =
+        |t: &str| f["tabelle"].as_array().and_then(|l| l.iter().find(|x| x["titolo"] == t)).cloned().expect(t);
+    let forza = tabella("Forza aziendale dichiarata in UniEmens (ultimi mesi)");
+    assert!(forza["righe"].as_array().is_some_and(|r| r.len() >= 12), "{forza}");
+    assert!(forza["righe"].to_string().contains("\"13,25\""), "12 full-time + 2 part-time (1,25): {forza}");
+    let dpa = tabella("Dichiarazioni preventive di agevolazione (DPA)");
+    assert!(dpa["righe"].to_string().contains("Esonero assunzione giovani"), "{dpa}");
     // Outside the operator's region the company reads exactly like one that does not exist.
     let (s, v) = app.get(&milano, &format!("/api/v1/fascicolo/{rossi}")).await;
     let (s2, v2) = app.get(&milano, "/api/v1/fascicolo/987654321").await;

@@ -18,7 +18,8 @@ async fn ask(app: &TestApp, c: &Client, tipo: &str, ditta: &AziendaCreata, ogget
 
 /// The id of the relation whose description contains `text`.
 async fn relazione(app: &TestApp, c: &Client, ditta: &AziendaCreata, text: &str) -> String {
-    let (s, list) = app.get(c, &format!("/api/v1/smart-task/tipi/cessazione_collegato/oggetti?soggetto_id={}", ditta.id)).await;
+    let (s, list) =
+        app.get(c, &format!("/api/v1/smart-task/tipi/cessazione_collegato/oggetti?soggetto_id={}", ditta.id)).await;
     assert_eq!(s, StatusCode::OK, "{list}");
     list.as_array()
         .and_then(|l| l.iter().find(|t| t["descrizione"].as_str().unwrap_or("").contains(text)))
@@ -50,22 +51,35 @@ both!(soggetti_collegati, |engine: Engine| async move {
     let body = json!({ "tipo": "inserimento_collegato", "soggetto_id": ditta.id, "oggetto": "", "risposte": r });
     let (s, v) = submit(&app, &c, body, None).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
-    assert_eq!((v["errors"][0]["field"].as_str(), v["errors"][0]["code"].as_str()), (Some("cf_collegato"), Some("incoerente")));
+    assert_eq!(
+        (v["errors"][0]["field"].as_str(), v["errors"][0]["code"].as_str()),
+        (Some("cf_collegato"), Some("incoerente"))
+    );
     // … its birthplace must be the one typed, and must have existed on the birth date.
     let v = ask(&app, &c, "inserimento_collegato", &ditta, String::new(), socio(cf, "Pisa", "socio")).await;
     assert_eq!(failed_codes(&v), ["ST13.LUOGO_NASCITA_COERENTE"]);
     assert!(v["controlli"].to_string().contains("San Giuliano Terme (PI)"), "{v}");
-    let ignoto = shared::codice_fiscale::calcola("Rossi", "Mario", NaiveDate::from_ymd_opt(1985, 12, 10).expect("d"), false, "Z999");
+    let ignoto = shared::codice_fiscale::calcola(
+        "Rossi",
+        "Mario",
+        NaiveDate::from_ymd_opt(1985, 12, 10).expect("d"),
+        false,
+        "Z999",
+    );
     let v = ask(&app, &c, "inserimento_collegato", &ditta, String::new(), socio(&ignoto, "Atlantide", "socio")).await;
     assert_eq!(failed_codes(&v), ["ST13.LUOGO_NASCITA_COERENTE"]);
-    let v = ask(&app, &c, "inserimento_collegato", &ditta, String::new(), socio(cf, "san giuliano terme", "socio")).await;
+    let v =
+        ask(&app, &c, "inserimento_collegato", &ditta, String::new(), socio(cf, "san giuliano terme", "socio")).await;
     assert_eq!(v["stato"], "accolta", "{v}");
-    let v = ask(&app, &c, "inserimento_collegato", &ditta, String::new(), socio(cf, "San Giuliano Terme", "socio")).await;
+    let v =
+        ask(&app, &c, "inserimento_collegato", &ditta, String::new(), socio(cf, "San Giuliano Terme", "socio")).await;
     assert_eq!(failed_codes(&v), ["ST13.NESSUNA_RELAZIONE_IDENTICA"]);
 
     // 12: the new partner's contacts.
     let rel = relazione(&app, &c, &ditta, "Mario Rossi – socio").await;
-    let v = ask(&app, &c, "variazione_contatti_collegato", &ditta, rel.clone(), json!({ "email": "m.rossi@example.it" })).await;
+    let v =
+        ask(&app, &c, "variazione_contatti_collegato", &ditta, rel.clone(), json!({ "email": "m.rossi@example.it" }))
+            .await;
     assert_eq!(v["stato"], "accolta", "{v}");
     let email: Option<String> = sqlx::query("SELECT email FROM persone WHERE codice_fiscale = $1")
         .bind(cf)
@@ -75,17 +89,29 @@ both!(soggetti_collegati, |engine: Engine| async move {
         .try_get(0)
         .expect("email");
     assert_eq!(email.as_deref(), Some("m.rossi@example.it"));
-    let v = ask(&app, &c, "variazione_contatti_collegato", &ditta, rel.clone(), json!({ "email": "m.rossi@example.it" })).await;
+    let v =
+        ask(&app, &c, "variazione_contatti_collegato", &ditta, rel.clone(), json!({ "email": "m.rossi@example.it" }))
+            .await;
     assert_eq!(failed_codes(&v), ["ST12.CONTATTI_DIVERSI"]);
 
     // 14: not before the start; then ended.
-    let v = ask(&app, &c, "cessazione_collegato", &ditta, rel.clone(), json!({ "data_fine_relazione": "28/02/2026" })).await;
+    let v = ask(&app, &c, "cessazione_collegato", &ditta, rel.clone(), json!({ "data_fine_relazione": "28/02/2026" }))
+        .await;
     assert_eq!(failed_codes(&v), ["ST14.DATA_FINE_NON_ANTERIORE_INIZIO"]);
-    let v = ask(&app, &c, "cessazione_collegato", &ditta, rel.clone(), json!({ "data_fine_relazione": it(oggi) })).await;
+    let v =
+        ask(&app, &c, "cessazione_collegato", &ditta, rel.clone(), json!({ "data_fine_relazione": it(oggi) })).await;
     assert_eq!(v["stato"], "accolta", "{v}");
     // The legal representative's relation is certified and the only one.
     let lr_rel = relazione(&app, &c, &ditta, "Grazia Deledda").await;
-    let v = ask(&app, &c, "cessazione_collegato", &ditta, lr_rel, json!({ "data_fine_relazione": it(oggi + Duration::days(1)) })).await;
+    let v = ask(
+        &app,
+        &c,
+        "cessazione_collegato",
+        &ditta,
+        lr_rel,
+        json!({ "data_fine_relazione": it(oggi + Duration::days(1)) }),
+    )
+    .await;
     assert_eq!(failed_codes(&v), ["ST14.RELAZIONE_NON_CERTIFICATA", "ST14.NON_ULTIMO_RAPPRESENTANTE"]);
     let n: i64 = sqlx::query("SELECT COUNT(*) FROM audit_log WHERE entity IN ('soggetto_collegato', 'persona')")
         .fetch_one(&app.db.read)

@@ -164,8 +164,16 @@ mod tests {
     }
 
     fn failed(al: &str, rel: Option<Relazione>, altri: i64) -> Vec<String> {
-        let common = CommonFacts { data_riferimento: d("2026-06-01"), titolo_richiedente: None, richieste_aperte_stesso_oggetto: 0 };
-        let (checks, _) = rules(&Richiesta { relazione_id: 5, al: d(al) }, &Facts { relazione: rel, altri_rappresentanti: altri }, &common);
+        let common = CommonFacts {
+            data_riferimento: d("2026-06-01"),
+            titolo_richiedente: None,
+            richieste_aperte_stesso_oggetto: 0,
+        };
+        let (checks, _) = rules(
+            &Richiesta { relazione_id: 5, al: d(al) },
+            &Facts { relazione: rel, altri_rappresentanti: altri },
+            &common,
+        );
         checks.into_iter().filter(|c| c.esito == Esito::Ko).map(|c| c.codice).collect()
     }
 

@@ -54,8 +54,11 @@ pub fn rules(r: &Richiesta, f: &Facts, common: &CommonFacts) -> (Vec<Check>, Vec
     checks.push(collegati::check_posizione_attiva(&POSIZIONE, f.posizione_attiva));
     checks.push(collegati::check_attiva(&ATTIVA, rel, common.data_riferimento));
     let c = &r.contatti;
-    let (email, pec, tel) =
-        (c.email.as_ref().map(|e| e.as_str().to_string()), c.pec.as_ref().map(|e| e.as_str().to_string()), c.telefono.as_ref().map(|t| t.as_str().to_string()));
+    let (email, pec, tel) = (
+        c.email.as_ref().map(|e| e.as_str().to_string()),
+        c.pec.as_ref().map(|e| e.as_str().to_string()),
+        c.telefono.as_ref().map(|t| t.as_str().to_string()),
+    );
     let cambia = |nuovo: &Option<String>, vecchio: &Option<String>| nuovo.is_some() && nuovo != vecchio;
     checks.push(DIVERSI.check(
         cambia(&email, &rel.email) || cambia(&pec, &rel.pec) || cambia(&tel, &rel.telefono),

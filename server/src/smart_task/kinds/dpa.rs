@@ -50,7 +50,11 @@ pub fn rules(r: &Richiesta, f: &Facts) -> (Vec<Check>, Vec<Effect>) {
     checks.push(MATRICOLA_ATTIVA.check(
         p.stato.operativa(),
         format!("La matricola {} è {}.", p.matricola, p.stato.label().to_lowercase()),
-        format!("La matricola {} è {}: la DPA si presenta per una matricola attiva.", p.matricola, p.stato.label().to_lowercase()),
+        format!(
+            "La matricola {} è {}: la DPA si presenta per una matricola attiva.",
+            p.matricola,
+            p.stato.label().to_lowercase()
+        ),
         serde_json::json!({ "stato": p.stato }),
     ));
     checks.push(NON_SOVRAPPOSTA.check(
@@ -59,12 +63,22 @@ pub fn rules(r: &Richiesta, f: &Facts) -> (Vec<Check>, Vec<Effect>) {
         format!("Una DPA per questa agevolazione copre già alcuni mesi tra {} e {}.", r.dal, r.al),
         serde_json::json!({ "dpa_sovrapposte": f.sovrapposte }),
     ));
-    let effect =
-        Effect::RegistraDpa { posizione_id: p.posizione_id, agevolazione: r.agevolazione.clone(), dal: r.dal, al: r.al };
+    let effect = Effect::RegistraDpa {
+        posizione_id: p.posizione_id,
+        agevolazione: r.agevolazione.clone(),
+        dal: r.dal,
+        al: r.al,
+    };
     (checks, vec![effect])
 }
 
-async fn sovrapposte(conn: &mut AnyConnection, pos: i64, agevolazione: &str, dal: Periodo, al: Periodo) -> AppResult<i64> {
+async fn sovrapposte(
+    conn: &mut AnyConnection,
+    pos: i64,
+    agevolazione: &str,
+    dal: Periodo,
+    al: Periodo,
+) -> AppResult<i64> {
     Ok(sqlx::query(
         "SELECT COUNT(*) FROM dpa WHERE posizione_id = $1 AND agevolazione = $2 AND mese_dal <= $3 AND mese_al >= $4",
     )
@@ -128,7 +142,9 @@ impl SmartTaskKind for RichiestaDpa {
             entity_id: id.to_string(),
             action: "registrazione",
             before: None,
-            after: Some(serde_json::json!({ "posizione_id": posizione_id, "agevolazione": agevolazione, "dal": dal, "al": al })),
+            after: Some(
+                serde_json::json!({ "posizione_id": posizione_id, "agevolazione": agevolazione, "dal": dal, "al": al }),
+            ),
             note: None,
         };
         audit::append(conn, actor, entry).await?;
@@ -154,7 +170,12 @@ mod tests {
             dal: Periodo::parse("01/2026").unwrap(),
             al: Periodo::parse("06/2026").unwrap(),
         };
-        rules(&r, &Facts { posizione: p, sovrapposte }).0.into_iter().filter(|c| c.esito == Esito::Ko).map(|c| c.codice).collect()
+        rules(&r, &Facts { posizione: p, sovrapposte })
+            .0
+            .into_iter()
+            .filter(|c| c.esito == Esito::Ko)
+            .map(|c| c.codice)
+            .collect()
     }
 
     #[test]
@@ -163,6 +184,9 @@ mod tests {
         assert_eq!(failed(None, 0), ["ST17.POSIZIONE_DEL_CONTRIBUENTE"]);
         let sospesa = Some(posizione(StatoPosizione::Sospesa, "2025-01-01", None));
         assert_eq!(failed(sospesa, 0), ["ST17.MATRICOLA_ATTIVA"]);
-        assert_eq!(failed(Some(posizione(StatoPosizione::Attiva, "2020-01-01", None)), 1), ["ST17.NESSUNA_DPA_SOVRAPPOSTA"]);
+        assert_eq!(
+            failed(Some(posizione(StatoPosizione::Attiva, "2020-01-01", None)), 1),
+            ["ST17.NESSUNA_DPA_SOVRAPPOSTA"]
+        );
     }
 }

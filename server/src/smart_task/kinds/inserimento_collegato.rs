@@ -149,12 +149,14 @@ impl SmartTaskKind for InserimentoCollegato {
     }
 
     async fn targets(&self, cx: &TargetCx<'_>) -> AppResult<Vec<TargetView>> {
-        let n: i64 = sqlx::query("SELECT COUNT(*) FROM soggetti_collegati WHERE contribuente_id = $1 AND (al IS NULL OR al >= $2)")
-            .bind(cx.subject.id)
-            .bind(cx.today.format("%Y-%m-%d").to_string())
-            .fetch_one(cx.pool)
-            .await?
-            .try_get(0)?;
+        let n: i64 = sqlx::query(
+            "SELECT COUNT(*) FROM soggetti_collegati WHERE contribuente_id = $1 AND (al IS NULL OR al >= $2)",
+        )
+        .bind(cx.subject.id)
+        .bind(cx.today.format("%Y-%m-%d").to_string())
+        .fetch_one(cx.pool)
+        .await?
+        .try_get(0)?;
         Ok(vec![target(
             cx.subject.id,
             format!("Soggetti collegati di {}", cx.subject.ragione_sociale),
@@ -191,7 +193,16 @@ impl SmartTaskKind for InserimentoCollegato {
     }
 
     async fn apply(&self, conn: &mut AnyConnection, actor: &Actor, e: &Effect) -> AppResult<Result<(), String>> {
-        let Effect::InserisciRelazione { contribuente_id, codice_fiscale, cognome, nome, email, ruolo, rappresentante_legale, dal } = e;
+        let Effect::InserisciRelazione {
+            contribuente_id,
+            codice_fiscale,
+            cognome,
+            nome,
+            email,
+            ruolo,
+            rappresentante_legale,
+            dal,
+        } = e;
         let now = clock::now_ts();
         let esistente = sqlx::query("SELECT id FROM persone WHERE codice_fiscale = $1")
             .bind(codice_fiscale)
@@ -243,7 +254,9 @@ impl SmartTaskKind for InserimentoCollegato {
             entity_id: id.to_string(),
             action: "inserimento",
             before: None,
-            after: Some(serde_json::json!({ "contribuente_id": contribuente_id, "persona_id": persona_id, "ruolo": ruolo, "dal": dal })),
+            after: Some(
+                serde_json::json!({ "contribuente_id": contribuente_id, "persona_id": persona_id, "ruolo": ruolo, "dal": dal }),
+            ),
             note: None,
         };
         audit::append(conn, actor, entry).await?;

@@ -5,12 +5,8 @@ use super::super::form::{Answers, Errors, FieldSpec};
 use crate::problem::FieldError;
 use chrono::NaiveDate;
 
-pub const SPEC: KindSpec = KindSpec {
-    code: "cessazione_collegato",
-    label: "Cessazione relazione soggetto collegato",
-    fields: FIELDS,
-    check,
-};
+pub const SPEC: KindSpec =
+    KindSpec { code: "cessazione_collegato", label: "Cessazione relazione soggetto collegato", fields: FIELDS, check };
 
 const FIELDS: &[FieldSpec] = &[FieldSpec::input(
     "data_fine_relazione",

@@ -19,7 +19,8 @@ pub const DIPENDENTE: KindSpec = KindSpec {
     check: check_dipendente,
 };
 
-pub(crate) const EMAIL: FieldSpec = FieldSpec::input("email", "E-mail", "Lasci vuoti i contatti che non cambiano.", "email");
+pub(crate) const EMAIL: FieldSpec =
+    FieldSpec::input("email", "E-mail", "Lasci vuoti i contatti che non cambiano.", "email");
 pub(crate) const PEC: FieldSpec = FieldSpec::input("pec", "PEC", "Posta elettronica certificata.", "email");
 pub(crate) const TELEFONO: FieldSpec =
     FieldSpec::input("telefono", "Telefono", "Fisso o cellulare, ad esempio 06 1234567.", "tel");

@@ -7,8 +7,12 @@ use crate::problem::FieldError;
 
 pub use super::contatti::{Contatti, Richiesta};
 
-pub const SPEC: KindSpec =
-    KindSpec { code: "variazione_contatti_collegato", label: "Variazione contatti soggetto collegato", fields: FIELDS, check };
+pub const SPEC: KindSpec = KindSpec {
+    code: "variazione_contatti_collegato",
+    label: "Variazione contatti soggetto collegato",
+    fields: FIELDS,
+    check,
+};
 
 const FIELDS: &[FieldSpec] = &[EMAIL, PEC, TELEFONO];
 

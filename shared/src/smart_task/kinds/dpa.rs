@@ -53,7 +53,9 @@ pub fn parse(oggetto: &str, a: &Answers) -> Result<Richiesta, Vec<FieldError>> {
         e.push("mese_al", "range", "Il mese finale non può precedere quello iniziale.");
     }
     e.finish(match (posizione_id, agevolazione, dal, al) {
-        (Some(posizione_id), Some(agevolazione), Some(dal), Some(al)) => Some(Richiesta { posizione_id, agevolazione, dal, al }),
+        (Some(posizione_id), Some(agevolazione), Some(dal), Some(al)) => {
+            Some(Richiesta { posizione_id, agevolazione, dal, al })
+        }
         _ => None,
     })
 }

@@ -92,7 +92,11 @@ fn nome_proprio(e: &mut Errors, a: &Answers, name: &str, what: &str) -> Option<S
     let v = text(a, name);
     let ok = !v.is_empty() && v.chars().count() <= 80 && v.chars().all(|c| c.is_alphabetic() || " '-.".contains(c));
     if !ok {
-        e.push(name, if v.is_empty() { "empty" } else { "format" }, format!("Indicare {what} (solo lettere, spazi, apostrofi)."));
+        e.push(
+            name,
+            if v.is_empty() { "empty" } else { "format" },
+            format!("Indicare {what} (solo lettere, spazi, apostrofi)."),
+        );
     }
     ok.then(|| v.to_string())
 }

@@ -7,13 +7,14 @@ use crate::error::AppResult;
 use crate::infra::audit::{self, Actor, Entry};
 use crate::infra::clock;
 use crate::smart_task::engine::{Check, Rule};
-use crate::smart_task::kind::TargetCx;
+use crate::smart_task::kind::{FactsCx, RuleCx, SmartTaskKind, TargetCx};
 use crate::smart_task::targets::{it, target};
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
-use shared::dto::TargetView;
+use shared::dto::{FieldError, TargetView};
 use shared::periodo::Periodo;
 use shared::posizione::StatoPosizione;
+use shared::smart_task::Answers;
 use shared::time::format_date_it;
 use sqlx::{AnyConnection, AnyPool, Row};
 
@@ -26,6 +27,54 @@ pub struct Posizione {
     pub stato_dal: NaiveDate,
     /// The last month with at least one worker declared in UniEmens (None: never).
     pub ultimo_periodo_con_lavoratori: Option<Periodo>,
+}
+
+/// What a position-state kind reads: the position, if it is the contributor's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Facts {
+    pub posizione: Option<Posizione>,
+}
+
+/// A position-state kind (9, 10, 11): its own request and rules; the facts it reads, the
+/// targets it offers and the change it applies are the same for all three.
+pub trait CambioStato: Send + Sync + 'static {
+    type Request: Send + Sync;
+    /// The `tipo` tag of the facts in the stored trace.
+    const FACTS: &'static str;
+    fn parse(oggetto: &str, a: &Answers) -> Result<Self::Request, Vec<FieldError>>;
+    fn posizione_id(r: &Self::Request) -> i64;
+    fn rules(r: &Self::Request, f: &Facts, cx: &RuleCx<'_>) -> (Vec<Check>, Vec<Effect>);
+}
+
+impl<K: CambioStato> SmartTaskKind for K {
+    type Request = K::Request;
+    type Facts = Facts;
+    type Effect = Effect;
+    const FACTS: &'static str = K::FACTS;
+
+    fn parse(&self, oggetto: &str, a: &Answers) -> Result<K::Request, Vec<FieldError>> {
+        K::parse(oggetto, a)
+    }
+
+    async fn targets(&self, cx: &TargetCx<'_>) -> AppResult<Vec<TargetView>> {
+        targets(cx).await
+    }
+
+    async fn load(&self, cx: &FactsCx<'_>, r: &K::Request) -> AppResult<Facts> {
+        Ok(Facts { posizione: load(cx.pool, cx.req.contribuente_id, K::posizione_id(r)).await? })
+    }
+
+    fn rules(&self, r: &K::Request, f: &Facts, cx: &RuleCx<'_>) -> (Vec<Check>, Vec<Effect>) {
+        K::rules(r, f, cx)
+    }
+
+    async fn apply(&self, conn: &mut AnyConnection, actor: &Actor, e: &Effect) -> AppResult<Result<(), String>> {
+        apply(conn, actor, e).await
+    }
+
+    async fn matricola(&self, pool: &AnyPool, contribuente_id: i64, r: &K::Request) -> AppResult<Option<String>> {
+        matricola(pool, contribuente_id, K::posizione_id(r)).await
+    }
 }
 
 fn stato_of(code: i64) -> AppResult<StatoPosizione> {

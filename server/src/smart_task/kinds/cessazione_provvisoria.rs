@@ -1,23 +1,14 @@
 //! Smart-Task 11: Cessazione provvisoria della posizione contributiva.
 
-use crate::error::AppResult;
-use crate::infra::audit::Actor;
 use crate::smart_task::engine::{Check, Rule};
-use crate::smart_task::kind::{FactsCx, RuleCx, SmartTaskKind, TargetCx};
-use crate::smart_task::posizione::{self, Effect, Posizione};
-use serde::{Deserialize, Serialize};
-use shared::dto::{FieldError, TargetView};
+use crate::smart_task::kind::RuleCx;
+use crate::smart_task::posizione::{self, CambioStato, Effect, Facts};
+use shared::dto::FieldError;
 use shared::posizione::StatoPosizione;
 use shared::smart_task::Answers;
 use shared::smart_task::kinds::cessazione_provvisoria::{self as form, Richiesta};
-use sqlx::{AnyConnection, AnyPool};
 
 pub struct CessazioneProvvisoria;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Facts {
-    pub posizione: Option<Posizione>,
-}
 
 pub const POSIZIONE_DEL_CONTRIBUENTE: Rule = Rule {
     codice: "ST11.POSIZIONE_DEL_CONTRIBUENTE",
@@ -50,34 +41,20 @@ pub fn rules(r: &Richiesta, f: &Facts) -> (Vec<Check>, Vec<Effect>) {
     (checks, vec![posizione::cambia(p, StatoPosizione::CessataProvvisoria, r.dal)])
 }
 
-impl SmartTaskKind for CessazioneProvvisoria {
+impl CambioStato for CessazioneProvvisoria {
     type Request = Richiesta;
-    type Facts = Facts;
-    type Effect = Effect;
     const FACTS: &'static str = "cessazione_provvisoria";
 
-    fn parse(&self, oggetto: &str, a: &Answers) -> Result<Richiesta, Vec<FieldError>> {
+    fn parse(oggetto: &str, a: &Answers) -> Result<Richiesta, Vec<FieldError>> {
         form::parse(oggetto, a)
     }
 
-    async fn targets(&self, cx: &TargetCx<'_>) -> AppResult<Vec<TargetView>> {
-        posizione::targets(cx).await
+    fn posizione_id(r: &Richiesta) -> i64 {
+        r.posizione_id
     }
 
-    async fn load(&self, cx: &FactsCx<'_>, r: &Richiesta) -> AppResult<Facts> {
-        Ok(Facts { posizione: posizione::load(cx.pool, cx.req.contribuente_id, r.posizione_id).await? })
-    }
-
-    fn rules(&self, r: &Richiesta, f: &Facts, _cx: &RuleCx<'_>) -> (Vec<Check>, Vec<Effect>) {
+    fn rules(r: &Richiesta, f: &Facts, cx: &RuleCx<'_>) -> (Vec<Check>, Vec<Effect>) {
         rules(r, f)
-    }
-
-    async fn apply(&self, conn: &mut AnyConnection, actor: &Actor, e: &Effect) -> AppResult<Result<(), String>> {
-        posizione::apply(conn, actor, e).await
-    }
-
-    async fn matricola(&self, pool: &AnyPool, contribuente_id: i64, r: &Richiesta) -> AppResult<Option<String>> {
-        posizione::matricola(pool, contribuente_id, r.posizione_id).await
     }
 }
 
@@ -85,6 +62,7 @@ impl SmartTaskKind for CessazioneProvvisoria {
 mod tests {
     use super::*;
     use crate::smart_task::engine::Esito;
+    use crate::smart_task::posizione::Posizione;
     use crate::smart_task::posizione::tests::{d, posizione};
 
     fn failed(dal: &str, p: Option<Posizione>) -> Vec<String> {

@@ -1,29 +1,20 @@
 //! Smart-Task 10: Riattivazione posizione contributiva.
 
-use crate::error::AppResult;
-use crate::infra::audit::Actor;
 use crate::smart_task::engine::{Check, CommonFacts, Rule};
-use crate::smart_task::kind::{FactsCx, RuleCx, SmartTaskKind, TargetCx};
-use crate::smart_task::posizione::{self, Effect, Posizione};
+use crate::smart_task::kind::RuleCx;
+use crate::smart_task::posizione::{self, CambioStato, Effect, Facts};
+use shared::dto::FieldError;
 use chrono::Months;
-use serde::{Deserialize, Serialize};
-use shared::dto::{FieldError, TargetView};
 use shared::posizione::StatoPosizione;
 use shared::smart_task::Answers;
 use shared::smart_task::kinds::riattivazione::{self as form, Richiesta};
 use shared::time::format_date_it;
-use sqlx::{AnyConnection, AnyPool};
 use std::collections::BTreeMap;
 
 pub struct RiattivazionePosizione;
 
 /// Months a position may stay suspended and still be reactivated (dated, in `parametri`).
 pub const PARAM_MAX_MESI: &str = "ST.RIATTIVAZIONE.MAX_MESI_SOSPENSIONE";
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Facts {
-    pub posizione: Option<Posizione>,
-}
 
 pub const POSIZIONE_DEL_CONTRIBUENTE: Rule = Rule {
     codice: "ST10.POSIZIONE_DEL_CONTRIBUENTE",
@@ -98,34 +89,20 @@ pub fn rules(
     (checks, vec![posizione::cambia(p, StatoPosizione::Riattivata, r.dal)])
 }
 
-impl SmartTaskKind for RiattivazionePosizione {
+impl CambioStato for RiattivazionePosizione {
     type Request = Richiesta;
-    type Facts = Facts;
-    type Effect = Effect;
     const FACTS: &'static str = "riattivazione_posizione";
 
-    fn parse(&self, oggetto: &str, a: &Answers) -> Result<Richiesta, Vec<FieldError>> {
+    fn parse(oggetto: &str, a: &Answers) -> Result<Richiesta, Vec<FieldError>> {
         form::parse(oggetto, a)
     }
 
-    async fn targets(&self, cx: &TargetCx<'_>) -> AppResult<Vec<TargetView>> {
-        posizione::targets(cx).await
+    fn posizione_id(r: &Richiesta) -> i64 {
+        r.posizione_id
     }
 
-    async fn load(&self, cx: &FactsCx<'_>, r: &Richiesta) -> AppResult<Facts> {
-        Ok(Facts { posizione: posizione::load(cx.pool, cx.req.contribuente_id, r.posizione_id).await? })
-    }
-
-    fn rules(&self, r: &Richiesta, f: &Facts, cx: &RuleCx<'_>) -> (Vec<Check>, Vec<Effect>) {
+    fn rules(r: &Richiesta, f: &Facts, cx: &RuleCx<'_>) -> (Vec<Check>, Vec<Effect>) {
         rules(r, f, cx.common, cx.params)
-    }
-
-    async fn apply(&self, conn: &mut AnyConnection, actor: &Actor, e: &Effect) -> AppResult<Result<(), String>> {
-        posizione::apply(conn, actor, e).await
-    }
-
-    async fn matricola(&self, pool: &AnyPool, contribuente_id: i64, r: &Richiesta) -> AppResult<Option<String>> {
-        posizione::matricola(pool, contribuente_id, r.posizione_id).await
     }
 }
 
@@ -133,6 +110,7 @@ impl SmartTaskKind for RiattivazionePosizione {
 mod tests {
     use super::*;
     use crate::smart_task::engine::Esito;
+    use crate::smart_task::posizione::Posizione;
     use crate::smart_task::posizione::tests::{d, posizione};
 
     fn failed(dal: &str, oggi: &str, p: Option<Posizione>) -> Vec<String> {

@@ -53,7 +53,7 @@ impl CambioStato for CessazioneProvvisoria {
         r.posizione_id
     }
 
-    fn rules(r: &Richiesta, f: &Facts, cx: &RuleCx<'_>) -> (Vec<Check>, Vec<Effect>) {
+    fn rules(r: &Richiesta, f: &Facts, _cx: &RuleCx<'_>) -> (Vec<Check>, Vec<Effect>) {
         rules(r, f)
     }
 }

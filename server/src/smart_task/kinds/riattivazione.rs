@@ -3,8 +3,8 @@
 use crate::smart_task::engine::{Check, CommonFacts, Rule};
 use crate::smart_task::kind::RuleCx;
 use crate::smart_task::posizione::{self, CambioStato, Effect, Facts};
-use shared::dto::FieldError;
 use chrono::Months;
+use shared::dto::FieldError;
 use shared::posizione::StatoPosizione;
 use shared::smart_task::Answers;
 use shared::smart_task::kinds::riattivazione::{self as form, Richiesta};

@@ -57,7 +57,7 @@ impl CambioStato for SospensionePosizione {
         r.posizione_id
     }
 
-    fn rules(r: &Richiesta, f: &Facts, cx: &RuleCx<'_>) -> (Vec<Check>, Vec<Effect>) {
+    fn rules(r: &Richiesta, f: &Facts, _cx: &RuleCx<'_>) -> (Vec<Check>, Vec<Effect>) {
         rules(r, f)
     }
 }

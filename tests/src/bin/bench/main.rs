@@ -1,6 +1,7 @@
 //! `bench <base-url>`: login throughput against a trivial handler in the same run, on loopback.
 //! Bounded: a fixed number of requests per measurement. Prints a Markdown report.
 
+mod base;
 mod liste;
 mod load;
 mod presto;
@@ -76,45 +77,9 @@ async fn smart_task(base: &str, db_url: &str, n: usize) {
     let all = t0.elapsed().as_secs_f64();
     let decided_per_s = (n - failures) as f64 / all;
 
-    // The same rows, inserted raw: one INSERT per transaction, like each submission's own commit.
-    sqlx::query("CREATE TABLE IF NOT EXISTS bench_raw AS SELECT * FROM richieste WHERE 1 = 0")
-        .execute(&pool)
-        .await
-        .expect("t");
-    let rows = sqlx::query(
-        "SELECT protocollo, tipo, contribuente_id, richiedente_user_id, oggetto, risposte_json, stato, data_riferimento, created_at, updated_at
-         FROM richieste ORDER BY id DESC LIMIT $1",
-    )
-    .bind(n as i64)
-    .fetch_all(&pool)
-    .await
-    .expect("rows");
-    let t1 = Instant::now();
-    for (k, r) in rows.iter().enumerate() {
-        let mut tx = pool.begin().await.expect("tx");
-        sqlx::query(
-            "INSERT INTO bench_raw (id, protocollo, tipo, contribuente_id, richiedente_user_id, oggetto, risposte_json, stato,
-                                    data_riferimento, created_at, updated_at, version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1)",
-        )
-        .bind(k as i64 + 1)
-        .bind(r.try_get::<String, _>(0).unwrap_or_default())
-        .bind(r.try_get::<String, _>(1).unwrap_or_default())
-        .bind(r.try_get::<i64, _>(2).unwrap_or_default())
-        .bind(r.try_get::<i64, _>(3).unwrap_or_default())
-        .bind(r.try_get::<String, _>(4).unwrap_or_default())
-        .bind(r.try_get::<String, _>(5).unwrap_or_default())
-        .bind(r.try_get::<String, _>(6).unwrap_or_default())
-        .bind(r.try_get::<String, _>(7).unwrap_or_default())
-        .bind(r.try_get::<String, _>(8).unwrap_or_default())
-        .bind(r.try_get::<String, _>(9).unwrap_or_default())
-        .execute(&mut *tx)
-        .await
-        .expect("insert");
-        tx.commit().await.expect("commit");
-    }
-    let raw_per_s = rows.len() as f64 / t1.elapsed().as_secs_f64();
-    sqlx::query("DROP TABLE bench_raw").execute(&pool).await.expect("drop");
+    // The same rows inserted raw through the server's own pool and pragmas (`server::Db::connect`):
+    // one transaction each, like each submission's own commit, and all in one transaction.
+    let (raw_per_s, batch_per_s) = base::grezzi(db_url, n).await;
 
     // Decision latency: from the submission's timestamp to its final event, as the server wrote them.
     let lat_rows = sqlx::query(
@@ -141,8 +106,18 @@ async fn smart_task(base: &str, db_url: &str, n: usize) {
     println!("| tempo di invio | {submitted:.2} s |");
     println!("| tempo fino all'ultima decisione | {all:.2} s |");
     println!("| **richieste decise al secondo** | **{decided_per_s:.0}** |");
-    println!("| inserimenti grezzi delle stesse righe al secondo (una transazione ciascuno) | {raw_per_s:.0} |");
-    println!("| rapporto decise / inserimenti grezzi | {:.3} |", decided_per_s / raw_per_s.max(1.0));
+    println!(
+        "| base: inserimenti grezzi delle stesse righe al secondo, pool e pragma del server, una transazione ciascuno | {raw_per_s:.0} |"
+    );
+    println!("| base: le stesse righe in un'unica transazione, al secondo | {batch_per_s:.0} |");
+    println!(
+        "| rapporto decise / inserimenti grezzi (una transazione ciascuno) | {:.3} |",
+        decided_per_s / raw_per_s.max(1.0)
+    );
+    println!(
+        "| rapporto decise / inserimenti grezzi (un'unica transazione) | {:.3} |",
+        decided_per_s / batch_per_s.max(1.0)
+    );
     println!("| latenza invio → decisione p50 | {:.1} ms |", pct(&lat, 0.5));
     println!("| latenza invio → decisione p99 | {:.1} ms |", pct(&lat, 0.99));
     println!("| latenza invio → decisione massima | {:.1} ms |", lat.last().copied().unwrap_or(0.0));

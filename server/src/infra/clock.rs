@@ -48,6 +48,11 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
+/// A day read back from the database: not a day there is a technical inconsistency, not bad input.
+pub fn stored_date(s: &str) -> crate::error::AppResult<NaiveDate> {
+    parse_date(s).ok_or_else(|| crate::error::AppError::Internal(format!("data memorizzata non valida: {s}")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

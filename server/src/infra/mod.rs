@@ -3,5 +3,6 @@
 pub mod audit;
 pub mod clock;
 pub mod db;
+pub mod export;
 pub mod jobs;
 pub mod mail;

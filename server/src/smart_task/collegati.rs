@@ -2,7 +2,7 @@
 //! relation) share: a relation as the examination reads it, the relations offered as targets,
 //! whether the company has a position in being.
 
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::infra::clock;
 use crate::smart_task::engine::{Check, Rule};
 use crate::smart_task::kind::TargetCx;
@@ -35,10 +35,6 @@ impl Relazione {
     }
 }
 
-fn date_of(s: &str) -> AppResult<NaiveDate> {
-    clock::parse_date(s).ok_or_else(|| AppError::Internal(format!("data non valida: {s}")))
-}
-
 const RELAZIONE: &str = "SELECT k.id, k.persona_id, k.ruolo, k.rappresentante_legale, k.certificato, k.dal, k.al,
                                 p.email, p.pec, p.telefono, p.nome, p.cognome
                          FROM soggetti_collegati k JOIN persone p ON p.id = k.persona_id";
@@ -50,8 +46,8 @@ fn relazione(r: &sqlx::any::AnyRow) -> AppResult<Relazione> {
         ruolo: r.try_get("ruolo")?,
         rappresentante_legale: r.try_get::<i64, _>("rappresentante_legale")? != 0,
         certificata: r.try_get::<i64, _>("certificato")? != 0,
-        dal: date_of(&r.try_get::<String, _>("dal")?)?,
-        al: r.try_get::<Option<String>, _>("al")?.as_deref().map(date_of).transpose()?,
+        dal: clock::stored_date(&r.try_get::<String, _>("dal")?)?,
+        al: r.try_get::<Option<String>, _>("al")?.as_deref().map(clock::stored_date).transpose()?,
         email: r.try_get("email")?,
         pec: r.try_get("pec")?,
         telefono: r.try_get("telefono")?,

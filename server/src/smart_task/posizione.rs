@@ -8,7 +8,7 @@ use crate::infra::audit::{self, Actor, Entry};
 use crate::infra::clock;
 use crate::smart_task::engine::{Check, Rule};
 use crate::smart_task::kind::{FactsCx, RuleCx, SmartTaskKind, TargetCx};
-use crate::smart_task::targets::{it, target};
+use crate::smart_task::targets::target;
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 use shared::dto::{FieldError, TargetView};
@@ -82,65 +82,53 @@ fn stato_of(code: i64) -> AppResult<StatoPosizione> {
         .ok_or_else(|| crate::error::AppError::Internal(format!("stato di posizione sconosciuto: {code}")))
 }
 
-fn date_of(s: &str) -> AppResult<NaiveDate> {
-    clock::parse_date(s).ok_or_else(|| crate::error::AppError::Internal(format!("data non valida: {s}")))
-}
+/// A position with the last month it declared workers in UniEmens, in one statement.
+const POSIZIONE: &str = "SELECT p.id, p.matricola, p.stato, p.stato_dal,
+        (SELECT MAX(f.periodo) FROM uniemens_forza_lavoro f
+         WHERE f.posizione_id = p.id AND f.tempo_pieno + f.part_time + f.apprendisti > 0) AS ultimo
+     FROM posizioni p";
 
-const ULTIMO_MESE: &str = "SELECT MAX(periodo) FROM uniemens_forza_lavoro
-                           WHERE posizione_id = $1 AND tempo_pieno + part_time + apprendisti > 0";
+fn posizione(r: &sqlx::any::AnyRow) -> AppResult<Posizione> {
+    let ultimo: Option<String> = r.try_get("ultimo")?;
+    Ok(Posizione {
+        posizione_id: r.try_get("id")?,
+        matricola: r.try_get("matricola")?,
+        stato: stato_of(r.try_get("stato")?)?,
+        stato_dal: clock::stored_date(&r.try_get::<String, _>("stato_dal")?)?,
+        ultimo_periodo_con_lavoratori: ultimo.and_then(|p| Periodo::parse(&p).ok()),
+    })
+}
 
 /// The position `posizione_id` if it is the contributor's (None otherwise: another's position
 /// and a missing one read the same).
 pub async fn load(pool: &AnyPool, contribuente_id: i64, posizione_id: i64) -> AppResult<Option<Posizione>> {
-    let Some(r) =
-        sqlx::query("SELECT matricola, stato, stato_dal FROM posizioni WHERE id = $1 AND contribuente_id = $2")
-            .bind(posizione_id)
-            .bind(contribuente_id)
-            .fetch_optional(pool)
-            .await?
-    else {
-        return Ok(None);
-    };
-    let ultimo: Option<String> = sqlx::query(ULTIMO_MESE).bind(posizione_id).fetch_one(pool).await?.try_get(0)?;
-    Ok(Some(Posizione {
-        posizione_id,
-        matricola: r.try_get("matricola")?,
-        stato: stato_of(r.try_get("stato")?)?,
-        stato_dal: date_of(&r.try_get::<String, _>("stato_dal")?)?,
-        ultimo_periodo_con_lavoratori: ultimo.and_then(|p| Periodo::parse(&p).ok()),
-    }))
+    let sql = format!("{POSIZIONE} WHERE p.id = $1 AND p.contribuente_id = $2");
+    let r = sqlx::query(&sql).bind(posizione_id).bind(contribuente_id).fetch_optional(pool).await?;
+    r.as_ref().map(posizione).transpose()
 }
 
 /// The contributor's positions that may still change state (not ceased for good, not failed),
 /// with their state and the last month with workers: the examination explains a wrong state.
 pub async fn targets(cx: &TargetCx<'_>) -> AppResult<Vec<TargetView>> {
-    let rows = sqlx::query(
-        "SELECT id, matricola, stato, stato_dal FROM posizioni WHERE contribuente_id = $1 AND stato NOT IN (3, 6)
-         ORDER BY matricola",
-    )
-    .bind(cx.subject.id)
-    .fetch_all(cx.pool)
-    .await?;
-    let mut out = vec![];
-    for r in rows {
-        let id: i64 = r.try_get("id")?;
-        let matricola: String = r.try_get("matricola")?;
-        let stato = stato_of(r.try_get("stato")?)?;
-        let dal = it(&r.try_get::<String, _>("stato_dal")?);
-        let ultimo: Option<String> = sqlx::query(ULTIMO_MESE).bind(id).fetch_one(cx.pool).await?.try_get(0)?;
-        let ultimo = ultimo.and_then(|p| Periodo::parse(&p).ok()).map(|p| p.to_string());
-        out.push(target(
-            id,
-            format!("Matricola {matricola} – {} dal {dal}", stato.label()),
-            vec![
-                ("Matricola", matricola),
-                ("Stato", stato.label().to_string()),
-                ("Dal", dal),
-                ("Ultimo mese con lavoratori (UniEmens)", ultimo.unwrap_or_else(|| "nessuno".into())),
-            ],
-        ));
-    }
-    Ok(out)
+    let sql = format!("{POSIZIONE} WHERE p.contribuente_id = $1 AND p.stato NOT IN (3, 6) ORDER BY p.matricola");
+    let rows = sqlx::query(&sql).bind(cx.subject.id).fetch_all(cx.pool).await?;
+    rows.iter()
+        .map(|r| {
+            let p = posizione(r)?;
+            let dal = format_date_it(p.stato_dal);
+            let ultimo = p.ultimo_periodo_con_lavoratori.map(|u| u.to_string()).unwrap_or_else(|| "nessuno".into());
+            Ok(target(
+                p.posizione_id,
+                format!("Matricola {} – {} dal {dal}", p.matricola, p.stato.label()),
+                vec![
+                    ("Matricola", p.matricola),
+                    ("Stato", p.stato.label().to_string()),
+                    ("Dal", dal),
+                    ("Ultimo mese con lavoratori (UniEmens)", ultimo),
+                ],
+            ))
+        })
+        .collect()
 }
 
 pub async fn matricola(pool: &AnyPool, contribuente_id: i64, posizione_id: i64) -> AppResult<Option<String>> {

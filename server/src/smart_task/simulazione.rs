@@ -10,12 +10,11 @@ use super::kinds::examiner;
 use crate::error::{AppError, AppResult};
 use crate::identity::Caller;
 use crate::infra::clock;
+use crate::infra::export::{Cella, Esportazione, Formato, corpo};
 use crate::richieste::decision::{Decision, Outcome, Snapshot, Trace};
 use crate::services::Services;
-use axum::body::Bytes;
 use chrono::NaiveDate;
 use futures_util::TryStreamExt;
-use futures_util::stream::BoxStream;
 use shared::Role;
 use shared::dto::Esito;
 use shared::smart_task::simulazione::*;
@@ -24,6 +23,9 @@ use sqlx::{AnyPool, Row};
 use std::collections::BTreeMap;
 use std::io;
 use tokio::sync::mpsc;
+
+const INTESTAZIONE: &[&str] =
+    &["protocollo", "tipo", "data_riferimento", "esito_attuale", "esito_simulato", "cambia", "controlli"];
 
 /// One decision re-run.
 struct Rieseguita {
@@ -71,7 +73,7 @@ fn riesegui(r: &sqlx::any::AnyRow, nome: &str, serie: &[(NaiveDate, String)]) ->
         .map_err(|e| AppError::Internal(format!("risposte: {e}")))?;
     let oggetto: String = r.try_get("oggetto")?;
     let data: String = r.try_get("data_riferimento")?;
-    let giorno = clock::parse_date(&data).ok_or_else(|| AppError::Internal(format!("data {data}")))?;
+    let giorno = clock::stored_date(&data)?;
     let e = examiner(kind);
     let prima = e.decide(kind, &oggetto, &answers, &fatti)?;
     let dopo = e.decide(kind, &oggetto, &answers, &con_modifica(&fatti, giorno, nome, serie))?;
@@ -203,60 +205,33 @@ impl Services {
     }
 
     /// The report: one CSV row per decision re-run, streamed as the run proceeds.
-    pub async fn esporta_simulazione(
-        &self,
-        caller: &Caller,
-        r: RichiestaSimulazione,
-    ) -> AppResult<BoxStream<'static, io::Result<Bytes>>> {
+    pub async fn esporta_simulazione(&self, caller: &Caller, r: RichiestaSimulazione) -> AppResult<Esportazione> {
         let mut rx = self.avvia(caller, r).await?;
-        let (tx, body) = mpsc::channel::<io::Result<Bytes>>(8);
+        let (tx, righe) = mpsc::channel::<io::Result<Vec<Cella>>>(256);
         tokio::spawn(async move {
-            let new = || csv::WriterBuilder::new().delimiter(b';').from_writer(Vec::with_capacity(70_000));
-            let mut w = new();
-            let head =
-                ["protocollo", "tipo", "data_riferimento", "esito_attuale", "esito_simulato", "cambia", "controlli"];
-            let mut pending = vec![0xEF, 0xBB, 0xBF];
-            let mut result = w.write_record(head).map_err(io::Error::other);
-            while let (Ok(()), Some(item)) = (&result, rx.recv().await) {
-                result = match item {
-                    Err(e) => Err(io::Error::other(e.to_string())),
-                    Ok(d) => w
-                        .write_record([
-                            d.protocollo.as_str(),
-                            d.tipo.code(),
-                            &shared::time::format_date_text_it(&d.data_riferimento),
-                            esito(d.prima),
-                            esito(d.dopo),
-                            if d.prima == d.dopo { "no" } else { "sì" },
-                            &d.controlli.join(" "),
-                        ])
-                        .map_err(io::Error::other),
-                };
-                if w.get_ref().len() >= 64 * 1024 {
-                    match std::mem::replace(&mut w, new()).into_inner() {
-                        Ok(mut buf) => {
-                            pending.append(&mut buf);
-                            if tx.send(Ok(Bytes::from(std::mem::take(&mut pending)))).await.is_err() {
-                                return; // the client went away: the run stops with it
-                            }
-                        }
-                        Err(e) => result = Err(io::Error::other(e.to_string())),
-                    }
+            while let Some(item) = rx.recv().await {
+                let riga = item.map_err(|e| io::Error::other(e.to_string())).map(|d| {
+                    vec![
+                        Cella::T(d.protocollo),
+                        Cella::T(d.tipo.code().into()),
+                        Cella::T(shared::time::format_date_text_it(&d.data_riferimento)),
+                        Cella::T(esito(d.prima).into()),
+                        Cella::T(esito(d.dopo).into()),
+                        Cella::T(if d.prima == d.dopo { "no" } else { "sì" }.into()),
+                        Cella::T(d.controlli.join(" ")),
+                    ]
+                });
+                // A closed receiver: the client went away, and the run stops with it.
+                if tx.send(riga).await.is_err() {
+                    return;
                 }
             }
-            let last = match (result, w.into_inner()) {
-                (Ok(()), Ok(mut buf)) => {
-                    pending.append(&mut buf);
-                    Ok(Bytes::from(pending))
-                }
-                (Err(e), _) => Err(e),
-                (_, Err(e)) => Err(io::Error::other(e.to_string())),
-            };
-            let _ = tx.send(last).await;
         });
-        // Fused: the compression layer may poll again after the end.
-        let stream = futures_util::stream::unfold(body, |mut rx| async move { rx.recv().await.map(|x| (x, rx)) });
-        Ok(Box::pin(futures_util::StreamExt::fuse(stream)))
+        Ok(Esportazione {
+            nome_file: "simulazione-smart-task.csv".into(),
+            formato: Formato::Csv,
+            corpo: corpo(Formato::Csv, INTESTAZIONE, righe),
+        })
     }
 }
 

@@ -124,6 +124,18 @@ async fn require_session(matched: Option<MatchedPath>, req: Request, next: Next)
     if public || signed_in { next.run(req).await } else { AppError::Unauthenticated.into_response() }
 }
 
+/// A streamed download as an attachment under its file name.
+pub(crate) fn download(e: crate::infra::export::Esportazione) -> Response {
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, e.formato.content_type().to_string()),
+            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}\"", e.nome_file)),
+        ],
+        axum::body::Body::from_stream(e.corpo),
+    )
+        .into_response()
+}
+
 /// Every /api/v1 route the router serves, sorted (paths relative to /api/v1).
 pub fn routes() -> Vec<routes::Route> {
     let mut all: Vec<routes::Route> = FEATURES.iter().flat_map(|(_, r)| r.iter().copied()).collect();

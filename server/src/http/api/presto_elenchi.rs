@@ -1,12 +1,13 @@
 //! The sede's lists for checks, their samples and the CSV / XLSX exports of both.
 
+use super::download;
 use super::{ApiJson, AppState};
 use crate::error::AppResult;
 use crate::identity::Caller;
-use crate::presto::export::{Esportazione, Formato};
-use axum::body::Body;
+use crate::presto::export::Formato;
+
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde::Deserialize;
@@ -28,17 +29,6 @@ super::routes::api_routes! {
 struct Extra {
     pagina: Option<String>,
     formato: Option<String>,
-}
-
-fn download(e: Esportazione) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, e.formato.content_type().to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}\"", e.nome_file)),
-        ],
-        Body::from_stream(e.corpo),
-    )
-        .into_response()
 }
 
 #[utoipa::path(get, path = "/api/v1/presto/operatore/elenchi", tag = "prestazioni-occasionali",

@@ -3,9 +3,7 @@
 use super::{ApiJson, AppState};
 use crate::error::AppResult;
 use crate::identity::Caller;
-use axum::body::Body;
 use axum::extract::{Query, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use shared::dto::Problem;
@@ -45,13 +43,5 @@ async fn esporta(
     Extension(c): Extension<Caller>,
     Query(r): Query<RichiestaSimulazione>,
 ) -> AppResult<Response> {
-    let body = s.services.esporta_simulazione(&c, r).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"simulazione-smart-task.csv\"".to_string()),
-        ],
-        Body::from_stream(body),
-    )
-        .into_response())
+    Ok(super::download(s.services.esporta_simulazione(&c, r).await?))
 }

@@ -72,8 +72,8 @@ pub fn rules(r: &Richiesta, f: &Facts) -> (Vec<Check>, Vec<Effect>) {
     (checks, vec![effect])
 }
 
-async fn sovrapposte(
-    conn: &mut AnyConnection,
+async fn sovrapposte<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    ex: E,
     pos: i64,
     agevolazione: &str,
     dal: Periodo,
@@ -86,7 +86,7 @@ async fn sovrapposte(
     .bind(agevolazione)
     .bind(al.key())
     .bind(dal.key())
-    .fetch_one(&mut *conn)
+    .fetch_one(ex)
     .await?
     .try_get(0)?)
 }
@@ -107,9 +107,8 @@ impl SmartTaskKind for RichiestaDpa {
 
     async fn load(&self, cx: &FactsCx<'_>, r: &Richiesta) -> AppResult<Facts> {
         let p = posizione::load(cx.pool, cx.req.contribuente_id, r.posizione_id).await?;
-        let mut conn = cx.pool.acquire().await?;
         let n = match &p {
-            Some(p) => sovrapposte(&mut conn, p.posizione_id, &r.agevolazione, r.dal, r.al).await?,
+            Some(p) => sovrapposte(cx.pool, p.posizione_id, &r.agevolazione, r.dal, r.al).await?,
             None => 0,
         };
         Ok(Facts { posizione: p, sovrapposte: n })
@@ -121,7 +120,7 @@ impl SmartTaskKind for RichiestaDpa {
 
     async fn apply(&self, conn: &mut AnyConnection, actor: &Actor, e: &Effect) -> AppResult<Result<(), String>> {
         let Effect::RegistraDpa { posizione_id, agevolazione, dal, al } = e;
-        if sovrapposte(conn, *posizione_id, agevolazione, *dal, *al).await? > 0 {
+        if sovrapposte(&mut *conn, *posizione_id, agevolazione, *dal, *al).await? > 0 {
             return Ok(Err("Nel frattempo è stata registrata una DPA per gli stessi mesi.".into()));
         }
         let origine = actor.request_id.clone().unwrap_or_else(|| actor.name.clone());

@@ -1,6 +1,6 @@
 //! Smart-Task 16: Sgravio per sostituzione di lavoratori in congedo (codice 9R).
 
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::infra::audit::Actor;
 use crate::infra::clock;
 use crate::smart_task::codici::{self, Effect, unita};
@@ -125,10 +125,6 @@ pub fn rules(r: &Richiesta, f: &Facts, params: &BTreeMap<String, String>) -> (Ve
     (checks, vec![effect])
 }
 
-fn date_of(s: String) -> AppResult<NaiveDate> {
-    clock::parse_date(&s).ok_or_else(|| AppError::Internal(format!("data non valida: {s}")))
-}
-
 async fn congedo(pool: &AnyPool, contribuente_id: i64, id: i64) -> AppResult<Option<Congedo>> {
     let r = sqlx::query(
         "SELECT c.posizione_id, c.codice_fiscale_lavoratore, c.tipo, c.dal, c.al, c.data_evento
@@ -143,9 +139,9 @@ async fn congedo(pool: &AnyPool, contribuente_id: i64, id: i64) -> AppResult<Opt
         posizione_id: r.try_get("posizione_id")?,
         codice_fiscale: r.try_get("codice_fiscale_lavoratore")?,
         tipo: r.try_get("tipo")?,
-        dal: date_of(r.try_get("dal")?)?,
-        al: date_of(r.try_get("al")?)?,
-        data_evento: date_of(r.try_get("data_evento")?)?,
+        dal: clock::stored_date(&r.try_get::<String, _>("dal")?)?,
+        al: clock::stored_date(&r.try_get::<String, _>("al")?)?,
+        data_evento: clock::stored_date(&r.try_get::<String, _>("data_evento")?)?,
     }))
 }
 

@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { APIRequestContext, expect, Page, test } from "@playwright/test";
 
 export const PASSWORD = "Sportello2026!";
@@ -59,4 +60,14 @@ export async function shot(page: Page, name: string) {
 /** Waits until the WASM has hydrated the current page (the app marks <body data-hydrated>). */
 export async function hydrated(page: Page) {
   await page.waitForSelector("body[data-hydrated]", { state: "attached", timeout: 20_000 });
+}
+
+/** axe-core on the current page, once hydrated: no serious or critical WCAG 2.1 A/AA violation. */
+export async function accessibile(page: Page) {
+  await hydrated(page);
+  const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  const gravi = result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  expect(gravi, new URL(page.url()).pathname).toEqual([]);
 }

@@ -1,5 +1,5 @@
 import { expect, request, test } from "@playwright/test";
-import { actForViaApi, hydrated, login, PASSWORD, shot, watchForErrors } from "./helpers";
+import { accessibile, actForViaApi, hydrated, login, PASSWORD, shot, watchForErrors } from "./helpers";
 
 /** A request the automation sends to the branch: Rossi's payment with a matricola that is nobody's. */
 async function requestForTheBranch(baseURL: string | undefined) {
@@ -46,10 +46,11 @@ test("operatore: ricerca, Fascicolo, dettaglio con i controlli e replay; coda: p
   await expect(page.locator("#posizioni > li")).toHaveCount(2);
   await expect(page.locator("table").first()).toBeVisible();
   await shot(page, "fascicolo");
+  await accessibile(page);
   await page.locator("#richieste li.smart-task a").first().click();
   await expect(page.locator("#controlli li").first()).toBeVisible();
   await expect(page.locator("#audit")).toBeVisible();
-  await hydrated(page);
+  await accessibile(page);
   await page.locator("#controlli details summary").first().click();
   await expect(page.locator("#controlli details dl.voci dt").first()).toBeVisible();
   await page.click("#replay");

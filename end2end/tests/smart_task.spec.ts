@@ -1,5 +1,5 @@
 import { expect, request, test } from "@playwright/test";
-import { actForViaApi, hydrated, login, loginActingFor, shot, watchForErrors } from "./helpers";
+import { accessibile, actForViaApi, hydrated, login, loginActingFor, shot, watchForErrors } from "./helpers";
 
 test("Smart-Task 8: errore sul campo, riepilogo, invio, esito con i controlli", async ({ page }, info) => {
   const problems = watchForErrors(page);
@@ -70,6 +70,7 @@ test("il dettaglio di una richiesta sta in 360 px", async ({ page }) => {
   await expect(page.locator("#controlli li").first()).toBeVisible();
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow).toBeLessThanOrEqual(0);
+  await accessibile(page);
 });
 
 async function actFor(page, user: string, company: string) {

@@ -69,6 +69,8 @@ fn transient(e: &sqlx::Error) -> Option<(&'static str, u64)> {
                     "57P01" | "57P02" | "57P03" | "53300" => Some((ARCHIVIO_GIU, 5)),
                     "53100" => Some((ARCHIVIO_PIENO, 60)),
                     "25006" => Some((ARCHIVIO_SOLA_LETTURA, 60)),
+                    // deadlock or serialization failure: the transaction rolled back whole
+                    "40P01" | "40001" => Some((ARCHIVIO_OCCUPATO, 1)),
                     _ => None,
                 },
             }

@@ -5,6 +5,9 @@ use server::infra::audit;
 use server::{Config, Db, seed};
 use std::process::ExitCode;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn usage() -> ExitCode {
     eprintln!(
         "uso: server [serve | migrate | seed [--scale N] [--prestazioni N] | audit-verify | import-f24 FILE | pay-run --month AAAA-MM]"

@@ -186,6 +186,18 @@ pub(crate) fn bench() -> R<()> {
     println!("- primo avvio (crea, migra e popola il database): {} ms", cold.as_millis());
     println!("- avvio con database esistente: {} ms", warm.as_millis());
 
+    // Before the load: Lighthouse times the page in an emulated phone, not the server under load.
+    step("Lighthouse (mobile) su accesso, Lista Richieste, Crea Smart-Task");
+    let chromium = ensure_chromium()?;
+    status(
+        Command::new("node")
+            .arg("lighthouse.mjs")
+            .arg(format!("http://{addr}"))
+            .current_dir(root().join("end2end"))
+            .env("CHROMIUM_PATH", &chromium),
+        "lighthouse",
+    )?;
+
     step("carico HTTP (binario bench, release)");
     let r = status(
         leptos_release_env(&mut cargo()).env("SPORTELLO_BENCH_PID", server.pid().to_string()).args([
@@ -204,5 +216,35 @@ pub(crate) fn bench() -> R<()> {
     );
     drop(server);
     let _ = fs::remove_dir_all(&dir);
-    r
+    r?;
+    bench_postgres()
+}
+
+/// Scale-out on PostgreSQL: the same decisions with one server process, then with two on the
+/// same database (each with its own worker and group commit; jobs claimed with SKIP LOCKED).
+/// The throwaway cluster runs without fsync (as in the tests): the raw-insert baseline printed
+/// beside each figure is measured on the same cluster in the same run.
+fn bench_postgres() -> R<()> {
+    let pg = start_postgres()?;
+    let (a, b) = (format!("127.0.0.1:{}", free_port()?), format!("127.0.0.1:{}", free_port()?));
+    let run = |bases: &str, pid: u32, titolo: &str| {
+        status(
+            leptos_release_env(&mut cargo())
+                .env("SPORTELLO_BENCH_PID", pid.to_string())
+                .env("SPORTELLO_BENCH_SOLO", "decisioni")
+                .env("SPORTELLO_BENCH_TITOLO", titolo)
+                .args(["run", "--quiet", "--release", "--package", "sportello-tests", "--bin", "bench", "--"])
+                .args([bases, &pg.url]),
+            "bench PostgreSQL",
+        )
+    };
+    step("PostgreSQL: decisioni con un processo server");
+    let (first, _) = start_server(true, &pg.url, &a, true)?;
+    run(&format!("http://{a}"), first.pid(), "PostgreSQL, build release, un processo")?;
+    step("PostgreSQL: decisioni con due processi server sullo stesso database");
+    let (second, _) = start_server(true, &pg.url, &b, true)?;
+    run(&format!("http://{a},http://{b}"), first.pid(), "PostgreSQL, build release, due processi")?;
+    drop(second);
+    drop(first);
+    Ok(())
 }

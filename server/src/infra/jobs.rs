@@ -30,21 +30,39 @@ pub async fn enqueue(conn: &mut AnyConnection, queue: &str, payload: &str) -> Ap
     Ok(id)
 }
 
+/// Claims the oldest ready job of a queue.
 pub async fn claim(db: &Db, queue: &str, worker: &str, lease: Duration) -> AppResult<Option<ClaimedJob>> {
+    Ok(claim_many(db, queue, worker, lease, 1).await?.pop())
+}
+
+/// Claims up to `max` ready jobs, oldest first, through the group commit.
+pub async fn claim_many(db: &Db, queue: &str, worker: &str, lease: Duration, max: usize) -> AppResult<Vec<ClaimedJob>> {
     let now = Utc::now();
-    let row = sqlx::query(dialect::claim_job(db.engine))
-        .bind(queue)
-        .bind(clock::ts(now))
-        .bind(clock::ts(now + lease))
-        .bind(worker)
-        .fetch_optional(&db.write)
+    let sql = dialect::claim_job(db.engine);
+    let (queue, worker) = (queue.to_string(), worker.to_string());
+    let rows = db
+        .writer
+        .write(move |c| {
+            Box::pin(async move {
+                Ok(sqlx::query(sql)
+                    .bind(queue)
+                    .bind(clock::ts(now))
+                    .bind(clock::ts(now + lease))
+                    .bind(worker)
+                    .bind(i64::try_from(max).unwrap_or(i64::MAX))
+                    .fetch_all(&mut *c)
+                    .await?)
+            })
+        })
         .await?;
-    Ok(match row {
-        Some(r) => {
-            Some(ClaimedJob { id: r.try_get("id")?, payload: r.try_get("payload")?, attempts: r.try_get("attempts")? })
-        }
-        None => None,
-    })
+    let mut jobs = rows
+        .iter()
+        .map(|r| {
+            Ok(ClaimedJob { id: r.try_get("id")?, payload: r.try_get("payload")?, attempts: r.try_get("attempts")? })
+        })
+        .collect::<AppResult<Vec<_>>>()?;
+    jobs.sort_by_key(|j| j.id);
+    Ok(jobs)
 }
 
 /// Marks a job done, only if this worker still holds it (a lease that expired and was re-claimed
@@ -61,10 +79,10 @@ pub async fn complete(conn: &mut AnyConnection, job_id: i64, worker: &str) -> Ap
     Ok(r.rows_affected() == 1)
 }
 
-/// Records a failure and schedules a retry with exponential backoff (capped at one hour);
-/// after `max_attempts` the job stays `failed` for an operator to look at. Returns whether it
-/// has just failed for good.
-pub async fn fail(db: &Db, job_id: i64, worker: &str, attempts: i64, error: &str) -> AppResult<bool> {
+/// Records a failure and schedules a retry with exponential backoff (capped at one hour), inside
+/// the caller's write; after `max_attempts` the job stays `failed` for an operator to look at.
+/// Returns whether it has just failed for good.
+pub async fn fail(conn: &mut AnyConnection, job_id: i64, worker: &str, attempts: i64, error: &str) -> AppResult<bool> {
     let backoff = Duration::seconds((2i64.pow(attempts.clamp(0, 12) as u32)).min(3600));
     let now = Utc::now();
     let row = sqlx::query(
@@ -77,7 +95,7 @@ pub async fn fail(db: &Db, job_id: i64, worker: &str, attempts: i64, error: &str
     .bind(error)
     .bind(clock::ts(now + backoff))
     .bind(clock::ts(now))
-    .fetch_optional(&db.write)
+    .fetch_optional(&mut *conn)
     .await?;
     Ok(match row {
         Some(r) => r.try_get::<String, _>(0)? == "failed",

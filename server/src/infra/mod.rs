@@ -1,4 +1,5 @@
-//! What every feature stands on: database, clock, job queue, mail sender, audit trail.
+//! What every feature stands on: database (with its group commit), clock, job queue, mail
+//! sender, audit trail.
 
 pub mod audit;
 pub mod clock;

@@ -85,71 +85,33 @@ impl Services {
         smart_task::parse(kind, &oggetto, &body.risposte).map_err(AppError::Validation)?;
         // The matricola the target belongs to, for the list filter (None for company-wide targets).
         let matricola = examiner(kind).matricola(&self.db.read, subject.id, &oggetto, &body.risposte).await?;
-        let today = self.clock.today();
-        let now = clock::now_ts();
-        let mut tx = self.db.write.begin().await?;
-        let protocollo = next_protocol(&mut tx, "ST", today.year()).await?;
-        let risposte = serde_json::to_string(&body.risposte).map_err(|e| AppError::Internal(e.to_string()))?;
-        let inserted = sqlx::query(
-            "INSERT INTO richieste (protocollo, tipo, contribuente_id, richiedente_user_id, oggetto, risposte_json, stato,
-                                    data_riferimento, idempotency_key, created_at, updated_at, matricola)
-             VALUES ($1, $2, $3, $4, $5, $6, $11, $7, $8, $9, $9, $10) RETURNING id",
-        )
-        .bind(&protocollo)
-        .bind(kind.code())
-        .bind(subject.id)
-        .bind(s.user.id)
-        .bind(&oggetto)
-        .bind(&risposte)
-        .bind(today.format("%Y-%m-%d").to_string())
-        .bind(key.clone())
-        .bind(&now)
-        .bind(matricola)
-        .bind(Stato::Inviata.code())
-        .fetch_one(&mut *tx)
-        .await;
-        let id: i64 = match inserted {
-            Ok(r) => r.try_get(0)?,
-            // A concurrent retry with the same key won the race: answer with its request.
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() && key.is_some() => {
-                drop(tx);
-                let k = key.unwrap_or_default();
-                let existing = self
-                    .request_by_key(s.user.id, &k)
-                    .await?
-                    .ok_or_else(|| AppError::Internal("idempotency race".into()))?;
-                return self.request_view(caller, &existing).await;
-            }
-            Err(e) => return Err(e.into()),
-        };
-        add_event(&mut tx, id, Stato::Inviata.code(), None).await?;
-        let testo = format!("La richiesta {protocollo} ({}) è stata ricevuta ed è in esame.", kind.label());
-        queue_notification(
-            &mut tx,
-            crate::richieste::soggetto::Soggetto::Contribuente(subject.id),
-            id,
-            &testo,
-            &format!("INPS Smart-Task {protocollo}: richiesta ricevuta"),
-            &format!("{testo}\n\nRiceverà un messaggio con l'esito e i controlli eseguiti."),
-        )
-        .await?;
-        jobs::enqueue(&mut tx, QUEUE, &id.to_string()).await?;
-        let actor = Actor {
-            user_id: Some(s.user.id),
-            name: s.user.username.clone(),
-            acting_for_id: Some(subject.id),
-            request_id: Some(caller.request_id.clone()),
-        };
-        audit::append(
-            &mut tx,
-            &actor,
-            Entry {
-                after: Some(serde_json::json!({ "tipo": kind.code(), "oggetto": oggetto, "risposte": body.risposte })),
-                ..Entry::richiesta(&protocollo, "invio")
+        let stored = Stored {
+            kind,
+            subject_id: subject.id,
+            user_id: s.user.id,
+            oggetto,
+            risposte: body.risposte,
+            today: self.clock.today(),
+            key: key.clone(),
+            matricola,
+            actor: Actor {
+                user_id: Some(s.user.id),
+                name: s.user.username.clone(),
+                acting_for_id: Some(subject.id),
+                request_id: Some(caller.request_id.clone()),
             },
-        )
-        .await?;
-        tx.commit().await?;
+        };
+        let protocollo = match self.db.writer.write(move |c| Box::pin(stored.write(c))).await {
+            Ok(p) => p,
+            // A concurrent retry with the same key won the race: answer with its request.
+            Err(AppError::Database(sqlx::Error::Database(e))) if e.is_unique_violation() && key.is_some() => {
+                let k = key.unwrap_or_default();
+                self.request_by_key(s.user.id, &k)
+                    .await?
+                    .ok_or_else(|| AppError::Internal("idempotency race".into()))?
+            }
+            Err(e) => return Err(e),
+        };
         self.wake.notify_one();
         self.request_view(caller, &protocollo).await
     }
@@ -163,6 +125,71 @@ impl Services {
             .await?
             .map(|r| r.try_get(0))
             .transpose()?)
+    }
+}
+
+/// A submission as the group commit writes it: the request, its first event, the receipt
+/// notification, the examination job and the audit record, together or not at all.
+struct Stored {
+    kind: Kind,
+    subject_id: i64,
+    user_id: i64,
+    oggetto: String,
+    risposte: smart_task::Answers,
+    today: chrono::NaiveDate,
+    key: Option<String>,
+    matricola: Option<String>,
+    actor: Actor,
+}
+
+impl Stored {
+    /// Returns the protocol number.
+    async fn write(self, conn: &mut sqlx::AnyConnection) -> AppResult<String> {
+        let Stored { kind, subject_id, user_id, oggetto, risposte, today, key, matricola, actor } = self;
+        let now = clock::now_ts();
+        let protocollo = next_protocol(conn, "ST", today.year()).await?;
+        let testo_risposte = serde_json::to_string(&risposte).map_err(|e| AppError::Internal(e.to_string()))?;
+        let id: i64 = sqlx::query(
+            "INSERT INTO richieste (protocollo, tipo, contribuente_id, richiedente_user_id, oggetto, risposte_json, stato,
+                                    data_riferimento, idempotency_key, created_at, updated_at, matricola)
+             VALUES ($1, $2, $3, $4, $5, $6, $11, $7, $8, $9, $9, $10) RETURNING id",
+        )
+        .bind(&protocollo)
+        .bind(kind.code())
+        .bind(subject_id)
+        .bind(user_id)
+        .bind(&oggetto)
+        .bind(&testo_risposte)
+        .bind(today.format("%Y-%m-%d").to_string())
+        .bind(key)
+        .bind(&now)
+        .bind(matricola)
+        .bind(Stato::Inviata.code())
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get(0)?;
+        add_event(conn, id, Stato::Inviata.code(), None).await?;
+        let testo = format!("La richiesta {protocollo} ({}) è stata ricevuta ed è in esame.", kind.label());
+        queue_notification(
+            conn,
+            crate::richieste::soggetto::Soggetto::Contribuente(subject_id),
+            id,
+            &testo,
+            &format!("INPS Smart-Task {protocollo}: richiesta ricevuta"),
+            &format!("{testo}\n\nRiceverà un messaggio con l'esito e i controlli eseguiti."),
+        )
+        .await?;
+        jobs::enqueue(conn, QUEUE, &id.to_string()).await?;
+        audit::append(
+            conn,
+            &actor,
+            Entry {
+                after: Some(serde_json::json!({ "tipo": kind.code(), "oggetto": oggetto, "risposte": risposte })),
+                ..Entry::richiesta(&protocollo, "invio")
+            },
+        )
+        .await?;
+        Ok(protocollo)
     }
 }
 

@@ -1,30 +1,35 @@
-//! The worker that decides queued requests. Several workers and replicas may run: a job is
-//! claimed with a lease, and the decision, its effects, the job completion, audit and
-//! notifications commit in one transaction, so a crash repeats the job but never an effect.
+//! The worker that decides queued requests. Several workers and replicas may run: jobs are
+//! claimed in batches with a lease; the requests of a batch are read with one query and decided
+//! concurrently; each decision, its effects, the job completion, audit and notifications are one
+//! write of the group commit (`infra::db::writer`), so a batch's decisions commit together, one
+//! whose effect no longer applies is refused alone, and a crash repeats the job but never an
+//! effect.
 
-use super::engine::{Check, Decision, Esito, Outcome};
+use super::engine::Decision;
 use super::facts;
 use super::kind::RequestRow;
 use super::kinds::examiner;
+use super::record::{Failure, Record, Write};
 use crate::error::{AppError, AppResult};
+use crate::identity::access::User;
 use crate::identity::auth;
-use crate::infra::audit::{self, Actor, Entry};
 use crate::infra::clock;
 use crate::infra::db::Db;
-use crate::infra::jobs;
-use crate::richieste::decision::Trace;
-use crate::richieste::notifications::queue_notification;
-use crate::richieste::soggetto::Soggetto;
-use crate::richieste::timeline::{add_event, add_event_at};
-use crate::richieste::view::stato_of;
+use crate::infra::jobs::{self, ClaimedJob};
 use shared::dto::Stato;
 use shared::smart_task::{Answers, Kind};
-use sqlx::{AnyConnection, Row};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
 
 pub const QUEUE: &str = "istruttoria";
+
+/// Jobs claimed at once: enough to share a commit, few enough that a batch's decisions do not
+/// wait long for the slowest one.
+const BATCH: usize = 32;
 
 /// Runs a worker until the process ends: takes jobs as they come (woken by `wake`), and polls
 /// every half second for jobs enqueued by other replicas or left by a crashed worker.
@@ -32,9 +37,9 @@ pub fn spawn(db: Db, wake: Arc<Notify>) {
     let worker_id = format!("w-{}-{}", std::process::id(), auth::new_token().get(..8).unwrap_or("x"));
     tokio::spawn(async move {
         loop {
-            match process_one(&db, &worker_id).await {
-                Ok(true) => continue,
-                Ok(false) => {
+            match process(&db, &worker_id, BATCH).await {
+                Ok(n) if n > 0 => continue,
+                Ok(_) => {
                     tokio::select! {
                         _ = wake.notified() => {}
                         _ = tokio::time::sleep(Duration::from_millis(500)) => {}
@@ -51,229 +56,157 @@ pub fn spawn(db: Db, wake: Arc<Notify>) {
 
 /// Claims and decides one job. Returns whether there was one.
 pub async fn process_one(db: &Db, worker: &str) -> AppResult<bool> {
-    let Some(job) = jobs::claim(db, QUEUE, worker, chrono::Duration::seconds(60)).await? else { return Ok(false) };
-    // Its own task: a panic in one examination (a bug) fails that job, never the worker.
-    let task = tokio::spawn({
-        let (db, worker, job) = (db.clone(), worker.to_string(), job.clone());
-        async move { decide_job(&db, &worker, &job).await }
-    });
-    let error = match task.await {
-        Ok(Ok(())) => return Ok(true),
-        Ok(Err(e)) => e.to_string(),
-        Err(join) => format!("errore interno durante l'esame: {join}"),
-    };
-    tracing::warn!(job = job.id, error = %error, "istruttoria non completata, sarà ritentata");
-    if jobs::fail(db, job.id, worker, job.attempts, &error).await? {
-        to_branch(db, &job.payload, &error).await?;
-    }
-    Ok(true)
+    Ok(process(db, worker, 1).await? > 0)
 }
 
-/// After the last attempt the request must not stay "in esame" with no one told: it goes to
-/// the branch (the queue shows it), the contributor is notified, the audit says why.
-async fn to_branch(db: &Db, payload: &str, error: &str) -> AppResult<()> {
-    let Ok(id) = payload.parse::<i64>() else { return Ok(()) };
-    let mut tx = db.write.begin().await?;
-    let row = sqlx::query("SELECT protocollo, contribuente_id, stato FROM richieste WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?;
-    let Some(r) = row else { return Ok(()) };
-    let (protocollo, contribuente_id): (String, i64) = (r.try_get("protocollo")?, r.try_get("contribuente_id")?);
-    if !stato_of(&r)?.in_esame() {
-        return Ok(());
+/// Claims up to `max` jobs and decides them: first every decision (concurrently, on the read
+/// pool), then all their writes in one transaction, each in its own savepoint. Returns how
+/// many were claimed.
+pub async fn process(db: &Db, worker: &str, max: usize) -> AppResult<usize> {
+    let claimed = jobs::claim_many(db, QUEUE, worker, chrono::Duration::seconds(60), max).await?;
+    if claimed.is_empty() {
+        return Ok(0);
     }
-    let nota =
-        "L'esame automatico non è riuscito dopo ripetuti tentativi: la richiesta passa alla sede, che la esaminerà.";
-    sqlx::query(
-        "UPDATE richieste SET stato = $1, esito_motivo = $2, updated_at = $3, version = version + 1 WHERE id = $4",
-    )
-    .bind(Stato::InCaricoSede.code())
-    .bind(nota)
-    .bind(clock::now_ts())
-    .bind(id)
-    .execute(&mut *tx)
-    .await?;
-    add_event(&mut tx, id, Stato::InCaricoSede.code(), Some(nota)).await?;
-    let testo = format!("La richiesta {protocollo} è passata alla sede, che la esaminerà.");
-    let oggetto = format!("INPS Smart-Task {protocollo}: richiesta in carico alla sede");
-    queue_notification(
-        &mut tx,
-        Soggetto::Contribuente(contribuente_id),
-        id,
-        &testo,
-        &oggetto,
-        &format!("{testo}\n\n{nota}"),
-    )
-    .await?;
-    let actor = Actor {
-        user_id: None,
-        name: "sistema:istruttoria".into(),
-        acting_for_id: Some(contribuente_id),
-        request_id: Some(protocollo.clone()),
-    };
-    let entry = Entry {
-        after: Some(
-            serde_json::json!({ "stato": Stato::InCaricoSede, "errore": error.chars().take(500).collect::<String>() }),
-        ),
-        note: Some(nota.into()),
-        ..Entry::richiesta(&protocollo, "esame_non_riuscito")
-    };
-    audit::append(&mut tx, &actor, entry).await?;
-    tx.commit().await?;
-    Ok(())
+    let pending = Arc::new(load_batch(db, &claimed).await?);
+    let tasks: Vec<_> = claimed
+        .iter()
+        .map(|job| {
+            // Its own task: a panic in one examination (a bug) fails that job, never the worker.
+            let (db, worker, job, pending) = (db.clone(), worker.to_string(), job.clone(), pending.clone());
+            tokio::spawn(async move { decide_job(&db, &worker, &job, &pending).await })
+        })
+        .collect();
+    let mut failed: Vec<(&ClaimedJob, String)> = vec![];
+    let mut writes = vec![];
+    let mut written: Vec<&ClaimedJob> = vec![];
+    for (job, task) in claimed.iter().zip(tasks) {
+        match task.await {
+            Ok(Ok(w)) => {
+                writes.push(w.into_work());
+                written.push(job);
+            }
+            Ok(Err(e)) => failed.push((job, e.to_string())),
+            Err(join) => failed.push((job, format!("errore interno durante l'esame: {join}"))),
+        }
+    }
+    // `Ok(false)` is a lease that expired: another worker owns that job now and decides it.
+    for (job, result) in written.into_iter().zip(db.writer.write_each(writes).await?) {
+        if let Err(e) = result {
+            failed.push((job, e.to_string()));
+        }
+    }
+    // The failures of the batch in one write: each retry scheduled, and after the last attempt
+    // the request handed to the branch in the same savepoint.
+    let failures: Vec<_> = failed
+        .into_iter()
+        .map(|(job, error)| {
+            tracing::warn!(job = job.id, error = %error, "istruttoria non completata, sarà ritentata");
+            Failure { job: job.clone(), worker: worker.to_string(), error }.into_work()
+        })
+        .collect();
+    if !failures.is_empty() {
+        for result in db.writer.write_each(failures).await? {
+            result?;
+        }
+    }
+    Ok(claimed.len())
 }
 
-async fn decide_job(db: &Db, worker: &str, job: &jobs::ClaimedJob) -> AppResult<()> {
-    let id: i64 =
-        job.payload.parse().map_err(|_| AppError::Internal(format!("payload non valido: {}", job.payload)))?;
-    let r = sqlx::query(
+/// A claimed request as read from the database, with who asked for it.
+pub(crate) struct Pending {
+    pub req: RequestRow,
+    pub stato: Stato,
+    pub protocollo: String,
+    pub answers: Answers,
+    pub requester: User,
+}
+
+/// The batch's requests in one query, their requesters once each.
+async fn load_batch(db: &Db, claimed: &[ClaimedJob]) -> AppResult<HashMap<i64, AppResult<Pending>>> {
+    let ids: Vec<i64> = claimed.iter().filter_map(|j| j.payload.parse().ok()).collect();
+    let mut out = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let list = (1..=ids.len()).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ");
+    let sql = format!(
         "SELECT id, tipo, contribuente_id, richiedente_user_id, oggetto, risposte_json, stato, data_riferimento, protocollo
-         FROM richieste WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_one(&db.read)
-    .await?;
-    let stato = stato_of(&r)?;
-    if !stato.in_esame() {
-        // Decided already (a previous attempt committed): just close the job.
-        let mut tx = db.write.begin().await?;
-        jobs::complete(&mut tx, job.id, worker).await?;
-        tx.commit().await?;
-        return Ok(());
+         FROM richieste WHERE id IN ({list})"
+    );
+    let mut q = sqlx::query(&sql);
+    for id in &ids {
+        q = q.bind(*id);
     }
+    let rows = q.fetch_all(&db.read).await?;
+    let mut users: HashMap<i64, Option<User>> = HashMap::new();
+    for r in &rows {
+        let id: i64 = r.try_get("id")?;
+        let user_id: i64 = r.try_get("richiedente_user_id")?;
+        let requester = match users.get(&user_id) {
+            Some(u) => u.clone(),
+            None => {
+                let u = auth::load_user(&db.read, user_id).await?;
+                users.insert(user_id, u.clone());
+                u
+            }
+        };
+        out.insert(id, pending(r, requester));
+    }
+    Ok(out)
+}
+
+fn pending(r: &AnyRow, requester: Option<User>) -> AppResult<Pending> {
     let tipo: String = r.try_get("tipo")?;
     let kind = Kind::from_code(&tipo).ok_or_else(|| AppError::Internal(format!("tipo sconosciuto {tipo}")))?;
-    let req = RequestRow {
-        id,
-        kind,
-        contribuente_id: r.try_get("contribuente_id")?,
-        oggetto: r.try_get("oggetto")?,
-        data_riferimento: clock::parse_date(&r.try_get::<String, _>("data_riferimento")?)
-            .ok_or_else(|| AppError::Internal("data di riferimento non valida".into()))?,
-    };
-    let protocollo: String = r.try_get("protocollo")?;
-    let answers: Answers = serde_json::from_str(&r.try_get::<String, _>("risposte_json")?)
-        .map_err(|e| AppError::Internal(format!("risposte: {e}")))?;
-    let requester = auth::load_user(&db.read, r.try_get("richiedente_user_id")?)
-        .await?
-        .ok_or_else(|| AppError::Internal("richiedente inesistente".into()))?;
-    // The examination's start is recorded with its outcome, in the same transaction: one write
-    // transaction fewer per request (the single SQLite writer is the bottleneck), and the
-    // timeline still shows when the examination began.
-    let started = clock::now_ts();
-    let snapshot = facts::load(&db.read, &req, &requester, &answers).await?;
-    let examiner = examiner(kind);
-    let mut decision = examiner.decide(kind, &req.oggetto, &answers, &snapshot)?;
-
-    let mut tx = db.write.begin().await?;
-    let actor = Actor {
-        user_id: None,
-        name: "sistema:istruttoria".into(),
-        acting_for_id: Some(req.contribuente_id),
-        request_id: Some(protocollo.clone()),
-    };
-    if decision.outcome == Outcome::Accolta {
-        for effect in decision.effects.clone() {
-            if let Err(reason) = examiner.apply(&mut tx, &actor, &effect).await? {
-                // The data changed after the facts were read: refuse, never apply twice.
-                decision.checks.push(Check {
-                    codice: "ST00.EFFETTO_APPLICABILE".into(),
-                    descrizione: "I dati su cui la richiesta agisce non sono cambiati durante l'esame".into(),
-                    esito: Esito::Ko,
-                    motivo: reason,
-                    riferimento: "Controllo di concorrenza".into(),
-                    letti: effect,
-                });
-                decision.outcome = Outcome::NonAccolta;
-                decision.effects.clear();
-                tx.rollback().await?;
-                tx = db.write.begin().await?;
-                break;
-            }
-        }
-    }
-    let final_state = decision.outcome.stato();
-    let motivo = (decision.outcome != Outcome::Accolta).then(|| decision.motivi().join(" "));
-    let trace = Trace { decisione: decision, fatti: snapshot };
-    let decision = &trace.decisione;
-    sqlx::query(
-        "UPDATE richieste SET stato = $1, esito_motivo = $2, ruleset = $3, decisione_json = $4, updated_at = $5, version = version + 1
-         WHERE id = $6",
-    )
-    .bind(final_state.code())
-    .bind(motivo.clone())
-    .bind(&decision.ruleset)
-    .bind(trace.to_json())
-    .bind(clock::now_ts())
-    .bind(id)
-    .execute(&mut *tx)
-    .await?;
-    if stato == Stato::Inviata {
-        add_event_at(&mut tx, id, Stato::InIstruttoria.code(), None, &started).await?;
-    }
-    add_event(&mut tx, id, final_state.code(), motivo.as_deref()).await?;
-    notify(&mut tx, req.contribuente_id, id, &protocollo, kind, decision).await?;
-    audit::append(
-        &mut tx,
-        &actor,
-        Entry {
-            before: Some(serde_json::json!({ "stato": stato })),
-            after: Some(serde_json::json!({ "stato": final_state, "ruleset": decision.ruleset })),
-            note: motivo,
-            ..Entry::richiesta(&protocollo, "esito_istruttoria")
+    Ok(Pending {
+        req: RequestRow {
+            id: r.try_get("id")?,
+            kind,
+            contribuente_id: r.try_get("contribuente_id")?,
+            oggetto: r.try_get("oggetto")?,
+            data_riferimento: clock::parse_date(&r.try_get::<String, _>("data_riferimento")?)
+                .ok_or_else(|| AppError::Internal("data di riferimento non valida".into()))?,
         },
-    )
-    .await?;
-    if !jobs::complete(&mut tx, job.id, worker).await? {
-        // The lease expired and another worker owns the job now: let it decide.
-        tx.rollback().await?;
-        return Ok(());
-    }
-    tx.commit().await?;
-    Ok(())
+        stato: crate::richieste::view::stato_of(r)?,
+        protocollo: r.try_get("protocollo")?,
+        answers: serde_json::from_str(&r.try_get::<String, _>("risposte_json")?)
+            .map_err(|e| AppError::Internal(format!("risposte: {e}")))?,
+        requester: requester.ok_or_else(|| AppError::Internal("richiedente inesistente".into()))?,
+    })
 }
 
-async fn notify(
-    conn: &mut AnyConnection,
-    contribuente_id: i64,
-    id: i64,
-    protocollo: &str,
-    kind: Kind,
-    d: &Decision,
-) -> AppResult<()> {
-    let testo = match d.outcome {
-        Outcome::Accolta => format!("La richiesta {protocollo} ({}) è stata accolta.", kind.label()),
-        Outcome::NonAccolta => format!("La richiesta {protocollo} ({}) non è stata accolta.", kind.label()),
-        Outcome::InCaricoSede => {
-            format!("La richiesta {protocollo} ({}) è passata alla sede per una verifica.", kind.label())
-        }
+async fn decide_job(
+    db: &Db,
+    worker: &str,
+    job: &ClaimedJob,
+    batch: &HashMap<i64, AppResult<Pending>>,
+) -> AppResult<Write> {
+    let id: i64 =
+        job.payload.parse().map_err(|_| AppError::Internal(format!("payload non valido: {}", job.payload)))?;
+    let p = match batch.get(&id) {
+        Some(Ok(p)) => p,
+        Some(Err(e)) => return Err(AppError::Internal(e.to_string())),
+        None => return Err(AppError::Internal(format!("richiesta {id} inesistente"))),
     };
-    let esito = match d.outcome {
-        Outcome::Accolta => "accolta",
-        Outcome::NonAccolta => "non accolta",
-        Outcome::InCaricoSede => "in carico alla sede",
-    };
-    let mut corpo = format!("{testo}\n\nControlli eseguiti:\n");
-    for c in &d.checks {
-        corpo.push_str(&format!(
-            "- {} [{}]: {}\n",
-            c.descrizione,
-            match c.esito {
-                Esito::Ok => "OK",
-                Esito::Ko => "KO",
-                Esito::Verifica => "DA VERIFICARE",
-            },
-            c.motivo
-        ));
+    let (job_id, worker) = (job.id, worker.to_string());
+    if !p.stato.in_esame() {
+        // Decided already (a previous attempt committed): just close the job.
+        return Ok(Write::Close { job_id, worker });
     }
-    queue_notification(
-        conn,
-        Soggetto::Contribuente(contribuente_id),
+    // The examination's start is recorded with its outcome, in the same write.
+    let started = clock::now_ts();
+    let snapshot = facts::load(&db.read, &p.req, &p.requester, &p.answers).await?;
+    let decision: Decision = examiner(p.req.kind).decide(p.req.kind, &p.req.oggetto, &p.answers, &snapshot)?;
+    Ok(Write::Decide(Box::new(Record {
+        job_id,
+        worker,
         id,
-        &testo,
-        &format!("INPS Smart-Task {protocollo}: richiesta {esito}"),
-        &corpo,
-    )
-    .await
+        kind: p.req.kind,
+        stato: p.stato,
+        protocollo: p.protocollo.clone(),
+        contribuente_id: p.req.contribuente_id,
+        decision,
+        snapshot,
+        started,
+    })))
 }

@@ -80,7 +80,9 @@ both!(jobs_are_claimed_once_and_survive_a_crash, |engine: Engine| async move {
     tx.commit().await.expect("commit");
 
     // A failure is retried later, not immediately.
-    jobs::fail(&app.db, other.id, other_worker, other.attempts, "errore di prova").await.expect("fail");
+    let mut tx = app.db.write.begin().await.expect("tx");
+    jobs::fail(&mut tx, other.id, other_worker, other.attempts, "errore di prova").await.expect("fail");
+    tx.commit().await.expect("commit");
     assert!(
         jobs::claim(&app.db, "test", "w5", Duration::seconds(30)).await.expect("claim").is_none(),
         "backoff before retry"

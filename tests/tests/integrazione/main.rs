@@ -24,6 +24,7 @@ mod presto_liste;
 mod presto_portale;
 mod presto_rimborsi;
 mod risposte_private;
+mod scrittura_di_gruppo;
 mod smart_task;
 mod smart_task_attivazione;
 mod smart_task_codici;

@@ -38,7 +38,7 @@ pub fn OperatorsPage() -> impl IntoView {
                         regioni.dedup();
                         let ops_for_select = ops.clone();
                         view! {
-                            <div class="table-wrap">
+                            <div class="table-wrap" role="region" aria-label="Operatori profilati" tabindex="0">
                                 <table class="table" id="operatori">
                                     <caption class="visually-hidden">"Operatori profilati"</caption>
                                     <thead><tr><th scope="col">"Operatore"</th><th scope="col">"Ruolo"</th><th scope="col">"Ambito"</th><th scope="col">"Prestazioni occasionali"</th></tr></thead>

@@ -76,7 +76,7 @@ fn Cassetto(company: CompanyHome) -> impl IntoView {
             <dt>"Deleghe attive"</dt><dd>{company.deleghe_attive}</dd>
         </dl>
         <h2>"Posizioni contributive"</h2>
-        <div class="table-wrap">
+        <div class="table-wrap" role="region" aria-label="Posizioni contributive dell'azienda" tabindex="0">
             <table class="table">
                 <caption class="visually-hidden">"Posizioni contributive dell'azienda"</caption>
                 <thead><tr><th scope="col">"Matricola"</th><th scope="col">"Stato"</th><th scope="col">"Dal"</th></tr></thead>

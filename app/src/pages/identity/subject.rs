@@ -35,7 +35,8 @@ pub fn SubjectChooser(subjects: Vec<SubjectSummary>) -> impl IntoView {
                         </dl>
                         <ActionForm action=act>
                             <input type="hidden" name="subject_id" value=s.id.to_string() />
-                            <button type="submit" class="button" aria-label=label>"Opera per questo soggetto"</button>
+                            // The company in the visible text, not only in an aria-label (WCAG 2.5.3).
+                            <button type="submit" class="button">{label}</button>
                         </ActionForm>
                     </li>
                 }

@@ -35,7 +35,7 @@ pub fn F24Page() -> impl IntoView {
                     <p>{format!("Accreditate {}, non abbinate {}, già presenti {}, scartate {}.", r.accreditate, r.non_abbinate, r.gia_presenti, r.scartate)}</p>
                 </div>
                 {(!altre.is_empty()).then(|| view! {
-                    <div class="table-wrap">
+                    <div class="table-wrap" role="region" aria-label="Righe non accreditate" tabindex="0">
                         <table class="table" id="righe-f24">
                             <caption>"Righe non accreditate"</caption>
                             <thead><tr><th scope="col">"Riga"</th><th scope="col">"Identificativo"</th><th scope="col">"Esito"</th><th scope="col">"Motivo"</th></tr></thead>

@@ -5,18 +5,18 @@ use super::Engine;
 macro_rules! claim_job_sql {
     () => {
         "UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_until = $3, locked_by = $4, updated_at = $2
-         WHERE id = (SELECT id FROM jobs
+         WHERE id IN (SELECT id FROM jobs
                      WHERE queue = $1 AND run_after <= $2
                        AND (state = 'queued' OR (state = 'running' AND locked_until < $2))
                        AND attempts < max_attempts
-                     ORDER BY run_after, id LIMIT 1"
+                     ORDER BY run_after, id LIMIT $5"
     };
 }
 
-/// Claims the oldest ready job of a queue. On PostgreSQL `FOR UPDATE SKIP LOCKED` lets several
+/// Claims the oldest ready jobs of a queue (at most $5). On PostgreSQL `FOR UPDATE SKIP LOCKED` lets several
 /// replicas claim concurrently without blocking or double-claiming; on SQLite the single writer
 /// connection serialises claims, so the plain sub-select is already exclusive.
-/// Binds: $1 queue, $2 now, $3 locked_until, $4 worker id.
+/// Binds: $1 queue, $2 now, $3 locked_until, $4 worker id, $5 how many.
 pub fn claim_job(engine: Engine) -> &'static str {
     match engine {
         Engine::Postgres => concat!(claim_job_sql!(), " FOR UPDATE SKIP LOCKED) RETURNING id, payload, attempts"),
@@ -56,5 +56,16 @@ pub fn name_prefix(engine: Engine, column: &str) -> (String, bool) {
             (format!("LOWER({column}) >= $3 AND LOWER({column}) < $4 AND LOWER({column}) LIKE $1 ESCAPE '\\'"), true)
         }
         Engine::Postgres => (format!("LOWER({column}) LIKE $1 ESCAPE '\\'"), false),
+    }
+}
+
+/// Run first in each group-commit batch. On PostgreSQL several processes write at once, and a
+/// batch holds the locks of many writes until its commit: taking the audit chain's head first
+/// (every audited write takes it anyway) makes batches queue for it before they hold any other
+/// lock, so two batches never wait for each other in a cycle. SQLite has one writer already.
+pub fn batch_lock(engine: Engine) -> Option<&'static str> {
+    match engine {
+        Engine::Postgres => Some("SELECT last_seq FROM audit_head WHERE id = 1 FOR UPDATE"),
+        Engine::Sqlite => None,
     }
 }

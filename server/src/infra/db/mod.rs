@@ -2,6 +2,9 @@
 //! driver so one SQL text serves both. What differs between the engines lives in [`dialect`].
 
 pub mod dialect;
+pub mod writer;
+
+use writer::Writer;
 
 use crate::error::{AppError, AppResult};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
@@ -22,6 +25,8 @@ pub struct Db {
     pub write: AnyPool,
     pub read: AnyPool,
     pub engine: Engine,
+    /// The group commit every hot write goes through ([`writer`]), on the write pool.
+    pub writer: Writer,
 }
 
 static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -62,14 +67,16 @@ impl Db {
             let write = sqlite_pool(url, 1).connect(&url_rwc).await?;
             let read =
                 if url.contains(":memory:") { write.clone() } else { sqlite_pool(url, 4).connect(&url_rwc).await? };
-            Ok(Db { write, read, engine: Engine::Sqlite })
+            let writer = Writer::spawn(write.clone(), Engine::Sqlite);
+            Ok(Db { write, read, engine: Engine::Sqlite, writer })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             // While the database is unreachable a request waits at most 5 s for a connection,
             // then answers 503 with Retry-After instead of hanging; a dead connection is
             // noticed before use (sqlx tests it), so service resumes as soon as it is back.
             let pool =
                 AnyPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(5)).connect(url).await?;
-            Ok(Db { write: pool.clone(), read: pool, engine: Engine::Postgres })
+            let writer = Writer::spawn(pool.clone(), Engine::Postgres);
+            Ok(Db { write: pool.clone(), read: pool, engine: Engine::Postgres, writer })
         } else {
             Err(AppError::Internal(format!(
                 "DATABASE_URL non supportato: {url} (usare sqlite://… oppure postgres://…)"

@@ -13,14 +13,7 @@ pub(crate) async fn liste(base: &str, db_url: &str, sede_id: i64) {
     let y = chrono::Datelike::year(&chrono::Utc::now().date_naive());
     let (dal, al) = (format!("01/01/{y}"), format!("31/12/{y}"));
     let q = format!("dal={dal}&al={al}");
-    let op = reqwest::Client::builder().cookie_store(true).build().expect("client");
-    let r = op
-        .post(format!("{base}/api/v1/sessione"))
-        .json(&serde_json::json!({"username": "operatore.sede", "password": server::seed::DEMO_PASSWORD}))
-        .send()
-        .await
-        .expect("login");
-    assert!(r.status().is_success(), "login operatore.sede: {}", r.status());
+    let op = crate::load::signed_in(base, "operatore.sede").await;
     let mut lat = vec![];
     let mut totale = 0;
     for _ in 0..12 {

@@ -2,12 +2,19 @@
 
 use std::time::{Duration, Instant};
 
+/// What one measurement found.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Misura {
+    pub rps: f64,
+    pub p99: f64,
+}
+
 pub(crate) async fn measure(
     label: &str,
     total: usize,
     concurrency: usize,
     make: impl Fn() -> reqwest::RequestBuilder + Send + Sync + Clone + 'static,
-) -> f64 {
+) -> Misura {
     let t0 = Instant::now();
     let per = total / concurrency;
     let mut handles = vec![];
@@ -51,10 +58,36 @@ pub(crate) async fn measure(
         pct(0.5),
         pct(0.99)
     );
-    rps
+    Misura { rps, p99: pct(0.99) }
 }
 
 /// p-th percentile (0–1) of sorted values.
 pub(crate) fn pct(v: &[f64], p: f64) -> f64 {
     v.get(((v.len() as f64 * p) as usize).min(v.len().saturating_sub(1))).copied().unwrap_or(0.0)
+}
+
+/// A client with a session of a demo user (the cookie kept).
+pub(crate) async fn signed_in(base: &str, user: &str) -> reqwest::Client {
+    let c = reqwest::Client::builder().cookie_store(true).build().expect("client");
+    let r = c
+        .post(format!("{base}/api/v1/sessione"))
+        .json(&serde_json::json!({ "username": user, "password": server::seed::DEMO_PASSWORD }))
+        .send()
+        .await
+        .expect("login");
+    assert!(r.status().is_success(), "login {user}: {}", r.status());
+    c
+}
+
+/// A client with a session of a demo user acting for the subject `soggetto`.
+pub(crate) async fn acting_for(base: &str, user: &str, soggetto: i64) -> reqwest::Client {
+    let c = signed_in(base, user).await;
+    let r = c
+        .put(format!("{base}/api/v1/sessione/soggetto"))
+        .json(&serde_json::json!({ "subject_id": soggetto }))
+        .send()
+        .await
+        .expect("act for");
+    assert!(r.status().is_success(), "act for: {}", r.status());
+    c
 }

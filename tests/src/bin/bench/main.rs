@@ -2,6 +2,8 @@
 //! Bounded: a fixed number of requests per measurement. Prints a Markdown report.
 
 mod base;
+mod carico;
+mod decisioni;
 mod liste;
 mod load;
 mod presto;
@@ -9,127 +11,18 @@ mod simulazione;
 mod soak;
 
 use load::{measure, pct};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-/// Smart-Task throughput: `n` submissions over HTTP (as an intermediary's software would send
-/// them), timed until the worker has decided the last one; the same number of rows inserted
-/// raw, one transaction each, into a copy of the table in the same database and run; decision
-/// latency from the server's own timestamps; SSR of the request list.
+/// Smart-Task throughput (module `decisioni`), then the request list and the Fascicolo over
+/// the requests it made.
 async fn smart_task(base: &str, db_url: &str, n: usize) {
     use sqlx::Row;
+    decisioni::decisioni(&[base.to_string()], db_url, n, "SQLite, build release, un processo").await;
     sqlx::any::install_default_drivers();
     let pool = sqlx::any::AnyPoolOptions::new().max_connections(1).connect(db_url).await.expect("database");
-    let client = reqwest::Client::builder().cookie_store(true).build().expect("client");
-    let login = client
-        .post(format!("{base}/api/v1/sessione"))
-        .json(&serde_json::json!({ "username": "intermediario", "password": server::seed::DEMO_PASSWORD }))
-        .send()
-        .await
-        .expect("login");
-    assert!(login.status().is_success(), "login: {}", login.status());
-    let assoc: i64 =
-        sqlx::query("SELECT id FROM contribuenti WHERE ragione_sociale = 'Associazione Sportiva Tuscolana'")
-            .fetch_one(&pool)
-            .await
-            .expect("assoc")
-            .try_get(0)
-            .expect("id");
-    let before: i64 =
-        sqlx::query("SELECT COUNT(*) FROM richieste").fetch_one(&pool).await.expect("n").try_get(0).expect("n");
-
-    let t0 = Instant::now();
-    let concurrency = 16;
-    let mut handles = vec![];
-    for w in 0..concurrency {
-        let c = client.clone();
-        let url = format!("{base}/api/v1/richieste");
-        handles.push(tokio::spawn(async move {
-            let mut failures = 0;
-            for i in (w..n).step_by(concurrency) {
-                let body = serde_json::json!({ "tipo": "variazione_pec_aziendale", "soggetto_id": assoc, "oggetto": "", "risposte": { "pec": format!("bench{i}@pec.tuscolana.it") } });
-                match c.post(&url).json(&body).send().await {
-                    Ok(r) if r.status().as_u16() == 202 => {}
-                    _ => failures += 1,
-                }
-            }
-            failures
-        }));
-    }
-    let mut failures = 0;
-    for h in handles {
-        failures += h.await.unwrap_or(n);
-    }
-    let submitted = t0.elapsed().as_secs_f64();
-    let target = before + (n - failures) as i64;
-    loop {
-        let decided: i64 =
-            sqlx::query("SELECT COUNT(*) FROM richieste WHERE stato IN ('accolta', 'non_accolta', 'in_carico_sede')")
-                .fetch_one(&pool)
-                .await
-                .expect("n")
-                .try_get(0)
-                .expect("n");
-        if decided >= target || t0.elapsed() > Duration::from_secs(600) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    let all = t0.elapsed().as_secs_f64();
-    let decided_per_s = (n - failures) as f64 / all;
-
-    // The same rows inserted raw through the server's own pool and pragmas (`server::Db::connect`):
-    // one transaction each, like each submission's own commit, and all in one transaction.
-    let (raw_per_s, batch_per_s) = base::grezzi(db_url, n).await;
-
-    // Decision latency: from the submission's timestamp to its final event, as the server wrote them.
-    let lat_rows = sqlx::query(
-        "SELECT r.created_at, MAX(e.at) AS fine FROM richieste r JOIN richieste_eventi e ON e.richiesta_id = r.id
-         WHERE r.stato IN ('accolta', 'non_accolta', 'in_carico_sede') AND r.id > $1 GROUP BY r.id, r.created_at",
-    )
-    .bind(before)
-    .fetch_all(&pool)
-    .await
-    .expect("latency");
-    let mut lat: Vec<f64> = lat_rows
-        .iter()
-        .filter_map(|r| {
-            let a = server::infra::clock::parse_ts(&r.try_get::<String, _>(0).ok()?)?;
-            let b = server::infra::clock::parse_ts(&r.try_get::<String, _>(1).ok()?)?;
-            Some((b - a).num_microseconds()? as f64 / 1000.0)
-        })
-        .collect();
-    lat.sort_by(|a, b| a.total_cmp(b));
-
-    println!("\n## Smart-Task (SQLite, build release, stesso processo del server per il worker)\n");
-    println!("| misura | valore |\n|---|---|");
-    println!("| richieste inviate via API (concorrenza {concurrency}) | {} (errori: {failures}) |", n - failures);
-    println!("| tempo di invio | {submitted:.2} s |");
-    println!("| tempo fino all'ultima decisione | {all:.2} s |");
-    println!("| **richieste decise al secondo** | **{decided_per_s:.0}** |");
-    println!(
-        "| base: inserimenti grezzi delle stesse righe al secondo, pool e pragma del server, una transazione ciascuno | {raw_per_s:.0} |"
-    );
-    println!("| base: le stesse righe in un'unica transazione, al secondo | {batch_per_s:.0} |");
-    println!(
-        "| rapporto decise / inserimenti grezzi (una transazione ciascuno) | {:.3} |",
-        decided_per_s / raw_per_s.max(1.0)
-    );
-    println!(
-        "| rapporto decise / inserimenti grezzi (un'unica transazione) | {:.3} |",
-        decided_per_s / batch_per_s.max(1.0)
-    );
-    println!("| latenza invio → decisione p50 | {:.1} ms |", pct(&lat, 0.5));
-    println!("| latenza invio → decisione p99 | {:.1} ms |", pct(&lat, 0.99));
-    println!("| latenza invio → decisione massima | {:.1} ms |", lat.last().copied().unwrap_or(0.0));
-
+    let assoc = soggetto(db_url, "Associazione Sportiva Tuscolana").await;
     // SSR of the request list: the company now has thousands of requests; a page shows 20.
-    let act = client
-        .put(format!("{base}/api/v1/sessione/soggetto"))
-        .json(&serde_json::json!({ "subject_id": assoc }))
-        .send()
-        .await
-        .expect("act for");
-    assert!(act.status().is_success(), "act for: {}", act.status());
+    let client = crate::load::acting_for(base, "intermediario", assoc).await;
     let mut ssr = vec![];
     for _ in 0..200 {
         let t = Instant::now();
@@ -157,14 +50,7 @@ async fn smart_task(base: &str, db_url: &str, n: usize) {
     println!("- p50 {:.1} ms, p99 {:.1} ms", pct(&ssr, 0.5), pct(&ssr, 0.99));
 
     // The operator's side: the Fascicolo of the same company (its requests, paged) and search.
-    let op = reqwest::Client::builder().cookie_store(true).build().expect("client");
-    let login = op
-        .post(format!("{base}/api/v1/sessione"))
-        .json(&serde_json::json!({ "username": "operatore.sede", "password": server::seed::DEMO_PASSWORD }))
-        .send()
-        .await
-        .expect("login");
-    assert!(login.status().is_success(), "operator login: {}", login.status());
+    let op = crate::load::signed_in(base, "operatore.sede").await;
     // The Fascicolo of a contributor with exactly 1,000 requests (the issue's figure): copies of
     // the submissions above, given to a second company of the same region.
     let other: i64 =
@@ -245,14 +131,7 @@ async fn smart_task(base: &str, db_url: &str, n: usize) {
         }
     }
     let names = ["ross", "gall", "ver", "bianchi", "impianti", "trasporti", "associazione", "ferr", "col"];
-    let dg = reqwest::Client::builder().cookie_store(true).build().expect("client");
-    let login = dg
-        .post(format!("{base}/api/v1/sessione"))
-        .json(&serde_json::json!({ "username": "operatore.dg", "password": server::seed::DEMO_PASSWORD }))
-        .send()
-        .await
-        .expect("login");
-    assert!(login.status().is_success(), "operator login: {}", login.status());
+    let dg = crate::load::signed_in(base, "operatore.dg").await;
     let search = |c: reqwest::Client, qs: Vec<String>| {
         let base = base.to_string();
         async move {
@@ -285,7 +164,7 @@ async fn smart_task(base: &str, db_url: &str, n: usize) {
     }
 }
 
-async fn soggetto(db_url: &str, name: &str) -> i64 {
+pub(crate) async fn soggetto(db_url: &str, name: &str) -> i64 {
     use sqlx::Row;
     sqlx::any::install_default_drivers();
     let pool = sqlx::any::AnyPoolOptions::new().max_connections(1).connect(db_url).await.expect("database");
@@ -310,11 +189,35 @@ async fn main() {
         soak::soak(&base, soggetto(db, "Associazione Sportiva Tuscolana").await).await;
         return;
     }
+    // `SPORTELLO_BENCH_SOLO=decisioni`: only the decisions, submitted to every server process
+    // listed in the first argument (comma-separated): the PostgreSQL scale-out runs.
+    if std::env::var("SPORTELLO_BENCH_SOLO").as_deref() == Ok("decisioni")
+        && let Some(db) = &db_url
+    {
+        let bases: Vec<String> = base.split(',').map(str::to_string).collect();
+        let titolo = std::env::var("SPORTELLO_BENCH_TITOLO").unwrap_or_else(|_| "build release".into());
+        let n = std::env::args().nth(3).and_then(|n| n.parse().ok()).unwrap_or(3000);
+        decisioni::decisioni(&bases, db, n, &titolo).await;
+        return;
+    }
+    // `SPORTELLO_BENCH_SOLO=smart_task`: only the Smart-Task write path (to compare two builds).
+    if std::env::var("SPORTELLO_BENCH_SOLO").as_deref() == Ok("smart_task")
+        && let Some(db) = &db_url
+    {
+        smart_task(&base, db, std::env::args().nth(3).and_then(|n| n.parse().ok()).unwrap_or(3000)).await;
+        return;
+    }
+    if std::env::var("SPORTELLO_BENCH_SOLO").as_deref() == Ok("carico")
+        && let Some(db) = &db_url
+    {
+        carico::carico(&base, db, soggetto(db, "Associazione Sportiva Tuscolana").await).await;
+        return;
+    }
     println!("\n## Carico HTTP (loopback, 2 core condivisi tra client e server)\n");
     println!("| richiesta | n | concorrenza | richieste/s | p50 ms | p99 ms | errori |\n|---|---|---|---|---|---|---|");
     let c = client.clone();
     let url = format!("{base}/healthz");
-    let trivial = measure("GET /healthz (banale)", 4000, 4, move || c.get(&url)).await;
+    let trivial = measure("GET /healthz (banale)", 4000, 4, move || c.get(&url)).await.rps;
     // Each login runs Argon2id (m = 19 MiB, t = 2): that cost is the point of the measurement.
     // Different users so the per-user rate limit does not interfere (failures count only on errors).
     let users = [
@@ -335,7 +238,8 @@ async fn main() {
         c.post(&url)
             .json(&serde_json::json!({ "username": users[i % users.len()], "password": server::seed::DEMO_PASSWORD }))
     })
-    .await;
+    .await
+    .rps;
     println!(
         "\nRapporto login / gestore banale: {:.4} ({:.0} login/s contro {:.0} richieste/s)",
         login / trivial.max(1.0),
@@ -345,6 +249,7 @@ async fn main() {
     match db_url {
         Some(db) => {
             smart_task(&base, &db, std::env::args().nth(3).and_then(|n| n.parse().ok()).unwrap_or(3000)).await;
+            carico::carico(&base, &db, soggetto(&db, "Associazione Sportiva Tuscolana").await).await;
             simulazione::simulazione(&base, &db).await;
             presto::presto(&base, &db).await;
             soak::soak(&base, soggetto(&db, "Associazione Sportiva Tuscolana").await).await;

@@ -199,14 +199,7 @@ async fn f24(base: &str, pool: &AnyPool, cfs: &[String]) {
         let cf = if i % 2 == 0 { &user_cfs[i % user_cfs.len()] } else { &cfs[i % cfs.len()] };
         csv.push_str(&format!("BENCH-{i},ELIDE,{cf},I,CLOC,,2026,10000,2026-11-02\n"));
     }
-    let dg = reqwest::Client::builder().cookie_store(true).build().expect("client");
-    let r = dg
-        .post(format!("{base}/api/v1/sessione"))
-        .json(&serde_json::json!({"username": "operatore.dg", "password": server::seed::DEMO_PASSWORD}))
-        .send()
-        .await
-        .expect("login");
-    assert!(r.status().is_success());
+    let dg = crate::load::signed_in(base, "operatore.dg").await;
     let t = Instant::now();
     let r = dg
         .post(format!("{base}/api/v1/presto/f24"))

@@ -58,14 +58,7 @@ pub async fn simulazione(base: &str, db_url: &str) {
     }
     let base_s = t.elapsed().as_secs_f64();
 
-    let client = reqwest::Client::builder().cookie_store(true).build().expect("client");
-    let login = client
-        .post(format!("{base}/api/v1/sessione"))
-        .json(&serde_json::json!({ "username": "operatore.dg", "password": server::seed::DEMO_PASSWORD }))
-        .send()
-        .await
-        .expect("login");
-    assert!(login.status().is_success(), "login: {}", login.status());
+    let client = crate::load::signed_in(base, "operatore.dg").await;
     let t = Instant::now();
     let r = client
         .post(format!("{base}/api/v1/smart-task/simulazioni"))

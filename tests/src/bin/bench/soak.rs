@@ -3,6 +3,7 @@
 //! minute and at the end. Zero errors expected; memory should stay flat once warm.
 //! `SPORTELLO_SOAK_SECONDI` (default 600) sets the length; the server's PID comes from xtask.
 
+use crate::load::signed_in;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -11,18 +12,6 @@ pub(crate) fn rss_mib(pid: u32) -> Option<f64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     let kib: f64 = status.lines().find(|l| l.starts_with("VmRSS:"))?.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib / 1024.0)
-}
-
-async fn signed_in(base: &str, user: &str) -> reqwest::Client {
-    let c = reqwest::Client::builder().cookie_store(true).build().expect("client");
-    let r = c
-        .post(format!("{base}/api/v1/sessione"))
-        .json(&serde_json::json!({ "username": user, "password": server::seed::DEMO_PASSWORD }))
-        .send()
-        .await
-        .expect("login");
-    assert!(r.status().is_success(), "login {user}: {}", r.status());
-    c
 }
 
 /// One round of a user's day; the statuses that are errors are counted.
@@ -85,4 +74,5 @@ pub(crate) async fn soak(base: &str, soggetto: i64) {
     }
     let e = errors.load(Ordering::Relaxed);
     println!("\nErrori nella prova di durata: {e} su {} round.", rounds.load(Ordering::Relaxed));
+    crate::carico::memoria("alla fine della prova di durata (con i dati da 1 milione di righe)");
 }

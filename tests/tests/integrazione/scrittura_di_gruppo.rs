@@ -1,0 +1,140 @@
+//! Group commit (`infra::db::writer`) seen from outside, on both engines: a worker's batch of
+//! decisions commits together while one whose effect no longer applies is refused alone; an
+//! answer is never sent before its commit; the audit chain verifies after a concurrent burst.
+
+use reqwest::StatusCode;
+use serde_json::json;
+use server::infra::audit::{self, Verification};
+use sportello_tests::st::{decided, failed_codes, submit};
+use sportello_tests::{Engine, TestApp, both};
+use sqlx::Row;
+
+async fn pec_of(app: &TestApp, id: i64) -> Option<String> {
+    sqlx::query("SELECT pec FROM contribuenti WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.db.read)
+        .await
+        .expect("pec")
+        .try_get(0)
+        .expect("pec")
+}
+
+both!(one_stale_effect_in_a_batch_is_refused_alone, |engine: Engine| async move {
+    // No worker in the server: the test runs one batch itself.
+    let app = TestApp::spawn_with(engine, |c| c.workers = 0).await;
+    let giulia = app.logged_in("intermediario").await;
+    let tuscolana = app.company_id("Associazione Sportiva Tuscolana").await;
+    let gallo = app.company_id("Gallo Trasporti S.r.l.").await;
+    // Setup: Gallo as a contributor that declares its PEC to INPS (like the association), so
+    // that two contributors can ask for the same new address.
+    sqlx::query("UPDATE contribuenti SET obbligo_pec_registro_imprese = 0 WHERE id = $1")
+        .bind(gallo)
+        .execute(&app.db.write)
+        .await
+        .expect("setup");
+    let before_gallo = pec_of(&app, gallo).await;
+    let mut protocolli = vec![];
+    for soggetto in [tuscolana, gallo] {
+        let body = json!({ "tipo": "variazione_pec_aziendale", "soggetto_id": soggetto, "oggetto": "",
+                           "risposte": { "pec": "condivisa@pec.sportello.it" } });
+        let (s, v) = submit(&app, &giulia, body, None).await;
+        assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+        protocolli.push(v["protocollo"].as_str().expect("p").to_string());
+    }
+    // Both decisions read the address as free; the first write takes it, the second's effect
+    // finds it taken and is refused in its own savepoint; the batch commits.
+    let n = server::smart_task::worker::process(&app.db, "prova", 32).await.expect("batch");
+    assert_eq!(n, 2, "both jobs in one batch");
+    let first = decided(&app, &giulia, &protocolli[0]).await;
+    let second = decided(&app, &giulia, &protocolli[1]).await;
+    assert_eq!(first["stato"], "accolta", "{first}");
+    assert!(failed_codes(&first).is_empty(), "{first}");
+    assert_eq!(second["stato"], "non_accolta", "{second}");
+    assert_eq!(failed_codes(&second), ["ST00.EFFETTO_APPLICABILE"], "{second}");
+    assert!(second["motivo"].as_str().is_some_and(|m| m.contains("PEC di un altro contribuente")), "{second}");
+    assert_eq!(pec_of(&app, tuscolana).await.as_deref(), Some("condivisa@pec.sportello.it"));
+    assert_eq!(pec_of(&app, gallo).await, before_gallo, "the refused effect left nothing behind");
+    // Each decision has its audit record and its job is done; the chain is whole.
+    for p in &protocolli {
+        let n: i64 =
+            sqlx::query("SELECT COUNT(*) FROM audit_log WHERE entity_id = $1 AND action = 'esito_istruttoria'")
+                .bind(p)
+                .fetch_one(&app.db.read)
+                .await
+                .expect("audit")
+                .try_get(0)
+                .expect("n");
+        assert_eq!(n, 1, "{p}");
+    }
+    let open: i64 = sqlx::query("SELECT COUNT(*) FROM jobs WHERE queue = 'istruttoria' AND state <> 'done'")
+        .fetch_one(&app.db.read)
+        .await
+        .expect("jobs")
+        .try_get(0)
+        .expect("n");
+    assert_eq!(open, 0);
+    assert!(matches!(audit::verify(&app.db.read).await.expect("verify"), Verification::Intact { .. }));
+});
+
+both!(a_burst_commits_before_answering_and_keeps_the_chain, |engine: Engine| async move {
+    let app = TestApp::spawn_with(engine, |c| c.submissions_per_minute = 10_000).await;
+    let tuscolana = app.company_id("Associazione Sportiva Tuscolana").await;
+    let before: i64 =
+        sqlx::query("SELECT COUNT(*) FROM audit_log").fetch_one(&app.db.read).await.expect("n").try_get(0).expect("n");
+    let per_client = 20;
+    let clients = 4;
+    let mut handles = vec![];
+    for k in 0..clients {
+        let c = app.logged_in("intermediario").await;
+        let (url, db) = (app.url("/api/v1/richieste"), app.db.read.clone());
+        handles.push(tokio::spawn(async move {
+            let mut protocolli = vec![];
+            for i in 0..per_client {
+                let body = json!({ "tipo": "variazione_pec_aziendale", "soggetto_id": tuscolana, "oggetto": "",
+                                   "risposte": { "pec": format!("raffica{k}-{i}@pec.tuscolana.it") } });
+                let r = c.post(&url).json(&body).send().await.expect("send");
+                assert_eq!(r.status(), StatusCode::ACCEPTED);
+                let v: serde_json::Value = r.json().await.expect("json");
+                let p = v["protocollo"].as_str().expect("p").to_string();
+                // Answered means committed: another connection reads it at once.
+                let seen: i64 = sqlx::query("SELECT COUNT(*) FROM richieste WHERE protocollo = $1")
+                    .bind(&p)
+                    .fetch_one(&db)
+                    .await
+                    .expect("seen")
+                    .try_get(0)
+                    .expect("n");
+                assert_eq!(seen, 1, "{p} answered before its commit");
+                protocolli.push(p);
+            }
+            protocolli
+        }));
+    }
+    let mut protocolli = vec![];
+    for h in handles {
+        protocolli.extend(h.await.expect("join"));
+    }
+    let giulia = app.logged_in("intermediario").await;
+    for p in &protocolli {
+        decided(&app, &giulia, p).await;
+    }
+    let total = (clients * per_client) as i64;
+    let after: i64 =
+        sqlx::query("SELECT COUNT(*) FROM audit_log").fetch_one(&app.db.read).await.expect("n").try_get(0).expect("n");
+    // One record per submission and one per decision (plus the logins of the clients).
+    let ours: i64 =
+        sqlx::query("SELECT COUNT(*) FROM audit_log WHERE action IN ('invio', 'esito_istruttoria') AND seq > $1")
+            .bind(before)
+            .fetch_one(&app.db.read)
+            .await
+            .expect("n")
+            .try_get(0)
+            .expect("n");
+    assert_eq!(ours, 2 * total);
+    assert!(after >= before + 2 * total);
+    assert_eq!(
+        audit::verify(&app.db.read).await.expect("verify"),
+        Verification::Intact { records: after },
+        "the chain is whole and in order"
+    );
+});

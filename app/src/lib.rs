@@ -12,11 +12,12 @@ pub mod components;
 pub mod ctx;
 pub mod error;
 pub mod pages;
+mod pagine;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{SsrMode, path};
+use leptos_router::{Lazy, SsrMode, path};
 
 /// The HTML document around the app. On the server it also sets the Content-Security-Policy,
 /// whose nonce is the one leptos puts on its hydration scripts.
@@ -62,13 +63,6 @@ fn set_document_headers() {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Effects run only in the browser, after hydration: a marker tests (and scripts) can wait for.
-    Effect::new(|_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "1");
-        }
-    });
     let session = Resource::new(|| (), |_| pages::identity::api::current_session());
     provide_context(pages::identity::header::SessionResource(session));
     view! {
@@ -79,37 +73,37 @@ pub fn App() -> impl IntoView {
             <pages::identity::header::Header />
             <main id="contenuto" class="container" tabindex="-1">
                 <Routes fallback=pages::not_found::NotFound>
-                    <Route path=path!("/") view=pages::home::page::HomePage ssr=SsrMode::Async />
-                    <Route path=path!("/accedi") view=pages::identity::login::LoginPage ssr=SsrMode::Async />
-                    <Route path=path!("/soggetti") view=pages::identity::subjects::SubjectsPage ssr=SsrMode::Async />
-                    <Route path=path!("/amministrazione/operatori") view=pages::admin::operators::OperatorsPage ssr=SsrMode::Async />
-                    <Route path=path!("/amministrazione/smart-task") view=pages::smart_task::attivazioni::AttivazioniPage ssr=SsrMode::Async />
-                    <Route path=path!("/direzione/simulazioni") view=pages::smart_task::simulazione::SimulazionePage ssr=SsrMode::Async />
-                    <Route path=path!("/richieste") view=pages::richieste::list::RequestsPage ssr=SsrMode::Async />
-                    <Route path=path!("/richieste/nuova") view=pages::smart_task::wizard::NewRequestPage ssr=SsrMode::Async />
-                    <Route path=path!("/richieste/comunicazione") view=pages::comunicazioni::new::NewTwoWayPage ssr=SsrMode::Async />
-                    <Route path=path!("/richiesta/:protocollo") view=pages::richieste::detail::RequestDetailPage ssr=SsrMode::Async />
-                    <Route path=path!("/notifiche") view=pages::richieste::notifications::NotificationsPage ssr=SsrMode::Async />
-                    <Route path=path!("/posta") view=pages::richieste::notifications::MailboxPage ssr=SsrMode::Async />
-                    <Route path=path!("/token") view=pages::identity::tokens::TokensPage ssr=SsrMode::Async />
-                    <Route path=path!("/fascicolo") view=pages::fascicolo::search::SearchPage ssr=SsrMode::Async />
-                    <Route path=path!("/fascicolo/:id") view=pages::fascicolo::file::FascicoloPage ssr=SsrMode::Async />
-                    <Route path=path!("/fascicolo/richiesta/:protocollo") view=pages::fascicolo::request::OperatorRequestPage ssr=SsrMode::Async />
-                    <Route path=path!("/coda") view=pages::fascicolo::queue::QueuePage ssr=SsrMode::Async />
-                    <Route path=path!("/presto") view=pages::presto::portafoglio::WalletPage ssr=SsrMode::Async />
-                    <Route path=path!("/presto/registrazione") view=pages::presto::registrazione::RegistrationPage ssr=SsrMode::Async />
-                    <Route path=path!("/presto/prestatore") view=pages::presto::prestatore::PrestatorePage ssr=SsrMode::Async />
-                    <Route path=path!("/presto/operatore") view=pages::presto::operatore::OperatorSearchPage ssr=SsrMode::Async />
-                    <Route path=path!("/presto/operatore/f24") view=pages::presto::f24::F24Page ssr=SsrMode::Async />
-                    <Route path=path!("/presto/operatore/versamenti") view=pages::presto::abbinamenti::VersamentiPage ssr=SsrMode::Async />
-                    <Route path=path!("/presto/operatore/categorie") view=pages::presto::categoria::CambiCategoriaPage ssr=SsrMode::Async />
-                    <Route path=path!("/presto/operatore/deleghe") view=pages::presto::deleghe::DeleghePage ssr=SsrMode::Async />
-                    <Route path=path!("/presto/operatore/liste") view=pages::presto::liste::ListePage ssr=SsrMode::Async />
-                    <Route path=path!("/presto/operatore/rimborsi") view=pages::presto::rimborsi::RimborsiSedePage ssr=SsrMode::Async />
-                    <Route path=path!("/presto/rimborsi") view=pages::presto::rimborsi::RimborsiPage ssr=SsrMode::Async />
-                    <Route path=path!("/presto/operatore/campioni/:id") view=pages::presto::campione::CampionePage ssr=SsrMode::Async />
-                    <Route path=path!("/presto/operatore/utilizzatore/:id/categoria") view=pages::presto::categoria::CategoriaPage ssr=SsrMode::Async />
-                    <Route path=path!("/presto/operatore/:tipo/:id") view=pages::presto::scheda::SchedaPage ssr=SsrMode::Async />
+                    <Route path=path!("/") view={Lazy::<pagine::HomePage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/accedi") view={Lazy::<pagine::LoginPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/soggetti") view={Lazy::<pagine::SubjectsPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/amministrazione/operatori") view={Lazy::<pagine::OperatorsPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/amministrazione/smart-task") view={Lazy::<pagine::AttivazioniPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/direzione/simulazioni") view={Lazy::<pagine::SimulazionePage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/richieste") view={Lazy::<pagine::RequestsPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/richieste/nuova") view={Lazy::<pagine::NewRequestPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/richieste/comunicazione") view={Lazy::<pagine::NewTwoWayPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/richiesta/:protocollo") view={Lazy::<pagine::RequestDetailPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/notifiche") view={Lazy::<pagine::NotificationsPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/posta") view={Lazy::<pagine::MailboxPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/token") view={Lazy::<pagine::TokensPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/fascicolo") view={Lazy::<pagine::SearchPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/fascicolo/:id") view={Lazy::<pagine::FascicoloPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/fascicolo/richiesta/:protocollo") view={Lazy::<pagine::OperatorRequestPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/coda") view={Lazy::<pagine::QueuePage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/presto") view={Lazy::<pagine::WalletPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/presto/registrazione") view={Lazy::<pagine::RegistrationPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/presto/prestatore") view={Lazy::<pagine::PrestatorePage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/presto/operatore") view={Lazy::<pagine::OperatorSearchPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/presto/operatore/f24") view={Lazy::<pagine::F24Page>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/presto/operatore/versamenti") view={Lazy::<pagine::VersamentiPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/presto/operatore/categorie") view={Lazy::<pagine::CambiCategoriaPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/presto/operatore/deleghe") view={Lazy::<pagine::DeleghePage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/presto/operatore/liste") view={Lazy::<pagine::ListePage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/presto/operatore/rimborsi") view={Lazy::<pagine::RimborsiSedePage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/presto/rimborsi") view={Lazy::<pagine::RimborsiPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/presto/operatore/campioni/:id") view={Lazy::<pagine::CampionePage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/presto/operatore/utilizzatore/:id/categoria") view={Lazy::<pagine::CategoriaPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/presto/operatore/:tipo/:id") view={Lazy::<pagine::SchedaPage>::new()} ssr=SsrMode::Async />
                 </Routes>
             </main>
             <components::layout::Footer />
@@ -121,5 +115,13 @@ pub fn App() -> impl IntoView {
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    // `hydrate_lazy`, with a marker tests (and scripts) can wait for: the page's lazy area
+    // hydrates asynchronously, so the body is marked only once all of it is interactive and the
+    // effects it scheduled (the page's title among them) have run.
+    let Some(body) = document().body() else { return };
+    wasm_bindgen_futures::spawn_local(async move {
+        leptos::mount::hydrate_from_async(body.clone(), App).await.forget();
+        leptos::task::tick().await;
+        let _ = body.set_attribute("data-hydrated", "1");
+    });
 }

@@ -4,7 +4,7 @@
 use crate::*;
 use std::env;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
@@ -150,9 +150,6 @@ pub(crate) fn bench() -> R<()> {
         apt_install(&["sqlite3"], "il bench confronta l'esportazione CSV con la CLI sqlite3")?;
     }
     leptos_build(true)?;
-    let wasm = root().join(format!("target/site/pkg/{OUTPUT_NAME}.wasm"));
-    let js = root().join(format!("target/site/pkg/{OUTPUT_NAME}.js"));
-    let css = root().join(format!("target/site/pkg/{OUTPUT_NAME}.css"));
     // Node is already required for Playwright; its zlib gives gzip and brotli sizes.
     let compressed = |p: &Path| -> (u64, u64) {
         let script = "const z=require('zlib'),f=require('fs');const b=f.readFileSync(process.argv[1]);\
@@ -161,9 +158,17 @@ pub(crate) fn bench() -> R<()> {
         let mut it = out.split_whitespace().map(|v| v.parse().unwrap_or(0));
         (it.next().unwrap_or(0), it.next().unwrap_or(0))
     };
-    println!("\n# cargo xtask bench\n\n## Dimensioni (release, byte)\n");
+    // Every bundle: the main JS, WASM and CSS, and each WASM chunk of the lazy routes.
+    let pkg = root().join("target/site/pkg");
+    let mut files: Vec<PathBuf> = fs::read_dir(&pkg)
+        .map_err(|e| format!("{}: {e}", pkg.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("wasm" | "js" | "css")))
+        .collect();
+    files.sort_by_key(|p| std::cmp::Reverse(file_size(p)));
+    println!("\n# cargo xtask bench\n\n## Dimensioni dei bundle (release, byte)\n");
     println!("| file | raw | gzip -9 | brotli 11 |\n|---|---|---|---|");
-    for p in [&wasm, &js, &css] {
+    for p in &files {
         let (g, b) = compressed(p);
         println!(
             "| {} | {} | {} | {} |",
@@ -196,6 +201,15 @@ pub(crate) fn bench() -> R<()> {
             .current_dir(root().join("end2end"))
             .env("CHROMIUM_PATH", &chromium),
         "lighthouse",
+    )?;
+    step("primo caricamento di ogni pagina (Chromium, cache vuota)");
+    status(
+        Command::new("node")
+            .arg("primo_carico.mjs")
+            .arg(format!("http://{addr}"))
+            .current_dir(root().join("end2end"))
+            .env("CHROMIUM_PATH", &chromium),
+        "primo caricamento",
     )?;
 
     step("carico HTTP (binario bench, release)");

@@ -120,14 +120,18 @@ impl TestApp {
     }
 
     pub async fn company_id(&self, ragione: &str) -> i64 {
+        self.number("SELECT id FROM contribuenti WHERE ragione_sociale = $1", &[ragione]).await
+    }
+
+    /// The one integer a query reads (a count, an id), with text parameters bound as `$1`, `$2`…
+    /// (`CAST($1 AS BIGINT)` where the column is a number).
+    pub async fn number(&self, sql: &str, params: &[&str]) -> i64 {
         use sqlx::Row;
-        sqlx::query("SELECT id FROM contribuenti WHERE ragione_sociale = $1")
-            .bind(ragione)
-            .fetch_one(&self.db.read)
-            .await
-            .expect("company")
-            .try_get(0)
-            .expect("id")
+        let mut q = sqlx::query(sql);
+        for p in params {
+            q = q.bind(*p);
+        }
+        q.fetch_one(&self.db.read).await.unwrap_or_else(|e| panic!("{sql}: {e}")).try_get(0).expect("an integer")
     }
 }
 

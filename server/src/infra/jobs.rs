@@ -42,7 +42,7 @@ pub async fn claim_many(db: &Db, queue: &str, worker: &str, lease: Duration, max
     let (queue, worker) = (queue.to_string(), worker.to_string());
     let rows = db
         .writer
-        .write(move |c| {
+        .write_unaudited(move |c| {
             Box::pin(async move {
                 Ok(sqlx::query(sql)
                     .bind(queue)

@@ -56,31 +56,18 @@ both!(one_stale_effect_in_a_batch_is_refused_alone, |engine: Engine| async move 
     assert_eq!(pec_of(&app, gallo).await, before_gallo, "the refused effect left nothing behind");
     // Each decision has its audit record and its job is done; the chain is whole.
     for p in &protocolli {
-        let n: i64 =
-            sqlx::query("SELECT COUNT(*) FROM audit_log WHERE entity_id = $1 AND action = 'esito_istruttoria'")
-                .bind(p)
-                .fetch_one(&app.db.read)
-                .await
-                .expect("audit")
-                .try_get(0)
-                .expect("n");
-        assert_eq!(n, 1, "{p}");
+        let sql = "SELECT COUNT(*) FROM audit_log WHERE entity_id = $1 AND action = 'esito_istruttoria'";
+        assert_eq!(app.number(sql, &[p]).await, 1, "{p}");
     }
-    let open: i64 = sqlx::query("SELECT COUNT(*) FROM jobs WHERE queue = 'istruttoria' AND state <> 'done'")
-        .fetch_one(&app.db.read)
-        .await
-        .expect("jobs")
-        .try_get(0)
-        .expect("n");
-    assert_eq!(open, 0);
+    let sql = "SELECT COUNT(*) FROM jobs WHERE queue = 'istruttoria' AND state <> 'done'";
+    assert_eq!(app.number(sql, &[]).await, 0);
     assert!(matches!(audit::verify(&app.db.read).await.expect("verify"), Verification::Intact { .. }));
 });
 
 both!(a_burst_commits_before_answering_and_keeps_the_chain, |engine: Engine| async move {
     let app = TestApp::spawn_with(engine, |c| c.submissions_per_minute = 10_000).await;
     let tuscolana = app.company_id("Associazione Sportiva Tuscolana").await;
-    let before: i64 =
-        sqlx::query("SELECT COUNT(*) FROM audit_log").fetch_one(&app.db.read).await.expect("n").try_get(0).expect("n");
+    let before = app.number("SELECT COUNT(*) FROM audit_log", &[]).await;
     let per_client = 20;
     let clients = 4;
     let mut handles = vec![];
@@ -119,17 +106,11 @@ both!(a_burst_commits_before_answering_and_keeps_the_chain, |engine: Engine| asy
         decided(&app, &giulia, p).await;
     }
     let total = (clients * per_client) as i64;
-    let after: i64 =
-        sqlx::query("SELECT COUNT(*) FROM audit_log").fetch_one(&app.db.read).await.expect("n").try_get(0).expect("n");
+    let after = app.number("SELECT COUNT(*) FROM audit_log", &[]).await;
     // One record per submission and one per decision (plus the logins of the clients).
-    let ours: i64 =
-        sqlx::query("SELECT COUNT(*) FROM audit_log WHERE action IN ('invio', 'esito_istruttoria') AND seq > $1")
-            .bind(before)
-            .fetch_one(&app.db.read)
-            .await
-            .expect("n")
-            .try_get(0)
-            .expect("n");
+    let sql =
+        "SELECT COUNT(*) FROM audit_log WHERE action IN ('invio', 'esito_istruttoria') AND seq > CAST($1 AS BIGINT)";
+    let ours = app.number(sql, &[&before.to_string()]).await;
     assert_eq!(ours, 2 * total);
     assert!(after >= before + 2 * total);
     assert_eq!(
@@ -138,3 +119,36 @@ both!(a_burst_commits_before_answering_and_keeps_the_chain, |engine: Engine| asy
         "the chain is whole and in order"
     );
 });
+
+/// On PostgreSQL a batch of claims alone does not queue for the audit chain's head: another
+/// process's batch holding it (here an open transaction) does not stop this process's workers
+/// from claiming.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn claims_do_not_wait_for_the_audit_head_on_postgres() {
+    sportello_tests::bounded(async {
+        let app = TestApp::spawn_with(Engine::Postgres, |c| c.workers = 0).await;
+        let giulia = app.logged_in("intermediario").await;
+        let tuscolana = app.company_id("Associazione Sportiva Tuscolana").await;
+        let body = json!({ "tipo": "variazione_pec_aziendale", "soggetto_id": tuscolana, "oggetto": "",
+                           "risposte": { "pec": "attesa@pec.tuscolana.it" } });
+        let (s, v) = submit(&app, &giulia, body, None).await;
+        assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+        let mut other = app.db.read.begin().await.expect("begin");
+        let lock = server::infra::db::dialect::batch_lock(app.db.engine).expect("PostgreSQL takes the head");
+        sqlx::query(lock).execute(&mut *other).await.expect("head");
+        let claim = server::infra::jobs::claim_many(
+            &app.db,
+            server::smart_task::worker::QUEUE,
+            "prova",
+            chrono::Duration::seconds(60),
+            8,
+        );
+        let claimed = tokio::time::timeout(std::time::Duration::from_secs(5), claim)
+            .await
+            .expect("the claim waited for the audit head")
+            .expect("claim");
+        assert_eq!(claimed.len(), 1);
+        other.rollback().await.expect("rollback");
+    })
+    .await
+}

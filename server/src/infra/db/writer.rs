@@ -23,6 +23,8 @@ const QUEUE: usize = 4096;
 /// What the writer runs and then answers; the type of the answer is the caller's.
 trait Job: Send {
     fn run<'c>(&'c mut self, conn: &'c mut AnyConnection) -> BoxFuture<'c, ()>;
+    /// Whether the write may append to the audit chain (then its batch queues for the chain's head).
+    fn audited(&self) -> bool;
     /// After the commit (`Ok`) or its failure (`Err`, a copy for each write).
     fn deliver(self: Box<Self>, commit: Result<(), AppError>);
 }
@@ -30,6 +32,7 @@ trait Job: Send {
 /// Writes sent together: each in its own savepoint, all in the same transaction.
 struct Typed<T, F> {
     count: usize,
+    audited: bool,
     works: Vec<F>,
     results: Vec<AppResult<T>>,
     answer: oneshot::Sender<Vec<AppResult<T>>>,
@@ -47,6 +50,10 @@ where
                 self.results.push(r);
             }
         })
+    }
+
+    fn audited(&self) -> bool {
+        self.audited
     }
 
     fn deliver(self: Box<Self>, commit: Result<(), AppError>) {
@@ -109,7 +116,18 @@ impl Writer {
         T: Send + 'static,
         F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, AppResult<T>> + Send + 'static,
     {
-        self.write_each(vec![work]).await?.pop().unwrap_or_else(|| Err(stopped()))
+        self.send(vec![work], true).await?.pop().unwrap_or_else(|| Err(stopped()))
+    }
+
+    /// Like [`Writer::write`] for a write that appends nothing to the audit chain (a worker
+    /// claiming jobs): on PostgreSQL a batch of such writes alone does not queue for the chain's
+    /// head behind the other processes' batches.
+    pub async fn write_unaudited<T, F>(&self, work: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, AppResult<T>> + Send + 'static,
+    {
+        self.send(vec![work], false).await?.pop().unwrap_or_else(|| Err(stopped()))
     }
 
     /// Like [`Writer::write`] for several writes that must share one transaction (a worker's
@@ -120,9 +138,17 @@ impl Writer {
         T: Send + 'static,
         F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, AppResult<T>> + Send + 'static,
     {
+        self.send(works, true).await
+    }
+
+    async fn send<T, F>(&self, works: Vec<F>, audited: bool) -> AppResult<Vec<AppResult<T>>>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, AppResult<T>> + Send + 'static,
+    {
         let (answer, rx) = oneshot::channel();
         let results = Vec::with_capacity(works.len());
-        let job: Box<dyn Job> = Box::new(Typed { count: works.len(), works, results, answer });
+        let job: Box<dyn Job> = Box::new(Typed { count: works.len(), audited, works, results, answer });
         self.jobs.send(job).await.map_err(|_| stopped())?;
         rx.await.map_err(|_| stopped())
     }
@@ -155,7 +181,9 @@ async fn run(pool: AnyPool, engine: Engine, mut rx: mpsc::Receiver<Box<dyn Job>>
 
 async fn commit_batch(pool: &AnyPool, engine: Engine, batch: &mut [Box<dyn Job>]) -> AppResult<()> {
     let mut tx = pool.begin().await?;
-    if let Some(lock) = dialect::batch_lock(engine) {
+    if let Some(lock) = dialect::batch_lock(engine)
+        && batch.iter().any(|job| job.audited())
+    {
         sqlx::query(lock).execute(&mut *tx).await?;
     }
     for job in batch.iter_mut() {

@@ -85,35 +85,45 @@ pub(crate) fn test() -> R<()> {
 
     leptos_build(false)?;
     step("test nel browser (Chromium headless, 360×740 e 1280×800)");
-    let dir = env::temp_dir().join(format!("sportello-e2e-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    let addr = format!("127.0.0.1:{}", free_port()?);
-    let db_url = format!("sqlite://{}/e2e.db", dir.display());
-    let (server, _) = start_server(false, &db_url, &addr, true)?;
-    let e2e = run_counting(
-        Command::new("npx")
-            .args(["playwright", "test"])
-            .current_dir(root().join("end2end"))
-            .env("BASE_URL", format!("http://{addr}"))
-            .env("CHROMIUM_PATH", &chromium),
-        "playwright",
-    );
-    drop(server);
-    let _ = fs::remove_dir_all(&dir);
-    let (e2e_passed, e2e_failed) = e2e?;
+    let (e2e_passed, e2e_failed) = browser_tests(false, &chromium, &[])?;
     api_fuzz()?;
     chaos()?;
     if rust_passed == 0 || e2e_passed == 0 {
         return Err(format!("nessun test eseguito (Rust: {rust_passed}, browser: {e2e_passed})"));
     }
-    // Debug builds erase the pages' view types (`erase_components`); release builds
-    // (`run --release`, `bench`) do not, and have failed where debug passed (type depth). Build
-    // release too, after the tests so that their site is not replaced while they run.
+    // The release build (`run --release`, `bench`) after the tests, so that their site is not
+    // replaced while they run; then every page opened and hydrated from it: a release WASM can
+    // fail to hydrate where the debug one works (optimised split chunks, build flags).
     leptos_build(true)?;
+    step("pagine della build release nel browser (scansione di ogni pagina, idratazione)");
+    let (release_passed, release_failed) = browser_tests(true, &chromium, &["accessibilita"])?;
+    let (e2e_passed, e2e_failed) = (e2e_passed + release_passed, e2e_failed + release_failed);
     eprintln!("\nxtask test: verde in {:.0} s (Rust {rust_passed}, browser {e2e_passed})", t0.elapsed().as_secs_f64());
     println!("{} passed, {} failed", rust_passed + e2e_passed, rust_failed + e2e_failed);
     Ok(())
+}
+
+/// Playwright (the specs matching `filter`, all when empty) against a server of the debug or
+/// release build on a fresh demo database. Returns the passed and failed counts.
+fn browser_tests(release: bool, chromium: &str, filter: &[&str]) -> R<(u64, u64)> {
+    let dir = env::temp_dir().join(format!("sportello-e2e-{}-{release}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let addr = format!("127.0.0.1:{}", free_port()?);
+    let db_url = format!("sqlite://{}/e2e.db", dir.display());
+    let (server, _) = start_server(release, &db_url, &addr, true)?;
+    let e2e = run_counting(
+        Command::new("npx")
+            .args(["playwright", "test"])
+            .args(filter)
+            .current_dir(root().join("end2end"))
+            .env("BASE_URL", format!("http://{addr}"))
+            .env("CHROMIUM_PATH", chromium),
+        "playwright",
+    );
+    drop(server);
+    let _ = fs::remove_dir_all(&dir);
+    e2e
 }
 
 /// The crash test alone (it starts its own PostgreSQL cluster).

@@ -72,10 +72,10 @@ fn leptos_debug_env(c: &mut Command) -> &mut Command {
     c.env("RUSTFLAGS", "--cfg erase_components").env("LEPTOS_OUTPUT_NAME", OUTPUT_NAME)
 }
 
-/// Release builds: cargo-leptos sets no RUSTFLAGS, but LEPTOS_OUTPUT_NAME is read at compile
-/// time, so a plain `cargo run --release` must set it too or it rebuilds every leptos crate.
+/// Release builds: what cargo-leptos sets for the server (`always-erase-components` in
+/// Cargo.toml), so that a plain `cargo run --release` does not rebuild every leptos crate.
 fn leptos_release_env(c: &mut Command) -> &mut Command {
-    c.env("LEPTOS_OUTPUT_NAME", OUTPUT_NAME)
+    c.env("RUSTFLAGS", "--cfg erase_components").env("LEPTOS_OUTPUT_NAME", OUTPUT_NAME)
 }
 
 fn status(c: &mut Command, what: &str) -> R<()> {

@@ -202,25 +202,22 @@ pub(crate) fn bench() -> R<()> {
     println!("- avvio con database esistente: {} ms", warm.as_millis());
 
     // Before the load: Lighthouse times the page in an emulated phone, not the server under load.
-    step("Lighthouse (mobile) su accesso, Lista Richieste, Crea Smart-Task");
     let chromium = ensure_chromium()?;
-    status(
-        Command::new("node")
-            .arg("lighthouse.mjs")
-            .arg(format!("http://{addr}"))
-            .current_dir(root().join("end2end"))
-            .env("CHROMIUM_PATH", &chromium),
-        "lighthouse",
-    )?;
-    step("primo caricamento di ogni pagina (Chromium, cache vuota)");
-    status(
-        Command::new("node")
-            .arg("primo_carico.mjs")
-            .arg(format!("http://{addr}"))
-            .current_dir(root().join("end2end"))
-            .env("CHROMIUM_PATH", &chromium),
-        "primo caricamento",
-    )?;
+    let pages = [
+        ("Lighthouse (mobile) su accesso, Lista Richieste, Crea Smart-Task", "lighthouse.mjs"),
+        ("primo caricamento di ogni pagina (Chromium, cache vuota)", "primo_carico.mjs"),
+    ];
+    for (what, script) in pages {
+        step(what);
+        status(
+            Command::new("node")
+                .arg(script)
+                .arg(format!("http://{addr}"))
+                .current_dir(root().join("end2end"))
+                .env("CHROMIUM_PATH", &chromium),
+            script,
+        )?;
+    }
 
     step("carico HTTP (binario bench, release)");
     let r = status(

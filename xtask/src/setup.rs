@@ -109,7 +109,7 @@ pub(crate) fn path_with_npm_bin() -> String {
 pub(crate) fn leptos_build(release: bool) -> R<()> {
     step(&format!("cargo leptos build{}", if release { " --release" } else { "" }));
     let mut c = cargo();
-    // `--split`: every page is a lazy route in its own WASM chunk (app/src/pagine.rs).
+    // `--split`: the pages' five lazy areas in WASM chunks of their own (app/src/pagine.rs).
     c.args(["leptos", "build", "--split"]).env("PATH", path_with_npm_bin());
     if release {
         // `--precompress`: the server sends the brotli (quality 11) and gzip files written here.

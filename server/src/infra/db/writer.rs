@@ -116,7 +116,7 @@ impl Writer {
         T: Send + 'static,
         F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, AppResult<T>> + Send + 'static,
     {
-        self.send(vec![work], true).await?.pop().unwrap_or_else(|| Err(stopped()))
+        self.one(work, true).await
     }
 
     /// Like [`Writer::write`] for a write that appends nothing to the audit chain (a worker
@@ -127,7 +127,7 @@ impl Writer {
         T: Send + 'static,
         F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, AppResult<T>> + Send + 'static,
     {
-        self.send(vec![work], false).await?.pop().unwrap_or_else(|| Err(stopped()))
+        self.one(work, false).await
     }
 
     /// Like [`Writer::write`] for several writes that must share one transaction (a worker's
@@ -139,6 +139,14 @@ impl Writer {
         F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, AppResult<T>> + Send + 'static,
     {
         self.send(works, true).await
+    }
+
+    async fn one<T, F>(&self, work: F, audited: bool) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, AppResult<T>> + Send + 'static,
+    {
+        self.send(vec![work], audited).await?.pop().unwrap_or_else(|| Err(stopped()))
     }
 
     async fn send<T, F>(&self, works: Vec<F>, audited: bool) -> AppResult<Vec<AppResult<T>>>

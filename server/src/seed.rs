@@ -1155,7 +1155,7 @@ async fn seed_scale(db: &Db, scale: u32, rng_seed: u64) -> AppResult<i64> {
     let mut done = 0;
     while done < total {
         // One transaction per 5,000 companies keeps memory flat and the writer responsive.
-        let mut tx = db.write.begin().await?;
+        let mut tx = db.begin_write().await?;
         let mut b = new_batch(&mut tx).await?;
         let n = (total - done).min(5000);
         let mut ids = Vec::with_capacity(n as usize);

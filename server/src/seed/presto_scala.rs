@@ -22,7 +22,7 @@ async fn subjects(db: &Db) -> AppResult<(i64, i64)> {
     if have == 0 {
         let now = clock::now_ts();
         let sede = one(db, "SELECT MIN(id) FROM sedi").await?;
-        let mut tx = db.write.begin().await?;
+        let mut tx = db.begin_write().await?;
         let epoch = NaiveDate::from_ymd_opt(1960, 1, 1).unwrap_or_default();
         for k in 0..2 * SUBJECTS {
             // Distinct birth days (and sex for the second thousand) keep every code unique.

@@ -107,6 +107,17 @@ impl Db {
         Ok(())
     }
 
+    /// A write transaction that takes SQLite's write lock at once (`BEGIN IMMEDIATE`), for the
+    /// bulk loads that may run in another process beside the server (`server seed`): a deferred
+    /// transaction that reads before writing fails at once with SQLITE_BUSY, without waiting,
+    /// when the server commits in between.
+    pub async fn begin_write(&self) -> AppResult<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(match self.engine {
+            Engine::Sqlite => self.write.begin_with("BEGIN IMMEDIATE").await?,
+            Engine::Postgres => self.write.begin().await?,
+        })
+    }
+
     pub async fn close(&self) {
         self.read.close().await;
         self.write.close().await;
@@ -176,6 +187,27 @@ mod tests {
             assert_eq!(get(pool, "soft_heap_limit").await, 64 << 20);
         }
         db.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// Another process commits while a bulk load holds its transaction: the load waits for
+    /// nobody and the other commit waits its turn (a deferred transaction failed with BUSY).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_write_transaction_from_another_process_waits_instead_of_failing() {
+        let dir = std::env::temp_dir().join(format!("sportello-immediate-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let url = format!("sqlite://{}/i.db", dir.display());
+        let (a, b) = (Db::connect(&url).await.expect("a"), Db::connect(&url).await.expect("b"));
+        sqlx::query("CREATE TABLE t (n INTEGER)").execute(&a.write).await.expect("table");
+        let mut tx = b.begin_write().await.expect("begin");
+        let _: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t").fetch_one(&mut *tx).await.expect("read");
+        let other = tokio::spawn(async move { sqlx::query("INSERT INTO t VALUES (1)").execute(&a.write).await });
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        sqlx::query("INSERT INTO t VALUES (2)").execute(&mut *tx).await.expect("the load's write");
+        tx.commit().await.expect("commit");
+        other.await.expect("join").expect("the other commit, after");
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t").fetch_one(&b.read).await.expect("n");
+        assert_eq!(n, 2);
         let _ = std::fs::remove_dir_all(&dir);
     }
 

@@ -41,28 +41,13 @@ fn dummy_hash() -> &'static str {
     DUMMY.get_or_init(|| hash_password("password-fittizia-per-tempi-costanti").unwrap_or_default())
 }
 
-/// At most one Argon2 computation per core at a time. They are CPU-bound, so more at once
-/// finish no sooner, and each holds its 19 MiB: 64 logins arriving together (a campaign's first
-/// morning) would otherwise hold 1.2 GB. The others wait their turn, in order.
-fn argon2_turns() -> &'static tokio::sync::Semaphore {
-    static TURNS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
-    TURNS
-        .get_or_init(|| tokio::sync::Semaphore::new(std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)))
-}
-
-/// Argon2 is CPU-bound (tens of ms): run it off the async workers, one per core at a time.
+/// Argon2 is CPU-bound (tens of ms): run it off the async workers.
 pub async fn verify_password_blocking(password: String, phc: Option<String>) -> bool {
-    // The semaphore is never closed: `acquire` cannot fail.
-    let Ok(_turn) = argon2_turns().acquire().await else { return false };
-    tokio::task::spawn_blocking(move || {
-        #[cfg(test)]
-        let _running = tests::Running::enter();
-        match phc {
-            Some(h) => verify_password(&password, &h),
-            None => {
-                let _ = verify_password(&password, dummy_hash());
-                false
-            }
+    tokio::task::spawn_blocking(move || match phc {
+        Some(h) => verify_password(&password, &h),
+        None => {
+            let _ = verify_password(&password, dummy_hash());
+            false
         }
     })
     .await
@@ -339,39 +324,6 @@ pub fn clear_cookie(config: &Config) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
-    static RUNNING: AtomicUsize = AtomicUsize::new(0);
-    static MOST: AtomicUsize = AtomicUsize::new(0);
-
-    /// How many password verifications run at once (held while one runs).
-    pub(super) struct Running;
-    impl Running {
-        pub(super) fn enter() -> Running {
-            let now = RUNNING.fetch_add(1, Ordering::SeqCst) + 1;
-            MOST.fetch_max(now, Ordering::SeqCst);
-            Running
-        }
-    }
-    impl Drop for Running {
-        fn drop(&mut self) {
-            RUNNING.fetch_sub(1, Ordering::SeqCst);
-        }
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn logins_at_once_take_turns_one_per_core() {
-        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-        let h = hash_password("Sportello2026!").unwrap();
-        let all: Vec<_> = (0..cores * 4)
-            .map(|_| tokio::spawn(verify_password_blocking("Sportello2026!".into(), Some(h.clone()))))
-            .collect();
-        for one in all {
-            assert!(one.await.unwrap());
-        }
-        assert!(MOST.load(Ordering::SeqCst) <= cores, "{} at once on {cores} cores", MOST.load(Ordering::SeqCst));
-        assert!(MOST.load(Ordering::SeqCst) >= 1);
-    }
 
     #[test]
     fn password_hash_roundtrip() {

@@ -92,7 +92,18 @@ pub(crate) async fn carico(base: &str, db_url: &str, soggetto: i64) {
 
     let c = session.clone();
     let url = format!("{base}/richieste");
-    let ssr = measure("GET /richieste (SSR della Lista Richieste)", 3_200, CONNESSIONI, move || c.get(&url)).await;
+    measure("GET /richieste (SSR della Lista Richieste, senza compressione)", 3_200, CONNESSIONI, move || c.get(&url))
+        .await;
+    // As a browser asks for it (Chromium's header): compressing the page is part of the cost.
+    let c = session.clone();
+    let url = format!("{base}/richieste");
+    let ssr = measure(
+        "GET /richieste (SSR della Lista Richieste, compressa come per un browser)",
+        3_200,
+        CONNESSIONI,
+        move || c.get(&url).header("accept-encoding", "gzip, deflate, br, zstd"),
+    )
+    .await;
 
     // A working day at the same time: list, detail, notifications, subjects, a submission.
     let c = reqwest::Client::new();
@@ -120,6 +131,9 @@ pub(crate) async fn carico(base: &str, db_url: &str, soggetto: i64) {
         invii.rps,
         banale.rps
     );
-    println!("- SSR della Lista Richieste a {CONNESSIONI} connessioni: p99 **{:.1} ms** (obiettivo ≤ 20 ms)", ssr.p99);
+    println!(
+        "- SSR della Lista Richieste a {CONNESSIONI} connessioni, compressa come per un browser: p99 **{:.1} ms** (obiettivo ≤ 20 ms)",
+        ssr.p99
+    );
     memoria("dopo il carico");
 }

@@ -70,7 +70,7 @@ pub fn router(services: Services, leptos_options: LeptosOptions) -> Router {
         // Pages and API answers are compressed as they are made, at the fastest level (brotli 0,
         // gzip 1): at brotli's default 11 (meant for files compressed once) and even at 4, each
         // answer set up large zeroed tables, and the request list at 64 connections fell from
-        // ≈ 1,050 pages/s uncompressed to 710–790 (`cargo xtask bench`, A/B); at the fastest
+        // ≈ 1,050 pages/s uncompressed to 710–790 (the bench's load, A/B runs); at the fastest
         // level it stays at 790–1,070, as uncompressed, and a page is 2.3 KB instead of 2.1.
         // The built assets are precompressed at 11 and served as they are.
         .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))

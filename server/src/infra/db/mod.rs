@@ -35,12 +35,13 @@ static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations
 /// WAL with synchronous=NORMAL is durable across application crashes (a power cut may lose the
 /// last transactions, never corrupt the file).
 ///
-/// Memory (measured with `cargo xtask bench`, 1 M-row data set): readers see the file through a
-/// 64 MiB memory map each, which matters because every commit discards a WAL reader's own page
-/// cache (without the map decisions fell from ≈ 700/s to 470/s and the request list's SSR
-/// halved). The map is per connection, and the process' resident size counts each connection's
-/// mapped pages again: a 256 MiB map and a 32 MiB cache on every connection had the server at
-/// 326–384 MiB after the soak, 552–611 MiB at peak; with these settings 138 MiB and 262 MiB.
+/// Memory (the bench's load, 1 M-row data set and 30 s soak, A/B runs): readers see the file
+/// through a 64 MiB memory map each, which matters because every commit discards a WAL reader's
+/// own page cache (without the map decisions fell from ≈ 700/s to 470/s and the request list's
+/// SSR halved). The map is per connection, and the process' resident size counts each
+/// connection's mapped pages again: a 256 MiB map and a 32 MiB cache on every connection had the
+/// server at 326–384 MiB after the soak, 552–611 MiB at peak; with these settings 134–140 MiB
+/// and 262–317 MiB.
 /// The soft heap limit bounds all of SQLite's own memory together (page caches, in-memory sorts).
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; \
      PRAGMA busy_timeout=10000; PRAGMA mmap_size=67108864; PRAGMA temp_store=MEMORY; \

@@ -151,57 +151,111 @@ fn compute_hash(key: &[u8], h: &Hashed<'_>) -> String {
 /// Appends a record inside the caller's transaction, so the audit row commits or rolls back with
 /// the change it describes.
 pub async fn append(conn: &mut AnyConnection, actor: &Actor, e: Entry<'_>) -> AppResult<i64> {
-    let row = sqlx::query("UPDATE audit_head SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq, last_hash")
+    let seqs = append_many(conn, vec![(actor.clone(), e)]).await?;
+    seqs.first().copied().ok_or_else(|| crate::error::AppError::Internal("audit: nessun record".into()))
+}
+
+/// Rows per INSERT of [`append_many`] (15 parameters each).
+const ROWS_PER_INSERT: usize = 32;
+
+/// Appends several records in order, chained one to the next, with three statements whatever
+/// their number (a worker's batch of decisions): the head is advanced once, the rows inserted
+/// together, the head's hash set once. Returns their sequence numbers.
+pub async fn append_many(conn: &mut AnyConnection, entries: Vec<(Actor, Entry<'_>)>) -> AppResult<Vec<i64>> {
+    let n = entries.len() as i64;
+    if n == 0 {
+        return Ok(vec![]);
+    }
+    let row = sqlx::query("UPDATE audit_head SET last_seq = last_seq + $1 WHERE id = 1 RETURNING last_seq, last_hash")
+        .bind(n)
         .fetch_one(&mut *conn)
         .await?;
-    let seq: i64 = row.try_get("last_seq")?;
-    let prev: String = row.try_get("last_hash")?;
+    let first: i64 = row.try_get::<i64, _>("last_seq")? - n + 1;
+    let mut prev: String = row.try_get("last_hash")?;
     let at = clock::now_ts();
-    let before = e.before.as_ref().map(|v| v.to_string());
-    let after = e.after.as_ref().map(|v| v.to_string());
     let (key_id, key) = keys().current();
-    let hash = compute_hash(
-        key,
-        &Hashed {
+    let mut rows = Vec::with_capacity(entries.len());
+    for (seq, (actor, e)) in (first..).zip(entries) {
+        let before = e.before.as_ref().map(|v| v.to_string());
+        let after = e.after.as_ref().map(|v| v.to_string());
+        let hash = compute_hash(
+            key,
+            &Hashed {
+                seq,
+                at: &at,
+                actor_user_id: actor.user_id,
+                actor: &actor.name,
+                acting_for_id: actor.acting_for_id,
+                entity: e.entity,
+                entity_id: &e.entity_id,
+                action: e.action,
+                before_json: before.as_deref(),
+                after_json: after.as_deref(),
+                note: e.note.as_deref(),
+                request_id: actor.request_id.as_deref(),
+                prev_hash: &prev,
+            },
+        );
+        let prev_hash = std::mem::replace(&mut prev, hash.clone());
+        rows.push(Prepared {
             seq,
-            at: &at,
-            actor_user_id: actor.user_id,
-            actor: &actor.name,
-            acting_for_id: actor.acting_for_id,
-            entity: e.entity,
-            entity_id: &e.entity_id,
-            action: e.action,
-            before_json: before.as_deref(),
-            after_json: after.as_deref(),
-            note: e.note.as_deref(),
-            request_id: actor.request_id.as_deref(),
-            prev_hash: &prev,
-        },
-    );
-    sqlx::query(
-        "INSERT INTO audit_log (seq, at, actor_user_id, actor, acting_for_id, entity, entity_id, action,
-                                before_json, after_json, note, request_id, prev_hash, hash, key_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-    )
-    .bind(seq)
-    .bind(&at)
-    .bind(actor.user_id)
-    .bind(&actor.name)
-    .bind(actor.acting_for_id)
-    .bind(e.entity)
-    .bind(&e.entity_id)
-    .bind(e.action)
-    .bind(before)
-    .bind(after)
-    .bind(e.note)
-    .bind(actor.request_id.clone())
-    .bind(&prev)
-    .bind(&hash)
-    .bind(key_id)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1").bind(&hash).execute(&mut *conn).await?;
-    Ok(seq)
+            actor,
+            entity: e.entity.to_string(),
+            entity_id: e.entity_id,
+            action: e.action.to_string(),
+            before,
+            after,
+            note: e.note,
+            prev_hash,
+            hash,
+        });
+    }
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        let values = (0..chunk.len())
+            .map(|i| format!("({})", (1..=15).map(|c| format!("${}", i * 15 + c)).collect::<Vec<_>>().join(", ")))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "INSERT INTO audit_log (seq, at, actor_user_id, actor, acting_for_id, entity, entity_id, action,
+                                    before_json, after_json, note, request_id, prev_hash, hash, key_id) VALUES {values}"
+        );
+        let mut q = sqlx::query(&sql);
+        for r in chunk {
+            q = q
+                .bind(r.seq)
+                .bind(&at)
+                .bind(r.actor.user_id)
+                .bind(&r.actor.name)
+                .bind(r.actor.acting_for_id)
+                .bind(&r.entity)
+                .bind(&r.entity_id)
+                .bind(&r.action)
+                .bind(&r.before)
+                .bind(&r.after)
+                .bind(&r.note)
+                .bind(&r.actor.request_id)
+                .bind(&r.prev_hash)
+                .bind(&r.hash)
+                .bind(key_id);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1").bind(&prev).execute(&mut *conn).await?;
+    Ok(rows.iter().map(|r| r.seq).collect())
+}
+
+/// A record ready to insert, its hash computed.
+struct Prepared {
+    seq: i64,
+    actor: Actor,
+    entity: String,
+    entity_id: String,
+    action: String,
+    before: Option<String>,
+    after: Option<String>,
+    note: Option<String>,
+    prev_hash: String,
+    hash: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -79,6 +79,24 @@ pub async fn complete(conn: &mut AnyConnection, job_id: i64, worker: &str) -> Ap
     Ok(r.rows_affected() == 1)
 }
 
+/// [`complete`] for several jobs of the same worker in one statement. Returns the ids whose
+/// completion was recorded (the others' leases expired and another worker holds them).
+pub async fn complete_many(conn: &mut AnyConnection, job_ids: &[i64], worker: &str) -> AppResult<Vec<i64>> {
+    if job_ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let list = (3..job_ids.len() + 3).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ");
+    let sql = format!(
+        "UPDATE jobs SET state = 'done', locked_until = NULL, updated_at = $2
+         WHERE locked_by = $1 AND state = 'running' AND id IN ({list}) RETURNING id"
+    );
+    let mut q = sqlx::query(&sql).bind(worker).bind(clock::now_ts());
+    for id in job_ids {
+        q = q.bind(*id);
+    }
+    q.fetch_all(&mut *conn).await?.iter().map(|r| Ok(r.try_get(0)?)).collect()
+}
+
 /// Records a failure and schedules a retry with exponential backoff (capped at one hour), inside
 /// the caller's write; after `max_attempts` the job stays `failed` for an operator to look at.
 /// Returns whether it has just failed for good.

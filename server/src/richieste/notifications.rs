@@ -129,34 +129,68 @@ pub async fn queue_notification(
     oggetto_email: &str,
     corpo: &str,
 ) -> AppResult<()> {
+    queue_notifications(conn, &[Notice { soggetto, richiesta_id, testo, oggetto_email, corpo }]).await
+}
+
+/// One notification of [`queue_notifications`].
+pub struct Notice<'a> {
+    pub soggetto: Soggetto,
+    pub richiesta_id: i64,
+    pub testo: &'a str,
+    pub oggetto_email: &'a str,
+    pub corpo: &'a str,
+}
+
+/// Rows per statement (5 parameters each).
+const ROWS_PER_STATEMENT: usize = 64;
+
+/// [`queue_notification`] for several at once (a worker's batch of decisions): two statements
+/// per 64, the notifications, and the e-mails to the subjects that have an address.
+pub async fn queue_notifications(conn: &mut AnyConnection, notices: &[Notice<'_>]) -> AppResult<()> {
     let now = clock::now_ts();
-    let colonna = soggetto.colonna();
-    sqlx::query(&format!(
-        "INSERT INTO notifiche ({colonna}, richiesta_id, testo, letta, created_at) VALUES ($1, $2, $3, 0, $4)"
-    ))
-    .bind(soggetto.id())
-    .bind(richiesta_id)
-    .bind(testo)
-    .bind(&now)
-    .execute(&mut *conn)
-    .await?;
-    let indirizzo = match soggetto {
-        Soggetto::Contribuente(_) => "SELECT pec FROM contribuenti WHERE id = $1",
-        Soggetto::Persona(_) => "SELECT email FROM persone WHERE id = $1",
-    };
-    let to: Option<String> = sqlx::query(indirizzo).bind(soggetto.id()).fetch_one(&mut *conn).await?.try_get(0)?;
-    if let Some(to) = to {
-        sqlx::query(&format!(
-            "INSERT INTO email_outbox (destinatario, oggetto, corpo, stato, tentativi, created_at, updated_at, {colonna})
-             VALUES ($1, $2, $3, 'da_inviare', 0, $4, $4, $5)"
-        ))
-        .bind(to)
-        .bind(oggetto_email)
-        .bind(corpo)
-        .bind(&now)
-        .bind(soggetto.id())
-        .execute(&mut *conn)
-        .await?;
+    for chunk in notices.chunks(ROWS_PER_STATEMENT) {
+        let values = (0..chunk.len())
+            .map(|i| format!("(${}, ${}, ${}, ${}, 0, $1)", i * 4 + 2, i * 4 + 3, i * 4 + 4, i * 4 + 5))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "INSERT INTO notifiche (contribuente_id, persona_id, richiesta_id, testo, letta, created_at) VALUES {values}"
+        );
+        let mut q = sqlx::query(&sql).bind(&now);
+        for n in chunk {
+            q = q.bind(n.soggetto.contribuente()).bind(persona(n.soggetto)).bind(n.richiesta_id).bind(n.testo);
+        }
+        q.execute(&mut *conn).await?;
+        // Each subject's address read where it is stored; one without an address gets no e-mail.
+        let selects = (0..chunk.len())
+            .map(|i| {
+                let (a, b, c) = (i * 3 + 2, i * 3 + 3, i * 3 + 4);
+                match chunk.get(i).map(|n| n.soggetto) {
+                    Some(Soggetto::Persona(_)) => format!(
+                        "SELECT email, ${a}, ${b}, 'da_inviare', 0, $1, $1, CAST(NULL AS BIGINT), id FROM persone WHERE id = ${c} AND email IS NOT NULL"
+                    ),
+                    _ => format!(
+                        "SELECT pec, ${a}, ${b}, 'da_inviare', 0, $1, $1, id, CAST(NULL AS BIGINT) FROM contribuenti WHERE id = ${c} AND pec IS NOT NULL"
+                    ),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" UNION ALL ");
+        let sql = format!(
+            "INSERT INTO email_outbox (destinatario, oggetto, corpo, stato, tentativi, created_at, updated_at, contribuente_id, persona_id) {selects}"
+        );
+        let mut q = sqlx::query(&sql).bind(&now);
+        for n in chunk {
+            q = q.bind(n.oggetto_email).bind(n.corpo).bind(n.soggetto.id());
+        }
+        q.execute(&mut *conn).await?;
     }
     Ok(())
+}
+
+fn persona(s: Soggetto) -> Option<i64> {
+    match s {
+        Soggetto::Persona(id) => Some(id),
+        Soggetto::Contribuente(_) => None,
+    }
 }

@@ -15,12 +15,30 @@ pub(crate) async fn add_event_at(
     nota: Option<&str>,
     at: &str,
 ) -> AppResult<()> {
-    sqlx::query("INSERT INTO richieste_eventi (richiesta_id, stato, nota, at) VALUES ($1, $2, $3, $4)")
-        .bind(id)
-        .bind(stato)
-        .bind(nota.map(str::to_string))
-        .bind(at)
-        .execute(&mut *conn)
-        .await?;
+    add_events(conn, &[Event { richiesta_id: id, stato, nota, at: at.to_string() }]).await
+}
+
+/// One event of [`add_events`].
+pub(crate) struct Event<'a> {
+    pub richiesta_id: i64,
+    pub stato: &'a str,
+    pub nota: Option<&'a str>,
+    pub at: String,
+}
+
+/// Several events in one statement (a worker's batch of decisions), in order.
+pub(crate) async fn add_events(conn: &mut AnyConnection, events: &[Event<'_>]) -> AppResult<()> {
+    for chunk in events.chunks(64) {
+        let values = (0..chunk.len())
+            .map(|i| format!("(${}, ${}, ${}, ${})", i * 4 + 1, i * 4 + 2, i * 4 + 3, i * 4 + 4))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!("INSERT INTO richieste_eventi (richiesta_id, stato, nota, at) VALUES {values}");
+        let mut q = sqlx::query(&sql);
+        for e in chunk {
+            q = q.bind(e.richiesta_id).bind(e.stato).bind(e.nota.map(str::to_string)).bind(&e.at);
+        }
+        q.execute(&mut *conn).await?;
+    }
     Ok(())
 }

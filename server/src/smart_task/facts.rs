@@ -1,6 +1,6 @@
 //! Loads the facts snapshot a decision reads: the facts every kind shares and the parameters
-//! in force on the reference date here, the kind's own facts in its file (all the I/O of the
-//! examination happens before the pure decision).
+//! in force on the reference date here (once for a worker's batch), the kind's own facts in its
+//! file (all the I/O of the examination happens before the pure decision).
 
 use super::engine::{CommonFacts, Snapshot};
 use super::kind::{FactsCx, RequestRow};
@@ -11,7 +11,8 @@ use chrono::NaiveDate;
 use shared::dto::{AccessBasis, Stato};
 use shared::smart_task::Answers;
 use sqlx::{AnyPool, Row};
-use std::collections::BTreeMap;
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap};
 
 /// Parameters in force on `date`: for each name, the value with the latest `valido_dal <= date`.
 pub async fn parameters(pool: &AnyPool, date: NaiveDate) -> AppResult<BTreeMap<String, String>> {
@@ -42,25 +43,74 @@ pub async fn parameters_series(pool: &AnyPool, nome: &str) -> AppResult<Vec<(Nai
         .collect()
 }
 
-pub async fn load(pool: &AnyPool, req: &RequestRow, requester: &User, answers: &Answers) -> AppResult<Snapshot> {
-    let titolo = match access::authorize_subject(pool, requester, req.contribuente_id, req.data_riferimento).await {
-        Ok(s) => Some(s.basis),
-        Err(AppError::Forbidden(_)) => None,
-        Err(e) => return Err(e),
-    };
-    let sql = format!(
-        "SELECT COUNT(*) FROM richieste WHERE tipo = $1 AND oggetto = $2 AND contribuente_id = $3
-         AND stato IN ({}) AND id < $4",
-        Stato::sql_list(|s| !s.is_final())
-    );
-    let aperte: i64 = sqlx::query(&sql)
-        .bind(req.kind.code())
-        .bind(&req.oggetto)
-        .bind(req.contribuente_id)
-        .bind(req.id)
-        .fetch_one(pool)
-        .await?
-        .try_get(0)?;
+/// One request of a batch whose facts are loaded.
+pub struct Item<'a> {
+    pub req: &'a RequestRow,
+    pub requester: &'a User,
+    pub answers: &'a Answers,
+}
+
+/// What the facts of a worker's batch share, read once for the whole batch with set queries:
+/// the requester's title for each (requester, contributor, day), the open requests on the same
+/// object for each request, the parameters for each day.
+#[derive(Default)]
+pub struct Shared {
+    titoli: HashMap<(i64, i64, NaiveDate), Option<AccessBasis>>,
+    aperte: HashMap<i64, i64>,
+    parametri: HashMap<NaiveDate, BTreeMap<String, String>>,
+}
+
+impl Shared {
+    pub async fn load(pool: &AnyPool, items: &[Item<'_>]) -> AppResult<Shared> {
+        let mut shared = Shared::default();
+        if items.is_empty() {
+            return Ok(shared);
+        }
+        for it in items {
+            let key = (it.requester.id, it.req.contribuente_id, it.req.data_riferimento);
+            if let Entry::Vacant(slot) = shared.titoli.entry(key) {
+                slot.insert(match access::authorize_subject(pool, it.requester, key.1, key.2).await {
+                    Ok(s) => Some(s.basis),
+                    Err(AppError::Forbidden(_)) => None,
+                    Err(e) => return Err(e),
+                });
+            }
+            if let Entry::Vacant(slot) = shared.parametri.entry(parameters_day(it.req, it.answers)) {
+                let day = *slot.key();
+                slot.insert(parameters(pool, day).await?);
+            }
+        }
+        let list = (1..=items.len()).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ");
+        let sql = format!(
+            "SELECT r.id, (SELECT COUNT(*) FROM richieste o
+                           WHERE o.tipo = r.tipo AND o.oggetto = r.oggetto AND o.contribuente_id = r.contribuente_id
+                             AND o.stato IN ({}) AND o.id < r.id) AS aperte
+             FROM richieste r WHERE r.id IN ({list})",
+            Stato::sql_list(|s| !s.is_final())
+        );
+        let mut q = sqlx::query(&sql);
+        for it in items {
+            q = q.bind(it.req.id);
+        }
+        for r in q.fetch_all(pool).await? {
+            shared.aperte.insert(r.try_get("id")?, r.try_get("aperte")?);
+        }
+        Ok(shared)
+    }
+}
+
+/// The day whose parameters a request's decision reads.
+fn parameters_day(req: &RequestRow, answers: &Answers) -> NaiveDate {
+    examiner(req.kind).parameters_date(&req.oggetto, answers).unwrap_or(req.data_riferimento)
+}
+
+/// The snapshot of one request of the batch: what it shares with the others from `shared`, the
+/// kind's own facts read here.
+pub async fn load(pool: &AnyPool, it: &Item<'_>, shared: &Shared) -> AppResult<Snapshot> {
+    let (req, requester, answers) = (it.req, it.requester, it.answers);
+    let missing = || AppError::Internal(format!("fatti comuni della richiesta {} non letti", req.id));
+    let titolo = shared.titoli.get(&(requester.id, req.contribuente_id, req.data_riferimento)).ok_or_else(missing)?;
+    let aperte = *shared.aperte.get(&req.id).ok_or_else(missing)?;
     let common = CommonFacts {
         data_riferimento: req.data_riferimento,
         titolo_richiedente: titolo.as_ref().map(|b| match b {
@@ -75,6 +125,6 @@ pub async fn load(pool: &AnyPool, req: &RequestRow, requester: &User, answers: &
     let examiner = examiner(req.kind);
     let kind = examiner.load_facts(&cx, answers).await?;
     let data_parametri = examiner.parameters_date(&req.oggetto, answers);
-    let parametri = parameters(pool, data_parametri.unwrap_or(req.data_riferimento)).await?;
+    let parametri = shared.parametri.get(&parameters_day(req, answers)).ok_or_else(missing)?.clone();
     Ok(Snapshot { common, kind, parametri, data_parametri })
 }

@@ -1,6 +1,9 @@
-//! What a decision writes, as one write of the group commit: the job's completion, the effects
-//! (in their own savepoint: an effect whose precondition no longer holds rolls back and the
-//! request is refused with the reason), the state, the timeline, the notification and the audit.
+//! What a worker's batch of decisions writes, as one write of the group commit: the jobs'
+//! completion, each request's effects (in their own savepoint: an effect whose precondition no
+//! longer holds rolls back and that request is refused with the reason), the states, the
+//! timeline, the notifications and the audit. What every decision writes alike goes in one
+//! statement for the whole batch (set writes), so a batch costs a few round trips to the
+//! database plus one per request and its effects, not a dozen per request.
 
 use super::engine::{Check, Decision, Esito, Outcome, Snapshot};
 use super::kinds::examiner;
@@ -9,9 +12,9 @@ use crate::infra::audit::{self, Actor, Entry};
 use crate::infra::clock;
 use crate::infra::jobs;
 use crate::richieste::decision::Trace;
-use crate::richieste::notifications::queue_notification;
+use crate::richieste::notifications::{Notice, queue_notification, queue_notifications};
 use crate::richieste::soggetto::Soggetto;
-use crate::richieste::timeline::{add_event, add_event_at};
+use crate::richieste::timeline::{Event, add_event, add_events};
 use crate::richieste::view::stato_of;
 use crate::smart_task::kind::Examiner;
 use futures_util::future::BoxFuture;
@@ -20,33 +23,74 @@ use shared::smart_task::Kind;
 use sqlx::{AnyConnection, Connection, Row};
 
 /// What the worker writes for one claimed job.
+#[derive(Clone)]
 pub(crate) enum Write {
     /// Decided by an earlier attempt that committed: only the job is closed.
     Close {
         job_id: i64,
-        worker: String,
     },
     Decide(Box<Record>),
 }
 
 impl Write {
-    /// The write as the group commit runs it; `Ok(false)` when the lease expired and another
-    /// worker owns the job (nothing is written then).
-    pub fn into_work(self) -> impl for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, AppResult<bool>> + Send {
-        move |c| {
-            Box::pin(async move {
-                match self {
-                    Write::Close { job_id, worker } => jobs::complete(c, job_id, &worker).await,
-                    Write::Decide(r) => r.write(c).await,
-                }
-            })
+    fn job_id(&self) -> i64 {
+        match self {
+            Write::Close { job_id } => *job_id,
+            Write::Decide(r) => r.job_id,
         }
     }
 }
 
+/// A worker's writes, in one write of the group commit.
+#[derive(Clone)]
+pub(crate) struct Batch {
+    pub worker: String,
+    pub writes: Vec<Write>,
+}
+
+impl Batch {
+    /// The batch as the group commit runs it: for each write, whether it was recorded (`false`
+    /// when the lease expired and another worker owns the job: nothing is written for it).
+    pub fn into_work(self) -> impl for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, AppResult<Vec<bool>>> + Send {
+        move |c| Box::pin(self.write(c))
+    }
+
+    async fn write(self, conn: &mut AnyConnection) -> AppResult<Vec<bool>> {
+        let ids: Vec<i64> = self.writes.iter().map(Write::job_id).collect();
+        let held = jobs::complete_many(conn, &ids, &self.worker).await?;
+        let recorded: Vec<bool> = ids.iter().map(|id| held.contains(id)).collect();
+        let mut decided = vec![];
+        for (write, held) in self.writes.into_iter().zip(&recorded) {
+            if let (Write::Decide(r), true) = (write, held) {
+                decided.push(Decided::new(conn, *r).await?);
+            }
+        }
+        for d in &decided {
+            d.store_state(conn).await?;
+        }
+        let events: Vec<Event> = decided.iter().flat_map(Decided::events).collect();
+        add_events(conn, &events).await?;
+        let texts: Vec<(String, String, String)> = decided.iter().map(Decided::notice_texts).collect();
+        let notices: Vec<Notice> = decided
+            .iter()
+            .zip(&texts)
+            .map(|(d, (testo, oggetto, corpo))| Notice {
+                soggetto: Soggetto::Contribuente(d.record.contribuente_id),
+                richiesta_id: d.record.id,
+                testo,
+                oggetto_email: oggetto,
+                corpo,
+            })
+            .collect();
+        queue_notifications(conn, &notices).await?;
+        audit::append_many(conn, decided.iter().map(Decided::audit_entry).collect()).await?;
+        Ok(recorded)
+    }
+}
+
+#[derive(Clone)]
 pub(crate) struct Record {
     pub job_id: i64,
-    pub worker: String,
     pub id: i64,
     pub kind: Kind,
     pub stato: Stato,
@@ -58,14 +102,28 @@ pub(crate) struct Record {
     pub started: String,
 }
 
-impl Record {
-    /// Returns whether it was recorded: not when the lease expired and another worker owns
-    /// the job (then nothing is written here).
-    pub async fn write(self, conn: &mut AnyConnection) -> AppResult<bool> {
-        if !jobs::complete(conn, self.job_id, &self.worker).await? {
-            return Ok(false);
-        }
-        let Record { id, kind, stato, protocollo, contribuente_id, mut decision, snapshot, started, .. } = self;
+/// A record whose effects were applied (or refused), ready for the batch's set writes.
+struct Decided {
+    actor: Actor,
+    motivo: Option<String>,
+    trace: Trace,
+    record: RecordHead,
+}
+
+/// What is left of a record once its decision and snapshot went into the trace.
+struct RecordHead {
+    id: i64,
+    kind: Kind,
+    stato: Stato,
+    protocollo: String,
+    contribuente_id: i64,
+    started: String,
+}
+
+impl Decided {
+    /// Applies the effects of an accepted decision, all or none, in their own savepoint.
+    async fn new(conn: &mut AnyConnection, r: Record) -> AppResult<Decided> {
+        let Record { id, kind, stato, protocollo, contribuente_id, mut decision, snapshot, started, .. } = r;
         let actor = Actor {
             user_id: None,
             name: "sistema:istruttoria".into(),
@@ -78,39 +136,61 @@ impl Record {
             // The data changed after the facts were read: refuse, never apply twice.
             refused(&mut decision, stale_effect(reason, effect));
         }
-        let final_state = decision.outcome.stato();
         let motivo = (decision.outcome != Outcome::Accolta).then(|| decision.motivi().join(" "));
-        let trace = Trace { decisione: decision, fatti: snapshot };
-        let decision = &trace.decisione;
+        Ok(Decided {
+            actor,
+            motivo,
+            trace: Trace { decisione: decision, fatti: snapshot },
+            record: RecordHead { id, kind, stato, protocollo, contribuente_id, started },
+        })
+    }
+
+    fn final_state(&self) -> Stato {
+        self.trace.decisione.outcome.stato()
+    }
+
+    async fn store_state(&self, conn: &mut AnyConnection) -> AppResult<()> {
         sqlx::query(
             "UPDATE richieste SET stato = $1, esito_motivo = $2, ruleset = $3, decisione_json = $4, updated_at = $5, version = version + 1
              WHERE id = $6",
         )
-        .bind(final_state.code())
-        .bind(motivo.clone())
-        .bind(&decision.ruleset)
-        .bind(trace.to_json())
+        .bind(self.final_state().code())
+        .bind(self.motivo.clone())
+        .bind(&self.trace.decisione.ruleset)
+        .bind(self.trace.to_json())
         .bind(clock::now_ts())
-        .bind(id)
+        .bind(self.record.id)
         .execute(&mut *conn)
         .await?;
-        if stato == Stato::Inviata {
-            add_event_at(conn, id, Stato::InIstruttoria.code(), None, &started).await?;
+        Ok(())
+    }
+
+    /// The examination's start (when the request had not been taken up yet) and its outcome.
+    fn events(&self) -> Vec<Event<'_>> {
+        let r = &self.record;
+        let mut events = vec![];
+        if r.stato == Stato::Inviata {
+            let at = r.started.clone();
+            events.push(Event { richiesta_id: r.id, stato: Stato::InIstruttoria.code(), nota: None, at });
         }
-        add_event(conn, id, final_state.code(), motivo.as_deref()).await?;
-        notify(conn, contribuente_id, id, &protocollo, kind, decision).await?;
-        audit::append(
-            conn,
-            &actor,
-            Entry {
-                before: Some(serde_json::json!({ "stato": stato })),
-                after: Some(serde_json::json!({ "stato": final_state, "ruleset": decision.ruleset })),
-                note: motivo,
-                ..Entry::richiesta(&protocollo, "esito_istruttoria")
-            },
-        )
-        .await?;
-        Ok(true)
+        let nota = self.motivo.as_deref();
+        events.push(Event { richiesta_id: r.id, stato: self.final_state().code(), nota, at: clock::now_ts() });
+        events
+    }
+
+    fn notice_texts(&self) -> (String, String, String) {
+        notice(&self.record.protocollo, self.record.kind, &self.trace.decisione)
+    }
+
+    fn audit_entry(&self) -> (Actor, Entry<'static>) {
+        let d = &self.trace.decisione;
+        let entry = Entry {
+            before: Some(serde_json::json!({ "stato": self.record.stato })),
+            after: Some(serde_json::json!({ "stato": self.final_state(), "ruleset": d.ruleset })),
+            note: self.motivo.clone(),
+            ..Entry::richiesta(&self.record.protocollo, "esito_istruttoria")
+        };
+        (self.actor.clone(), entry)
     }
 }
 
@@ -207,14 +287,8 @@ async fn to_branch(conn: &mut AnyConnection, payload: &str, error: &str) -> AppR
     Ok(())
 }
 
-async fn notify(
-    conn: &mut AnyConnection,
-    contribuente_id: i64,
-    id: i64,
-    protocollo: &str,
-    kind: Kind,
-    d: &Decision,
-) -> AppResult<()> {
+/// The notification of a decision: its text, the e-mail's subject and body (every check run).
+fn notice(protocollo: &str, kind: Kind, d: &Decision) -> (String, String, String) {
     let testo = match d.outcome {
         Outcome::Accolta => format!("La richiesta {protocollo} ({}) è stata accolta.", kind.label()),
         Outcome::NonAccolta => format!("La richiesta {protocollo} ({}) non è stata accolta.", kind.label()),
@@ -240,15 +314,7 @@ async fn notify(
             c.motivo
         ));
     }
-    queue_notification(
-        conn,
-        Soggetto::Contribuente(contribuente_id),
-        id,
-        &testo,
-        &format!("INPS Smart-Task {protocollo}: richiesta {esito}"),
-        &corpo,
-    )
-    .await
+    (testo, format!("INPS Smart-Task {protocollo}: richiesta {esito}"), corpo)
 }
 
 /// The check added when an accepted decision's effect no longer applies at commit time.

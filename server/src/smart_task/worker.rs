@@ -9,7 +9,7 @@ use super::engine::Decision;
 use super::facts;
 use super::kind::RequestRow;
 use super::kinds::examiner;
-use super::record::{Failure, Record, Write};
+use super::record::{Batch, Failure, Record, Write};
 use crate::error::{AppError, AppResult};
 use crate::identity::access::User;
 use crate::identity::auth;
@@ -60,20 +60,28 @@ pub async fn process_one(db: &Db, worker: &str) -> AppResult<bool> {
 }
 
 /// Claims up to `max` jobs and decides them: first every decision (concurrently, on the read
-/// pool), then all their writes in one transaction, each in its own savepoint. Returns how
-/// many were claimed.
+/// pool), then all their writes in one write of the group commit (set writes, each request's
+/// effects in their own savepoint). Returns how many were claimed.
 pub async fn process(db: &Db, worker: &str, max: usize) -> AppResult<usize> {
     let claimed = jobs::claim_many(db, QUEUE, worker, chrono::Duration::seconds(60), max).await?;
     if claimed.is_empty() {
         return Ok(0);
     }
-    let pending = Arc::new(load_batch(db, &claimed).await?);
+    let pending = load_batch(db, &claimed).await?;
+    let items: Vec<facts::Item> = pending
+        .values()
+        .filter_map(|p| p.as_ref().ok())
+        .map(|p| facts::Item { req: &p.req, requester: &p.requester, answers: &p.answers })
+        .collect();
+    let shared = Arc::new(facts::Shared::load(&db.read, &items).await?);
+    drop(items);
+    let pending = Arc::new(pending);
     let tasks: Vec<_> = claimed
         .iter()
         .map(|job| {
             // Its own task: a panic in one examination (a bug) fails that job, never the worker.
-            let (db, worker, job, pending) = (db.clone(), worker.to_string(), job.clone(), pending.clone());
-            tokio::spawn(async move { decide_job(&db, &worker, &job, &pending).await })
+            let (db, job, pending, shared) = (db.clone(), job.clone(), pending.clone(), shared.clone());
+            tokio::spawn(async move { decide_job(&db, &job, &pending, &shared).await })
         })
         .collect();
     let mut failed: Vec<(&ClaimedJob, String)> = vec![];
@@ -82,15 +90,15 @@ pub async fn process(db: &Db, worker: &str, max: usize) -> AppResult<usize> {
     for (job, task) in claimed.iter().zip(tasks) {
         match task.await {
             Ok(Ok(w)) => {
-                writes.push(w.into_work());
+                writes.push(w);
                 written.push(job);
             }
             Ok(Err(e)) => failed.push((job, e.to_string())),
             Err(join) => failed.push((job, format!("errore interno durante l'esame: {join}"))),
         }
     }
-    // `Ok(false)` is a lease that expired: another worker owns that job now and decides it.
-    for (job, result) in written.into_iter().zip(db.writer.write_each(writes).await?) {
+    // `false` is a lease that expired: another worker owns that job now and decides it.
+    for (job, result) in written.into_iter().zip(write_batch(db, worker, writes).await?) {
         if let Err(e) = result {
             failed.push((job, e.to_string()));
         }
@@ -110,6 +118,31 @@ pub async fn process(db: &Db, worker: &str, max: usize) -> AppResult<usize> {
         }
     }
     Ok(claimed.len())
+}
+
+/// The batch's writes in one write of the group commit. If that write fails (a database error
+/// in one request's write rolls back the whole batch), each is written again alone, so that
+/// only the request that causes it fails and is retried; the others are recorded.
+async fn write_batch(db: &Db, worker: &str, writes: Vec<Write>) -> AppResult<Vec<AppResult<bool>>> {
+    if writes.is_empty() {
+        return Ok(vec![]);
+    }
+    let batch = Batch { worker: worker.to_string(), writes };
+    let count = batch.writes.len();
+    let alone: Vec<_> = if count > 1 { batch.writes.clone() } else { vec![] };
+    match db.writer.write(batch.into_work()).await {
+        Ok(recorded) => Ok(recorded.into_iter().map(Ok).collect()),
+        Err(e) if count > 1 => {
+            tracing::warn!(error = %e, "istruttoria: scrittura del gruppo non riuscita, ogni richiesta da sola");
+            let works = alone.into_iter().map(|w| Batch { worker: worker.to_string(), writes: vec![w] }.into_work());
+            let results = db.writer.write_each(works.collect()).await?;
+            Ok(results
+                .into_iter()
+                .map(|r| r.and_then(|v| v.first().copied().ok_or_else(|| AppError::Internal("esito mancante".into()))))
+                .collect())
+        }
+        Err(e) => Ok(vec![Err(e)]),
+    }
 }
 
 /// A claimed request as read from the database, with who asked for it.
@@ -177,9 +210,9 @@ fn pending(r: &AnyRow, requester: Option<User>) -> AppResult<Pending> {
 
 async fn decide_job(
     db: &Db,
-    worker: &str,
     job: &ClaimedJob,
     batch: &HashMap<i64, AppResult<Pending>>,
+    shared: &facts::Shared,
 ) -> AppResult<Write> {
     let id: i64 =
         job.payload.parse().map_err(|_| AppError::Internal(format!("payload non valido: {}", job.payload)))?;
@@ -188,18 +221,18 @@ async fn decide_job(
         Some(Err(e)) => return Err(AppError::Internal(e.to_string())),
         None => return Err(AppError::Internal(format!("richiesta {id} inesistente"))),
     };
-    let (job_id, worker) = (job.id, worker.to_string());
+    let job_id = job.id;
     if !p.stato.in_esame() {
         // Decided already (a previous attempt committed): just close the job.
-        return Ok(Write::Close { job_id, worker });
+        return Ok(Write::Close { job_id });
     }
     // The examination's start is recorded with its outcome, in the same write.
     let started = clock::now_ts();
-    let snapshot = facts::load(&db.read, &p.req, &p.requester, &p.answers).await?;
+    let item = facts::Item { req: &p.req, requester: &p.requester, answers: &p.answers };
+    let snapshot = facts::load(&db.read, &item, shared).await?;
     let decision: Decision = examiner(p.req.kind).decide(p.req.kind, &p.req.oggetto, &p.answers, &snapshot)?;
     Ok(Write::Decide(Box::new(Record {
         job_id,
-        worker,
         id,
         kind: p.req.kind,
         stato: p.stato,

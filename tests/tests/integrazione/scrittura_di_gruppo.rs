@@ -64,6 +64,112 @@ both!(one_stale_effect_in_a_batch_is_refused_alone, |engine: Engine| async move 
     assert!(matches!(audit::verify(&app.db.read).await.expect("verify"), Verification::Intact { .. }));
 });
 
+/// Three contributors that declare their PEC to INPS (one request each: a second request on the
+/// same object would be refused while the first is open), the association first.
+async fn three(app: &TestApp) -> [i64; 3] {
+    let ids = [
+        app.company_id("Associazione Sportiva Tuscolana").await,
+        app.company_id("Gallo Trasporti S.r.l.").await,
+        app.company_id("Rossi & Figli S.r.l.").await,
+    ];
+    for id in &ids[1..] {
+        sqlx::query("UPDATE contribuenti SET obbligo_pec_registro_imprese = 0 WHERE id = $1")
+            .bind(id)
+            .execute(&app.db.write)
+            .await
+            .expect("setup");
+    }
+    ids
+}
+
+/// Submits a PEC change per contributor and address, with no worker running.
+async fn submitted(app: &TestApp, giulia: &reqwest::Client, requests: &[(i64, &str)]) -> Vec<String> {
+    let mut protocolli = vec![];
+    for (soggetto, pec) in requests {
+        let body = json!({ "tipo": "variazione_pec_aziendale", "soggetto_id": soggetto, "oggetto": "",
+                           "risposte": { "pec": pec } });
+        let (s, v) = submit(app, giulia, body, None).await;
+        assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+        protocolli.push(v["protocollo"].as_str().expect("p").to_string());
+    }
+    protocolli
+}
+
+both!(a_batch_written_together_gives_each_request_its_own_rows, |engine: Engine| async move {
+    let app = TestApp::spawn_with(engine, |c| c.workers = 0).await;
+    let giulia = app.logged_in("intermediario").await;
+    let [tuscolana, gallo, rossi] = three(&app).await;
+    // The second is refused by its checks (the address Gallo already has).
+    let attuale = pec_of(&app, gallo).await.expect("Gallo has a PEC");
+    let requests =
+        [(tuscolana, "insieme1@pec.tuscolana.it"), (gallo, attuale.as_str()), (rossi, "insieme3@pec.rossi.it")];
+    let protocolli = submitted(&app, &giulia, &requests).await;
+    let n = server::smart_task::worker::process(&app.db, "prova", 32).await.expect("batch");
+    assert_eq!(n, 3);
+    let stati: Vec<String> = {
+        let mut v = vec![];
+        for p in &protocolli {
+            v.push(decided(&app, &giulia, p).await["stato"].as_str().unwrap_or("").to_string());
+        }
+        v
+    };
+    assert_eq!(stati, ["accolta", "non_accolta", "accolta"]);
+    for p in &protocolli {
+        let id = app.number("SELECT id FROM richieste WHERE protocollo = $1", &[p]).await.to_string();
+        let eventi = "SELECT COUNT(*) FROM richieste_eventi WHERE richiesta_id = CAST($1 AS BIGINT)";
+        assert_eq!(app.number(eventi, &[&id]).await, 3, "{p}: inviata, in istruttoria, esito");
+        let notifiche = "SELECT COUNT(*) FROM notifiche WHERE richiesta_id = CAST($1 AS BIGINT)";
+        assert_eq!(app.number(notifiche, &[&id]).await, 2, "{p}: ricevuta ed esito");
+        let esito = format!("INPS Smart-Task {p}: richiesta %");
+        let email = "SELECT COUNT(*) FROM email_outbox WHERE oggetto LIKE $1 AND contribuente_id IS NOT NULL";
+        assert_eq!(app.number(email, &[&esito]).await, 2, "{p}: two e-mails to the PEC");
+        let audit = "SELECT COUNT(*) FROM audit_log WHERE entity_id = $1 AND action = 'esito_istruttoria'";
+        assert_eq!(app.number(audit, &[p]).await, 1, "{p}");
+    }
+    // The accepted addresses are in force; the chain is whole.
+    assert_eq!(pec_of(&app, tuscolana).await.as_deref(), Some("insieme1@pec.tuscolana.it"));
+    assert_eq!(pec_of(&app, rossi).await.as_deref(), Some("insieme3@pec.rossi.it"));
+    assert!(matches!(audit::verify(&app.db.read).await.expect("verify"), Verification::Intact { .. }));
+});
+
+both!(a_request_whose_write_fails_fails_alone, |engine: Engine| async move {
+    let app = TestApp::spawn_with(engine, |c| c.workers = 0).await;
+    let giulia = app.logged_in("intermediario").await;
+    let [tuscolana, gallo, rossi] = three(&app).await;
+    let requests =
+        [(tuscolana, "solo1@pec.tuscolana.it"), (gallo, "solo2@pec.gallo.it"), (rossi, "solo3@pec.rossi.it")];
+    let protocolli = submitted(&app, &giulia, &requests).await;
+    // The database refuses to store the second request's outcome (a fault in its own data).
+    let id = app.number("SELECT id FROM richieste WHERE protocollo = $1", &[&protocolli[1]]).await;
+    let ddl = match engine {
+        Engine::Sqlite => vec![format!(
+            "CREATE TRIGGER guasto BEFORE UPDATE ON richieste WHEN NEW.id = {id} BEGIN SELECT RAISE(ABORT, 'guasto'); END"
+        )],
+        Engine::Postgres => vec![
+            "CREATE FUNCTION guasto() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'guasto'; END $$ LANGUAGE plpgsql"
+                .to_string(),
+            format!(
+                "CREATE TRIGGER guasto BEFORE UPDATE ON richieste FOR EACH ROW WHEN (NEW.id = {id}) EXECUTE FUNCTION guasto()"
+            ),
+        ],
+    };
+    for sql in ddl {
+        sqlx::query(&sql).execute(&app.db.write).await.expect("trigger");
+    }
+    let n = server::smart_task::worker::process(&app.db, "prova", 32).await.expect("batch");
+    assert_eq!(n, 3);
+    for i in [0, 2] {
+        assert_eq!(decided(&app, &giulia, &protocolli[i]).await["stato"], "accolta", "the others are recorded");
+    }
+    let stato = "SELECT COUNT(*) FROM richieste WHERE protocollo = $1 AND stato IN ('inviata', 'in_istruttoria')";
+    assert_eq!(app.number(stato, &[&protocolli[1]]).await, 1, "still to decide");
+    let job = "SELECT COUNT(*) FROM jobs WHERE payload = $1 AND state = 'queued' AND last_error LIKE '%guasto%'";
+    assert_eq!(app.number(job, &[&id.to_string()]).await, 1, "its job waits for a retry with the error");
+    let audit = "SELECT COUNT(*) FROM audit_log WHERE entity_id = $1 AND action = 'esito_istruttoria'";
+    assert_eq!(app.number(audit, &[&protocolli[1]]).await, 0, "nothing of it was recorded");
+    assert!(matches!(audit::verify(&app.db.read).await.expect("verify"), Verification::Intact { .. }));
+});
+
 both!(a_burst_commits_before_answering_and_keeps_the_chain, |engine: Engine| async move {
     let app = TestApp::spawn_with(engine, |c| c.submissions_per_minute = 10_000).await;
     let tuscolana = app.company_id("Associazione Sportiva Tuscolana").await;

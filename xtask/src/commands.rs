@@ -220,25 +220,43 @@ pub(crate) fn bench() -> R<()> {
     }
 
     step("carico HTTP (binario bench, release)");
-    let r = status(
-        leptos_release_env(&mut cargo()).env("SPORTELLO_BENCH_PID", server.pid().to_string()).args([
-            "run",
-            "--quiet",
-            "--release",
-            "--package",
-            "sportello-tests",
-            "--bin",
-            "bench",
-            "--",
-            &format!("http://{addr}"),
-            &db_url,
-        ]),
-        "bench",
-    );
+    let pid = server.pid().to_string();
+    let r = run_bench(&format!("http://{addr}"), &db_url, &[("SPORTELLO_BENCH_PID", &pid)]);
     drop(server);
+    let r = r.and_then(|_| bench_arretrato(&db_url, 1, "SQLite, build release, un processo"));
     let _ = fs::remove_dir_all(&dir);
     r?;
     bench_postgres()
+}
+
+/// The bench binary (release) against the servers listed in `bases` (comma-separated).
+fn run_bench(bases: &str, db_url: &str, envs: &[(&str, &str)]) -> R<()> {
+    status(
+        leptos_release_env(&mut cargo())
+            .envs(envs.iter().copied())
+            .args(["run", "--quiet", "--release", "--package", "sportello-tests", "--bin", "bench", "--"])
+            .args([bases, db_url]),
+        "bench",
+    )
+}
+
+/// Smart-Task decisions on a backlog: a web-only server (no workers) takes the submissions,
+/// then `deciders` server processes are started together and decide them.
+fn bench_arretrato(db_url: &str, deciders: usize, titolo: &str) -> R<()> {
+    step(&format!("Smart-Task su un arretrato: {titolo}"));
+    let web_addr = format!("127.0.0.1:{}", free_port()?);
+    let (web, _) = start_server_with(true, db_url, &web_addr, true, &[("SPORTELLO_WORKERS", "0")])?;
+    run_bench(&format!("http://{web_addr}"), db_url, &[("SPORTELLO_BENCH_SOLO", "accoda")])?;
+    let addrs = (0..deciders).map(|_| free_port().map(|p| format!("127.0.0.1:{p}"))).collect::<R<Vec<_>>>()?;
+    let deciding = start_servers(db_url, &addrs)?;
+    let r = run_bench(
+        &format!("http://{web_addr}"),
+        db_url,
+        &[("SPORTELLO_BENCH_SOLO", "smaltisci"), ("SPORTELLO_BENCH_TITOLO", titolo)],
+    );
+    drop(deciding);
+    drop(web);
+    r
 }
 
 /// Scale-out on PostgreSQL: the same decisions with one server process, then with two on the
@@ -249,15 +267,13 @@ fn bench_postgres() -> R<()> {
     let pg = start_postgres()?;
     let (a, b) = (format!("127.0.0.1:{}", free_port()?), format!("127.0.0.1:{}", free_port()?));
     let run = |bases: &str, pid: u32, titolo: &str| {
-        status(
-            leptos_release_env(&mut cargo())
-                .env("SPORTELLO_BENCH_PID", pid.to_string())
-                .env("SPORTELLO_BENCH_SOLO", "decisioni")
-                .env("SPORTELLO_BENCH_TITOLO", titolo)
-                .args(["run", "--quiet", "--release", "--package", "sportello-tests", "--bin", "bench", "--"])
-                .args([bases, &pg.url]),
-            "bench PostgreSQL",
-        )
+        let pid = pid.to_string();
+        let envs = [
+            ("SPORTELLO_BENCH_PID", pid.as_str()),
+            ("SPORTELLO_BENCH_SOLO", "decisioni"),
+            ("SPORTELLO_BENCH_TITOLO", titolo),
+        ];
+        run_bench(bases, &pg.url, &envs)
     };
     step("PostgreSQL: decisioni con un processo server");
     let (first, _) = start_server(true, &pg.url, &a, true)?;
@@ -267,5 +283,6 @@ fn bench_postgres() -> R<()> {
     run(&format!("http://{a},http://{b}"), first.pid(), "PostgreSQL, build release, due processi")?;
     drop(second);
     drop(first);
-    Ok(())
+    bench_arretrato(&pg.url, 1, "PostgreSQL, build release, un processo")?;
+    bench_arretrato(&pg.url, 2, "PostgreSQL, build release, due processi")
 }

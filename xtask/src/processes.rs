@@ -58,6 +58,23 @@ pub(crate) fn start_server_with(
     envs: &[(&str, &str)],
 ) -> R<(Server, Duration)> {
     let t0 = Instant::now();
+    let mut server = spawn_server(release, db_url, addr, quiet, envs)?;
+    wait_ready(&mut server, addr, t0)?;
+    Ok((server, t0.elapsed()))
+}
+
+/// Several servers on the same database, started together (none runs alone for a while, as
+/// when they would be started one after the other) and each waited for.
+pub(crate) fn start_servers(db_url: &str, addrs: &[String]) -> R<Vec<Server>> {
+    let t0 = Instant::now();
+    let mut servers = addrs.iter().map(|a| spawn_server(true, db_url, a, true, &[])).collect::<R<Vec<_>>>()?;
+    for (s, a) in servers.iter_mut().zip(addrs) {
+        wait_ready(s, a, t0)?;
+    }
+    Ok(servers)
+}
+
+fn spawn_server(release: bool, db_url: &str, addr: &str, quiet: bool, envs: &[(&str, &str)]) -> R<Server> {
     let mut c = Command::new(server_bin(release));
     c.envs(envs.iter().copied());
     c.current_dir(root())
@@ -74,10 +91,13 @@ pub(crate) fn start_server_with(
         c.stdout(Stdio::null()).env("RUST_LOG", "warn");
     }
     let child = c.spawn().map_err(|e| format!("avvio del server: {e}"))?;
-    let mut server = Server { child };
+    Ok(Server { child })
+}
+
+fn wait_ready(server: &mut Server, addr: &str, t0: Instant) -> R<()> {
     while t0.elapsed() < Duration::from_secs(120) {
         if http_get_ok(addr, "/healthz") {
-            return Ok((server, t0.elapsed()));
+            return Ok(());
         }
         if let Ok(Some(s)) = server.child.try_wait() {
             return Err(format!("il server è terminato all'avvio ({s})"));

@@ -1,6 +1,7 @@
 //! `bench <base-url>`: login throughput against a trivial handler in the same run, on loopback.
 //! Bounded: a fixed number of requests per measurement. Prints a Markdown report.
 
+mod arretrato;
 mod base;
 mod carico;
 mod decisioni;
@@ -182,35 +183,29 @@ async fn main() {
     let base = std::env::args().nth(1).unwrap_or_else(|| "http://127.0.0.1:3000".into());
     let db_url = std::env::args().nth(2);
     let client = reqwest::Client::builder().build().expect("client");
-    // `SPORTELLO_BENCH_SOLO=soak`: only the soak (it takes its minutes on its own).
-    if std::env::var("SPORTELLO_BENCH_SOLO").as_deref() == Ok("soak")
-        && let Some(db) = &db_url
-    {
-        soak::soak(&base, soggetto(db, "Associazione Sportiva Tuscolana").await).await;
-        return;
-    }
-    // `SPORTELLO_BENCH_SOLO=decisioni`: only the decisions, submitted to every server process
-    // listed in the first argument (comma-separated): the PostgreSQL scale-out runs.
-    if std::env::var("SPORTELLO_BENCH_SOLO").as_deref() == Ok("decisioni")
-        && let Some(db) = &db_url
-    {
-        let bases: Vec<String> = base.split(',').map(str::to_string).collect();
+    // `SPORTELLO_BENCH_SOLO=…`: one part alone, to compare two builds or for the runs xtask
+    // orchestrates with several server processes.
+    if let (Ok(solo), Some(db)) = (std::env::var("SPORTELLO_BENCH_SOLO"), &db_url) {
+        let n = std::env::args().nth(3).and_then(|n| n.parse().ok());
         let titolo = std::env::var("SPORTELLO_BENCH_TITOLO").unwrap_or_else(|_| "build release".into());
-        let n = std::env::args().nth(3).and_then(|n| n.parse().ok()).unwrap_or(3000);
-        decisioni::decisioni(&bases, db, n, &titolo).await;
-        return;
-    }
-    // `SPORTELLO_BENCH_SOLO=smart_task`: only the Smart-Task write path (to compare two builds).
-    if std::env::var("SPORTELLO_BENCH_SOLO").as_deref() == Ok("smart_task")
-        && let Some(db) = &db_url
-    {
-        smart_task(&base, db, std::env::args().nth(3).and_then(|n| n.parse().ok()).unwrap_or(3000)).await;
-        return;
-    }
-    if std::env::var("SPORTELLO_BENCH_SOLO").as_deref() == Ok("carico")
-        && let Some(db) = &db_url
-    {
-        carico::carico(&base, db, soggetto(db, "Associazione Sportiva Tuscolana").await).await;
+        match solo.as_str() {
+            // The soak takes its minutes on its own.
+            "soak" => soak::soak(&base, soggetto(db, "Associazione Sportiva Tuscolana").await).await,
+            // Submitted to every server process listed in the first argument (comma-separated).
+            "decisioni" => {
+                let bases: Vec<String> = base.split(',').map(str::to_string).collect();
+                decisioni::decisioni(&bases, db, n.unwrap_or(3000), &titolo).await;
+            }
+            "accoda" => {
+                arretrato::accoda(&base, db, n.unwrap_or(arretrato::N)).await;
+            }
+            "smaltisci" => {
+                arretrato::smaltisci(db, &titolo).await;
+            }
+            "smart_task" => smart_task(&base, db, n.unwrap_or(3000)).await,
+            "carico" => carico::carico(&base, db, soggetto(db, "Associazione Sportiva Tuscolana").await).await,
+            other => panic!("SPORTELLO_BENCH_SOLO={other}: parte sconosciuta"),
+        }
         return;
     }
     println!("\n## Carico HTTP (loopback, 2 core condivisi tra client e server)\n");

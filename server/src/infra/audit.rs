@@ -155,6 +155,33 @@ pub async fn append(conn: &mut AnyConnection, actor: &Actor, e: Entry<'_>) -> Ap
     seqs.first().copied().ok_or_else(|| crate::error::AppError::Internal("audit: nessun record".into()))
 }
 
+/// Records of one unit of work inside a larger write, kept until that write appends them all
+/// together with [`append_many`] in the same transaction: a batch of decisions' effects then
+/// costs three statements, not three each. Dropped with a rolled-back savepoint, so a refused
+/// effect leaves no record.
+pub struct Deferred {
+    actor: Actor,
+    entries: Vec<(Actor, Entry<'static>)>,
+}
+
+impl Deferred {
+    pub fn new(actor: Actor) -> Deferred {
+        Deferred { actor, entries: vec![] }
+    }
+
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+
+    pub fn record(&mut self, e: Entry<'static>) {
+        self.entries.push((self.actor.clone(), e));
+    }
+
+    pub fn into_entries(self) -> Vec<(Actor, Entry<'static>)> {
+        self.entries
+    }
+}
+
 /// Rows per INSERT of [`append_many`] (15 parameters each).
 const ROWS_PER_INSERT: usize = 32;
 

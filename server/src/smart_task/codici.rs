@@ -4,7 +4,7 @@
 //! assignment, applied once with audit.
 
 use crate::error::AppResult;
-use crate::infra::audit::{self, Actor, Entry};
+use crate::infra::audit::{Deferred, Entry};
 use crate::infra::clock;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -103,7 +103,7 @@ pub enum Effect {
 }
 
 /// Assigns the code to every matricola if none of them has it in the meantime (all or none).
-pub async fn apply(conn: &mut AnyConnection, actor: &Actor, e: &Effect) -> AppResult<Result<(), String>> {
+pub async fn apply(conn: &mut AnyConnection, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
     let Effect::AssegnaCodice { codice, posizioni, dal, al, unico } = e;
     let day = |d: &NaiveDate| d.format("%Y-%m-%d").to_string();
     let now = clock::now_ts();
@@ -127,7 +127,7 @@ pub async fn apply(conn: &mut AnyConnection, actor: &Actor, e: &Effect) -> AppRe
         }
     }
     // The request that assigned it (the actor of an effect carries its protocol).
-    let origine = actor.request_id.clone().unwrap_or_else(|| actor.name.clone());
+    let origine = trail.actor().request_id.clone().unwrap_or_else(|| trail.actor().name.clone());
     for p in posizioni {
         sqlx::query(
             "INSERT INTO posizioni_codici (posizione_id, codice, dal, al, origine, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -148,7 +148,7 @@ pub async fn apply(conn: &mut AnyConnection, actor: &Actor, e: &Effect) -> AppRe
             after: Some(serde_json::json!({ "codice": codice, "dal": dal, "al": al })),
             note: None,
         };
-        audit::append(conn, actor, entry).await?;
+        trail.record(entry);
     }
     Ok(Ok(()))
 }

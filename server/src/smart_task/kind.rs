@@ -6,7 +6,7 @@
 use super::engine::{Check, CommonFacts, Decision, RULESET, Snapshot, common_checks, incoherent};
 use crate::error::{AppError, AppResult};
 use crate::identity::access::User;
-use crate::infra::audit::Actor;
+use crate::infra::audit::Deferred;
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -73,10 +73,11 @@ pub trait SmartTaskKind: Send + Sync + 'static {
     fn rules(&self, r: &Self::Request, f: &Self::Facts, cx: &RuleCx<'_>) -> (Vec<Check>, Vec<Self::Effect>);
 
     /// Applies one effect if its precondition still holds; `Ok(Err(reason))` when it does not.
+    /// Its audit records go to `trail`, appended with the batch's in the same transaction.
     fn apply(
         &self,
         conn: &mut AnyConnection,
-        actor: &Actor,
+        trail: &mut Deferred,
         e: &Self::Effect,
     ) -> impl Future<Output = AppResult<Result<(), String>>> + Send;
 
@@ -134,7 +135,7 @@ pub trait Examiner: Send + Sync {
     async fn apply(
         &self,
         conn: &mut AnyConnection,
-        actor: &Actor,
+        trail: &mut Deferred,
         effect: &serde_json::Value,
     ) -> AppResult<Result<(), String>>;
 }
@@ -195,11 +196,11 @@ impl<K: SmartTaskKind> Examiner for K {
     async fn apply(
         &self,
         conn: &mut AnyConnection,
-        actor: &Actor,
+        trail: &mut Deferred,
         effect: &serde_json::Value,
     ) -> AppResult<Result<(), String>> {
         let e: K::Effect = serde_json::from_value(effect.clone())
             .map_err(|e| AppError::Internal(format!("effetto illeggibile: {e}")))?;
-        SmartTaskKind::apply(self, conn, actor, &e).await
+        SmartTaskKind::apply(self, conn, trail, &e).await
     }
 }

@@ -4,7 +4,7 @@
 //! with its dated history and audit.
 
 use crate::error::AppResult;
-use crate::infra::audit::{self, Actor, Entry};
+use crate::infra::audit::{Deferred, Entry};
 use crate::infra::clock;
 use crate::smart_task::engine::{Check, Rule};
 use crate::smart_task::kind::{FactsCx, RuleCx, SmartTaskKind, TargetCx};
@@ -68,8 +68,8 @@ impl<K: CambioStato> SmartTaskKind for K {
         K::rules(r, f, cx)
     }
 
-    async fn apply(&self, conn: &mut AnyConnection, actor: &Actor, e: &Effect) -> AppResult<Result<(), String>> {
-        apply(conn, actor, e).await
+    async fn apply(&self, conn: &mut AnyConnection, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
+        apply(conn, trail, e).await
     }
 
     async fn matricola(&self, pool: &AnyPool, contribuente_id: i64, r: &K::Request) -> AppResult<Option<String>> {
@@ -210,7 +210,7 @@ pub fn cambia(p: &Posizione, a: StatoPosizione, dal: NaiveDate) -> Effect {
 
 /// Applies the change if the position is still as read; closes the current period of the
 /// history the day before (the same day when the new state starts the day the last did).
-pub async fn apply(conn: &mut AnyConnection, actor: &Actor, e: &Effect) -> AppResult<Result<(), String>> {
+pub async fn apply(conn: &mut AnyConnection, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
     let Effect::CambiaStatoPosizione { posizione_id, da, da_dal, a, dal } = e;
     let now = clock::now_ts();
     let day = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
@@ -253,7 +253,7 @@ pub async fn apply(conn: &mut AnyConnection, actor: &Actor, e: &Effect) -> AppRe
         after: Some(serde_json::json!({ "stato": a.label(), "dal": dal })),
         note: None,
     };
-    audit::append(conn, actor, entry).await?;
+    trail.record(entry);
     Ok(Ok(()))
 }
 

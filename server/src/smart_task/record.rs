@@ -2,13 +2,14 @@
 //! completion, each request's effects (in their own savepoint: an effect whose precondition no
 //! longer holds rolls back and that request is refused with the reason), the states, the
 //! timeline, the notifications and the audit. What every decision writes alike goes in one
-//! statement for the whole batch (set writes), so a batch costs a few round trips to the
-//! database plus one per request and its effects, not a dozen per request.
+//! statement for the whole batch (set writes), and the effects' audit records join the batch's
+//! (`audit::Deferred`), so a batch costs a few round trips to the database plus one per request
+//! and its effects' own reads and writes, not a dozen per request.
 
 use super::engine::{Check, Decision, Esito, Outcome, Snapshot};
 use super::kinds::examiner;
 use crate::error::AppResult;
-use crate::infra::audit::{self, Actor, Entry};
+use crate::infra::audit::{self, Actor, Deferred, Entry};
 use crate::infra::clock;
 use crate::infra::jobs;
 use crate::richieste::decision::Trace;
@@ -83,7 +84,13 @@ impl Batch {
             })
             .collect();
         queue_notifications(conn, &notices).await?;
-        audit::append_many(conn, decided.iter().map(Decided::audit_entry).collect()).await?;
+        // The chain in order: each request's effects, then its outcome.
+        let mut entries = vec![];
+        for d in &mut decided {
+            entries.append(&mut d.effects_audit);
+            entries.push(d.audit_entry());
+        }
+        audit::append_many(conn, entries).await?;
         Ok(recorded)
     }
 }
@@ -105,6 +112,8 @@ pub(crate) struct Record {
 /// A record whose effects were applied (or refused), ready for the batch's set writes.
 struct Decided {
     actor: Actor,
+    /// The audit records of the effects applied (none if they were rolled back).
+    effects_audit: Vec<(Actor, Entry<'static>)>,
     motivo: Option<String>,
     trace: Trace,
     record: RecordHead,
@@ -130,15 +139,18 @@ impl Decided {
             acting_for_id: Some(contribuente_id),
             request_id: Some(protocollo.clone()),
         };
-        if decision.outcome == Outcome::Accolta
-            && let Err((reason, effect)) = apply_effects(conn, examiner(kind), &actor, &decision.effects).await?
-        {
-            // The data changed after the facts were read: refuse, never apply twice.
-            refused(&mut decision, stale_effect(reason, effect));
+        let mut effects_audit = vec![];
+        if decision.outcome == Outcome::Accolta {
+            match apply_effects(conn, examiner(kind), Deferred::new(actor.clone()), &decision.effects).await? {
+                Ok(trail) => effects_audit = trail.into_entries(),
+                // The data changed after the facts were read: refuse, never apply twice.
+                Err((reason, effect)) => refused(&mut decision, stale_effect(reason, effect)),
+            }
         }
         let motivo = (decision.outcome != Outcome::Accolta).then(|| decision.motivi().join(" "));
         Ok(Decided {
             actor,
+            effects_audit,
             motivo,
             trace: Trace { decisione: decision, fatti: snapshot },
             record: RecordHead { id, kind, stato, protocollo, contribuente_id, started },
@@ -194,22 +206,23 @@ impl Decided {
     }
 }
 
-/// All the effects or none: `Ok(Err((reason, effect)))` names the first that no longer applies.
+/// All the effects or none: their audit records when applied, `Ok(Err((reason, effect)))`
+/// naming the first that no longer applies (its records are dropped with the savepoint).
 async fn apply_effects(
     conn: &mut AnyConnection,
     examiner: &dyn Examiner,
-    actor: &Actor,
+    mut trail: Deferred,
     effects: &[serde_json::Value],
-) -> AppResult<Result<(), (String, serde_json::Value)>> {
+) -> AppResult<Result<Deferred, (String, serde_json::Value)>> {
     let mut sp = conn.begin().await?;
     for effect in effects {
-        if let Err(reason) = examiner.apply(&mut sp, actor, effect).await? {
+        if let Err(reason) = examiner.apply(&mut sp, &mut trail, effect).await? {
             sp.rollback().await?;
             return Ok(Err((reason, effect.clone())));
         }
     }
     sp.commit().await?;
-    Ok(Ok(()))
+    Ok(Ok(trail))
 }
 
 /// A job whose examination did not complete.

@@ -59,6 +59,15 @@ both!(one_stale_effect_in_a_batch_is_refused_alone, |engine: Engine| async move 
         let sql = "SELECT COUNT(*) FROM audit_log WHERE entity_id = $1 AND action = 'esito_istruttoria'";
         assert_eq!(app.number(sql, &[p]).await, 1, "{p}");
     }
+    // The applied effect is audited (its record goes with the batch's, just before its
+    // outcome's); the refused one left no record.
+    let effect =
+        "SELECT COUNT(*) FROM audit_log WHERE entity = 'contribuente' AND action = 'variazione_pec' AND entity_id = $1";
+    assert_eq!(app.number(effect, &[&tuscolana.to_string()]).await, 1);
+    assert_eq!(app.number(effect, &[&gallo.to_string()]).await, 0);
+    let next = "SELECT COUNT(*) FROM audit_log e JOIN audit_log d ON d.seq = e.seq + 1
+                WHERE e.action = 'variazione_pec' AND d.action = 'esito_istruttoria' AND d.entity_id = $1";
+    assert_eq!(app.number(next, &[&protocolli[0]]).await, 1);
     let sql = "SELECT COUNT(*) FROM jobs WHERE queue = 'istruttoria' AND state <> 'done'";
     assert_eq!(app.number(sql, &[]).await, 0);
     assert!(matches!(audit::verify(&app.db.read).await.expect("verify"), Verification::Intact { .. }));

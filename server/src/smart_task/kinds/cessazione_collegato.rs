@@ -1,7 +1,7 @@
 //! Smart-Task 14: Cessazione relazione soggetto collegato.
 
 use crate::error::AppResult;
-use crate::infra::audit::{self, Actor, Entry};
+use crate::infra::audit::{Deferred, Entry};
 use crate::infra::clock;
 use crate::smart_task::collegati::{self, Relazione};
 use crate::smart_task::engine::{Check, CommonFacts, Rule};
@@ -114,7 +114,7 @@ impl SmartTaskKind for CessazioneCollegato {
         rules(r, f, cx.common)
     }
 
-    async fn apply(&self, conn: &mut AnyConnection, actor: &Actor, e: &Effect) -> AppResult<Result<(), String>> {
+    async fn apply(&self, conn: &mut AnyConnection, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
         let Effect::CessaRelazione { relazione_id, al } = e;
         let n = sqlx::query("UPDATE soggetti_collegati SET al = $1, updated_at = $2, version = version + 1 WHERE id = $3 AND al IS NULL")
             .bind(al.format("%Y-%m-%d").to_string())
@@ -134,7 +134,7 @@ impl SmartTaskKind for CessazioneCollegato {
             after: Some(serde_json::json!({ "al": al })),
             note: None,
         };
-        audit::append(conn, actor, entry).await?;
+        trail.record(entry);
         Ok(Ok(()))
     }
 }

@@ -3,7 +3,7 @@
 
 use super::revoca_delega::{self, Delega};
 use crate::error::AppResult;
-use crate::infra::audit::{self, Actor, Entry};
+use crate::infra::audit::{Deferred, Entry};
 use crate::infra::clock;
 use crate::smart_task::engine::{Check, CommonFacts, Rule};
 use crate::smart_task::kind::{FactsCx, RuleCx, SmartTaskKind, TargetCx};
@@ -255,8 +255,8 @@ impl SmartTaskKind for VariazioneContattiIntermediario {
         rules_intermediario(&r.contatti, f)
     }
 
-    async fn apply(&self, conn: &mut AnyConnection, actor: &Actor, e: &Effect) -> AppResult<Result<(), String>> {
-        apply(conn, actor, e).await
+    async fn apply(&self, conn: &mut AnyConnection, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
+        apply(conn, trail, e).await
     }
 }
 
@@ -306,18 +306,18 @@ impl SmartTaskKind for VariazioneContattiDipendente {
         rules_dipendente(&r.contatti, f, cx.common)
     }
 
-    async fn apply(&self, conn: &mut AnyConnection, actor: &Actor, e: &Effect) -> AppResult<Result<(), String>> {
-        apply(conn, actor, e).await
+    async fn apply(&self, conn: &mut AnyConnection, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
+        apply(conn, trail, e).await
     }
 }
 
-async fn apply(conn: &mut AnyConnection, actor: &Actor, e: &Effect) -> AppResult<Result<(), String>> {
+async fn apply(conn: &mut AnyConnection, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
     match e {
         Effect::AggiornaContattiIntermediario { intermediario_id, contatti } => {
-            update_contacts(conn, actor, "intermediari", "intermediario", *intermediario_id, contatti, true).await?
+            update_contacts(conn, trail, "intermediari", "intermediario", *intermediario_id, contatti, true).await?
         }
         Effect::AggiornaContattiPersona { persona_id, contatti } => {
-            update_contacts(conn, actor, "persone", "persona", *persona_id, contatti, false).await?
+            update_contacts(conn, trail, "persone", "persona", *persona_id, contatti, false).await?
         }
     }
     Ok(Ok(()))
@@ -326,7 +326,7 @@ async fn apply(conn: &mut AnyConnection, actor: &Actor, e: &Effect) -> AppResult
 /// Sets the contacts given (the others stay), with the before/after in the audit trail.
 async fn update_contacts(
     conn: &mut AnyConnection,
-    actor: &Actor,
+    trail: &mut Deferred,
     table: &'static str,
     entity: &'static str,
     id: i64,
@@ -358,21 +358,14 @@ async fn update_contacts(
         .bind(id)
         .execute(&mut *conn)
         .await?;
-    audit::append(
-        conn,
-        actor,
-        Entry {
-            entity,
-            entity_id: id.to_string(),
-            action: "variazione_contatti",
-            before: Some(serde_json::Value::Object(before)),
-            after: Some(
-                serde_json::json!({ "email": email, "pec": pec, "telefono": telefono, "cellulare": cellulare }),
-            ),
-            note: None,
-        },
-    )
-    .await?;
+    trail.record(Entry {
+        entity,
+        entity_id: id.to_string(),
+        action: "variazione_contatti",
+        before: Some(serde_json::Value::Object(before)),
+        after: Some(serde_json::json!({ "email": email, "pec": pec, "telefono": telefono, "cellulare": cellulare })),
+        note: None,
+    });
     Ok(())
 }
 

@@ -7,7 +7,7 @@
 
 use super::revoca_delega::{self, Delega};
 use crate::error::AppResult;
-use crate::infra::audit::{self, Actor, Entry};
+use crate::infra::audit::{Deferred, Entry};
 use crate::infra::clock;
 use crate::smart_task::engine::{Check, CommonFacts, Rule};
 use crate::smart_task::kind::{FactsCx, RuleCx, SmartTaskKind, TargetCx};
@@ -199,7 +199,7 @@ impl SmartTaskKind for CancellazioneContattiAnomali {
         rules(r.contatto_id, r.motivo, f, cx.common)
     }
 
-    async fn apply(&self, conn: &mut AnyConnection, actor: &Actor, e: &Effect) -> AppResult<Result<(), String>> {
+    async fn apply(&self, conn: &mut AnyConnection, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
         let Effect::CancellaContattoNotifica { contatto_id } = e;
         let now = clock::now_ts();
         let n = sqlx::query(
@@ -222,7 +222,7 @@ impl SmartTaskKind for CancellazioneContattiAnomali {
             after: Some(serde_json::json!({ "cancellato_il": now })),
             note: None,
         };
-        audit::append(conn, actor, entry).await?;
+        trail.record(entry);
         Ok(Ok(()))
     }
 

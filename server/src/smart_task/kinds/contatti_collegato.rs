@@ -1,7 +1,7 @@
 //! Smart-Task 12: Variazione contatti soggetto collegato.
 
 use crate::error::AppResult;
-use crate::infra::audit::{self, Actor, Entry};
+use crate::infra::audit::{Deferred, Entry};
 use crate::infra::clock;
 use crate::smart_task::collegati::{self, Relazione};
 use crate::smart_task::engine::{Check, CommonFacts, Rule};
@@ -94,7 +94,7 @@ impl SmartTaskKind for VariazioneContattiCollegato {
         rules(r, f, cx.common)
     }
 
-    async fn apply(&self, conn: &mut AnyConnection, actor: &Actor, e: &Effect) -> AppResult<Result<(), String>> {
+    async fn apply(&self, conn: &mut AnyConnection, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
         let Effect::AggiornaContattiPersona { persona_id, email, pec, telefono } = e;
         let prima = sqlx::query("SELECT email, pec, telefono FROM persone WHERE id = $1")
             .bind(persona_id)
@@ -125,7 +125,7 @@ impl SmartTaskKind for VariazioneContattiCollegato {
             after: Some(after),
             note: None,
         };
-        audit::append(conn, actor, entry).await?;
+        trail.record(entry);
         Ok(Ok(()))
     }
 }

@@ -1,7 +1,7 @@
 //! Smart-Task 17: Richiesta DPA (Dichiarazione preventiva di agevolazione).
 
 use crate::error::AppResult;
-use crate::infra::audit::{self, Actor, Entry};
+use crate::infra::audit::{Deferred, Entry};
 use crate::infra::clock;
 use crate::smart_task::engine::{Check, Rule};
 use crate::smart_task::kind::{FactsCx, RuleCx, SmartTaskKind, TargetCx};
@@ -118,12 +118,12 @@ impl SmartTaskKind for RichiestaDpa {
         rules(r, f)
     }
 
-    async fn apply(&self, conn: &mut AnyConnection, actor: &Actor, e: &Effect) -> AppResult<Result<(), String>> {
+    async fn apply(&self, conn: &mut AnyConnection, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
         let Effect::RegistraDpa { posizione_id, agevolazione, dal, al } = e;
         if sovrapposte(&mut *conn, *posizione_id, agevolazione, *dal, *al).await? > 0 {
             return Ok(Err("Nel frattempo è stata registrata una DPA per gli stessi mesi.".into()));
         }
-        let origine = actor.request_id.clone().unwrap_or_else(|| actor.name.clone());
+        let origine = trail.actor().request_id.clone().unwrap_or_else(|| trail.actor().name.clone());
         let id: i64 = sqlx::query(
             "INSERT INTO dpa (posizione_id, agevolazione, mese_dal, mese_al, origine, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
@@ -146,7 +146,7 @@ impl SmartTaskKind for RichiestaDpa {
             ),
             note: None,
         };
-        audit::append(conn, actor, entry).await?;
+        trail.record(entry);
         Ok(Ok(()))
     }
 

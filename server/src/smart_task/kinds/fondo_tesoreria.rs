@@ -1,7 +1,7 @@
 //! Smart-Task 15: Fondo di Tesoreria (codice di autorizzazione 1R).
 
 use crate::error::AppResult;
-use crate::infra::audit::Actor;
+use crate::infra::audit::Deferred;
 use crate::smart_task::codici::{self, Effect, unita};
 use crate::smart_task::engine::{Check, Rule};
 use crate::smart_task::kind::{FactsCx, RuleCx, SmartTaskKind, TargetCx};
@@ -201,8 +201,8 @@ impl SmartTaskKind for FondoTesoreria {
         rules(r, f, cx.params)
     }
 
-    async fn apply(&self, conn: &mut AnyConnection, actor: &Actor, e: &Effect) -> AppResult<Result<(), String>> {
-        codici::apply(conn, actor, e).await
+    async fn apply(&self, conn: &mut AnyConnection, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
+        codici::apply(conn, trail, e).await
     }
 }
 

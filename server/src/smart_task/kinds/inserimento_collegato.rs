@@ -1,7 +1,7 @@
 //! Smart-Task 13: Inserimento soggetto collegato.
 
 use crate::error::AppResult;
-use crate::infra::audit::{self, Actor, Entry};
+use crate::infra::audit::{Deferred, Entry};
 use crate::infra::clock;
 use crate::smart_task::catasto;
 use crate::smart_task::collegati;
@@ -192,7 +192,7 @@ impl SmartTaskKind for InserimentoCollegato {
         rules(r, f)
     }
 
-    async fn apply(&self, conn: &mut AnyConnection, actor: &Actor, e: &Effect) -> AppResult<Result<(), String>> {
+    async fn apply(&self, conn: &mut AnyConnection, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
         let Effect::InserisciRelazione {
             contribuente_id,
             codice_fiscale,
@@ -259,7 +259,7 @@ impl SmartTaskKind for InserimentoCollegato {
             ),
             note: None,
         };
-        audit::append(conn, actor, entry).await?;
+        trail.record(entry);
         Ok(Ok(()))
     }
 }

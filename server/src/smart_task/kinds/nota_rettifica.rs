@@ -7,7 +7,7 @@
 //! attributed to the period, never more than the note (a recomputation does not raise a debt).
 
 use crate::error::AppResult;
-use crate::infra::audit::{self, Actor, Entry};
+use crate::infra::audit::{Deferred, Entry};
 use crate::infra::clock;
 use crate::smart_task::contributi::{periodo, saldo};
 use crate::smart_task::engine::{Check, CommonFacts, Rule};
@@ -240,7 +240,7 @@ impl SmartTaskKind for RicalcoloNotaRettifica {
         rules(r.nota_id, r.motivo, f, cx.common)
     }
 
-    async fn apply(&self, conn: &mut AnyConnection, actor: &Actor, e: &Effect) -> AppResult<Result<(), String>> {
+    async fn apply(&self, conn: &mut AnyConnection, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
         let Effect::RicalcolaNota { nota_id, versione, importo_prima_cents, importo_dopo_cents, esito } = e;
         let now = clock::now_ts();
         let stato = if esito == "annullata" { "annullata" } else { "attiva" };
@@ -276,7 +276,7 @@ impl SmartTaskKind for RicalcoloNotaRettifica {
         .bind(
             serde_json::json!({ "differenza_cents": importo_dopo_cents.checked_sub(*importo_prima_cents) }).to_string(),
         )
-        .bind(actor.request_id.clone())
+        .bind(trail.actor().request_id.clone())
         .bind(&now)
         .execute(&mut *conn)
         .await?;
@@ -290,7 +290,7 @@ impl SmartTaskKind for RicalcoloNotaRettifica {
             ),
             note: None,
         };
-        audit::append(conn, actor, entry).await?;
+        trail.record(entry);
         Ok(Ok(()))
     }
 

@@ -1,7 +1,7 @@
 //! Smart-Task 8: Variazione indirizzo PEC aziendale.
 
 use crate::error::AppResult;
-use crate::infra::audit::{self, Actor, Entry};
+use crate::infra::audit::{Deferred, Entry};
 use crate::infra::clock;
 use crate::smart_task::engine::{Check, Rule};
 use crate::smart_task::kind::{FactsCx, RuleCx, SmartTaskKind, TargetCx};
@@ -139,7 +139,7 @@ impl SmartTaskKind for VariazionePecAziendale {
         (checks(pec, f), vec![Effect::AggiornaPecAzienda { contribuente_id: f.contribuente_id, pec: pec.into() }])
     }
 
-    async fn apply(&self, conn: &mut AnyConnection, actor: &Actor, e: &Effect) -> AppResult<Result<(), String>> {
+    async fn apply(&self, conn: &mut AnyConnection, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
         let Effect::AggiornaPecAzienda { contribuente_id, pec } = e;
         let before: Option<String> = sqlx::query("SELECT pec FROM contribuenti WHERE id = $1")
             .bind(contribuente_id)
@@ -172,7 +172,7 @@ impl SmartTaskKind for VariazionePecAziendale {
             after: Some(serde_json::json!({ "pec": pec })),
             note: None,
         };
-        audit::append(conn, actor, entry).await?;
+        trail.record(entry);
         Ok(Ok(()))
     }
 }

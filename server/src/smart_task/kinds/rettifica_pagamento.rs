@@ -6,7 +6,7 @@
 //! recomputation of its nota di rettifica (Smart-Task 2).
 
 use crate::error::AppResult;
-use crate::infra::audit::{self, Actor, Entry};
+use crate::infra::audit::{Deferred, Entry};
 use crate::infra::clock;
 use crate::smart_task::contributi::{Pagamento, Saldo, pagamento, saldo};
 use crate::smart_task::engine::{Check, CommonFacts, Esito, Rule};
@@ -284,7 +284,7 @@ impl SmartTaskKind for RettificaPeriodoPagamento {
         rules(r.pagamento_id, r.periodo_corretto, r.importo, f, cx.common, cx.params)
     }
 
-    async fn apply(&self, conn: &mut AnyConnection, actor: &Actor, e: &Effect) -> AppResult<Result<(), String>> {
+    async fn apply(&self, conn: &mut AnyConnection, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
         let Effect::SpostaPagamento { pagamento_id, da, a, importo_cents, importo_pagamento_cents } = e;
         let now = clock::now_ts();
         let today = clock::today().format("%Y-%m-%d").to_string();
@@ -334,10 +334,7 @@ impl SmartTaskKind for RettificaPeriodoPagamento {
                 .try_get(0)?,
             );
         }
-        audit::append(
-            conn,
-            actor,
-            Entry {
+        trail.record(Entry {
                 entity: "pagamento",
                 entity_id: pagamento_id.to_string(),
                 action: "rettifica_periodo",
@@ -350,9 +347,7 @@ impl SmartTaskKind for RettificaPeriodoPagamento {
                     "nuova_riga": nuovo,
                 })),
                 note: None,
-            },
-        )
-        .await?;
+        });
         Ok(Ok(()))
     }
 

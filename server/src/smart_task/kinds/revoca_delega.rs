@@ -1,7 +1,7 @@
 //! Smart-Task 4 (Revoca delega intermediario) and 5 (Revoca delega dipendente).
 
 use crate::error::AppResult;
-use crate::infra::audit::{self, Actor, Entry};
+use crate::infra::audit::{Deferred, Entry};
 use crate::infra::clock;
 use crate::smart_task::engine::{Check, CommonFacts, Rule};
 use crate::smart_task::kind::{FactsCx, RuleCx, SmartTaskKind, TargetCx};
@@ -175,7 +175,7 @@ impl SmartTaskKind for RevocaDelega {
         rules(cx.kind, r.data_effetto, f, cx.common, cx.params)
     }
 
-    async fn apply(&self, conn: &mut AnyConnection, actor: &Actor, e: &Effect) -> AppResult<Result<(), String>> {
+    async fn apply(&self, conn: &mut AnyConnection, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
         let Effect::RevocaDelega { delega_id, dal } = e;
         let dal = dal.format("%Y-%m-%d").to_string();
         let n = sqlx::query(
@@ -202,7 +202,7 @@ impl SmartTaskKind for RevocaDelega {
             after: Some(serde_json::json!({ "revocata_dal": dal })),
             note: None,
         };
-        audit::append(conn, actor, entry).await?;
+        trail.record(entry);
         Ok(Ok(()))
     }
 }

@@ -1,7 +1,7 @@
 //! Smart-Task 16: Sgravio per sostituzione di lavoratori in congedo (codice 9R).
 
 use crate::error::AppResult;
-use crate::infra::audit::Actor;
+use crate::infra::audit::Deferred;
 use crate::infra::clock;
 use crate::smart_task::codici::{self, Effect, unita};
 use crate::smart_task::engine::{Check, Rule};
@@ -200,8 +200,8 @@ impl SmartTaskKind for SostituzioneMaternita {
         rules(r, f, cx.params)
     }
 
-    async fn apply(&self, conn: &mut AnyConnection, actor: &Actor, e: &Effect) -> AppResult<Result<(), String>> {
-        codici::apply(conn, actor, e).await
+    async fn apply(&self, conn: &mut AnyConnection, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
+        codici::apply(conn, trail, e).await
     }
 
     async fn matricola(&self, pool: &AnyPool, contribuente_id: i64, r: &Richiesta) -> AppResult<Option<String>> {

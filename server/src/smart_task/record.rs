@@ -66,9 +66,7 @@ impl Batch {
                 decided.push(Decided::new(conn, *r).await?);
             }
         }
-        for d in &decided {
-            d.store_state(conn).await?;
-        }
+        store_states(conn, &decided).await?;
         let events: Vec<Event> = decided.iter().flat_map(Decided::events).collect();
         add_events(conn, &events).await?;
         let texts: Vec<(String, String, String)> = decided.iter().map(Decided::notice_texts).collect();
@@ -161,22 +159,6 @@ impl Decided {
         self.trace.decisione.outcome.stato()
     }
 
-    async fn store_state(&self, conn: &mut AnyConnection) -> AppResult<()> {
-        sqlx::query(
-            "UPDATE richieste SET stato = $1, esito_motivo = $2, ruleset = $3, decisione_json = $4, updated_at = $5, version = version + 1
-             WHERE id = $6",
-        )
-        .bind(self.final_state().code())
-        .bind(self.motivo.clone())
-        .bind(&self.trace.decisione.ruleset)
-        .bind(self.trace.to_json())
-        .bind(clock::now_ts())
-        .bind(self.record.id)
-        .execute(&mut *conn)
-        .await?;
-        Ok(())
-    }
-
     /// The examination's start (when the request had not been taken up yet) and its outcome.
     fn events(&self) -> Vec<Event<'_>> {
         let r = &self.record;
@@ -204,6 +186,36 @@ impl Decided {
         };
         (self.actor.clone(), entry)
     }
+}
+
+/// Each request's outcome and trace, one statement per 64 requests (`UPDATE … FROM (VALUES …)`:
+/// the columns of a VALUES list are `column1`, `column2`… on both engines).
+async fn store_states(conn: &mut AnyConnection, decided: &[Decided]) -> AppResult<()> {
+    let now = clock::now_ts();
+    for chunk in decided.chunks(64) {
+        let values = (0..chunk.len())
+            .map(|i| (1..=5).map(|k| format!("${}", i * 5 + k)).collect::<Vec<_>>().join(", "))
+            .map(|row| format!("({row})"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "UPDATE richieste SET stato = v.column2, esito_motivo = v.column3, ruleset = v.column4, decisione_json = v.column5,
+                    updated_at = ${}, version = version + 1
+             FROM (VALUES {values}) AS v WHERE richieste.id = v.column1",
+            chunk.len() * 5 + 1
+        );
+        let mut q = sqlx::query(&sql);
+        for d in chunk {
+            q = q
+                .bind(d.record.id)
+                .bind(d.final_state().code())
+                .bind(d.motivo.clone())
+                .bind(d.trace.decisione.ruleset.clone())
+                .bind(d.trace.to_json());
+        }
+        q.bind(&now).execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
 /// All the effects or none: their audit records when applied, `Ok(Err((reason, effect)))`

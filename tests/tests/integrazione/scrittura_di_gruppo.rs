@@ -134,6 +134,11 @@ both!(a_batch_written_together_gives_each_request_its_own_rows, |engine: Engine|
         assert_eq!(app.number(email, &[&esito]).await, 2, "{p}: two e-mails to the PEC");
         let audit = "SELECT COUNT(*) FROM audit_log WHERE entity_id = $1 AND action = 'esito_istruttoria'";
         assert_eq!(app.number(audit, &[p]).await, 1, "{p}");
+        // Its own outcome and trace, changed once.
+        let own = r#"SELECT COUNT(*) FROM richieste WHERE protocollo = $1 AND version = 2
+                     AND decisione_json LIKE '{"decisione":{"outcome":"' || stato || '"%'
+                     AND (esito_motivo IS NULL) = (stato = 'accolta')"#;
+        assert_eq!(app.number(own, &[p]).await, 1, "{p}");
     }
     // The accepted addresses are in force; the chain is whole.
     assert_eq!(pec_of(&app, tuscolana).await.as_deref(), Some("insieme1@pec.tuscolana.it"));

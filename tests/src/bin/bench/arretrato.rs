@@ -90,30 +90,13 @@ pub(crate) async fn accoda(base: &str, db_url: &str, n: usize) -> usize {
         .expect("marca");
 
     let bearer = crate::carico::token(base).await;
-    let url = format!("{base}/api/v1/richieste");
-    let client = reqwest::Client::new();
+    let urls = [format!("{base}/api/v1/richieste")];
+    let bodies = ids.iter().enumerate().map(|(i, id)| {
+        serde_json::json!({ "tipo": "variazione_pec_aziendale", "soggetto_id": id, "oggetto": "",
+                            "risposte": { "pec": format!("arretrato{ultimo}x{i}@pec.bench.it") } })
+    });
     let t0 = Instant::now();
-    let mut handles = vec![];
-    for w in 0..CONCORRENZA {
-        let (c, bearer, url) = (client.clone(), bearer.clone(), url.clone());
-        let mine: Vec<(usize, i64)> = ids.iter().copied().enumerate().skip(w).step_by(CONCORRENZA).collect();
-        handles.push(tokio::spawn(async move {
-            let mut failures = 0;
-            for (i, id) in mine {
-                let pec = format!("arretrato{ultimo}x{i}@pec.bench.it");
-                let body = serde_json::json!({ "tipo": "variazione_pec_aziendale", "soggetto_id": id, "oggetto": "", "risposte": { "pec": pec } });
-                match c.post(&url).header("authorization", &bearer).json(&body).send().await {
-                    Ok(r) if r.status().as_u16() == 202 => {}
-                    _ => failures += 1,
-                }
-            }
-            failures
-        }));
-    }
-    let mut failures = 0;
-    for h in handles {
-        failures += h.await.unwrap_or(n);
-    }
+    let failures = crate::decisioni::invia(&urls, &bearer, bodies.collect(), CONCORRENZA).await;
     let secs = t0.elapsed().as_secs_f64();
     let sent = ids.len().saturating_sub(failures);
     println!("\n## Smart-Task su un arretrato: invio (server solo web, nessun worker)\n");

@@ -8,6 +8,37 @@ use crate::load::pct;
 use sqlx::Row;
 use std::time::{Duration, Instant};
 
+/// Sends Smart-Task submissions with the token, `concurrency` at a time, the i-th to
+/// `urls[i % urls.len()]`. Returns how many were not accepted (202).
+pub(crate) async fn invia(urls: &[String], bearer: &str, bodies: Vec<serde_json::Value>, concurrency: usize) -> usize {
+    let client = reqwest::Client::new();
+    let n = bodies.len();
+    let mut queues: Vec<Vec<(String, serde_json::Value)>> = vec![vec![]; concurrency.max(1)];
+    for (i, body) in bodies.into_iter().enumerate() {
+        let url = urls.get(i % urls.len().max(1)).cloned().unwrap_or_default();
+        queues[i % concurrency.max(1)].push((url, body));
+    }
+    let mut handles = vec![];
+    for queue in queues {
+        let (c, bearer) = (client.clone(), bearer.to_string());
+        handles.push(tokio::spawn(async move {
+            let mut failures = 0;
+            for (url, body) in queue {
+                match c.post(&url).header("authorization", &bearer).json(&body).send().await {
+                    Ok(r) if r.status().as_u16() == 202 => {}
+                    _ => failures += 1,
+                }
+            }
+            failures
+        }));
+    }
+    let mut failures = 0;
+    for h in handles {
+        failures += h.await.unwrap_or(n);
+    }
+    failures.min(n)
+}
+
 /// Returns the decisions per second.
 pub(crate) async fn decisioni(bases: &[String], db_url: &str, n: usize, titolo: &str) -> f64 {
     sqlx::any::install_default_drivers();
@@ -25,28 +56,12 @@ pub(crate) async fn decisioni(bases: &[String], db_url: &str, n: usize, titolo: 
 
     let t0 = Instant::now();
     let concurrency = 16;
-    let client = reqwest::Client::new();
-    let mut handles = vec![];
-    for w in 0..concurrency {
-        let (c, bearer) = (client.clone(), bearer.clone());
-        let urls: Vec<String> = bases.iter().map(|b| format!("{b}/api/v1/richieste")).collect();
-        handles.push(tokio::spawn(async move {
-            let mut failures = 0;
-            for i in (w..n).step_by(concurrency) {
-                let body = serde_json::json!({ "tipo": "variazione_pec_aziendale", "soggetto_id": assoc, "oggetto": "", "risposte": { "pec": format!("bench{i}@pec.tuscolana.it") } });
-                let url = &urls[i % urls.len()];
-                match c.post(url).header("authorization", &bearer).json(&body).send().await {
-                    Ok(r) if r.status().as_u16() == 202 => {}
-                    _ => failures += 1,
-                }
-            }
-            failures
-        }));
-    }
-    let mut failures = 0;
-    for h in handles {
-        failures += h.await.unwrap_or(n);
-    }
+    let urls: Vec<String> = bases.iter().map(|b| format!("{b}/api/v1/richieste")).collect();
+    let bodies = (0..n).map(|i| {
+        serde_json::json!({ "tipo": "variazione_pec_aziendale", "soggetto_id": assoc, "oggetto": "",
+                            "risposte": { "pec": format!("bench{i}@pec.tuscolana.it") } })
+    });
+    let failures = invia(&urls, &bearer, bodies.collect(), concurrency).await;
     let submitted = t0.elapsed().as_secs_f64();
     let target = decided_before + (n - failures) as i64;
     loop {

@@ -6,6 +6,9 @@
 //! so whoever can write the database still cannot rewrite the chain consistently; the
 //! database itself refuses UPDATE and DELETE on the table (triggers).
 
+mod deferred;
+pub use deferred::Deferred;
+
 use crate::error::AppResult;
 use crate::infra::clock;
 use hmac::{Hmac, Mac};
@@ -153,33 +156,6 @@ fn compute_hash(key: &[u8], h: &Hashed<'_>) -> String {
 pub async fn append(conn: &mut AnyConnection, actor: &Actor, e: Entry<'_>) -> AppResult<i64> {
     let seqs = append_many(conn, vec![(actor.clone(), e)]).await?;
     seqs.first().copied().ok_or_else(|| crate::error::AppError::Internal("audit: nessun record".into()))
-}
-
-/// Records of one unit of work inside a larger write, kept until that write appends them all
-/// together with [`append_many`] in the same transaction: a batch of decisions' effects then
-/// costs three statements, not three each. Dropped with a rolled-back savepoint, so a refused
-/// effect leaves no record.
-pub struct Deferred {
-    actor: Actor,
-    entries: Vec<(Actor, Entry<'static>)>,
-}
-
-impl Deferred {
-    pub fn new(actor: Actor) -> Deferred {
-        Deferred { actor, entries: vec![] }
-    }
-
-    pub fn actor(&self) -> &Actor {
-        &self.actor
-    }
-
-    pub fn record(&mut self, e: Entry<'static>) {
-        self.entries.push((self.actor.clone(), e));
-    }
-
-    pub fn into_entries(self) -> Vec<(Actor, Entry<'static>)> {
-        self.entries
-    }
 }
 
 /// Rows per INSERT of [`append_many`] (15 parameters each).

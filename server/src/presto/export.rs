@@ -34,7 +34,7 @@ impl Services {
     ) -> AppResult<Esportazione> {
         let (e, _) = self.elenco_di(caller, &r).await?;
         let (tx, rx) = mpsc::channel::<io::Result<Vec<Cella>>>(256);
-        let pool = self.db.read.clone();
+        let pool = self.db.long_read.clone();
         let tipo = e.tipo;
         tokio::spawn(async move {
             let run = async {

@@ -163,7 +163,7 @@ impl Services {
         serie.push((q.valido_dal, q.valore.clone()));
         serie.sort();
         let (tx, rx) = mpsc::channel(256);
-        tokio::spawn(esegui(self.db.read.clone(), q, serie, tx));
+        tokio::spawn(esegui(self.db.long_read.clone(), q, serie, tx));
         Ok(rx)
     }
 

@@ -46,7 +46,7 @@ static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations
 /// server at 326–384 MiB after the soak, 552–611 MiB at peak; with these settings 134–140 MiB
 /// and 262–317 MiB.
 /// The soft heap limit bounds all of SQLite's own memory together (page caches, in-memory sorts).
-const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; \
+pub const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; \
      PRAGMA busy_timeout=10000; PRAGMA mmap_size=67108864; PRAGMA temp_store=MEMORY; \
      PRAGMA soft_heap_limit=67108864;";
 /// The single writer keeps a 32 MiB page cache: with SQLite's default 2 MiB, bulk loads (the

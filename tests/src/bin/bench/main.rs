@@ -5,6 +5,7 @@ mod arretrato;
 mod base;
 mod carico;
 mod decisioni;
+mod driver;
 mod liste;
 mod load;
 mod presto;
@@ -204,6 +205,7 @@ async fn main() {
             }
             "smart_task" => smart_task(&base, db, n.unwrap_or(3000)).await,
             "carico" => carico::carico(&base, db, soggetto(db, "Associazione Sportiva Tuscolana").await).await,
+            "driver" => driver::stampa(db, n.unwrap_or(3000)).await,
             other => panic!("SPORTELLO_BENCH_SOLO={other}: parte sconosciuta"),
         }
         return;
@@ -245,6 +247,9 @@ async fn main() {
         Some(db) => {
             smart_task(&base, &db, std::env::args().nth(3).and_then(|n| n.parse().ok()).unwrap_or(3000)).await;
             carico::carico(&base, &db, soggetto(&db, "Associazione Sportiva Tuscolana").await).await;
+            if db.starts_with("sqlite:") {
+                driver::stampa(&db, 3000).await;
+            }
             simulazione::simulazione(&base, &db).await;
             presto::presto(&base, &db).await;
             soak::soak(&base, soggetto(&db, "Associazione Sportiva Tuscolana").await).await;

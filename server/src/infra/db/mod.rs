@@ -75,9 +75,9 @@ fn sqlite_pool(max: u32, cache: &'static str) -> AnyPoolOptions {
 /// One reader per core for the pages: a read of cached pages keeps a core busy, so more readers
 /// mostly wait, each with its own thread, page cache and memory map of the file, and the process'
 /// resident size counts every connection's mapped pages again. On 2 cores, 4 readers → 2 (the
-/// bench's load, A/B runs): peak resident 259–273 → 178–184 MiB; decisions on a backlog and
+/// bench's load, A/B runs): peak resident 259–273 → 178–206 MiB; decisions on a backlog and
 /// submissions at 64 connections unchanged within the noise; the request list at 64 connections
-/// 3–10 % fewer pages a second.
+/// 3–10 % fewer pages a second (README, "Memory on SQLite").
 fn readers() -> u32 {
     std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(2, 8) as u32
 }

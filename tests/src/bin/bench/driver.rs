@@ -3,24 +3,22 @@
 //! connection's own thread through `lock_handle()` and direct SQLite calls (option 2): the same
 //! rows as `base::grezzi`, one transaction each, on a connection with the server's own pragmas.
 
+use crate::base::{INSERISCI, RIGHE, TABELLA};
 use libsqlite3_sys as ffi;
 use sqlx::sqlite::SqliteConnection;
 use sqlx::{Connection, Executor, Row};
 use std::ffi::{CStr, CString, c_int};
 use std::time::Instant;
 
-const INSERT: &str = "INSERT INTO bench_ffi (id, protocollo, tipo, contribuente_id, richiedente_user_id, oggetto,
-        risposte_json, stato, data_riferimento, created_at, updated_at, version)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1)";
-
-/// A request's row: its texts and its two numbers, in the INSERT's order.
+/// A request's row as `base::RIGHE` reads it: its texts and its two numbers.
 struct Riga {
     testi: Vec<String>,
     numeri: [i64; 2],
 }
 
-/// Text at 1-based parameter `i` of the INSERT (after the id): 2, 3, 6, 7, 8, 9, 10, 11.
-const TESTI: [c_int; 8] = [2, 3, 6, 7, 8, 9, 10, 11];
+/// Where `base::RIGHE`'s texts are among its columns; column `i` is `base::INSERISCI`'s parameter
+/// `i + 2` (after the id). The numbers are columns 2 and 3.
+const COLONNE_TESTO: [usize; 8] = [0, 1, 4, 5, 6, 7, 8, 9];
 
 /// A prepared statement on a locked handle, finalized on drop.
 struct Stmt(*mut ffi::sqlite3_stmt);
@@ -59,15 +57,15 @@ async fn diretto(conn: &mut SqliteConnection, righe: &[Riga]) -> f64 {
     let db = handle.as_raw_handle().as_ptr();
     // Safety: the locked handle guarantees sqlx's worker thread makes no call on `db` meanwhile.
     unsafe {
-        let (begin, insert, commit) = (Stmt::new(db, "BEGIN"), Stmt::new(db, INSERT), Stmt::new(db, "COMMIT"));
+        let (begin, insert, commit) = (Stmt::new(db, "BEGIN"), Stmt::new(db, INSERISCI), Stmt::new(db, "COMMIT"));
         let t = Instant::now();
         for (k, r) in righe.iter().enumerate() {
             begin.run(db);
             ffi::sqlite3_bind_int64(insert.0, 1, k as i64 + 1);
-            for (i, testo) in TESTI.iter().zip(&r.testi) {
+            for (colonna, testo) in COLONNE_TESTO.iter().zip(&r.testi) {
                 ffi::sqlite3_bind_text(
                     insert.0,
-                    *i,
+                    *colonna as c_int + 2,
                     testo.as_ptr().cast(),
                     testo.len() as c_int,
                     ffi::SQLITE_TRANSIENT(),
@@ -87,7 +85,7 @@ async fn tramite_sqlx(conn: &mut SqliteConnection, righe: &[Riga]) -> f64 {
     let t = Instant::now();
     for (k, r) in righe.iter().enumerate() {
         let mut tx = conn.begin().await.expect("begin");
-        let mut q = sqlx::query(INSERT).bind(k as i64 + 1);
+        let mut q = sqlx::query(INSERISCI).bind(k as i64 + 1);
         q = q.bind(&r.testi[0]).bind(&r.testi[1]).bind(r.numeri[0]).bind(r.numeri[1]);
         for testo in &r.testi[2..] {
             q = q.bind(testo);
@@ -102,27 +100,25 @@ async fn tramite_sqlx(conn: &mut SqliteConnection, righe: &[Riga]) -> f64 {
 pub async fn driver(db_url: &str, n: usize) -> (f64, f64) {
     let mut conn = SqliteConnection::connect(db_url).await.expect("sqlite");
     conn.execute(sqlx::raw_sql(server::infra::db::SQLITE_PRAGMAS)).await.expect("pragmas");
-    conn.execute("CREATE TABLE IF NOT EXISTS bench_ffi AS SELECT * FROM richieste WHERE 1 = 0").await.expect("t");
-    let righe: Vec<Riga> = sqlx::query(
-        "SELECT protocollo, tipo, oggetto, risposte_json, stato, data_riferimento, created_at, updated_at,
-                contribuente_id, richiedente_user_id FROM richieste ORDER BY id DESC LIMIT $1",
-    )
-    .bind(n as i64)
-    .fetch_all(&mut conn)
-    .await
-    .expect("rows")
-    .iter()
-    .map(|r| Riga {
-        testi: (0..8).map(|i| r.try_get::<String, _>(i).unwrap_or_default()).collect(),
-        numeri: [r.try_get::<i64, _>(8).unwrap_or_default(), r.try_get::<i64, _>(9).unwrap_or_default()],
-    })
-    .collect();
+    conn.execute(TABELLA).await.expect("t");
+    let righe: Vec<Riga> = sqlx::query(RIGHE)
+        .bind(n as i64)
+        .fetch_all(&mut conn)
+        .await
+        .expect("rows")
+        .iter()
+        .map(|r| Riga {
+            testi: COLONNE_TESTO.iter().map(|&i| r.try_get::<String, _>(i).unwrap_or_default()).collect(),
+            numeri: [r.try_get::<i64, _>(2).unwrap_or_default(), r.try_get::<i64, _>(3).unwrap_or_default()],
+        })
+        .collect();
+    assert!(!righe.is_empty(), "misura del driver: nessuna richiesta nel database da copiare");
     let mut misure = (0.0, 0.0);
     // Every row must be there after each way, or the figure measured nothing.
     async fn tutte(conn: &mut SqliteConnection, n: usize) {
-        let c: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM bench_ffi").fetch_one(&mut *conn).await.expect("n");
+        let c: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM bench_raw").fetch_one(&mut *conn).await.expect("n");
         assert_eq!(c as usize, n, "rows written");
-        conn.execute("DELETE FROM bench_ffi").await.expect("delete");
+        conn.execute("DELETE FROM bench_raw").await.expect("delete");
     }
     // Alternated twice, the best of each: the machine's noise is larger than one run's.
     for _ in 0..2 {
@@ -131,7 +127,7 @@ pub async fn driver(db_url: &str, n: usize) -> (f64, f64) {
         misure.1 = f64::max(misure.1, diretto(&mut conn, &righe).await);
         tutte(&mut conn, righe.len()).await;
     }
-    conn.execute("DROP TABLE bench_ffi").await.expect("drop");
+    conn.execute("DROP TABLE bench_raw").await.expect("drop");
     conn.close().await.expect("close");
     misure
 }

@@ -3,12 +3,6 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-/// The cores this process may use (2 if the system cannot tell): the default of the work that
-/// keeps a core busy (password checks, SQLite readers).
-pub fn cores() -> usize {
-    std::thread::available_parallelism().map_or(2, |n| n.get())
-}
-
 #[derive(Clone, Debug)]
 pub struct Config {
     /// `DATABASE_URL`: `sqlite://data/sportello.db` (default) or `postgres://…`.
@@ -80,7 +74,7 @@ impl Default for Config {
             login_max_failures: 5,
             login_max_failures_ip: 50,
             login_window: Duration::from_secs(15 * 60),
-            login_concurrent_hashes: cores().min(256),
+            login_concurrent_hashes: crate::infra::cores().min(256),
             login_hash_wait: Duration::from_secs(3),
             trusted_proxies: vec![],
             submissions_per_minute: 120,

@@ -79,7 +79,7 @@ fn sqlite_pool(max: u32, cache: &'static str) -> AnyPoolOptions {
 /// submissions at 64 connections unchanged within the noise; the request list at 64 connections
 /// 3–10 % fewer pages a second (README, "Memory on SQLite").
 fn readers() -> u32 {
-    crate::config::cores().clamp(2, 8) as u32
+    super::cores().clamp(2, 8) as u32
 }
 
 /// Readers for the long reads: two, closed after a minute unused, so their cache and map are

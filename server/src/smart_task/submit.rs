@@ -9,15 +9,18 @@ use crate::infra::clock;
 use crate::infra::jobs;
 use crate::richieste::notifications::queue_notification;
 use crate::richieste::protocol::next_protocol;
-use crate::richieste::timeline::add_event;
+use crate::richieste::timeline::add_event_at;
+use crate::richieste::view::{REQUEST_COLUMNS, to_view};
 use crate::services::Services;
 use crate::smart_task::kind::TargetCx;
 use crate::smart_task::kinds::examiner;
 use crate::smart_task::worker::QUEUE;
 use chrono::Datelike;
-use shared::dto::{KindView, RequestView, Stato, SubmitRequest, TargetView};
+use shared::dto::{EventView, KindView, RequestView, Stato, SubmitRequest, TargetView};
 use shared::smart_task::{self, Kind};
 use sqlx::Row;
+use sqlx::any::AnyRow;
+use std::collections::HashMap;
 
 pub(crate) fn kind_of(code: &str) -> AppResult<Kind> {
     Kind::from_code(code)
@@ -101,19 +104,27 @@ impl Services {
                 request_id: Some(caller.request_id.clone()),
             },
         };
-        let protocollo = match self.db.writer.write(move |c| Box::pin(stored.write(c))).await {
-            Ok(p) => p,
+        let row = match self.db.writer.write(move |c| Box::pin(stored.write(c))).await {
+            Ok(row) => row,
             // A concurrent retry with the same key won the race: answer with its request.
             Err(AppError::Database(sqlx::Error::Database(e))) if e.is_unique_violation() && key.is_some() => {
                 let k = key.unwrap_or_default();
-                self.request_by_key(s.user.id, &k)
+                let protocollo = self
+                    .request_by_key(s.user.id, &k)
                     .await?
-                    .ok_or_else(|| AppError::Internal("idempotency race".into()))?
+                    .ok_or_else(|| AppError::Internal("idempotency race".into()))?;
+                return self.request_view(caller, &protocollo).await;
             }
             Err(e) => return Err(e),
         };
         self.wake.notify_one();
-        self.request_view(caller, &protocollo).await
+        // The request as committed, from the row the insert returned: a new request has its first
+        // event and neither notes nor attachments, so reading it again would only cost the
+        // readers four queries for each submission.
+        let id: i64 = row.try_get("id")?;
+        let at: String = row.try_get("created_at")?;
+        let first = EventView { stato: Stato::Inviata.code().into(), at, nota: None };
+        to_view(&row, &mut HashMap::from([(id, vec![first])]))
     }
 
     async fn request_by_key(&self, user_id: i64, key: &str) -> AppResult<Option<String>> {
@@ -143,17 +154,17 @@ struct Stored {
 }
 
 impl Stored {
-    /// Returns the protocol number.
-    async fn write(self, conn: &mut sqlx::AnyConnection) -> AppResult<String> {
+    /// Returns the stored row ([`REQUEST_COLUMNS`]).
+    async fn write(self, conn: &mut sqlx::AnyConnection) -> AppResult<AnyRow> {
         let Stored { kind, subject_id, user_id, oggetto, risposte, today, key, matricola, actor } = self;
         let now = clock::now_ts();
         let protocollo = next_protocol(conn, "ST", today.year()).await?;
         let testo_risposte = serde_json::to_string(&risposte).map_err(|e| AppError::Internal(e.to_string()))?;
-        let id: i64 = sqlx::query(
+        let row = sqlx::query(&format!(
             "INSERT INTO richieste (protocollo, tipo, contribuente_id, richiedente_user_id, oggetto, risposte_json, stato,
                                     data_riferimento, idempotency_key, created_at, updated_at, matricola)
-             VALUES ($1, $2, $3, $4, $5, $6, $11, $7, $8, $9, $9, $10) RETURNING id",
-        )
+             VALUES ($1, $2, $3, $4, $5, $6, $11, $7, $8, $9, $9, $10) RETURNING {REQUEST_COLUMNS}"
+        ))
         .bind(&protocollo)
         .bind(kind.code())
         .bind(subject_id)
@@ -166,9 +177,9 @@ impl Stored {
         .bind(matricola)
         .bind(Stato::Inviata.code())
         .fetch_one(&mut *conn)
-        .await?
-        .try_get(0)?;
-        add_event(conn, id, Stato::Inviata.code(), None).await?;
+        .await?;
+        let id: i64 = row.try_get("id")?;
+        add_event_at(conn, id, Stato::Inviata.code(), None, &now).await?;
         let testo = format!("La richiesta {protocollo} ({}) è stata ricevuta ed è in esame.", kind.label());
         queue_notification(
             conn,
@@ -189,7 +200,7 @@ impl Stored {
             },
         )
         .await?;
-        Ok(protocollo)
+        Ok(row)
     }
 }
 

@@ -6,29 +6,37 @@ use crate::identity::Caller;
 use crate::identity::access::User;
 use crate::infra::clock;
 use crate::services::Services;
+use shared::account::NON_LETTE_IN_INTESTAZIONE;
 use shared::dto::{MailView, NotificationView, NotificationsView};
 use sqlx::{AnyConnection, Row};
 
 impl Services {
-    pub(crate) async fn unread_count(&self, user_id: i64, soggetto: Soggetto) -> AppResult<i64> {
+    /// The subject's notifications the user has not read, counted up to `fino_a`.
+    pub(crate) async fn unread_count(&self, user_id: i64, soggetto: Soggetto, fino_a: i64) -> AppResult<i64> {
         Ok(sqlx::query(&format!(
-            "SELECT COUNT(*) FROM notifiche n WHERE n.{} = $1
-             AND NOT EXISTS (SELECT 1 FROM notifiche_lette l WHERE l.notifica_id = n.id AND l.user_id = $2)",
+            "SELECT COUNT(*) FROM (SELECT 1 FROM notifiche n WHERE n.{} = $1
+             AND NOT EXISTS (SELECT 1 FROM notifiche_lette l WHERE l.notifica_id = n.id AND l.user_id = $2)
+             LIMIT $3) AS non_lette",
             soggetto.colonna()
         ))
         .bind(soggetto.id())
         .bind(user_id)
+        .bind(fino_a)
         .fetch_one(&self.db.read)
         .await?
         .try_get(0)?)
     }
 
     /// The unread count of the page header: the company acted for, or a prestazioni occasionali
-    /// user's own person (support requests); none otherwise.
+    /// user's own person (support requests); none otherwise. Counted up to
+    /// [`NON_LETTE_IN_INTESTAZIONE`] ("99+").
     pub(crate) async fn unread_in_header(&self, user: &User, acting_for: Option<i64>) -> AppResult<i64> {
+        let max = NON_LETTE_IN_INTESTAZIONE;
         match (acting_for, user.persona_id) {
-            (Some(c), _) => self.unread_count(user.id, Soggetto::Contribuente(c)).await,
-            (None, Some(p)) if user.role.writes_as_person() => self.unread_count(user.id, Soggetto::Persona(p)).await,
+            (Some(c), _) => self.unread_count(user.id, Soggetto::Contribuente(c), max).await,
+            (None, Some(p)) if user.role.writes_as_person() => {
+                self.unread_count(user.id, Soggetto::Persona(p), max).await
+            }
             _ => Ok(0),
         }
     }
@@ -60,7 +68,7 @@ impl Services {
                 })
             })
             .collect::<AppResult<Vec<_>>>()?;
-        Ok(NotificationsView { non_lette: self.unread_count(s.user.id, subject).await?, notifiche })
+        Ok(NotificationsView { non_lette: self.unread_count(s.user.id, subject, i64::MAX).await?, notifiche })
     }
 
     /// Marks every notification of the subject as read by the caller. Returns how many changed.

@@ -16,6 +16,7 @@ mod guasti_archivio;
 mod identifiers;
 mod mail;
 mod moduli;
+mod notifiche;
 mod oggetti_altrui;
 mod openapi;
 mod presto;

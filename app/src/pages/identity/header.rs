@@ -5,6 +5,7 @@ use crate::components::layout::go;
 use crate::error::UiError;
 use leptos::prelude::*;
 use shared::Role;
+use shared::account::NON_LETTE_IN_INTESTAZIONE;
 use shared::dto::*;
 
 #[derive(Clone, Copy)]
@@ -91,7 +92,9 @@ fn UserBox(s: SessionView, logout: ServerAction<Logout>) -> impl IntoView {
                 <a href="/notifiche" id="notifiche-link">
                     "Notifiche"
                     {(non_lette > 0).then(|| view! {
-                        " " <span class="badge" id="notifiche-non-lette">{non_lette}</span>
+                        " " <span class="badge" id="notifiche-non-lette">{
+                            if non_lette >= NON_LETTE_IN_INTESTAZIONE { "99+".to_string() } else { non_lette.to_string() }
+                        }</span>
                         <span class="visually-hidden">{if non_lette == 1 { " non letta" } else { " non lette" }}</span>
                     })}
                 </a>

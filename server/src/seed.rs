@@ -154,19 +154,8 @@ async fn insert_rows(
     while rows.peek().is_some() {
         let chunk: Vec<Vec<V>> = rows.by_ref().take(per_stmt).collect();
         if sql_cache.as_ref().is_none_or(|(n, _)| *n != chunk.len()) {
-            let mut sql = format!("INSERT INTO {table} ({}) VALUES ", cols.join(", "));
-            let mut n = 0;
-            for i in 0..chunk.len() {
-                sql.push_str(if i > 0 { ", (" } else { "(" });
-                for j in 0..cols.len() {
-                    n += 1;
-                    if j > 0 {
-                        sql.push_str(", ");
-                    }
-                    sql.push_str(&dialect::bulk_placeholder(engine, n));
-                }
-                sql.push(')');
-            }
+            let values = dialect::Params::new(engine).rows(chunk.len(), cols.len());
+            let sql = format!("INSERT INTO {table} ({}) VALUES {values}", cols.join(", "));
             sql_cache = Some((chunk.len(), sql));
         }
         let sql = sql_cache.as_ref().map(|(_, s)| s.as_str()).unwrap_or_default();

@@ -85,12 +85,13 @@ pub async fn complete_many(conn: &mut AnyConnection, job_ids: &[i64], worker: &s
     if job_ids.is_empty() {
         return Ok(vec![]);
     }
-    let list = (3..job_ids.len() + 3).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ");
+    let mut p = dialect::Params::new(dialect::engine_of(conn));
+    let (updated_at, locked_by, list) = (p.one(), p.one(), p.list(job_ids.len()));
     let sql = format!(
-        "UPDATE jobs SET state = 'done', locked_until = NULL, updated_at = $2
-         WHERE locked_by = $1 AND state = 'running' AND id IN ({list}) RETURNING id"
+        "UPDATE jobs SET state = 'done', locked_until = NULL, updated_at = {updated_at}
+         WHERE locked_by = {locked_by} AND state = 'running' AND id IN ({list}) RETURNING id"
     );
-    let mut q = sqlx::query(&sql).bind(worker).bind(clock::now_ts());
+    let mut q = sqlx::query(&sql).bind(clock::now_ts()).bind(worker);
     for id in job_ids {
         q = q.bind(*id);
     }

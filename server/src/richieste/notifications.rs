@@ -5,6 +5,7 @@ use crate::error::AppResult;
 use crate::identity::Caller;
 use crate::identity::access::User;
 use crate::infra::clock;
+use crate::infra::db::dialect;
 use crate::services::Services;
 use shared::account::NON_LETTE_IN_INTESTAZIONE;
 use shared::dto::{MailView, NotificationView, NotificationsView};
@@ -156,29 +157,35 @@ const ROWS_PER_STATEMENT: usize = 64;
 /// per 64, the notifications, and the e-mails to the subjects that have an address.
 pub async fn queue_notifications(conn: &mut AnyConnection, notices: &[Notice<'_>]) -> AppResult<()> {
     let now = clock::now_ts();
+    let engine = dialect::engine_of(conn);
     for chunk in notices.chunks(ROWS_PER_STATEMENT) {
-        let values = (0..chunk.len())
-            .map(|i| format!("(${}, ${}, ${}, ${}, 0, $1)", i * 4 + 2, i * 4 + 3, i * 4 + 4, i * 4 + 5))
-            .collect::<Vec<_>>()
-            .join(", ");
+        // Parameters in the text's order (`dialect::Params`): the time is bound on every row.
+        let values = dialect::Params::new(engine).rows(chunk.len(), 5);
         let sql = format!(
-            "INSERT INTO notifiche (contribuente_id, persona_id, richiesta_id, testo, letta, created_at) VALUES {values}"
+            "INSERT INTO notifiche (contribuente_id, persona_id, richiesta_id, testo, created_at) VALUES {values}"
         );
-        let mut q = sqlx::query(&sql).bind(&now);
+        let mut q = sqlx::query(&sql);
         for n in chunk {
-            q = q.bind(n.soggetto.contribuente()).bind(persona(n.soggetto)).bind(n.richiesta_id).bind(n.testo);
+            q = q
+                .bind(n.soggetto.contribuente())
+                .bind(persona(n.soggetto))
+                .bind(n.richiesta_id)
+                .bind(n.testo)
+                .bind(&now);
         }
         q.execute(&mut *conn).await?;
         // Each subject's address read where it is stored; one without an address gets no e-mail.
-        let selects = (0..chunk.len())
-            .map(|i| {
-                let (a, b, c) = (i * 3 + 2, i * 3 + 3, i * 3 + 4);
-                match chunk.get(i).map(|n| n.soggetto) {
-                    Some(Soggetto::Persona(_)) => format!(
-                        "SELECT email, ${a}, ${b}, 'da_inviare', 0, $1, $1, CAST(NULL AS BIGINT), id FROM persone WHERE id = ${c} AND email IS NOT NULL"
+        let mut p = dialect::Params::new(engine);
+        let selects = chunk
+            .iter()
+            .map(|n| {
+                let (oggetto, corpo, at, updated, id) = (p.one(), p.one(), p.one(), p.one(), p.one());
+                match n.soggetto {
+                    Soggetto::Persona(_) => format!(
+                        "SELECT email, {oggetto}, {corpo}, 'da_inviare', 0, {at}, {updated}, CAST(NULL AS BIGINT), id FROM persone WHERE id = {id} AND email IS NOT NULL"
                     ),
                     _ => format!(
-                        "SELECT pec, ${a}, ${b}, 'da_inviare', 0, $1, $1, id, CAST(NULL AS BIGINT) FROM contribuenti WHERE id = ${c} AND pec IS NOT NULL"
+                        "SELECT pec, {oggetto}, {corpo}, 'da_inviare', 0, {at}, {updated}, id, CAST(NULL AS BIGINT) FROM contribuenti WHERE id = {id} AND pec IS NOT NULL"
                     ),
                 }
             })
@@ -187,9 +194,9 @@ pub async fn queue_notifications(conn: &mut AnyConnection, notices: &[Notice<'_>
         let sql = format!(
             "INSERT INTO email_outbox (destinatario, oggetto, corpo, stato, tentativi, created_at, updated_at, contribuente_id, persona_id) {selects}"
         );
-        let mut q = sqlx::query(&sql).bind(&now);
+        let mut q = sqlx::query(&sql);
         for n in chunk {
-            q = q.bind(n.oggetto_email).bind(n.corpo).bind(n.soggetto.id());
+            q = q.bind(n.oggetto_email).bind(n.corpo).bind(&now).bind(&now).bind(n.soggetto.id());
         }
         q.execute(&mut *conn).await?;
     }

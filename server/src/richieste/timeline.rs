@@ -2,6 +2,7 @@
 
 use crate::error::AppResult;
 use crate::infra::clock;
+use crate::infra::db::dialect;
 use sqlx::AnyConnection;
 
 pub async fn add_event(conn: &mut AnyConnection, id: i64, stato: &str, nota: Option<&str>) -> AppResult<()> {
@@ -28,11 +29,9 @@ pub(crate) struct Event<'a> {
 
 /// Several events in one statement (a worker's batch of decisions), in order.
 pub(crate) async fn add_events(conn: &mut AnyConnection, events: &[Event<'_>]) -> AppResult<()> {
+    let engine = dialect::engine_of(conn);
     for chunk in events.chunks(64) {
-        let values = (0..chunk.len())
-            .map(|i| format!("(${}, ${}, ${}, ${})", i * 4 + 1, i * 4 + 2, i * 4 + 3, i * 4 + 4))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let values = dialect::Params::new(engine).rows(chunk.len(), 4);
         let sql = format!("INSERT INTO richieste_eventi (richiesta_id, stato, nota, at) VALUES {values}");
         let mut q = sqlx::query(&sql);
         for e in chunk {

@@ -6,6 +6,7 @@ use super::soggetto::Soggetto;
 use crate::error::{AppError, AppResult};
 use crate::identity::Caller;
 use crate::identity::access;
+use crate::infra::db::dialect;
 use crate::services::Services;
 use shared::dto::{EventView, RequestView, Stato};
 use shared::smart_task::Kind;
@@ -44,7 +45,7 @@ impl Services {
         if ids.is_empty() {
             return Ok(out);
         }
-        let placeholders = (1..=ids.len()).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ");
+        let placeholders = dialect::Params::new(self.db.engine).list(ids.len());
         let sql = format!(
             "SELECT richiesta_id, stato, at, nota FROM richieste_eventi WHERE richiesta_id IN ({placeholders}) ORDER BY id"
         );

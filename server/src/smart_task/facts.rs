@@ -7,6 +7,7 @@ use super::kind::{FactsCx, RequestRow};
 use super::kinds::examiner;
 use crate::error::{AppError, AppResult};
 use crate::identity::access::{self, User};
+use crate::infra::db::{Db, dialect};
 use chrono::NaiveDate;
 use shared::dto::{AccessBasis, Stato};
 use shared::smart_task::Answers;
@@ -61,7 +62,8 @@ pub struct Shared {
 }
 
 impl Shared {
-    pub async fn load(pool: &AnyPool, items: &[Item<'_>]) -> AppResult<Shared> {
+    pub async fn load(db: &Db, items: &[Item<'_>]) -> AppResult<Shared> {
+        let pool = &db.read;
         let mut shared = Shared::default();
         if items.is_empty() {
             return Ok(shared);
@@ -80,7 +82,7 @@ impl Shared {
                 slot.insert(parameters(pool, day).await?);
             }
         }
-        let list = (1..=items.len()).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ");
+        let list = dialect::Params::new(db.engine).list(items.len());
         let sql = format!(
             "SELECT r.id, (SELECT COUNT(*) FROM richieste o
                            WHERE o.tipo = r.tipo AND o.oggetto = r.oggetto AND o.contribuente_id = r.contribuente_id

@@ -11,6 +11,7 @@ use super::kinds::examiner;
 use crate::error::AppResult;
 use crate::infra::audit::{self, Actor, Deferred, Entry};
 use crate::infra::clock;
+use crate::infra::db::dialect;
 use crate::infra::jobs;
 use crate::richieste::decision::Trace;
 use crate::richieste::notifications::{Notice, queue_notification, queue_notifications};
@@ -192,19 +193,17 @@ impl Decided {
 /// the columns of a VALUES list are `column1`, `column2`… on both engines).
 async fn store_states(conn: &mut AnyConnection, decided: &[Decided]) -> AppResult<()> {
     let now = clock::now_ts();
+    let engine = dialect::engine_of(conn);
     for chunk in decided.chunks(64) {
-        let values = (0..chunk.len())
-            .map(|i| (1..=5).map(|k| format!("${}", i * 5 + k)).collect::<Vec<_>>().join(", "))
-            .map(|row| format!("({row})"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let mut p = dialect::Params::new(engine);
+        let updated_at = p.one();
+        let values = p.rows(chunk.len(), 5);
         let sql = format!(
             "UPDATE richieste SET stato = v.column2, esito_motivo = v.column3, ruleset = v.column4, decisione_json = v.column5,
-                    updated_at = ${}, version = version + 1
-             FROM (VALUES {values}) AS v WHERE richieste.id = v.column1",
-            chunk.len() * 5 + 1
+                    updated_at = {updated_at}, version = version + 1
+             FROM (VALUES {values}) AS v WHERE richieste.id = v.column1"
         );
-        let mut q = sqlx::query(&sql);
+        let mut q = sqlx::query(&sql).bind(&now);
         for d in chunk {
             q = q
                 .bind(d.record.id)
@@ -213,7 +212,7 @@ async fn store_states(conn: &mut AnyConnection, decided: &[Decided]) -> AppResul
                 .bind(d.trace.decisione.ruleset.clone())
                 .bind(d.trace.to_json());
         }
-        q.bind(&now).execute(&mut *conn).await?;
+        q.execute(&mut *conn).await?;
     }
     Ok(())
 }

@@ -14,7 +14,7 @@ use crate::error::{AppError, AppResult};
 use crate::identity::access::User;
 use crate::identity::auth;
 use crate::infra::clock;
-use crate::infra::db::Db;
+use crate::infra::db::{Db, dialect};
 use crate::infra::jobs::{self, ClaimedJob};
 use shared::dto::Stato;
 use shared::smart_task::{Answers, Kind};
@@ -73,7 +73,7 @@ pub async fn process(db: &Db, worker: &str, max: usize) -> AppResult<usize> {
         .filter_map(|p| p.as_ref().ok())
         .map(|p| facts::Item { req: &p.req, requester: &p.requester, answers: &p.answers })
         .collect();
-    let shared = Arc::new(facts::Shared::load(&db.read, &items).await?);
+    let shared = Arc::new(facts::Shared::load(db, &items).await?);
     drop(items);
     let pending = Arc::new(pending);
     let tasks: Vec<_> = claimed
@@ -161,7 +161,7 @@ async fn load_batch(db: &Db, claimed: &[ClaimedJob]) -> AppResult<HashMap<i64, A
     if ids.is_empty() {
         return Ok(out);
     }
-    let list = (1..=ids.len()).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ");
+    let list = dialect::Params::new(db.engine).list(ids.len());
     let sql = format!(
         "SELECT id, tipo, contribuente_id, richiedente_user_id, oggetto, risposte_json, stato, data_riferimento, protocollo
          FROM richieste WHERE id IN ({list})"

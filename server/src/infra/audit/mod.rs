@@ -11,6 +11,7 @@ pub use deferred::Deferred;
 
 use crate::error::AppResult;
 use crate::infra::clock;
+use crate::infra::db::dialect;
 use hmac::{Hmac, Mac};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -213,11 +214,9 @@ pub async fn append_many(conn: &mut AnyConnection, entries: Vec<(Actor, Entry<'_
             hash,
         });
     }
+    let engine = dialect::engine_of(conn);
     for chunk in rows.chunks(ROWS_PER_INSERT) {
-        let values = (0..chunk.len())
-            .map(|i| format!("({})", (1..=15).map(|c| format!("${}", i * 15 + c)).collect::<Vec<_>>().join(", ")))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let values = dialect::Params::new(engine).rows(chunk.len(), 15);
         let sql = format!(
             "INSERT INTO audit_log (seq, at, actor_user_id, actor, acting_for_id, entity, entity_id, action,
                                     before_json, after_json, note, request_id, prev_hash, hash, key_id) VALUES {values}"

@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use shared::Role;
 use shared::dto::{AccessBasis, SubjectSummary};
 use sqlx::{AnyPool, Row};
+use std::collections::HashMap;
 
 /// The authenticated user, as loaded from the session on each request.
 #[derive(Debug, Clone)]
@@ -51,9 +52,29 @@ pub async fn subjects_for(pool: &AnyPool, user: &User, today: NaiveDate) -> AppR
     subjects(pool, user, today, None).await
 }
 
-/// The same rule, optionally restricted to one subject: the per-request check must not load an
-/// intermediary's hundreds of clients to look at one.
-async fn subjects(pool: &AnyPool, user: &User, today: NaiveDate, only: Option<i64>) -> AppResult<Vec<SubjectSummary>> {
+/// The caller's title on `today` for each of `subject_ids` that it may act for (the others are
+/// missing): the check of [`authorize_subject`] for many companies in one query, as a worker's
+/// batch of decisions reads it. A profile that does not act for companies has none.
+pub async fn titles(
+    pool: &AnyPool,
+    user: &User,
+    subject_ids: &[i64],
+    today: NaiveDate,
+) -> AppResult<HashMap<i64, AccessBasis>> {
+    if subject_ids.is_empty() || require_company_role(user).is_err() {
+        return Ok(HashMap::new());
+    }
+    Ok(subjects(pool, user, today, Some(subject_ids)).await?.into_iter().map(|s| (s.id, s.basis)).collect())
+}
+
+/// The same rule, optionally restricted to some subjects: the per-request check must not load
+/// an intermediary's hundreds of clients to look at one.
+async fn subjects(
+    pool: &AnyPool,
+    user: &User,
+    today: NaiveDate,
+    only: Option<&[i64]>,
+) -> AppResult<Vec<SubjectSummary>> {
     let Some(persona_id) = user.persona_id else { return Ok(vec![]) };
     let today = d(&today);
     let mut out = Vec::new();
@@ -65,11 +86,11 @@ async fn subjects(pool: &AnyPool, user: &User, today: NaiveDate, only: Option<i6
                  WHERE s.persona_id = $1 AND (s.rappresentante_legale = 1 OR s.ruolo = 'titolare')
                    AND s.dal <= $2 AND (s.al IS NULL OR s.al >= $2){}
                  ORDER BY c.ragione_sociale, c.id",
-                if only.is_some() { " AND c.id = $3" } else { "" }
+                only.map(|ids| format!(" AND c.id IN ({})", numbered(3, ids.len()))).unwrap_or_default()
             );
             let mut q = sqlx::query(&sql).bind(persona_id).bind(&today);
-            if let Some(id) = only {
-                q = q.bind(id);
+            for id in only.unwrap_or_default() {
+                q = q.bind(*id);
             }
             let rows = q.fetch_all(pool).await?;
             for r in rows {
@@ -87,11 +108,11 @@ async fn subjects(pool: &AnyPool, user: &User, today: NaiveDate, only: Option<i6
                    AND g.data_inizio <= $3 AND (g.data_fine IS NULL OR g.data_fine >= $3)
                    AND (g.revocata_dal IS NULL OR g.revocata_dal > $3){}
                  ORDER BY c.ragione_sociale, c.id",
-                if only.is_some() { " AND c.id = $4" } else { "" }
+                only.map(|ids| format!(" AND c.id IN ({})", numbered(4, ids.len()))).unwrap_or_default()
             );
             let mut q = sqlx::query(&sql).bind(persona_id).bind(ruolo).bind(&today);
-            if let Some(id) = only {
-                q = q.bind(id);
+            for id in only.unwrap_or_default() {
+                q = q.bind(*id);
             }
             let rows = q.fetch_all(pool).await?;
             for r in rows {
@@ -117,7 +138,7 @@ pub async fn authorize_subject(
     today: NaiveDate,
 ) -> AppResult<SubjectSummary> {
     require_company_role(user)?;
-    if let Some(s) = subjects(pool, user, today, Some(subject_id)).await?.into_iter().next() {
+    if let Some(s) = subjects(pool, user, today, Some(&[subject_id])).await?.into_iter().next() {
         return Ok(s);
     }
     Err(AppError::Forbidden(refusal_reason(pool, user, subject_id, today).await?.unwrap_or_else(|| GENERIC.into())))
@@ -134,7 +155,7 @@ pub async fn authorize_subject_of(
     not_found: &str,
 ) -> AppResult<SubjectSummary> {
     require_company_role(user)?;
-    if let Some(s) = subjects(pool, user, today, Some(subject_id)).await?.into_iter().next() {
+    if let Some(s) = subjects(pool, user, today, Some(&[subject_id])).await?.into_iter().next() {
         return Ok(s);
     }
     match refusal_reason(pool, user, subject_id, today).await? {
@@ -147,6 +168,11 @@ pub async fn authorize_subject_of(
 /// must not reveal which companies exist nor their names.
 const GENERIC: &str =
     "Non risulta una delega valida a suo favore per il soggetto richiesto: non è possibile operare per suo conto.";
+
+/// `$first, $first+1, …`, `count` of them.
+fn numbered(first: usize, count: usize) -> String {
+    (first..first + count).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
+}
 
 /// Why the caller may not act for the company, only when the caller once had a title for it
 /// (a delega, or the role of legal representative): then naming it reveals nothing new.

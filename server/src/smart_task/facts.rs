@@ -68,15 +68,21 @@ impl Shared {
         if items.is_empty() {
             return Ok(shared);
         }
+        // The titles with one query for each requester and day, whatever the number of companies.
+        let mut asked: BTreeMap<(i64, NaiveDate), (&User, Vec<i64>)> = BTreeMap::new();
         for it in items {
-            let key = (it.requester.id, it.req.contribuente_id, it.req.data_riferimento);
-            if let Entry::Vacant(slot) = shared.titoli.entry(key) {
-                slot.insert(match access::authorize_subject(pool, it.requester, key.1, key.2).await {
-                    Ok(s) => Some(s.basis),
-                    Err(AppError::Forbidden(_)) => None,
-                    Err(e) => return Err(e),
-                });
+            let (_, ids) = asked.entry((it.requester.id, it.req.data_riferimento)).or_insert((it.requester, vec![]));
+            if !ids.contains(&it.req.contribuente_id) {
+                ids.push(it.req.contribuente_id);
             }
+        }
+        for ((user_id, day), (user, ids)) in asked {
+            let mut found = access::titles(pool, user, &ids, day).await?;
+            for id in ids {
+                shared.titoli.insert((user_id, id, day), found.remove(&id));
+            }
+        }
+        for it in items {
             if let Entry::Vacant(slot) = shared.parametri.entry(parameters_day(it.req, it.answers)) {
                 let day = *slot.key();
                 slot.insert(parameters(pool, day).await?);

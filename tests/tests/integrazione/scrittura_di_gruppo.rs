@@ -272,3 +272,44 @@ async fn claims_do_not_wait_for_the_audit_head_on_postgres() {
     })
     .await
 }
+
+both!(a_requester_without_a_title_is_refused_alone_in_a_batch, |engine: Engine| async move {
+    // The titles of a batch are read with one query per requester and day: the company whose
+    // delega ended after the submission is refused, the other is accepted.
+    let app = TestApp::spawn_with(engine, |c| c.workers = 0).await;
+    let giulia = app.logged_in("intermediario").await;
+    let [tuscolana, gallo, _] = three(&app).await;
+    let requests = [(tuscolana, "titolo1@pec.tuscolana.it"), (gallo, "titolo2@pec.gallo.it")];
+    let protocolli = submitted(&app, &giulia, &requests).await;
+    sqlx::query(
+        "UPDATE deleghe SET revocata_dal = '2000-01-01' WHERE contribuente_id = $1 AND ruolo = 'intermediario'",
+    )
+    .bind(gallo)
+    .execute(&app.db.write)
+    .await
+    .expect("revoke");
+    let n = server::smart_task::worker::process(&app.db, "prova", 32).await.expect("batch");
+    assert_eq!(n, 2, "both jobs in one batch");
+    let mut legittimato = vec![];
+    for p in &protocolli {
+        let row = sqlx::query("SELECT stato, decisione_json FROM richieste WHERE protocollo = $1")
+            .bind(p)
+            .fetch_one(&app.db.read)
+            .await
+            .expect("request");
+        let trace: serde_json::Value =
+            serde_json::from_str(&row.try_get::<String, _>("decisione_json").expect("trace")).expect("json");
+        let check = trace["decisione"]["checks"]
+            .as_array()
+            .and_then(|c| c.iter().find(|c| c["codice"] == "ST00.RICHIEDENTE_LEGITTIMATO"))
+            .cloned()
+            .unwrap_or_default();
+        legittimato.push((row.try_get::<String, _>("stato").expect("stato"), check["esito"].clone()));
+    }
+    assert_eq!(
+        legittimato,
+        [("accolta".to_string(), json!("ok")), ("non_accolta".to_string(), json!("ko"))],
+        "{protocolli:?}"
+    );
+    assert_ne!(pec_of(&app, gallo).await.as_deref(), Some("titolo2@pec.gallo.it"), "the refused effect is not applied");
+});

@@ -108,22 +108,17 @@ impl SmartTaskKind for VariazionePecAziendale {
     }
 
     async fn load(&self, cx: &FactsCx<'_>, r: &Richiesta) -> AppResult<Facts> {
-        let row =
-            sqlx::query("SELECT natura_giuridica, obbligo_pec_registro_imprese, pec FROM contribuenti WHERE id = $1")
-                .bind(cx.req.contribuente_id)
-                .fetch_one(cx.pool)
-                .await?;
-        let di_intermediario: i64 = sqlx::query("SELECT COUNT(*) FROM intermediari WHERE LOWER(pec) = $1")
-            .bind(r.pec.as_str())
-            .fetch_one(cx.pool)
-            .await?
-            .try_get(0)?;
-        let di_altro: i64 = sqlx::query("SELECT COUNT(*) FROM contribuenti WHERE LOWER(pec) = $1 AND id <> $2")
-            .bind(r.pec.as_str())
-            .bind(cx.req.contribuente_id)
-            .fetch_one(cx.pool)
-            .await?
-            .try_get(0)?;
+        let row = sqlx::query(
+            "SELECT natura_giuridica, obbligo_pec_registro_imprese, pec,
+                    (SELECT COUNT(*) FROM intermediari WHERE LOWER(pec) = $2) AS di_intermediario,
+                    (SELECT COUNT(*) FROM contribuenti o WHERE LOWER(o.pec) = $2 AND o.id <> $1) AS di_altro
+             FROM contribuenti WHERE id = $1",
+        )
+        .bind(cx.req.contribuente_id)
+        .bind(r.pec.as_str())
+        .fetch_one(cx.pool)
+        .await?;
+        let (di_intermediario, di_altro): (i64, i64) = (row.try_get("di_intermediario")?, row.try_get("di_altro")?);
         Ok(Facts {
             contribuente_id: cx.req.contribuente_id,
             natura_giuridica: row.try_get("natura_giuridica")?,
@@ -141,21 +136,20 @@ impl SmartTaskKind for VariazionePecAziendale {
 
     async fn apply(&self, conn: &mut AnyConnection, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
         let Effect::AggiornaPecAzienda { contribuente_id, pec } = e;
-        let before: Option<String> = sqlx::query("SELECT pec FROM contribuenti WHERE id = $1")
-            .bind(contribuente_id)
-            .fetch_one(&mut *conn)
-            .await?
-            .try_get(0)?;
+        // One statement: on SQLite every statement of the single writer is a hand-off to its thread.
+        let row = sqlx::query(
+            "SELECT pec, (SELECT COUNT(*) FROM contribuenti o WHERE LOWER(o.pec) = LOWER($2) AND o.id <> $1) AS taken
+             FROM contribuenti WHERE id = $1",
+        )
+        .bind(contribuente_id)
+        .bind(pec)
+        .fetch_one(&mut *conn)
+        .await?;
+        let before: Option<String> = row.try_get("pec")?;
         if before.as_deref() == Some(pec.as_str()) {
             return Ok(Err("Nel frattempo la PEC è già stata aggiornata a questo indirizzo.".into()));
         }
-        let taken: i64 = sqlx::query("SELECT COUNT(*) FROM contribuenti WHERE LOWER(pec) = LOWER($1) AND id <> $2")
-            .bind(pec)
-            .bind(contribuente_id)
-            .fetch_one(&mut *conn)
-            .await?
-            .try_get(0)?;
-        if taken > 0 {
+        if row.try_get::<i64, _>("taken")? > 0 {
             return Ok(Err("Nel frattempo l'indirizzo è stato registrato come PEC di un altro contribuente.".into()));
         }
         sqlx::query("UPDATE contribuenti SET pec = $1, updated_at = $2, version = version + 1 WHERE id = $3")

@@ -72,6 +72,12 @@ pub trait SmartTaskKind: Send + Sync + 'static {
     /// The kind's checks and, if they pass, its effects. Pure.
     fn rules(&self, r: &Self::Request, f: &Self::Facts, cx: &RuleCx<'_>) -> (Vec<Check>, Vec<Self::Effect>);
 
+    /// Whether `apply` gives a reason only before its first write (it checks, then writes; or
+    /// its one write is conditional and wrote nothing): a decision with one such effect needs no
+    /// savepoint to undo it, two statements fewer on the single writer for each request. False
+    /// unless the kind's `apply` was written that way.
+    const CHECKS_BEFORE_WRITING: bool = false;
+
     /// Applies one effect if its precondition still holds; `Ok(Err(reason))` when it does not.
     /// Its audit records go to `trail`, appended with the batch's in the same transaction.
     fn apply(
@@ -138,6 +144,8 @@ pub trait Examiner: Send + Sync {
         trail: &mut Deferred,
         effect: &serde_json::Value,
     ) -> AppResult<Result<(), String>>;
+    /// [`SmartTaskKind::CHECKS_BEFORE_WRITING`].
+    fn checks_before_writing(&self) -> bool;
 }
 
 fn stale(e: Vec<FieldError>) -> AppError {
@@ -202,5 +210,9 @@ impl<K: SmartTaskKind> Examiner for K {
         let e: K::Effect = serde_json::from_value(effect.clone())
             .map_err(|e| AppError::Internal(format!("effetto illeggibile: {e}")))?;
         SmartTaskKind::apply(self, conn, trail, &e).await
+    }
+
+    fn checks_before_writing(&self) -> bool {
+        K::CHECKS_BEFORE_WRITING
     }
 }

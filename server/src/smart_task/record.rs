@@ -218,13 +218,22 @@ async fn store_states(conn: &mut AnyConnection, decided: &[Decided]) -> AppResul
 }
 
 /// All the effects or none: their audit records when applied, `Ok(Err((reason, effect)))`
-/// naming the first that no longer applies (its records are dropped with the savepoint).
+/// naming the first that no longer applies (its records are dropped with the savepoint). A
+/// single effect of a kind that checks before writing has nothing to undo: no savepoint.
 async fn apply_effects(
     conn: &mut AnyConnection,
     examiner: &dyn Examiner,
     mut trail: Deferred,
     effects: &[serde_json::Value],
 ) -> AppResult<Result<Deferred, (String, serde_json::Value)>> {
+    if let [effect] = effects
+        && examiner.checks_before_writing()
+    {
+        return Ok(match examiner.apply(conn, &mut trail, effect).await? {
+            Ok(()) => Ok(trail),
+            Err(reason) => Err((reason, effect.clone())),
+        });
+    }
     let mut sp = conn.begin().await?;
     for effect in effects {
         if let Err(reason) = examiner.apply(&mut sp, &mut trail, effect).await? {

@@ -85,6 +85,7 @@ impl SmartTaskKind for CessazioneCollegato {
     type Facts = Facts;
     type Effect = Effect;
     const FACTS: &'static str = "cessazione_collegato";
+    const CHECKS_BEFORE_WRITING: bool = true;
 
     fn parse(&self, oggetto: &str, a: &Answers) -> Result<Richiesta, Vec<FieldError>> {
         form::parse(oggetto, a)

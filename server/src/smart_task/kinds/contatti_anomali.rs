@@ -153,6 +153,7 @@ impl SmartTaskKind for CancellazioneContattiAnomali {
     type Facts = Facts;
     type Effect = Effect;
     const FACTS: &'static str = "contatti_anomali";
+    const CHECKS_BEFORE_WRITING: bool = true;
 
     fn parse(&self, oggetto: &str, a: &Answers) -> Result<Richiesta, Vec<FieldError>> {
         form::parse(oggetto, a)

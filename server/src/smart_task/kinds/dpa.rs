@@ -96,6 +96,7 @@ impl SmartTaskKind for RichiestaDpa {
     type Facts = Facts;
     type Effect = Effect;
     const FACTS: &'static str = "richiesta_dpa";
+    const CHECKS_BEFORE_WRITING: bool = true;
 
     fn parse(&self, oggetto: &str, a: &Answers) -> Result<Richiesta, Vec<FieldError>> {
         form::parse(oggetto, a)

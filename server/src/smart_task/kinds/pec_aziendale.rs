@@ -90,6 +90,7 @@ impl SmartTaskKind for VariazionePecAziendale {
     type Facts = Facts;
     type Effect = Effect;
     const FACTS: &'static str = "pec_aziendale";
+    const CHECKS_BEFORE_WRITING: bool = true;
 
     fn parse(&self, oggetto: &str, a: &Answers) -> Result<Richiesta, Vec<FieldError>> {
         form::parse(oggetto, a)

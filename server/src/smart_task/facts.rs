@@ -10,7 +10,7 @@ use crate::identity::access::{self, User};
 use crate::infra::db::{Db, dialect};
 use chrono::NaiveDate;
 use shared::dto::{AccessBasis, Stato};
-use shared::smart_task::Answers;
+use shared::smart_task::{Answers, Kind};
 use sqlx::{AnyPool, Row};
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
@@ -112,10 +112,46 @@ fn parameters_day(req: &RequestRow, answers: &Answers) -> NaiveDate {
     examiner(req.kind).parameters_date(&req.oggetto, answers).unwrap_or(req.data_riferimento)
 }
 
-/// The snapshot of one request of the batch: what it shares with the others from `shared`, the
-/// kind's own facts read here.
-pub async fn load(pool: &AnyPool, it: &Item<'_>, shared: &Shared) -> AppResult<Snapshot> {
-    let (req, requester, answers) = (it.req, it.requester, it.answers);
+/// The snapshots of a batch's requests of one kind, in their order: what they share with the
+/// others from `shared`, the kind's own facts read together (`Examiner::load_facts`). A request
+/// whose facts cannot be read fails alone.
+pub async fn load_kind(db: &Db, kind: Kind, items: &[Item<'_>], shared: &Shared) -> Vec<AppResult<Snapshot>> {
+    let examiner = examiner(kind);
+    let common: Vec<AppResult<(CommonFacts, bool)>> = items.iter().map(|it| common_facts(it, shared)).collect();
+    let cxs: Vec<(FactsCx<'_>, &Answers)> = items
+        .iter()
+        .zip(&common)
+        .filter_map(|(it, c)| {
+            let (_, rappresentante_legale) = c.as_ref().ok()?;
+            let cx = FactsCx {
+                pool: &db.read,
+                engine: db.engine,
+                req: it.req,
+                requester: it.requester,
+                rappresentante_legale: *rappresentante_legale,
+            };
+            Some((cx, it.answers))
+        })
+        .collect();
+    let mut loaded = examiner.load_facts(&cxs).await.into_iter();
+    items
+        .iter()
+        .zip(common)
+        .map(|(it, c)| {
+            let (common, _) = c?;
+            let kind = loaded.next().ok_or_else(|| AppError::Internal("fatti mancanti".into()))??;
+            let missing = || AppError::Internal(format!("parametri della richiesta {} non letti", it.req.id));
+            let parametri = shared.parametri.get(&parameters_day(it.req, it.answers)).ok_or_else(missing)?.clone();
+            let data_parametri = examiner.parameters_date(&it.req.oggetto, it.answers);
+            Ok(Snapshot { common, kind, parametri, data_parametri })
+        })
+        .collect()
+}
+
+/// The facts every kind shares, from the batch's, and whether the requester is the
+/// contributor's legal representative.
+fn common_facts(it: &Item<'_>, shared: &Shared) -> AppResult<(CommonFacts, bool)> {
+    let (req, requester) = (it.req, it.requester);
     let missing = || AppError::Internal(format!("fatti comuni della richiesta {} non letti", req.id));
     let titolo = shared.titoli.get(&(requester.id, req.contribuente_id, req.data_riferimento)).ok_or_else(missing)?;
     let aperte = *shared.aperte.get(&req.id).ok_or_else(missing)?;
@@ -128,11 +164,5 @@ pub async fn load(pool: &AnyPool, it: &Item<'_>, shared: &Shared) -> AppResult<S
         }),
         richieste_aperte_stesso_oggetto: aperte,
     };
-    let rappresentante_legale = matches!(titolo, Some(AccessBasis::RappresentanteLegale { .. }));
-    let cx = FactsCx { pool, req, requester, rappresentante_legale };
-    let examiner = examiner(req.kind);
-    let kind = examiner.load_facts(&cx, answers).await?;
-    let data_parametri = examiner.parameters_date(&req.oggetto, answers);
-    let parametri = shared.parametri.get(&parameters_day(req, answers)).ok_or_else(missing)?.clone();
-    Ok(Snapshot { common, kind, parametri, data_parametri })
+    Ok((common, matches!(titolo, Some(AccessBasis::RappresentanteLegale { .. }))))
 }

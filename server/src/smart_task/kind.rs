@@ -7,6 +7,7 @@ use super::engine::{Check, CommonFacts, Decision, RULESET, Snapshot, common_chec
 use crate::error::{AppError, AppResult};
 use crate::identity::access::User;
 use crate::infra::audit::Deferred;
+use crate::infra::db::Engine;
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -28,6 +29,7 @@ pub struct RequestRow {
 /// What a kind's facts loader may use.
 pub struct FactsCx<'a> {
     pub pool: &'a AnyPool,
+    pub engine: Engine,
     pub req: &'a RequestRow,
     pub requester: &'a User,
     /// The requester is the contributor's legal representative on the reference date.
@@ -68,6 +70,16 @@ pub trait SmartTaskKind: Send + Sync + 'static {
 
     /// The facts snapshot (all the I/O of the examination).
     fn load(&self, cx: &FactsCx<'_>, r: &Self::Request) -> impl Future<Output = AppResult<Self::Facts>> + Send;
+
+    /// The facts of several requests of this kind (a worker's batch), in their order. By
+    /// default each is read with `load`, all at once; a kind whose facts fit one set query
+    /// reads the whole batch with it.
+    fn load_many(
+        &self,
+        items: &[(&FactsCx<'_>, &Self::Request)],
+    ) -> impl Future<Output = Vec<AppResult<Self::Facts>>> + Send {
+        futures_util::future::join_all(items.iter().map(|(cx, r)| self.load(cx, r)))
+    }
 
     /// The kind's checks and, if they pass, its effects. Pure.
     fn rules(&self, r: &Self::Request, f: &Self::Facts, cx: &RuleCx<'_>) -> (Vec<Check>, Vec<Self::Effect>);
@@ -134,8 +146,8 @@ pub trait Examiner: Send + Sync {
     ) -> AppResult<Option<String>>;
     /// The day whose parameters the decision reads (None: the request's date).
     fn parameters_date(&self, oggetto: &str, a: &Answers) -> Option<NaiveDate>;
-    /// The kind's facts as stored in the trace.
-    async fn load_facts(&self, cx: &FactsCx<'_>, a: &Answers) -> AppResult<serde_json::Value>;
+    /// The kind's facts of several requests of this kind, in their order, as stored in the trace.
+    async fn load_facts(&self, items: &[(FactsCx<'_>, &Answers)]) -> Vec<AppResult<serde_json::Value>>;
     /// The decision on a snapshot (at examination time or replayed later). Pure.
     fn decide(&self, kind: Kind, oggetto: &str, a: &Answers, s: &Snapshot) -> AppResult<Decision>;
     async fn apply(
@@ -176,14 +188,25 @@ impl<K: SmartTaskKind> Examiner for K {
         self.parse(oggetto, a).ok().and_then(|r| SmartTaskKind::parameters_date(self, &r))
     }
 
-    async fn load_facts(&self, cx: &FactsCx<'_>, a: &Answers) -> AppResult<serde_json::Value> {
-        let r = self.parse(&cx.req.oggetto, a).map_err(stale)?;
-        let facts = self.load(cx, &r).await?;
-        let mut v = serde_json::to_value(&facts).map_err(|e| AppError::Internal(format!("fatti: {e}")))?;
-        if let Some(o) = v.as_object_mut() {
-            o.insert("tipo".into(), K::FACTS.into());
-        }
-        Ok(v)
+    async fn load_facts(&self, items: &[(FactsCx<'_>, &Answers)]) -> Vec<AppResult<serde_json::Value>> {
+        // A request whose answers no longer parse fails alone; the others are read together.
+        let parsed: Vec<AppResult<K::Request>> =
+            items.iter().map(|(cx, a)| self.parse(&cx.req.oggetto, a).map_err(stale)).collect();
+        let readable: Vec<(&FactsCx<'_>, &K::Request)> =
+            items.iter().zip(&parsed).filter_map(|((cx, _), r)| r.as_ref().ok().map(|r| (cx, r))).collect();
+        let mut loaded = self.load_many(&readable).await.into_iter();
+        parsed
+            .into_iter()
+            .map(|r| {
+                r?;
+                let facts = loaded.next().ok_or_else(|| AppError::Internal("fatti mancanti".into()))??;
+                let mut v = serde_json::to_value(&facts).map_err(|e| AppError::Internal(format!("fatti: {e}")))?;
+                if let Some(o) = v.as_object_mut() {
+                    o.insert("tipo".into(), K::FACTS.into());
+                }
+                Ok(v)
+            })
+            .collect()
     }
 
     fn decide(&self, kind: Kind, oggetto: &str, a: &Answers, s: &Snapshot) -> AppResult<Decision> {

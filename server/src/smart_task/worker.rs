@@ -75,26 +75,16 @@ pub async fn process(db: &Db, worker: &str, max: usize) -> AppResult<usize> {
         .collect();
     let shared = Arc::new(facts::Shared::load(db, &items).await?);
     drop(items);
-    let pending = Arc::new(pending);
-    let tasks: Vec<_> = claimed
-        .iter()
-        .map(|job| {
-            // Its own task: a panic in one examination (a bug) fails that job, never the worker.
-            let (db, job, pending, shared) = (db.clone(), job.clone(), pending.clone(), shared.clone());
-            tokio::spawn(async move { decide_job(&db, &job, &pending, &shared).await })
-        })
-        .collect();
     let mut failed: Vec<(&ClaimedJob, String)> = vec![];
     let mut writes = vec![];
     let mut written: Vec<&ClaimedJob> = vec![];
-    for (job, task) in claimed.iter().zip(tasks) {
-        match task.await {
-            Ok(Ok(w)) => {
+    for (job, result) in claimed.iter().zip(examine(db, &claimed, Arc::new(pending), shared).await) {
+        match result {
+            Ok(w) => {
                 writes.push(w);
                 written.push(job);
             }
-            Ok(Err(e)) => failed.push((job, e.to_string())),
-            Err(join) => failed.push((job, format!("errore interno durante l'esame: {join}"))),
+            Err(e) => failed.push((job, e)),
         }
     }
     // `false` is a lease that expired: another worker owns that job now and decides it.
@@ -208,38 +198,90 @@ fn pending(r: &AnyRow, requester: Option<User>) -> AppResult<Pending> {
     })
 }
 
-async fn decide_job(
+/// What each claimed job becomes, in the order claimed (an error: why its examination did not
+/// complete). The requests still under examination are examined kind by kind, each kind's facts
+/// read together, in a task of its own: a panic in an examination (a bug) fails that kind's jobs,
+/// never the worker.
+async fn examine(
     db: &Db,
-    job: &ClaimedJob,
-    batch: &HashMap<i64, AppResult<Pending>>,
-    shared: &facts::Shared,
-) -> AppResult<Write> {
-    let id: i64 =
-        job.payload.parse().map_err(|_| AppError::Internal(format!("payload non valido: {}", job.payload)))?;
-    let p = match batch.get(&id) {
-        Some(Ok(p)) => p,
-        Some(Err(e)) => return Err(AppError::Internal(e.to_string())),
-        None => return Err(AppError::Internal(format!("richiesta {id} inesistente"))),
-    };
-    let job_id = job.id;
-    if !p.stato.in_esame() {
-        // Decided already (a previous attempt committed): just close the job.
-        return Ok(Write::Close { job_id });
+    claimed: &[ClaimedJob],
+    pending: Arc<HashMap<i64, AppResult<Pending>>>,
+    shared: Arc<facts::Shared>,
+) -> Vec<Result<Write, String>> {
+    let mut out: Vec<Result<Write, String>> = claimed.iter().map(|_| Err(String::new())).collect();
+    let mut kinds: HashMap<Kind, Vec<(usize, i64, i64)>> = HashMap::new();
+    for (i, job) in claimed.iter().enumerate() {
+        let Ok(id) = job.payload.parse::<i64>() else {
+            out[i] = Err(format!("payload non valido: {}", job.payload));
+            continue;
+        };
+        match pending.get(&id) {
+            None => out[i] = Err(format!("richiesta {id} inesistente")),
+            Some(Err(e)) => out[i] = Err(e.to_string()),
+            // Decided already (a previous attempt committed): just close the job.
+            Some(Ok(p)) if !p.stato.in_esame() => out[i] = Ok(Write::Close { job_id: job.id }),
+            Some(Ok(p)) => kinds.entry(p.req.kind).or_default().push((i, job.id, id)),
+        }
     }
+    let tasks: Vec<_> = kinds
+        .into_iter()
+        .map(|(kind, jobs)| {
+            let (db, pending, shared) = (db.clone(), pending.clone(), shared.clone());
+            let slots: Vec<usize> = jobs.iter().map(|(i, _, _)| *i).collect();
+            (slots, tokio::spawn(async move { examine_kind(&db, kind, &jobs, &pending, &shared).await }))
+        })
+        .collect();
+    for (slots, task) in tasks {
+        match task.await {
+            Ok(results) => {
+                for (i, r) in slots.into_iter().zip(results) {
+                    out[i] = r.map_err(|e| e.to_string());
+                }
+            }
+            Err(join) => {
+                for i in slots {
+                    out[i] = Err(format!("errore interno durante l'esame: {join}"));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The decisions on a batch's requests of one kind (`jobs`: slot, job id, request id, each of
+/// them pending): their facts read together, then each decided.
+async fn examine_kind(
+    db: &Db,
+    kind: Kind,
+    jobs: &[(usize, i64, i64)],
+    pending: &HashMap<i64, AppResult<Pending>>,
+    shared: &facts::Shared,
+) -> Vec<AppResult<Write>> {
+    let ps: Vec<(i64, i64, &Pending)> = jobs
+        .iter()
+        .filter_map(|(_, job_id, id)| pending.get(id).and_then(|p| p.as_ref().ok()).map(|p| (*job_id, *id, p)))
+        .collect();
     // The examination's start is recorded with its outcome, in the same write.
     let started = clock::now_ts();
-    let item = facts::Item { req: &p.req, requester: &p.requester, answers: &p.answers };
-    let snapshot = facts::load(&db.read, &item, shared).await?;
-    let decision: Decision = examiner(p.req.kind).decide(p.req.kind, &p.req.oggetto, &p.answers, &snapshot)?;
-    Ok(Write::Decide(Box::new(Record {
-        job_id,
-        id,
-        kind: p.req.kind,
-        stato: p.stato,
-        protocollo: p.protocollo.clone(),
-        contribuente_id: p.req.contribuente_id,
-        decision,
-        snapshot,
-        started,
-    })))
+    let items: Vec<facts::Item> =
+        ps.iter().map(|(_, _, p)| facts::Item { req: &p.req, requester: &p.requester, answers: &p.answers }).collect();
+    let snapshots = facts::load_kind(db, kind, &items, shared).await;
+    ps.iter()
+        .zip(snapshots)
+        .map(|(&(job_id, id, p), snapshot)| {
+            let snapshot = snapshot?;
+            let decision: Decision = examiner(kind).decide(kind, &p.req.oggetto, &p.answers, &snapshot)?;
+            Ok(Write::Decide(Box::new(Record {
+                job_id,
+                id,
+                kind,
+                stato: p.stato,
+                protocollo: p.protocollo.clone(),
+                contribuente_id: p.req.contribuente_id,
+                decision,
+                snapshot,
+                started: started.clone(),
+            })))
+        })
+        .collect()
 }

@@ -1,8 +1,9 @@
 //! Smart-Task 8: Variazione indirizzo PEC aziendale.
 
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::infra::audit::{Deferred, Entry};
 use crate::infra::clock;
+use crate::infra::db::dialect;
 use crate::smart_task::engine::{Check, Rule};
 use crate::smart_task::kind::{FactsCx, RuleCx, SmartTaskKind, TargetCx};
 use crate::smart_task::targets::{opt, target};
@@ -109,25 +110,54 @@ impl SmartTaskKind for VariazionePecAziendale {
     }
 
     async fn load(&self, cx: &FactsCx<'_>, r: &Richiesta) -> AppResult<Facts> {
-        let row = sqlx::query(
-            "SELECT natura_giuridica, obbligo_pec_registro_imprese, pec,
-                    (SELECT COUNT(*) FROM intermediari WHERE LOWER(pec) = $2) AS di_intermediario,
-                    (SELECT COUNT(*) FROM contribuenti o WHERE LOWER(o.pec) = $2 AND o.id <> $1) AS di_altro
-             FROM contribuenti WHERE id = $1",
-        )
-        .bind(cx.req.contribuente_id)
-        .bind(r.pec.as_str())
-        .fetch_one(cx.pool)
-        .await?;
-        let (di_intermediario, di_altro): (i64, i64) = (row.try_get("di_intermediario")?, row.try_get("di_altro")?);
-        Ok(Facts {
-            contribuente_id: cx.req.contribuente_id,
-            natura_giuridica: row.try_get("natura_giuridica")?,
-            obbligo_pec_registro_imprese: row.try_get::<i64, _>("obbligo_pec_registro_imprese")? != 0,
-            pec_attuale: row.try_get("pec")?,
-            pec_di_intermediario: di_intermediario > 0,
-            pec_di_altro_contribuente: di_altro > 0,
-        })
+        self.load_many(&[(cx, r)]).await.pop().unwrap_or_else(|| Err(AppError::Internal("fatti mancanti".into())))
+    }
+
+    /// One query for the whole batch: each request's contributor and whether its new address is
+    /// already an intermediary's or another contributor's PEC.
+    async fn load_many(&self, items: &[(&FactsCx<'_>, &Richiesta)]) -> Vec<AppResult<Facts>> {
+        let Some((first, _)) = items.first() else { return vec![] };
+        let values = dialect::Params::new(first.engine).rows(items.len(), 3);
+        let sql = format!(
+            "SELECT v.column3 AS posto, c.id, c.natura_giuridica, c.obbligo_pec_registro_imprese, c.pec,
+                    (SELECT COUNT(*) FROM intermediari i WHERE LOWER(i.pec) = v.column2) AS di_intermediario,
+                    (SELECT COUNT(*) FROM contribuenti o WHERE LOWER(o.pec) = v.column2 AND o.id <> c.id) AS di_altro
+             FROM (VALUES {values}) AS v JOIN contribuenti c ON c.id = v.column1"
+        );
+        let mut q = sqlx::query(&sql);
+        for (posto, (cx, r)) in items.iter().enumerate() {
+            q = q.bind(cx.req.contribuente_id).bind(r.pec.as_str()).bind(posto as i64);
+        }
+        let rows = match q.fetch_all(first.pool).await {
+            Ok(rows) => rows,
+            Err(e) => return items.iter().map(|_| Err(AppError::Internal(format!("fatti: {e}")))).collect(),
+        };
+        let mut out: Vec<AppResult<Facts>> =
+            items.iter().map(|_| Err(AppError::Internal("contribuente inesistente".into()))).collect();
+        for row in rows {
+            let facts = || -> AppResult<(i64, Facts)> {
+                Ok((
+                    row.try_get("posto")?,
+                    Facts {
+                        contribuente_id: row.try_get("id")?,
+                        natura_giuridica: row.try_get("natura_giuridica")?,
+                        obbligo_pec_registro_imprese: row.try_get::<i64, _>("obbligo_pec_registro_imprese")? != 0,
+                        pec_attuale: row.try_get("pec")?,
+                        pec_di_intermediario: row.try_get::<i64, _>("di_intermediario")? > 0,
+                        pec_di_altro_contribuente: row.try_get::<i64, _>("di_altro")? > 0,
+                    },
+                ))
+            };
+            match facts() {
+                Ok((posto, f)) => {
+                    if let Some(slot) = usize::try_from(posto).ok().and_then(|p| out.get_mut(p)) {
+                        *slot = Ok(f);
+                    }
+                }
+                Err(e) => return items.iter().map(|_| Err(AppError::Internal(format!("fatti: {e}")))).collect(),
+            }
+        }
+        out
     }
 
     fn rules(&self, r: &Richiesta, f: &Facts, _cx: &RuleCx<'_>) -> (Vec<Check>, Vec<Effect>) {

@@ -8,6 +8,7 @@ use crate::identity::Caller;
 use crate::infra::audit::{self, Entry};
 use crate::infra::clock;
 use crate::richieste::conversation::{self, MAX_TESTO, MAX_TESTO_IT};
+use crate::richieste::limiti::Flusso;
 use crate::richieste::protocol::next_protocol;
 use crate::richieste::soggetto::Soggetto;
 use crate::richieste::{notifications::queue_notification, timeline::add_event};
@@ -179,7 +180,7 @@ async fn store_attachments(
 impl Services {
     /// The API's form: attachments in base64, decoded here (bounded before decoding).
     pub async fn submit_two_way(&self, caller: &Caller, mut body: NuovaComunicazione) -> AppResult<RequestView> {
-        self.within_submission_rate(caller.require()?.user.id, true).await?;
+        self.within_submission_rate(caller.require()?.user.id, Flusso::Comunicazioni).await?;
         let mut errors = vec![];
         let mut files = vec![];
         for (i, a) in std::mem::take(&mut body.allegati).into_iter().enumerate() {
@@ -224,6 +225,7 @@ impl Services {
         let today = self.clock.today();
         let now = clock::now_ts();
         let mut tx = self.db.write.begin().await?;
+        self.allowance(Flusso::Comunicazioni).take(&mut tx, s.user.id).await?;
         let protocollo = next_protocol(&mut tx, "CB", today.year()).await?;
         // Same shape as a Smart-Task's answers (text values only), so every reader can show them.
         let mut risposte = std::collections::BTreeMap::new();

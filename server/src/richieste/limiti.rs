@@ -1,82 +1,190 @@
 //! How many requests one user may send: every submission queues e-mails and stores data (a
-//! two-way request up to ~9 MB), so a runaway client is stopped with a clear 429 before it
-//! costs anything. Counted from the stored requests, so every server process agrees.
+//! two-way request up to ~9 MB), so a runaway client is stopped with a clear 429.
+//!
+//! Each user's allowance is the generic cell rate algorithm (a token bucket kept as one time):
+//! up to `limit` requests at once, then one every `window / limit`, so never more than `limit`
+//! in any window. The time lives in `limiti_invio` and is advanced in the transaction that stores
+//! the request: every server process agrees, two submissions at once cannot both take the last
+//! place, and a refused or failed submission takes none. It costs one row whatever the allowance.
+//! (Counting the user's requests in the window instead read the whole window for each
+//! submission: with an intermediary's software allowed thousands a minute, thousands of index
+//! entries, most of a reader's time during a burst.)
 
 use crate::error::{AppError, AppResult};
-use crate::infra::clock;
+use crate::infra::db::dialect;
 use crate::services::Services;
 use chrono::{Duration, Utc};
-use sqlx::Row;
+use sqlx::{AnyConnection, AnyPool, Row};
 
-/// A user's requests in the window, counted up to the limit (whether it is reached is all that
-/// matters), from the index `richieste_richiedente` alone: an intermediary allowed thousands a
-/// minute must not make each submission read thousands of rows.
-const COUNT_SMART_TASK: &str = "SELECT COUNT(*) FROM (SELECT 1 FROM richieste
-     WHERE richiedente_user_id = $1 AND created_at >= $2 AND tipo <> $3 LIMIT $4) AS finestra";
-const COUNT_TWO_WAY: &str = "SELECT COUNT(*) FROM (SELECT 1 FROM richieste
-     WHERE richiedente_user_id = $1 AND created_at >= $2 AND tipo = $3 LIMIT $4) AS finestra";
+/// Which allowance a submission draws on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Flusso {
+    /// `SPORTELLO_INVII_PER_MINUTO` Smart-Task requests a minute.
+    SmartTask,
+    /// `SPORTELLO_COMUNICAZIONI_PER_ORA` two-way requests an hour.
+    Comunicazioni,
+}
+
+impl Flusso {
+    fn code(self) -> &'static str {
+        match self {
+            Flusso::SmartTask => "smart_task",
+            Flusso::Comunicazioni => "comunicazioni",
+        }
+    }
+}
+
+/// A user's allowance on one flow, as the write that stores a request takes a place from it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Allowance {
+    flusso: Flusso,
+    limit: i64,
+    window: Duration,
+}
 
 impl Services {
-    /// Refuses a new Smart-Task request (or two-way request, `two_way`) beyond the user's limit
-    /// in the window: `SPORTELLO_INVII_PER_MINUTO` Smart-Task requests a minute,
-    /// `SPORTELLO_COMUNICAZIONI_PER_ORA` two-way requests an hour. A retry with the same
-    /// idempotency key is answered before this and never counts.
-    pub(crate) async fn within_submission_rate(&self, user_id: i64, two_way: bool) -> AppResult<()> {
-        let (limit, window, what) = if two_way {
-            (self.config.two_way_per_hour, Duration::hours(1), "comunicazioni bidirezionali nell'ultima ora")
-        } else {
-            (self.config.submissions_per_minute, Duration::minutes(1), "richieste nell'ultimo minuto")
+    pub(crate) fn allowance(&self, flusso: Flusso) -> Allowance {
+        let (limit, window) = match flusso {
+            Flusso::SmartTask => (self.config.submissions_per_minute, Duration::minutes(1)),
+            Flusso::Comunicazioni => (self.config.two_way_per_hour, Duration::hours(1)),
         };
-        let tipo = shared::comunicazioni::TIPO;
-        let sql = if two_way { COUNT_TWO_WAY } else { COUNT_SMART_TASK };
-        let since = clock::ts(Utc::now() - window);
-        let sent: i64 = sqlx::query(sql)
+        Allowance { flusso, limit: limit.max(1), window }
+    }
+
+    /// Refuses at once, before the request is checked or its attachments decoded, a user who has
+    /// no place left now (a read; the place itself is taken by [`Allowance::take`] in the write).
+    /// A retry with the same idempotency key is answered before this and never counts.
+    pub(crate) async fn within_submission_rate(&self, user_id: i64, flusso: Flusso) -> AppResult<()> {
+        self.allowance(flusso).check(&self.db.read, user_id).await
+    }
+}
+
+impl Allowance {
+    fn interval_us(&self) -> i64 {
+        (self.window.num_microseconds().unwrap_or(i64::MAX) / self.limit).max(1)
+    }
+
+    /// How far ahead of now the next place may be and still be taken now.
+    fn tolerance_us(&self) -> i64 {
+        self.window.num_microseconds().unwrap_or(i64::MAX).saturating_sub(self.interval_us())
+    }
+
+    async fn next_us(&self, pool: &AnyPool, user_id: i64) -> AppResult<Option<i64>> {
+        Ok(sqlx::query("SELECT prossimo_us FROM limiti_invio WHERE user_id = $1 AND flusso = $2")
             .bind(user_id)
-            .bind(&since)
-            .bind(tipo)
-            .bind(limit)
-            .fetch_one(&self.db.read)
+            .bind(self.flusso.code())
+            .fetch_optional(pool)
+            .await?
+            .map(|r| r.try_get(0))
+            .transpose()?)
+    }
+
+    async fn check(&self, pool: &AnyPool, user_id: i64) -> AppResult<()> {
+        match self.next_us(pool, user_id).await? {
+            Some(next) => match self.wait_us(next, Utc::now().timestamp_micros()) {
+                wait if wait > 0 => Err(self.refused(wait)),
+                _ => Ok(()),
+            },
+            None => Ok(()),
+        }
+    }
+
+    /// Takes one place, inside the write that stores the request: refused (and the write
+    /// rolled back) when none is left.
+    pub(crate) async fn take(&self, conn: &mut AnyConnection, user_id: i64) -> AppResult<()> {
+        let now = Utc::now().timestamp_micros();
+        let greatest = dialect::greatest(dialect::engine_of(conn));
+        let taken = sqlx::query(&format!(
+            "INSERT INTO limiti_invio (user_id, flusso, prossimo_us) VALUES ($1, $2, $3 + $4)
+             ON CONFLICT (user_id, flusso) DO UPDATE SET prossimo_us = {greatest}(limiti_invio.prossimo_us, $3) + $4
+             WHERE {greatest}(limiti_invio.prossimo_us, $3) - $3 <= $5
+             RETURNING prossimo_us"
+        ))
+        .bind(user_id)
+        .bind(self.flusso.code())
+        .bind(now)
+        .bind(self.interval_us())
+        .bind(self.tolerance_us())
+        .fetch_optional(&mut *conn)
+        .await?;
+        if taken.is_some() {
+            return Ok(());
+        }
+        let next: i64 = sqlx::query("SELECT prossimo_us FROM limiti_invio WHERE user_id = $1 AND flusso = $2")
+            .bind(user_id)
+            .bind(self.flusso.code())
+            .fetch_one(&mut *conn)
             .await?
             .try_get(0)?;
-        if sent >= limit {
-            return Err(AppError::RateLimited(
-                format!(
-                    "Ha inviato {sent} {what}, il massimo consentito: attendere qualche minuto prima di inviarne altre. I dati inseriti non sono andati persi."
-                ),
-                window.num_seconds().unsigned_abs(),
-            ));
-        }
-        Ok(())
+        Err(self.refused(self.wait_us(next, now).max(1)))
+    }
+
+    /// How long until a place is free, given the next one (negative: one is free now).
+    fn wait_us(&self, next_us: i64, now_us: i64) -> i64 {
+        next_us.saturating_sub(now_us).saturating_sub(self.tolerance_us())
+    }
+
+    fn refused(&self, wait_us: i64) -> AppError {
+        let secs = u64::try_from(wait_us).unwrap_or(0).div_ceil(1_000_000).max(1);
+        let (what, per) = match self.flusso {
+            Flusso::SmartTask => ("richieste Smart-Task", "al minuto"),
+            Flusso::Comunicazioni => ("comunicazioni bidirezionali", "all'ora"),
+        };
+        AppError::RateLimited(
+            format!(
+                "Ha raggiunto il numero massimo di {what} che si possono inviare ({} {per}): potrà inviarne un'altra tra {}. I dati inseriti non sono andati persi.",
+                self.limit,
+                attesa(secs)
+            ),
+            secs,
+        )
+    }
+}
+
+/// A wait in words.
+fn attesa(secs: u64) -> String {
+    match secs {
+        1 => "1 secondo".into(),
+        s if s < 120 => format!("{s} secondi"),
+        s => format!("{} minuti", s.div_ceil(60)),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::infra::db::Db;
 
-    /// Both counts read the index alone, never the requests' rows.
-    #[tokio::test]
-    async fn the_counts_read_only_the_index() {
-        let dir = std::env::temp_dir().join(format!("sportello-limiti-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let db = Db::connect(&format!("sqlite://{}/l.db", dir.display())).await.expect("connect");
-        db.migrate().await.expect("migrate");
-        for sql in [COUNT_SMART_TASK, COUNT_TWO_WAY] {
-            let plan: Vec<String> = sqlx::query(&format!("EXPLAIN QUERY PLAN {sql}"))
-                .bind(1i64)
-                .bind("2026-01-01")
-                .bind("x")
-                .bind(10i64)
-                .fetch_all(&db.read)
-                .await
-                .expect("plan")
-                .iter()
-                .map(|r| r.try_get::<String, _>("detail").expect("detail"))
-                .collect();
-            assert!(plan.iter().any(|d| d.contains("USING COVERING INDEX richieste_richiedente")), "{sql}: {plan:?}");
+    fn per_minute(limit: i64) -> Allowance {
+        Allowance { flusso: Flusso::SmartTask, limit, window: Duration::minutes(1) }
+    }
+
+    /// `limit` at once, then one every `window / limit`: the place after the last is `window`
+    /// ahead, and it can be taken after `window / limit`.
+    #[test]
+    fn a_burst_of_the_limit_passes_and_the_next_waits_one_interval() {
+        let a = per_minute(3);
+        let now = 1_000_000_000;
+        let mut next = now;
+        for _ in 0..3 {
+            assert!(a.wait_us(next, now) <= 0);
+            next = next.max(now) + a.interval_us();
         }
-        db.close().await;
-        let _ = std::fs::remove_dir_all(&dir);
+        let wait = a.wait_us(next, now);
+        assert_eq!(wait, 20_000_000);
+        match a.refused(wait) {
+            AppError::RateLimited(m, secs) => {
+                assert_eq!(secs, 20, "{m}");
+                assert!(m.contains("tra 20 secondi") && m.contains("(3 al minuto)"), "{m}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(a.wait_us(next, now + 20_000_000) <= 0, "one interval later");
+    }
+
+    #[test]
+    fn waits_are_said_in_words() {
+        assert_eq!(attesa(1), "1 secondo");
+        assert_eq!(attesa(59), "59 secondi");
+        assert_eq!(attesa(3600), "60 minuti");
     }
 }

@@ -7,6 +7,7 @@ use crate::identity::access;
 use crate::infra::audit::{self, Actor, Entry};
 use crate::infra::clock;
 use crate::infra::jobs;
+use crate::richieste::limiti::{Allowance, Flusso};
 use crate::richieste::notifications::queue_notification;
 use crate::richieste::protocol::next_protocol;
 use crate::richieste::timeline::add_event_at;
@@ -64,7 +65,7 @@ impl Services {
                 return self.request_view(caller, &existing).await;
             }
         }
-        self.within_submission_rate(s.user.id, false).await?;
+        self.within_submission_rate(s.user.id, Flusso::SmartTask).await?;
         let kind = kind_of(&body.tipo)?;
         let subject = self.subject(caller, body.soggetto_id).await?;
         if !kind.implemented() {
@@ -97,6 +98,7 @@ impl Services {
             today: self.clock.today(),
             key: key.clone(),
             matricola,
+            allowance: self.allowance(Flusso::SmartTask),
             actor: Actor {
                 user_id: Some(s.user.id),
                 name: s.user.username.clone(),
@@ -150,13 +152,15 @@ struct Stored {
     today: chrono::NaiveDate,
     key: Option<String>,
     matricola: Option<String>,
+    allowance: Allowance,
     actor: Actor,
 }
 
 impl Stored {
     /// Returns the stored row ([`REQUEST_COLUMNS`]).
     async fn write(self, conn: &mut sqlx::AnyConnection) -> AppResult<AnyRow> {
-        let Stored { kind, subject_id, user_id, oggetto, risposte, today, key, matricola, actor } = self;
+        let Stored { kind, subject_id, user_id, oggetto, risposte, today, key, matricola, allowance, actor } = self;
+        allowance.take(conn, user_id).await?;
         let now = clock::now_ts();
         let protocollo = next_protocol(conn, "ST", today.year()).await?;
         let testo_risposte = serde_json::to_string(&risposte).map_err(|e| AppError::Internal(e.to_string()))?;

@@ -111,9 +111,11 @@ both!(one_user_cannot_flood_submissions, |engine: Engine| async move {
     }
     let r = datore.post(app.url("/api/v1/richieste")).json(&body(3)).send().await.expect("post");
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
-    assert_eq!(r.headers().get("retry-after").and_then(|v| v.to_str().ok()), Some("60"));
+    // Three a minute: the next place is free one interval (20 s) after the third.
+    assert_eq!(r.headers().get("retry-after").and_then(|v| v.to_str().ok()), Some("20"));
     let (_, v) = read(r).await;
     assert_eq!(v["code"], "rate_limited", "{v}");
+    assert!(v["detail"].as_str().is_some_and(|d| d.contains("(3 al minuto)") && d.contains("tra 20 secondi")), "{v}");
     // A retry of a request already sent is still answered (it creates nothing).
     let (s, _) = sportello_tests::st::submit(&app, &datore, body(0), Some("k0")).await;
     assert!(s.is_success(), "{s}");
@@ -123,6 +125,26 @@ both!(one_user_cannot_flood_submissions, |engine: Engine| async move {
     let b = serde_json::json!({ "tipo": "variazione_pec_aziendale", "soggetto_id": assoc, "oggetto": "", "risposte": { "pec": "x@pec.assoc.it" } });
     let (s, v) = sportello_tests::st::submit(&app, &int, b, None).await;
     assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+});
+
+both!(parallel_submissions_never_pass_the_limit_together, |engine: Engine| async move {
+    // The place is taken in the transaction that stores the request: of eight sent at once with
+    // a limit of three, exactly three are stored.
+    let app = TestApp::spawn_with(engine, |c| c.submissions_per_minute = 3).await;
+    let datore = app.logged_in("datore").await;
+    let rossi = app.company_id("Rossi & Figli S.r.l.").await;
+    let sends = (0..8).map(|i| {
+        let body = serde_json::json!({ "tipo": "variazione_pec_aziendale", "soggetto_id": rossi, "oggetto": "",
+                                       "risposte": { "pec": format!("insieme{i}@pec.rossi.it") } });
+        datore.post(app.url("/api/v1/richieste")).json(&body).send()
+    });
+    let statuses: Vec<StatusCode> =
+        futures_util::future::join_all(sends).await.into_iter().map(|r| r.expect("post").status()).collect();
+    let accepted = statuses.iter().filter(|s| **s == StatusCode::ACCEPTED).count();
+    let refused = statuses.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count();
+    assert_eq!((accepted, refused), (3, 5), "{statuses:?}");
+    let stored = "SELECT COUNT(*) FROM richieste WHERE risposte_json LIKE '%insieme%'";
+    assert_eq!(app.number(stored, &[]).await, 3);
 });
 
 both!(a_slow_upload_does_not_hold_the_server, |engine: Engine| async move {

@@ -82,6 +82,14 @@ pub fn engine_of(conn: &sqlx::AnyConnection) -> Engine {
     if conn.backend_name() == <sqlx::Postgres as sqlx::Database>::NAME { Engine::Postgres } else { Engine::Sqlite }
 }
 
+/// The larger of two values (SQLite's two-argument `MAX` is PostgreSQL's `GREATEST`).
+pub fn greatest(engine: Engine) -> &'static str {
+    match engine {
+        Engine::Sqlite => "MAX",
+        Engine::Postgres => "GREATEST",
+    }
+}
+
 /// Condition for "the lower-cased name starts with" through the index on
 /// `LOWER(ragione_sociale)`. SQLite reads the index as a range in byte order ($3 ≤ name < $4,
 /// the LIKE only confirms); PostgreSQL reads it for the LIKE itself (`text_pattern_ops`), since

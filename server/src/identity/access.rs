@@ -6,6 +6,7 @@
 
 use crate::error::{AppError, AppResult};
 use crate::infra::clock;
+use crate::infra::db::dialect;
 use chrono::NaiveDate;
 use shared::Role;
 use shared::dto::{AccessBasis, SubjectSummary};
@@ -86,7 +87,7 @@ async fn subjects(
                  WHERE s.persona_id = $1 AND (s.rappresentante_legale = 1 OR s.ruolo = 'titolare')
                    AND s.dal <= $2 AND (s.al IS NULL OR s.al >= $2){}
                  ORDER BY c.ragione_sociale, c.id",
-                only.map(|ids| format!(" AND c.id IN ({})", numbered(3, ids.len()))).unwrap_or_default()
+                only.map(|ids| format!(" AND c.id IN ({})", dialect::numbered(3, ids.len()))).unwrap_or_default()
             );
             let mut q = sqlx::query(&sql).bind(persona_id).bind(&today);
             for id in only.unwrap_or_default() {
@@ -108,7 +109,7 @@ async fn subjects(
                    AND g.data_inizio <= $3 AND (g.data_fine IS NULL OR g.data_fine >= $3)
                    AND (g.revocata_dal IS NULL OR g.revocata_dal > $3){}
                  ORDER BY c.ragione_sociale, c.id",
-                only.map(|ids| format!(" AND c.id IN ({})", numbered(4, ids.len()))).unwrap_or_default()
+                only.map(|ids| format!(" AND c.id IN ({})", dialect::numbered(4, ids.len()))).unwrap_or_default()
             );
             let mut q = sqlx::query(&sql).bind(persona_id).bind(ruolo).bind(&today);
             for id in only.unwrap_or_default() {
@@ -168,11 +169,6 @@ pub async fn authorize_subject_of(
 /// must not reveal which companies exist nor their names.
 const GENERIC: &str =
     "Non risulta una delega valida a suo favore per il soggetto richiesto: non è possibile operare per suo conto.";
-
-/// `$first, $first+1, …`, `count` of them.
-fn numbered(first: usize, count: usize) -> String {
-    (first..first + count).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
-}
 
 /// Why the caller may not act for the company, only when the caller once had a title for it
 /// (a delega, or the role of legal representative): then naming it reveals nothing new.

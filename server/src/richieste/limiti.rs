@@ -14,7 +14,7 @@ use crate::error::{AppError, AppResult};
 use crate::infra::db::dialect;
 use crate::services::Services;
 use chrono::{Duration, Utc};
-use sqlx::{AnyConnection, AnyPool, Row};
+use sqlx::{Any, AnyConnection, AnyPool, Executor, Row};
 
 /// Which allowance a submission draws on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,11 +69,12 @@ impl Allowance {
         self.window.num_microseconds().unwrap_or(i64::MAX).saturating_sub(self.interval_us())
     }
 
-    async fn next_us(&self, pool: &AnyPool, user_id: i64) -> AppResult<Option<i64>> {
+    /// The user's next free place, on a reader or inside the write.
+    async fn next_us<'e>(&self, db: impl Executor<'e, Database = Any>, user_id: i64) -> AppResult<Option<i64>> {
         Ok(sqlx::query("SELECT prossimo_us FROM limiti_invio WHERE user_id = $1 AND flusso = $2")
             .bind(user_id)
             .bind(self.flusso.code())
-            .fetch_optional(pool)
+            .fetch_optional(db)
             .await?
             .map(|r| r.try_get(0))
             .transpose()?)
@@ -110,13 +111,12 @@ impl Allowance {
         if taken.is_some() {
             return Ok(());
         }
-        let next: i64 = sqlx::query("SELECT prossimo_us FROM limiti_invio WHERE user_id = $1 AND flusso = $2")
-            .bind(user_id)
-            .bind(self.flusso.code())
-            .fetch_one(&mut *conn)
-            .await?
-            .try_get(0)?;
-        Err(self.refused(self.wait_us(next, now).max(1)))
+        // Not taken: the row exists and its next place is too far ahead.
+        let wait = match self.next_us(&mut *conn, user_id).await? {
+            Some(next) => self.wait_us(next, now),
+            None => 0,
+        };
+        Err(self.refused(wait.max(1)))
     }
 
     /// How long until a place is free, given the next one (negative: one is free now).

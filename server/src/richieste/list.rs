@@ -5,6 +5,7 @@ use super::soggetto::Soggetto;
 use super::view::{REQUEST_COLUMNS, to_view};
 use crate::error::{AppError, AppResult};
 use crate::identity::Caller;
+use crate::infra::db::dialect;
 use crate::services::Services;
 use shared::Matricola;
 use shared::dto::{FieldError, RequestFilter, RequestPage, Stato};
@@ -52,7 +53,7 @@ impl Services {
         }
         if !f.oggetti.is_empty() {
             let first = binds.len() + 2;
-            let list = (first..first + f.oggetti.len()).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ");
+            let list = dialect::numbered(first, f.oggetti.len());
             conds.push(format!("oggetto IN ({list})"));
             binds.extend(f.oggetti);
         }

@@ -210,7 +210,8 @@ async fn examine(
     pending: Arc<HashMap<i64, AppResult<Pending>>>,
     shared: Arc<facts::Shared>,
 ) -> Vec<Result<Write, String>> {
-    let mut out: Vec<Result<Write, String>> = claimed.iter().map(|_| Err(String::new())).collect();
+    let mut out: Vec<Result<Write, String>> =
+        claimed.iter().map(|_| Err("esame non eseguito: richiesta non trovata nel lotto".to_string())).collect();
     let mut kinds: HashMap<Kind, Vec<(usize, i64, i64)>> = HashMap::new();
     for (i, job) in claimed.iter().enumerate() {
         let Ok(id) = job.payload.parse::<i64>() else {

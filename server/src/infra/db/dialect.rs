@@ -76,6 +76,12 @@ impl Params {
     }
 }
 
+/// `$first, $first+1, …`, `count` of them: a short list inside a statement whose other
+/// parameters are numbered (a long one goes through [`Params`]).
+pub fn numbered(first: usize, count: usize) -> String {
+    (first..first + count).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
+}
+
 /// The engine behind a connection of the Any driver (the group commit's writes get a connection,
 /// not the pool's `Db`).
 pub fn engine_of(conn: &sqlx::AnyConnection) -> Engine {

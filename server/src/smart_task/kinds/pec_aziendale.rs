@@ -12,6 +12,7 @@ use shared::dto::{FieldError, TargetView};
 use shared::smart_task::Answers;
 use shared::smart_task::kinds::pec_aziendale::{self as form, Richiesta};
 use sqlx::{AnyConnection, Row};
+use std::collections::HashMap;
 
 pub struct VariazionePecAziendale;
 
@@ -86,6 +87,37 @@ fn checks(pec: &str, f: &Facts) -> Vec<Check> {
     ]
 }
 
+/// The facts of `items` by their place in it (a contributor that does not exist has none).
+async fn read_many(items: &[(&FactsCx<'_>, &Richiesta)]) -> AppResult<HashMap<usize, Facts>> {
+    let Some((first, _)) = items.first() else { return Ok(HashMap::new()) };
+    let values = dialect::Params::new(first.engine).rows(items.len(), 3);
+    let sql = format!(
+        "SELECT v.column3 AS posto, c.id, c.natura_giuridica, c.obbligo_pec_registro_imprese, c.pec,
+                (SELECT COUNT(*) FROM intermediari i WHERE LOWER(i.pec) = v.column2) AS di_intermediario,
+                (SELECT COUNT(*) FROM contribuenti o WHERE LOWER(o.pec) = v.column2 AND o.id <> c.id) AS di_altro
+         FROM (VALUES {values}) AS v JOIN contribuenti c ON c.id = v.column1"
+    );
+    let mut q = sqlx::query(&sql);
+    for (posto, (cx, r)) in items.iter().enumerate() {
+        q = q.bind(cx.req.contribuente_id).bind(r.pec.as_str()).bind(posto as i64);
+    }
+    let mut out = HashMap::new();
+    for row in q.fetch_all(first.pool).await? {
+        let posto = usize::try_from(row.try_get::<i64, _>("posto")?)
+            .map_err(|_| AppError::Internal("posto della richiesta non valido".into()))?;
+        let facts = Facts {
+            contribuente_id: row.try_get("id")?,
+            natura_giuridica: row.try_get("natura_giuridica")?,
+            obbligo_pec_registro_imprese: row.try_get::<i64, _>("obbligo_pec_registro_imprese")? != 0,
+            pec_attuale: row.try_get("pec")?,
+            pec_di_intermediario: row.try_get::<i64, _>("di_intermediario")? > 0,
+            pec_di_altro_contribuente: row.try_get::<i64, _>("di_altro")? > 0,
+        };
+        out.insert(posto, facts);
+    }
+    Ok(out)
+}
+
 impl SmartTaskKind for VariazionePecAziendale {
     type Request = Richiesta;
     type Facts = Facts;
@@ -116,48 +148,12 @@ impl SmartTaskKind for VariazionePecAziendale {
     /// One query for the whole batch: each request's contributor and whether its new address is
     /// already an intermediary's or another contributor's PEC.
     async fn load_many(&self, items: &[(&FactsCx<'_>, &Richiesta)]) -> Vec<AppResult<Facts>> {
-        let Some((first, _)) = items.first() else { return vec![] };
-        let values = dialect::Params::new(first.engine).rows(items.len(), 3);
-        let sql = format!(
-            "SELECT v.column3 AS posto, c.id, c.natura_giuridica, c.obbligo_pec_registro_imprese, c.pec,
-                    (SELECT COUNT(*) FROM intermediari i WHERE LOWER(i.pec) = v.column2) AS di_intermediario,
-                    (SELECT COUNT(*) FROM contribuenti o WHERE LOWER(o.pec) = v.column2 AND o.id <> c.id) AS di_altro
-             FROM (VALUES {values}) AS v JOIN contribuenti c ON c.id = v.column1"
-        );
-        let mut q = sqlx::query(&sql);
-        for (posto, (cx, r)) in items.iter().enumerate() {
-            q = q.bind(cx.req.contribuente_id).bind(r.pec.as_str()).bind(posto as i64);
+        match read_many(items).await {
+            Ok(mut by_place) => (0..items.len())
+                .map(|i| by_place.remove(&i).ok_or_else(|| AppError::Internal("contribuente inesistente".into())))
+                .collect(),
+            Err(e) => items.iter().map(|_| Err(AppError::Internal(format!("fatti: {e}")))).collect(),
         }
-        let rows = match q.fetch_all(first.pool).await {
-            Ok(rows) => rows,
-            Err(e) => return items.iter().map(|_| Err(AppError::Internal(format!("fatti: {e}")))).collect(),
-        };
-        let mut out: Vec<AppResult<Facts>> =
-            items.iter().map(|_| Err(AppError::Internal("contribuente inesistente".into()))).collect();
-        for row in rows {
-            let facts = || -> AppResult<(i64, Facts)> {
-                Ok((
-                    row.try_get("posto")?,
-                    Facts {
-                        contribuente_id: row.try_get("id")?,
-                        natura_giuridica: row.try_get("natura_giuridica")?,
-                        obbligo_pec_registro_imprese: row.try_get::<i64, _>("obbligo_pec_registro_imprese")? != 0,
-                        pec_attuale: row.try_get("pec")?,
-                        pec_di_intermediario: row.try_get::<i64, _>("di_intermediario")? > 0,
-                        pec_di_altro_contribuente: row.try_get::<i64, _>("di_altro")? > 0,
-                    },
-                ))
-            };
-            match facts() {
-                Ok((posto, f)) => {
-                    if let Some(slot) = usize::try_from(posto).ok().and_then(|p| out.get_mut(p)) {
-                        *slot = Ok(f);
-                    }
-                }
-                Err(e) => return items.iter().map(|_| Err(AppError::Internal(format!("fatti: {e}")))).collect(),
-            }
-        }
-        out
     }
 
     fn rules(&self, r: &Richiesta, f: &Facts, _cx: &RuleCx<'_>) -> (Vec<Check>, Vec<Effect>) {

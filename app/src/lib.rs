@@ -33,7 +33,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <Idratazione options />
                 <MetaTags />
             </head>
             <body>
@@ -111,17 +111,31 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// The scripts that make the page's islands interactive: leptos' `HydrationScripts` in islands
+/// mode, with the end of hydration marked on the body (see `idratazione.js`).
+#[component]
+fn Idratazione(options: LeptosOptions) -> impl IntoView {
+    let pkg = options.site_pkg_dir.to_string();
+    let js = options.output_name.to_string();
+    // cargo-leptos names the WASM after the output name when it sets LEPTOS_OUTPUT_NAME.
+    let wasm = if option_env!("LEPTOS_OUTPUT_NAME").is_some() { js.clone() } else { format!("{js}_bg") };
+    let nonce = leptos::nonce::use_nonce();
+    // As leptos does in islands mode: only islands' data goes into the page for hydration.
+    if let Some(sc) = Owner::current_shared_context() {
+        sc.set_is_hydrating(false);
+    }
+    view! {
+        <link rel="modulepreload" href=format!("/{pkg}/{js}.js") crossorigin=nonce.clone() />
+        <link rel="preload" href=format!("/{pkg}/{wasm}.wasm") r#as="fetch" r#type="application/wasm" crossorigin="" />
+        <script type="module" nonce=nonce>
+            {format!("{}(\"\", {pkg:?}, {js:?}, {wasm:?});", include_str!("idratazione.js").trim_end())}
+        </script>
+    }
+}
+
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    // `hydrate_lazy`, with a marker tests (and scripts) can wait for: the page's lazy area
-    // hydrates asynchronously, so the body is marked only once all of it is interactive and the
-    // effects it scheduled (the page's title among them) have run.
-    let Some(body) = document().body() else { return };
-    wasm_bindgen_futures::spawn_local(async move {
-        leptos::mount::hydrate_from_async(body.clone(), App).await.forget();
-        leptos::task::tick().await;
-        let _ = body.set_attribute("data-hydrated", "1");
-    });
+    leptos::mount::hydrate_islands();
 }

@@ -1,19 +1,17 @@
-//! The pages are lazy routes, grouped in five areas, one WASM chunk each (plus the chunks two areas
-//! share): a contributor's phone downloads the shell and its own area, never the operators', the
-//! head office's or the administrator's pages. Five areas, not one chunk per page: per page,
-//! wasm-split cut the code into 545 files and a page needed 36–243 of them (measured).
-//! On the server the same functions run eagerly and list the chunks a page needs as preloads.
+//! The pages, grouped in five areas (ingresso, cassetto, libretto, sede, direzione). The app runs
+//! in leptos' islands mode: a page is rendered on the server only, and the browser's WASM holds
+//! just the interactive parts (`#[island]`), so a contributor's phone never downloads the
+//! operators' pages. The pages whose whole body is interactive are lazy islands, each in a WASM
+//! chunk of its own (`cargo leptos build --split`).
 
 use crate::pages::*;
 use leptos::prelude::*;
 use leptos_router::LazyRoute;
 
-/// `area!(Area, function, __preload_function, { Name => module::Component; … })` declares the
-/// lazy `function` that shows any page of `Area`, and for each page the lazy route
-/// `pagine::Name`. The router preloads the area's chunk before it hydrates or shows a page:
-/// without it, hydration finds no view and the page is drawn a second time below the server's.
+/// `area!(Area, function, { Name => module::Component; … })` declares the `function` that shows
+/// any page of `Area`, and for each page the route `pagine::Name`.
 macro_rules! area {
-    ($area:ident, $fun:ident, $preload:ident, { $($name:ident => $($page:ident)::+;)* }) => {
+    ($area:ident, $fun:ident, { $($name:ident => $($page:ident)::+;)* }) => {
         // The variants are the pages' names, `…Page` like their components.
         #[allow(clippy::enum_variant_names)]
         #[derive(Clone, Copy)]
@@ -21,8 +19,7 @@ macro_rules! area {
             $($name,)*
         }
 
-        #[leptos::lazy]
-        fn $fun(pagina: $area) -> AnyView {
+        async fn $fun(pagina: $area) -> AnyView {
             match pagina {
                 $($area::$name => untrack($($page)::+).into_any(),)*
             }
@@ -40,21 +37,17 @@ macro_rules! area {
                     $fun($area::$name).await
                 }
 
-                async fn preload() {
-                    #[cfg(feature = "hydrate")]
-                    $preload().await;
-                }
             }
         )*
     };
 }
 
-area!(Ingresso, ingresso, __preload_ingresso, {
+area!(Ingresso, ingresso, {
     LoginPage => identity::login::LoginPage;
     HomePage => home::page::HomePage;
 });
 
-area!(Cassetto, cassetto, __preload_cassetto, {
+area!(Cassetto, cassetto, {
     SubjectsPage => identity::subjects::SubjectsPage;
     TokensPage => identity::tokens::TokensPage;
     RequestsPage => richieste::list::RequestsPage;
@@ -65,14 +58,14 @@ area!(Cassetto, cassetto, __preload_cassetto, {
     NewTwoWayPage => comunicazioni::new::NewTwoWayPage;
 });
 
-area!(Libretto, libretto, __preload_libretto, {
+area!(Libretto, libretto, {
     WalletPage => presto::portafoglio::WalletPage;
     RegistrationPage => presto::registrazione::RegistrationPage;
     PrestatorePage => presto::prestatore::PrestatorePage;
     RimborsiPage => presto::rimborsi::RimborsiPage;
 });
 
-area!(Sede, sede, __preload_sede, {
+area!(Sede, sede, {
     SearchPage => fascicolo::search::SearchPage;
     FascicoloPage => fascicolo::file::FascicoloPage;
     OperatorRequestPage => fascicolo::request::OperatorRequestPage;
@@ -89,7 +82,7 @@ area!(Sede, sede, __preload_sede, {
     SchedaPage => presto::scheda::SchedaPage;
 });
 
-area!(Direzione, direzione, __preload_direzione, {
+area!(Direzione, direzione, {
     OperatorsPage => admin::operators::OperatorsPage;
     AttivazioniPage => smart_task::attivazioni::AttivazioniPage;
     SimulazionePage => smart_task::simulazione::SimulazionePage;

@@ -46,17 +46,18 @@ fn descrivi(a: &Avanzamento, totale: Option<i64>, csv: bool) -> String {
 }
 
 /// A download link with its progress. `righe` is the number of rows the list counted, shown as
-/// the goal of a CSV's progress.
-#[component]
+/// the goal of a CSV's progress. An island: the page around it is the server's.
+#[island]
 pub fn Scarica(
     href: String,
-    id: &'static str,
-    label: &'static str,
+    #[prop(into)] id: String,
+    #[prop(into)] label: String,
     #[prop(optional)] righe: Option<i64>,
 ) -> impl IntoView {
     let (stato, set_stato) = signal(Avanzamento::Fermo);
     let csv = href.contains("formato=csv");
     let status_id = format!("{id}-stato");
+    let progress_label = status_id.clone();
     let target = href.clone();
     let on_click = move |ev: leptos::ev::MouseEvent| {
         #[cfg(feature = "hydrate")]
@@ -78,12 +79,12 @@ pub fn Scarica(
     let progress = move || match stato.get() {
         Avanzamento::InCorso { righe: r, .. } if csv && righe.is_some() => Some(
             view! {
-                <progress max=righe.unwrap_or(0).max(1) value=r aria-labelledby=format!("{id}-stato")></progress>
+                <progress max=righe.unwrap_or(0).max(1) value=r aria-labelledby=progress_label.clone()></progress>
             }
             .into_any(),
         ),
         Avanzamento::InCorso { .. } => {
-            Some(view! { <progress aria-labelledby=format!("{id}-stato")></progress> }.into_any())
+            Some(view! { <progress aria-labelledby=progress_label.clone()></progress> }.into_any())
         }
         _ => None,
     };

@@ -13,6 +13,15 @@ pub fn go(path: &str) {
     let _ = path;
 }
 
+/// The current page loaded again from the server, e.g. after a form in an island changed what
+/// the rest of the page (rendered by the server) shows.
+pub fn reload() {
+    #[cfg(feature = "hydrate")]
+    {
+        let _ = window().location().reload();
+    }
+}
+
 #[component]
 pub fn Footer() -> impl IntoView {
     view! {

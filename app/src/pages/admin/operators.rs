@@ -8,6 +8,15 @@ use shared::Role;
 
 #[component]
 pub fn OperatorsPage() -> impl IntoView {
+    view! {
+        <Title text="Operatori" />
+        <OperatorsPageIsola />
+    }
+}
+
+/// The page's interactive part, an island in its own WASM chunk (only this page downloads it).
+#[island(lazy)]
+fn OperatorsPageIsola() -> impl IntoView {
     let assign = ServerAction::<AssignOperator>::new();
     let value = assign.value();
     // Reload the list only after a successful save: re-rendering after a refused one would reset
@@ -16,7 +25,6 @@ pub fn OperatorsPage() -> impl IntoView {
     let data = Resource::new(move || saved.get(), |_| api::operators());
     let problem = move || value.get().and_then(|r| r.err()).map(|e| *e.0);
     view! {
-        <Title text="Operatori" />
         <h1>"Profilazione operatori"</h1>
         <p class="lead">"Assegni a ogni operatore il ruolo e l'ambito (sede o direzione regionale). Ogni modifica è registrata con la nota indicata."</p>
         {move || match value.get() {

@@ -2,6 +2,7 @@
 
 use super::api::CbMessaggio;
 use crate::components::forms::*;
+use crate::components::layout::go;
 use crate::components::request::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -10,7 +11,7 @@ use shared::dto::*;
 /// A standard two-way request: its text, contacts, attachments, the conversation and, while it
 /// is open, a form to add a message.
 #[component]
-pub(crate) fn TwoWayDetail(r: RequestView, send: ServerAction<CbMessaggio>) -> impl IntoView {
+pub(crate) fn TwoWayDetail(r: RequestView) -> impl IntoView {
     let get = |k: &str| r.risposte.get(k).cloned().filter(|v| !v.is_empty()).unwrap_or_else(|| "–".into());
     let aperta = !r.stato.is_final();
     let protocollo = r.protocollo.clone();
@@ -30,7 +31,11 @@ pub(crate) fn TwoWayDetail(r: RequestView, send: ServerAction<CbMessaggio>) -> i
         </dl>
         <Attachments protocollo=r.protocollo.clone() allegati=r.allegati.clone() />
         <Conversation messaggi=r.messaggi_sede.clone() />
-        {aperta.then(|| view! { <NewMessage protocollo send /> }.into_any())}
+        {aperta.then(|| {
+            // A plain post refused by the server comes back with the text and the problem.
+            let bozza = use_context::<BozzaTesto>().unwrap_or_default();
+            view! { <NewMessage protocollo bozza /> }.into_any()
+        })}
         <Timeline eventi=r.eventi.clone() />
         <p><a href="/richieste">"Torna alla Lista Richieste"</a></p>
     }
@@ -38,15 +43,19 @@ pub(crate) fn TwoWayDetail(r: RequestView, send: ServerAction<CbMessaggio>) -> i
     .into_any()
 }
 
-/// Adds a message; on success the detail is loaded again (by the page) with the message in the
-/// conversation and the box emptied, on refusal the text stays in the box.
-#[component]
-fn NewMessage(protocollo: String, send: ServerAction<CbMessaggio>) -> impl IntoView {
+/// Adds a message; on success the page is loaded again with the message in the conversation, on
+/// refusal the text stays in the box.
+#[island]
+fn NewMessage(protocollo: String, bozza: BozzaTesto) -> impl IntoView {
+    let send = ServerAction::<CbMessaggio>::new();
     let value = send.value();
     let testo = NodeRef::<leptos::html::Textarea>::new();
-    clear_after_success(move || value.with(|v| matches!(v, Some(Ok(_)))), testo);
-    // A plain post refused by the server comes back with the text and the problem.
-    let bozza = use_context::<BozzaTesto>().unwrap_or_default();
+    let pagina = format!("/richiesta/{protocollo}");
+    Effect::new(move |_| {
+        if value.with(|v| matches!(v, Some(Ok(_)))) {
+            go(&pagina);
+        }
+    });
     let problem = current_problem(value, bozza.problem);
     let target = format!("/richiesta/{protocollo}");
     let on_submit = move |ev: leptos::ev::SubmitEvent| {

@@ -30,8 +30,30 @@ pub struct BozzaComunicazione {
 /// filled in again (see [`BozzaComunicazione`]).
 #[component]
 pub fn NewTwoWayPage() -> impl IntoView {
-    let bozza = rendered_draft::<BozzaComunicazione>().unwrap_or_default();
+    let bozza = use_context::<BozzaComunicazione>().unwrap_or_default();
     let SessionResource(session) = expect_context::<SessionResource>();
+    view! {
+        <Title text="Scrivi alla sede" />
+        <p class="caption">"Comunicazioni · Comunicazione bidirezionale"</p>
+        <h1>"Scrivi alla sede INPS"</h1>
+        <p class="lead">"Per ciò che non è tra le richieste Smart-Task, e per ogni domanda sulle prestazioni occasionali: la sede risponde qui e riceverà una notifica a ogni passo."</p>
+        <Suspense fallback=|| ()>
+            {move || {
+                let bozza = bozza.clone();
+                Suspend::new(async move {
+                    // A prestazioni occasionali user writes about prestazioni occasionali only.
+                    let persona = matches!(session.await, Ok(Some(s)) if s.role.writes_as_person());
+                    view! { <ModuloComunicazione bozza persona /> }
+                })
+            }}
+        </Suspense>
+        <p><a href="/richieste">"Torna all'elenco delle richieste"</a></p>
+    }
+}
+
+/// The form, an island: sent by the script as multipart, refused, it keeps every value and file.
+#[island]
+fn ModuloComunicazione(bozza: BozzaComunicazione, persona: bool) -> impl IntoView {
     let invio = Action::new_local(|fd: &web_sys::FormData| api::cb_invio(fd.clone().into()));
     let value = invio.value();
     Effect::new(move |_| {
@@ -59,19 +81,8 @@ pub fn NewTwoWayPage() -> impl IntoView {
     let invalid = move |name: &'static str| move || field(name)().is_some().then_some("true");
     let on_submit = multipart_submit(invio);
     view! {
-        <Title text="Scrivi alla sede" />
-        <p class="caption">"Comunicazioni · Comunicazione bidirezionale"</p>
-        <h1>"Scrivi alla sede INPS"</h1>
-        <p class="lead">"Per ciò che non è tra le richieste Smart-Task, e per ogni domanda sulle prestazioni occasionali: la sede risponde qui e riceverà una notifica a ogni passo."</p>
         {move || problem().map(|p: Problem| view! { <ErrorSummary problem=p /> })}
         <form method="post" action=PAGE_PATH enctype="multipart/form-data" novalidate on:submit=on_submit id="comunicazione">
-            // A prestazioni occasionali user writes about prestazioni occasionali only.
-            <Suspense fallback=|| ()>
-                {move || {
-                    let oggetto_scelto = oggetto_scelto.clone();
-                    Suspend::new(async move {
-                        let persona = matches!(session.await, Ok(Some(s)) if s.role.writes_as_person());
-                        view! {
                             <div class="field" class:field-error=move || field("oggetto")().is_some()>
                                 <label for="oggetto">"Oggetto"</label>
                                 <p class="muted" id="oggetto-aiuto">"L'argomento, scelto dall'elenco."</p>
@@ -89,10 +100,6 @@ pub fn NewTwoWayPage() -> impl IntoView {
                                     }).collect_view()}
                                 </select>
                             </div>
-                        }
-                    })
-                }}
-            </Suspense>
             <div class="field" class:field-error=move || field("testo")().is_some()>
                 <label for="testo">"Testo della richiesta"</label>
                 <p class="muted" id="testo-aiuto">"Da 10 a 4.000 caratteri. Indichi i riferimenti utili: matricole, periodi, importi, identificativi di prestazioni o versamenti."</p>
@@ -134,6 +141,5 @@ pub fn NewTwoWayPage() -> impl IntoView {
                 {move || if invio.pending().get() { "Invio in corso…" } else { "Invia alla sede" }}
             </button>
         </form>
-        <p><a href="/richieste">"Torna all'elenco delle richieste"</a></p>
     }
 }

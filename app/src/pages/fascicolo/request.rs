@@ -15,17 +15,13 @@ use shared::dto::*;
 pub fn OperatorRequestPage() -> impl IntoView {
     let params = use_params_map();
     let protocollo = move || params.with(|p| p.get("protocollo")).unwrap_or_default();
-    let action = ServerAction::<FascAction>::new();
-    // A step refused in a plain post comes back to the form below.
-    rendered_draft::<BozzaTesto>();
-    let done = successes(move || action.value().with(|v| matches!(v, Some(Ok(_)))));
-    let detail = Resource::new(move || (protocollo(), done.get()), |(p, _)| api::fasc_request(p));
+    let detail = Resource::new(protocollo, api::fasc_request);
     view! {
         <Transition fallback=|| view! { <p>"Caricamento…"</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
                     Err(UiError(p)) => deny(*p),
-                    Ok(d) => view! { <OperatorDetail d action /> }.into_any(),
+                    Ok(d) => view! { <OperatorDetail d /> }.into_any(),
                 }
             })}
         </Transition>
@@ -33,14 +29,14 @@ pub fn OperatorRequestPage() -> impl IntoView {
 }
 
 #[component]
-fn OperatorDetail(d: OperatorRequestView, action: ServerAction<FascAction>) -> impl IntoView {
+fn OperatorDetail(d: OperatorRequestView) -> impl IntoView {
     let r = d.richiesta.clone();
     let protocollo = r.protocollo.clone();
     let due_vie = !r.smart_task;
     let works = d.puo_agire && r.stato.lavorabile_dalla_sede();
     let da_prendere = if due_vie { r.stato == Stato::Aperta } else { d.operatore_in_carico.is_none() };
+    // A step refused in a plain post comes back to the form, with its text.
     let bozza = use_context::<BozzaTesto>().unwrap_or_default();
-    let problem = current_problem(action.value(), bozza.problem);
     let audit = d.audit.clone();
     view! {
         <Title text=format!("Richiesta {} – Fascicolo", r.protocollo) />
@@ -57,8 +53,7 @@ fn OperatorDetail(d: OperatorRequestView, action: ServerAction<FascAction>) -> i
         </p>
         {r.motivo.clone().map(|m| view! { <div class="notice" id="esito"><p>{m}</p></div> })}
         {d.operatore_in_carico.clone().map(|o| view! { <p id="in-carico">{format!("In carico a: {o}")}</p> })}
-        {move || problem().map(|p| view! { <ErrorSummary problem=p /> })}
-        {works.then(|| view! { <BranchSteps protocollo=protocollo.clone() due_vie da_prendere version=d.version action /> })}
+        {works.then(|| view! { <BranchSteps protocollo=protocollo.clone() due_vie da_prendere version=d.version bozza /> })}
         {r.risposte.get("testo").cloned().map(|t| view! {
             <h2>"Testo della richiesta"</h2>
             <p class="testo-richiesta" id="testo-richiesta">{t}</p>
@@ -88,20 +83,19 @@ fn OperatorDetail(d: OperatorRequestView, action: ServerAction<FascAction>) -> i
 
 /// The branch's steps on the request: take in charge, note, reply, close. The script sends each
 /// step to the server function; without it the forms are posted to this page, which answers
-/// with the page again.
-#[component]
-fn BranchSteps(
-    protocollo: String,
-    due_vie: bool,
-    da_prendere: bool,
-    version: i64,
-    action: ServerAction<FascAction>,
-) -> impl IntoView {
+/// with the page again. An island: a step that went through loads the page again.
+#[island]
+fn BranchSteps(protocollo: String, due_vie: bool, da_prendere: bool, version: i64, bozza: BozzaTesto) -> impl IntoView {
+    let action = ServerAction::<FascAction>::new();
     let testo = NodeRef::<leptos::html::Textarea>::new();
-    clear_after_success(move || action.value().with(|v| matches!(v, Some(Ok(_)))), testo);
-    let bozza = use_context::<BozzaTesto>().unwrap_or_default();
     let problem = current_problem(action.value(), bozza.problem);
     let target = format!("/fascicolo/richiesta/{protocollo}");
+    let pagina = target.clone();
+    Effect::new(move |_| {
+        if action.value().with(|v| matches!(v, Some(Ok(_)))) {
+            crate::components::layout::go(&pagina);
+        }
+    });
     let step = move |azione: String| {
         let t = testo.get().map(|t| t.value());
         action.dispatch(FascAction { protocollo: protocollo.clone(), azione, testo: t, version: Some(version) });
@@ -119,6 +113,7 @@ fn BranchSteps(
         }
     };
     view! {
+        {move || problem().map(|p| view! { <ErrorSummary problem=p /> })}
         <section class="operator-actions" aria-labelledby="lavora">
             <h2 id="lavora">"Lavora la richiesta"</h2>
             {da_prendere.then(|| {
@@ -163,7 +158,6 @@ fn BranchSteps(
 /// effects applied and every fact read.
 #[component]
 fn DecisionTrace(d: OperatorRequestView) -> impl IntoView {
-    let replay = ServerAction::<FascReplay>::new();
     let r = d.richiesta.clone();
     let due_vie = !r.smart_task;
     let p2 = r.protocollo.clone();
@@ -173,12 +167,26 @@ fn DecisionTrace(d: OperatorRequestView) -> impl IntoView {
             {r.ruleset.clone().map(|v| view! { <p class="muted">{format!("Versione delle regole: {v}")}</p> })}
             <ChecksList controlli=r.controlli.clone() letti=d.letti.clone() />
         })}
-        {r.ruleset.is_some().then(|| view! {
-            <ActionForm action=replay>
-                <input type="hidden" name="protocollo" value=p2.clone() />
-                <button type="submit" class="button button-outline" id="replay">"Riesegui la decisione sui dati memorizzati"</button>
-            </ActionForm>
+        {r.ruleset.is_some().then(|| view! { <Replay protocollo=p2.clone() /> })}
+        {(!d.effetti.is_empty()).then(|| view! {
+            <h2>"Effetti applicati"</h2>
+            {d.effetti.iter().map(|e| view! { <LabelValues json=e.clone() /> }).collect_view()}
         })}
+        {d.fatti.clone().map(|f| view! {
+            <details class="letti"><summary>"Tutti i fatti e i parametri letti"</summary><LabelValues json=f /></details>
+        })}
+    }
+}
+
+/// The replay under today's rules, in the browser: its outcome is shown under the button.
+#[island]
+fn Replay(protocollo: String) -> impl IntoView {
+    let replay = ServerAction::<FascReplay>::new();
+    view! {
+        <ActionForm action=replay>
+            <input type="hidden" name="protocollo" value=protocollo />
+            <button type="submit" class="button button-outline" id="replay">"Riesegui la decisione sui dati memorizzati"</button>
+        </ActionForm>
         {move || replay.value().get().map(|res| match res {
             Ok(v) => view! {
                 <div class=if v.identica { "notice notice-success" } else { "notice notice-error" } id="esito-replay" role="status">
@@ -191,13 +199,6 @@ fn DecisionTrace(d: OperatorRequestView) -> impl IntoView {
                 </div>
             }.into_any(),
             Err(e) => view! { <ErrorSummary problem=*e.0 /> }.into_any(),
-        })}
-        {(!d.effetti.is_empty()).then(|| view! {
-            <h2>"Effetti applicati"</h2>
-            {d.effetti.iter().map(|e| view! { <LabelValues json=e.clone() /> }).collect_view()}
-        })}
-        {d.fatti.clone().map(|f| view! {
-            <details class="letti"><summary>"Tutti i fatti e i parametri letti"</summary><LabelValues json=f /></details>
         })}
     }
 }

@@ -9,15 +9,6 @@ use leptos_router::components::Redirect;
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let SessionResource(session) = expect_context::<SessionResource>();
-    let login = ServerAction::<Login>::new();
-    let value = login.value();
-    let show_password = RwSignal::new(false);
-    Effect::new(move |_| {
-        if matches!(value.get(), Some(Ok(_))) {
-            go("/");
-        }
-    });
-    let problem = move || value.get().and_then(|r| r.err()).map(|e| *e.0);
     view! {
         <Title text="Accedi" />
         <Suspense fallback=|| ()>
@@ -28,6 +19,25 @@ pub fn LoginPage() -> impl IntoView {
         <div class="narrow">
             <h1>"Accedi a Sportello"</h1>
             <p class="lead">"Inserisca le credenziali ricevute. In produzione l'accesso avverrà con SPID, CIE o CNS."</p>
+            <LoginForm />
+        </div>
+    }
+}
+
+/// The form, interactive in the browser: the password can be shown, a refusal keeps what was
+/// typed, and a login goes to the home page with a full load (the header changes).
+#[island]
+fn LoginForm() -> impl IntoView {
+    let login = ServerAction::<Login>::new();
+    let value = login.value();
+    let show_password = RwSignal::new(false);
+    Effect::new(move |_| {
+        if matches!(value.get(), Some(Ok(_))) {
+            go("/");
+        }
+    });
+    let problem = move || value.get().and_then(|r| r.err()).map(|e| *e.0);
+    view! {
             {move || problem().map(|p| view! { <ErrorSummary problem=p /> })}
             <ActionForm action=login>
                 <div class=move || if field_error(problem().as_ref(), "username").is_some() { "field field-error" } else { "field" }>
@@ -51,6 +61,5 @@ pub fn LoginPage() -> impl IntoView {
                     {move || if login.pending().get() { "Accesso in corso…" } else { "Accedi" }}
                 </button>
             </ActionForm>
-        </div>
     }
 }

@@ -62,12 +62,20 @@ fn Riga(r: VersamentoDaAbbinare, action: ServerAction<PoAbbina>) -> impl IntoVie
 
 #[component]
 pub fn VersamentiPage() -> impl IntoView {
+    view! {
+        <Title text="Versamenti F24 da abbinare – prestazioni occasionali" />
+        <VersamentiPageIsola />
+    }
+}
+
+/// The page's interactive part, an island in its own WASM chunk (only this page downloads it).
+#[island(lazy)]
+fn VersamentiPageIsola() -> impl IntoView {
     let action = ServerAction::<PoAbbina>::new();
     let done = successes(move || matches!(action.value().get(), Some(Ok(_))));
     let data = Resource::new(move || done.get(), |_| api::po_versamenti(1));
     let problem = move || action.value().get().and_then(|r| r.err()).map(|e| *e.0);
     view! {
-        <Title text="Versamenti F24 da abbinare – prestazioni occasionali" />
         <p class="caption"><a href="/presto/operatore">"Prestazioni occasionali"</a></p>
         <h1>"Versamenti F24 da abbinare"</h1>
         <p>"Versamenti che il flusso F24 non ha accreditato e che possono appartenere a un utilizzatore della sua sede. Si abbinano i versamenti fatti con il codice fiscale del legale rappresentante dell'azienda (causale CLOC) o dall'utilizzatore stesso prima di registrarsi."</p>

@@ -88,13 +88,21 @@ fn testata(k: &CampioneView) -> AnyView {
 
 #[component]
 pub fn CampionePage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|i| i.parse::<i64>().ok()).unwrap_or(0));
+    let id = use_params_map().with_untracked(|p| p.get("id").and_then(|i| i.parse::<i64>().ok()).unwrap_or(0));
+    view! {
+        <Title text="Campione per le verifiche – prestazioni occasionali" />
+        <CampionePageIsola id />
+    }
+}
+
+/// The page's interactive part, an island in its own WASM chunk (only this page downloads it).
+#[island(lazy)]
+fn CampionePageIsola(id: i64) -> impl IntoView {
+    let id = move || id;
     let action = ServerAction::<PoVerificaRiga>::new();
     let done = successes(move || matches!(action.value().get(), Some(Ok(_))));
     let data = Resource::new(move || (id(), done.get()), |(id, _)| api::po_campione(id));
     view! {
-        <Title text="Campione per le verifiche – prestazioni occasionali" />
         <p class="caption"><a href="/presto/operatore/liste">"Elenchi per le verifiche"</a></p>
         {move || action.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorSummary problem=*e.0 /> })}
         <Transition fallback=|| view! { <p>"Caricamento…"</p> }>

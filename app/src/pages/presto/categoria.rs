@@ -103,14 +103,22 @@ fn CategoriaForm(
 
 #[component]
 pub fn CategoriaPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|i| i.parse::<i64>().ok()).unwrap_or(0));
+    let id = use_params_map().with_untracked(|p| p.get("id").and_then(|i| i.parse::<i64>().ok()).unwrap_or(0));
+    view! {
+        <Title text="Categoria dell'utilizzatore CPO – prestazioni occasionali" />
+        <CategoriaPageIsola id />
+    }
+}
+
+/// The page's interactive part, an island in its own WASM chunk (only this page downloads it).
+#[island(lazy)]
+fn CategoriaPageIsola(id: i64) -> impl IntoView {
+    let id = move || id;
     let action = ServerAction::<PoCambiaCategoria>::new();
     let done = successes(move || matches!(action.value().get(), Some(Ok(_))));
     let data = Resource::new(move || (id(), done.get()), |(id, _)| api::po_categoria(id));
     let problem = Signal::derive(move || action.value().get().and_then(|r| r.err()).map(|e| *e.0));
     view! {
-        <Title text="Categoria dell'utilizzatore CPO – prestazioni occasionali" />
         <p class="caption"><a href="/presto/operatore">"Prestazioni occasionali"</a></p>
         <Transition fallback=|| view! { <p>"Caricamento…"</p> }>
             {move || Suspend::new(async move {
@@ -164,12 +172,20 @@ pub fn CategoriaPage() -> impl IntoView {
 
 #[component]
 pub fn CambiCategoriaPage() -> impl IntoView {
+    view! {
+        <Title text="Cambi di categoria CPO – prestazioni occasionali" />
+        <CambiCategoriaPageIsola />
+    }
+}
+
+/// The page's interactive part, an island in its own WASM chunk (only this page downloads it).
+#[island(lazy)]
+fn CambiCategoriaPageIsola() -> impl IntoView {
     let action = ServerAction::<PoDecidiCategoria>::new();
     let done = successes(move || matches!(action.value().get(), Some(Ok(_))));
     let data = Resource::new(move || done.get(), |_| api::po_cambi_categoria());
     let problem = move || action.value().get().and_then(|r| r.err()).map(|e| *e.0);
     view! {
-        <Title text="Cambi di categoria CPO – prestazioni occasionali" />
         <p class="caption"><a href="/presto/operatore">"Prestazioni occasionali"</a></p>
         <h1>"Cambi di categoria CPO"</h1>
         <p>"Le richieste delle sedi per utilizzatori che hanno già inserito prestazioni: il cambio si applica solo se tutte sono coerenti con la nuova categoria."</p>

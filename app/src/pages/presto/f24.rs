@@ -9,12 +9,20 @@ use shared::dto::Problem;
 
 #[component]
 pub fn F24Page() -> impl IntoView {
+    view! {
+        <Title text="Flusso F24 – prestazioni occasionali" />
+        <F24PageIsola />
+    }
+}
+
+/// The page's interactive part, an island in its own WASM chunk (only this page downloads it).
+#[island(lazy)]
+fn F24PageIsola() -> impl IntoView {
     let invio = Action::new_local(|fd: &web_sys::FormData| api::po_f24(fd.clone().into()));
     let value = invio.value();
     let problem = move || value.get().and_then(|r| r.err()).map(|e| *e.0);
     let on_submit = multipart_submit(invio);
     view! {
-        <Title text="Flusso F24 – prestazioni occasionali" />
         <p class="caption"><a href="/presto/operatore">"Prestazioni occasionali"</a></p>
         <h1>"Carica un flusso F24"</h1>
         <p class="lead">"Righe F24 ELIDE ed EP con causale LIFA o CLOC: quelle di un utilizzatore registrato con la causale giusta sono accreditate subito, le altre restano tra i versamenti non abbinati con il motivo. Una riga già caricata è ignorata."</p>

@@ -87,6 +87,15 @@ fn NuovaPrestazioneForm(w: PortafoglioView, action: ServerAction<PoPrestazione>)
 
 #[component]
 pub fn WalletPage() -> impl IntoView {
+    view! {
+        <Title text="Portafoglio elettronico" />
+        <WalletPageIsola />
+    }
+}
+
+/// The page's interactive part, an island in its own WASM chunk (only this page downloads it).
+#[island(lazy)]
+fn WalletPageIsola() -> impl IntoView {
     let nuova = ServerAction::<PoPrestazione>::new();
     let revoca = ServerAction::<PoRevoca>::new();
     let pagopa = ServerAction::<PoPagopa>::new();
@@ -97,7 +106,6 @@ pub fn WalletPage() -> impl IntoView {
     });
     let data = Resource::new(move || done.get(), |_| api::po_portafoglio(None));
     view! {
-        <Title text="Portafoglio elettronico" />
         <p class="caption">"Prestazioni occasionali"</p>
         <h1>"Portafoglio elettronico"</h1>
         {move || revoca.value().get().map(|r| match r {

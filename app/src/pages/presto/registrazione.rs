@@ -5,7 +5,6 @@
 use super::api::{self, PoRegistraPrestatore, PoRegistraUtilizzatore};
 use crate::components::forms::*;
 use crate::error::UiError;
-use crate::pages::identity::header::SessionResource;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use shared::Role;
@@ -146,10 +145,19 @@ pub fn InvitoRegistrazione(detail: String) -> impl IntoView {
 
 #[component]
 pub fn RegistrationPage() -> impl IntoView {
-    let SessionResource(session) = expect_context::<SessionResource>();
-    let sedi = Resource::new(|| (), |_| api::po_sedi());
     view! {
         <Title text="Registrazione – prestazioni occasionali" />
+        <RegistrationPageIsola />
+    }
+}
+
+/// The page's interactive part, an island in its own WASM chunk (only this page downloads it).
+#[island(lazy)]
+fn RegistrationPageIsola() -> impl IntoView {
+    // An island has no context from the page around it: it reads the session itself.
+    let session = Resource::new(|| (), |_| crate::pages::identity::api::current_session());
+    let sedi = Resource::new(|| (), |_| api::po_sedi());
+    view! {
         <p class="caption">"Prestazioni occasionali"</p>
         <h1>"Registrazione"</h1>
         <Transition fallback=|| view! { <p>"Caricamento…"</p> }>

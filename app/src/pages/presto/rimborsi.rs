@@ -63,6 +63,15 @@ fn Richiesta(r: RimborsoView, #[prop(optional)] decidi: Option<ServerAction<PoDe
 
 #[component]
 pub fn RimborsiPage() -> impl IntoView {
+    view! {
+        <Title text="Rimborsi e trasferimenti – prestazioni occasionali" />
+        <RimborsiPageIsola />
+    }
+}
+
+/// The page's interactive part, an island in its own WASM chunk (only this page downloads it).
+#[island(lazy)]
+fn RimborsiPageIsola() -> impl IntoView {
     let action = ServerAction::<PoChiediRimborso>::new();
     let done = successes(move || matches!(action.value().get(), Some(Ok(_))));
     let wallet = Resource::new(move || done.get(), |_| api::po_portafoglio(None));
@@ -72,7 +81,6 @@ pub fn RimborsiPage() -> impl IntoView {
         move || field_error(problem.get().as_ref(), f).map(|m| view! { <p class="error-message">{m}</p> })
     };
     view! {
-        <Title text="Rimborsi e trasferimenti – prestazioni occasionali" />
         <p class="caption"><a href="/presto">"Il portafoglio"</a></p>
         <h1>"Rimborsi e trasferimenti"</h1>
         <Transition fallback=|| view! { <p>"Caricamento…"</p> }>
@@ -148,11 +156,19 @@ pub fn RimborsiPage() -> impl IntoView {
 
 #[component]
 pub fn RimborsiSedePage() -> impl IntoView {
+    view! {
+        <Title text="Rimborsi e trasferimenti da decidere – prestazioni occasionali" />
+        <RimborsiSedePageIsola />
+    }
+}
+
+/// The page's interactive part, an island in its own WASM chunk (only this page downloads it).
+#[island(lazy)]
+fn RimborsiSedePageIsola() -> impl IntoView {
     let action = ServerAction::<PoDecidiRimborso>::new();
     let done = successes(move || matches!(action.value().get(), Some(Ok(_))));
     let list = Resource::new(move || done.get(), |_| api::po_rimborsi_sede());
     view! {
-        <Title text="Rimborsi e trasferimenti da decidere – prestazioni occasionali" />
         <p class="caption"><a href="/presto/operatore">"Prestazioni occasionali"</a></p>
         <h1>"Rimborsi e trasferimenti"</h1>
         {move || action.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorSummary problem=*e.0 /> })}

@@ -96,23 +96,26 @@ fn Modifica(tipo: &'static str, id: i64, scheda: SchedaPresto, action: ServerAct
 
 #[component]
 pub fn SchedaPage() -> impl IntoView {
-    let params = use_params_map();
-    let key = move || {
-        params.with(|p| {
-            let tipo = match p.get("tipo").as_deref() {
-                Some("prestatore") => "prestatore",
-                _ => "utilizzatore",
-            };
-            (tipo, p.get("id").and_then(|i| i.parse::<i64>().ok()).unwrap_or(0))
-        })
-    };
+    let (tipo, id) = use_params_map().with_untracked(|p| {
+        (p.get("tipo").unwrap_or_default(), p.get("id").and_then(|i| i.parse::<i64>().ok()).unwrap_or(0))
+    });
+    view! {
+        <Title text="Prestazioni occasionali – scheda" />
+        <SchedaPageIsola tipo id />
+    }
+}
+
+/// The page's interactive part, an island in its own WASM chunk (only this page downloads it).
+#[island(lazy)]
+fn SchedaPageIsola(tipo: String, id: i64) -> impl IntoView {
+    let tipo = if tipo == "prestatore" { "prestatore" } else { "utilizzatore" };
+    let key = move || (tipo, id);
     let action = ServerAction::<PoModifica>::new();
     let annulla = ServerAction::<PoAnnullaAbbinamento>::new();
     let done =
         successes(move || matches!(action.value().get(), Some(Ok(_))) || matches!(annulla.value().get(), Some(Ok(_))));
     let data = Resource::new(move || (key(), done.get()), |((tipo, id), _)| api::po_scheda(tipo.to_string(), id));
     view! {
-        <Title text="Prestazioni occasionali – scheda" />
         <p class="caption"><a href="/presto/operatore">"Prestazioni occasionali"</a></p>
         <Transition fallback=|| view! { <p>"Caricamento…"</p> }>
             {move || Suspend::new(async move {

@@ -2,10 +2,9 @@
 
 use super::api;
 use crate::components::format::*;
-use crate::components::forms::*;
+use crate::components::forms::deny;
 use crate::components::request::*;
 use crate::error::UiError;
-use crate::pages::comunicazioni::api::CbMessaggio;
 use crate::pages::comunicazioni::detail::TwoWayDetail;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -16,27 +15,13 @@ use shared::dto::*;
 pub fn RequestDetailPage() -> impl IntoView {
     let params = use_params_map();
     let protocollo = move || params.with(|p| p.get("protocollo")).unwrap_or_default();
-    // A message added to a two-way request reloads the detail; a refused one leaves the page
-    // (and the typed text) as it is.
-    let send = ServerAction::<CbMessaggio>::new();
-    // A message refused in a plain post comes back to the form below.
-    rendered_draft::<BozzaTesto>();
-    let done = successes(move || send.value().with(|v| matches!(v, Some(Ok(_)))));
-    let detail = Resource::new(move || (protocollo(), done.get()), |(p, _)| api::st_get(p));
-    // While the examination runs, look again every second (the answer usually takes milliseconds).
-    Effect::new(move |_| {
-        if let Some(Ok(r)) = detail.get()
-            && r.stato.in_esame()
-        {
-            set_timeout(move || detail.refetch(), std::time::Duration::from_secs(1));
-        }
-    });
+    let detail = Resource::new(protocollo, api::st_get);
     view! {
         <Transition fallback=|| view! { <p>"Caricamento…"</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
                     Err(UiError(p)) => deny(*p),
-                    Ok(r) => view! { <RequestDetail r send /> }.into_any(),
+                    Ok(r) => view! { <RequestDetail r /> }.into_any(),
                 }
             })}
         </Transition>
@@ -44,9 +29,9 @@ pub fn RequestDetailPage() -> impl IntoView {
 }
 
 #[component]
-fn RequestDetail(r: RequestView, send: ServerAction<CbMessaggio>) -> impl IntoView {
+fn RequestDetail(r: RequestView) -> impl IntoView {
     if !r.smart_task {
-        return view! { <TwoWayDetail r send /> }.into_any();
+        return view! { <TwoWayDetail r /> }.into_any();
     }
     let in_esame = r.stato.in_esame();
     let rejected = r.stato == Stato::NonAccolta;
@@ -55,7 +40,10 @@ fn RequestDetail(r: RequestView, send: ServerAction<CbMessaggio>) -> impl IntoVi
         <p class="caption">{format!("Protocollo {}", r.protocollo)}</p>
         <h1>{r.descrizione.clone()}</h1>
         <p class="request-head"><span class="tag tag-smart-task">"Smart-Task"</span>" " {state_tag(r.stato, r.stato_label.clone())}</p>
-        {in_esame.then(|| view! { <div class="notice" role="status"><p>"La richiesta è in esame: l'esito compare qui appena pronto."</p></div> })}
+        {in_esame.then(|| view! {
+            <div class="notice" role="status"><p>"La richiesta è in esame: l'esito compare qui appena pronto."</p></div>
+            <AttesaEsito protocollo=r.protocollo.clone() />
+        })}
         {rejected.then(|| view! {
             <div class="notice notice-error" id="esito">
                 <h2>"Perché la richiesta non è stata accolta"</h2>
@@ -82,4 +70,25 @@ fn RequestDetail(r: RequestView, send: ServerAction<CbMessaggio>) -> impl IntoVi
         <p><a href="/richieste">"Torna alla Lista Richieste"</a></p>
     }
     .into_any()
+}
+
+/// While the examination runs, asks every second whether it is over (the answer usually takes
+/// milliseconds), then loads the page again with the outcome.
+#[island]
+fn AttesaEsito(protocollo: String) -> impl IntoView {
+    Effect::new(move |_| chiedi(protocollo.clone()));
+}
+
+fn chiedi(protocollo: String) {
+    set_timeout(
+        move || {
+            leptos::task::spawn_local(async move {
+                match api::st_get(protocollo.clone()).await {
+                    Ok(r) if r.stato.in_esame() => chiedi(protocollo),
+                    _ => crate::components::layout::reload(),
+                }
+            })
+        },
+        std::time::Duration::from_secs(1),
+    );
 }

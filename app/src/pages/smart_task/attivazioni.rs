@@ -46,13 +46,21 @@ fn Tipo(a: AttivazioneView, action: ServerAction<StImpostaAttivazione>, ultimo: 
 
 #[component]
 pub fn AttivazioniPage() -> impl IntoView {
+    view! {
+        <Title text="Attivazione Smart-Task" />
+        <AttivazioniPageIsola />
+    }
+}
+
+/// The page's interactive part, an island in its own WASM chunk (only this page downloads it).
+#[island(lazy)]
+fn AttivazioniPageIsola() -> impl IntoView {
     let action = ServerAction::<StImpostaAttivazione>::new();
     let value = action.value();
     let saved = successes(move || matches!(value.get(), Some(Ok(_))));
     let data = Resource::new(move || saved.get(), |_| api::st_attivazioni());
     let ultimo = RwSignal::new(String::new());
     view! {
-        <Title text="Attivazione Smart-Task" />
         <p class="caption">"Amministrazione centrale"</p>
         <h1>"Attivazione dei tipi di Smart-Task"</h1>
         <p class="lead">"Un tipo è offerto e accettato dal giorno indicato; una data futura programma l'attivazione. Ogni modifica vale subito per tutti ed è registrata con il motivo."</p>

@@ -103,6 +103,15 @@ fn Risultato(e: EsitoSimulazione, q: RichiestaSimulazione) -> impl IntoView {
 
 #[component]
 pub fn SimulazionePage() -> impl IntoView {
+    view! {
+        <Title text="Simulazione delle regole Smart-Task" />
+        <SimulazionePageIsola />
+    }
+}
+
+/// The page's interactive part, an island in its own WASM chunk (only this page downloads it).
+#[island(lazy)]
+fn SimulazionePageIsola() -> impl IntoView {
     let action = ServerAction::<StSimula>::new();
     let value = action.value();
     let parametri = Resource::new(|| (), |_| api::st_parametri());
@@ -116,7 +125,6 @@ pub fn SimulazionePage() -> impl IntoView {
     let problem = move || value.get().and_then(|r| r.err()).map(|e| *e.0);
     let err = move |f: &'static str| field_error(problem().as_ref(), f);
     view! {
-        <Title text="Simulazione delle regole Smart-Task" />
         <p class="caption">"Direzione generale"</p>
         <h1>"E se le regole cambiassero?"</h1>
         <p class="lead">"Le decisioni già prese sono rieseguite con un parametro cambiato da una data, senza modificare nulla: si vede quante cambierebbero, quali e per quale controllo."</p>

@@ -1,7 +1,13 @@
-// leptos' island script (leptos 0.8, hydration/island_script.js), plus one line: once every
-// island, lazy ones included, has hydrated and the effects they scheduled have run, the body is
-// marked `data-hydrated` for the tests and scripts that wait for an interactive page.
+// leptos' island script (leptos 0.8, hydration/island_script.js), with three changes: it loads the
+// bundle the page names in `<meta name="sportello-pacchetto">` (its area's, idratazione.rs); a
+// page without islands loads none; once every island has hydrated and the effects they scheduled
+// have run, the body is marked `data-hydrated` for the tests and scripts that wait for an
+// interactive page.
 ((root, pkg_path, output_name, wasm_output_name) => {
+	const pacchetto = document.querySelector('meta[name="sportello-pacchetto"]');
+	if (pacchetto) {
+		[output_name, wasm_output_name] = pacchetto.content.split(" ");
+	}
 	let MOST_RECENT_CHILDREN_CB = [];
 
 	function idle(c) {
@@ -50,6 +56,10 @@
 		} else {
 			console.warn(`Could not find WASM function for the island ${id}.`);
 		}
+	}
+	if (!document.querySelector("leptos-island")) {
+		document.body.setAttribute("data-hydrated", "1");
+		return;
 	}
 	idle(() => {
 		import(`${root}/${pkg_path}/${output_name}.js`).then((mod) => {

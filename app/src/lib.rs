@@ -11,6 +11,7 @@ pub mod components;
 #[cfg(feature = "ssr")]
 pub mod ctx;
 pub mod error;
+mod idratazione;
 pub mod pages;
 mod pagine;
 
@@ -19,11 +20,15 @@ use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{Lazy, SsrMode, path};
 
+use idratazione::Idratazione;
+
 /// The HTML document around the app. On the server it also sets the Content-Security-Policy,
 /// whose nonce is the one leptos puts on its hydration scripts.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     set_document_headers();
+    // For the areas' `Precarica` (idratazione.rs).
+    provide_context(options.clone());
     view! {
         <!DOCTYPE html>
         <html lang="it">
@@ -108,28 +113,6 @@ pub fn App() -> impl IntoView {
             </main>
             <components::layout::Footer />
         </Router>
-    }
-}
-
-/// The scripts that make the page's islands interactive: leptos' `HydrationScripts` in islands
-/// mode, with the end of hydration marked on the body (see `idratazione.js`).
-#[component]
-fn Idratazione(options: LeptosOptions) -> impl IntoView {
-    let pkg = options.site_pkg_dir.to_string();
-    let js = options.output_name.to_string();
-    // cargo-leptos names the WASM after the output name when it sets LEPTOS_OUTPUT_NAME.
-    let wasm = if option_env!("LEPTOS_OUTPUT_NAME").is_some() { js.clone() } else { format!("{js}_bg") };
-    let nonce = leptos::nonce::use_nonce();
-    // As leptos does in islands mode: only islands' data goes into the page for hydration.
-    if let Some(sc) = Owner::current_shared_context() {
-        sc.set_is_hydrating(false);
-    }
-    view! {
-        <link rel="modulepreload" href=format!("/{pkg}/{js}.js") crossorigin=nonce.clone() />
-        <link rel="preload" href=format!("/{pkg}/{wasm}.wasm") r#as="fetch" r#type="application/wasm" crossorigin="" />
-        <script type="module" nonce=nonce>
-            {format!("{}(\"\", {pkg:?}, {js:?}, {wasm:?});", include_str!("idratazione.js").trim_end())}
-        </script>
     }
 }
 

@@ -1,17 +1,18 @@
-//! The pages, grouped in five areas (ingresso, cassetto, libretto, sede, direzione). The app runs
+//! The pages, grouped in six areas (ingresso, cassetto, libretto, sede, portale, direzione). The app runs
 //! in leptos' islands mode: a page is rendered on the server only, and the browser's WASM holds
-//! just the interactive parts (`#[island]`), so a contributor's phone never downloads the
-//! operators' pages. The pages whose whole body is interactive are lazy islands, each in a WASM
-//! chunk of its own (`cargo leptos build --split`).
+//! just the interactive parts (`#[island]`). Each area loads its own bundle of islands
+//! (idratazione.rs), so a contributor's phone never downloads the operators' islands.
 
+use crate::idratazione::{Pacchetto, PacchettoIsole};
 use crate::pages::*;
 use leptos::prelude::*;
 use leptos_router::LazyRoute;
 
-/// `area!(Area, function, { Name => module::Component; … })` declares the `function` that shows
-/// any page of `Area`, and for each page the route `pagine::Name`.
+/// `area!(Area, function, Bundle, { Name => module::Component; … })` declares the `function` that
+/// shows any page of `Area` with the WASM `Bundle` of its islands, and for each page the route
+/// `pagine::Name`.
 macro_rules! area {
-    ($area:ident, $fun:ident, { $($name:ident => $($page:ident)::+;)* }) => {
+    ($area:ident, $fun:ident, $pacchetto:ident, { $($name:ident => $($page:ident)::+;)* }) => {
         // The variants are the pages' names, `…Page` like their components.
         #[allow(clippy::enum_variant_names)]
         #[derive(Clone, Copy)]
@@ -20,9 +21,10 @@ macro_rules! area {
         }
 
         async fn $fun(pagina: $area) -> AnyView {
-            match pagina {
+            let pagina = match pagina {
                 $($area::$name => untrack($($page)::+).into_any(),)*
-            }
+            };
+            view! { <PacchettoIsole pacchetto=Pacchetto::$pacchetto /> {pagina} }.into_any()
         }
 
         $(
@@ -42,12 +44,12 @@ macro_rules! area {
     };
 }
 
-area!(Ingresso, ingresso, {
+area!(Ingresso, ingresso, Comune, {
     LoginPage => identity::login::LoginPage;
     HomePage => home::page::HomePage;
 });
 
-area!(Cassetto, cassetto, {
+area!(Cassetto, cassetto, Cassetto, {
     SubjectsPage => identity::subjects::SubjectsPage;
     TokensPage => identity::tokens::TokensPage;
     RequestsPage => richieste::list::RequestsPage;
@@ -58,18 +60,21 @@ area!(Cassetto, cassetto, {
     NewTwoWayPage => comunicazioni::new::NewTwoWayPage;
 });
 
-area!(Libretto, libretto, {
+area!(Libretto, libretto, Libretto, {
     WalletPage => presto::portafoglio::WalletPage;
     RegistrationPage => presto::registrazione::RegistrationPage;
     PrestatorePage => presto::prestatore::PrestatorePage;
     RimborsiPage => presto::rimborsi::RimborsiPage;
 });
 
-area!(Sede, sede, {
+area!(Sede, sede, Sede, {
     SearchPage => fascicolo::search::SearchPage;
     FascicoloPage => fascicolo::file::FascicoloPage;
     OperatorRequestPage => fascicolo::request::OperatorRequestPage;
     QueuePage => fascicolo::queue::QueuePage;
+});
+
+area!(Portale, portale, Portale, {
     OperatorSearchPage => presto::operatore::OperatorSearchPage;
     F24Page => presto::f24::F24Page;
     VersamentiPage => presto::abbinamenti::VersamentiPage;
@@ -82,7 +87,7 @@ area!(Sede, sede, {
     SchedaPage => presto::scheda::SchedaPage;
 });
 
-area!(Direzione, direzione, {
+area!(Direzione, direzione, Direzione, {
     OperatorsPage => admin::operators::OperatorsPage;
     AttivazioniPage => smart_task::attivazioni::AttivazioniPage;
     SimulazionePage => smart_task::simulazione::SimulazionePage;

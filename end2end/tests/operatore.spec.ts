@@ -112,6 +112,8 @@ test("operatore: comunicazione bidirezionale dalla coda, presa in carico, rispos
   await page.fill("#testo", "Verificare con l'ufficio riscossione.");
   await page.click("#nota-interna");
   await expect(page.locator("#messaggi .nota-interna")).toContainText("ufficio riscossione");
+  // A step that went through loads the page again: its form works in place once hydrated.
+  await hydrated(page);
   // Closing needs the closing answer.
   await page.click("#chiudi");
   await expect(page.locator(".error-summary")).toBeVisible();

@@ -47,6 +47,8 @@ pub(crate) fn test() -> R<()> {
         "clippy",
     )?;
     step("clippy (wasm32, hydrate)");
+    // Every area's islands compiled as islands, as in the areas' bundles.
+    let isole: Vec<String> = island_areas()?.iter().map(|a| format!(",isole-{a}")).collect();
     status(
         leptos_debug_env(&mut cargo()).args([
             "clippy",
@@ -55,7 +57,7 @@ pub(crate) fn test() -> R<()> {
             "--target-dir=target/front",
             "--target=wasm32-unknown-unknown",
             "--no-default-features",
-            "--features=hydrate",
+            &format!("--features=hydrate{}", isole.concat()),
             "--",
             "-D",
             "warnings",
@@ -168,7 +170,7 @@ pub(crate) fn bench() -> R<()> {
         let mut it = out.split_whitespace().map(|v| v.parse().unwrap_or(0));
         (it.next().unwrap_or(0), it.next().unwrap_or(0))
     };
-    // Every bundle: the main JS, WASM and CSS, and each WASM chunk of the lazy routes.
+    // Every bundle: the common JS and WASM, each area's, and the CSS.
     let pkg = root().join("target/site/pkg");
     let mut files: Vec<PathBuf> = fs::read_dir(&pkg)
         .map_err(|e| format!("{}: {e}", pkg.display()))?

@@ -109,13 +109,79 @@ pub(crate) fn path_with_npm_bin() -> String {
 pub(crate) fn leptos_build(release: bool) -> R<()> {
     step(&format!("cargo leptos build{}", if release { " --release" } else { "" }));
     let mut c = cargo();
-    // `--split`: the pages' five lazy areas in WASM chunks of their own (app/src/pagine.rs).
-    c.args(["leptos", "build", "--split"]).env("PATH", path_with_npm_bin());
+    c.args(["leptos", "build"]).env("PATH", path_with_npm_bin());
     if release {
         // `--precompress`: the server sends the brotli (quality 11) and gzip files written here.
         c.args(["--release", "--precompress"]);
     }
-    status(&mut c, "cargo leptos build")
+    status(&mut c, "cargo leptos build")?;
+    for area in island_areas()? {
+        area_bundle(&area, release)?;
+    }
+    Ok(())
+}
+
+/// The areas with islands of their own: the features `isole-<area>` of app/Cargo.toml.
+pub(crate) fn island_areas() -> R<Vec<String>> {
+    let manifest = fs::read_to_string(root().join("app/Cargo.toml")).map_err(|e| format!("app/Cargo.toml: {e}"))?;
+    Ok(manifest
+        .lines()
+        .filter_map(|l| l.strip_prefix("isole-")?.split_once(" = ").map(|(area, _)| area.to_string()))
+        .collect())
+}
+
+/// An area's WASM bundle, `<output>-<area>` beside cargo-leptos' common one (app/src/idratazione.rs),
+/// built as cargo-leptos builds that one: same flags and environment, so only `app` is compiled
+/// again, then wasm-bindgen, and in release wasm-opt and the precompressed copies.
+fn area_bundle(area: &str, release: bool) -> R<()> {
+    let name = format!("{OUTPUT_NAME}-{area}");
+    step(&format!("bundle {name}"));
+    let profile = if release { "wasm-release" } else { "dev" };
+    status(
+        leptos_debug_env(&mut cargo()).args([
+            "build",
+            "--package=app",
+            "--lib",
+            "--target-dir=target/front",
+            "--target=wasm32-unknown-unknown",
+            "--no-default-features",
+            &format!("--features=hydrate,isole-{area}"),
+            &format!("--profile={profile}"),
+        ]),
+        &format!("cargo build ({name})"),
+    )?;
+    let dir = if release { "wasm-release" } else { "debug" };
+    let wasm = root().join("target/front/wasm32-unknown-unknown").join(dir).join("app.wasm");
+    let pkg = root().join("target/site/pkg");
+    status(
+        Command::new("wasm-bindgen").args([
+            "--target=web".into(),
+            "--no-typescript".into(),
+            format!("--out-name={name}"),
+            format!("--out-dir={}", pkg.display()),
+            wasm.display().to_string(),
+        ]),
+        "wasm-bindgen",
+    )?;
+    let out = pkg.join(format!("{name}.wasm"));
+    fs::rename(pkg.join(format!("{name}_bg.wasm")), &out).map_err(|e| format!("{}: {e}", out.display()))?;
+    if !release {
+        return Ok(());
+    }
+    let opt = root().join("end2end/node_modules/.bin/wasm-opt");
+    status(
+        Command::new(opt)
+            .args(["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int"])
+            .arg(&out)
+            .arg("-o")
+            .arg(&out),
+        "wasm-opt",
+    )?;
+    // Node's zlib, as for the bench's sizes: brotli 11 and gzip 9, like cargo-leptos' own.
+    let script = "const z=require('zlib'),f=require('fs');for(const p of process.argv.slice(1)){const b=f.readFileSync(p);\
+        f.writeFileSync(p+'.gz',z.gzipSync(b,{level:9}));\
+        f.writeFileSync(p+'.br',z.brotliCompressSync(b,{params:{[z.constants.BROTLI_PARAM_QUALITY]:11}}))}";
+    status(Command::new("node").args(["-e", script]).arg(&out).arg(pkg.join(format!("{name}.js"))), "compressione")
 }
 
 pub(crate) fn server_bin(release: bool) -> PathBuf {

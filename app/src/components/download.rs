@@ -47,7 +47,8 @@ fn descrivi(a: &Avanzamento, totale: Option<i64>, csv: bool) -> String {
 
 /// A download link with its progress. `righe` is the number of rows the list counted, shown as
 /// the goal of a CSV's progress. An island: the page around it is the server's.
-#[island]
+#[cfg_attr(any(feature = "isole-portale", feature = "isole-direzione"), island)]
+#[cfg_attr(not(any(feature = "isole-portale", feature = "isole-direzione")), component)]
 pub fn Scarica(
     href: String,
     #[prop(into)] id: String,

@@ -14,8 +14,9 @@ pub fn OperatorsPage() -> impl IntoView {
     }
 }
 
-/// The page's interactive part, an island in its own WASM chunk (only this page downloads it).
-#[island(lazy)]
+/// The page's interactive part: an island in its area's WASM bundle (app/src/pagine.rs).
+#[cfg_attr(feature = "isole-direzione", island)]
+#[cfg_attr(not(feature = "isole-direzione"), component)]
 fn OperatorsPageIsola() -> impl IntoView {
     let assign = ServerAction::<AssignOperator>::new();
     let value = assign.value();

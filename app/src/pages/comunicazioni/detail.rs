@@ -45,7 +45,8 @@ pub(crate) fn TwoWayDetail(r: RequestView) -> impl IntoView {
 
 /// Adds a message; on success the page is loaded again with the message in the conversation, on
 /// refusal the text stays in the box.
-#[island]
+#[cfg_attr(feature = "isole-cassetto", island)]
+#[cfg_attr(not(feature = "isole-cassetto"), component)]
 fn NewMessage(protocollo: String, bozza: BozzaTesto) -> impl IntoView {
     let send = ServerAction::<CbMessaggio>::new();
     let value = send.value();

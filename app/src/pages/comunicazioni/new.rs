@@ -52,7 +52,8 @@ pub fn NewTwoWayPage() -> impl IntoView {
 }
 
 /// The form, an island: sent by the script as multipart, refused, it keeps every value and file.
-#[island]
+#[cfg_attr(feature = "isole-cassetto", island)]
+#[cfg_attr(not(feature = "isole-cassetto"), component)]
 fn ModuloComunicazione(bozza: BozzaComunicazione, persona: bool) -> impl IntoView {
     let invio = Action::new_local(|fd: &web_sys::FormData| api::cb_invio(fd.clone().into()));
     let value = invio.value();

@@ -84,7 +84,8 @@ fn OperatorDetail(d: OperatorRequestView) -> impl IntoView {
 /// The branch's steps on the request: take in charge, note, reply, close. The script sends each
 /// step to the server function; without it the forms are posted to this page, which answers
 /// with the page again. An island: a step that went through loads the page again.
-#[island]
+#[cfg_attr(feature = "isole-sede", island)]
+#[cfg_attr(not(feature = "isole-sede"), component)]
 fn BranchSteps(protocollo: String, due_vie: bool, da_prendere: bool, version: i64, bozza: BozzaTesto) -> impl IntoView {
     let action = ServerAction::<FascAction>::new();
     let testo = NodeRef::<leptos::html::Textarea>::new();
@@ -179,7 +180,8 @@ fn DecisionTrace(d: OperatorRequestView) -> impl IntoView {
 }
 
 /// The replay under today's rules, in the browser: its outcome is shown under the button.
-#[island]
+#[cfg_attr(feature = "isole-sede", island)]
+#[cfg_attr(not(feature = "isole-sede"), component)]
 fn Replay(protocollo: String) -> impl IntoView {
     let replay = ServerAction::<FascReplay>::new();
     view! {

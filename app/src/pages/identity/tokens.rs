@@ -30,7 +30,8 @@ pub fn TokensPage() -> impl IntoView {
 
 /// Creating and revoking, in the browser: a new token is shown once, above the list read again.
 /// Without the script the forms are plain posts (a revocation comes back to this page).
-#[island]
+#[cfg_attr(feature = "isole-cassetto", island)]
+#[cfg_attr(not(feature = "isole-cassetto"), component)]
 fn GestioneToken(tokens: Vec<ApiTokenView>) -> impl IntoView {
     let create = ServerAction::<TokenCreate>::new();
     let revoke = ServerAction::<TokenRevoke>::new();

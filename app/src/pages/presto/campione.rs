@@ -95,8 +95,9 @@ pub fn CampionePage() -> impl IntoView {
     }
 }
 
-/// The page's interactive part, an island in its own WASM chunk (only this page downloads it).
-#[island(lazy)]
+/// The page's interactive part: an island in its area's WASM bundle (app/src/pagine.rs).
+#[cfg_attr(feature = "isole-portale", island)]
+#[cfg_attr(not(feature = "isole-portale"), component)]
 fn CampionePageIsola(id: i64) -> impl IntoView {
     let id = move || id;
     let action = ServerAction::<PoVerificaRiga>::new();

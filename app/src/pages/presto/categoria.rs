@@ -110,8 +110,9 @@ pub fn CategoriaPage() -> impl IntoView {
     }
 }
 
-/// The page's interactive part, an island in its own WASM chunk (only this page downloads it).
-#[island(lazy)]
+/// The page's interactive part: an island in its area's WASM bundle (app/src/pagine.rs).
+#[cfg_attr(feature = "isole-portale", island)]
+#[cfg_attr(not(feature = "isole-portale"), component)]
 fn CategoriaPageIsola(id: i64) -> impl IntoView {
     let id = move || id;
     let action = ServerAction::<PoCambiaCategoria>::new();
@@ -178,8 +179,9 @@ pub fn CambiCategoriaPage() -> impl IntoView {
     }
 }
 
-/// The page's interactive part, an island in its own WASM chunk (only this page downloads it).
-#[island(lazy)]
+/// The page's interactive part: an island in its area's WASM bundle (app/src/pagine.rs).
+#[cfg_attr(feature = "isole-portale", island)]
+#[cfg_attr(not(feature = "isole-portale"), component)]
 fn CambiCategoriaPageIsola() -> impl IntoView {
     let action = ServerAction::<PoDecidiCategoria>::new();
     let done = successes(move || matches!(action.value().get(), Some(Ok(_))));

@@ -93,8 +93,9 @@ pub fn WalletPage() -> impl IntoView {
     }
 }
 
-/// The page's interactive part, an island in its own WASM chunk (only this page downloads it).
-#[island(lazy)]
+/// The page's interactive part: an island in its area's WASM bundle (app/src/pagine.rs).
+#[cfg_attr(feature = "isole-libretto", island)]
+#[cfg_attr(not(feature = "isole-libretto"), component)]
 fn WalletPageIsola() -> impl IntoView {
     let nuova = ServerAction::<PoPrestazione>::new();
     let revoca = ServerAction::<PoRevoca>::new();

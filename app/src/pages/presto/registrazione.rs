@@ -151,8 +151,9 @@ pub fn RegistrationPage() -> impl IntoView {
     }
 }
 
-/// The page's interactive part, an island in its own WASM chunk (only this page downloads it).
-#[island(lazy)]
+/// The page's interactive part: an island in its area's WASM bundle (app/src/pagine.rs).
+#[cfg_attr(feature = "isole-libretto", island)]
+#[cfg_attr(not(feature = "isole-libretto"), component)]
 fn RegistrationPageIsola() -> impl IntoView {
     // An island has no context from the page around it: it reads the session itself.
     let session = Resource::new(|| (), |_| crate::pages::identity::api::current_session());

@@ -69,8 +69,9 @@ pub fn RimborsiPage() -> impl IntoView {
     }
 }
 
-/// The page's interactive part, an island in its own WASM chunk (only this page downloads it).
-#[island(lazy)]
+/// The page's interactive part: an island in its area's WASM bundle (app/src/pagine.rs).
+#[cfg_attr(feature = "isole-libretto", island)]
+#[cfg_attr(not(feature = "isole-libretto"), component)]
 fn RimborsiPageIsola() -> impl IntoView {
     let action = ServerAction::<PoChiediRimborso>::new();
     let done = successes(move || matches!(action.value().get(), Some(Ok(_))));
@@ -162,8 +163,9 @@ pub fn RimborsiSedePage() -> impl IntoView {
     }
 }
 
-/// The page's interactive part, an island in its own WASM chunk (only this page downloads it).
-#[island(lazy)]
+/// The page's interactive part: an island in its area's WASM bundle (app/src/pagine.rs).
+#[cfg_attr(feature = "isole-portale", island)]
+#[cfg_attr(not(feature = "isole-portale"), component)]
 fn RimborsiSedePageIsola() -> impl IntoView {
     let action = ServerAction::<PoDecidiRimborso>::new();
     let done = successes(move || matches!(action.value().get(), Some(Ok(_))));

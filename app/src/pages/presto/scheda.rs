@@ -105,8 +105,9 @@ pub fn SchedaPage() -> impl IntoView {
     }
 }
 
-/// The page's interactive part, an island in its own WASM chunk (only this page downloads it).
-#[island(lazy)]
+/// The page's interactive part: an island in its area's WASM bundle (app/src/pagine.rs).
+#[cfg_attr(feature = "isole-portale", island)]
+#[cfg_attr(not(feature = "isole-portale"), component)]
 fn SchedaPageIsola(tipo: String, id: i64) -> impl IntoView {
     let tipo = if tipo == "prestatore" { "prestatore" } else { "utilizzatore" };
     let key = move || (tipo, id);

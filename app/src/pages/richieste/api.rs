@@ -26,6 +26,14 @@ pub async fn st_get(protocollo: String) -> Result<RequestView, UiError> {
     b.request(&req, protocollo).await
 }
 
+/// Only the request's state: what its page asks every second while the examination runs, so
+/// that the browser's WASM does not carry the reading of the whole detail.
+#[server(prefix = "/sf", endpoint = "st_stato")]
+pub async fn st_stato(protocollo: String) -> Result<shared::richiesta::Stato, UiError> {
+    let (b, req) = ctx::backend::<dyn RichiesteBackend>()?;
+    b.request(&req, protocollo).await.map(|r| r.stato)
+}
+
 #[server(prefix = "/sf", endpoint = "notifiche")]
 pub async fn notifiche() -> Result<NotificationsView, UiError> {
     let (b, req) = ctx::backend::<dyn RichiesteBackend>()?;

@@ -74,7 +74,8 @@ fn RequestDetail(r: RequestView) -> impl IntoView {
 
 /// While the examination runs, asks every second whether it is over (the answer usually takes
 /// milliseconds), then loads the page again with the outcome.
-#[island]
+#[cfg_attr(feature = "isole-cassetto", island)]
+#[cfg_attr(not(feature = "isole-cassetto"), component)]
 fn AttesaEsito(protocollo: String) -> impl IntoView {
     Effect::new(move |_| chiedi(protocollo.clone()));
 }
@@ -83,8 +84,8 @@ fn chiedi(protocollo: String) {
     set_timeout(
         move || {
             leptos::task::spawn_local(async move {
-                match api::st_get(protocollo.clone()).await {
-                    Ok(r) if r.stato.in_esame() => chiedi(protocollo),
+                match api::st_stato(protocollo.clone()).await {
+                    Ok(stato) if stato.in_esame() => chiedi(protocollo),
                     _ => crate::components::layout::reload(),
                 }
             })

@@ -52,8 +52,9 @@ pub fn AttivazioniPage() -> impl IntoView {
     }
 }
 
-/// The page's interactive part, an island in its own WASM chunk (only this page downloads it).
-#[island(lazy)]
+/// The page's interactive part: an island in its area's WASM bundle (app/src/pagine.rs).
+#[cfg_attr(feature = "isole-direzione", island)]
+#[cfg_attr(not(feature = "isole-direzione"), component)]
 fn AttivazioniPageIsola() -> impl IntoView {
     let action = ServerAction::<StImpostaAttivazione>::new();
     let value = action.value();

@@ -308,6 +308,9 @@ both!(page_upload_multipart, |engine: Engine| async move {
     let r = datore.post(app.url("/sf/cb_invio")).multipart(form(vec![("foto.png", png)])).send().await.expect("post");
     let (s, v) = read(r).await;
     assert_eq!(s, StatusCode::OK, "{v}");
+    let protocollo = v["protocollo"].as_str().unwrap_or_default();
+    let (s, v) = read(datore.get(app.url(&format!("/api/v1/richieste/{protocollo}"))).send().await.expect("get")).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["allegati"][0]["nome"], "foto.png");
     assert_eq!(v["risposte"]["telefono"], "061234567", "normalised without spaces");
     assert_eq!(stored(&app).await, before + 1);

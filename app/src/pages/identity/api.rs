@@ -12,12 +12,14 @@ pub async fn current_session() -> Result<Option<SessionView>, UiError> {
     b.session(&req).await
 }
 
+/// Answers only whether it went through: the login form then loads the home page, which reads
+/// the session (and the browser's WASM carries no reading of it).
 #[server(prefix = "/sf", endpoint = "login")]
-pub async fn login(username: String, password: String) -> Result<SessionView, UiError> {
+pub async fn login(username: String, password: String) -> Result<(), UiError> {
     let (b, req) = ctx::backend::<dyn IdentityBackend>()?;
     let done = b.login(&req, username, password).await?;
     ctx::set_cookie(&done.set_cookie);
-    Ok(done.session)
+    Ok(())
 }
 
 #[server(prefix = "/sf", endpoint = "logout")]
@@ -44,10 +46,37 @@ pub async fn act_for(subject_id: i64) -> Result<SubjectSummary, UiError> {
     Ok(subject)
 }
 
+/// A token as its list shows it, the dates already in Italian: formatted on the server, so that
+/// the browser's WASM carries no calendar.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RigaToken {
+    pub id: i64,
+    pub nome: String,
+    pub prefisso: String,
+    pub creato_il: String,
+    pub ultimo_uso: Option<String>,
+    pub revocato_il: Option<String>,
+}
+
+#[cfg(feature = "ssr")]
+impl From<ApiTokenView> for RigaToken {
+    fn from(t: ApiTokenView) -> Self {
+        use shared::time::format_it_datetime as it;
+        RigaToken {
+            id: t.id,
+            nome: t.nome,
+            prefisso: t.prefisso,
+            creato_il: it(&t.creato_il),
+            ultimo_uso: t.ultimo_uso.as_deref().map(it),
+            revocato_il: t.revocato_il.as_deref().map(it),
+        }
+    }
+}
+
 #[server(prefix = "/sf", endpoint = "token_list")]
-pub async fn token_list() -> Result<Vec<ApiTokenView>, UiError> {
+pub async fn token_list() -> Result<Vec<RigaToken>, UiError> {
     let (b, req) = ctx::backend::<dyn IdentityBackend>()?;
-    b.api_tokens(&req).await
+    Ok(b.api_tokens(&req).await?.into_iter().map(RigaToken::from).collect())
 }
 
 /// No redirect for a plain form post: the answer carries the token, shown only this once.

@@ -1,12 +1,11 @@
 //! Personal API tokens: create (shown once), list, revoke.
 
-use super::api::{self, TokenCreate, TokenRevoke};
+use super::api::{self, RigaToken, TokenCreate, TokenRevoke};
 use crate::components::forms::ErrorSummary;
 use crate::error::UiError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
-use shared::dto::ApiTokenView;
 
 #[component]
 pub fn TokensPage() -> impl IntoView {
@@ -32,7 +31,7 @@ pub fn TokensPage() -> impl IntoView {
 /// Without the script the forms are plain posts (a revocation comes back to this page).
 #[cfg_attr(feature = "isole-cassetto", island)]
 #[cfg_attr(not(feature = "isole-cassetto"), component)]
-fn GestioneToken(tokens: Vec<ApiTokenView>) -> impl IntoView {
+fn GestioneToken(tokens: Vec<RigaToken>) -> impl IntoView {
     let create = ServerAction::<TokenCreate>::new();
     let revoke = ServerAction::<TokenRevoke>::new();
     let list = RwSignal::new(tokens);
@@ -75,14 +74,14 @@ fn GestioneToken(tokens: Vec<ApiTokenView>) -> impl IntoView {
             view! {
                 <ul class="request-list" id="token">
                     {v.into_iter().map(|t| {
-                        let revoked = t.revocato_il.is_some();
+                        let revocato = t.revocato_il.clone();
                         view! {
                             <li class="request">
                                 <p class="request-title">{t.nome.clone()}</p>
-                                <p class="muted">{format!("{}… · creato il {}", t.prefisso, shared::time::format_it_datetime(&t.creato_il))}</p>
-                                <p class="muted">{match &t.ultimo_uso { Some(u) => format!("Ultimo uso: {}", shared::time::format_it_datetime(u)), None => "Mai usato".into() }}</p>
-                                {if revoked {
-                                    view! { <p><span class="tag tag-richiesta-non_accolta">{format!("Revocato il {}", shared::time::format_it_datetime(t.revocato_il.as_deref().unwrap_or_default()))}</span></p> }.into_any()
+                                <p class="muted">{format!("{}… · creato il {}", t.prefisso, t.creato_il)}</p>
+                                <p class="muted">{match &t.ultimo_uso { Some(u) => format!("Ultimo uso: {u}"), None => "Mai usato".into() }}</p>
+                                {if let Some(il) = revocato {
+                                    view! { <p><span class="tag tag-richiesta-non_accolta">{format!("Revocato il {il}")}</span></p> }.into_any()
                                 } else {
                                     view! {
                                         <ActionForm action=revoke>

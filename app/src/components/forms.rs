@@ -40,6 +40,31 @@ where
     }
 }
 
+/// A change that went through, answered with the page that shows it. An island goes there
+/// ([`vai_se_fatto`]); a plain form post, without the page's script, is sent there.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Fatto {
+    pub pagina: String,
+}
+
+impl Fatto {
+    #[cfg(feature = "ssr")]
+    pub fn vai(pagina: String) -> Fatto {
+        crate::ctx::redirect_form_post(&pagina);
+        Fatto { pagina }
+    }
+}
+
+/// Loads the page a change that went through names (`value` reads the action's value). The
+/// island then reads nothing but that address, and the page shows the change from the server.
+pub fn vai_se_fatto<E: 'static>(value: impl Fn() -> Option<Result<Fatto, E>> + 'static) {
+    Effect::new(move |_| {
+        if let Some(Ok(f)) = value() {
+            crate::components::layout::go(&f.pagina);
+        }
+    });
+}
+
 /// Counts an action's successful completions (`succeeded` reads its value). A resource keyed on
 /// the count reloads after a step that went through and never after a refusal, so the form and
 /// what was typed stay in place.

@@ -3,6 +3,7 @@
 // A form's fields arrive as the function's arguments, one per field.
 #![allow(clippy::too_many_arguments)]
 
+use crate::components::forms::Fatto;
 use crate::error::UiError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::{MultipartData, MultipartFormData};
@@ -30,7 +31,7 @@ pub async fn po_prestazione(
     #[server(default)] luogo: String,
     #[server(default)] oggetto: String,
     #[server(default)] finalita_pa: String,
-) -> Result<PrestazioneView, UiError> {
+) -> Result<Fatto, UiError> {
     let (b, req) = ctx::backend::<dyn PrestoBackend>()?;
     let p = NuovaPrestazione {
         prestatore,
@@ -45,24 +46,21 @@ pub async fn po_prestazione(
         finalita_pa,
     };
     let v = b.nuova_prestazione(&req, p).await?;
-    ctx::redirect_form_post("/presto");
-    Ok(v)
+    Ok(Fatto::vai(format!("/presto?accettata={}", v.id)))
 }
 
 #[server(prefix = "/sf", endpoint = "po_revoca")]
-pub async fn po_revoca(id: i64) -> Result<PrestazioneView, UiError> {
+pub async fn po_revoca(id: i64) -> Result<Fatto, UiError> {
     let (b, req) = ctx::backend::<dyn PrestoBackend>()?;
     let v = b.revoca(&req, id).await?;
-    ctx::redirect_form_post("/presto");
-    Ok(v)
+    Ok(Fatto::vai(format!("/presto?revocata={}", v.id)))
 }
 
 #[server(prefix = "/sf", endpoint = "po_pagopa")]
-pub async fn po_pagopa(importo: String) -> Result<VersamentoView, UiError> {
+pub async fn po_pagopa(importo: String) -> Result<Fatto, UiError> {
     let (b, req) = ctx::backend::<dyn PrestoBackend>()?;
     let v = b.pagopa(&req, PagamentoPagoPa { importo }).await?;
-    ctx::redirect_form_post("/presto");
-    Ok(v)
+    Ok(Fatto::vai(format!("/presto?versamento={}", v.id)))
 }
 
 #[server(prefix = "/sf", endpoint = "po_prestatore")]
@@ -115,12 +113,11 @@ pub async fn po_registra_utilizzatore(
     #[server(default)] ateco: String,
     #[server(default)] dipendenti: String,
     #[server(default)] sede_codice: String,
-) -> Result<UtilizzatoreView, UiError> {
+) -> Result<Fatto, UiError> {
     let (b, req) = ctx::backend::<dyn PrestoBackend>()?;
     let r = RegistrazioneUtilizzatore { strumento, categoria, ateco, dipendenti, sede_codice };
-    let v = b.registra_utilizzatore(&req, r).await?;
-    ctx::redirect_form_post("/presto");
-    Ok(v)
+    b.registra_utilizzatore(&req, r).await?;
+    Ok(Fatto::vai("/presto".into()))
 }
 
 #[server(prefix = "/sf", endpoint = "po_registra_prestatore")]
@@ -131,14 +128,11 @@ pub async fn po_registra_prestatore(
     #[server(default)] dal: String,
     #[server(default)] al: String,
     #[server(default)] sede_codice: String,
-) -> Result<PrestatoreView, UiError> {
+) -> Result<Fatto, UiError> {
     let (b, req) = ctx::backend::<dyn PrestoBackend>()?;
     let categorie = if categoria.trim().is_empty() { vec![] } else { vec![CategoriaDichiarata { categoria, dal, al }] };
-    let v = b
-        .registra_prestatore(&req, RegistrazionePrestatore { modalita_pagamento, iban, categorie, sede_codice })
-        .await?;
-    ctx::redirect_form_post("/presto/prestatore");
-    Ok(v)
+    b.registra_prestatore(&req, RegistrazionePrestatore { modalita_pagamento, iban, categorie, sede_codice }).await?;
+    Ok(Fatto::vai("/presto/prestatore".into()))
 }
 
 #[server(prefix = "/sf", endpoint = "po_cerca")]
@@ -327,7 +321,7 @@ pub async fn po_chiedi_rimborso(
     #[server(default)] iban_intestato: Option<String>,
     #[server(default)] versamento_id: String,
     #[server(default)] motivo: String,
-) -> Result<shared::presto::rimborsi::RimborsoView, UiError> {
+) -> Result<Fatto, UiError> {
     let (b, req) = ctx::backend::<dyn PrestoBackend>()?;
     let n = shared::presto::rimborsi::NuovoRimborso {
         tipo,
@@ -338,8 +332,7 @@ pub async fn po_chiedi_rimborso(
         motivo,
     };
     let v = b.chiedi_rimborso(&req, n).await?;
-    ctx::redirect_form_post("/presto/rimborsi");
-    Ok(v)
+    Ok(Fatto::vai(format!("/presto/rimborsi?chiesto={}", v.id)))
 }
 
 #[server(prefix = "/sf", endpoint = "po_rimborsi_sede")]

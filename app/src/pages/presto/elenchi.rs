@@ -3,6 +3,8 @@
 //! payments in.
 
 use super::api::{PoAnnullaAbbinamento, PoRevoca};
+use crate::components::forms::{ErrorSummary, vai_se_fatto};
+use crate::error::UiError;
 use leptos::prelude::*;
 use shared::presto::StatoPrestazione;
 use shared::presto::views::{PrestazioneView, VersamentoView};
@@ -17,12 +19,11 @@ fn tag(s: StatoPrestazione) -> impl IntoView {
     view! { <span class=format!("tag tag-prestazione-{}", s.code())>{s.label()}</span> }
 }
 
-/// `revoca`: the user's action, when the list is the user's own (buttons on what can still be
-/// revoked today).
+/// `revoca`: the list is the user's own (buttons on what can still be revoked today).
 #[component]
 pub fn PrestazioniList(
     prestazioni: Vec<PrestazioneView>,
-    #[prop(optional)] revoca: Option<ServerAction<PoRevoca>>,
+    #[prop(optional)] revoca: bool,
     #[prop(optional)] per_prestatore: bool,
 ) -> impl IntoView {
     if prestazioni.is_empty() {
@@ -56,21 +57,34 @@ pub fn PrestazioniList(
                                 </ul>
                             </details>
                         })}
-                        {(revocabile && revoca.is_some()).then(|| revoca.map(|a| view! {
-                            <ActionForm action=a>
-                                <input type="hidden" name="id" value=p.id />
-                                <button type="submit" class="button button-small button-outline revoca-prestazione">
-                                    "Revoca"<span class="visually-hidden">{format!(" la prestazione del {}", format_date_text_it(&p.giorno))}</span>
-                                </button>
-                                <span class="muted">{format!(" entro il {}", format_date_text_it(&p.revocabile_fino))}</span>
-                            </ActionForm>
-                        }))}
+                        {(revocabile && revoca).then(|| view! {
+                            <Revoca id=p.id giorno=format_date_text_it(&p.giorno) fino=format_date_text_it(&p.revocabile_fino) />
+                        })}
                     </li>
                 }
             }).collect_view()}
         </ul>
     }
     .into_any()
+}
+
+/// Revoking one prestazione, in the browser: a refusal shows why beside the button; a revocation
+/// loads the wallet again, which says so.
+#[cfg_attr(feature = "isole-libretto", island)]
+#[cfg_attr(not(feature = "isole-libretto"), component)]
+fn Revoca(id: i64, giorno: String, fino: String) -> impl IntoView {
+    let revoca = ServerAction::<PoRevoca>::new();
+    vai_se_fatto(move || revoca.value().get());
+    view! {
+        {move || revoca.value().get().and_then(|r| r.err()).map(|UiError(p)| view! { <ErrorSummary problem=*p /> })}
+        <ActionForm action=revoca>
+            <input type="hidden" name="id" value=id />
+            <button type="submit" class="button button-small button-outline revoca-prestazione">
+                "Revoca"<span class="visually-hidden">{format!(" la prestazione del {giorno}")}</span>
+            </button>
+            <span class="muted">{format!(" entro il {fino}")}</span>
+        </ActionForm>
+    }
 }
 
 /// `annulla`: the head office's undo of a manual matching, with the user whose page this is.

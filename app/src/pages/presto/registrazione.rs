@@ -34,15 +34,14 @@ fn Sede(sedi: Vec<SedeView>, problem: Signal<Option<Problem>>) -> impl IntoView 
     }
 }
 
-#[component]
+/// A form of the page, in the browser: a refusal shows why at the field, a registration opens
+/// the wallet or the prestatore's page.
+#[cfg_attr(feature = "isole-libretto", island)]
+#[cfg_attr(not(feature = "isole-libretto"), component)]
 fn Utilizzatore(sedi: Vec<SedeView>, azienda: bool) -> impl IntoView {
     let action = ServerAction::<PoRegistraUtilizzatore>::new();
     let problem = Signal::derive(move || action.value().get().and_then(|r| r.err()).map(|e| *e.0));
-    Effect::new(move |_| {
-        if matches!(action.value().get(), Some(Ok(_))) {
-            crate::components::layout::go("/presto");
-        }
-    });
+    vai_se_fatto(move || action.value().get());
     view! {
         {move || problem.get().map(|p| view! { <ErrorSummary problem=p /> })}
         <ActionForm action=action attr:id="registra-utilizzatore">
@@ -84,15 +83,14 @@ fn Utilizzatore(sedi: Vec<SedeView>, azienda: bool) -> impl IntoView {
     }
 }
 
-#[component]
+/// A form of the page, in the browser: a refusal shows why at the field, a registration opens
+/// the wallet or the prestatore's page.
+#[cfg_attr(feature = "isole-libretto", island)]
+#[cfg_attr(not(feature = "isole-libretto"), component)]
 fn Prestatore(sedi: Vec<SedeView>) -> impl IntoView {
     let action = ServerAction::<PoRegistraPrestatore>::new();
     let problem = Signal::derive(move || action.value().get().and_then(|r| r.err()).map(|e| *e.0));
-    Effect::new(move |_| {
-        if matches!(action.value().get(), Some(Ok(_))) {
-            crate::components::layout::go("/presto/prestatore");
-        }
-    });
+    vai_se_fatto(move || action.value().get());
     view! {
         {move || problem.get().map(|p| view! { <ErrorSummary problem=p /> })}
         <ActionForm action=action attr:id="registra-prestatore">
@@ -143,25 +141,16 @@ pub fn InvitoRegistrazione(detail: String) -> impl IntoView {
     }
 }
 
+/// Rendered on the server; only the form is an island.
 #[component]
 pub fn RegistrationPage() -> impl IntoView {
-    view! {
-        <Title text="Registrazione – prestazioni occasionali" />
-        <RegistrationPageIsola />
-    }
-}
-
-/// The page's interactive part: an island in its area's WASM bundle (app/src/pagine.rs).
-#[cfg_attr(feature = "isole-libretto", island)]
-#[cfg_attr(not(feature = "isole-libretto"), component)]
-fn RegistrationPageIsola() -> impl IntoView {
-    // An island has no context from the page around it: it reads the session itself.
     let session = Resource::new(|| (), |_| crate::pages::identity::api::current_session());
     let sedi = Resource::new(|| (), |_| api::po_sedi());
     view! {
+        <Title text="Registrazione – prestazioni occasionali" />
         <p class="caption">"Prestazioni occasionali"</p>
         <h1>"Registrazione"</h1>
-        <Transition fallback=|| view! { <p>"Caricamento…"</p> }>
+        <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
             {move || Suspend::new(async move {
                 let (s, sedi) = (session.await, sedi.await);
                 match (s, sedi) {
@@ -175,6 +164,6 @@ fn RegistrationPageIsola() -> impl IntoView {
                     },
                 }
             })}
-        </Transition>
+        </Suspense>
     }
 }

@@ -19,8 +19,10 @@ pub enum Pacchetto {
     Libretto,
     /// The Fascicolo.
     Sede,
-    /// Prestazioni occasionali, the sede's portal.
+    /// Prestazioni occasionali, the sede's portal: registry, lists, samples, categories.
     Portale,
+    /// Prestazioni occasionali, the sede's portal: the F24 flow, payments to match, refunds.
+    Pagamenti,
     Direzione,
 }
 
@@ -33,6 +35,7 @@ impl Pacchetto {
             Pacchetto::Libretto => Some("libretto"),
             Pacchetto::Sede => Some("sede"),
             Pacchetto::Portale => Some("portale"),
+            Pacchetto::Pagamenti => Some("pagamenti"),
             Pacchetto::Direzione => Some("direzione"),
         }
     }
@@ -89,7 +92,14 @@ mod tests {
     #[test]
     fn every_area_with_a_bundle_has_its_feature() {
         let manifest = include_str!("../Cargo.toml");
-        for p in [Pacchetto::Cassetto, Pacchetto::Libretto, Pacchetto::Sede, Pacchetto::Portale, Pacchetto::Direzione] {
+        for p in [
+            Pacchetto::Cassetto,
+            Pacchetto::Libretto,
+            Pacchetto::Sede,
+            Pacchetto::Portale,
+            Pacchetto::Pagamenti,
+            Pacchetto::Direzione,
+        ] {
             let feature = format!("\nisole-{} = []", p.area().unwrap_or_default());
             assert!(manifest.contains(&feature), "{feature} missing from app/Cargo.toml");
         }

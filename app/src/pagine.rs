@@ -1,7 +1,8 @@
-//! The pages, grouped in six areas (ingresso, cassetto, libretto, sede, portale, direzione). The app runs
-//! in leptos' islands mode: a page is rendered on the server only, and the browser's WASM holds
-//! just the interactive parts (`#[island]`). Each area loads its own bundle of islands
-//! (idratazione.rs), so a contributor's phone never downloads the operators' islands.
+//! The pages, grouped in seven areas (ingresso, cassetto, libretto, sede, portale, pagamenti,
+//! direzione). The app runs in leptos' islands mode: a page is rendered on the server only, and
+//! the browser's WASM holds just the interactive parts (`#[island]`). Each area loads its own
+//! bundle of islands (idratazione.rs), so a contributor's phone never downloads the operators'
+//! islands.
 
 use crate::idratazione::{Pacchetto, PacchettoIsole};
 use crate::pages::*;
@@ -76,15 +77,18 @@ area!(Sede, sede, Sede, {
 
 area!(Portale, portale, Portale, {
     OperatorSearchPage => presto::operatore::OperatorSearchPage;
-    F24Page => presto::f24::F24Page;
-    VersamentiPage => presto::abbinamenti::VersamentiPage;
     CambiCategoriaPage => presto::categoria::CambiCategoriaPage;
     CategoriaPage => presto::categoria::CategoriaPage;
     DeleghePage => presto::deleghe::DeleghePage;
     ListePage => presto::liste::ListePage;
-    RimborsiSedePage => presto::rimborsi::RimborsiSedePage;
     CampionePage => presto::campione::CampionePage;
     SchedaPage => presto::scheda::SchedaPage;
+});
+
+area!(Pagamenti, pagamenti, Pagamenti, {
+    F24Page => presto::f24::F24Page;
+    VersamentiPage => presto::abbinamenti::VersamentiPage;
+    RimborsiSedePage => presto::rimborsi::RimborsiSedePage;
 });
 
 area!(Direzione, direzione, Direzione, {

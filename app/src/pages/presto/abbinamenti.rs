@@ -69,8 +69,8 @@ pub fn VersamentiPage() -> impl IntoView {
 }
 
 /// The page's interactive part: an island in its area's WASM bundle (app/src/pagine.rs).
-#[cfg_attr(feature = "isole-portale", island)]
-#[cfg_attr(not(feature = "isole-portale"), component)]
+#[cfg_attr(feature = "isole-pagamenti", island)]
+#[cfg_attr(not(feature = "isole-pagamenti"), component)]
 fn VersamentiPageIsola() -> impl IntoView {
     let action = ServerAction::<PoAbbina>::new();
     let done = successes(move || matches!(action.value().get(), Some(Ok(_))));

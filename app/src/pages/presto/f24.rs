@@ -16,8 +16,8 @@ pub fn F24Page() -> impl IntoView {
 }
 
 /// The page's interactive part: an island in its area's WASM bundle (app/src/pagine.rs).
-#[cfg_attr(feature = "isole-portale", island)]
-#[cfg_attr(not(feature = "isole-portale"), component)]
+#[cfg_attr(feature = "isole-pagamenti", island)]
+#[cfg_attr(not(feature = "isole-pagamenti"), component)]
 fn F24PageIsola() -> impl IntoView {
     let invio = Action::new_local(|fd: &web_sys::FormData| api::po_f24(fd.clone().into()));
     let value = invio.value();

@@ -174,8 +174,8 @@ pub fn RimborsiSedePage() -> impl IntoView {
 }
 
 /// The page's interactive part: an island in its area's WASM bundle (app/src/pagine.rs).
-#[cfg_attr(feature = "isole-portale", island)]
-#[cfg_attr(not(feature = "isole-portale"), component)]
+#[cfg_attr(feature = "isole-pagamenti", island)]
+#[cfg_attr(not(feature = "isole-pagamenti"), component)]
 fn RimborsiSedePageIsola() -> impl IntoView {
     let action = ServerAction::<PoDecidiRimborso>::new();
     let done = successes(move || matches!(action.value().get(), Some(Ok(_))));

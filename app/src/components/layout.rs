@@ -2,6 +2,13 @@
 
 use leptos::prelude::*;
 
+/// The route's numeric `:id`, read once; 0, which names nothing, when it is not a number, so the
+/// page answers "not found" as for any id the caller may not see.
+pub fn id_della_rotta() -> i64 {
+    leptos_router::hooks::use_params_map()
+        .with_untracked(|p| p.get("id").and_then(|i| i.parse::<i64>().ok()).unwrap_or(0))
+}
+
 /// A full page load to `path`: after login, logout or a change of subject every part of the page
 /// (header included) must be rendered again from the server for the new identity.
 pub fn go(path: &str) {

@@ -7,7 +7,6 @@ use crate::components::forms::*;
 use crate::error::UiError;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 use shared::presto::campioni::{CampioneView, ESITI, RigaCampione};
 use shared::time::format_date_text_it;
 
@@ -88,7 +87,7 @@ fn testata(k: &CampioneView) -> AnyView {
 
 #[component]
 pub fn CampionePage() -> impl IntoView {
-    let id = use_params_map().with_untracked(|p| p.get("id").and_then(|i| i.parse::<i64>().ok()).unwrap_or(0));
+    let id = crate::components::layout::id_della_rotta();
     view! {
         <Title text="Campione per le verifiche – prestazioni occasionali" />
         <CampionePageIsola id />

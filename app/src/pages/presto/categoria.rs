@@ -7,7 +7,6 @@ use crate::components::forms::*;
 use crate::error::UiError;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 use shared::dto::Problem;
 use shared::presto::CategoriaCpo;
 use shared::presto::portale::{CambioCategoriaView, CategoriaUtilizzatore, StatoCambio};
@@ -103,7 +102,7 @@ fn CategoriaForm(
 
 #[component]
 pub fn CategoriaPage() -> impl IntoView {
-    let id = use_params_map().with_untracked(|p| p.get("id").and_then(|i| i.parse::<i64>().ok()).unwrap_or(0));
+    let id = crate::components::layout::id_della_rotta();
     view! {
         <Title text="Categoria dell'utilizzatore CPO – prestazioni occasionali" />
         <CategoriaPageIsola id />

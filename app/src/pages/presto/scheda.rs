@@ -96,9 +96,8 @@ fn Modifica(tipo: &'static str, id: i64, scheda: SchedaPresto, action: ServerAct
 
 #[component]
 pub fn SchedaPage() -> impl IntoView {
-    let (tipo, id) = use_params_map().with_untracked(|p| {
-        (p.get("tipo").unwrap_or_default(), p.get("id").and_then(|i| i.parse::<i64>().ok()).unwrap_or(0))
-    });
+    let tipo = use_params_map().with_untracked(|p| p.get("tipo").unwrap_or_default());
+    let id = crate::components::layout::id_della_rotta();
     view! {
         <Title text="Prestazioni occasionali – scheda" />
         <SchedaPageIsola tipo id />

@@ -40,10 +40,29 @@ test("utilizzatore: portafoglio con i limiti, una prestazione rifiutata e una ac
   await expect(page.locator("#prestazione-accettata")).toContainText("40,00 €");
   await expect(page.locator("#saldo")).not.toHaveText(saldo ?? "");
   await expect(page.locator("#prestazioni li").first()).toContainText("Colombo");
+  const dopo = await page.locator("#saldo").textContent();
+  await shot(page, "presto-portafoglio");
+  // Revoked the same day: the cost goes back to the wallet, and the page says so.
+  await hydrated(page);
+  await page.locator("#prestazioni li").first().locator(".revoca-prestazione").click();
+  await expect(page.locator("#prestazione-revocata")).toContainText("40,00 € restituiti");
+  await expect(page.locator("#saldo")).toHaveText(saldo ?? "");
+  await expect(page.locator("#prestazioni li").first()).toContainText("Revocata");
+  // pagoPA: an amount that is not a multiple of 10 € is refused, then 10 € are credited.
+  await hydrated(page);
+  await page.fill("#importo", "15");
+  await page.click("#paga-pagopa");
+  await expect(page.locator(".error-summary")).toBeVisible();
+  await expect(page.locator("#importo")).toHaveValue("15");
+  await page.fill("#importo", "10");
+  await page.click("#paga-pagopa");
+  await expect(page.locator("#versamento-accreditato")).toContainText("10,00 €");
+  await expect(page.locator("#saldo")).not.toHaveText(saldo ?? "");
+  expect(dopo).not.toEqual(saldo);
   // Nothing is wider than the screen.
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow).toBeLessThanOrEqual(0);
-  await shot(page, "presto-portafoglio");
+  await shot(page, "presto-portafoglio-versamento");
   expect(problems).toEqual([]);
 });
 

@@ -13,22 +13,9 @@ pub struct BozzaTesto {
     pub problem: Option<Problem>,
 }
 
-/// The draft the server rendered this page with after a refused plain post, if any. It is
-/// serialised into the page, so hydration sees the same form the server rendered; it is also
-/// provided as context for the form further down.
-pub fn rendered_draft<T>() -> Option<T>
-where
-    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
-{
-    let draft = SharedValue::new(use_context::<T>).into_inner();
-    if let Some(d) = &draft {
-        provide_context(d.clone());
-    }
-    draft
-}
-
 /// The problem to show for a form: the last submission's, or before any, the one the page was
-/// rendered with (see [`rendered_draft`]).
+/// rendered with after a refused plain post (the draft the server put in the context, passed
+/// to the form's island).
 pub fn current_problem<T, V>(value: V, rendered: Option<Problem>) -> impl Fn() -> Option<Problem> + Copy + 'static
 where
     V: Get<Value = Option<Result<T, UiError>>> + Copy + 'static,

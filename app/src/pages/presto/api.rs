@@ -207,12 +207,15 @@ pub async fn po_cambia_categoria(
     #[server(default)] categoria: String,
     #[server(default)] nota: String,
     #[server(default)] inoltra: bool,
-) -> Result<CategoriaUtilizzatore, UiError> {
+) -> Result<Fatto, UiError> {
     let (b, req) = ctx::backend::<dyn PrestoBackend>()?;
     let c = CambioCategoria { categoria, nota, version };
-    let v = if inoltra { b.inoltra_categoria(&req, id, c).await? } else { b.cambia_categoria(&req, id, c).await? };
-    ctx::redirect_form_post(&format!("/presto/operatore/utilizzatore/{id}/categoria"));
-    Ok(v)
+    if inoltra {
+        b.inoltra_categoria(&req, id, c).await?;
+    } else {
+        b.cambia_categoria(&req, id, c).await?;
+    }
+    Ok(Fatto::vai(format!("/presto/operatore/utilizzatore/{id}/categoria?salvata=1")))
 }
 
 #[server(prefix = "/sf", endpoint = "po_cambi_categoria")]
@@ -222,15 +225,10 @@ pub async fn po_cambi_categoria() -> Result<Vec<CambioCategoriaView>, UiError> {
 }
 
 #[server(prefix = "/sf", endpoint = "po_decidi_categoria")]
-pub async fn po_decidi_categoria(
-    id: i64,
-    esito: String,
-    #[server(default)] nota: String,
-) -> Result<CambioCategoriaView, UiError> {
+pub async fn po_decidi_categoria(id: i64, esito: String, #[server(default)] nota: String) -> Result<Fatto, UiError> {
     let (b, req) = ctx::backend::<dyn PrestoBackend>()?;
     let v = b.decidi_categoria(&req, id, DecisioneCategoria { esito, nota }).await?;
-    ctx::redirect_form_post("/presto/operatore/categorie");
-    Ok(v)
+    Ok(Fatto::vai(format!("/presto/operatore/categorie?decisa={}", v.id)))
 }
 
 #[server(prefix = "/sf", endpoint = "po_delega")]

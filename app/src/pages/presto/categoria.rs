@@ -7,9 +7,9 @@ use crate::components::forms::*;
 use crate::error::UiError;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use shared::dto::Problem;
+use leptos_router::hooks::use_query_map;
 use shared::presto::CategoriaCpo;
-use shared::presto::portale::{CambioCategoriaView, CategoriaUtilizzatore, StatoCambio};
+use shared::presto::portale::{CambioCategoriaView, StatoCambio};
 use shared::richiesta::CheckView;
 use shared::time::format_date_text_it;
 
@@ -33,7 +33,7 @@ fn verifica(checks: Vec<CheckView>) -> impl IntoView {
 }
 
 #[component]
-fn Cambio(c: CambioCategoriaView, #[prop(optional)] decidi: Option<ServerAction<PoDecidiCategoria>>) -> impl IntoView {
+fn Cambio(c: CambioCategoriaView, #[prop(optional)] decidi: bool) -> impl IntoView {
     let da = c.da.map(|x| x.label()).unwrap_or("—");
     let id = c.id;
     let in_attesa = c.stato == StatoCambio::InoltratoDg;
@@ -48,39 +48,49 @@ fn Cambio(c: CambioCategoriaView, #[prop(optional)] decidi: Option<ServerAction<
             })}
             {(c.puo_decidere || !c.verifica.is_empty()).then(|| verifica(c.verifica.clone()))}
             {(in_attesa && !c.puo_decidere).then(|| view! { <p class="muted">"La Direzione Generale verifica le prestazioni già inserite prima di decidere."</p> })}
-            {decidi.filter(|_| c.puo_decidere).map(|a| {
-                let nota_id = format!("nota-decisione-{id}");
-                view! {
-                    <ActionForm action=a attr:class="decisione-form">
-                        <input type="hidden" name="id" value=id />
-                        <div class="field">
-                            <label for=nota_id.clone()>"Nota della decisione (obbligatoria)"</label>
-                            <textarea id=nota_id name="nota" rows="2"></textarea>
-                        </div>
-                        <div class="button-row">
-                            <button type="submit" name="esito" value="applica" class="button button-small">"Applica il cambio"</button>
-                            <button type="submit" name="esito" value="rifiuta" class="button button-small button-outline">"Respingi"</button>
-                        </div>
-                    </ActionForm>
-                }
-            })}
+            {(decidi && c.puo_decidere).then(|| view! { <Decisione id /> })}
         </li>
     }
 }
 
-#[component]
-fn CategoriaForm(
-    s: CategoriaUtilizzatore,
-    inoltra: bool,
-    action: ServerAction<PoCambiaCategoria>,
-    problem: Signal<Option<Problem>>,
-) -> impl IntoView {
-    let current = s.utilizzatore.categoria;
+/// DG's decision on one request, in the browser: a refusal shows why above the buttons; a
+/// decision loads the queue again, which says so (`?decisa=`).
+#[cfg_attr(feature = "isole-portale", island)]
+#[cfg_attr(not(feature = "isole-portale"), component)]
+fn Decisione(id: i64) -> impl IntoView {
+    let action = ServerAction::<PoDecidiCategoria>::new();
+    vai_se_fatto(move || action.value().get());
+    let nota_id = format!("nota-decisione-{id}");
+    view! {
+        {move || action.value().get().and_then(|r| r.err()).map(|UiError(p)| view! { <ErrorSummary problem=*p /> })}
+        <ActionForm action attr:class="decisione-form">
+            <input type="hidden" name="id" value=id />
+            <div class="field">
+                <label for=nota_id.clone()>"Nota della decisione (obbligatoria)"</label>
+                <textarea id=nota_id name="nota" rows="2"></textarea>
+            </div>
+            <div class="button-row">
+                <button type="submit" name="esito" value="applica" class="button button-small">"Applica il cambio"</button>
+                <button type="submit" name="esito" value="rifiuta" class="button button-small button-outline">"Respingi"</button>
+            </div>
+        </ActionForm>
+    }
+}
+
+/// The branch's change or forward to DG, in the browser: a refusal shows why at the field and
+/// keeps what was typed; a change loads the page again, which says so (`?salvata=`).
+#[cfg_attr(feature = "isole-portale", island)]
+#[cfg_attr(not(feature = "isole-portale"), component)]
+fn CategoriaForm(id: i64, version: i64, current: Option<CategoriaCpo>, inoltra: bool) -> impl IntoView {
+    let action = ServerAction::<PoCambiaCategoria>::new();
+    vai_se_fatto(move || action.value().get());
+    let problem = Signal::derive(move || action.value().get().and_then(|r| r.err()).map(|e| *e.0));
     let (cat_id, nota_id) = if inoltra { ("categoria-dg", "nota-dg") } else { ("categoria", "nota") };
     view! {
+        {move || problem.get().map(|p| view! { <ErrorSummary problem=p /> })}
         <ActionForm action=action attr:id=if inoltra { "inoltro-dg" } else { "cambio-categoria" }>
-            <input type="hidden" name="id" value=s.utilizzatore.id />
-            <input type="hidden" name="version" value=s.utilizzatore.version />
+            <input type="hidden" name="id" value=id />
+            <input type="hidden" name="version" value=version />
             <input type="hidden" name="inoltra" value=inoltra.to_string() />
             <div class=move || if field_error(problem.get().as_ref(), "categoria").is_some() { "field field-error" } else { "field" }>
                 <label for=cat_id>"Nuova categoria"</label>
@@ -100,27 +110,16 @@ fn CategoriaForm(
     }
 }
 
+/// Rendered on the server; only the forms are islands.
 #[component]
 pub fn CategoriaPage() -> impl IntoView {
     let id = crate::components::layout::id_della_rotta();
+    let data = Resource::new(move || id, api::po_categoria);
+    let salvata = use_query_map().with_untracked(|q| q.get("salvata").is_some());
     view! {
         <Title text="Categoria dell'utilizzatore CPO – prestazioni occasionali" />
-        <CategoriaPageIsola id />
-    }
-}
-
-/// The page's interactive part: an island in its area's WASM bundle (app/src/pagine.rs).
-#[cfg_attr(feature = "isole-portale", island)]
-#[cfg_attr(not(feature = "isole-portale"), component)]
-fn CategoriaPageIsola(id: i64) -> impl IntoView {
-    let id = move || id;
-    let action = ServerAction::<PoCambiaCategoria>::new();
-    let done = successes(move || matches!(action.value().get(), Some(Ok(_))));
-    let data = Resource::new(move || (id(), done.get()), |(id, _)| api::po_categoria(id));
-    let problem = Signal::derive(move || action.value().get().and_then(|r| r.err()).map(|e| *e.0));
-    view! {
         <p class="caption"><a href="/presto/operatore">"Prestazioni occasionali"</a></p>
-        <Transition fallback=|| view! { <p>"Caricamento…"</p> }>
+        <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Err(UiError(p)) => deny(*p),
@@ -131,25 +130,25 @@ fn CategoriaPageIsola(id: i64) -> impl IntoView {
                         } else {
                             format!("{} prestazioni inserite: la categoria la cambia solo la Direzione Generale, dopo aver verificato che siano coerenti con la nuova.", s.prestazioni)
                         };
+                        let (uid, version, current) = (u.id, u.version, u.categoria);
                         view! {
                             <h1>{format!("Categoria di {}", u.denominazione)}</h1>
+                            {salvata.then(|| view! {
+                                <div class="notice notice-success" role="status" id="categoria-salvata"><p>"Fatto: l'operazione è registrata con la nota."</p></div>
+                            })}
                             <dl class="facts card">
                                 <dt>"Categoria attuale"</dt><dd id="categoria-attuale">{u.categoria.map(|c| c.label()).unwrap_or("—")}</dd>
                                 <dt>"Dipendenti (media)"</dt><dd>{u.dipendenti_centesimi.map(|n| format!("{},{:02}", n / 100, n % 100)).unwrap_or_else(|| "—".into())}</dd>
                                 <dt>"Competenza"</dt><dd>{stato}</dd>
                             </dl>
                             <p><a href=format!("/presto/operatore/utilizzatore/{}", u.id)>"Torna alla scheda dell'utilizzatore"</a></p>
-                            {move || problem.get().map(|p| view! { <ErrorSummary problem=p /> })}
-                            {move || matches!(action.value().get(), Some(Ok(_))).then(|| view! {
-                                <div class="notice notice-success" role="status" id="categoria-salvata"><p>"Fatto: l'operazione è registrata con la nota."</p></div>
-                            })}
                             {if s.puo_modificare {
-                                view! { <h2>"Cambia la categoria"</h2><CategoriaForm s=s.clone() inoltra=false action problem /> }.into_any()
+                                view! { <h2>"Cambia la categoria"</h2><CategoriaForm id=uid version current inoltra=false /> }.into_any()
                             } else if s.puo_inoltrare {
                                 view! {
                                     <h2>"Richiedi il cambio alla Direzione Generale"</h2>
                                     <p>"La richiesta arriva alla Direzione Generale tramite la Direzione regionale; l'esito compare qui sotto."</p>
-                                    <CategoriaForm s=s.clone() inoltra=true action problem />
+                                    <CategoriaForm id=uid version current inoltra=true />
                                 }.into_any()
                             } else if s.cambi.iter().any(|c| c.stato == StatoCambio::InoltratoDg) {
                                 view! { <p class="notice">"Una richiesta di cambio è all'esame della Direzione Generale."</p> }.into_any()
@@ -166,46 +165,41 @@ fn CategoriaPageIsola(id: i64) -> impl IntoView {
                     }
                 }
             })}
-        </Transition>
+        </Suspense>
     }
 }
 
+/// DG's queue, rendered on the server; only each request's decision is an island.
 #[component]
 pub fn CambiCategoriaPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| api::po_cambi_categoria());
+    let decisa = use_query_map().with_untracked(|q| q.get("decisa").and_then(|v| v.parse::<i64>().ok()));
     view! {
         <Title text="Cambi di categoria CPO – prestazioni occasionali" />
-        <CambiCategoriaPageIsola />
-    }
-}
-
-/// The page's interactive part: an island in its area's WASM bundle (app/src/pagine.rs).
-#[cfg_attr(feature = "isole-portale", island)]
-#[cfg_attr(not(feature = "isole-portale"), component)]
-fn CambiCategoriaPageIsola() -> impl IntoView {
-    let action = ServerAction::<PoDecidiCategoria>::new();
-    let done = successes(move || matches!(action.value().get(), Some(Ok(_))));
-    let data = Resource::new(move || done.get(), |_| api::po_cambi_categoria());
-    let problem = move || action.value().get().and_then(|r| r.err()).map(|e| *e.0);
-    view! {
         <p class="caption"><a href="/presto/operatore">"Prestazioni occasionali"</a></p>
         <h1>"Cambi di categoria CPO"</h1>
         <p>"Le richieste delle sedi per utilizzatori che hanno già inserito prestazioni: il cambio si applica solo se tutte sono coerenti con la nuova categoria."</p>
-        {move || problem().map(|p| view! { <ErrorSummary problem=p /> })}
-        {move || action.value().get().and_then(|r| r.ok()).map(|v| view! {
-            <div class="notice notice-success" role="status" id="decisione-fatta"><p>{format!("Richiesta per {}: {}.", v.denominazione, v.stato.label())}</p></div>
-        })}
-        <Transition fallback=|| view! { <p>"Caricamento…"</p> }>
+        <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Err(UiError(p)) => deny(*p),
-                    Ok(list) if list.is_empty() => view! { <p id="nessun-cambio">"Nessuna richiesta."</p> }.into_any(),
-                    Ok(list) => view! {
-                        <ul class="request-list" id="cambi-categoria">
-                            {list.into_iter().map(|c| view! { <Cambio c decidi=action /> }).collect_view()}
-                        </ul>
-                    }.into_any(),
+                    Ok(list) => {
+                        let fatto = decisa.and_then(|id| list.iter().find(|c| c.id == id)).map(|v| view! {
+                            <div class="notice notice-success" role="status" id="decisione-fatta"><p>{format!("Richiesta per {}: {}.", v.denominazione, v.stato.label())}</p></div>
+                        });
+                        let elenco = if list.is_empty() {
+                            view! { <p id="nessun-cambio">"Nessuna richiesta."</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="request-list" id="cambi-categoria">
+                                    {list.into_iter().map(|c| view! { <Cambio c decidi=true /> }).collect_view()}
+                                </ul>
+                            }.into_any()
+                        };
+                        view! { {fatto} {elenco} }.into_any()
+                    }
                 }
             })}
-        </Transition>
+        </Suspense>
     }
 }

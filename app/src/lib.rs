@@ -27,7 +27,7 @@ use idratazione::Idratazione;
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     set_document_headers();
-    // For the areas' `Precarica` (idratazione.rs).
+    // For the areas' `PacchettoIsole` (idratazione.rs).
     provide_context(options.clone());
     view! {
         <!DOCTYPE html>

@@ -308,7 +308,10 @@ both!(page_upload_multipart, |engine: Engine| async move {
     let r = datore.post(app.url("/sf/cb_invio")).multipart(form(vec![("foto.png", png)])).send().await.expect("post");
     let (s, v) = read(r).await;
     assert_eq!(s, StatusCode::OK, "{v}");
-    let protocollo = v["protocollo"].as_str().unwrap_or_default();
+    // The answer names the request's page; its data comes from the API.
+    let pagina = v["pagina"].as_str().unwrap_or_default();
+    let protocollo = pagina.strip_prefix("/richiesta/").unwrap_or_default();
+    assert!(!protocollo.is_empty(), "{v}");
     let (s, v) = read(datore.get(app.url(&format!("/api/v1/richieste/{protocollo}"))).send().await.expect("get")).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["allegati"][0]["nome"], "foto.png");

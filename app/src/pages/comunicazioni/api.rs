@@ -2,35 +2,27 @@
 
 #[cfg(feature = "ssr")]
 use super::upload;
+use crate::components::forms::Fatto;
 use crate::error::UiError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::{MultipartData, MultipartFormData};
 #[cfg(feature = "ssr")]
 use {super::backend::ComunicazioniBackend, crate::ctx};
 
-/// What the page needs of a request just sent or written to: where to go next. The browser's
-/// WASM then carries no reading of a whole request; the page it goes to shows it.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Inviata {
-    pub protocollo: String,
-}
-
 /// A two-way request from the page, as multipart (the files are sent as they are, not in
 /// base64). The upload is read field by field; a file is read at most one byte past the limit
 /// and the whole body is bounded by the server's middleware for this path.
 #[server(prefix = "/sf", endpoint = "cb_invio", input = MultipartFormData)]
-pub async fn cb_invio(data: MultipartData) -> Result<Inviata, UiError> {
+pub async fn cb_invio(data: MultipartData) -> Result<Fatto, UiError> {
     let (b, req) = ctx::backend::<dyn ComunicazioniBackend>()?;
     let (body, files) = upload::read(data).await?;
     let view = b.submit_two_way(&req, body, files).await?;
-    ctx::redirect_form_post(&format!("/richiesta/{}", view.protocollo));
-    Ok(Inviata { protocollo: view.protocollo })
+    Ok(Fatto::vai(format!("/richiesta/{}", view.protocollo)))
 }
 
 #[server(prefix = "/sf", endpoint = "cb_messaggio")]
-pub async fn cb_messaggio(protocollo: String, testo: String) -> Result<Inviata, UiError> {
+pub async fn cb_messaggio(protocollo: String, testo: String) -> Result<Fatto, UiError> {
     let (b, req) = ctx::backend::<dyn ComunicazioniBackend>()?;
     let view = b.add_message(&req, protocollo, testo).await?;
-    ctx::redirect_form_post(&format!("/richiesta/{}", view.protocollo));
-    Ok(Inviata { protocollo: view.protocollo })
+    Ok(Fatto::vai(format!("/richiesta/{}", view.protocollo)))
 }

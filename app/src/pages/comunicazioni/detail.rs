@@ -2,7 +2,6 @@
 
 use super::api::CbMessaggio;
 use crate::components::forms::*;
-use crate::components::layout::go;
 use crate::components::request::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -51,12 +50,7 @@ fn NewMessage(protocollo: String, bozza: BozzaTesto) -> impl IntoView {
     let send = ServerAction::<CbMessaggio>::new();
     let value = send.value();
     let testo = NodeRef::<leptos::html::Textarea>::new();
-    let pagina = format!("/richiesta/{protocollo}");
-    Effect::new(move |_| {
-        if value.with(|v| matches!(v, Some(Ok(_)))) {
-            go(&pagina);
-        }
-    });
+    vai_se_fatto(move || value.get());
     let problem = current_problem(value, bozza.problem);
     let target = format!("/richiesta/{protocollo}");
     let on_submit = move |ev: leptos::ev::SubmitEvent| {

@@ -2,7 +2,6 @@
 
 use super::api;
 use crate::components::forms::*;
-use crate::components::layout::go;
 use crate::pages::identity::header::SessionResource;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -57,11 +56,7 @@ pub fn NewTwoWayPage() -> impl IntoView {
 fn ModuloComunicazione(bozza: BozzaComunicazione, persona: bool) -> impl IntoView {
     let invio = Action::new_local(|fd: &web_sys::FormData| api::cb_invio(fd.clone().into()));
     let value = invio.value();
-    Effect::new(move |_| {
-        if let Some(Ok(r)) = value.get() {
-            go(&format!("/richiesta/{}", r.protocollo));
-        }
-    });
+    vai_se_fatto(move || value.get());
     let problem = current_problem(value, bozza.problem.clone());
     let da_riscegliere = (bozza.allegati > 0 && bozza.problem.is_some()).then(|| {
         view! {

@@ -1,5 +1,6 @@
 //! Server functions of the operator's Fascicolo and the branch queue.
 
+use crate::components::forms::Fatto;
 use crate::error::UiError;
 use leptos::prelude::*;
 use shared::dto::*;
@@ -50,10 +51,9 @@ pub async fn fasc_action(
     azione: String,
     testo: Option<String>,
     version: Option<i64>,
-) -> Result<OperatorRequestView, UiError> {
+) -> Result<Fatto, UiError> {
     let (b, req) = ctx::backend::<dyn FascicoloBackend>()?;
     let action = BranchAction::from_form(&azione, testo.unwrap_or_default()).map_err(UiError::field)?;
-    let v = b.branch_action(&req, protocollo.clone(), action, version).await?;
-    ctx::redirect_form_post(&format!("/fascicolo/richiesta/{protocollo}"));
-    Ok(v)
+    b.branch_action(&req, protocollo.clone(), action, version).await?;
+    Ok(Fatto::vai(format!("/fascicolo/richiesta/{protocollo}")))
 }

@@ -91,12 +91,7 @@ fn BranchSteps(protocollo: String, due_vie: bool, da_prendere: bool, version: i6
     let testo = NodeRef::<leptos::html::Textarea>::new();
     let problem = current_problem(action.value(), bozza.problem);
     let target = format!("/fascicolo/richiesta/{protocollo}");
-    let pagina = target.clone();
-    Effect::new(move |_| {
-        if action.value().with(|v| matches!(v, Some(Ok(_)))) {
-            crate::components::layout::go(&pagina);
-        }
-    });
+    vai_se_fatto(move || action.value().get());
     let step = move |azione: String| {
         let t = testo.get().map(|t| t.value());
         action.dispatch(FascAction { protocollo: protocollo.clone(), azione, testo: t, version: Some(version) });

@@ -3,8 +3,10 @@
 
 use crate::error::AppResult;
 use crate::infra::clock;
+use crate::infra::db::tail::SetWrite;
 use crate::infra::db::{Db, dialect};
 use chrono::{Duration, Utc};
+use futures_util::future::BoxFuture;
 use sqlx::{AnyConnection, Row};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,18 +32,49 @@ pub async fn enqueue(conn: &mut AnyConnection, queue: &str, payload: &str) -> Ap
     Ok(id)
 }
 
+/// A job a write leaves for its batch's end (`infra::db::tail`): the jobs of a batch are
+/// inserted together.
+pub struct Later {
+    pub queue: &'static str,
+    pub payload: String,
+}
+
+impl SetWrite for Later {
+    fn write_all(conn: &mut AnyConnection, items: Vec<Later>) -> BoxFuture<'_, AppResult<()>> {
+        Box::pin(async move {
+            let now = clock::now_ts();
+            let engine = dialect::engine_of(conn);
+            // Positional parameters on SQLite (`dialect::Params`): the time is bound on each column.
+            for chunk in items.chunks(128) {
+                let values = dialect::Params::new(engine).rows(chunk.len(), 6);
+                let sql = format!(
+                    "INSERT INTO jobs (queue, payload, state, run_after, created_at, updated_at) VALUES {values}"
+                );
+                let mut q = sqlx::query(&sql);
+                for job in chunk {
+                    q = q.bind(job.queue).bind(&job.payload).bind("queued").bind(&now).bind(&now).bind(&now);
+                }
+                q.execute(&mut *conn).await?;
+            }
+            Ok(())
+        })
+    }
+}
+
 /// Claims the oldest ready job of a queue.
 pub async fn claim(db: &Db, queue: &str, worker: &str, lease: Duration) -> AppResult<Option<ClaimedJob>> {
     Ok(claim_many(db, queue, worker, lease, 1).await?.pop())
 }
 
-/// Claims up to `max` ready jobs, oldest first, through the group commit.
+/// Claims up to `max` ready jobs, oldest first, through the group commit's background lane
+/// (a worker's claim gives way to the requests waiting).
 pub async fn claim_many(db: &Db, queue: &str, worker: &str, lease: Duration, max: usize) -> AppResult<Vec<ClaimedJob>> {
     let now = Utc::now();
     let sql = dialect::claim_job(db.engine);
     let (queue, worker) = (queue.to_string(), worker.to_string());
     let rows = db
         .writer
+        .background()
         .write_unaudited(move |c| {
             Box::pin(async move {
                 Ok(sqlx::query(sql)

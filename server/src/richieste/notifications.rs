@@ -6,7 +6,9 @@ use crate::identity::Caller;
 use crate::identity::access::User;
 use crate::infra::clock;
 use crate::infra::db::dialect;
+use crate::infra::db::tail::SetWrite;
 use crate::services::Services;
+use futures_util::future::BoxFuture;
 use shared::account::NON_LETTE_IN_INTESTAZIONE;
 use shared::dto::{MailView, NotificationView, NotificationsView};
 use sqlx::{AnyConnection, Row};
@@ -201,6 +203,33 @@ pub async fn queue_notifications(conn: &mut AnyConnection, notices: &[Notice<'_>
         q.execute(&mut *conn).await?;
     }
     Ok(())
+}
+
+/// A notification a write leaves for its batch's end (`infra::db::tail`).
+pub struct Later {
+    pub soggetto: Soggetto,
+    pub richiesta_id: i64,
+    pub testo: String,
+    pub oggetto_email: String,
+    pub corpo: String,
+}
+
+impl SetWrite for Later {
+    fn write_all(conn: &mut AnyConnection, items: Vec<Later>) -> BoxFuture<'_, AppResult<()>> {
+        Box::pin(async move {
+            let notices: Vec<Notice> = items
+                .iter()
+                .map(|n| Notice {
+                    soggetto: n.soggetto,
+                    richiesta_id: n.richiesta_id,
+                    testo: &n.testo,
+                    oggetto_email: &n.oggetto_email,
+                    corpo: &n.corpo,
+                })
+                .collect();
+            queue_notifications(conn, &notices).await
+        })
+    }
 }
 
 fn persona(s: Soggetto) -> Option<i64> {

@@ -3,6 +3,8 @@
 use crate::error::AppResult;
 use crate::infra::clock;
 use crate::infra::db::dialect;
+use crate::infra::db::tail::SetWrite;
+use futures_util::future::BoxFuture;
 use sqlx::AnyConnection;
 
 pub async fn add_event(conn: &mut AnyConnection, id: i64, stato: &str, nota: Option<&str>) -> AppResult<()> {
@@ -40,4 +42,29 @@ pub(crate) async fn add_events(conn: &mut AnyConnection, events: &[Event<'_>]) -
         q.execute(&mut *conn).await?;
     }
     Ok(())
+}
+
+/// An event a write leaves for its batch's end (`infra::db::tail`).
+pub(crate) struct Later {
+    pub richiesta_id: i64,
+    pub stato: &'static str,
+    pub nota: Option<String>,
+    pub at: String,
+}
+
+impl SetWrite for Later {
+    fn write_all(conn: &mut AnyConnection, items: Vec<Later>) -> BoxFuture<'_, AppResult<()>> {
+        Box::pin(async move {
+            let events: Vec<Event> = items
+                .iter()
+                .map(|e| Event {
+                    richiesta_id: e.richiesta_id,
+                    stato: e.stato,
+                    nota: e.nota.as_deref(),
+                    at: e.at.clone(),
+                })
+                .collect();
+            add_events(conn, &events).await
+        })
+    }
 }

@@ -6,12 +6,13 @@ use crate::identity::Caller;
 use crate::identity::access;
 use crate::infra::audit::{self, Actor, Entry};
 use crate::infra::clock;
+use crate::infra::db::tail::Tail;
 use crate::infra::jobs;
 use crate::richieste::limiti::{Allowance, Flusso};
-use crate::richieste::notifications::queue_notification;
 use crate::richieste::protocol::next_protocol;
-use crate::richieste::timeline::add_event_at;
+use crate::richieste::soggetto::Soggetto;
 use crate::richieste::view::{REQUEST_COLUMNS, to_view};
+use crate::richieste::{notifications, timeline};
 use crate::services::Services;
 use crate::smart_task::kind::TargetCx;
 use crate::smart_task::kinds::examiner;
@@ -106,7 +107,7 @@ impl Services {
                 request_id: Some(caller.request_id.clone()),
             },
         };
-        let row = match self.db.writer.write(move |c| Box::pin(stored.write(c))).await {
+        let row = match self.db.writer.write_with_tail(move |c| Box::pin(stored.write(c))).await {
             Ok(row) => row,
             // A concurrent retry with the same key won the race: answer with its request.
             Err(AppError::Database(sqlx::Error::Database(e))) if e.is_unique_violation() && key.is_some() => {
@@ -157,8 +158,8 @@ struct Stored {
 }
 
 impl Stored {
-    /// Returns the stored row ([`REQUEST_COLUMNS`]).
-    async fn write(self, conn: &mut sqlx::AnyConnection) -> AppResult<AnyRow> {
+    /// Returns the stored row ([`REQUEST_COLUMNS`]), and what the batch writes for it at its end.
+    async fn write(self, conn: &mut sqlx::AnyConnection) -> AppResult<(AnyRow, Tail)> {
         let Stored { kind, subject_id, user_id, oggetto, risposte, today, key, matricola, allowance, actor } = self;
         allowance.take(conn, user_id).await?;
         let now = clock::now_ts();
@@ -183,28 +184,26 @@ impl Stored {
         .fetch_one(&mut *conn)
         .await?;
         let id: i64 = row.try_get("id")?;
-        add_event_at(conn, id, Stato::Inviata.code(), None, &now).await?;
+        // What every submission writes alike is written once for the whole batch.
+        let mut tail = Tail::default();
+        tail.push(timeline::Later { richiesta_id: id, stato: Stato::Inviata.code(), nota: None, at: now });
         let testo = format!("La richiesta {protocollo} ({}) è stata ricevuta ed è in esame.", kind.label());
-        queue_notification(
-            conn,
-            crate::richieste::soggetto::Soggetto::Contribuente(subject_id),
-            id,
-            &testo,
-            &format!("INPS Smart-Task {protocollo}: richiesta ricevuta"),
-            &format!("{testo}\n\nRiceverà un messaggio con l'esito e i controlli eseguiti."),
-        )
-        .await?;
-        jobs::enqueue(conn, QUEUE, &id.to_string()).await?;
-        audit::append(
-            conn,
-            &actor,
+        tail.push(notifications::Later {
+            soggetto: Soggetto::Contribuente(subject_id),
+            richiesta_id: id,
+            oggetto_email: format!("INPS Smart-Task {protocollo}: richiesta ricevuta"),
+            corpo: format!("{testo}\n\nRiceverà un messaggio con l'esito e i controlli eseguiti."),
+            testo,
+        });
+        tail.push(jobs::Later { queue: QUEUE, payload: id.to_string() });
+        tail.push(audit::Later(
+            actor,
             Entry {
                 after: Some(serde_json::json!({ "tipo": kind.code(), "oggetto": oggetto, "risposte": risposte })),
                 ..Entry::richiesta(&protocollo, "invio")
             },
-        )
-        .await?;
-        Ok(row)
+        ));
+        Ok((row, tail))
     }
 }
 

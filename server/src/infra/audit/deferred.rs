@@ -1,6 +1,10 @@
 //! Audit records kept until the write they belong to appends them together.
 
 use super::{Actor, Entry};
+use crate::error::AppResult;
+use crate::infra::db::tail::SetWrite;
+use futures_util::future::BoxFuture;
+use sqlx::AnyConnection;
 
 /// Records of one unit of work inside a larger write, kept until that write appends them all
 /// together with [`super::append_many`] in the same transaction: a batch of decisions' effects then
@@ -26,5 +30,18 @@ impl Deferred {
 
     pub fn into_entries(self) -> Vec<(Actor, Entry<'static>)> {
         self.entries
+    }
+}
+
+/// A record a write leaves for its batch's end (`infra::db::tail`): the batch's records join the
+/// chain together, in the order of the writes.
+pub struct Later(pub Actor, pub Entry<'static>);
+
+impl SetWrite for Later {
+    fn write_all(conn: &mut AnyConnection, items: Vec<Later>) -> BoxFuture<'_, AppResult<()>> {
+        Box::pin(async move {
+            super::append_many(conn, items.into_iter().map(|Later(actor, entry)| (actor, entry)).collect()).await?;
+            Ok(())
+        })
     }
 }

@@ -7,7 +7,7 @@
 //! database itself refuses UPDATE and DELETE on the table (triggers).
 
 mod deferred;
-pub use deferred::Deferred;
+pub use deferred::{Deferred, Later};
 
 use crate::error::AppResult;
 use crate::infra::clock;

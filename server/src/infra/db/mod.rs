@@ -2,6 +2,7 @@
 //! driver so one SQL text serves both. What differs between the engines lives in [`dialect`].
 
 pub mod dialect;
+pub mod tail;
 pub mod writer;
 
 use writer::Writer;

@@ -9,6 +9,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub(crate) const CONNESSIONI: usize = 64;
 
+/// `SPORTELLO_BENCH_VOLTE=N` repeats each measurement's requests N times (default 1): longer
+/// runs for profiling the server under the same load.
+fn volte() -> usize {
+    std::env::var("SPORTELLO_BENCH_VOLTE").ok().and_then(|v| v.parse().ok()).filter(|n| *n >= 1).unwrap_or(1)
+}
+
 /// A personal API token of the intermediary, created through a session as the software's
 /// owner would.
 pub(crate) async fn token(base: &str) -> String {
@@ -90,19 +96,21 @@ async fn smaltito(db_url: &str) {
 
 pub(crate) async fn carico(base: &str, db_url: &str, soggetto: i64) {
     let bearer = token(base).await;
+    let x = volte();
     let session = crate::load::acting_for(base, "intermediario", soggetto).await;
 
     println!("\n## Carico a {CONNESSIONI} connessioni (loopback, 2 core condivisi tra client e server)\n");
     println!("| richiesta | n | concorrenza | richieste/s | p50 ms | p99 ms | errori |\n|---|---|---|---|---|---|---|");
     let c = reqwest::Client::new();
     let url = format!("{base}/healthz");
-    let banale = measure("GET /healthz (banale, base del rapporto)", 12_800, CONNESSIONI, move || c.get(&url)).await;
+    let banale =
+        measure("GET /healthz (banale, base del rapporto)", 12_800 * x, CONNESSIONI, move || c.get(&url)).await;
 
     let c = reqwest::Client::new();
     let url = format!("{base}/api/v1/richieste");
     let n = Arc::new(AtomicUsize::new(0));
     let auth = bearer.clone();
-    let invii = measure("POST /api/v1/richieste (token, Smart-Task 8)", 3_200, CONNESSIONI, move || {
+    let invii = measure("POST /api/v1/richieste (token, Smart-Task 8)", 3_200 * x, CONNESSIONI, move || {
         let i = n.fetch_add(1, Ordering::Relaxed);
         c.post(&url).header("authorization", &auth).json(&serde_json::json!({
             "tipo": "variazione_pec_aziendale", "soggetto_id": soggetto, "oggetto": "",
@@ -113,14 +121,16 @@ pub(crate) async fn carico(base: &str, db_url: &str, soggetto: i64) {
 
     let c = session.clone();
     let url = format!("{base}/richieste");
-    measure("GET /richieste (SSR della Lista Richieste, senza compressione)", 3_200, CONNESSIONI, move || c.get(&url))
-        .await;
+    measure("GET /richieste (SSR della Lista Richieste, senza compressione)", 3_200 * x, CONNESSIONI, move || {
+        c.get(&url)
+    })
+    .await;
     // As a browser asks for it (Chromium's header): compressing the page is part of the cost.
     let c = session.clone();
     let url = format!("{base}/richieste");
     let ssr = measure(
         "GET /richieste (SSR della Lista Richieste, compressa come per un browser)",
-        3_200,
+        3_200 * x,
         CONNESSIONI,
         move || c.get(&url).header("accept-encoding", "gzip, deflate, br, zstd"),
     )
@@ -130,7 +140,7 @@ pub(crate) async fn carico(base: &str, db_url: &str, soggetto: i64) {
     let c = reqwest::Client::new();
     let k = Arc::new(AtomicUsize::new(0));
     let b = base.to_string();
-    measure("misto: lista, dettaglio, notifiche, soggetti, invio (token)", 3_200, CONNESSIONI, move || {
+    measure("misto: lista, dettaglio, notifiche, soggetti, invio (token)", 3_200 * x, CONNESSIONI, move || {
         let i = k.fetch_add(1, Ordering::Relaxed);
         let rb = match i % 5 {
             0 => c.get(format!("{b}/api/v1/richieste?soggetto_id={soggetto}")),

@@ -3,15 +3,25 @@
 //! connection) the cost of a commit is shared by the whole batch instead of paid by each
 //! request; on PostgreSQL each process's writer batches the same way and concurrency comes
 //! from the processes. A write that fails rolls back to its savepoint alone; the others commit.
-//! A caller gets its answer only after the commit that holds its write, never before; if that
+//! A caller gets its answer only after the commit that holds their write, never before; if that
 //! commit fails, every write of the batch gets the error and nothing of it is stored.
+//!
+//! Two lanes: what a person waits for (a submission) goes first; background work (the
+//! examination workers' claims and decisions) takes the writer when no request is waiting, or
+//! once it has waited [`BACKGROUND_WAIT`] — a burst of submissions is answered first and
+//! examined right after, and background work never stops for good.
 
+use super::tail::Tail;
 use super::{Engine, dialect};
 use crate::error::{AppError, AppResult};
 use futures_util::FutureExt;
 use futures_util::future::BoxFuture;
 use sqlx::{AnyConnection, AnyPool, Connection};
 use std::panic::AssertUnwindSafe;
+use std::time::Duration;
+
+mod lanes;
+use lanes::{Lanes, on_own_thread};
 use tokio::sync::{mpsc, oneshot};
 
 /// At most this many callers' writes in one transaction: a batch's commit must not keep the
@@ -19,12 +29,19 @@ use tokio::sync::{mpsc, oneshot};
 const BATCH: usize = 128;
 /// Writes waiting beyond this make callers wait to enqueue (back-pressure, not unbounded memory).
 const QUEUE: usize = 4096;
+/// The longest a background write waits while requests keep the writer busy.
+pub const BACKGROUND_WAIT: Duration = Duration::from_millis(50);
+
+/// A write's answer and the rows it leaves for the batch's end.
+type Done<T> = AppResult<(T, Tail)>;
 
 /// What the writer runs and then answers; the type of the answer is the caller's.
 trait Job: Send {
     fn run<'c>(&'c mut self, conn: &'c mut AnyConnection) -> BoxFuture<'c, ()>;
     /// Whether the write may append to the audit chain (then its batch queues for the chain's head).
     fn audited(&self) -> bool;
+    /// The rows its writes that succeeded left for the batch's end, in order.
+    fn take_tail(&mut self) -> Tail;
     /// After the commit (`Ok`) or its failure (`Err`, a copy for each write).
     fn deliver(self: Box<Self>, commit: Result<(), AppError>);
 }
@@ -35,18 +52,25 @@ struct Typed<T, F> {
     audited: bool,
     works: Vec<F>,
     results: Vec<AppResult<T>>,
+    tail: Tail,
     answer: oneshot::Sender<Vec<AppResult<T>>>,
 }
 
 impl<T, F> Job for Typed<T, F>
 where
     T: Send + 'static,
-    F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, AppResult<T>> + Send + 'static,
+    F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Done<T>> + Send + 'static,
 {
     fn run<'c>(&'c mut self, conn: &'c mut AnyConnection) -> BoxFuture<'c, ()> {
         Box::pin(async move {
             for work in std::mem::take(&mut self.works) {
-                let r = in_savepoint(&mut *conn, work).await;
+                let r = match in_savepoint(&mut *conn, work).await {
+                    Ok((v, tail)) => {
+                        self.tail.append(tail);
+                        Ok(v)
+                    }
+                    Err(e) => Err(e),
+                };
                 self.results.push(r);
             }
         })
@@ -54,6 +78,10 @@ where
 
     fn audited(&self) -> bool {
         self.audited
+    }
+
+    fn take_tail(&mut self) -> Tail {
+        std::mem::take(&mut self.tail)
     }
 
     fn deliver(self: Box<Self>, commit: Result<(), AppError>) {
@@ -73,9 +101,9 @@ where
 }
 
 /// Runs one write in a savepoint: released if it succeeds, rolled back if it fails or panics.
-async fn in_savepoint<T, F>(conn: &mut AnyConnection, work: F) -> AppResult<T>
+async fn in_savepoint<T, F>(conn: &mut AnyConnection, work: F) -> Done<T>
 where
-    F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, AppResult<T>>,
+    F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Done<T>>,
 {
     let mut sp = conn.begin().await?;
     let result = match AssertUnwindSafe(work(&mut sp)).catch_unwind().await {
@@ -94,18 +122,40 @@ where
     }
 }
 
+/// A write that leaves nothing for the batch's end.
+fn without_tail<T, F>(work: F) -> impl for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Done<T>> + Send + 'static
+where
+    T: Send + 'static,
+    F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, AppResult<T>> + Send + 'static,
+{
+    move |c| Box::pin(work(c).map(|r| r.map(|v| (v, Tail::default()))))
+}
+
 /// The handle every feature writes through.
 #[derive(Clone, Debug)]
 pub struct Writer {
-    jobs: mpsc::Sender<Box<dyn Job>>,
+    requests: mpsc::Sender<Box<dyn Job>>,
+    background: mpsc::Sender<Box<dyn Job>>,
+    /// Whether this handle's writes are background work.
+    in_background: bool,
 }
 
 impl Writer {
-    /// Starts the writer task on `pool` (the engine's write pool).
+    /// Starts the writer on `pool` (the engine's write pool).
     pub fn spawn(pool: AnyPool, engine: Engine) -> Writer {
-        let (jobs, rx) = mpsc::channel(QUEUE);
-        tokio::spawn(run(pool, engine, rx));
-        Writer { jobs }
+        let (requests, rx) = mpsc::channel(QUEUE);
+        let (background, bg) = mpsc::channel(QUEUE);
+        let lanes = Lanes::new(rx, bg);
+        match engine {
+            Engine::Sqlite => on_own_thread(pool, lanes),
+            Engine::Postgres => drop(tokio::spawn(run(pool, engine, lanes))),
+        }
+        Writer { requests, background, in_background: false }
+    }
+
+    /// The same writer for background work: its writes give way to the requests' (see the module).
+    pub fn background(&self) -> Writer {
+        Writer { in_background: true, ..self.clone() }
     }
 
     /// Runs `work` inside the next group transaction and answers after its commit. `work` must
@@ -115,6 +165,16 @@ impl Writer {
     where
         T: Send + 'static,
         F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, AppResult<T>> + Send + 'static,
+    {
+        self.one(without_tail(work), true).await
+    }
+
+    /// Like [`Writer::write`] for a write that also leaves rows for the batch's end ([`Tail`]):
+    /// they are written with the other writes' after the last of them, before the commit.
+    pub async fn write_with_tail<T, F>(&self, work: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Done<T>> + Send + 'static,
     {
         self.one(work, true).await
     }
@@ -127,7 +187,7 @@ impl Writer {
         T: Send + 'static,
         F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, AppResult<T>> + Send + 'static,
     {
-        self.one(work, false).await
+        self.one(without_tail(work), false).await
     }
 
     /// Like [`Writer::write`] for several writes that must share one transaction (a worker's
@@ -138,13 +198,13 @@ impl Writer {
         T: Send + 'static,
         F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, AppResult<T>> + Send + 'static,
     {
-        self.send(works, true).await
+        self.send(works.into_iter().map(without_tail).collect(), true).await
     }
 
     async fn one<T, F>(&self, work: F, audited: bool) -> AppResult<T>
     where
         T: Send + 'static,
-        F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, AppResult<T>> + Send + 'static,
+        F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Done<T>> + Send + 'static,
     {
         self.send(vec![work], audited).await?.pop().unwrap_or_else(|| Err(stopped()))
     }
@@ -152,12 +212,14 @@ impl Writer {
     async fn send<T, F>(&self, works: Vec<F>, audited: bool) -> AppResult<Vec<AppResult<T>>>
     where
         T: Send + 'static,
-        F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, AppResult<T>> + Send + 'static,
+        F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Done<T>> + Send + 'static,
     {
         let (answer, rx) = oneshot::channel();
         let results = Vec::with_capacity(works.len());
-        let job: Box<dyn Job> = Box::new(Typed { count: works.len(), audited, works, results, answer });
-        self.jobs.send(job).await.map_err(|_| stopped())?;
+        let job: Box<dyn Job> =
+            Box::new(Typed { count: works.len(), audited, works, results, tail: Tail::default(), answer });
+        let lane = if self.in_background { &self.background } else { &self.requests };
+        lane.send(job).await.map_err(|_| stopped())?;
         rx.await.map_err(|_| stopped())
     }
 }
@@ -177,9 +239,9 @@ fn copy(e: &AppError) -> AppError {
     }
 }
 
-async fn run(pool: AnyPool, engine: Engine, mut rx: mpsc::Receiver<Box<dyn Job>>) {
-    let mut batch: Vec<Box<dyn Job>> = Vec::with_capacity(BATCH);
-    while rx.recv_many(&mut batch, BATCH).await > 0 {
+async fn run(pool: AnyPool, engine: Engine, mut lanes: Lanes) {
+    let mut batch: Vec<Box<dyn Job>> = Vec::with_capacity(BATCH + 1);
+    while lanes.next(&mut batch).await {
         let outcome = commit_batch(&pool, engine, &mut batch).await;
         for job in batch.drain(..) {
             job.deliver(outcome.as_ref().map(|_| ()).map_err(copy));
@@ -187,6 +249,9 @@ async fn run(pool: AnyPool, engine: Engine, mut rx: mpsc::Receiver<Box<dyn Job>>
     }
 }
 
+/// The batch's writes, then the rows they left for the end, then the commit. If those rows
+/// cannot be written the whole batch fails (they are plain inserts of what the writes just
+/// stored, so that is a bug or a broken database, not a refusal).
 async fn commit_batch(pool: &AnyPool, engine: Engine, batch: &mut [Box<dyn Job>]) -> AppResult<()> {
     let mut tx = pool.begin().await?;
     if let Some(lock) = dialect::batch_lock(engine)
@@ -194,98 +259,17 @@ async fn commit_batch(pool: &AnyPool, engine: Engine, batch: &mut [Box<dyn Job>]
     {
         sqlx::query(lock).execute(&mut *tx).await?;
     }
+    let mut tail = Tail::default();
     for job in batch.iter_mut() {
         job.run(&mut tx).await;
+        tail.append(job.take_tail());
+    }
+    if !tail.is_empty() {
+        tail.write(&mut tx).await?;
     }
     tx.commit().await?;
     Ok(())
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::infra::db::Db;
-    use sqlx::Row;
-
-    async fn db() -> Db {
-        let dir = std::env::temp_dir().join(format!("sportello-writer-{}-{}", std::process::id(), rand_suffix()));
-        let db = Db::connect(&format!("sqlite://{}/w.db", dir.display())).await.expect("db");
-        sqlx::query("CREATE TABLE t (v INTEGER NOT NULL UNIQUE)").execute(&db.write).await.expect("table");
-        db
-    }
-
-    fn rand_suffix() -> String {
-        crate::identity::auth::new_token().chars().take(8).collect()
-    }
-
-    async fn insert(w: &Writer, v: i64) -> AppResult<i64> {
-        w.write(move |c| {
-            Box::pin(async move {
-                sqlx::query("INSERT INTO t (v) VALUES ($1)").bind(v).execute(&mut *c).await?;
-                Ok(v)
-            })
-        })
-        .await
-    }
-
-    /// Many writers at once: one that breaks a constraint is refused alone, every other commits.
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_failing_write_rolls_back_alone() {
-        let db = db().await;
-        let w = db.writer.clone();
-        let mut handles = vec![];
-        for v in 0..200i64 {
-            let w = w.clone();
-            // 100 is written twice: exactly one of the two must fail.
-            let v = if v == 150 { 100 } else { v };
-            handles.push(tokio::spawn(async move { insert(&w, v).await }));
-        }
-        let mut ok = 0;
-        let mut failed = 0;
-        for h in handles {
-            match h.await.expect("join") {
-                Ok(_) => ok += 1,
-                Err(_) => failed += 1,
-            }
-        }
-        assert_eq!((ok, failed), (199, 1));
-        let n: i64 = sqlx::query("SELECT COUNT(*) FROM t").fetch_one(&db.read).await.expect("n").get(0);
-        assert_eq!(n, 199);
-    }
-
-    /// An answer means the row is committed: another connection sees it at once.
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn answered_means_committed() {
-        let db = db().await;
-        let w = db.writer.clone();
-        for v in 0..50 {
-            insert(&w, v).await.expect("insert");
-            let seen: i64 =
-                sqlx::query("SELECT COUNT(*) FROM t WHERE v = $1").bind(v).fetch_one(&db.read).await.expect("n").get(0);
-            assert_eq!(seen, 1, "row {v} answered before its commit");
-        }
-    }
-
-    /// A write that panics is rolled back and answered with an error; the writer keeps going.
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_panicking_write_does_not_stop_the_writer() {
-        let db = db().await;
-        let w = db.writer.clone();
-        let r: AppResult<()> = w
-            .write(|c| {
-                Box::pin(async move {
-                    sqlx::query("INSERT INTO t (v) VALUES (7)").execute(&mut *c).await?;
-                    let v: Vec<i64> = vec![];
-                    #[allow(clippy::indexing_slicing)]
-                    let _ = v[1];
-                    Ok(())
-                })
-            })
-            .await;
-        assert!(r.is_err());
-        insert(&w, 8).await.expect("the writer still works");
-        let rows: Vec<i64> =
-            sqlx::query("SELECT v FROM t").fetch_all(&db.read).await.expect("rows").iter().map(|r| r.get(0)).collect();
-        assert_eq!(rows, vec![8]);
-    }
-}
+mod tests;

@@ -1,0 +1,158 @@
+//! The group commit's guarantees.
+
+use super::*;
+use crate::infra::db::Db;
+use sqlx::Row;
+
+async fn db() -> Db {
+    let dir = std::env::temp_dir().join(format!("sportello-writer-{}-{}", std::process::id(), rand_suffix()));
+    let db = Db::connect(&format!("sqlite://{}/w.db", dir.display())).await.expect("db");
+    sqlx::query("CREATE TABLE t (v INTEGER NOT NULL UNIQUE)").execute(&db.write).await.expect("table");
+    db
+}
+
+fn rand_suffix() -> String {
+    crate::identity::auth::new_token().chars().take(8).collect()
+}
+
+async fn insert(w: &Writer, v: i64) -> AppResult<i64> {
+    w.write(move |c| {
+        Box::pin(async move {
+            sqlx::query("INSERT INTO t (v) VALUES ($1)").bind(v).execute(&mut *c).await?;
+            Ok(v)
+        })
+    })
+    .await
+}
+
+/// Many writers at once: one that breaks a constraint is refused alone, every other commits.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_write_rolls_back_alone() {
+    let db = db().await;
+    let w = db.writer.clone();
+    let mut handles = vec![];
+    for v in 0..200i64 {
+        let w = w.clone();
+        // 100 is written twice: exactly one of the two must fail.
+        let v = if v == 150 { 100 } else { v };
+        handles.push(tokio::spawn(async move { insert(&w, v).await }));
+    }
+    let mut ok = 0;
+    let mut failed = 0;
+    for h in handles {
+        match h.await.expect("join") {
+            Ok(_) => ok += 1,
+            Err(_) => failed += 1,
+        }
+    }
+    assert_eq!((ok, failed), (199, 1));
+    let n: i64 = sqlx::query("SELECT COUNT(*) FROM t").fetch_one(&db.read).await.expect("n").get(0);
+    assert_eq!(n, 199);
+}
+
+/// An answer means the row is committed: another connection sees it at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answered_means_committed() {
+    let db = db().await;
+    let w = db.writer.clone();
+    for v in 0..50 {
+        insert(&w, v).await.expect("insert");
+        let seen: i64 =
+            sqlx::query("SELECT COUNT(*) FROM t WHERE v = $1").bind(v).fetch_one(&db.read).await.expect("n").get(0);
+        assert_eq!(seen, 1, "row {v} answered before its commit");
+    }
+}
+
+/// A write that panics is rolled back and answered with an error; the writer keeps going.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panicking_write_does_not_stop_the_writer() {
+    let db = db().await;
+    let w = db.writer.clone();
+    let r: AppResult<()> = w
+        .write(|c| {
+            Box::pin(async move {
+                sqlx::query("INSERT INTO t (v) VALUES (7)").execute(&mut *c).await?;
+                let v: Vec<i64> = vec![];
+                #[allow(clippy::indexing_slicing)]
+                let _ = v[1];
+                Ok(())
+            })
+        })
+        .await;
+    assert!(r.is_err());
+    insert(&w, 8).await.expect("the writer still works");
+    let rows: Vec<i64> =
+        sqlx::query("SELECT v FROM t").fetch_all(&db.read).await.expect("rows").iter().map(|r| r.get(0)).collect();
+    assert_eq!(rows, vec![8]);
+}
+
+/// A row a write leaves for its batch's end, in table `u`.
+struct Logged(i64);
+
+impl crate::infra::db::tail::SetWrite for Logged {
+    fn write_all(conn: &mut AnyConnection, items: Vec<Logged>) -> BoxFuture<'_, AppResult<()>> {
+        Box::pin(async move {
+            for Logged(v) in items {
+                sqlx::query("INSERT INTO u (v) VALUES ($1)").bind(v).execute(&mut *conn).await?;
+            }
+            Ok(())
+        })
+    }
+}
+
+/// The rows a write leaves for its batch's end are written only if the write itself succeeds,
+/// and before the answer: one that breaks a constraint leaves nothing, the others' are there
+/// as soon as they are answered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tail_is_written_with_its_write_or_not_at_all() {
+    let db = db().await;
+    sqlx::query("CREATE TABLE u (v INTEGER NOT NULL)").execute(&db.write).await.expect("table");
+    let mut handles = vec![];
+    for v in 0..100i64 {
+        let (w, read) = (db.writer.clone(), db.read.clone());
+        // 40 is written twice: one of the two fails, and its row in `u` must not appear.
+        let v = if v == 70 { 40 } else { v };
+        handles.push(tokio::spawn(async move {
+            let r = w
+                .write_with_tail(move |c| {
+                    Box::pin(async move {
+                        sqlx::query("INSERT INTO t (v) VALUES ($1)").bind(v).execute(&mut *c).await?;
+                        let mut tail = Tail::default();
+                        tail.push(Logged(v));
+                        Ok((v, tail))
+                    })
+                })
+                .await;
+            if r.is_ok() {
+                let seen: i64 = sqlx::query("SELECT COUNT(*) FROM u WHERE v = $1")
+                    .bind(v)
+                    .fetch_one(&read)
+                    .await
+                    .expect("n")
+                    .get(0);
+                assert_eq!(seen, 1, "row {v} answered before its tail was committed");
+            }
+            r.is_ok()
+        }));
+    }
+    let mut ok = 0;
+    for h in handles {
+        ok += usize::from(h.await.expect("join"));
+    }
+    assert_eq!(ok, 99);
+    let rows = |table: &'static str| {
+        let read = db.read.clone();
+        async move {
+            let mut v: Vec<i64> = sqlx::query(&format!("SELECT v FROM {table}"))
+                .fetch_all(&read)
+                .await
+                .expect("rows")
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+            v.sort();
+            v
+        }
+    };
+    assert_eq!(rows("u").await, rows("t").await);
+}

@@ -15,7 +15,7 @@ impl Services {
         let subject = match subject_id {
             Some(id) => access::authorize_subject(&self.db.read, &s.user, id, self.clock.today()).await?,
             None => self
-                .current_subject(s)
+                .current_subject(caller)
                 .await?
                 .ok_or_else(|| AppError::BadRequest("Scegliere prima il soggetto per cui operare.".into()))?,
         };

@@ -226,6 +226,41 @@ pub struct RequestPage {
     pub totale: i64,
 }
 
+/// A request as a list shows it: what it is, its state and when it was sent (the list page
+/// reads no more than this: not the checks, the answers or the timeline of each request).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestSummary {
+    pub protocollo: String,
+    pub descrizione: String,
+    pub smart_task: bool,
+    pub stato: Stato,
+    pub stato_label: String,
+    pub inviata_il: String,
+}
+
+impl From<RequestView> for RequestSummary {
+    fn from(r: RequestView) -> RequestSummary {
+        RequestSummary {
+            protocollo: r.protocollo,
+            descrizione: r.descrizione,
+            smart_task: r.smart_task,
+            stato: r.stato,
+            stato_label: r.stato_label,
+            inviata_il: r.inviata_il,
+        }
+    }
+}
+
+/// A page of a subject's requests as the list page shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SummaryPage {
+    pub richieste: Vec<RequestSummary>,
+    pub pagina: u32,
+    pub pagine: u32,
+    pub per_pagina: u32,
+    pub totale: i64,
+}
+
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NotificationView {

@@ -10,7 +10,7 @@ pub(crate) fn state_tag(stato: Stato, label: String) -> impl IntoView + use<> {
 }
 
 #[component]
-pub(crate) fn RequestRow(r: RequestView, #[prop(optional)] operator: bool) -> impl IntoView {
+pub(crate) fn RequestRow(r: RequestSummary, #[prop(optional)] operator: bool) -> impl IntoView {
     let href = if operator {
         format!("/fascicolo/richiesta/{}", r.protocollo)
     } else {

@@ -12,8 +12,8 @@ use http::request::Parts;
 use shared::dto::{
     AllegatoBytes, ApiTokenView, AssignOperator, AttivazioneView, BranchAction, ContributorHit, FascicoloView,
     HomeData, ImpostaAttivazione, KindView, MailView, NewApiToken, NotificationsView, NuovaComunicazione,
-    OperatorRequestView, OperatorView, QueueItem, ReplayView, RequestFilter, RequestPage, RequestView, SedeView,
-    SessionView, SubjectSummary, SubmitRequest, TargetView,
+    OperatorRequestView, OperatorView, QueueItem, ReplayView, RequestFilter, RequestView, SedeView, SessionView,
+    SubjectSummary, SubmitRequest, SummaryPage, TargetView,
 };
 use shared::presto::campioni as pc;
 use shared::presto::elenchi as pe;
@@ -110,8 +110,8 @@ impl AdminBackend for ServerBackend {
 
 #[async_trait::async_trait]
 impl RichiesteBackend for ServerBackend {
-    async fn requests(&self, req: &Parts, filter: RequestFilter) -> Result<RequestPage, UiError> {
-        self.services.list_requests(caller(req)?, None, filter).await.map_err(p)
+    async fn requests(&self, req: &Parts, filter: RequestFilter) -> Result<SummaryPage, UiError> {
+        self.services.request_summaries(caller(req)?, filter).await.map_err(p)
     }
     async fn request(&self, req: &Parts, protocollo: String) -> Result<RequestView, UiError> {
         self.services.request_view(caller(req)?, &protocollo).await.map_err(p)

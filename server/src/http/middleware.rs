@@ -96,7 +96,7 @@ pub async fn load_caller(State(services): State<Services>, mut req: Request, nex
     let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
     let ip = config.client_ip(peer, req.headers());
     let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default();
-    req.extensions_mut().insert(Caller { session, token, ip, request_id });
+    req.extensions_mut().insert(Caller::new(session, token, ip, request_id));
     next.run(req).await
 }
 

@@ -3,6 +3,8 @@
 use super::auth::Session;
 use crate::error::{AppError, AppResult};
 use crate::infra::audit::Actor;
+use shared::dto::SubjectSummary;
+use std::sync::{Arc, Mutex};
 
 /// Who is calling, as resolved by the HTTP layer for one request.
 #[derive(Debug, Clone)]
@@ -12,9 +14,27 @@ pub struct Caller {
     pub token: Option<String>,
     pub ip: String,
     pub request_id: String,
+    /// The company this request was found allowed to act for: a page's header and its content
+    /// both ask, and the answer cannot change within one request.
+    authorized: Arc<Mutex<Option<SubjectSummary>>>,
 }
 
 impl Caller {
+    pub fn new(session: Option<Session>, token: Option<String>, ip: String, request_id: String) -> Caller {
+        Caller { session, token, ip, request_id, authorized: Arc::default() }
+    }
+
+    /// The company `id`, if this request already found the caller allowed to act for it.
+    pub(crate) fn authorized(&self, id: i64) -> Option<SubjectSummary> {
+        self.authorized.lock().ok()?.as_ref().filter(|s| s.id == id).cloned()
+    }
+
+    pub(crate) fn remember_authorized(&self, subject: &SubjectSummary) {
+        if let Ok(mut a) = self.authorized.lock() {
+            *a = Some(subject.clone());
+        }
+    }
+
     pub fn require(&self) -> AppResult<&Session> {
         self.session.as_ref().ok_or(AppError::Unauthenticated)
     }

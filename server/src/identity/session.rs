@@ -3,7 +3,7 @@
 use crate::error::{AppError, AppResult};
 use crate::identity::Caller;
 use crate::identity::access::{self, User};
-use crate::identity::auth::{self, Session};
+use crate::identity::auth;
 use crate::infra::audit::{self, Entry};
 use crate::services::Services;
 use shared::dto::{SedeView, SessionView, SubjectSummary};
@@ -72,9 +72,9 @@ impl Services {
 
     /// The acting-for subject of the session, re-checked now: a delega that expired or was
     /// revoked since it was chosen yields the refusal, never the company's data.
-    pub(crate) async fn current_subject(&self, s: &Session) -> AppResult<Option<SubjectSummary>> {
-        match s.acting_for_id {
-            Some(id) => Ok(Some(access::authorize_subject(&self.db.read, &s.user, id, self.clock.today()).await?)),
+    pub(crate) async fn current_subject(&self, caller: &Caller) -> AppResult<Option<SubjectSummary>> {
+        match caller.require()?.acting_for_id {
+            Some(id) => Ok(Some(self.authorized_subject(caller, id).await?)),
             None => Ok(None),
         }
     }
@@ -82,7 +82,7 @@ impl Services {
     pub async fn session_view(&self, caller: &Caller) -> AppResult<Option<SessionView>> {
         let Some(s) = &caller.session else { return Ok(None) };
         // The header must still render when the delega has lapsed: show no subject then.
-        let acting_for = self.current_subject(s).await.ok().flatten();
+        let acting_for = self.current_subject(caller).await.ok().flatten();
         Ok(Some(self.session_view_for(&s.user, acting_for).await?))
     }
 

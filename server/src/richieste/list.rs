@@ -2,15 +2,16 @@
 //! operator's Fascicolo share it).
 
 use super::soggetto::Soggetto;
-use super::view::{REQUEST_COLUMNS, to_view};
+use super::view::{REQUEST_COLUMNS, SUMMARY_COLUMNS, to_summary, to_view};
 use crate::error::{AppError, AppResult};
 use crate::identity::Caller;
 use crate::infra::db::dialect;
 use crate::services::Services;
 use shared::Matricola;
-use shared::dto::{FieldError, RequestFilter, RequestPage, Stato};
+use shared::dto::{FieldError, RequestFilter, RequestPage, Stato, SummaryPage};
 use shared::smart_task::Kind;
 use sqlx::Row;
+use sqlx::any::AnyRow;
 
 pub const PER_PAGINA: u32 = 20;
 
@@ -27,9 +28,32 @@ impl Services {
         self.requests_of(subject, filter).await
     }
 
+    /// The Lista Richieste page: the same page of requests as [`Services::list_requests`], each
+    /// with only what the list shows (no checks, answers or timeline to read and parse).
+    pub async fn request_summaries(&self, caller: &Caller, filter: RequestFilter) -> AppResult<SummaryPage> {
+        let subject = self.request_subject(caller, None).await?;
+        let (rows, p) = self.page_rows(subject, &filter, SUMMARY_COLUMNS).await?;
+        let richieste = rows.iter().map(to_summary).collect::<AppResult<Vec<_>>>()?;
+        Ok(SummaryPage { richieste, pagina: p.pagina, pagine: p.pagine, per_pagina: PER_PAGINA, totale: p.totale })
+    }
+
     /// A page of a subject's requests, for a caller already authorized to read them.
     pub(crate) async fn requests_of(&self, soggetto: Soggetto, filter: RequestFilter) -> AppResult<RequestPage> {
-        let f = ParsedFilter::parse(&filter)?;
+        let (rows, p) = self.page_rows(soggetto, &filter, REQUEST_COLUMNS).await?;
+        let ids = rows.iter().map(|r| r.try_get("id")).collect::<Result<Vec<i64>, _>>()?;
+        let mut events = self.events_for(&ids).await?;
+        let richieste = rows.iter().map(|r| to_view(r, &mut events)).collect::<AppResult<Vec<_>>>()?;
+        Ok(RequestPage { richieste, pagina: p.pagina, pagine: p.pagine, per_pagina: PER_PAGINA, totale: p.totale })
+    }
+
+    /// The rows (`columns`) of the filter's page, newest first, and where that page is.
+    async fn page_rows(
+        &self,
+        soggetto: Soggetto,
+        filter: &RequestFilter,
+        columns: &str,
+    ) -> AppResult<(Vec<AnyRow>, Paging)> {
+        let f = ParsedFilter::parse(filter)?;
         let mut conds = vec![format!("{} = $1", soggetto.colonna())];
         let mut binds: Vec<String> = vec![];
         let mut push = |cond: &str, v: String| {
@@ -58,16 +82,29 @@ impl Services {
             binds.extend(f.oggetti);
         }
         let wh = conds.join(" AND ");
-        let count_sql = format!("SELECT COUNT(*) FROM richieste WHERE {wh}");
-        let mut q = sqlx::query(&count_sql).bind(soggetto.id());
-        for b in &binds {
-            q = q.bind(b);
-        }
-        let totale: i64 = q.fetch_one(&self.db.read).await?.try_get(0)?;
+        // Unfiltered, the subject's total is kept as requests are stored (a large company's
+        // requests are not counted again for each page); filtered, they are counted.
+        let totale: i64 = if conds.len() == 1 {
+            sqlx::query("SELECT totale FROM richieste_per_soggetto WHERE colonna = $1 AND soggetto_id = $2")
+                .bind(soggetto.colonna())
+                .bind(soggetto.id())
+                .fetch_optional(&self.db.read)
+                .await?
+                .map(|r| r.try_get(0))
+                .transpose()?
+                .unwrap_or(0)
+        } else {
+            let count_sql = format!("SELECT COUNT(*) FROM richieste WHERE {wh}");
+            let mut q = sqlx::query(&count_sql).bind(soggetto.id());
+            for b in &binds {
+                q = q.bind(b);
+            }
+            q.fetch_one(&self.db.read).await?.try_get(0)?
+        };
         let pagine = ((totale + PER_PAGINA as i64 - 1) / PER_PAGINA as i64).max(1) as u32;
         let pagina = filter.pagina.unwrap_or(1).clamp(1, pagine);
         let sql = format!(
-            "SELECT {REQUEST_COLUMNS} FROM richieste WHERE {wh} ORDER BY created_at DESC, id DESC LIMIT {PER_PAGINA} OFFSET {}",
+            "SELECT {columns} FROM richieste WHERE {wh} ORDER BY created_at DESC, id DESC LIMIT {PER_PAGINA} OFFSET {}",
             (pagina - 1) * PER_PAGINA
         );
         let mut q = sqlx::query(&sql).bind(soggetto.id());
@@ -75,11 +112,14 @@ impl Services {
             q = q.bind(b);
         }
         let rows = q.fetch_all(&self.db.read).await?;
-        let ids = rows.iter().map(|r| r.try_get("id")).collect::<Result<Vec<i64>, _>>()?;
-        let mut events = self.events_for(&ids).await?;
-        let richieste = rows.iter().map(|r| to_view(r, &mut events)).collect::<AppResult<Vec<_>>>()?;
-        Ok(RequestPage { richieste, pagina, pagine, per_pagina: PER_PAGINA, totale })
+        Ok((rows, Paging { pagina, pagine, totale }))
     }
+}
+
+struct Paging {
+    pagina: u32,
+    pagine: u32,
+    totale: i64,
 }
 
 /// A list filter whose values are valid; dates become the UTC bounds of Italian days.

@@ -8,7 +8,7 @@ use crate::identity::Caller;
 use crate::identity::access;
 use crate::infra::db::dialect;
 use crate::services::Services;
-use shared::dto::{EventView, RequestView, Stato};
+use shared::dto::{EventView, RequestSummary, RequestView, Stato};
 use shared::smart_task::Kind;
 use sqlx::Row;
 use std::collections::HashMap;
@@ -73,6 +73,31 @@ pub(crate) fn stato_of(r: &sqlx::any::AnyRow) -> AppResult<Stato> {
 pub(crate) const REQUEST_COLUMNS: &str = "id, protocollo, tipo, contribuente_id, persona_id, sede_id, richiedente_user_id, oggetto, risposte_json, stato, \
      data_riferimento, esito_motivo, ruleset, decisione_json, created_at";
 
+pub(crate) const SUMMARY_COLUMNS: &str = "protocollo, tipo, oggetto, stato, created_at";
+
+/// A request as a list shows it (selected with [`SUMMARY_COLUMNS`]).
+pub(crate) fn to_summary(r: &sqlx::any::AnyRow) -> AppResult<RequestSummary> {
+    let tipo: String = r.try_get("tipo")?;
+    let stato = stato_of(r)?;
+    Ok(RequestSummary {
+        protocollo: r.try_get("protocollo")?,
+        descrizione: descrizione(&tipo, &r.try_get::<String, _>("oggetto")?),
+        smart_task: tipo != shared::comunicazioni::TIPO,
+        stato_label: stato.label().into(),
+        stato,
+        inviata_il: r.try_get("created_at")?,
+    })
+}
+
+/// What a request is about: a Smart-Task's kind, a two-way request's object.
+fn descrizione(tipo: &str, oggetto: &str) -> String {
+    if tipo == shared::comunicazioni::TIPO {
+        shared::dto::oggetto_bidirezionale_label(oggetto).unwrap_or_default()
+    } else {
+        Kind::from_code(tipo).map(|k| k.label().to_string()).unwrap_or_default()
+    }
+}
+
 /// A stored request as the contributor sees it: the checks without the facts they read.
 pub(crate) fn to_view(r: &sqlx::any::AnyRow, events: &mut HashMap<i64, Vec<EventView>>) -> AppResult<RequestView> {
     let id: i64 = r.try_get("id")?;
@@ -83,11 +108,7 @@ pub(crate) fn to_view(r: &sqlx::any::AnyRow, events: &mut HashMap<i64, Vec<Event
     let oggetto: String = r.try_get("oggetto")?;
     Ok(RequestView {
         protocollo: r.try_get("protocollo")?,
-        descrizione: if two_way {
-            shared::dto::oggetto_bidirezionale_label(&oggetto).unwrap_or_default()
-        } else {
-            Kind::from_code(&tipo).map(|k| k.label().to_string()).unwrap_or_default()
-        },
+        descrizione: descrizione(&tipo, &oggetto),
         tipo,
         smart_task: !two_way,
         soggetto_id: r.try_get("contribuente_id")?,

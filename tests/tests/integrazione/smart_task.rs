@@ -392,6 +392,29 @@ both!(list_filters_and_paging, |engine: Engine| async move {
     let (_, by_m) = app.get(&datore, &format!("/api/v1/richieste?soggetto_id={rossi}&matricola={matricola}")).await;
     assert_eq!(by_m["totale"], 1, "{by_m}");
     assert_eq!(by_m["richieste"][0]["tipo"], "ricalcolo_nota_rettifica");
+
+    // The unfiltered total is kept as requests are stored: for every subject it is their count
+    // (the demo's requests, these, the two-way and the prestatori's ones), none left out.
+    let wrong = app
+        .number(
+            "SELECT COUNT(*) FROM richieste_per_soggetto p WHERE p.totale <> (SELECT COUNT(*) FROM richieste r
+               WHERE (p.colonna = 'contribuente_id' AND r.contribuente_id = p.soggetto_id)
+                  OR (p.colonna = 'persona_id' AND r.persona_id = p.soggetto_id))",
+            &[],
+        )
+        .await;
+    assert_eq!(wrong, 0);
+    let missing = app
+        .number(
+            "SELECT COUNT(*) FROM richieste r WHERE NOT EXISTS (SELECT 1 FROM richieste_per_soggetto p
+               WHERE (p.colonna = 'contribuente_id' AND p.soggetto_id = r.contribuente_id)
+                  OR (p.colonna = 'persona_id' AND p.soggetto_id = r.persona_id))",
+            &[],
+        )
+        .await;
+    assert_eq!(missing, 0);
+    let counted = app.number("SELECT COUNT(*) FROM richieste_per_soggetto WHERE totale > 0", &[]).await;
+    assert!(counted >= 2, "{counted} subjects counted");
 });
 
 both!(notifications_read_per_user, |engine: Engine| async move {

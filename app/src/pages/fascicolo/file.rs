@@ -104,7 +104,7 @@ fn File(f: FascicoloView, filter: RequestFilter) -> impl IntoView {
             view! {
                 <p class="muted">{format!("{} richieste", page.totale)}</p>
                 <ul class="request-list" id="richieste">
-                    {page.richieste.into_iter().map(|r| view! { <RequestRow r operator=true /> }).collect_view()}
+                    {page.richieste.into_iter().map(|r| view! { <RequestRow r=r.into() operator=true /> }).collect_view()}
                 </ul>
                 {(pagine > 1).then(|| view! {
                     <nav class="pager" aria-label="Pagine">

@@ -15,7 +15,7 @@ pub async fn st_list(
     dal: Option<String>,
     al: Option<String>,
     pagina: Option<u32>,
-) -> Result<RequestPage, UiError> {
+) -> Result<SummaryPage, UiError> {
     let (b, req) = ctx::backend::<dyn RichiesteBackend>()?;
     b.requests(&req, shared::dto::RequestFilter { stato, tipo, matricola, dal, al, pagina }).await
 }

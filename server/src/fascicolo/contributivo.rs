@@ -3,10 +3,11 @@
 
 use super::{it, opt_it};
 use crate::error::AppResult;
+use crate::infra::db::readers::Readers;
 use crate::smart_task::codici::unita;
 use shared::dto::Riga;
 use shared::periodo::Periodo;
-use sqlx::{AnyPool, Row};
+use sqlx::Row;
 
 fn riga(celle: Vec<String>) -> Riga {
     Riga { attenuata: false, celle }
@@ -17,7 +18,7 @@ fn mese(s: &str) -> String {
 }
 
 /// The last 12 months declared, per matricola, newest first.
-pub async fn forza_lavoro(pool: &AnyPool, id: i64) -> AppResult<Vec<Riga>> {
+pub async fn forza_lavoro(pool: &Readers, id: i64) -> AppResult<Vec<Riga>> {
     let rows = sqlx::query(
         "SELECT p.matricola, f.periodo, f.tempo_pieno, f.part_time, f.part_time_centesimi, f.apprendisti
          FROM uniemens_forza_lavoro f JOIN posizioni p ON p.id = f.posizione_id WHERE p.contribuente_id = $1
@@ -42,7 +43,7 @@ pub async fn forza_lavoro(pool: &AnyPool, id: i64) -> AppResult<Vec<Riga>> {
         .collect()
 }
 
-pub async fn codici(pool: &AnyPool, id: i64) -> AppResult<Vec<Riga>> {
+pub async fn codici(pool: &Readers, id: i64) -> AppResult<Vec<Riga>> {
     let rows = sqlx::query(
         "SELECT p.matricola, c.codice, c.dal, c.al, c.origine FROM posizioni_codici c JOIN posizioni p ON p.id = c.posizione_id
          WHERE p.contribuente_id = $1 ORDER BY c.dal DESC, p.matricola",
@@ -63,7 +64,7 @@ pub async fn codici(pool: &AnyPool, id: i64) -> AppResult<Vec<Riga>> {
         .collect()
 }
 
-pub async fn congedi(pool: &AnyPool, id: i64) -> AppResult<Vec<Riga>> {
+pub async fn congedi(pool: &Readers, id: i64) -> AppResult<Vec<Riga>> {
     let rows = sqlx::query(
         "SELECT p.matricola, c.nominativo, c.codice_fiscale_lavoratore, c.tipo, c.dal, c.al, c.data_evento
          FROM congedi c JOIN posizioni p ON p.id = c.posizione_id WHERE p.contribuente_id = $1 ORDER BY c.dal DESC",
@@ -86,7 +87,7 @@ pub async fn congedi(pool: &AnyPool, id: i64) -> AppResult<Vec<Riga>> {
         .collect()
 }
 
-pub async fn dpa(pool: &AnyPool, id: i64) -> AppResult<Vec<Riga>> {
+pub async fn dpa(pool: &Readers, id: i64) -> AppResult<Vec<Riga>> {
     let rows = sqlx::query(
         "SELECT p.matricola, d.agevolazione, d.mese_dal, d.mese_al, d.origine FROM dpa d JOIN posizioni p ON p.id = d.posizione_id
          WHERE p.contribuente_id = $1 ORDER BY d.mese_dal DESC",

@@ -4,10 +4,11 @@
 use super::{it, opt_it, stato_label};
 use crate::error::AppResult;
 use crate::identity::Caller;
+use crate::infra::db::readers::Readers;
 use crate::services::Services;
 use shared::dto::{FascicoloView, PosizioneFascicolo, RequestFilter, Riga, SedeView, StatoStorico, Tabella};
 use shared::money::Euro;
-use sqlx::{AnyPool, Row};
+use sqlx::Row;
 use std::collections::HashMap;
 
 impl Services {
@@ -113,7 +114,7 @@ impl Services {
 }
 
 /// The positions with their dated history of states.
-async fn posizioni(pool: &AnyPool, id: i64) -> AppResult<Vec<PosizioneFascicolo>> {
+async fn posizioni(pool: &Readers, id: i64) -> AppResult<Vec<PosizioneFascicolo>> {
     let pos_rows = sqlx::query(
         "SELECT p.id, p.matricola, p.stato, s.codice, s.nome FROM posizioni p JOIN sedi s ON s.id = p.sede_id
          WHERE p.contribuente_id = $1 ORDER BY p.matricola",
@@ -154,7 +155,7 @@ async fn posizioni(pool: &AnyPool, id: i64) -> AppResult<Vec<PosizioneFascicolo>
 }
 
 /// Linked subjects (legal representatives and others), ended ones dimmed.
-async fn collegati(pool: &AnyPool, id: i64, today: &str) -> AppResult<Vec<Riga>> {
+async fn collegati(pool: &Readers, id: i64, today: &str) -> AppResult<Vec<Riga>> {
     sqlx::query(
         "SELECT p.nome, p.cognome, p.codice_fiscale, k.ruolo, k.rappresentante_legale, k.certificato, k.dal, k.al
          FROM soggetti_collegati k JOIN persone p ON p.id = k.persona_id WHERE k.contribuente_id = $1 ORDER BY k.dal",
@@ -182,7 +183,7 @@ async fn collegati(pool: &AnyPool, id: i64, today: &str) -> AppResult<Vec<Riga>>
 }
 
 /// Deleghe, with the state they have today.
-async fn deleghe(pool: &AnyPool, id: i64, today: &str) -> AppResult<Vec<Riga>> {
+async fn deleghe(pool: &Readers, id: i64, today: &str) -> AppResult<Vec<Riga>> {
     sqlx::query(
         "SELECT p.nome, p.cognome, p.codice_fiscale, g.ruolo, g.data_inizio, g.data_fine, g.revocata_dal
          FROM deleghe g JOIN persone p ON p.id = g.delegato_persona_id WHERE g.contribuente_id = $1
@@ -216,7 +217,7 @@ async fn deleghe(pool: &AnyPool, id: i64, today: &str) -> AppResult<Vec<Riga>> {
 }
 
 /// Notes di rettifica, newest first.
-async fn note(pool: &AnyPool, id: i64) -> AppResult<Vec<Riga>> {
+async fn note(pool: &Readers, id: i64) -> AppResult<Vec<Riga>> {
     sqlx::query(
         "SELECT n.numero, p.matricola, n.periodo, n.importo_cents, n.stato, n.emessa_il, n.versione, n.riesame_in_corso
          FROM note_rettifica n JOIN posizioni p ON p.id = n.posizione_id WHERE p.contribuente_id = $1
@@ -249,7 +250,7 @@ async fn note(pool: &AnyPool, id: i64) -> AppResult<Vec<Riga>> {
 }
 
 /// The latest 100 F24 payment lines, by the company's code or for its matricole.
-async fn pagamenti(pool: &AnyPool, id: i64) -> AppResult<Vec<Riga>> {
+async fn pagamenti(pool: &Readers, id: i64) -> AppResult<Vec<Riga>> {
     sqlx::query(
         "SELECT g.data_versamento, g.importo_cents, g.causale, g.matricola_indicata, g.periodo_indicato,
                 g.periodo_attribuito, g.utilizzo
@@ -283,7 +284,7 @@ async fn pagamenti(pool: &AnyPool, id: i64) -> AppResult<Vec<Riga>> {
 }
 
 /// Contacts for the notes di rettifica, deleted ones dimmed.
-async fn contatti(pool: &AnyPool, id: i64) -> AppResult<Vec<Riga>> {
+async fn contatti(pool: &Readers, id: i64) -> AppResult<Vec<Riga>> {
     sqlx::query(
         "SELECT c.canale, c.indirizzo, c.titolare, c.anomalia, c.cancellato_il, p.matricola
          FROM contatti_notifica c JOIN posizioni p ON p.id = c.posizione_id WHERE p.contribuente_id = $1

@@ -7,10 +7,11 @@
 use crate::error::{AppError, AppResult};
 use crate::infra::clock;
 use crate::infra::db::dialect;
+use crate::infra::db::readers::Readers;
 use chrono::NaiveDate;
 use shared::Role;
 use shared::dto::{AccessBasis, SubjectSummary};
-use sqlx::{AnyPool, Row};
+use sqlx::Row;
 use std::collections::HashMap;
 
 /// The authenticated user, as loaded from the session on each request.
@@ -49,7 +50,7 @@ pub fn require_company_role(user: &User) -> AppResult<()> {
 }
 
 /// Every subject the user may act for today, by name.
-pub async fn subjects_for(pool: &AnyPool, user: &User, today: NaiveDate) -> AppResult<Vec<SubjectSummary>> {
+pub async fn subjects_for(pool: &Readers, user: &User, today: NaiveDate) -> AppResult<Vec<SubjectSummary>> {
     subjects(pool, user, today, None).await
 }
 
@@ -57,7 +58,7 @@ pub async fn subjects_for(pool: &AnyPool, user: &User, today: NaiveDate) -> AppR
 /// missing): the check of [`authorize_subject`] for many companies in one query, as a worker's
 /// batch of decisions reads it. A profile that does not act for companies has none.
 pub async fn titles(
-    pool: &AnyPool,
+    pool: &Readers,
     user: &User,
     subject_ids: &[i64],
     today: NaiveDate,
@@ -71,7 +72,7 @@ pub async fn titles(
 /// The same rule, optionally restricted to some subjects: the per-request check must not load
 /// an intermediary's hundreds of clients to look at one.
 async fn subjects(
-    pool: &AnyPool,
+    pool: &Readers,
     user: &User,
     today: NaiveDate,
     only: Option<&[i64]>,
@@ -133,7 +134,7 @@ async fn subjects(
 /// The check every request acting for `subject_id` goes through. On refusal the message says why
 /// in plain Italian (no delega, expired on…, revoked from…, not yet valid) and no data is returned.
 pub async fn authorize_subject(
-    pool: &AnyPool,
+    pool: &Readers,
     user: &User,
     subject_id: i64,
     today: NaiveDate,
@@ -149,7 +150,7 @@ pub async fn authorize_subject(
 /// never had a title for its company, the thing is "not found", exactly like one that does not
 /// exist, so protocols cannot be probed either.
 pub async fn authorize_subject_of(
-    pool: &AnyPool,
+    pool: &Readers,
     user: &User,
     subject_id: i64,
     today: NaiveDate,
@@ -172,7 +173,7 @@ const GENERIC: &str =
 
 /// Why the caller may not act for the company, only when the caller once had a title for it
 /// (a delega, or the role of legal representative): then naming it reveals nothing new.
-async fn refusal_reason(pool: &AnyPool, user: &User, subject_id: i64, today: NaiveDate) -> AppResult<Option<String>> {
+async fn refusal_reason(pool: &Readers, user: &User, subject_id: i64, today: NaiveDate) -> AppResult<Option<String>> {
     let name: Option<String> = sqlx::query("SELECT ragione_sociale FROM contribuenti WHERE id = $1")
         .bind(subject_id)
         .fetch_optional(pool)

@@ -6,6 +6,7 @@ use crate::identity::access::User;
 use crate::infra::audit::{self, Actor, Entry};
 use crate::infra::clock;
 use crate::infra::db::Db;
+use crate::infra::db::readers::Readers;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::{Algorithm, Argon2, Params, Version};
 use base64::Engine as _;
@@ -94,7 +95,7 @@ pub fn user_from_row(r: &sqlx::any::AnyRow) -> AppResult<User> {
     })
 }
 
-pub async fn load_user(pool: &sqlx::AnyPool, id: i64) -> AppResult<Option<User>> {
+pub async fn load_user(pool: &Readers, id: i64) -> AppResult<Option<User>> {
     let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1"))
         .bind(id)
         .fetch_optional(pool)

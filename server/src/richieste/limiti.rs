@@ -12,9 +12,10 @@
 
 use crate::error::{AppError, AppResult};
 use crate::infra::db::dialect;
+use crate::infra::db::readers::Readers;
 use crate::services::Services;
 use chrono::{Duration, Utc};
-use sqlx::{Any, AnyConnection, AnyPool, Executor, Row};
+use sqlx::{Any, AnyConnection, Executor, Row};
 
 /// Which allowance a submission draws on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -80,7 +81,7 @@ impl Allowance {
             .transpose()?)
     }
 
-    async fn check(&self, pool: &AnyPool, user_id: i64) -> AppResult<()> {
+    async fn check(&self, pool: &Readers, user_id: i64) -> AppResult<()> {
         match self.next_us(pool, user_id).await? {
             Some(next) => match self.wait_us(next, Utc::now().timestamp_micros()) {
                 wait if wait > 0 => Err(self.refused(wait)),

@@ -6,17 +6,18 @@
 use crate::error::AppResult;
 use crate::infra::audit::{Deferred, Entry};
 use crate::infra::clock;
+use crate::infra::db::readers::Readers;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use shared::periodo::Periodo;
-use sqlx::{AnyConnection, AnyPool, Row};
+use sqlx::{AnyConnection, Row};
 
 /// Full-time equivalents of a month, in hundredths (19.5 workers = 1950).
 /// (PostgreSQL sums BIGINT as NUMERIC: cast back.)
 const FTE_MESE: &str = "CAST(SUM(f.tempo_pieno * 100 + f.part_time_centesimi) AS BIGINT)";
 
 /// The company's headcount in `periodo`, in hundredths, over all its matricole.
-pub async fn forza_mese(pool: &AnyPool, contribuente_id: i64, periodo: Periodo) -> AppResult<i64> {
+pub async fn forza_mese(pool: &Readers, contribuente_id: i64, periodo: Periodo) -> AppResult<i64> {
     let sql = format!(
         "SELECT COALESCE({FTE_MESE}, CAST(0 AS BIGINT)) FROM uniemens_forza_lavoro f JOIN posizioni p ON p.id = f.posizione_id
          WHERE p.contribuente_id = $1 AND f.periodo = $2"
@@ -27,7 +28,7 @@ pub async fn forza_mese(pool: &AnyPool, contribuente_id: i64, periodo: Periodo) 
 
 /// The company's average headcount over the calendar year `anno` (months without workers count
 /// as zero), in hundredths, and how many months had a declaration.
-pub async fn media_annua(pool: &AnyPool, contribuente_id: i64, anno: i32) -> AppResult<(i64, i64)> {
+pub async fn media_annua(pool: &Readers, contribuente_id: i64, anno: i32) -> AppResult<(i64, i64)> {
     let sql = format!(
         "SELECT f.periodo, {FTE_MESE} AS fte FROM uniemens_forza_lavoro f JOIN posizioni p ON p.id = f.posizione_id
          WHERE p.contribuente_id = $1 AND f.periodo >= $2 AND f.periodo <= $3 GROUP BY f.periodo"
@@ -58,7 +59,7 @@ pub fn unita(centesimi: i64) -> String {
 /// The first day from which `codice` is on one of the company's matricole, if it is on any
 /// (open, or still in force on `dal`).
 pub async fn codice_presente(
-    pool: &AnyPool,
+    pool: &Readers,
     contribuente_id: i64,
     codice: &str,
     dal: NaiveDate,
@@ -77,7 +78,7 @@ pub async fn codice_presente(
 }
 
 /// The company's matricole that receive a company-wide code: all but those ceased for good or failed.
-pub async fn matricole_in_essere(pool: &AnyPool, contribuente_id: i64) -> AppResult<Vec<(i64, String)>> {
+pub async fn matricole_in_essere(pool: &Readers, contribuente_id: i64) -> AppResult<Vec<(i64, String)>> {
     let rows = sqlx::query(
         "SELECT id, matricola FROM posizioni WHERE contribuente_id = $1 AND stato NOT IN (3, 6) ORDER BY matricola",
     )

@@ -4,6 +4,7 @@
 
 use crate::error::AppResult;
 use crate::infra::clock;
+use crate::infra::db::readers::Readers;
 use crate::smart_task::engine::{Check, Rule};
 use crate::smart_task::kind::TargetCx;
 use crate::smart_task::targets::{it, target};
@@ -11,7 +12,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use shared::dto::TargetView;
 use shared::time::format_date_it;
-use sqlx::{AnyPool, Row};
+use sqlx::Row;
 
 /// A linked person's relation with the company.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,7 +56,7 @@ fn relazione(r: &sqlx::any::AnyRow) -> AppResult<Relazione> {
 }
 
 /// The relation `id` if it is the contributor's (another's and a missing one read the same).
-pub async fn load(pool: &AnyPool, contribuente_id: i64, id: i64) -> AppResult<Option<Relazione>> {
+pub async fn load(pool: &Readers, contribuente_id: i64, id: i64) -> AppResult<Option<Relazione>> {
     let sql = format!("{RELAZIONE} WHERE k.id = $1 AND k.contribuente_id = $2");
     let r = sqlx::query(&sql).bind(id).bind(contribuente_id).fetch_optional(pool).await?;
     r.as_ref().map(relazione).transpose()
@@ -91,7 +92,7 @@ pub async fn targets(cx: &TargetCx<'_>) -> AppResult<Vec<TargetView>> {
 }
 
 /// Whether the company has a position in being (Attiva, Sospesa or Riattivata).
-pub async fn posizione_attiva(pool: &AnyPool, contribuente_id: i64) -> AppResult<bool> {
+pub async fn posizione_attiva(pool: &Readers, contribuente_id: i64) -> AppResult<bool> {
     let n: i64 = sqlx::query("SELECT COUNT(*) FROM posizioni WHERE contribuente_id = $1 AND stato IN (1, 4, 5)")
         .bind(contribuente_id)
         .fetch_one(pool)

@@ -3,10 +3,11 @@
 
 use crate::error::{AppError, AppResult};
 use crate::infra::clock;
+use crate::infra::db::readers::Readers;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use shared::periodo::Periodo;
-use sqlx::{AnyPool, Row};
+use sqlx::Row;
 
 /// A period's balance on the payment's position.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,7 +30,7 @@ pub(crate) fn periodo(s: &str) -> AppResult<Periodo> {
 }
 
 /// What is owed and paid (DM10) for a period of a position, today.
-pub async fn saldo(pool: &AnyPool, posizione_id: i64, p: Periodo) -> AppResult<Saldo> {
+pub async fn saldo(pool: &Readers, posizione_id: i64, p: Periodo) -> AppResult<Saldo> {
     let dovuto: Option<i64> = sqlx::query(
         "SELECT dovuto_cents FROM denunce WHERE posizione_id = $1 AND periodo = $2 ORDER BY trasmessa_il DESC, id DESC LIMIT 1",
     )
@@ -67,7 +68,7 @@ pub struct Pagamento {
 }
 
 /// The payment line `id` and the position it was attributed to (None: no such line).
-pub async fn pagamento(pool: &AnyPool, id: i64) -> AppResult<Option<(Pagamento, Option<i64>)>> {
+pub async fn pagamento(pool: &Readers, id: i64) -> AppResult<Option<(Pagamento, Option<i64>)>> {
     let row = sqlx::query(
         "SELECT g.id, g.contribuente_id, g.matricola_indicata, g.posizione_id, p.contribuente_id AS contribuente_matricola,
                 g.data_versamento, g.importo_cents, g.causale, g.periodo_attribuito, g.utilizzo

@@ -7,16 +7,17 @@ use super::kind::{FactsCx, RequestRow};
 use super::kinds::examiner;
 use crate::error::{AppError, AppResult};
 use crate::identity::access::{self, User};
+use crate::infra::db::readers::Readers;
 use crate::infra::db::{Db, dialect};
 use chrono::NaiveDate;
 use shared::dto::{AccessBasis, Stato};
 use shared::smart_task::{Answers, Kind};
-use sqlx::{AnyPool, Row};
+use sqlx::Row;
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
 /// Parameters in force on `date`: for each name, the value with the latest `valido_dal <= date`.
-pub async fn parameters(pool: &AnyPool, date: NaiveDate) -> AppResult<BTreeMap<String, String>> {
+pub async fn parameters(pool: &Readers, date: NaiveDate) -> AppResult<BTreeMap<String, String>> {
     let day = date.format("%Y-%m-%d").to_string();
     let rows = sqlx::query(
         "SELECT p.nome, p.valore FROM parametri p
@@ -29,7 +30,7 @@ pub async fn parameters(pool: &AnyPool, date: NaiveDate) -> AppResult<BTreeMap<S
 }
 
 /// A parameter's dated values, oldest first.
-pub async fn parameters_series(pool: &AnyPool, nome: &str) -> AppResult<Vec<(NaiveDate, String)>> {
+pub async fn parameters_series(pool: &Readers, nome: &str) -> AppResult<Vec<(NaiveDate, String)>> {
     let rows = sqlx::query("SELECT valido_dal, valore FROM parametri WHERE nome = $1 ORDER BY valido_dal")
         .bind(nome)
         .fetch_all(pool)

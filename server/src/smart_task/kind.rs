@@ -8,12 +8,13 @@ use crate::error::{AppError, AppResult};
 use crate::identity::access::User;
 use crate::infra::audit::Deferred;
 use crate::infra::db::Engine;
+use crate::infra::db::readers::Readers;
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::dto::{FieldError, SubjectSummary, TargetView};
 use shared::smart_task::{Answers, Kind};
-use sqlx::{AnyConnection, AnyPool};
+use sqlx::AnyConnection;
 use std::collections::BTreeMap;
 use std::future::Future;
 
@@ -28,7 +29,7 @@ pub struct RequestRow {
 
 /// What a kind's facts loader may use.
 pub struct FactsCx<'a> {
-    pub pool: &'a AnyPool,
+    pub pool: &'a Readers,
     pub engine: Engine,
     pub req: &'a RequestRow,
     pub requester: &'a User,
@@ -38,7 +39,7 @@ pub struct FactsCx<'a> {
 
 /// What a kind's list of targets may use: the subject acted for, already authorized.
 pub struct TargetCx<'a> {
-    pub pool: &'a AnyPool,
+    pub pool: &'a Readers,
     pub kind: Kind,
     pub subject: &'a SubjectSummary,
     pub user: &'a User,
@@ -109,7 +110,7 @@ pub trait SmartTaskKind: Send + Sync + 'static {
     /// and for targets that are not the contributor's: theirs is never stored nor shown).
     fn matricola(
         &self,
-        _pool: &AnyPool,
+        _pool: &Readers,
         _contribuente_id: i64,
         _r: &Self::Request,
     ) -> impl Future<Output = AppResult<Option<String>>> + Send {
@@ -139,7 +140,7 @@ pub trait Examiner: Send + Sync {
     async fn targets(&self, cx: &TargetCx<'_>) -> AppResult<Vec<TargetView>>;
     async fn matricola(
         &self,
-        pool: &AnyPool,
+        pool: &Readers,
         contribuente_id: i64,
         oggetto: &str,
         a: &Answers,
@@ -173,7 +174,7 @@ impl<K: SmartTaskKind> Examiner for K {
 
     async fn matricola(
         &self,
-        pool: &AnyPool,
+        pool: &Readers,
         contribuente_id: i64,
         oggetto: &str,
         a: &Answers,

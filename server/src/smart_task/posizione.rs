@@ -6,6 +6,7 @@
 use crate::error::AppResult;
 use crate::infra::audit::{Deferred, Entry};
 use crate::infra::clock;
+use crate::infra::db::readers::Readers;
 use crate::smart_task::engine::{Check, Rule};
 use crate::smart_task::kind::{FactsCx, RuleCx, SmartTaskKind, TargetCx};
 use crate::smart_task::targets::target;
@@ -16,7 +17,7 @@ use shared::periodo::Periodo;
 use shared::posizione::StatoPosizione;
 use shared::smart_task::Answers;
 use shared::time::format_date_it;
-use sqlx::{AnyConnection, AnyPool, Row};
+use sqlx::{AnyConnection, Row};
 
 /// A position of the contributor, as the examination reads it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,7 +73,7 @@ impl<K: CambioStato> SmartTaskKind for K {
         apply(conn, trail, e).await
     }
 
-    async fn matricola(&self, pool: &AnyPool, contribuente_id: i64, r: &K::Request) -> AppResult<Option<String>> {
+    async fn matricola(&self, pool: &Readers, contribuente_id: i64, r: &K::Request) -> AppResult<Option<String>> {
         matricola(pool, contribuente_id, K::posizione_id(r)).await
     }
 }
@@ -101,7 +102,7 @@ fn posizione(r: &sqlx::any::AnyRow) -> AppResult<Posizione> {
 
 /// The position `posizione_id` if it is the contributor's (None otherwise: another's position
 /// and a missing one read the same).
-pub async fn load(pool: &AnyPool, contribuente_id: i64, posizione_id: i64) -> AppResult<Option<Posizione>> {
+pub async fn load(pool: &Readers, contribuente_id: i64, posizione_id: i64) -> AppResult<Option<Posizione>> {
     let sql = format!("{POSIZIONE} WHERE p.id = $1 AND p.contribuente_id = $2");
     let r = sqlx::query(&sql).bind(posizione_id).bind(contribuente_id).fetch_optional(pool).await?;
     r.as_ref().map(posizione).transpose()
@@ -131,7 +132,7 @@ pub async fn targets(cx: &TargetCx<'_>) -> AppResult<Vec<TargetView>> {
         .collect()
 }
 
-pub async fn matricola(pool: &AnyPool, contribuente_id: i64, posizione_id: i64) -> AppResult<Option<String>> {
+pub async fn matricola(pool: &Readers, contribuente_id: i64, posizione_id: i64) -> AppResult<Option<String>> {
     let q = sqlx::query("SELECT matricola FROM posizioni WHERE id = $1 AND contribuente_id = $2")
         .bind(posizione_id)
         .bind(contribuente_id);

@@ -10,6 +10,7 @@ use super::kinds::examiner;
 use crate::error::{AppError, AppResult};
 use crate::identity::Caller;
 use crate::infra::clock;
+use crate::infra::db::readers::Readers;
 use crate::infra::export::{Cella, Esportazione, Formato, corpo};
 use crate::richieste::decision::{Decision, Outcome, Snapshot, Trace};
 use crate::services::Services;
@@ -19,7 +20,7 @@ use shared::Role;
 use shared::dto::Esito;
 use shared::smart_task::simulazione::*;
 use shared::smart_task::{Answers, Kind};
-use sqlx::{AnyPool, Row};
+use sqlx::Row;
 use std::collections::BTreeMap;
 use std::io;
 use tokio::sync::mpsc;
@@ -91,7 +92,7 @@ fn riesegui(r: &sqlx::any::AnyRow, nome: &str, serie: &[(NaiveDate, String)]) ->
 
 /// Streams the re-run of every decision in scope into `tx` (stops when the receiver goes away).
 async fn esegui(
-    pool: AnyPool,
+    pool: Readers,
     q: Simulazione,
     serie: Vec<(NaiveDate, String)>,
     tx: mpsc::Sender<AppResult<Rieseguita>>,

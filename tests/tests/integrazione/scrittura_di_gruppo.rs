@@ -253,7 +253,7 @@ async fn claims_do_not_wait_for_the_audit_head_on_postgres() {
                            "risposte": { "pec": "attesa@pec.tuscolana.it" } });
         let (s, v) = submit(&app, &giulia, body, None).await;
         assert_eq!(s, StatusCode::ACCEPTED, "{v}");
-        let mut other = app.db.read.begin().await.expect("begin");
+        let mut other = app.db.write.begin().await.expect("begin");
         let lock = server::infra::db::dialect::batch_lock(app.db.engine).expect("PostgreSQL takes the head");
         sqlx::query(lock).execute(&mut *other).await.expect("head");
         let claim = server::infra::jobs::claim_many(

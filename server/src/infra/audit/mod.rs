@@ -12,6 +12,7 @@ pub use deferred::{Deferred, Later};
 use crate::error::AppResult;
 use crate::infra::clock;
 use crate::infra::db::dialect;
+use crate::infra::db::readers::Readers;
 use hmac::{Hmac, Mac};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -267,7 +268,7 @@ pub enum Verification {
 }
 
 /// Walks the chain in order and reports the first record that does not match.
-pub async fn verify(pool: &sqlx::AnyPool) -> AppResult<Verification> {
+pub async fn verify(pool: &Readers) -> AppResult<Verification> {
     use futures_util::TryStreamExt;
     let mut rows = sqlx::query(
         "SELECT seq, at, actor_user_id, actor, acting_for_id, entity, entity_id, action, before_json, after_json,

@@ -2,14 +2,17 @@
 //! driver so one SQL text serves both. What differs between the engines lives in [`dialect`].
 
 pub mod dialect;
+pub mod readers;
 pub mod tail;
 pub mod writer;
 
+use readers::Readers;
 use writer::Writer;
 
 use crate::error::{AppError, AppResult};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyConnection, AnyPool, Connection, Executor};
+use std::sync::Arc;
 use std::time::Duration;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,8 +29,8 @@ pub enum Engine {
 #[derive(Clone, Debug)]
 pub struct Db {
     pub write: AnyPool,
-    pub read: AnyPool,
-    pub long_read: AnyPool,
+    pub read: Readers,
+    pub long_read: Readers,
     pub engine: Engine,
     /// The group commit every hot write goes through ([`writer`]), on the write pool.
     pub writer: Writer,
@@ -55,6 +58,13 @@ pub const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NO
 const WRITER_CACHE: &str = "PRAGMA cache_size=-32768;";
 const READER_CACHE: &str = "PRAGMA cache_size=-4096;";
 
+/// A connection with the settings of every connection of its kind.
+async fn sqlite_settings(conn: &mut AnyConnection, cache: &'static str) -> Result<(), sqlx::Error> {
+    conn.execute(sqlx::raw_sql(SQLITE_PRAGMAS)).await?;
+    conn.execute(sqlx::raw_sql(cache)).await?;
+    Ok(())
+}
+
 fn sqlite_pool(max: u32, cache: &'static str) -> AnyPoolOptions {
     AnyPoolOptions::new()
         .max_connections(max)
@@ -64,13 +74,23 @@ fn sqlite_pool(max: u32, cache: &'static str) -> AnyPoolOptions {
         // default is one more round trip to the connection's thread for each query (without
         // it, at 64 connections: submissions +8 %, request list +5 %, p99 −15 %, A/B runs).
         .test_before_acquire(false)
-        .after_connect(move |conn, _meta| {
+        .after_connect(move |conn, _meta| Box::pin(sqlite_settings(conn, cache)))
+}
+
+/// The pages' readers on SQLite ([`readers`]).
+fn sqlite_readers(url: &str) -> Readers {
+    let url: Arc<str> = url.into();
+    Readers::own(
+        readers() as usize,
+        Arc::new(move || {
+            let url = url.clone();
             Box::pin(async move {
-                conn.execute(sqlx::raw_sql(SQLITE_PRAGMAS)).await?;
-                conn.execute(sqlx::raw_sql(cache)).await?;
-                Ok(())
+                let mut conn = AnyConnection::connect(&url).await?;
+                sqlite_settings(&mut conn, READER_CACHE).await?;
+                Ok(conn)
             })
-        })
+        }),
+    )
 }
 
 /// One reader per core for the pages: a read of cached pages keeps a core busy, so more readers
@@ -103,9 +123,9 @@ impl Db {
             let url_rwc = if url.contains('?') { url.to_string() } else { format!("{url}?mode=rwc") };
             let write = sqlite_pool(1, WRITER_CACHE).connect(&url_rwc).await?;
             let (read, long_read) = if url.contains(":memory:") {
-                (write.clone(), write.clone())
+                (Readers::pool(write.clone()), Readers::pool(write.clone()))
             } else {
-                (sqlite_pool(readers(), READER_CACHE).connect(&url_rwc).await?, long_readers().connect_lazy(&url_rwc)?)
+                (sqlite_readers(&url_rwc), Readers::pool(long_readers().connect_lazy(&url_rwc)?))
             };
             let writer = Writer::spawn(write.clone(), Engine::Sqlite);
             Ok(Db { write, read, long_read, engine: Engine::Sqlite, writer })
@@ -116,7 +136,8 @@ impl Db {
             let pool =
                 AnyPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(5)).connect(url).await?;
             let writer = Writer::spawn(pool.clone(), Engine::Postgres);
-            Ok(Db { write: pool.clone(), read: pool.clone(), long_read: pool, engine: Engine::Postgres, writer })
+            let read = Readers::pool(pool.clone());
+            Ok(Db { write: pool, read: read.clone(), long_read: read, engine: Engine::Postgres, writer })
         } else {
             Err(AppError::Internal(format!(
                 "DATABASE_URL non supportato: {url} (usare sqlite://… oppure postgres://…)"
@@ -196,23 +217,25 @@ mod tests {
         }
     }
 
+    async fn pragma<'a>(on: impl Executor<'a, Database = sqlx::Any>, name: &str) -> i64 {
+        use sqlx::Row;
+        let row = sqlx::query(&format!("PRAGMA {name}")).fetch_one(on).await.expect("pragma");
+        row.try_get::<i64, _>(0).expect("value")
+    }
+
     /// The writer and the readers get their own cache; the map and the heap limit are the same.
     #[tokio::test]
     async fn sqlite_memory_settings() {
         let dir = std::env::temp_dir().join(format!("sportello-pragmi-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let db = Db::connect(&format!("sqlite://{}/p.db", dir.display())).await.expect("connect");
-        let get = |pool: AnyPool, pragma: &'static str| async move {
-            use sqlx::Row;
-            let row = sqlx::query(&format!("PRAGMA {pragma}")).fetch_one(&pool).await.expect("pragma");
-            row.try_get::<i64, _>(0).expect("value")
-        };
-        assert_eq!(get(db.write.clone(), "cache_size").await, -32768);
-        assert_eq!(get(db.read.clone(), "cache_size").await, -4096);
-        assert_eq!(get(db.long_read.clone(), "cache_size").await, -4096);
-        for pool in [db.write.clone(), db.read.clone(), db.long_read.clone()] {
-            assert_eq!(get(pool.clone(), "mmap_size").await, 64 << 20);
-            assert_eq!(get(pool, "soft_heap_limit").await, 64 << 20);
+        assert_eq!(pragma(&db.write, "cache_size").await, -32768);
+        assert_eq!(pragma(&db.read, "cache_size").await, -4096);
+        assert_eq!(pragma(&db.long_read, "cache_size").await, -4096);
+        for name in ["mmap_size", "soft_heap_limit"] {
+            assert_eq!(pragma(&db.write, name).await, 64 << 20);
+            assert_eq!(pragma(&db.read, name).await, 64 << 20);
+            assert_eq!(pragma(&db.long_read, name).await, 64 << 20);
         }
         db.close().await;
         let _ = std::fs::remove_dir_all(&dir);

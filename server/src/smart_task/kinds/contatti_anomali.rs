@@ -9,6 +9,7 @@ use super::revoca_delega::{self, Delega};
 use crate::error::AppResult;
 use crate::infra::audit::{Deferred, Entry};
 use crate::infra::clock;
+use crate::infra::db::readers::Readers;
 use crate::smart_task::engine::{Check, CommonFacts, Rule};
 use crate::smart_task::kind::{FactsCx, RuleCx, SmartTaskKind, TargetCx};
 use crate::smart_task::targets::{it, target};
@@ -16,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use shared::dto::{FieldError, TargetView};
 use shared::smart_task::Answers;
 use shared::smart_task::kinds::contatti_anomali::{self as form, MotivoCancellazione, Richiesta};
-use sqlx::{AnyConnection, AnyPool, Row};
+use sqlx::{AnyConnection, Row};
 
 pub struct CancellazioneContattiAnomali;
 
@@ -227,7 +228,7 @@ impl SmartTaskKind for CancellazioneContattiAnomali {
         Ok(Ok(()))
     }
 
-    async fn matricola(&self, pool: &AnyPool, contribuente_id: i64, r: &Richiesta) -> AppResult<Option<String>> {
+    async fn matricola(&self, pool: &Readers, contribuente_id: i64, r: &Richiesta) -> AppResult<Option<String>> {
         let sql = "SELECT p.matricola FROM contatti_notifica c JOIN posizioni p ON p.id = c.posizione_id
                    WHERE c.id = $1 AND p.contribuente_id = $2";
         let q = sqlx::query(sql).bind(r.contatto_id).bind(contribuente_id);
@@ -246,7 +247,7 @@ fn anomalia(a: Option<&str>) -> &'static str {
     }
 }
 
-async fn load(pool: &AnyPool, contribuente_id: i64, id: i64) -> AppResult<Facts> {
+async fn load(pool: &Readers, contribuente_id: i64, id: i64) -> AppResult<Facts> {
     let row = sqlx::query(
         "SELECT c.id, c.posizione_id, c.canale, c.indirizzo, c.titolare, c.delega_id, c.anomalia, c.cancellato_il,
                 p.matricola, p.contribuente_id, k.pec AS pec_registrata

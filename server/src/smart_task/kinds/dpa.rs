@@ -3,6 +3,7 @@
 use crate::error::AppResult;
 use crate::infra::audit::{Deferred, Entry};
 use crate::infra::clock;
+use crate::infra::db::readers::Readers;
 use crate::smart_task::engine::{Check, Rule};
 use crate::smart_task::kind::{FactsCx, RuleCx, SmartTaskKind, TargetCx};
 use crate::smart_task::posizione::{self, Posizione};
@@ -11,7 +12,7 @@ use shared::dto::{FieldError, TargetView};
 use shared::periodo::Periodo;
 use shared::smart_task::Answers;
 use shared::smart_task::kinds::dpa::{self as form, Richiesta};
-use sqlx::{AnyConnection, AnyPool, Row};
+use sqlx::{AnyConnection, Row};
 
 pub struct RichiestaDpa;
 
@@ -151,7 +152,7 @@ impl SmartTaskKind for RichiestaDpa {
         Ok(Ok(()))
     }
 
-    async fn matricola(&self, pool: &AnyPool, contribuente_id: i64, r: &Richiesta) -> AppResult<Option<String>> {
+    async fn matricola(&self, pool: &Readers, contribuente_id: i64, r: &Richiesta) -> AppResult<Option<String>> {
         posizione::matricola(pool, contribuente_id, r.posizione_id).await
     }
 }

@@ -3,6 +3,7 @@
 use crate::error::AppResult;
 use crate::infra::audit::{Deferred, Entry};
 use crate::infra::clock;
+use crate::infra::db::readers::Readers;
 use crate::smart_task::catasto;
 use crate::smart_task::collegati;
 use crate::smart_task::engine::{Check, Rule};
@@ -15,7 +16,7 @@ use shared::dto::{FieldError, TargetView};
 use shared::smart_task::Answers;
 use shared::smart_task::kinds::inserimento_collegato::{self as form, Richiesta};
 use shared::time::format_date_it;
-use sqlx::{AnyConnection, AnyPool, Row};
+use sqlx::{AnyConnection, Row};
 
 pub struct InserimentoCollegato;
 
@@ -124,7 +125,7 @@ pub fn rules(r: &Richiesta, f: &Facts) -> (Vec<Check>, Vec<Effect>) {
     (checks, vec![effect])
 }
 
-async fn sovrapposte(pool: &AnyPool, contribuente_id: i64, cf: &str, ruolo: &str, dal: NaiveDate) -> AppResult<i64> {
+async fn sovrapposte(pool: &Readers, contribuente_id: i64, cf: &str, ruolo: &str, dal: NaiveDate) -> AppResult<i64> {
     Ok(sqlx::query(
         "SELECT COUNT(*) FROM soggetti_collegati k JOIN persone p ON p.id = k.persona_id
          WHERE k.contribuente_id = $1 AND p.codice_fiscale = $2 AND k.ruolo = $3 AND (k.al IS NULL OR k.al >= $4)",

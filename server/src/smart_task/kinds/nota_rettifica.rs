@@ -9,6 +9,7 @@
 use crate::error::AppResult;
 use crate::infra::audit::{Deferred, Entry};
 use crate::infra::clock;
+use crate::infra::db::readers::Readers;
 use crate::smart_task::contributi::{periodo, saldo};
 use crate::smart_task::engine::{Check, CommonFacts, Rule};
 use crate::smart_task::kind::{FactsCx, RuleCx, SmartTaskKind, TargetCx};
@@ -21,7 +22,7 @@ use shared::periodo::Periodo;
 use shared::smart_task::Answers;
 use shared::smart_task::kinds::nota_rettifica::{self as form, MotivoRicalcolo, Richiesta};
 use shared::time::format_date_it;
-use sqlx::{AnyConnection, AnyPool, Row};
+use sqlx::{AnyConnection, Row};
 
 pub struct RicalcoloNotaRettifica;
 
@@ -294,7 +295,7 @@ impl SmartTaskKind for RicalcoloNotaRettifica {
         Ok(Ok(()))
     }
 
-    async fn matricola(&self, pool: &AnyPool, contribuente_id: i64, r: &Richiesta) -> AppResult<Option<String>> {
+    async fn matricola(&self, pool: &Readers, contribuente_id: i64, r: &Richiesta) -> AppResult<Option<String>> {
         let sql = "SELECT p.matricola FROM note_rettifica n JOIN posizioni p ON p.id = n.posizione_id
                    WHERE n.id = $1 AND p.contribuente_id = $2";
         let q = sqlx::query(sql).bind(r.nota_id).bind(contribuente_id);
@@ -316,7 +317,7 @@ fn date(s: Option<String>) -> Option<NaiveDate> {
     s.as_deref().and_then(clock::parse_date)
 }
 
-async fn load(pool: &AnyPool, contribuente_id: i64, id: i64) -> AppResult<Facts> {
+async fn load(pool: &Readers, contribuente_id: i64, id: i64) -> AppResult<Facts> {
     let row = sqlx::query(
         "SELECT n.id, n.numero, n.posizione_id, n.periodo, n.importo_cents, n.stato, n.emessa_il,
                 n.riesame_in_corso AS riesame, n.versione, p.matricola, p.contribuente_id

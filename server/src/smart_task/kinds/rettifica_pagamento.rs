@@ -8,6 +8,7 @@
 use crate::error::AppResult;
 use crate::infra::audit::{Deferred, Entry};
 use crate::infra::clock;
+use crate::infra::db::readers::Readers;
 use crate::smart_task::contributi::{Pagamento, Saldo, pagamento, saldo};
 use crate::smart_task::engine::{Check, CommonFacts, Esito, Rule};
 use crate::smart_task::kind::{FactsCx, RuleCx, SmartTaskKind, TargetCx};
@@ -20,7 +21,7 @@ use shared::periodo::Periodo;
 use shared::smart_task::Answers;
 use shared::smart_task::kinds::rettifica_pagamento::{self as form, Richiesta};
 use shared::time::format_date_it;
-use sqlx::{AnyConnection, AnyPool, Row};
+use sqlx::{AnyConnection, Row};
 use std::collections::BTreeMap;
 
 pub struct RettificaPeriodoPagamento;
@@ -351,7 +352,7 @@ impl SmartTaskKind for RettificaPeriodoPagamento {
         Ok(Ok(()))
     }
 
-    async fn matricola(&self, pool: &AnyPool, contribuente_id: i64, r: &Richiesta) -> AppResult<Option<String>> {
+    async fn matricola(&self, pool: &Readers, contribuente_id: i64, r: &Richiesta) -> AppResult<Option<String>> {
         let found = pagamento(pool, r.pagamento_id).await?.filter(|(p, _)| of_contributor(p, contribuente_id));
         Ok(found.map(|(p, _)| p.matricola_indicata))
     }
@@ -363,7 +364,7 @@ fn of_contributor(p: &Pagamento, contribuente_id: i64) -> bool {
     p.contribuente_matricola_id == Some(contribuente_id) || p.contribuente_versante_id == Some(contribuente_id)
 }
 
-async fn load(pool: &AnyPool, contribuente_id: i64, id: i64, periodo_corretto: Periodo) -> AppResult<Facts> {
+async fn load(pool: &Readers, contribuente_id: i64, id: i64, periodo_corretto: Periodo) -> AppResult<Facts> {
     let found = pagamento(pool, id).await?.filter(|(p, _)| of_contributor(p, contribuente_id));
     let Some((pagamento, posizione_id)) = found else {
         return Ok(Facts {

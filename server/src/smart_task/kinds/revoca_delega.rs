@@ -3,6 +3,7 @@
 use crate::error::AppResult;
 use crate::infra::audit::{Deferred, Entry};
 use crate::infra::clock;
+use crate::infra::db::readers::Readers;
 use crate::smart_task::engine::{Check, CommonFacts, Rule};
 use crate::smart_task::kind::{FactsCx, RuleCx, SmartTaskKind, TargetCx};
 use crate::smart_task::targets::{it, opt, target};
@@ -13,7 +14,7 @@ use shared::smart_task::kinds::revoca_delega::{self as form, Richiesta};
 use shared::smart_task::{Answers, Kind};
 use shared::time::format_date_it;
 use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, AnyPool, Row};
+use sqlx::{AnyConnection, Row};
 use std::collections::BTreeMap;
 
 /// Kinds 4 and 5: the same rules for the two roles of a delega.
@@ -251,11 +252,11 @@ pub(crate) fn contatti_delegato(r: &AnyRow) -> AppResult<Vec<(&'static str, Stri
 
 /// The delega only if the contributor gave it: another contributor's is never read into the
 /// facts (stored in the trace), so its details cannot reach the submitter.
-pub(crate) async fn delega_of(pool: &AnyPool, id: i64, contribuente_id: i64) -> AppResult<Option<Delega>> {
+pub(crate) async fn delega_of(pool: &Readers, id: i64, contribuente_id: i64) -> AppResult<Option<Delega>> {
     Ok(load_delega(pool, id).await?.filter(|g| g.contribuente_id == contribuente_id))
 }
 
-pub(crate) async fn load_delega(pool: &AnyPool, id: i64) -> AppResult<Option<Delega>> {
+pub(crate) async fn load_delega(pool: &Readers, id: i64) -> AppResult<Option<Delega>> {
     let row = sqlx::query(
         "SELECT id, contribuente_id, ruolo, delegato_persona_id, data_inizio, data_fine, revocata_dal FROM deleghe WHERE id = $1",
     )

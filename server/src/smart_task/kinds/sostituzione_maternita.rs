@@ -3,6 +3,7 @@
 use crate::error::AppResult;
 use crate::infra::audit::Deferred;
 use crate::infra::clock;
+use crate::infra::db::readers::Readers;
 use crate::smart_task::codici::{self, Effect, unita};
 use crate::smart_task::engine::{Check, Rule};
 use crate::smart_task::kind::{FactsCx, RuleCx, SmartTaskKind, TargetCx};
@@ -14,7 +15,7 @@ use shared::periodo::Periodo;
 use shared::smart_task::Answers;
 use shared::smart_task::kinds::sostituzione_maternita::{self as form, Richiesta};
 use shared::time::format_date_it;
-use sqlx::{AnyConnection, AnyPool, Row};
+use sqlx::{AnyConnection, Row};
 use std::collections::BTreeMap;
 
 pub struct SostituzioneMaternita;
@@ -125,7 +126,7 @@ pub fn rules(r: &Richiesta, f: &Facts, params: &BTreeMap<String, String>) -> (Ve
     (checks, vec![effect])
 }
 
-async fn congedo(pool: &AnyPool, contribuente_id: i64, id: i64) -> AppResult<Option<Congedo>> {
+async fn congedo(pool: &Readers, contribuente_id: i64, id: i64) -> AppResult<Option<Congedo>> {
     let r = sqlx::query(
         "SELECT c.posizione_id, c.codice_fiscale_lavoratore, c.tipo, c.dal, c.al, c.data_evento
          FROM congedi c JOIN posizioni p ON p.id = c.posizione_id WHERE c.id = $1 AND p.contribuente_id = $2",
@@ -204,7 +205,7 @@ impl SmartTaskKind for SostituzioneMaternita {
         codici::apply(conn, trail, e).await
     }
 
-    async fn matricola(&self, pool: &AnyPool, contribuente_id: i64, r: &Richiesta) -> AppResult<Option<String>> {
+    async fn matricola(&self, pool: &Readers, contribuente_id: i64, r: &Richiesta) -> AppResult<Option<String>> {
         let sql = "SELECT p.matricola FROM congedi c JOIN posizioni p ON p.id = c.posizione_id
                    WHERE c.id = $1 AND p.contribuente_id = $2";
         let q = sqlx::query(sql).bind(r.congedo_id).bind(contribuente_id);

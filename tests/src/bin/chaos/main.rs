@@ -178,7 +178,10 @@ async fn run(bin: &str, db: &str, n: usize) -> R<()> {
     if twice != 0 || effects != accepted || left != 0 {
         return Err("esame non esattamente una volta".into());
     }
-    match server::infra::audit::verify(&pool).await.map_err(|e| e.to_string())? {
+    match server::infra::audit::verify(&server::infra::db::readers::Readers::pool(pool.clone()))
+        .await
+        .map_err(|e| e.to_string())?
+    {
         server::infra::audit::Verification::Intact { records } => {
             println!("  catena dell'audit integra ({records} record)")
         }

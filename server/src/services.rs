@@ -9,7 +9,9 @@ use crate::infra::db::Db;
 #[derive(Clone)]
 pub struct Services {
     pub db: Db,
-    pub config: Config,
+    /// Shared: every request's middleware holds it, and a copy of its strings each time showed in
+    /// the profile of the request list.
+    pub config: std::sync::Arc<Config>,
     /// Wakes the istruttoria worker when a request is submitted.
     pub wake: std::sync::Arc<tokio::sync::Notify>,
     /// Password checks running at once (`Config::login_concurrent_hashes`).
@@ -21,6 +23,6 @@ pub struct Services {
 impl Services {
     pub fn new(db: Db, config: Config) -> Self {
         let hashes = std::sync::Arc::new(tokio::sync::Semaphore::new(config.login_concurrent_hashes));
-        Services { db, config, wake: Default::default(), hashes, clock: Clock::default() }
+        Services { db, config: std::sync::Arc::new(config), wake: Default::default(), hashes, clock: Clock::default() }
     }
 }

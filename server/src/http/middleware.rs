@@ -107,7 +107,7 @@ fn is_safe(m: &Method) -> bool {
 /// Cross-site request forgery defence for every state-changing request, server functions
 /// included: a browser always sends `Origin` (or at least `Sec-Fetch-Site`) on such requests, and
 /// it must be this site. Clients that send neither (API software) carry no ambient cookie risk.
-pub async fn origin_check(State(config): State<Config>, req: Request, next: Next) -> Response {
+pub async fn origin_check(State(config): State<std::sync::Arc<Config>>, req: Request, next: Next) -> Response {
     if is_safe(req.method()) {
         return next.run(req).await;
     }
@@ -178,7 +178,7 @@ pub fn declared_length(headers: &HeaderMap) -> Option<usize> {
 
 /// Headers for every response. HTML pages set their own CSP with the script nonce; everything
 /// else gets a CSP that allows nothing.
-pub async fn security_headers(State(config): State<Config>, req: Request, next: Next) -> Response {
+pub async fn security_headers(State(config): State<std::sync::Arc<Config>>, req: Request, next: Next) -> Response {
     let public_asset = is_public_asset(req.uri().path());
     let mut res = next.run(req).await;
     let h = res.headers_mut();

@@ -162,6 +162,20 @@ impl<'p> Executor<'p> for &'_ Readers {
         }))
     }
 
+    /// The rows collected on the connection's own stream, without handing each one through the
+    /// stream above.
+    fn fetch_all<'e, 'q: 'e, E>(self, query: E) -> BoxFuture<'e, Result<Vec<AnyRow>, Error>>
+    where
+        E: 'q + Execute<'q, Any>,
+    {
+        let readers = self.clone();
+        Box::pin(async move {
+            let mut conn = readers.acquire().await?;
+            let r = conn.fetch_all(query).await;
+            conn.checked(r)
+        })
+    }
+
     fn fetch_optional<'e, 'q: 'e, E>(self, query: E) -> BoxFuture<'e, Result<Option<AnyRow>, Error>>
     where
         E: 'q + Execute<'q, Any>,

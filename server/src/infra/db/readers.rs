@@ -243,6 +243,8 @@ mod tests {
         });
         let got: Vec<i64> = futures_util::future::join_all(reads).await.into_iter().map(|r| r.expect("join")).collect();
         assert_eq!(got, (0..64).map(|i| i * 2).collect::<Vec<_>>());
+        let all = sqlx::query("SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3").fetch_all(&readers).await.expect("all");
+        assert_eq!(all.iter().map(|r| r.try_get::<i64, _>(0).expect("value")).collect::<Vec<_>>(), [1, 2, 3]);
         let n = opened.load(Ordering::SeqCst);
         assert!((1..=2).contains(&n), "{n} connections opened");
     }

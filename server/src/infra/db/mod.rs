@@ -65,11 +65,14 @@ async fn sqlite_settings(conn: &mut AnyConnection, cache: &'static str) -> Resul
     Ok(())
 }
 
+/// The longest a query waits for an SQLite connection before it is refused (503, try again).
+const SQLITE_WAIT: Duration = Duration::from_secs(30);
+
 fn sqlite_pool(max: u32, cache: &'static str) -> AnyPoolOptions {
     AnyPoolOptions::new()
         .max_connections(max)
         .min_connections(if max == 1 { 1 } else { 0 })
-        .acquire_timeout(Duration::from_secs(30))
+        .acquire_timeout(SQLITE_WAIT)
         // An embedded connection cannot have dropped: the ping sqlx sends on every acquire by
         // default is one more round trip to the connection's thread for each query (without
         // it, at 64 connections: submissions +8 %, request list +5 %, p99 −15 %, A/B runs).
@@ -82,6 +85,7 @@ fn sqlite_readers(url: &str) -> Readers {
     let url: Arc<str> = url.into();
     Readers::own(
         readers() as usize,
+        SQLITE_WAIT,
         Arc::new(move || {
             let url = url.clone();
             Box::pin(async move {

@@ -15,6 +15,7 @@ use std::future::Future;
 use std::ops::{Deref, DerefMut};
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// A new reader, with the settings every reader gets.
@@ -31,6 +32,8 @@ enum Inner {
 
 struct Own {
     permits: Arc<Semaphore>,
+    /// The longest a read waits for a connection before it is refused (503, try again).
+    wait: Duration,
     idle: Mutex<Vec<AnyConnection>>,
     connect: Connect,
 }
@@ -49,10 +52,11 @@ impl Readers {
         Readers(Inner::Pool(pool))
     }
 
-    /// At most `max` connections, opened when first needed.
-    pub fn own(max: usize, connect: Connect) -> Readers {
+    /// At most `max` connections, opened when first needed; a read waits at most `wait` for one.
+    pub fn own(max: usize, wait: Duration, connect: Connect) -> Readers {
         Readers(Inner::Own(Arc::new(Own {
             permits: Arc::new(Semaphore::new(max)),
+            wait,
             idle: Mutex::new(Vec::with_capacity(max)),
             connect,
         })))
@@ -63,7 +67,10 @@ impl Readers {
         match &self.0 {
             Inner::Pool(p) => Ok(Reader(Held::Pool(p.acquire().await?))),
             Inner::Own(o) => {
-                let permit = o.permits.clone().acquire_owned().await.map_err(|_| Error::PoolClosed)?;
+                let permit = tokio::time::timeout(o.wait, o.permits.clone().acquire_owned())
+                    .await
+                    .map_err(|_| Error::PoolTimedOut)?
+                    .map_err(|_| Error::PoolClosed)?;
                 let idle = o.idle.lock().map_err(|_| Error::PoolClosed)?.pop();
                 let conn = match idle {
                     Some(c) => c,
@@ -93,7 +100,8 @@ pub struct Reader(Held);
 impl Reader {
     /// A connection that failed on its own (its thread gone, an I/O error) is closed rather
     /// than handed to the next request; a new one is opened in its place when needed.
-    fn checked<T>(&mut self, r: Result<T, Error>) -> Result<T, Error> {
+    /// Ends the guard, so nothing can use a connection it has closed.
+    fn checked<T>(mut self, r: Result<T, Error>) -> Result<T, Error> {
         if let (Err(Error::WorkerCrashed | Error::Io(_)), Held::Own { conn, .. }) = (&r, &mut self.0) {
             conn.take();
         }
@@ -111,7 +119,7 @@ impl Deref for Reader {
     fn deref(&self) -> &AnyConnection {
         match &self.0 {
             Held::Pool(c) => c,
-            // Only `Drop` takes it.
+            // Only `Drop` and `checked`, which ends the guard, take it.
             Held::Own { conn, .. } => conn.as_ref().unwrap_or_else(|| unreachable!("reader taken before drop")),
         }
     }
@@ -137,6 +145,18 @@ impl Drop for Reader {
             idle.push(c);
         }
     }
+}
+
+/// One call on a reader taken for it, given back (or closed, see [`Reader::checked`]) after.
+macro_rules! on_a_reader {
+    ($readers:expr, $conn:ident => $call:expr) => {{
+        let readers = $readers.clone();
+        Box::pin(async move {
+            let mut $conn = readers.acquire().await?;
+            let r = $call.await;
+            $conn.checked(r)
+        })
+    }};
 }
 
 impl<'p> Executor<'p> for &'_ Readers {
@@ -168,24 +188,14 @@ impl<'p> Executor<'p> for &'_ Readers {
     where
         E: 'q + Execute<'q, Any>,
     {
-        let readers = self.clone();
-        Box::pin(async move {
-            let mut conn = readers.acquire().await?;
-            let r = conn.fetch_all(query).await;
-            conn.checked(r)
-        })
+        on_a_reader!(self, conn => conn.fetch_all(query))
     }
 
     fn fetch_optional<'e, 'q: 'e, E>(self, query: E) -> BoxFuture<'e, Result<Option<AnyRow>, Error>>
     where
         E: 'q + Execute<'q, Any>,
     {
-        let readers = self.clone();
-        Box::pin(async move {
-            let mut conn = readers.acquire().await?;
-            let r = conn.fetch_optional(query).await;
-            conn.checked(r)
-        })
+        on_a_reader!(self, conn => conn.fetch_optional(query))
     }
 
     fn prepare_with<'e, 'q: 'e>(
@@ -193,21 +203,11 @@ impl<'p> Executor<'p> for &'_ Readers {
         sql: &'q str,
         parameters: &'e [AnyTypeInfo],
     ) -> BoxFuture<'e, Result<AnyStatement<'q>, Error>> {
-        let readers = self.clone();
-        Box::pin(async move {
-            let mut conn = readers.acquire().await?;
-            let r = conn.prepare_with(sql, parameters).await;
-            conn.checked(r)
-        })
+        on_a_reader!(self, conn => conn.prepare_with(sql, parameters))
     }
 
     fn describe<'e, 'q: 'e>(self, sql: &'q str) -> BoxFuture<'e, Result<Describe<Any>, Error>> {
-        let readers = self.clone();
-        Box::pin(async move {
-            let mut conn = readers.acquire().await?;
-            let r = conn.describe(sql).await;
-            conn.checked(r)
-        })
+        on_a_reader!(self, conn => conn.describe(sql))
     }
 }
 
@@ -222,6 +222,7 @@ mod tests {
         let n = opened.clone();
         let readers = Readers::own(
             max,
+            Duration::from_millis(200),
             Arc::new(move || {
                 n.fetch_add(1, Ordering::SeqCst);
                 Box::pin(AnyConnection::connect("sqlite::memory:"))
@@ -268,5 +269,20 @@ mod tests {
                 .expect("read");
         assert_eq!(next.try_get::<String, _>(0).expect("value"), "dopo");
         assert_eq!(opened.load(Ordering::SeqCst), 1);
+    }
+
+    /// Every reader held (downloads on slow lines): the next read is refused after its wait,
+    /// as sqlx's pool refused it, instead of waiting for ever.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_read_waits_for_a_reader_only_so_long() {
+        sqlx::any::install_default_drivers();
+        let (readers, _) = counted(1);
+        let held = readers.acquire().await.expect("the only reader");
+        let refused = tokio::time::timeout(Duration::from_secs(5), sqlx::query("SELECT 1").fetch_one(&readers))
+            .await
+            .expect("refused after its wait, not kept waiting");
+        assert!(matches!(refused, Err(Error::PoolTimedOut)), "{:?}", refused.err());
+        drop(held);
+        sqlx::query("SELECT 1").fetch_one(&readers).await.expect("a reader again");
     }
 }

@@ -225,8 +225,8 @@ impl Services {
         let today = self.clock.today();
         let now = clock::now_ts();
         let mut tx = self.db.write.begin().await?;
-        self.allowance(Flusso::Comunicazioni).take(&mut tx, s.user.id).await?;
-        let protocollo = next_protocol(&mut tx, "CB", today.year()).await?;
+        self.allowance(Flusso::Comunicazioni).take(&mut *tx, s.user.id).await?;
+        let protocollo = next_protocol(&mut *tx, "CB", today.year()).await?;
         // Same shape as a Smart-Task's answers (text values only), so every reader can show them.
         let mut risposte = std::collections::BTreeMap::new();
         risposte.insert("testo", testo.clone());

@@ -3,8 +3,10 @@
 
 use crate::error::AppResult;
 use crate::infra::clock;
+use crate::infra::db::exec::{Exec, Val};
 use crate::infra::db::tail::SetWrite;
 use crate::infra::db::{Db, dialect};
+use crate::vals;
 use chrono::{Duration, Utc};
 use futures_util::future::BoxFuture;
 use sqlx::{AnyConnection, Row};
@@ -40,21 +42,21 @@ pub struct Later {
 }
 
 impl SetWrite for Later {
-    fn write_all(conn: &mut AnyConnection, items: Vec<Later>) -> BoxFuture<'_, AppResult<()>> {
+    fn write_all(conn: &mut dyn Exec, items: Vec<Later>) -> BoxFuture<'_, AppResult<()>> {
         Box::pin(async move {
             let now = clock::now_ts();
-            let engine = dialect::engine_of(conn);
+            let engine = conn.engine();
             // Positional parameters on SQLite (`dialect::Params`): the time is bound on each column.
             for chunk in items.chunks(128) {
                 let values = dialect::Params::new(engine).rows(chunk.len(), 6);
                 let sql = format!(
                     "INSERT INTO jobs (queue, payload, state, run_after, created_at, updated_at) VALUES {values}"
                 );
-                let mut q = sqlx::query(&sql);
+                let mut args = Vec::with_capacity(chunk.len() * 6);
                 for job in chunk {
-                    q = q.bind(job.queue).bind(&job.payload).bind("queued").bind(&now).bind(&now).bind(&now);
+                    args.extend(vals![job.queue, &job.payload, "queued", &now, &now, &now]);
                 }
-                q.execute(&mut *conn).await?;
+                conn.run(&sql, args).await?;
             }
             Ok(())
         })
@@ -75,24 +77,22 @@ pub async fn claim_many(db: &Db, queue: &str, worker: &str, lease: Duration, max
     let rows = db
         .writer
         .background()
-        .write_unaudited(move |c| {
+        .write_exec_unaudited(move |c| {
             Box::pin(async move {
-                Ok(sqlx::query(sql)
-                    .bind(queue)
-                    .bind(clock::ts(now))
-                    .bind(clock::ts(now + lease))
-                    .bind(worker)
-                    .bind(i64::try_from(max).unwrap_or(i64::MAX))
-                    .fetch_all(&mut *c)
-                    .await?)
+                let args = vals![
+                    queue,
+                    clock::ts(now),
+                    clock::ts(now + lease),
+                    worker,
+                    i64::try_from(max).unwrap_or(i64::MAX)
+                ];
+                c.run(sql, args).await
             })
         })
         .await?;
     let mut jobs = rows
         .iter()
-        .map(|r| {
-            Ok(ClaimedJob { id: r.try_get("id")?, payload: r.try_get("payload")?, attempts: r.try_get("attempts")? })
-        })
+        .map(|r| Ok(ClaimedJob { id: r.int("id")?, payload: r.text("payload")?, attempts: r.int("attempts")? }))
         .collect::<AppResult<Vec<_>>>()?;
     jobs.sort_by_key(|j| j.id);
     Ok(jobs)
@@ -114,21 +114,19 @@ pub async fn complete(conn: &mut AnyConnection, job_id: i64, worker: &str) -> Ap
 
 /// [`complete`] for several jobs of the same worker in one statement. Returns the ids whose
 /// completion was recorded (the others' leases expired and another worker holds them).
-pub async fn complete_many(conn: &mut AnyConnection, job_ids: &[i64], worker: &str) -> AppResult<Vec<i64>> {
+pub async fn complete_many(conn: &mut dyn Exec, job_ids: &[i64], worker: &str) -> AppResult<Vec<i64>> {
     if job_ids.is_empty() {
         return Ok(vec![]);
     }
-    let mut p = dialect::Params::new(dialect::engine_of(conn));
+    let mut p = dialect::Params::new(conn.engine());
     let (updated_at, locked_by, list) = (p.one(), p.one(), p.list(job_ids.len()));
     let sql = format!(
         "UPDATE jobs SET state = 'done', locked_until = NULL, updated_at = {updated_at}
          WHERE locked_by = {locked_by} AND state = 'running' AND id IN ({list}) RETURNING id"
     );
-    let mut q = sqlx::query(&sql).bind(clock::now_ts()).bind(worker);
-    for id in job_ids {
-        q = q.bind(*id);
-    }
-    q.fetch_all(&mut *conn).await?.iter().map(|r| Ok(r.try_get(0)?)).collect()
+    let mut args = vals![clock::now_ts(), worker];
+    args.extend(job_ids.iter().map(|id| Val::from(*id)));
+    conn.run(&sql, args).await?.iter().map(|r| r.int(0)).collect()
 }
 
 /// Records a failure and schedules a retry with exponential backoff (capped at one hour), inside

@@ -12,10 +12,12 @@
 
 use crate::error::{AppError, AppResult};
 use crate::infra::db::dialect;
+use crate::infra::db::exec::Exec;
 use crate::infra::db::readers::Readers;
 use crate::services::Services;
+use crate::vals;
 use chrono::{Duration, Utc};
-use sqlx::{Any, AnyConnection, Executor, Row};
+use sqlx::{Any, Executor, Row};
 
 /// Which allowance a submission draws on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -93,28 +95,28 @@ impl Allowance {
 
     /// Takes one place, inside the write that stores the request: refused (and the write
     /// rolled back) when none is left.
-    pub(crate) async fn take(&self, conn: &mut AnyConnection, user_id: i64) -> AppResult<()> {
+    pub(crate) async fn take(&self, conn: &mut dyn Exec, user_id: i64) -> AppResult<()> {
         let now = Utc::now().timestamp_micros();
-        let greatest = dialect::greatest(dialect::engine_of(conn));
-        let taken = sqlx::query(&format!(
+        let greatest = dialect::greatest(conn.engine());
+        let sql = format!(
             "INSERT INTO limiti_invio (user_id, flusso, prossimo_us) VALUES ($1, $2, $3 + $4)
              ON CONFLICT (user_id, flusso) DO UPDATE SET prossimo_us = {greatest}(limiti_invio.prossimo_us, $3) + $4
              WHERE {greatest}(limiti_invio.prossimo_us, $3) - $3 <= $5
              RETURNING prossimo_us"
-        ))
-        .bind(user_id)
-        .bind(self.flusso.code())
-        .bind(now)
-        .bind(self.interval_us())
-        .bind(self.tolerance_us())
-        .fetch_optional(&mut *conn)
-        .await?;
-        if taken.is_some() {
+        );
+        let args = vals![user_id, self.flusso.code(), now, self.interval_us(), self.tolerance_us()];
+        if !conn.run(&sql, args).await?.is_empty() {
             return Ok(());
         }
         // Not taken: the row exists and its next place is too far ahead.
-        let wait = match self.next_us(&mut *conn, user_id).await? {
-            Some(next) => self.wait_us(next, now),
+        let next = conn
+            .run(
+                "SELECT prossimo_us FROM limiti_invio WHERE user_id = $1 AND flusso = $2",
+                vals![user_id, self.flusso.code()],
+            )
+            .await?;
+        let wait = match next.first() {
+            Some(row) => self.wait_us(row.int(0)?, now),
             None => 0,
         };
         Err(self.refused(wait.max(1)))

@@ -6,8 +6,10 @@ use crate::identity::Caller;
 use crate::identity::access::User;
 use crate::infra::clock;
 use crate::infra::db::dialect;
+use crate::infra::db::exec::Exec;
 use crate::infra::db::tail::SetWrite;
 use crate::services::Services;
+use crate::vals;
 use futures_util::future::BoxFuture;
 use shared::account::NON_LETTE_IN_INTESTAZIONE;
 use shared::dto::{MailView, NotificationView, NotificationsView};
@@ -157,25 +159,20 @@ const ROWS_PER_STATEMENT: usize = 64;
 
 /// [`queue_notification`] for several at once (a worker's batch of decisions): two statements
 /// per 64, the notifications, and the e-mails to the subjects that have an address.
-pub async fn queue_notifications(conn: &mut AnyConnection, notices: &[Notice<'_>]) -> AppResult<()> {
+pub async fn queue_notifications(conn: &mut dyn Exec, notices: &[Notice<'_>]) -> AppResult<()> {
     let now = clock::now_ts();
-    let engine = dialect::engine_of(conn);
+    let engine = conn.engine();
     for chunk in notices.chunks(ROWS_PER_STATEMENT) {
         // Parameters in the text's order (`dialect::Params`): the time is bound on every row.
         let values = dialect::Params::new(engine).rows(chunk.len(), 5);
         let sql = format!(
             "INSERT INTO notifiche (contribuente_id, persona_id, richiesta_id, testo, created_at) VALUES {values}"
         );
-        let mut q = sqlx::query(&sql);
+        let mut args = Vec::with_capacity(chunk.len() * 5);
         for n in chunk {
-            q = q
-                .bind(n.soggetto.contribuente())
-                .bind(persona(n.soggetto))
-                .bind(n.richiesta_id)
-                .bind(n.testo)
-                .bind(&now);
+            args.extend(vals![n.soggetto.contribuente(), persona(n.soggetto), n.richiesta_id, n.testo, &now]);
         }
-        q.execute(&mut *conn).await?;
+        conn.run(&sql, args).await?;
         // Each subject's address read where it is stored; one without an address gets no e-mail.
         let mut p = dialect::Params::new(engine);
         let selects = chunk
@@ -196,11 +193,11 @@ pub async fn queue_notifications(conn: &mut AnyConnection, notices: &[Notice<'_>
         let sql = format!(
             "INSERT INTO email_outbox (destinatario, oggetto, corpo, stato, tentativi, created_at, updated_at, contribuente_id, persona_id) {selects}"
         );
-        let mut q = sqlx::query(&sql);
+        let mut args = Vec::with_capacity(chunk.len() * 5);
         for n in chunk {
-            q = q.bind(n.oggetto_email).bind(n.corpo).bind(&now).bind(&now).bind(n.soggetto.id());
+            args.extend(vals![n.oggetto_email, n.corpo, &now, &now, n.soggetto.id()]);
         }
-        q.execute(&mut *conn).await?;
+        conn.run(&sql, args).await?;
     }
     Ok(())
 }
@@ -215,7 +212,7 @@ pub struct Later {
 }
 
 impl SetWrite for Later {
-    fn write_all(conn: &mut AnyConnection, items: Vec<Later>) -> BoxFuture<'_, AppResult<()>> {
+    fn write_all(conn: &mut dyn Exec, items: Vec<Later>) -> BoxFuture<'_, AppResult<()>> {
         Box::pin(async move {
             let notices: Vec<Notice> = items
                 .iter()

@@ -3,7 +3,9 @@
 use crate::error::AppResult;
 use crate::infra::clock;
 use crate::infra::db::dialect;
+use crate::infra::db::exec::Exec;
 use crate::infra::db::tail::SetWrite;
+use crate::vals;
 use futures_util::future::BoxFuture;
 use sqlx::AnyConnection;
 
@@ -30,16 +32,16 @@ pub(crate) struct Event<'a> {
 }
 
 /// Several events in one statement (a worker's batch of decisions), in order.
-pub(crate) async fn add_events(conn: &mut AnyConnection, events: &[Event<'_>]) -> AppResult<()> {
-    let engine = dialect::engine_of(conn);
+pub(crate) async fn add_events(conn: &mut dyn Exec, events: &[Event<'_>]) -> AppResult<()> {
+    let engine = conn.engine();
     for chunk in events.chunks(64) {
         let values = dialect::Params::new(engine).rows(chunk.len(), 4);
         let sql = format!("INSERT INTO richieste_eventi (richiesta_id, stato, nota, at) VALUES {values}");
-        let mut q = sqlx::query(&sql);
+        let mut args = Vec::with_capacity(chunk.len() * 4);
         for e in chunk {
-            q = q.bind(e.richiesta_id).bind(e.stato).bind(e.nota.map(str::to_string)).bind(&e.at);
+            args.extend(vals![e.richiesta_id, e.stato, e.nota, &e.at]);
         }
-        q.execute(&mut *conn).await?;
+        conn.run(&sql, args).await?;
     }
     Ok(())
 }
@@ -53,7 +55,7 @@ pub(crate) struct Later {
 }
 
 impl SetWrite for Later {
-    fn write_all(conn: &mut AnyConnection, items: Vec<Later>) -> BoxFuture<'_, AppResult<()>> {
+    fn write_all(conn: &mut dyn Exec, items: Vec<Later>) -> BoxFuture<'_, AppResult<()>> {
         Box::pin(async move {
             let events: Vec<Event> = items
                 .iter()

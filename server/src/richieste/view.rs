@@ -98,6 +98,42 @@ fn descrizione(tipo: &str, oggetto: &str) -> String {
     }
 }
 
+/// A Smart-Task request as its submission stored it.
+pub(crate) struct Submitted {
+    pub protocollo: String,
+    pub kind: Kind,
+    pub soggetto_id: i64,
+    pub oggetto: String,
+    pub risposte: std::collections::BTreeMap<String, String>,
+    pub data_riferimento: String,
+    pub at: String,
+}
+
+/// What [`to_view`] reads back of a request just submitted: state *Inviata* with its first
+/// event, no decision, notes or attachments yet.
+pub(crate) fn submitted_view(s: Submitted) -> RequestView {
+    let stato = Stato::Inviata;
+    RequestView {
+        protocollo: s.protocollo,
+        descrizione: s.kind.label().to_string(),
+        tipo: s.kind.code().to_string(),
+        smart_task: true,
+        soggetto_id: Some(s.soggetto_id),
+        oggetto: s.oggetto,
+        stato_label: stato.label().into(),
+        stato,
+        data_riferimento: s.data_riferimento,
+        inviata_il: s.at.clone(),
+        risposte: s.risposte,
+        motivo: None,
+        ruleset: None,
+        controlli: vec![],
+        eventi: vec![EventView { stato: stato.code().into(), at: s.at, nota: None }],
+        messaggi_sede: vec![],
+        allegati: vec![],
+    }
+}
+
 /// A stored request as the contributor sees it: the checks without the facts they read.
 pub(crate) fn to_view(r: &sqlx::any::AnyRow, events: &mut HashMap<i64, Vec<EventView>>) -> AppResult<RequestView> {
     let id: i64 = r.try_get("id")?;

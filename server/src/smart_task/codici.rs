@@ -6,11 +6,13 @@
 use crate::error::AppResult;
 use crate::infra::audit::{Deferred, Entry};
 use crate::infra::clock;
+use crate::infra::db::exec::Exec;
 use crate::infra::db::readers::Readers;
+use crate::vals;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use shared::periodo::Periodo;
-use sqlx::{AnyConnection, Row};
+use sqlx::Row;
 
 /// Full-time equivalents of a month, in hundredths (19.5 workers = 1950).
 /// (PostgreSQL sums BIGINT as NUMERIC: cast back.)
@@ -104,23 +106,20 @@ pub enum Effect {
 }
 
 /// Assigns the code to every matricola if none of them has it in the meantime (all or none).
-pub async fn apply(conn: &mut AnyConnection, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
+pub async fn apply(conn: &mut dyn Exec, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
     let Effect::AssegnaCodice { codice, posizioni, dal, al, unico } = e;
     let day = |d: &NaiveDate| d.format("%Y-%m-%d").to_string();
     let now = clock::now_ts();
     for p in posizioni.iter().filter(|_| *unico) {
         // Overlapping periods: an open one, or one ending on or after `dal` and starting by `al`.
-        let gia: i64 = sqlx::query(
-            "SELECT COUNT(*) FROM posizioni_codici WHERE posizione_id = $1 AND codice = $2
-             AND (al IS NULL OR al >= $3) AND dal <= $4",
-        )
-        .bind(p)
-        .bind(codice)
-        .bind(day(dal))
-        .bind(al.as_ref().map(day).unwrap_or_else(|| "9999-12-31".into()))
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get(0)?;
+        let gia = conn
+            .fetch_one(
+                "SELECT COUNT(*) FROM posizioni_codici WHERE posizione_id = $1 AND codice = $2
+                 AND (al IS NULL OR al >= $3) AND dal <= $4",
+                vals![*p, codice, day(dal), al.as_ref().map(day).unwrap_or_else(|| "9999-12-31".into())],
+            )
+            .await?
+            .int(0)?;
         if gia > 0 {
             return Ok(Err(format!(
                 "Nel frattempo il codice {codice} è stato attribuito: non è stato attribuito di nuovo."
@@ -130,16 +129,10 @@ pub async fn apply(conn: &mut AnyConnection, trail: &mut Deferred, e: &Effect) -
     // The request that assigned it (the actor of an effect carries its protocol).
     let origine = trail.actor().request_id.clone().unwrap_or_else(|| trail.actor().name.clone());
     for p in posizioni {
-        sqlx::query(
+        conn.execute(
             "INSERT INTO posizioni_codici (posizione_id, codice, dal, al, origine, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            vals![*p, codice, day(dal), al.as_ref().map(day), &origine, &now],
         )
-        .bind(p)
-        .bind(codice)
-        .bind(day(dal))
-        .bind(al.as_ref().map(day))
-        .bind(&origine)
-        .bind(&now)
-        .execute(&mut *conn)
         .await?;
         let entry = Entry {
             entity: "posizione",

@@ -8,13 +8,13 @@ use crate::error::{AppError, AppResult};
 use crate::identity::access::User;
 use crate::infra::audit::Deferred;
 use crate::infra::db::Engine;
+use crate::infra::db::exec::Exec;
 use crate::infra::db::readers::Readers;
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::dto::{FieldError, SubjectSummary, TargetView};
 use shared::smart_task::{Answers, Kind};
-use sqlx::AnyConnection;
 use std::collections::BTreeMap;
 use std::future::Future;
 
@@ -95,7 +95,7 @@ pub trait SmartTaskKind: Send + Sync + 'static {
     /// Its audit records go to `trail`, appended with the batch's in the same transaction.
     fn apply(
         &self,
-        conn: &mut AnyConnection,
+        conn: &mut dyn Exec,
         trail: &mut Deferred,
         e: &Self::Effect,
     ) -> impl Future<Output = AppResult<Result<(), String>>> + Send;
@@ -153,7 +153,7 @@ pub trait Examiner: Send + Sync {
     fn decide(&self, kind: Kind, oggetto: &str, a: &Answers, s: &Snapshot) -> AppResult<Decision>;
     async fn apply(
         &self,
-        conn: &mut AnyConnection,
+        conn: &mut dyn Exec,
         trail: &mut Deferred,
         effect: &serde_json::Value,
     ) -> AppResult<Result<(), String>>;
@@ -227,7 +227,7 @@ impl<K: SmartTaskKind> Examiner for K {
 
     async fn apply(
         &self,
-        conn: &mut AnyConnection,
+        conn: &mut dyn Exec,
         trail: &mut Deferred,
         effect: &serde_json::Value,
     ) -> AppResult<Result<(), String>> {

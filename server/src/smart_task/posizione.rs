@@ -6,10 +6,12 @@
 use crate::error::AppResult;
 use crate::infra::audit::{Deferred, Entry};
 use crate::infra::clock;
+use crate::infra::db::exec::Exec;
 use crate::infra::db::readers::Readers;
 use crate::smart_task::engine::{Check, Rule};
 use crate::smart_task::kind::{FactsCx, RuleCx, SmartTaskKind, TargetCx};
 use crate::smart_task::targets::target;
+use crate::vals;
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 use shared::dto::{FieldError, TargetView};
@@ -17,7 +19,7 @@ use shared::periodo::Periodo;
 use shared::posizione::StatoPosizione;
 use shared::smart_task::Answers;
 use shared::time::format_date_it;
-use sqlx::{AnyConnection, Row};
+use sqlx::Row;
 
 /// A position of the contributor, as the examination reads it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,7 +71,7 @@ impl<K: CambioStato> SmartTaskKind for K {
         K::rules(r, f, cx)
     }
 
-    async fn apply(&self, conn: &mut AnyConnection, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
+    async fn apply(&self, conn: &mut dyn Exec, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
         apply(conn, trail, e).await
     }
 
@@ -211,41 +213,33 @@ pub fn cambia(p: &Posizione, a: StatoPosizione, dal: NaiveDate) -> Effect {
 
 /// Applies the change if the position is still as read; closes the current period of the
 /// history the day before (the same day when the new state starts the day the last did).
-pub async fn apply(conn: &mut AnyConnection, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
+pub async fn apply(conn: &mut dyn Exec, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
     let Effect::CambiaStatoPosizione { posizione_id, da, da_dal, a, dal } = e;
     let now = clock::now_ts();
     let day = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
-    let n = sqlx::query(
-        "UPDATE posizioni SET stato = $1, stato_dal = $2, updated_at = $3, version = version + 1
-         WHERE id = $4 AND stato = $5 AND stato_dal = $6",
-    )
-    .bind(a.code())
-    .bind(day(*dal))
-    .bind(&now)
-    .bind(posizione_id)
-    .bind(da.code())
-    .bind(day(*da_dal))
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
+    let n = conn
+        .execute(
+            "UPDATE posizioni SET stato = $1, stato_dal = $2, updated_at = $3, version = version + 1
+             WHERE id = $4 AND stato = $5 AND stato_dal = $6",
+            vals![a.code(), day(*dal), &now, *posizione_id, da.code(), day(*da_dal)],
+        )
+        .await?;
     if n != 1 {
         return Ok(Err(
             "Nel frattempo lo stato della posizione è cambiato: la variazione non è stata applicata.".into()
         ));
     }
     let chiusura = day((*dal - Duration::days(1)).max(*da_dal));
-    sqlx::query("UPDATE posizioni_stati SET al = $1 WHERE posizione_id = $2 AND al IS NULL")
-        .bind(&chiusura)
-        .bind(posizione_id)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("INSERT INTO posizioni_stati (posizione_id, stato, dal, created_at) VALUES ($1, $2, $3, $4)")
-        .bind(posizione_id)
-        .bind(a.code())
-        .bind(day(*dal))
-        .bind(&now)
-        .execute(&mut *conn)
-        .await?;
+    conn.execute(
+        "UPDATE posizioni_stati SET al = $1 WHERE posizione_id = $2 AND al IS NULL",
+        vals![&chiusura, *posizione_id],
+    )
+    .await?;
+    conn.execute(
+        "INSERT INTO posizioni_stati (posizione_id, stato, dal, created_at) VALUES ($1, $2, $3, $4)",
+        vals![*posizione_id, a.code(), day(*dal), &now],
+    )
+    .await?;
     let entry = Entry {
         entity: "posizione",
         entity_id: posizione_id.to_string(),

@@ -12,6 +12,7 @@ use crate::error::AppResult;
 use crate::infra::audit::{self, Actor, Deferred, Entry};
 use crate::infra::clock;
 use crate::infra::db::dialect;
+use crate::infra::db::exec::Exec;
 use crate::infra::jobs;
 use crate::richieste::decision::Trace;
 use crate::richieste::notifications::{Notice, queue_notification, queue_notifications};
@@ -19,10 +20,11 @@ use crate::richieste::soggetto::Soggetto;
 use crate::richieste::timeline::{Event, add_event, add_events};
 use crate::richieste::view::stato_of;
 use crate::smart_task::kind::Examiner;
+use crate::vals;
 use futures_util::future::BoxFuture;
 use shared::dto::Stato;
 use shared::smart_task::Kind;
-use sqlx::{AnyConnection, Connection, Row};
+use sqlx::{AnyConnection, Row};
 
 /// What the worker writes for one claimed job.
 #[derive(Clone)]
@@ -53,11 +55,11 @@ pub(crate) struct Batch {
 impl Batch {
     /// The batch as the group commit runs it: for each write, whether it was recorded (`false`
     /// when the lease expired and another worker owns the job: nothing is written for it).
-    pub fn into_work(self) -> impl for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, AppResult<Vec<bool>>> + Send {
+    pub fn into_work(self) -> impl for<'c> FnOnce(&'c mut dyn Exec) -> BoxFuture<'c, AppResult<Vec<bool>>> + Send {
         move |c| Box::pin(self.write(c))
     }
 
-    async fn write(self, conn: &mut AnyConnection) -> AppResult<Vec<bool>> {
+    async fn write(self, conn: &mut dyn Exec) -> AppResult<Vec<bool>> {
         let ids: Vec<i64> = self.writes.iter().map(Write::job_id).collect();
         let held = jobs::complete_many(conn, &ids, &self.worker).await?;
         let recorded: Vec<bool> = ids.iter().map(|id| held.contains(id)).collect();
@@ -130,7 +132,7 @@ struct RecordHead {
 
 impl Decided {
     /// Applies the effects of an accepted decision, all or none, in their own savepoint.
-    async fn new(conn: &mut AnyConnection, r: Record) -> AppResult<Decided> {
+    async fn new(conn: &mut dyn Exec, r: Record) -> AppResult<Decided> {
         let Record { id, kind, stato, protocollo, contribuente_id, mut decision, snapshot, started, .. } = r;
         let actor = Actor {
             user_id: None,
@@ -191,9 +193,9 @@ impl Decided {
 
 /// Each request's outcome and trace, one statement per 64 requests (`UPDATE … FROM (VALUES …)`:
 /// the columns of a VALUES list are `column1`, `column2`… on both engines).
-async fn store_states(conn: &mut AnyConnection, decided: &[Decided]) -> AppResult<()> {
+async fn store_states(conn: &mut dyn Exec, decided: &[Decided]) -> AppResult<()> {
     let now = clock::now_ts();
-    let engine = dialect::engine_of(conn);
+    let engine = conn.engine();
     for chunk in decided.chunks(64) {
         let mut p = dialect::Params::new(engine);
         let updated_at = p.one();
@@ -203,16 +205,17 @@ async fn store_states(conn: &mut AnyConnection, decided: &[Decided]) -> AppResul
                     updated_at = {updated_at}, version = version + 1
              FROM (VALUES {values}) AS v WHERE richieste.id = v.column1"
         );
-        let mut q = sqlx::query(&sql).bind(&now);
+        let mut args = vals![&now];
         for d in chunk {
-            q = q
-                .bind(d.record.id)
-                .bind(d.final_state().code())
-                .bind(d.motivo.clone())
-                .bind(d.trace.decisione.ruleset.clone())
-                .bind(d.trace.to_json());
+            args.extend(vals![
+                d.record.id,
+                d.final_state().code(),
+                d.motivo.clone(),
+                d.trace.decisione.ruleset.clone(),
+                d.trace.to_json()
+            ]);
         }
-        q.execute(&mut *conn).await?;
+        conn.run(&sql, args).await?;
     }
     Ok(())
 }
@@ -221,7 +224,7 @@ async fn store_states(conn: &mut AnyConnection, decided: &[Decided]) -> AppResul
 /// naming the first that no longer applies (its records are dropped with the savepoint). A
 /// single effect of a kind that checks before writing has nothing to undo: no savepoint.
 async fn apply_effects(
-    conn: &mut AnyConnection,
+    conn: &mut dyn Exec,
     examiner: &dyn Examiner,
     mut trail: Deferred,
     effects: &[serde_json::Value],
@@ -234,14 +237,16 @@ async fn apply_effects(
             Err(reason) => Err((reason, effect.clone())),
         });
     }
-    let mut sp = conn.begin().await?;
+    // If an effect fails outright, the write's own savepoint takes this one back with it.
+    conn.run("SAVEPOINT effetti", vec![]).await?;
     for effect in effects {
-        if let Err(reason) = examiner.apply(&mut sp, &mut trail, effect).await? {
-            sp.rollback().await?;
+        if let Err(reason) = examiner.apply(conn, &mut trail, effect).await? {
+            conn.run("ROLLBACK TO SAVEPOINT effetti", vec![]).await?;
+            conn.run("RELEASE SAVEPOINT effetti", vec![]).await?;
             return Ok(Err((reason, effect.clone())));
         }
     }
-    sp.commit().await?;
+    conn.run("RELEASE SAVEPOINT effetti", vec![]).await?;
     Ok(Ok(trail))
 }
 

@@ -6,23 +6,23 @@ use crate::identity::Caller;
 use crate::identity::access;
 use crate::infra::audit::{self, Actor, Entry};
 use crate::infra::clock;
+use crate::infra::db::exec::Exec;
 use crate::infra::db::tail::Tail;
 use crate::infra::jobs;
 use crate::richieste::limiti::{Allowance, Flusso};
 use crate::richieste::protocol::next_protocol;
 use crate::richieste::soggetto::Soggetto;
-use crate::richieste::view::{REQUEST_COLUMNS, to_view};
+use crate::richieste::view::{Submitted, submitted_view};
 use crate::richieste::{notifications, timeline};
 use crate::services::Services;
 use crate::smart_task::kind::TargetCx;
 use crate::smart_task::kinds::examiner;
 use crate::smart_task::worker::QUEUE;
+use crate::vals;
 use chrono::Datelike;
-use shared::dto::{EventView, KindView, RequestView, Stato, SubmitRequest, TargetView};
+use shared::dto::{KindView, RequestView, Stato, SubmitRequest, TargetView};
 use shared::smart_task::{self, Kind};
 use sqlx::Row;
-use sqlx::any::AnyRow;
-use std::collections::HashMap;
 
 pub(crate) fn kind_of(code: &str) -> AppResult<Kind> {
     Kind::from_code(code)
@@ -107,8 +107,8 @@ impl Services {
                 request_id: Some(caller.request_id.clone()),
             },
         };
-        let row = match self.db.writer.write_with_tail(move |c| Box::pin(stored.write(c))).await {
-            Ok(row) => row,
+        let view = match self.db.writer.write_exec_with_tail(move |c| Box::pin(stored.write(c))).await {
+            Ok(view) => view,
             // A concurrent retry with the same key won the race: answer with its request.
             Err(AppError::Database(sqlx::Error::Database(e))) if e.is_unique_violation() && key.is_some() => {
                 let k = key.unwrap_or_default();
@@ -121,13 +121,7 @@ impl Services {
             Err(e) => return Err(e),
         };
         self.wake.notify_one();
-        // The request as committed, from the row the insert returned: a new request has its first
-        // event and neither notes nor attachments, so reading it again would only cost the
-        // readers four queries for each submission.
-        let id: i64 = row.try_get("id")?;
-        let at: String = row.try_get("created_at")?;
-        let first = EventView { stato: Stato::Inviata.code().into(), at, nota: None };
-        to_view(&row, &mut HashMap::from([(id, vec![first])]))
+        Ok(view)
     }
 
     async fn request_by_key(&self, user_id: i64, key: &str) -> AppResult<Option<String>> {
@@ -158,32 +152,46 @@ struct Stored {
 }
 
 impl Stored {
-    /// Returns the stored row ([`REQUEST_COLUMNS`]), and what the batch writes for it at its end.
-    async fn write(self, conn: &mut sqlx::AnyConnection) -> AppResult<(AnyRow, Tail)> {
+    /// Returns the request as stored, and what the batch writes for it at its end.
+    async fn write(self, conn: &mut dyn Exec) -> AppResult<(RequestView, Tail)> {
         let Stored { kind, subject_id, user_id, oggetto, risposte, today, key, matricola, allowance, actor } = self;
         allowance.take(conn, user_id).await?;
         let now = clock::now_ts();
         let protocollo = next_protocol(conn, "ST", today.year()).await?;
         let testo_risposte = serde_json::to_string(&risposte).map_err(|e| AppError::Internal(e.to_string()))?;
-        let row = sqlx::query(&format!(
-            "INSERT INTO richieste (protocollo, tipo, contribuente_id, richiedente_user_id, oggetto, risposte_json, stato,
-                                    data_riferimento, idempotency_key, created_at, updated_at, matricola)
-             VALUES ($1, $2, $3, $4, $5, $6, $11, $7, $8, $9, $9, $10) RETURNING {REQUEST_COLUMNS}"
-        ))
-        .bind(&protocollo)
-        .bind(kind.code())
-        .bind(subject_id)
-        .bind(user_id)
-        .bind(&oggetto)
-        .bind(&testo_risposte)
-        .bind(today.format("%Y-%m-%d").to_string())
-        .bind(key)
-        .bind(&now)
-        .bind(matricola)
-        .bind(Stato::Inviata.code())
-        .fetch_one(&mut *conn)
-        .await?;
-        let id: i64 = row.try_get("id")?;
+        let data_riferimento = today.format("%Y-%m-%d").to_string();
+        let rows = conn
+            .run(
+                "INSERT INTO richieste (protocollo, tipo, contribuente_id, richiedente_user_id, oggetto, risposte_json, stato,
+                                        data_riferimento, idempotency_key, created_at, updated_at, matricola)
+                 VALUES ($1, $2, $3, $4, $5, $6, $11, $7, $8, $9, $9, $10) RETURNING id",
+                vals![
+                    &protocollo,
+                    kind.code(),
+                    subject_id,
+                    user_id,
+                    &oggetto,
+                    &testo_risposte,
+                    &data_riferimento,
+                    key,
+                    &now,
+                    matricola,
+                    Stato::Inviata.code()
+                ],
+            )
+            .await?;
+        let id = rows.first().ok_or_else(|| AppError::Internal("richiesta: nessuna riga inserita".into()))?.int(0)?;
+        // The request as it is stored: a new request has only its first event, so reading it
+        // back would only cost the readers four queries for each submission.
+        let view = submitted_view(Submitted {
+            protocollo: protocollo.clone(),
+            kind,
+            soggetto_id: subject_id,
+            oggetto: oggetto.clone(),
+            risposte: risposte.clone(),
+            data_riferimento,
+            at: now.clone(),
+        });
         // What every submission writes alike is written once for the whole batch.
         let mut tail = Tail::default();
         tail.push(timeline::Later { richiesta_id: id, stato: Stato::Inviata.code(), nota: None, at: now });
@@ -203,7 +211,7 @@ impl Stored {
                 ..Entry::richiesta(&protocollo, "invio")
             },
         ));
-        Ok((row, tail))
+        Ok((view, tail))
     }
 }
 

@@ -2,9 +2,9 @@
 
 use super::{Actor, Entry};
 use crate::error::AppResult;
+use crate::infra::db::exec::Exec;
 use crate::infra::db::tail::SetWrite;
 use futures_util::future::BoxFuture;
-use sqlx::AnyConnection;
 
 /// Records of one unit of work inside a larger write, kept until that write appends them all
 /// together with [`super::append_many`] in the same transaction: a batch of decisions' effects then
@@ -38,7 +38,7 @@ impl Deferred {
 pub struct Later(pub Actor, pub Entry<'static>);
 
 impl SetWrite for Later {
-    fn write_all(conn: &mut AnyConnection, items: Vec<Later>) -> BoxFuture<'_, AppResult<()>> {
+    fn write_all(conn: &mut dyn Exec, items: Vec<Later>) -> BoxFuture<'_, AppResult<()>> {
         Box::pin(async move {
             super::append_many(conn, items.into_iter().map(|Later(actor, entry)| (actor, entry)).collect()).await?;
             Ok(())

@@ -12,7 +12,9 @@ pub use deferred::{Deferred, Later};
 use crate::error::AppResult;
 use crate::infra::clock;
 use crate::infra::db::dialect;
+use crate::infra::db::exec::Exec;
 use crate::infra::db::readers::Readers;
+use crate::vals;
 use hmac::{Hmac, Mac};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -166,17 +168,18 @@ const ROWS_PER_INSERT: usize = 32;
 /// Appends several records in order, chained one to the next, with three statements whatever
 /// their number (a worker's batch of decisions): the head is advanced once, the rows inserted
 /// together, the head's hash set once. Returns their sequence numbers.
-pub async fn append_many(conn: &mut AnyConnection, entries: Vec<(Actor, Entry<'_>)>) -> AppResult<Vec<i64>> {
+pub async fn append_many(conn: &mut dyn Exec, entries: Vec<(Actor, Entry<'_>)>) -> AppResult<Vec<i64>> {
     let n = entries.len() as i64;
     if n == 0 {
         return Ok(vec![]);
     }
-    let row = sqlx::query("UPDATE audit_head SET last_seq = last_seq + $1 WHERE id = 1 RETURNING last_seq, last_hash")
-        .bind(n)
-        .fetch_one(&mut *conn)
+    let rows = conn
+        .run("UPDATE audit_head SET last_seq = last_seq + $1 WHERE id = 1 RETURNING last_seq, last_hash", vals![n])
         .await?;
-    let first: i64 = row.try_get::<i64, _>("last_seq")? - n + 1;
-    let mut prev: String = row.try_get("last_hash")?;
+    let row =
+        rows.first().ok_or_else(|| crate::error::AppError::Internal("audit: testa della catena assente".into()))?;
+    let first: i64 = row.int(0)? - n + 1;
+    let mut prev: String = row.text(1)?;
     let at = clock::now_ts();
     let (key_id, key) = keys().current();
     let mut rows = Vec::with_capacity(entries.len());
@@ -215,35 +218,36 @@ pub async fn append_many(conn: &mut AnyConnection, entries: Vec<(Actor, Entry<'_
             hash,
         });
     }
-    let engine = dialect::engine_of(conn);
+    let engine = conn.engine();
     for chunk in rows.chunks(ROWS_PER_INSERT) {
         let values = dialect::Params::new(engine).rows(chunk.len(), 15);
         let sql = format!(
             "INSERT INTO audit_log (seq, at, actor_user_id, actor, acting_for_id, entity, entity_id, action,
                                     before_json, after_json, note, request_id, prev_hash, hash, key_id) VALUES {values}"
         );
-        let mut q = sqlx::query(&sql);
+        let mut args = Vec::with_capacity(chunk.len() * 15);
         for r in chunk {
-            q = q
-                .bind(r.seq)
-                .bind(&at)
-                .bind(r.actor.user_id)
-                .bind(&r.actor.name)
-                .bind(r.actor.acting_for_id)
-                .bind(&r.entity)
-                .bind(&r.entity_id)
-                .bind(&r.action)
-                .bind(&r.before)
-                .bind(&r.after)
-                .bind(&r.note)
-                .bind(&r.actor.request_id)
-                .bind(&r.prev_hash)
-                .bind(&r.hash)
-                .bind(key_id);
+            args.extend(vals![
+                r.seq,
+                &at,
+                r.actor.user_id,
+                &r.actor.name,
+                r.actor.acting_for_id,
+                &r.entity,
+                &r.entity_id,
+                &r.action,
+                &r.before,
+                &r.after,
+                &r.note,
+                &r.actor.request_id,
+                &r.prev_hash,
+                &r.hash,
+                key_id,
+            ]);
         }
-        q.execute(&mut *conn).await?;
+        conn.run(&sql, args).await?;
     }
-    sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1").bind(&prev).execute(&mut *conn).await?;
+    conn.run("UPDATE audit_head SET last_hash = $1 WHERE id = 1", vals![&prev]).await?;
     Ok(rows.iter().map(|r| r.seq).collect())
 }
 

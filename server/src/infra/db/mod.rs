@@ -2,6 +2,8 @@
 //! driver so one SQL text serves both. What differs between the engines lives in [`dialect`].
 
 pub mod dialect;
+pub mod direct;
+pub mod exec;
 pub mod readers;
 pub mod tail;
 pub mod writer;
@@ -55,7 +57,7 @@ pub const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NO
      PRAGMA soft_heap_limit=67108864;";
 /// The single writer keeps a 32 MiB page cache: with SQLite's default 2 MiB, bulk loads (the
 /// seed, F24 files) were bound by system calls. Readers keep 4 MiB (see above).
-const WRITER_CACHE: &str = "PRAGMA cache_size=-32768;";
+pub(crate) const WRITER_CACHE: &str = "PRAGMA cache_size=-32768;";
 const READER_CACHE: &str = "PRAGMA cache_size=-4096;";
 
 /// A connection with the settings of every connection of its kind.
@@ -126,12 +128,13 @@ impl Db {
             }
             let url_rwc = if url.contains('?') { url.to_string() } else { format!("{url}?mode=rwc") };
             let write = sqlite_pool(1, WRITER_CACHE).connect(&url_rwc).await?;
-            let (read, long_read) = if url.contains(":memory:") {
+            let memory = url.contains(":memory:");
+            let (read, long_read) = if memory {
                 (Readers::pool(write.clone()), Readers::pool(write.clone()))
             } else {
                 (sqlite_readers(&url_rwc), Readers::pool(long_readers().connect_lazy(&url_rwc)?))
             };
-            let writer = Writer::spawn(write.clone(), Engine::Sqlite);
+            let writer = Writer::spawn(write.clone(), Engine::Sqlite, (!memory).then(|| url_rwc.clone()));
             Ok(Db { write, read, long_read, engine: Engine::Sqlite, writer })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             // While the database is unreachable a request waits at most 5 s for a connection,
@@ -139,7 +142,7 @@ impl Db {
             // noticed before use (sqlx tests it), so service resumes as soon as it is back.
             let pool =
                 AnyPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(5)).connect(url).await?;
-            let writer = Writer::spawn(pool.clone(), Engine::Postgres);
+            let writer = Writer::spawn(pool.clone(), Engine::Postgres, None);
             let read = Readers::pool(pool.clone());
             Ok(Db { write: pool, read: read.clone(), long_read: read, engine: Engine::Postgres, writer })
         } else {

@@ -3,14 +3,14 @@
 //! set statements instead of a few statements for each write. A write's tail joins the batch's
 //! only if the write succeeds: a write rolled back to its savepoint leaves nothing behind.
 
+use super::exec::Exec;
 use crate::error::AppResult;
 use futures_util::future::BoxFuture;
-use sqlx::AnyConnection;
 use std::any::{Any, TypeId};
 
 /// Rows of one kind that a batch writes together, in the order its writes added them.
 pub trait SetWrite: Send + Sized + 'static {
-    fn write_all(conn: &mut AnyConnection, items: Vec<Self>) -> BoxFuture<'_, AppResult<()>>;
+    fn write_all(conn: &mut dyn Exec, items: Vec<Self>) -> BoxFuture<'_, AppResult<()>>;
 }
 
 /// One kind's rows, its type forgotten so that a tail can hold several kinds.
@@ -19,7 +19,7 @@ trait Group: Send {
     fn as_any(&mut self) -> &mut dyn Any;
     /// Takes a later write's rows of the same kind after its own.
     fn absorb(&mut self, later: Box<dyn Group>);
-    fn write<'c>(self: Box<Self>, conn: &'c mut AnyConnection) -> BoxFuture<'c, AppResult<()>>;
+    fn write<'c>(self: Box<Self>, conn: &'c mut dyn Exec) -> BoxFuture<'c, AppResult<()>>;
 }
 
 struct Items<T>(Vec<T>);
@@ -39,7 +39,7 @@ impl<T: SetWrite> Group for Items<T> {
         }
     }
 
-    fn write<'c>(self: Box<Self>, conn: &'c mut AnyConnection) -> BoxFuture<'c, AppResult<()>> {
+    fn write<'c>(self: Box<Self>, conn: &'c mut dyn Exec) -> BoxFuture<'c, AppResult<()>> {
         T::write_all(conn, self.0)
     }
 }
@@ -77,7 +77,7 @@ impl Tail {
         self.groups.is_empty()
     }
 
-    pub async fn write(self, conn: &mut AnyConnection) -> AppResult<()> {
+    pub async fn write(self, conn: &mut dyn Exec) -> AppResult<()> {
         for (_, group) in self.groups {
             group.write(&mut *conn).await?;
         }
@@ -97,7 +97,7 @@ mod tests {
     struct B(i64);
 
     impl SetWrite for A {
-        fn write_all(_: &mut AnyConnection, items: Vec<A>) -> BoxFuture<'_, AppResult<()>> {
+        fn write_all(_: &mut dyn Exec, items: Vec<A>) -> BoxFuture<'_, AppResult<()>> {
             Box::pin(async move {
                 WRITTEN
                     .lock()
@@ -109,7 +109,7 @@ mod tests {
     }
 
     impl SetWrite for B {
-        fn write_all(_: &mut AnyConnection, items: Vec<B>) -> BoxFuture<'_, AppResult<()>> {
+        fn write_all(_: &mut dyn Exec, items: Vec<B>) -> BoxFuture<'_, AppResult<()>> {
             Box::pin(async move {
                 WRITTEN
                     .lock()
@@ -137,7 +137,7 @@ mod tests {
         batch.append(Tail::default());
         batch.append(second);
         sqlx::any::install_default_drivers();
-        let mut conn = <AnyConnection as sqlx::Connection>::connect("sqlite::memory:").await.expect("connection");
+        let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect("sqlite::memory:").await.expect("connection");
         batch.write(&mut conn).await.expect("written");
         let written = WRITTEN.lock().expect("lock").clone();
         assert_eq!(written, vec![("B", vec![1, 2, 3]), ("A", vec![1, 2])]);

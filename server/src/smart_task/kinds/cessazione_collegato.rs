@@ -3,16 +3,18 @@
 use crate::error::AppResult;
 use crate::infra::audit::{Deferred, Entry};
 use crate::infra::clock;
+use crate::infra::db::exec::Exec;
 use crate::smart_task::collegati::{self, Relazione};
 use crate::smart_task::engine::{Check, CommonFacts, Rule};
 use crate::smart_task::kind::{FactsCx, RuleCx, SmartTaskKind, TargetCx};
+use crate::vals;
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 use shared::dto::{FieldError, TargetView};
 use shared::smart_task::Answers;
 use shared::smart_task::kinds::cessazione_collegato::{self as form, Richiesta};
 use shared::time::format_date_it;
-use sqlx::{AnyConnection, Row};
+use sqlx::Row;
 
 pub struct CessazioneCollegato;
 
@@ -115,15 +117,14 @@ impl SmartTaskKind for CessazioneCollegato {
         rules(r, f, cx.common)
     }
 
-    async fn apply(&self, conn: &mut AnyConnection, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
+    async fn apply(&self, conn: &mut dyn Exec, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
         let Effect::CessaRelazione { relazione_id, al } = e;
-        let n = sqlx::query("UPDATE soggetti_collegati SET al = $1, updated_at = $2, version = version + 1 WHERE id = $3 AND al IS NULL")
-            .bind(al.format("%Y-%m-%d").to_string())
-            .bind(clock::now_ts())
-            .bind(relazione_id)
-            .execute(&mut *conn)
-            .await?
-            .rows_affected();
+        let n = conn
+            .execute(
+                "UPDATE soggetti_collegati SET al = $1, updated_at = $2, version = version + 1 WHERE id = $3 AND al IS NULL",
+                vals![al.format("%Y-%m-%d").to_string(), clock::now_ts(), *relazione_id],
+            )
+            .await?;
         if n != 1 {
             return Ok(Err("Nel frattempo la relazione è già stata cessata.".into()));
         }

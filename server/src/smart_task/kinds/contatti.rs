@@ -5,14 +5,16 @@ use super::revoca_delega::{self, Delega};
 use crate::error::AppResult;
 use crate::infra::audit::{Deferred, Entry};
 use crate::infra::clock;
+use crate::infra::db::exec::Exec;
 use crate::smart_task::engine::{Check, CommonFacts, Rule};
 use crate::smart_task::kind::{FactsCx, RuleCx, SmartTaskKind, TargetCx};
 use crate::smart_task::targets::{opt, target};
+use crate::vals;
 use serde::{Deserialize, Serialize};
 use shared::dto::{FieldError, TargetView};
 use shared::smart_task::Answers;
 use shared::smart_task::kinds::contatti::{self as form, Contatti, Richiesta};
-use sqlx::{AnyConnection, Row};
+use sqlx::Row;
 
 /// Kind 6: the intermediary changes its own contacts.
 pub struct VariazioneContattiIntermediario;
@@ -255,7 +257,7 @@ impl SmartTaskKind for VariazioneContattiIntermediario {
         rules_intermediario(&r.contatti, f)
     }
 
-    async fn apply(&self, conn: &mut AnyConnection, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
+    async fn apply(&self, conn: &mut dyn Exec, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
         apply(conn, trail, e).await
     }
 }
@@ -306,12 +308,12 @@ impl SmartTaskKind for VariazioneContattiDipendente {
         rules_dipendente(&r.contatti, f, cx.common)
     }
 
-    async fn apply(&self, conn: &mut AnyConnection, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
+    async fn apply(&self, conn: &mut dyn Exec, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
         apply(conn, trail, e).await
     }
 }
 
-async fn apply(conn: &mut AnyConnection, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
+async fn apply(conn: &mut dyn Exec, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
     match e {
         Effect::AggiornaContattiIntermediario { intermediario_id, contatti } => {
             update_contacts(conn, trail, "intermediari", "intermediario", *intermediario_id, contatti, true).await?
@@ -325,7 +327,7 @@ async fn apply(conn: &mut AnyConnection, trail: &mut Deferred, e: &Effect) -> Ap
 
 /// Sets the contacts given (the others stay), with the before/after in the audit trail.
 async fn update_contacts(
-    conn: &mut AnyConnection,
+    conn: &mut dyn Exec,
     trail: &mut Deferred,
     table: &'static str,
     entity: &'static str,
@@ -334,11 +336,10 @@ async fn update_contacts(
     with_mobile: bool,
 ) -> AppResult<()> {
     let cols = if with_mobile { "email, pec, telefono, cellulare" } else { "email, pec, telefono" };
-    let before_row =
-        sqlx::query(&format!("SELECT {cols} FROM {table} WHERE id = $1")).bind(id).fetch_one(&mut *conn).await?;
+    let before_row = conn.fetch_one(&format!("SELECT {cols} FROM {table} WHERE id = $1"), vals![id]).await?;
     let mut before = serde_json::Map::new();
     for col in cols.split(", ") {
-        before.insert(col.into(), serde_json::json!(before_row.try_get::<Option<String>, _>(col)?));
+        before.insert(col.into(), serde_json::json!(before_row.opt_text(col)?));
     }
     let email = c.email.as_ref().map(|e| e.as_str().to_string());
     let pec = c.pec.as_ref().map(|e| e.as_str().to_string());
@@ -349,14 +350,7 @@ async fn update_contacts(
         "UPDATE {table} SET email = COALESCE($1, email), pec = COALESCE($2, pec), telefono = COALESCE($3, telefono){mobile},
                 updated_at = $5, version = version + 1 WHERE id = $6"
     );
-    sqlx::query(&sql)
-        .bind(email.clone())
-        .bind(pec.clone())
-        .bind(telefono.clone())
-        .bind(cellulare.clone())
-        .bind(clock::now_ts())
-        .bind(id)
-        .execute(&mut *conn)
+    conn.execute(&sql, vals![email.clone(), pec.clone(), telefono.clone(), cellulare.clone(), clock::now_ts(), id])
         .await?;
     trail.record(Entry {
         entity,

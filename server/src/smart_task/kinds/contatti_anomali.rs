@@ -9,15 +9,17 @@ use super::revoca_delega::{self, Delega};
 use crate::error::AppResult;
 use crate::infra::audit::{Deferred, Entry};
 use crate::infra::clock;
+use crate::infra::db::exec::Exec;
 use crate::infra::db::readers::Readers;
 use crate::smart_task::engine::{Check, CommonFacts, Rule};
 use crate::smart_task::kind::{FactsCx, RuleCx, SmartTaskKind, TargetCx};
 use crate::smart_task::targets::{it, target};
+use crate::vals;
 use serde::{Deserialize, Serialize};
 use shared::dto::{FieldError, TargetView};
 use shared::smart_task::Answers;
 use shared::smart_task::kinds::contatti_anomali::{self as form, MotivoCancellazione, Richiesta};
-use sqlx::{AnyConnection, Row};
+use sqlx::Row;
 
 pub struct CancellazioneContattiAnomali;
 
@@ -201,18 +203,16 @@ impl SmartTaskKind for CancellazioneContattiAnomali {
         rules(r.contatto_id, r.motivo, f, cx.common)
     }
 
-    async fn apply(&self, conn: &mut AnyConnection, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
+    async fn apply(&self, conn: &mut dyn Exec, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
         let Effect::CancellaContattoNotifica { contatto_id } = e;
         let now = clock::now_ts();
-        let n = sqlx::query(
-            "UPDATE contatti_notifica SET cancellato_il = $1, updated_at = $1, version = version + 1
-             WHERE id = $2 AND cancellato_il IS NULL",
-        )
-        .bind(&now)
-        .bind(contatto_id)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
+        let n = conn
+            .execute(
+                "UPDATE contatti_notifica SET cancellato_il = $1, updated_at = $1, version = version + 1
+                 WHERE id = $2 AND cancellato_il IS NULL",
+                vals![&now, *contatto_id],
+            )
+            .await?;
         if n != 1 {
             return Ok(Err("Nel frattempo il contatto è già stato cancellato.".into()));
         }

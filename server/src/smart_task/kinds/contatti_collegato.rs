@@ -3,14 +3,15 @@
 use crate::error::AppResult;
 use crate::infra::audit::{Deferred, Entry};
 use crate::infra::clock;
+use crate::infra::db::exec::Exec;
 use crate::smart_task::collegati::{self, Relazione};
 use crate::smart_task::engine::{Check, CommonFacts, Rule};
 use crate::smart_task::kind::{FactsCx, RuleCx, SmartTaskKind, TargetCx};
+use crate::vals;
 use serde::{Deserialize, Serialize};
 use shared::dto::{FieldError, TargetView};
 use shared::smart_task::Answers;
 use shared::smart_task::kinds::contatti_collegato::{self as form, Richiesta};
-use sqlx::{AnyConnection, Row};
 
 pub struct VariazioneContattiCollegato;
 
@@ -94,27 +95,20 @@ impl SmartTaskKind for VariazioneContattiCollegato {
         rules(r, f, cx.common)
     }
 
-    async fn apply(&self, conn: &mut AnyConnection, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
+    async fn apply(&self, conn: &mut dyn Exec, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
         let Effect::AggiornaContattiPersona { persona_id, email, pec, telefono } = e;
-        let prima = sqlx::query("SELECT email, pec, telefono FROM persone WHERE id = $1")
-            .bind(persona_id)
-            .fetch_one(&mut *conn)
-            .await?;
+        let prima =
+            conn.fetch_one("SELECT email, pec, telefono FROM persone WHERE id = $1", vals![*persona_id]).await?;
         let before = serde_json::json!({
-            "email": prima.try_get::<Option<String>, _>("email")?,
-            "pec": prima.try_get::<Option<String>, _>("pec")?,
-            "telefono": prima.try_get::<Option<String>, _>("telefono")?,
+            "email": prima.opt_text("email")?,
+            "pec": prima.opt_text("pec")?,
+            "telefono": prima.opt_text("telefono")?,
         });
-        sqlx::query(
+        conn.execute(
             "UPDATE persone SET email = COALESCE($1, email), pec = COALESCE($2, pec), telefono = COALESCE($3, telefono),
                     updated_at = $4, version = version + 1 WHERE id = $5",
+            vals![email, pec, telefono, clock::now_ts(), *persona_id],
         )
-        .bind(email)
-        .bind(pec)
-        .bind(telefono)
-        .bind(clock::now_ts())
-        .bind(persona_id)
-        .execute(&mut *conn)
         .await?;
         let after = serde_json::json!({ "email": email, "pec": pec, "telefono": telefono });
         let entry = Entry {

@@ -3,16 +3,18 @@
 use crate::error::AppResult;
 use crate::infra::audit::{Deferred, Entry};
 use crate::infra::clock;
+use crate::infra::db::exec::Exec;
 use crate::infra::db::readers::Readers;
 use crate::smart_task::engine::{Check, Rule};
 use crate::smart_task::kind::{FactsCx, RuleCx, SmartTaskKind, TargetCx};
 use crate::smart_task::posizione::{self, Posizione};
+use crate::vals;
 use serde::{Deserialize, Serialize};
 use shared::dto::{FieldError, TargetView};
 use shared::periodo::Periodo;
 use shared::smart_task::Answers;
 use shared::smart_task::kinds::dpa::{self as form, Richiesta};
-use sqlx::{AnyConnection, Row};
+use sqlx::Row;
 
 pub struct RichiestaDpa;
 
@@ -73,6 +75,10 @@ pub fn rules(r: &Richiesta, f: &Facts) -> (Vec<Check>, Vec<Effect>) {
     (checks, vec![effect])
 }
 
+/// DPA of the same benefit over some of the same months. Binds: position, benefit, last month, first month.
+const SOVRAPPOSTE: &str =
+    "SELECT COUNT(*) FROM dpa WHERE posizione_id = $1 AND agevolazione = $2 AND mese_dal <= $3 AND mese_al >= $4";
+
 async fn sovrapposte<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
     ex: E,
     pos: i64,
@@ -80,16 +86,14 @@ async fn sovrapposte<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
     dal: Periodo,
     al: Periodo,
 ) -> AppResult<i64> {
-    Ok(sqlx::query(
-        "SELECT COUNT(*) FROM dpa WHERE posizione_id = $1 AND agevolazione = $2 AND mese_dal <= $3 AND mese_al >= $4",
-    )
-    .bind(pos)
-    .bind(agevolazione)
-    .bind(al.key())
-    .bind(dal.key())
-    .fetch_one(ex)
-    .await?
-    .try_get(0)?)
+    Ok(sqlx::query(SOVRAPPOSTE)
+        .bind(pos)
+        .bind(agevolazione)
+        .bind(al.key())
+        .bind(dal.key())
+        .fetch_one(ex)
+        .await?
+        .try_get(0)?)
 }
 
 impl SmartTaskKind for RichiestaDpa {
@@ -120,24 +124,19 @@ impl SmartTaskKind for RichiestaDpa {
         rules(r, f)
     }
 
-    async fn apply(&self, conn: &mut AnyConnection, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
+    async fn apply(&self, conn: &mut dyn Exec, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
         let Effect::RegistraDpa { posizione_id, agevolazione, dal, al } = e;
-        if sovrapposte(&mut *conn, *posizione_id, agevolazione, *dal, *al).await? > 0 {
+        if conn.fetch_one(SOVRAPPOSTE, vals![*posizione_id, agevolazione, al.key(), dal.key()]).await?.int(0)? > 0 {
             return Ok(Err("Nel frattempo è stata registrata una DPA per gli stessi mesi.".into()));
         }
         let origine = trail.actor().request_id.clone().unwrap_or_else(|| trail.actor().name.clone());
-        let id: i64 = sqlx::query(
-            "INSERT INTO dpa (posizione_id, agevolazione, mese_dal, mese_al, origine, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        )
-        .bind(posizione_id)
-        .bind(agevolazione)
-        .bind(dal.key())
-        .bind(al.key())
-        .bind(&origine)
-        .bind(clock::now_ts())
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get(0)?;
+        let id = conn
+            .fetch_one(
+                "INSERT INTO dpa (posizione_id, agevolazione, mese_dal, mese_al, origine, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                vals![*posizione_id, agevolazione, dal.key(), al.key(), &origine, clock::now_ts()],
+            )
+            .await?
+            .int(0)?;
         let entry = Entry {
             entity: "dpa",
             entity_id: id.to_string(),

@@ -2,6 +2,7 @@
 
 use crate::error::AppResult;
 use crate::infra::audit::Deferred;
+use crate::infra::db::exec::Exec;
 use crate::smart_task::codici::{self, Effect, unita};
 use crate::smart_task::engine::{Check, Rule};
 use crate::smart_task::kind::{FactsCx, RuleCx, SmartTaskKind, TargetCx};
@@ -12,7 +13,8 @@ use shared::dto::{FieldError, TargetView};
 use shared::smart_task::Answers;
 use shared::smart_task::kinds::fondo_tesoreria::{self as form, Base, Richiesta};
 use shared::time::format_date_it;
-use sqlx::{AnyConnection, Row};
+
+use sqlx::Row;
 use std::collections::BTreeMap;
 
 pub struct FondoTesoreria;
@@ -201,7 +203,7 @@ impl SmartTaskKind for FondoTesoreria {
         rules(r, f, cx.params)
     }
 
-    async fn apply(&self, conn: &mut AnyConnection, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
+    async fn apply(&self, conn: &mut dyn Exec, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
         codici::apply(conn, trail, e).await
     }
 }

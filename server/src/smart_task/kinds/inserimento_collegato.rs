@@ -3,12 +3,14 @@
 use crate::error::AppResult;
 use crate::infra::audit::{Deferred, Entry};
 use crate::infra::clock;
+use crate::infra::db::exec::Exec;
 use crate::infra::db::readers::Readers;
 use crate::smart_task::catasto;
 use crate::smart_task::collegati;
 use crate::smart_task::engine::{Check, Rule};
 use crate::smart_task::kind::{FactsCx, RuleCx, SmartTaskKind, TargetCx};
 use crate::smart_task::targets::target;
+use crate::vals;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use shared::codice_fiscale::codice_luogo;
@@ -16,7 +18,7 @@ use shared::dto::{FieldError, TargetView};
 use shared::smart_task::Answers;
 use shared::smart_task::kinds::inserimento_collegato::{self as form, Richiesta};
 use shared::time::format_date_it;
-use sqlx::{AnyConnection, Row};
+use sqlx::Row;
 
 pub struct InserimentoCollegato;
 
@@ -193,7 +195,7 @@ impl SmartTaskKind for InserimentoCollegato {
         rules(r, f)
     }
 
-    async fn apply(&self, conn: &mut AnyConnection, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
+    async fn apply(&self, conn: &mut dyn Exec, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
         let Effect::InserisciRelazione {
             contribuente_id,
             codice_fiscale,
@@ -205,51 +207,37 @@ impl SmartTaskKind for InserimentoCollegato {
             dal,
         } = e;
         let now = clock::now_ts();
-        let esistente = sqlx::query("SELECT id FROM persone WHERE codice_fiscale = $1")
-            .bind(codice_fiscale)
-            .fetch_optional(&mut *conn)
-            .await?;
+        let esistente =
+            conn.fetch_optional("SELECT id FROM persone WHERE codice_fiscale = $1", vals![codice_fiscale]).await?;
         let persona_id: i64 = match esistente {
-            Some(r) => r.try_get("id")?,
-            None => sqlx::query(
-                "INSERT INTO persone (codice_fiscale, nome, cognome, email, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
-            )
-            .bind(codice_fiscale)
-            .bind(nome)
-            .bind(cognome)
-            .bind(email)
-            .bind(&now)
-            .fetch_one(&mut *conn)
-            .await?
-            .try_get(0)?,
+            Some(r) => r.int("id")?,
+            None => conn
+                .fetch_one(
+                    "INSERT INTO persone (codice_fiscale, nome, cognome, email, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+                    vals![codice_fiscale, nome, cognome, email, &now],
+                )
+                .await?
+                .int(0)?,
         };
         let dal_s = dal.format("%Y-%m-%d").to_string();
-        let gia: i64 = sqlx::query(
-            "SELECT COUNT(*) FROM soggetti_collegati WHERE contribuente_id = $1 AND persona_id = $2 AND ruolo = $3 AND (al IS NULL OR al >= $4)",
-        )
-        .bind(contribuente_id)
-        .bind(persona_id)
-        .bind(ruolo)
-        .bind(&dal_s)
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get(0)?;
+        let gia = conn
+            .fetch_one(
+                "SELECT COUNT(*) FROM soggetti_collegati WHERE contribuente_id = $1 AND persona_id = $2 AND ruolo = $3 AND (al IS NULL OR al >= $4)",
+                vals![*contribuente_id, persona_id, ruolo, &dal_s],
+            )
+            .await?
+            .int(0)?;
         if gia > 0 {
             return Ok(Err("Nel frattempo la stessa relazione è stata inserita.".into()));
         }
-        let id: i64 = sqlx::query(
-            "INSERT INTO soggetti_collegati (contribuente_id, persona_id, ruolo, rappresentante_legale, certificato, dal, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, 0, $5, $6, $6) RETURNING id",
-        )
-        .bind(contribuente_id)
-        .bind(persona_id)
-        .bind(ruolo)
-        .bind(i64::from(*rappresentante_legale))
-        .bind(&dal_s)
-        .bind(&now)
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get(0)?;
+        let id = conn
+            .fetch_one(
+                "INSERT INTO soggetti_collegati (contribuente_id, persona_id, ruolo, rappresentante_legale, certificato, dal, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, 0, $5, $6, $6) RETURNING id",
+                vals![*contribuente_id, persona_id, ruolo, i64::from(*rappresentante_legale), &dal_s, &now],
+            )
+            .await?
+            .int(0)?;
         let entry = Entry {
             entity: "soggetto_collegato",
             entity_id: id.to_string(),

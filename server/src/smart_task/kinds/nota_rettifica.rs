@@ -9,11 +9,13 @@
 use crate::error::AppResult;
 use crate::infra::audit::{Deferred, Entry};
 use crate::infra::clock;
+use crate::infra::db::exec::Exec;
 use crate::infra::db::readers::Readers;
 use crate::smart_task::contributi::{periodo, saldo};
 use crate::smart_task::engine::{Check, CommonFacts, Rule};
 use crate::smart_task::kind::{FactsCx, RuleCx, SmartTaskKind, TargetCx};
 use crate::smart_task::targets::{it, per, target};
+use crate::vals;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use shared::dto::{FieldError, TargetView};
@@ -22,7 +24,7 @@ use shared::periodo::Periodo;
 use shared::smart_task::Answers;
 use shared::smart_task::kinds::nota_rettifica::{self as form, MotivoRicalcolo, Richiesta};
 use shared::time::format_date_it;
-use sqlx::{AnyConnection, Row};
+use sqlx::Row;
 
 pub struct RicalcoloNotaRettifica;
 
@@ -241,45 +243,41 @@ impl SmartTaskKind for RicalcoloNotaRettifica {
         rules(r.nota_id, r.motivo, f, cx.common)
     }
 
-    async fn apply(&self, conn: &mut AnyConnection, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
+    async fn apply(&self, conn: &mut dyn Exec, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
         let Effect::RicalcolaNota { nota_id, versione, importo_prima_cents, importo_dopo_cents, esito } = e;
         let now = clock::now_ts();
         let stato = if esito == "annullata" { "annullata" } else { "attiva" };
         // Only from the version the facts were read on: a concurrent recomputation wins.
-        let n = sqlx::query(
-            "UPDATE note_rettifica SET importo_cents = $1, stato = $2, versione = versione + 1, updated_at = $3,
-                    version = version + 1
-             WHERE id = $4 AND versione = $5 AND stato = 'attiva'",
-        )
-        .bind(importo_dopo_cents)
-        .bind(stato)
-        .bind(&now)
-        .bind(nota_id)
-        .bind(versione)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
+        let n = conn
+            .execute(
+                "UPDATE note_rettifica SET importo_cents = $1, stato = $2, versione = versione + 1, updated_at = $3,
+                        version = version + 1
+                 WHERE id = $4 AND versione = $5 AND stato = 'attiva'",
+                vals![*importo_dopo_cents, stato, &now, *nota_id, *versione],
+            )
+            .await?;
         if n != 1 {
             return Ok(Err(
                 "Nel frattempo la nota è stata ricalcolata o chiusa: il ricalcolo non è stato ripetuto.".into()
             ));
         }
-        sqlx::query(
+        let dettaglio =
+            serde_json::json!({ "differenza_cents": importo_dopo_cents.checked_sub(*importo_prima_cents) }).to_string();
+        conn.execute(
             "INSERT INTO note_rettifica_versioni (nota_id, versione, esito, importo_prima_cents, importo_dopo_cents,
                                                   dettaglio_json, protocollo, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            vals![
+                *nota_id,
+                versione + 1,
+                esito,
+                *importo_prima_cents,
+                *importo_dopo_cents,
+                dettaglio,
+                trail.actor().request_id.clone(),
+                &now
+            ],
         )
-        .bind(nota_id)
-        .bind(versione + 1)
-        .bind(esito)
-        .bind(importo_prima_cents)
-        .bind(importo_dopo_cents)
-        .bind(
-            serde_json::json!({ "differenza_cents": importo_dopo_cents.checked_sub(*importo_prima_cents) }).to_string(),
-        )
-        .bind(trail.actor().request_id.clone())
-        .bind(&now)
-        .execute(&mut *conn)
         .await?;
         let entry = Entry {
             entity: "nota_rettifica",

@@ -4,14 +4,16 @@ use crate::error::{AppError, AppResult};
 use crate::infra::audit::{Deferred, Entry};
 use crate::infra::clock;
 use crate::infra::db::dialect;
+use crate::infra::db::exec::Exec;
 use crate::smart_task::engine::{Check, Rule};
 use crate::smart_task::kind::{FactsCx, RuleCx, SmartTaskKind, TargetCx};
 use crate::smart_task::targets::{opt, target};
+use crate::vals;
 use serde::{Deserialize, Serialize};
 use shared::dto::{FieldError, TargetView};
 use shared::smart_task::Answers;
 use shared::smart_task::kinds::pec_aziendale::{self as form, Richiesta};
-use sqlx::{AnyConnection, Row};
+use sqlx::Row;
 use std::collections::HashMap;
 
 pub struct VariazionePecAziendale;
@@ -161,30 +163,28 @@ impl SmartTaskKind for VariazionePecAziendale {
         (checks(pec, f), vec![Effect::AggiornaPecAzienda { contribuente_id: f.contribuente_id, pec: pec.into() }])
     }
 
-    async fn apply(&self, conn: &mut AnyConnection, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
+    async fn apply(&self, conn: &mut dyn Exec, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
         let Effect::AggiornaPecAzienda { contribuente_id, pec } = e;
         // One statement: on SQLite every statement of the single writer is a hand-off to its thread.
-        let row = sqlx::query(
-            "SELECT pec, (SELECT COUNT(*) FROM contribuenti o WHERE LOWER(o.pec) = LOWER($2) AND o.id <> $1) AS taken
-             FROM contribuenti WHERE id = $1",
-        )
-        .bind(contribuente_id)
-        .bind(pec)
-        .fetch_one(&mut *conn)
-        .await?;
-        let before: Option<String> = row.try_get("pec")?;
+        let row = conn
+            .fetch_one(
+                "SELECT pec, (SELECT COUNT(*) FROM contribuenti o WHERE LOWER(o.pec) = LOWER($2) AND o.id <> $1) AS taken
+                 FROM contribuenti WHERE id = $1",
+                vals![*contribuente_id, pec],
+            )
+            .await?;
+        let before: Option<String> = row.opt_text("pec")?;
         if before.as_deref() == Some(pec.as_str()) {
             return Ok(Err("Nel frattempo la PEC è già stata aggiornata a questo indirizzo.".into()));
         }
-        if row.try_get::<i64, _>("taken")? > 0 {
+        if row.int("taken")? > 0 {
             return Ok(Err("Nel frattempo l'indirizzo è stato registrato come PEC di un altro contribuente.".into()));
         }
-        sqlx::query("UPDATE contribuenti SET pec = $1, updated_at = $2, version = version + 1 WHERE id = $3")
-            .bind(pec)
-            .bind(clock::now_ts())
-            .bind(contribuente_id)
-            .execute(&mut *conn)
-            .await?;
+        conn.execute(
+            "UPDATE contribuenti SET pec = $1, updated_at = $2, version = version + 1 WHERE id = $3",
+            vals![pec, clock::now_ts(), *contribuente_id],
+        )
+        .await?;
         let entry = Entry {
             entity: "contribuente",
             entity_id: contribuente_id.to_string(),

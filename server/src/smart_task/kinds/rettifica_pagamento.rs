@@ -8,11 +8,13 @@
 use crate::error::AppResult;
 use crate::infra::audit::{Deferred, Entry};
 use crate::infra::clock;
+use crate::infra::db::exec::Exec;
 use crate::infra::db::readers::Readers;
 use crate::smart_task::contributi::{Pagamento, Saldo, pagamento, saldo};
 use crate::smart_task::engine::{Check, CommonFacts, Esito, Rule};
 use crate::smart_task::kind::{FactsCx, RuleCx, SmartTaskKind, TargetCx};
 use crate::smart_task::targets::{it, per, target};
+use crate::vals;
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 use shared::dto::{FieldError, TargetView};
@@ -21,7 +23,7 @@ use shared::periodo::Periodo;
 use shared::smart_task::Answers;
 use shared::smart_task::kinds::rettifica_pagamento::{self as form, Richiesta};
 use shared::time::format_date_it;
-use sqlx::{AnyConnection, Row};
+use sqlx::Row;
 use std::collections::BTreeMap;
 
 pub struct RettificaPeriodoPagamento;
@@ -285,29 +287,30 @@ impl SmartTaskKind for RettificaPeriodoPagamento {
         rules(r.pagamento_id, r.periodo_corretto, r.importo, f, cx.common, cx.params)
     }
 
-    async fn apply(&self, conn: &mut AnyConnection, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
+    async fn apply(&self, conn: &mut dyn Exec, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
         let Effect::SpostaPagamento { pagamento_id, da, a, importo_cents, importo_pagamento_cents } = e;
         let now = clock::now_ts();
         let today = clock::today().format("%Y-%m-%d").to_string();
         let whole = importo_cents == importo_pagamento_cents;
         // Precondition: unused, still in `da`, same amount as read.
-        let n = sqlx::query(
-            "UPDATE pagamenti SET periodo_attribuito = CASE WHEN $1 = 1 THEN $2 ELSE periodo_attribuito END,
-                    importo_cents = importo_cents - CASE WHEN $1 = 1 THEN 0 ELSE $3 END,
-                    utilizzo = 'rettifica', rettificato_il = $4, updated_at = $5, version = version + 1
-             WHERE id = $6 AND utilizzo IS NULL AND periodo_attribuito = $7 AND importo_cents = $8",
-        )
-        .bind(whole as i64)
-        .bind(a.key())
-        .bind(importo_cents)
-        .bind(&today)
-        .bind(&now)
-        .bind(pagamento_id)
-        .bind(da.key())
-        .bind(importo_pagamento_cents)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
+        let n = conn
+            .execute(
+                "UPDATE pagamenti SET periodo_attribuito = CASE WHEN $1 = 1 THEN $2 ELSE periodo_attribuito END,
+                        importo_cents = importo_cents - CASE WHEN $1 = 1 THEN 0 ELSE $3 END,
+                        utilizzo = 'rettifica', rettificato_il = $4, updated_at = $5, version = version + 1
+                 WHERE id = $6 AND utilizzo IS NULL AND periodo_attribuito = $7 AND importo_cents = $8",
+                vals![
+                    whole as i64,
+                    a.key(),
+                    *importo_cents,
+                    &today,
+                    &now,
+                    *pagamento_id,
+                    da.key(),
+                    *importo_pagamento_cents
+                ],
+            )
+            .await?;
         if n != 1 {
             return Ok(Err(
                 "Nel frattempo il pagamento è stato usato o rettificato: la rettifica non è stata applicata.".into(),
@@ -317,22 +320,17 @@ impl SmartTaskKind for RettificaPeriodoPagamento {
         if !whole {
             // The part moved becomes a line of its own, linked to the original.
             nuovo = Some(
-                sqlx::query(
+                conn.fetch_one(
                     "INSERT INTO pagamenti (contribuente_id, codice_fiscale_versante, matricola_indicata, posizione_id,
                             data_versamento, importo_cents, sede_codice, causale, periodo_indicato, periodo_attribuito,
                             utilizzo, rettificato_il, origine_id, created_at, updated_at)
                      SELECT contribuente_id, codice_fiscale_versante, matricola_indicata, posizione_id, data_versamento,
                             $1, sede_codice, causale, periodo_indicato, $2, 'rettifica', $3, id, $4, $4
                      FROM pagamenti WHERE id = $5 RETURNING id",
+                    vals![*importo_cents, a.key(), &today, &now, *pagamento_id],
                 )
-                .bind(importo_cents)
-                .bind(a.key())
-                .bind(&today)
-                .bind(&now)
-                .bind(pagamento_id)
-                .fetch_one(&mut *conn)
                 .await?
-                .try_get(0)?,
+                .int(0)?,
             );
         }
         trail.record(Entry {

@@ -3,18 +3,20 @@
 use crate::error::AppResult;
 use crate::infra::audit::{Deferred, Entry};
 use crate::infra::clock;
+use crate::infra::db::exec::Exec;
 use crate::infra::db::readers::Readers;
 use crate::smart_task::engine::{Check, CommonFacts, Rule};
 use crate::smart_task::kind::{FactsCx, RuleCx, SmartTaskKind, TargetCx};
 use crate::smart_task::targets::{it, opt, target};
+use crate::vals;
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 use shared::dto::{FieldError, TargetView};
 use shared::smart_task::kinds::revoca_delega::{self as form, Richiesta};
 use shared::smart_task::{Answers, Kind};
 use shared::time::format_date_it;
+use sqlx::Row;
 use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
 use std::collections::BTreeMap;
 
 /// Kinds 4 and 5: the same rules for the two roles of a delega.
@@ -177,19 +179,16 @@ impl SmartTaskKind for RevocaDelega {
         rules(cx.kind, r.data_effetto, f, cx.common, cx.params)
     }
 
-    async fn apply(&self, conn: &mut AnyConnection, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
+    async fn apply(&self, conn: &mut dyn Exec, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
         let Effect::RevocaDelega { delega_id, dal } = e;
         let dal = dal.format("%Y-%m-%d").to_string();
-        let n = sqlx::query(
-            "UPDATE deleghe SET revocata_dal = $1, updated_at = $2, version = version + 1
-             WHERE id = $3 AND revocata_dal IS NULL AND (data_fine IS NULL OR data_fine >= $1)",
-        )
-        .bind(&dal)
-        .bind(clock::now_ts())
-        .bind(delega_id)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
+        let n = conn
+            .execute(
+                "UPDATE deleghe SET revocata_dal = $1, updated_at = $2, version = version + 1
+                 WHERE id = $3 AND revocata_dal IS NULL AND (data_fine IS NULL OR data_fine >= $1)",
+                vals![&dal, clock::now_ts(), *delega_id],
+            )
+            .await?;
         if n != 1 {
             return Ok(Err(
                 "Nel frattempo la delega è stata revocata o è scaduta: la revoca non è stata applicata di nuovo."

@@ -3,6 +3,7 @@
 use crate::error::AppResult;
 use crate::infra::audit::Deferred;
 use crate::infra::clock;
+use crate::infra::db::exec::Exec;
 use crate::infra::db::readers::Readers;
 use crate::smart_task::codici::{self, Effect, unita};
 use crate::smart_task::engine::{Check, Rule};
@@ -15,7 +16,8 @@ use shared::periodo::Periodo;
 use shared::smart_task::Answers;
 use shared::smart_task::kinds::sostituzione_maternita::{self as form, Richiesta};
 use shared::time::format_date_it;
-use sqlx::{AnyConnection, Row};
+
+use sqlx::Row;
 use std::collections::BTreeMap;
 
 pub struct SostituzioneMaternita;
@@ -201,7 +203,7 @@ impl SmartTaskKind for SostituzioneMaternita {
         rules(r, f, cx.params)
     }
 
-    async fn apply(&self, conn: &mut AnyConnection, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
+    async fn apply(&self, conn: &mut dyn Exec, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {
         codici::apply(conn, trail, e).await
     }
 

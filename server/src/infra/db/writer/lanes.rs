@@ -1,7 +1,6 @@
 //! The writer's two lanes, and its own thread on SQLite.
 
-use super::super::Engine;
-use super::{BACKGROUND_WAIT, BATCH, Job, run};
+use super::{BACKGROUND_WAIT, BATCH, Job};
 use sqlx::AnyPool;
 use std::time::Instant;
 use tokio::sync::mpsc;
@@ -63,10 +62,10 @@ impl Lanes {
 /// task among the server's, each answer waited for its turn on a busy core, and under load the
 /// connection sat idle more than half the time. On a thread of its own the writer takes each
 /// answer at once. When the thread cannot start, the writes answer that the service is stopping.
-pub(super) fn on_own_thread(pool: AnyPool, lanes: Lanes) {
+pub(super) fn on_own_thread(pool: AnyPool, direct: Option<String>, lanes: Lanes) {
     let started = std::thread::Builder::new().name("sportello-writer".into()).spawn(move || {
         match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-            Ok(rt) => rt.block_on(run(pool, Engine::Sqlite, lanes)),
+            Ok(rt) => rt.block_on(super::direct_batch::run(pool, direct, lanes)),
             Err(e) => tracing::error!("scrittore del database non avviato: {e}"),
         }
     });
@@ -80,13 +79,15 @@ mod tests {
     use super::*;
     use crate::error::AppError;
     use futures_util::future::BoxFuture;
-    use sqlx::AnyConnection;
 
     /// A write that says only which lane it was sent on (through its audited flag).
     struct Marked(bool);
 
     impl Job for Marked {
-        fn run<'c>(&'c mut self, _: &'c mut AnyConnection) -> BoxFuture<'c, crate::error::AppResult<()>> {
+        fn portable(&self) -> bool {
+            false
+        }
+        fn run<'c>(&'c mut self, _: super::super::Conn<'c>) -> BoxFuture<'c, crate::error::AppResult<()>> {
             Box::pin(async { Ok(()) })
         }
         fn audited(&self) -> bool {

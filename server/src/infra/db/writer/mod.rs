@@ -11,18 +11,20 @@
 //! once it has waited [`BACKGROUND_WAIT`] — a burst of submissions is answered first and
 //! examined right after, and background work never stops for good.
 
+use super::exec::Exec;
 use super::tail::Tail;
 use super::{Engine, dialect};
 use crate::error::{AppError, AppResult};
-use futures_util::FutureExt;
 use futures_util::future::BoxFuture;
-use sqlx::{AnyConnection, AnyPool, Connection};
-use std::panic::AssertUnwindSafe;
+use sqlx::{AnyConnection, AnyPool};
 use std::time::Duration;
 
+mod direct_batch;
 mod lanes;
+mod work;
 use lanes::{Lanes, on_own_thread};
 use tokio::sync::{mpsc, oneshot};
+use work::{Conn, OnAny, OnExec, Work, exec_tailless, without_tail};
 
 /// At most this many callers' writes in one transaction: a batch's commit must not keep the
 /// first caller waiting while hundreds of later ones run.
@@ -37,9 +39,11 @@ type Done<T> = AppResult<(T, Tail)>;
 
 /// What the writer runs and then answers; the type of the answer is the caller's.
 trait Job: Send {
+    /// Whether its writes run on any [`Exec`] (then by direct calls on SQLite).
+    fn portable(&self) -> bool;
     /// Runs the writes, each in its own savepoint. `Err` when a savepoint could not be released
     /// or rolled back: the transaction can no longer be trusted and the whole batch fails.
-    fn run<'c>(&'c mut self, conn: &'c mut AnyConnection) -> BoxFuture<'c, AppResult<()>>;
+    fn run<'c>(&'c mut self, conn: Conn<'c>) -> BoxFuture<'c, AppResult<()>>;
     /// Whether the write may append to the audit chain (then its batch queues for the chain's head).
     fn audited(&self) -> bool;
     /// The rows its writes that succeeded left for the batch's end, in order.
@@ -58,15 +62,19 @@ struct Typed<T, F> {
     answer: oneshot::Sender<Vec<AppResult<T>>>,
 }
 
-impl<T, F> Job for Typed<T, F>
+impl<T, W> Job for Typed<T, W>
 where
     T: Send + 'static,
-    F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Done<T>> + Send + 'static,
+    W: Work<T>,
 {
-    fn run<'c>(&'c mut self, conn: &'c mut AnyConnection) -> BoxFuture<'c, AppResult<()>> {
+    fn portable(&self) -> bool {
+        W::PORTABLE
+    }
+
+    fn run<'c>(&'c mut self, mut conn: Conn<'c>) -> BoxFuture<'c, AppResult<()>> {
         Box::pin(async move {
             for work in std::mem::take(&mut self.works) {
-                let r = match in_savepoint(&mut *conn, work).await? {
+                let r = match work.run(conn.reborrow()).await? {
                     Ok((v, tail)) => {
                         self.tail.append(tail);
                         Ok(v)
@@ -103,43 +111,6 @@ where
     }
 }
 
-/// Runs one write in a savepoint: released if it succeeds, rolled back if it fails or panics.
-/// The write's own outcome is the inner result; the outer `Err` is a savepoint that could not be
-/// released or rolled back (then what the write did may still be in the transaction).
-async fn in_savepoint<T, F>(conn: &mut AnyConnection, work: F) -> AppResult<Done<T>>
-where
-    F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Done<T>>,
-{
-    let mut sp = match conn.begin().await {
-        Ok(sp) => sp,
-        // Nothing of this write ran: it fails alone.
-        Err(e) => return Ok(Err(e.into())),
-    };
-    let result = match AssertUnwindSafe(work(&mut sp)).catch_unwind().await {
-        Ok(r) => r,
-        Err(_) => Err(AppError::Internal("errore interno durante la scrittura".into())),
-    };
-    match result {
-        Ok(v) => {
-            sp.commit().await?;
-            Ok(Ok(v))
-        }
-        Err(e) => {
-            sp.rollback().await?;
-            Ok(Err(e))
-        }
-    }
-}
-
-/// A write that leaves nothing for the batch's end.
-fn without_tail<T, F>(work: F) -> impl for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Done<T>> + Send + 'static
-where
-    T: Send + 'static,
-    F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, AppResult<T>> + Send + 'static,
-{
-    move |c| Box::pin(work(c).map(|r| r.map(|v| (v, Tail::default()))))
-}
-
 /// The handle every feature writes through.
 #[derive(Clone, Debug)]
 pub struct Writer {
@@ -150,13 +121,15 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// Starts the writer on `pool` (the engine's write pool).
-    pub fn spawn(pool: AnyPool, engine: Engine) -> Writer {
+    /// Starts the writer on `pool` (the engine's write pool). On SQLite, `direct` is the file's
+    /// URL: the writes against [`Exec`] then run by direct calls on a connection of their own
+    /// ([`direct_batch`]); without it (an in-memory database) they go through `pool`.
+    pub fn spawn(pool: AnyPool, engine: Engine, direct: Option<String>) -> Writer {
         let (requests, rx) = mpsc::channel(QUEUE);
         let (background, bg) = mpsc::channel(QUEUE);
         let lanes = Lanes::new(rx, bg);
         match engine {
-            Engine::Sqlite => on_own_thread(pool, lanes),
+            Engine::Sqlite => on_own_thread(pool, direct, lanes),
             Engine::Postgres => drop(tokio::spawn(run(pool, engine, lanes))),
         }
         Writer { requests, background, in_background: false }
@@ -185,7 +158,45 @@ impl Writer {
         T: Send + 'static,
         F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Done<T>> + Send + 'static,
     {
-        self.one(work, true).await
+        self.one(OnAny(work), true).await
+    }
+
+    /// Like [`Writer::write_with_tail`] for a write against [`Exec`]: on SQLite it runs with its
+    /// batch by direct calls on the writer's thread, without a round trip to the connection's
+    /// thread for each statement (README, "the driver decision record").
+    pub async fn write_exec_with_tail<T, F>(&self, work: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut dyn Exec) -> BoxFuture<'c, Done<T>> + Send + 'static,
+    {
+        self.one(OnExec(work), true).await
+    }
+
+    /// [`Writer::write`] for a write against [`Exec`] (see [`Writer::write_exec_with_tail`]).
+    pub async fn write_exec<T, F>(&self, work: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut dyn Exec) -> BoxFuture<'c, AppResult<T>> + Send + 'static,
+    {
+        self.one(OnExec(exec_tailless(work)), true).await
+    }
+
+    /// [`Writer::write_unaudited`] for a write against [`Exec`] (see [`Writer::write_exec_with_tail`]).
+    pub async fn write_exec_unaudited<T, F>(&self, work: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut dyn Exec) -> BoxFuture<'c, AppResult<T>> + Send + 'static,
+    {
+        self.one(OnExec(exec_tailless(work)), false).await
+    }
+
+    /// [`Writer::write_each`] for writes against [`Exec`] (see [`Writer::write_exec_with_tail`]).
+    pub async fn write_exec_each<T, F>(&self, works: Vec<F>) -> AppResult<Vec<AppResult<T>>>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut dyn Exec) -> BoxFuture<'c, AppResult<T>> + Send + 'static,
+    {
+        self.send(works.into_iter().map(|w| OnExec(exec_tailless(w))).collect(), true).await
     }
 
     /// Like [`Writer::write`] for a write that appends nothing to the audit chain (a worker
@@ -210,18 +221,18 @@ impl Writer {
         self.send(works.into_iter().map(without_tail).collect(), true).await
     }
 
-    async fn one<T, F>(&self, work: F, audited: bool) -> AppResult<T>
+    async fn one<T, W>(&self, work: W, audited: bool) -> AppResult<T>
     where
         T: Send + 'static,
-        F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Done<T>> + Send + 'static,
+        W: Work<T>,
     {
         self.send(vec![work], audited).await?.pop().unwrap_or_else(|| Err(stopped()))
     }
 
-    async fn send<T, F>(&self, works: Vec<F>, audited: bool) -> AppResult<Vec<AppResult<T>>>
+    async fn send<T, W>(&self, works: Vec<W>, audited: bool) -> AppResult<Vec<AppResult<T>>>
     where
         T: Send + 'static,
-        F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Done<T>> + Send + 'static,
+        W: Work<T>,
     {
         let (answer, rx) = oneshot::channel();
         let results = Vec::with_capacity(works.len());
@@ -252,9 +263,13 @@ async fn run(pool: AnyPool, engine: Engine, mut lanes: Lanes) {
     let mut batch: Vec<Box<dyn Job>> = Vec::with_capacity(BATCH + 1);
     while lanes.next(&mut batch).await {
         let outcome = commit_batch(&pool, engine, &mut batch).await;
-        for job in batch.drain(..) {
-            job.deliver(outcome.as_ref().map(|_| ()).map_err(copy));
-        }
+        deliver_all(batch.drain(..), outcome);
+    }
+}
+
+fn deliver_all(batch: impl IntoIterator<Item = Box<dyn Job>>, outcome: AppResult<()>) {
+    for job in batch {
+        job.deliver(outcome.as_ref().map(|_| ()).map_err(copy));
     }
 }
 
@@ -270,11 +285,11 @@ async fn commit_batch(pool: &AnyPool, engine: Engine, batch: &mut [Box<dyn Job>]
     }
     let mut tail = Tail::default();
     for job in batch.iter_mut() {
-        job.run(&mut tx).await?;
+        job.run(Conn::Any(&mut tx)).await?;
         tail.append(job.take_tail());
     }
     if !tail.is_empty() {
-        tail.write(&mut tx).await?;
+        tail.write(&mut *tx).await?;
     }
     tx.commit().await?;
     Ok(())

@@ -94,10 +94,10 @@ async fn a_panicking_write_does_not_stop_the_writer() {
 struct Logged(i64);
 
 impl crate::infra::db::tail::SetWrite for Logged {
-    fn write_all(conn: &mut AnyConnection, items: Vec<Logged>) -> BoxFuture<'_, AppResult<()>> {
+    fn write_all(conn: &mut dyn crate::infra::db::exec::Exec, items: Vec<Logged>) -> BoxFuture<'_, AppResult<()>> {
         Box::pin(async move {
             for Logged(v) in items {
-                sqlx::query("INSERT INTO u (v) VALUES ($1)").bind(v).execute(&mut *conn).await?;
+                conn.run("INSERT INTO u (v) VALUES ($1)", crate::vals![v]).await?;
             }
             Ok(())
         })
@@ -106,19 +106,25 @@ impl crate::infra::db::tail::SetWrite for Logged {
 
 /// The rows a write leaves for its batch's end are written only if the write itself succeeds,
 /// and before the answer: one that breaks a constraint leaves nothing, the others' are there
-/// as soon as they are answered.
+/// as soon as they are answered. Through sqlx, and by direct calls (`write_exec_with_tail`),
+/// the two kinds of write interleaved in the same batches.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_tail_is_written_with_its_write_or_not_at_all() {
     let db = db().await;
     sqlx::query("CREATE TABLE u (v INTEGER NOT NULL)").execute(&db.write).await.expect("table");
     let mut handles = vec![];
-    for v in 0..100i64 {
+    for v in 0..200i64 {
         let (w, read) = (db.writer.clone(), db.read.clone());
-        // 40 is written twice: one of the two fails, and its row in `u` must not appear.
-        let v = if v == 70 { 40 } else { v };
+        // 40 and 140 are written twice, once each way: one of each pair fails, and its row in
+        // `u` must not appear.
+        let v = match v {
+            70 => 40,
+            170 => 140,
+            v => v,
+        };
         handles.push(tokio::spawn(async move {
-            let r = w
-                .write_with_tail(move |c| {
+            let r = if v % 2 == 0 {
+                w.write_with_tail(move |c| {
                     Box::pin(async move {
                         sqlx::query("INSERT INTO t (v) VALUES ($1)").bind(v).execute(&mut *c).await?;
                         let mut tail = Tail::default();
@@ -126,7 +132,18 @@ async fn a_tail_is_written_with_its_write_or_not_at_all() {
                         Ok((v, tail))
                     })
                 })
-                .await;
+                .await
+            } else {
+                w.write_exec_with_tail(move |c| {
+                    Box::pin(async move {
+                        c.execute("INSERT INTO t (v) VALUES ($1)", crate::vals![v]).await?;
+                        let mut tail = Tail::default();
+                        tail.push(Logged(v));
+                        Ok((v, tail))
+                    })
+                })
+                .await
+            };
             if r.is_ok() {
                 let seen: i64 = sqlx::query("SELECT COUNT(*) FROM u WHERE v = $1")
                     .bind(v)
@@ -143,7 +160,7 @@ async fn a_tail_is_written_with_its_write_or_not_at_all() {
     for h in handles {
         ok += usize::from(h.await.expect("join"));
     }
-    assert_eq!(ok, 99);
+    assert_eq!(ok, 198);
     let rows = |table: &'static str| {
         let read = db.read.clone();
         async move {
@@ -159,4 +176,35 @@ async fn a_tail_is_written_with_its_write_or_not_at_all() {
         }
     };
     assert_eq!(rows("u").await, rows("t").await);
+    assert_eq!(rows("t").await.len(), 198);
+}
+
+/// A write by direct calls that panics halfway is rolled back: what it wrote before is gone,
+/// and the writer's own connection keeps working.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panicking_direct_write_is_rolled_back() {
+    let db = db().await;
+    let w = db.writer.clone();
+    let r: AppResult<()> = w
+        .write_exec(|c| {
+            Box::pin(async move {
+                c.execute("INSERT INTO t (v) VALUES (7)", vec![]).await?;
+                let v: Vec<i64> = vec![];
+                #[allow(clippy::indexing_slicing)]
+                let _ = v[1];
+                Ok(())
+            })
+        })
+        .await;
+    assert!(r.is_err());
+    let n = w
+        .write_exec(|c| {
+            Box::pin(async move { c.fetch_one("INSERT INTO t (v) VALUES (8) RETURNING v", vec![]).await?.int(0) })
+        })
+        .await
+        .expect("the writer still works");
+    assert_eq!(n, 8);
+    let rows: Vec<i64> =
+        sqlx::query("SELECT v FROM t").fetch_all(&db.read).await.expect("rows").iter().map(|r| r.get(0)).collect();
+    assert_eq!(rows, vec![8]);
 }

@@ -313,3 +313,27 @@ both!(a_requester_without_a_title_is_refused_alone_in_a_batch, |engine: Engine| 
     );
     assert_ne!(pec_of(&app, gallo).await.as_deref(), Some("titolo2@pec.gallo.it"), "the refused effect is not applied");
 });
+
+// The answer to a submission is built from what the write stored, not read back: it must be
+// the request as anyone reads it afterwards.
+both!(a_submission_answers_the_request_as_stored, |engine: Engine| async move {
+    let app = TestApp::spawn_with(engine, |c| c.workers = 0).await;
+    let giulia = app.logged_in("intermediario").await;
+    let tuscolana = app.company_id("Associazione Sportiva Tuscolana").await;
+    let body = json!({ "tipo": "variazione_pec_aziendale", "soggetto_id": tuscolana, "oggetto": "",
+                       "risposte": { "pec": "come.salvata@pec.tuscolana.it" } });
+    let (s, answered) = submit(&app, &giulia, body, Some("come-salvata")).await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{answered}");
+    let protocollo = answered["protocollo"].as_str().expect("protocollo");
+    let (s, stored) = app.get(&giulia, &format!("/api/v1/richieste/{protocollo}")).await;
+    assert_eq!(s, StatusCode::OK, "{stored}");
+    assert_eq!(answered, stored);
+    assert_eq!(answered["stato"], "inviata");
+    assert_eq!(answered["eventi"].as_array().map(Vec::len), Some(1));
+    // The same key again: the same request, as stored.
+    let body = json!({ "tipo": "variazione_pec_aziendale", "soggetto_id": tuscolana, "oggetto": "",
+                       "risposte": { "pec": "come.salvata@pec.tuscolana.it" } });
+    let (s, again) = submit(&app, &giulia, body, Some("come-salvata")).await;
+    assert!(s.is_success(), "{again}");
+    assert_eq!(again, stored);
+});

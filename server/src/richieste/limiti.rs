@@ -19,6 +19,9 @@ use crate::vals;
 use chrono::{Duration, Utc};
 use sqlx::{Any, Executor, Row};
 
+/// A user's next free place in a flow. Binds: user, flow.
+const NEXT_US: &str = "SELECT prossimo_us FROM limiti_invio WHERE user_id = $1 AND flusso = $2";
+
 /// Which allowance a submission draws on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Flusso {
@@ -72,9 +75,9 @@ impl Allowance {
         self.window.num_microseconds().unwrap_or(i64::MAX).saturating_sub(self.interval_us())
     }
 
-    /// The user's next free place, on a reader or inside the write.
+    /// The user's next free place, on a reader (inside the write, `take` reads it with [`NEXT_US`]).
     async fn next_us<'e>(&self, db: impl Executor<'e, Database = Any>, user_id: i64) -> AppResult<Option<i64>> {
-        Ok(sqlx::query("SELECT prossimo_us FROM limiti_invio WHERE user_id = $1 AND flusso = $2")
+        Ok(sqlx::query(NEXT_US)
             .bind(user_id)
             .bind(self.flusso.code())
             .fetch_optional(db)
@@ -109,13 +112,7 @@ impl Allowance {
             return Ok(());
         }
         // Not taken: the row exists and its next place is too far ahead.
-        let next = conn
-            .run(
-                "SELECT prossimo_us FROM limiti_invio WHERE user_id = $1 AND flusso = $2",
-                vals![user_id, self.flusso.code()],
-            )
-            .await?;
-        let wait = match next.first() {
+        let wait = match conn.fetch_optional(NEXT_US, vals![user_id, self.flusso.code()]).await? {
             Some(row) => self.wait_us(row.int(0)?, now),
             None => 0,
         };

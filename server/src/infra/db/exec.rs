@@ -197,9 +197,9 @@ fn bound(sql: &str, args: Vec<Val>) -> sqlx::query::Query<'_, sqlx::Any, sqlx::a
 fn row_vals(r: &sqlx::any::AnyRow, names: &Arc<[String]>) -> AppResult<Vals> {
     (0..r.len())
         .map(|i| {
-            let kind = r.try_get_raw(i)?.type_info().into_owned();
-            let null = r.try_get_raw(i)?.is_null();
-            Ok(match kind.kind() {
+            let raw = r.try_get_raw(i)?;
+            let (kind, null) = (raw.type_info().kind(), raw.is_null());
+            Ok(match kind {
                 _ if null => Val::Int(None),
                 AnyTypeInfoKind::Real | AnyTypeInfoKind::Double => Val::Real(r.try_get(i)?),
                 AnyTypeInfoKind::Text => Val::Text(r.try_get(i)?),

@@ -17,12 +17,17 @@ fn usage() -> ExitCode {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // Before any connection is opened (see there).
+    let fast_sqlite = server::infra::db::direct::without_memory_statistics();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into()),
         )
         .init();
+    if !fast_sqlite {
+        tracing::warn!("statistiche di memoria di SQLite non disattivate: SQLite era già in uso");
+    }
     let args: Vec<String> = std::env::args().skip(1).collect();
     let config = match Config::from_env() {
         Ok(c) => c,

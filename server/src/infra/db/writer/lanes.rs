@@ -18,6 +18,11 @@ impl Lanes {
         Lanes { requests, background, waiting_since: None }
     }
 
+    /// Whether a write is waiting now, in either lane.
+    pub(super) fn waiting(&self) -> bool {
+        !self.requests.is_empty() || !self.background.is_empty()
+    }
+
     /// The next batch: every request waiting (up to [`BATCH`]), and one background write when
     /// no request waits or it has waited long enough. Waits when nothing is waiting; `false`
     /// once every handle is gone.
@@ -65,7 +70,12 @@ impl Lanes {
 pub(super) fn on_own_thread(pool: AnyPool, direct: Option<String>, lanes: Lanes) {
     let started = std::thread::Builder::new().name("sportello-writer".into()).spawn(move || {
         match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-            Ok(rt) => rt.block_on(super::direct_batch::run(pool, direct, lanes)),
+            Ok(rt) => {
+                if let Some(url) = &direct {
+                    rt.spawn(super::checkpoint::run(url.clone()));
+                }
+                rt.block_on(super::direct_batch::run(pool, direct, lanes))
+            }
             Err(e) => tracing::error!("scrittore del database non avviato: {e}"),
         }
     });

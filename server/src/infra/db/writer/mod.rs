@@ -16,9 +16,10 @@ use super::tail::Tail;
 use super::{Engine, dialect};
 use crate::error::{AppError, AppResult};
 use futures_util::future::BoxFuture;
-use sqlx::{AnyConnection, AnyPool};
+use sqlx::{AnyConnection, AnyPool, Connection};
 use std::time::Duration;
 
+pub(super) mod checkpoint;
 mod direct_batch;
 mod lanes;
 mod work;
@@ -277,7 +278,12 @@ fn deliver_all(batch: impl IntoIterator<Item = Box<dyn Job>>, outcome: AppResult
 /// cannot be written the whole batch fails (they are plain inserts of what the writes just
 /// stored, so that is a bug or a broken database, not a refusal).
 async fn commit_batch(pool: &AnyPool, engine: Engine, batch: &mut [Box<dyn Job>]) -> AppResult<()> {
-    let mut tx = pool.begin().await?;
+    commit_batch_on(&mut *pool.acquire().await?, engine, batch).await
+}
+
+/// [`commit_batch`] on a connection already taken from the pool.
+async fn commit_batch_on(conn: &mut AnyConnection, engine: Engine, batch: &mut [Box<dyn Job>]) -> AppResult<()> {
+    let mut tx = conn.begin().await?;
     if let Some(lock) = dialect::batch_lock(engine)
         && batch.iter().any(|job| job.audited())
     {

@@ -200,3 +200,37 @@ async fn a_tail_is_written_with_its_write_or_not_at_all() {
     assert_eq!(rows("u").await, rows("t").await);
     assert_eq!(rows("t").await.len(), 198);
 }
+
+/// While writes keep the writer busy without a pause, the file's other writers (sign-ins,
+/// tokens: through the write pool) still get their turn: the writer keeps the pool's connection
+/// for a while between batches, never for the whole burst.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn other_writers_get_their_turn_during_a_burst() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+    let db = db().await;
+    let stop = Arc::new(AtomicBool::new(false));
+    let next = Arc::new(AtomicI64::new(0));
+    // More writers than a batch takes, so that some are always waiting.
+    let burst: Vec<_> = (0..300)
+        .map(|_| {
+            let (w, stop, next) = (db.writer.clone(), stop.clone(), next.clone());
+            tokio::spawn(async move {
+                while !stop.load(Ordering::Relaxed) {
+                    insert(&w, next.fetch_add(1, Ordering::Relaxed)).await.expect("burst");
+                }
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    for v in 1..=5i64 {
+        let outside = sqlx::query("INSERT INTO t (v) VALUES ($1)").bind(-v).execute(&db.write);
+        let done = tokio::time::timeout(Duration::from_secs(5), outside).await;
+        assert!(matches!(done, Ok(Ok(_))), "an outside write waited for the whole burst: {done:?}");
+    }
+    stop.store(true, Ordering::Relaxed);
+    for b in burst {
+        b.await.expect("join");
+    }
+    assert!(next.load(Ordering::Relaxed) > 300, "no burst to wait behind");
+}

@@ -181,6 +181,9 @@ pub(crate) async fn soggetto(db_url: &str, name: &str) -> i64 {
 
 #[tokio::main]
 async fn main() {
+    // The baselines run through the server's own pool with the server's SQLite settings, this
+    // one included (called, as the server does, before SQLite is used).
+    server::infra::db::direct::without_memory_statistics();
     let base = std::env::args().nth(1).unwrap_or_else(|| "http://127.0.0.1:3000".into());
     let db_url = std::env::args().nth(2);
     let client = reqwest::Client::builder().build().expect("client");

@@ -88,7 +88,7 @@ both!(lists_are_the_sedes_filtered_paged_and_exported_whole, |engine: Engine| as
     assert!(ct.contains("spreadsheetml"), "{ct}");
     assert!(body.starts_with(b"PK"), "an XLSX is a zip");
     // Compressed on the way (as browsers ask): the stream still ends cleanly.
-    for enc in ["br", "gzip"] {
+    for enc in ["zstd", "br", "gzip"] {
         let r = op
             .get(app.url(&format!("/api/v1/presto/operatore/elenchi/export?{}&formato=csv", periodo())))
             .header("accept-encoding", enc)

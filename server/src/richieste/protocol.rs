@@ -1,6 +1,6 @@
 //! Protocol numbers: one counter per year for every request, Smart-Task or two-way.
 
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::infra::db::exec::Exec;
 use crate::vals;
 
@@ -9,13 +9,13 @@ use crate::vals;
 /// serialises concurrent writers on PostgreSQL.
 pub(crate) async fn next_protocol(conn: &mut dyn Exec, prefix: &str, year: i32) -> AppResult<String> {
     let year = year as i64;
-    let rows = conn
-        .run(
+    let n = conn
+        .fetch_one(
             "INSERT INTO protocolli (anno, ultimo) VALUES ($1, 1)
              ON CONFLICT (anno) DO UPDATE SET ultimo = protocolli.ultimo + 1 RETURNING ultimo",
             vals![year],
         )
-        .await?;
-    let n = rows.first().ok_or_else(|| AppError::Internal("protocollo: nessun numero".into()))?.int(0)?;
+        .await?
+        .int(0)?;
     Ok(format!("{prefix}-{year}-{n:07}"))
 }

@@ -160,8 +160,8 @@ impl Stored {
         let protocollo = next_protocol(conn, "ST", today.year()).await?;
         let testo_risposte = serde_json::to_string(&risposte).map_err(|e| AppError::Internal(e.to_string()))?;
         let data_riferimento = today.format("%Y-%m-%d").to_string();
-        let rows = conn
-            .run(
+        let id = conn
+            .fetch_one(
                 "INSERT INTO richieste (protocollo, tipo, contribuente_id, richiedente_user_id, oggetto, risposte_json, stato,
                                         data_riferimento, idempotency_key, created_at, updated_at, matricola)
                  VALUES ($1, $2, $3, $4, $5, $6, $11, $7, $8, $9, $9, $10) RETURNING id",
@@ -179,8 +179,8 @@ impl Stored {
                     Stato::Inviata.code()
                 ],
             )
-            .await?;
-        let id = rows.first().ok_or_else(|| AppError::Internal("richiesta: nessuna riga inserita".into()))?.int(0)?;
+            .await?
+            .int(0)?;
         // The request as it is stored: a new request has only its first event, so reading it
         // back would only cost the readers four queries for each submission.
         let view = submitted_view(Submitted {

@@ -173,11 +173,12 @@ pub async fn append_many(conn: &mut dyn Exec, entries: Vec<(Actor, Entry<'_>)>) 
     if n == 0 {
         return Ok(vec![]);
     }
-    let rows = conn
-        .run("UPDATE audit_head SET last_seq = last_seq + $1 WHERE id = 1 RETURNING last_seq, last_hash", vals![n])
+    let row = conn
+        .fetch_one(
+            "UPDATE audit_head SET last_seq = last_seq + $1 WHERE id = 1 RETURNING last_seq, last_hash",
+            vals![n],
+        )
         .await?;
-    let row =
-        rows.first().ok_or_else(|| crate::error::AppError::Internal("audit: testa della catena assente".into()))?;
     let first: i64 = row.int(0)? - n + 1;
     let mut prev: String = row.text(1)?;
     let at = clock::now_ts();

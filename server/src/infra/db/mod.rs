@@ -73,6 +73,20 @@ async fn sqlite_settings(conn: &mut AnyConnection, cache: &'static str) -> Resul
     Ok(())
 }
 
+/// A native connection of the SQLite writer's own (its direct calls, the WAL's checkpoints), with
+/// the settings every connection gets and then `extra`.
+pub(crate) async fn native_connection(
+    url: &str,
+    extra: Option<&'static str>,
+) -> Result<sqlx::sqlite::SqliteConnection, sqlx::Error> {
+    let mut c = sqlx::sqlite::SqliteConnection::connect(url).await?;
+    c.execute(sqlx::raw_sql(SQLITE_PRAGMAS)).await?;
+    if let Some(extra) = extra {
+        c.execute(sqlx::raw_sql(extra)).await?;
+    }
+    Ok(c)
+}
+
 /// The longest a query waits for an SQLite connection before it is refused (503, try again).
 const SQLITE_WAIT: Duration = Duration::from_secs(30);
 

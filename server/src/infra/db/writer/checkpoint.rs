@@ -7,9 +7,9 @@
 //!
 //! The task runs on the writer's thread's runtime and ends with it.
 
-use super::super::SQLITE_PRAGMAS;
+use super::super::native_connection;
+use sqlx::Executor;
 use sqlx::sqlite::SqliteConnection;
-use sqlx::{Connection, Executor};
 use std::time::Duration;
 use tokio::time::MissedTickBehavior;
 
@@ -26,7 +26,7 @@ pub(super) async fn run(url: String) {
         tick.tick().await;
         let result = match &mut conn {
             Some(c) => once(c).await,
-            None => match open(&url).await {
+            None => match native_connection(&url, None).await {
                 Ok(c) => once(conn.insert(c)).await,
                 Err(e) => Err(e),
             },
@@ -43,12 +43,6 @@ pub(super) async fn run(url: String) {
             }
         }
     }
-}
-
-async fn open(url: &str) -> Result<SqliteConnection, sqlx::Error> {
-    let mut c = SqliteConnection::connect(url).await?;
-    c.execute(sqlx::raw_sql(SQLITE_PRAGMAS)).await?;
-    Ok(c)
 }
 
 /// Copies into the file what the WAL holds beyond the oldest snapshot still read.

@@ -5,11 +5,11 @@
 //! write pool, in a transaction of their own.
 
 use super::super::direct::{Direct, Prepared};
-use super::super::{Engine, SQLITE_PRAGMAS, WRITER_SETTINGS};
-use super::{BATCH, Conn, Job, Tail, commit_batch, commit_batch_on, deliver_all, lanes::Lanes};
+use super::super::{Engine, WRITER_SETTINGS, native_connection};
+use super::{BATCH, Conn, Job, commit_batch_on, deliver_all, lanes::Lanes, run_jobs};
 use crate::error::AppResult;
 use sqlx::sqlite::SqliteConnection;
-use sqlx::{AnyPool, Connection, Executor};
+use sqlx::{AnyPool, Connection};
 use std::time::{Duration, Instant};
 
 /// How long the writer keeps the file to itself while batches follow one another without a
@@ -22,14 +22,8 @@ const HOLD: Duration = Duration::from_millis(10);
 /// The loop; `url` is the file's (none for an in-memory database: every write then goes through
 /// the pool, whose one connection is the database).
 pub(super) async fn run(pool: AnyPool, url: Option<String>, mut lanes: Lanes) {
+    let Some(url) = url else { return super::run(pool, Engine::Sqlite, lanes).await };
     let mut batch: Vec<Box<dyn Job>> = Vec::with_capacity(BATCH + 1);
-    let Some(url) = url else {
-        while lanes.next(&mut batch).await {
-            let outcome = commit_batch(&pool, Engine::Sqlite, &mut batch).await;
-            deliver_all(batch.drain(..), outcome);
-        }
-        return;
-    };
     let mut own: Option<SqliteConnection> = None;
     let mut prepared = Prepared::default();
     while lanes.next(&mut batch).await {
@@ -69,11 +63,12 @@ async fn hold(
     };
     let conn = match own {
         Some(c) => c,
-        None => match open(url).await {
+        None => match native_connection(url, Some(WRITER_SETTINGS)).await {
             Ok(c) => own.insert(c),
             Err(e) => {
-                deliver_all(batch.drain(..), Err(e));
-                return Err(Reopen);
+                // Nothing opened, nothing to close.
+                deliver_all(batch.drain(..), Err(e.into()));
+                return Ok(());
             }
         },
     };
@@ -112,6 +107,7 @@ async fn hold(
     *prepared = direct.into_prepared();
     Ok(())
 }
+
 /// Closes the writer's own connection, its statements first, with the connection locked: sqlx
 /// closes a connection only when none is left.
 async fn close(mut c: SqliteConnection, prepared: Prepared) {
@@ -132,13 +128,6 @@ async fn close(mut c: SqliteConnection, prepared: Prepared) {
     }
 }
 
-async fn open(url: &str) -> AppResult<SqliteConnection> {
-    let mut c = SqliteConnection::connect(url).await?;
-    c.execute(sqlx::raw_sql(SQLITE_PRAGMAS)).await?;
-    c.execute(sqlx::raw_sql(WRITER_SETTINGS)).await?;
-    Ok(c)
-}
-
 /// One batch in one transaction on the writer's own connection.
 async fn commit_direct(direct: &mut Direct, batch: &mut [Box<dyn Job>]) -> AppResult<()> {
     direct.run("BEGIN IMMEDIATE", &[])?;
@@ -151,14 +140,7 @@ async fn commit_direct(direct: &mut Direct, batch: &mut [Box<dyn Job>]) -> AppRe
 }
 
 async fn writes_then_commit(direct: &mut Direct, batch: &mut [Box<dyn Job>]) -> AppResult<()> {
-    let mut tail = Tail::default();
-    for job in batch.iter_mut() {
-        job.run(Conn::Direct(&mut *direct)).await?;
-        tail.append(job.take_tail());
-    }
-    if !tail.is_empty() {
-        tail.write(&mut *direct).await?;
-    }
+    run_jobs(Conn::Direct(&mut *direct), batch).await?;
     direct.run("COMMIT", &[])?;
     Ok(())
 }

@@ -289,15 +289,22 @@ async fn commit_batch_on(conn: &mut AnyConnection, engine: Engine, batch: &mut [
     {
         sqlx::query(lock).execute(&mut *tx).await?;
     }
+    run_jobs(Conn::Any(&mut tx), batch).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A batch's writes, each in its savepoint, then the rows they left for its end; the same on
+/// sqlx's connection and by direct calls. The caller commits.
+async fn run_jobs(mut conn: Conn<'_>, batch: &mut [Box<dyn Job>]) -> AppResult<()> {
     let mut tail = Tail::default();
     for job in batch.iter_mut() {
-        job.run(Conn::Any(&mut tx)).await?;
+        job.run(conn.reborrow()).await?;
         tail.append(job.take_tail());
     }
     if !tail.is_empty() {
-        tail.write(&mut *tx).await?;
+        tail.write(conn.exec()).await?;
     }
-    tx.commit().await?;
     Ok(())
 }
 

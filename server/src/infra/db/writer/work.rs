@@ -24,6 +24,14 @@ impl Conn<'_> {
             Conn::Direct(d) => Conn::Direct(d),
         }
     }
+
+    /// The same connection for a write against [`Exec`] (the batch's tail).
+    pub(super) fn exec(&mut self) -> &mut dyn Exec {
+        match self {
+            Conn::Any(c) => &mut **c,
+            Conn::Direct(d) => &mut **d,
+        }
+    }
 }
 
 /// A write's body: on sqlx's connection ([`OnAny`]), or written against [`Exec`] ([`OnExec`]),

@@ -70,7 +70,9 @@ pub async fn titles(
 }
 
 /// The same rule, optionally restricted to some subjects: the per-request check must not load
-/// an intermediary's hundreds of clients to look at one.
+/// an intermediary's hundreds of clients to look at one. The restriction is on the title's own
+/// column: on `c.id` PostgreSQL walked all of an intermediary's 5,000 delegations and looked each
+/// up in the list (28 ms for a worker's batch of 64, against 0.8 ms).
 async fn subjects(
     pool: &Readers,
     user: &User,
@@ -88,7 +90,8 @@ async fn subjects(
                  WHERE s.persona_id = $1 AND (s.rappresentante_legale = 1 OR s.ruolo = 'titolare')
                    AND s.dal <= $2 AND (s.al IS NULL OR s.al >= $2){}
                  ORDER BY c.ragione_sociale, c.id",
-                only.map(|ids| format!(" AND c.id IN ({})", dialect::numbered(3, ids.len()))).unwrap_or_default()
+                only.map(|ids| format!(" AND s.contribuente_id IN ({})", dialect::numbered(3, ids.len())))
+                    .unwrap_or_default()
             );
             let mut q = sqlx::query(&sql).bind(persona_id).bind(&today);
             for id in only.unwrap_or_default() {
@@ -110,7 +113,8 @@ async fn subjects(
                    AND g.data_inizio <= $3 AND (g.data_fine IS NULL OR g.data_fine >= $3)
                    AND (g.revocata_dal IS NULL OR g.revocata_dal > $3){}
                  ORDER BY c.ragione_sociale, c.id",
-                only.map(|ids| format!(" AND c.id IN ({})", dialect::numbered(4, ids.len()))).unwrap_or_default()
+                only.map(|ids| format!(" AND g.contribuente_id IN ({})", dialect::numbered(4, ids.len())))
+                    .unwrap_or_default()
             );
             let mut q = sqlx::query(&sql).bind(persona_id).bind(ruolo).bind(&today);
             for id in only.unwrap_or_default() {

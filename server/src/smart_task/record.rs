@@ -9,10 +9,11 @@
 use super::engine::{Check, Decision, Esito, Outcome, Snapshot};
 use super::kinds::examiner;
 use crate::error::AppResult;
-use crate::infra::audit::{self, Actor, Deferred, Entry};
+use crate::infra::audit::{self, Actor, Deferred, Entry, Later};
 use crate::infra::clock;
 use crate::infra::db::dialect;
 use crate::infra::db::exec::Exec;
+use crate::infra::db::tail::Tail;
 use crate::infra::jobs;
 use crate::richieste::decision::Trace;
 use crate::richieste::notifications::{Notice, queue_notification, queue_notifications};
@@ -54,12 +55,15 @@ pub(crate) struct Batch {
 
 impl Batch {
     /// The batch as the group commit runs it: for each write, whether it was recorded (`false`
-    /// when the lease expired and another worker owns the job: nothing is written for it).
-    pub fn into_work(self) -> impl for<'c> FnOnce(&'c mut dyn Exec) -> BoxFuture<'c, AppResult<Vec<bool>>> + Send {
+    /// when the lease expired and another worker owns the job: nothing is written for it); the
+    /// audit records are left for the end of the group's transaction.
+    pub fn into_work(
+        self,
+    ) -> impl for<'c> FnOnce(&'c mut dyn Exec) -> BoxFuture<'c, AppResult<(Vec<bool>, Tail)>> + Send {
         move |c| Box::pin(self.write(c))
     }
 
-    async fn write(self, conn: &mut dyn Exec) -> AppResult<Vec<bool>> {
+    async fn write(self, conn: &mut dyn Exec) -> AppResult<(Vec<bool>, Tail)> {
         let ids: Vec<i64> = self.writes.iter().map(Write::job_id).collect();
         let held = jobs::complete_many(conn, &ids, &self.worker).await?;
         let recorded: Vec<bool> = ids.iter().map(|id| held.contains(id)).collect();
@@ -86,13 +90,15 @@ impl Batch {
             .collect();
         queue_notifications(conn, &notices).await?;
         // The chain in order: each request's effects, then its outcome.
-        let mut entries = vec![];
+        let mut tail = Tail::default();
         for d in &mut decided {
-            entries.append(&mut d.effects_audit);
-            entries.push(d.audit_entry());
+            for (actor, entry) in std::mem::take(&mut d.effects_audit) {
+                tail.push(Later(actor, entry));
+            }
+            let (actor, entry) = d.audit_entry();
+            tail.push(Later(actor, entry));
         }
-        audit::append_many(conn, entries).await?;
-        Ok(recorded)
+        Ok((recorded, tail))
     }
 }
 

@@ -77,7 +77,7 @@ pub async fn claim_many(db: &Db, queue: &str, worker: &str, lease: Duration, max
     let rows = db
         .writer
         .background()
-        .write_exec(move |c| {
+        .write_exec_unaudited(move |c| {
             Box::pin(async move {
                 let args = vals![
                     queue,

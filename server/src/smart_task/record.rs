@@ -9,11 +9,10 @@
 use super::engine::{Check, Decision, Esito, Outcome, Snapshot};
 use super::kinds::examiner;
 use crate::error::AppResult;
-use crate::infra::audit::{self, Actor, Deferred, Entry, Later};
+use crate::infra::audit::{self, Actor, Deferred, Entry};
 use crate::infra::clock;
 use crate::infra::db::dialect;
 use crate::infra::db::exec::Exec;
-use crate::infra::db::tail::Tail;
 use crate::infra::jobs;
 use crate::richieste::decision::Trace;
 use crate::richieste::notifications::{Notice, queue_notification, queue_notifications};
@@ -55,15 +54,12 @@ pub(crate) struct Batch {
 
 impl Batch {
     /// The batch as the group commit runs it: for each write, whether it was recorded (`false`
-    /// when the lease expired and another worker owns the job: nothing is written for it); the
-    /// audit records are left for the end of the group's transaction.
-    pub fn into_work(
-        self,
-    ) -> impl for<'c> FnOnce(&'c mut dyn Exec) -> BoxFuture<'c, AppResult<(Vec<bool>, Tail)>> + Send {
+    /// when the lease expired and another worker owns the job: nothing is written for it).
+    pub fn into_work(self) -> impl for<'c> FnOnce(&'c mut dyn Exec) -> BoxFuture<'c, AppResult<Vec<bool>>> + Send {
         move |c| Box::pin(self.write(c))
     }
 
-    async fn write(self, conn: &mut dyn Exec) -> AppResult<(Vec<bool>, Tail)> {
+    async fn write(self, conn: &mut dyn Exec) -> AppResult<Vec<bool>> {
         let ids: Vec<i64> = self.writes.iter().map(Write::job_id).collect();
         let held = jobs::complete_many(conn, &ids, &self.worker).await?;
         let recorded: Vec<bool> = ids.iter().map(|id| held.contains(id)).collect();
@@ -90,15 +86,13 @@ impl Batch {
             .collect();
         queue_notifications(conn, &notices).await?;
         // The chain in order: each request's effects, then its outcome.
-        let mut tail = Tail::default();
+        let mut entries = vec![];
         for d in &mut decided {
-            for (actor, entry) in std::mem::take(&mut d.effects_audit) {
-                tail.push(Later(actor, entry));
-            }
-            let (actor, entry) = d.audit_entry();
-            tail.push(Later(actor, entry));
+            entries.append(&mut d.effects_audit);
+            entries.push(d.audit_entry());
         }
-        Ok((recorded, tail))
+        audit::append_many(conn, entries).await?;
+        Ok(recorded)
     }
 }
 

@@ -122,12 +122,12 @@ async fn write_batch(db: &Db, worker: &str, writes: Vec<Write>) -> AppResult<Vec
     let batch = Batch { worker: worker.to_string(), writes };
     let count = batch.writes.len();
     let alone: Vec<_> = if count > 1 { batch.writes.clone() } else { vec![] };
-    match db.writer.background().write_exec_with_tail(batch.into_work()).await {
+    match db.writer.background().write_exec(batch.into_work()).await {
         Ok(recorded) => Ok(recorded.into_iter().map(Ok).collect()),
         Err(e) if count > 1 => {
             tracing::warn!(error = %e, "istruttoria: scrittura del gruppo non riuscita, ogni richiesta da sola");
             let works = alone.into_iter().map(|w| Batch { worker: worker.to_string(), writes: vec![w] }.into_work());
-            let results = db.writer.background().write_exec_each_with_tail(works.collect()).await?;
+            let results = db.writer.background().write_exec_each(works.collect()).await?;
             Ok(results
                 .into_iter()
                 .map(|r| r.and_then(|v| v.first().copied().ok_or_else(|| AppError::Internal("esito mancante".into()))))

@@ -273,47 +273,6 @@ async fn claims_do_not_wait_for_the_audit_head_on_postgres() {
     .await
 }
 
-/// On PostgreSQL a worker's batch of decisions writes while another process's batch holds the
-/// audit chain's head, and queues for the head only for its last statements: the two overlap.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn decisions_take_the_audit_head_last_on_postgres() {
-    sportello_tests::bounded(async {
-        let app = TestApp::spawn_with(Engine::Postgres, |c| c.workers = 0).await;
-        let giulia = app.logged_in("intermediario").await;
-        let tuscolana = app.company_id("Associazione Sportiva Tuscolana").await;
-        let body = json!({ "tipo": "variazione_pec_aziendale", "soggetto_id": tuscolana, "oggetto": "",
-                           "risposte": { "pec": "insieme@pec.tuscolana.it" } });
-        let (s, v) = submit(&app, &giulia, body, None).await;
-        assert_eq!(s, StatusCode::ACCEPTED, "{v}");
-        let mut other = app.db.write.begin().await.expect("begin");
-        sqlx::query("SELECT last_seq FROM audit_head WHERE id = 1 FOR UPDATE")
-            .execute(&mut *other)
-            .await
-            .expect("head");
-        let db = app.db.clone();
-        let batch = tokio::spawn(async move { server::smart_task::worker::process(&db, "prova", 8).await });
-        // The batch's writes are done when it waits to advance the head (not to lock it first).
-        let waiting =
-            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
-                       AND query LIKE 'UPDATE audit_head SET last_seq%'";
-        let mut seen = false;
-        for _ in 0..100 {
-            if app.number(waiting, &[]).await == 1 {
-                seen = true;
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        }
-        other.rollback().await.expect("rollback");
-        assert!(seen, "the batch did not reach its end while another held the audit head");
-        assert_eq!(batch.await.expect("task").expect("batch"), 1);
-        assert_eq!(pec_of(&app, tuscolana).await.as_deref(), Some("insieme@pec.tuscolana.it"));
-        assert_eq!(decided(&app, &giulia, v["protocollo"].as_str().expect("protocollo")).await["stato"], "accolta");
-        assert!(matches!(audit::verify(&app.db.read).await.expect("verify"), Verification::Intact { .. }));
-    })
-    .await
-}
-
 both!(a_requester_without_a_title_is_refused_alone_in_a_batch, |engine: Engine| async move {
     // The titles of a batch are read with one query per requester and day: the company whose
     // delega ended after the submission is refused, the other is accepted.

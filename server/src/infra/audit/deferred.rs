@@ -38,10 +38,6 @@ impl Deferred {
 pub struct Later(pub Actor, pub Entry<'static>);
 
 impl SetWrite for Later {
-    /// Appending takes the chain's head, held until the commit: last, so that a batch holding it
-    /// never waits for another lock (on PostgreSQL, other processes' batches wait for it).
-    const LAST: bool = true;
-
     fn write_all(conn: &mut dyn Exec, items: Vec<Later>) -> BoxFuture<'_, AppResult<()>> {
         Box::pin(async move {
             super::append_many(conn, items.into_iter().map(|Later(actor, entry)| (actor, entry)).collect()).await?;

@@ -166,10 +166,9 @@ pub async fn append(conn: &mut AnyConnection, actor: &Actor, e: Entry<'_>) -> Ap
 const ROWS_PER_INSERT: usize = 32;
 
 /// Appends several records in order, chained one to the next, with three statements whatever
-/// their number (a batch's records, through [`Later`]): the head is advanced once, the rows
-/// inserted together, the head's hash set once. Returns their sequence numbers. Not public: a
-/// write against `Exec` appends only through its tail, so its batch takes the head last.
-async fn append_many(conn: &mut dyn Exec, entries: Vec<(Actor, Entry<'_>)>) -> AppResult<Vec<i64>> {
+/// their number (a worker's batch of decisions): the head is advanced once, the rows inserted
+/// together, the head's hash set once. Returns their sequence numbers.
+pub async fn append_many(conn: &mut dyn Exec, entries: Vec<(Actor, Entry<'_>)>) -> AppResult<Vec<i64>> {
     let n = entries.len() as i64;
     if n == 0 {
         return Ok(vec![]);

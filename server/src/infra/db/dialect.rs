@@ -110,14 +110,11 @@ pub fn name_prefix(engine: Engine, column: &str) -> (String, bool) {
     }
 }
 
-/// Run first in a group-commit batch with a write that may append to the audit chain in its
-/// middle (`Job::head_first`). On PostgreSQL several processes write at once, and the chain's
-/// head, once taken, is held until the commit: a batch that took it and then waited for a row
-/// another batch holds while that batch waits for the head would be a cycle. Taking it first
-/// makes such a batch queue for it before it holds any other lock. The other batches (writes
-/// against `Exec`: the submissions, the decisions, the claims) append only at their very end,
-/// after every other lock (`SetWrite::LAST`), so they run side by side and queue only for
-/// that (backlog, two processes: 2,888 → 4,134 decisions a second). SQLite has one writer already.
+/// Run first in each group-commit batch that may write audit. On PostgreSQL several processes
+/// write at once, and a batch holds the locks of many writes until its commit: taking the audit
+/// chain's head first (every audited write takes it anyway) makes batches queue for it before
+/// they hold any other lock, so two batches never wait for each other in a cycle. A batch of
+/// claims alone skips it: claims skip locked rows and never wait. SQLite has one writer already.
 pub fn batch_lock(engine: Engine) -> Option<&'static str> {
     match engine {
         Engine::Postgres => Some("SELECT last_seq FROM audit_head WHERE id = 1 FOR UPDATE"),

@@ -10,8 +10,6 @@ use std::any::{Any, TypeId};
 
 /// Rows of one kind that a batch writes together, in the order its writes added them.
 pub trait SetWrite: Send + Sized + 'static {
-    /// Written after every other kind (the audit records: see `audit::Later`).
-    const LAST: bool = false;
     fn write_all(conn: &mut dyn Exec, items: Vec<Self>) -> BoxFuture<'_, AppResult<()>>;
 }
 
@@ -21,7 +19,6 @@ trait Group: Send {
     fn as_any(&mut self) -> &mut dyn Any;
     /// Takes a later write's rows of the same kind after its own.
     fn absorb(&mut self, later: Box<dyn Group>);
-    fn last(&self) -> bool;
     fn write<'c>(self: Box<Self>, conn: &'c mut dyn Exec) -> BoxFuture<'c, AppResult<()>>;
 }
 
@@ -42,17 +39,12 @@ impl<T: SetWrite> Group for Items<T> {
         }
     }
 
-    fn last(&self) -> bool {
-        T::LAST
-    }
-
     fn write<'c>(self: Box<Self>, conn: &'c mut dyn Exec) -> BoxFuture<'c, AppResult<()>> {
         T::write_all(conn, self.0)
     }
 }
 
-/// The rows a write leaves for its batch's end; kinds are written in the order they first came,
-/// those marked [`SetWrite::LAST`] after all the others.
+/// The rows a write leaves for its batch's end; kinds are written in the order they first came.
 #[derive(Default)]
 pub struct Tail {
     groups: Vec<(TypeId, Box<dyn Group>)>,
@@ -86,8 +78,7 @@ impl Tail {
     }
 
     pub async fn write(self, conn: &mut dyn Exec) -> AppResult<()> {
-        let (last, first): (Vec<_>, Vec<_>) = self.groups.into_iter().partition(|(_, g)| g.last());
-        for (_, group) in first.into_iter().chain(last) {
+        for (_, group) in self.groups {
             group.write(&mut *conn).await?;
         }
         Ok(())
@@ -104,21 +95,6 @@ mod tests {
 
     struct A(i64);
     struct B(i64);
-    /// Written last, like the audit records.
-    struct C(i64);
-
-    impl SetWrite for C {
-        const LAST: bool = true;
-        fn write_all(_: &mut dyn Exec, items: Vec<C>) -> BoxFuture<'_, AppResult<()>> {
-            Box::pin(async move {
-                WRITTEN
-                    .lock()
-                    .map_err(|_| crate::error::AppError::Internal("lock".into()))?
-                    .push(("C", items.iter().map(|c| c.0).collect()));
-                Ok(())
-            })
-        }
-    }
 
     impl SetWrite for A {
         fn write_all(_: &mut dyn Exec, items: Vec<A>) -> BoxFuture<'_, AppResult<()>> {
@@ -145,18 +121,16 @@ mod tests {
     }
 
     /// Each kind is one call with every write's rows in the writes' order; kinds in the order
-    /// they first came, the one marked last after the others although it came first.
+    /// they first came.
     #[tokio::test]
     async fn rows_of_a_kind_go_together_in_order() {
         let mut first = Tail::default();
-        first.push(C(1));
         first.push(B(1));
         first.push(A(1));
         first.push(B(2));
         let mut second = Tail::default();
         second.push(A(2));
         second.push(B(3));
-        second.push(C(2));
         let mut batch = Tail::default();
         assert!(batch.is_empty());
         batch.append(first);
@@ -166,6 +140,6 @@ mod tests {
         let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect("sqlite::memory:").await.expect("connection");
         batch.write(&mut conn).await.expect("written");
         let written = WRITTEN.lock().expect("lock").clone();
-        assert_eq!(written, vec![("B", vec![1, 2, 3]), ("A", vec![1, 2]), ("C", vec![1, 2])]);
+        assert_eq!(written, vec![("B", vec![1, 2, 3]), ("A", vec![1, 2])]);
     }
 }

@@ -90,7 +90,7 @@ mod tests {
     use crate::error::AppError;
     use futures_util::future::BoxFuture;
 
-    /// A write that says only which lane it was sent on (through its head-first flag).
+    /// A write that says only which lane it was sent on (through its audited flag).
     struct Marked(bool);
 
     impl Job for Marked {
@@ -100,7 +100,7 @@ mod tests {
         fn run<'c>(&'c mut self, _: super::super::Conn<'c>) -> BoxFuture<'c, crate::error::AppResult<()>> {
             Box::pin(async { Ok(()) })
         }
-        fn head_first(&self) -> bool {
+        fn audited(&self) -> bool {
             self.0
         }
         fn take_tail(&mut self) -> super::super::Tail {
@@ -113,7 +113,7 @@ mod tests {
     const BACKGROUND: bool = false;
 
     fn taken(batch: &mut Vec<Box<dyn Job>>) -> Vec<bool> {
-        batch.drain(..).map(|j| j.head_first()).collect()
+        batch.drain(..).map(|j| j.audited()).collect()
     }
 
     #[tokio::test]

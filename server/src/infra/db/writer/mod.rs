@@ -2,11 +2,7 @@
 //! its own savepoint of one transaction and commits them together. On SQLite (one writer
 //! connection) the cost of a commit is shared by the whole batch instead of paid by each
 //! request; on PostgreSQL each process's writer batches the same way and concurrency comes
-//! from the processes: their batches overlap, taking the audit chain's head only for their last
-//! statements ([`dialect::batch_lock`]). If two of them lock the same rows in opposite orders,
-//! PostgreSQL fails one: its callers get a 503 asking them to retry, nothing of it is stored,
-//! and a worker's decisions are written again one by one.
-//! A write that fails rolls back to its savepoint alone; the others commit.
+//! from the processes. A write that fails rolls back to its savepoint alone; the others commit.
 //! A caller gets its answer only after the commit that holds their write, never before; if that
 //! commit fails, every write of the batch gets the error and nothing of it is stored.
 //!
@@ -49,11 +45,8 @@ trait Job: Send {
     /// Runs the writes, each in its own savepoint. `Err` when a savepoint could not be released
     /// or rolled back: the transaction can no longer be trusted and the whole batch fails.
     fn run<'c>(&'c mut self, conn: Conn<'c>) -> BoxFuture<'c, AppResult<()>>;
-    /// Whether the write may append to the audit chain in the middle of its batch: a write on
-    /// sqlx's connection can call `audit::append`; one against [`Exec`] can append only through
-    /// its tail, which is written last. On PostgreSQL a batch with such a write takes the chain's
-    /// head first ([`dialect::batch_lock`]).
-    fn head_first(&self) -> bool;
+    /// Whether the write may append to the audit chain (then its batch queues for the chain's head).
+    fn audited(&self) -> bool;
     /// The rows its writes that succeeded left for the batch's end, in order.
     fn take_tail(&mut self) -> Tail;
     /// After the commit (`Ok`) or its failure (`Err`, a copy for each write).
@@ -95,8 +88,8 @@ where
         })
     }
 
-    fn head_first(&self) -> bool {
-        self.audited && !W::PORTABLE
+    fn audited(&self) -> bool {
+        self.audited
     }
 
     fn take_tail(&mut self) -> Tail {
@@ -189,14 +182,22 @@ impl Writer {
         self.one(OnExec(exec_tailless(work)), true).await
     }
 
-    /// [`Writer::write_each`] for writes against [`Exec`] that leave rows for the batch's end
-    /// (see [`Writer::write_exec_with_tail`]).
-    pub async fn write_exec_each_with_tail<T, F>(&self, works: Vec<F>) -> AppResult<Vec<AppResult<T>>>
+    /// [`Writer::write_unaudited`] for a write against [`Exec`] (see [`Writer::write_exec_with_tail`]).
+    pub async fn write_exec_unaudited<T, F>(&self, work: F) -> AppResult<T>
     where
         T: Send + 'static,
-        F: for<'c> FnOnce(&'c mut dyn Exec) -> BoxFuture<'c, Done<T>> + Send + 'static,
+        F: for<'c> FnOnce(&'c mut dyn Exec) -> BoxFuture<'c, AppResult<T>> + Send + 'static,
     {
-        self.send(works.into_iter().map(OnExec).collect(), true).await
+        self.one(OnExec(exec_tailless(work)), false).await
+    }
+
+    /// [`Writer::write_each`] for writes against [`Exec`] (see [`Writer::write_exec_with_tail`]).
+    pub async fn write_exec_each<T, F>(&self, works: Vec<F>) -> AppResult<Vec<AppResult<T>>>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut dyn Exec) -> BoxFuture<'c, AppResult<T>> + Send + 'static,
+    {
+        self.send(works.into_iter().map(|w| OnExec(exec_tailless(w))).collect(), true).await
     }
 
     /// Like [`Writer::write`] for a write that appends nothing to the audit chain (a worker
@@ -284,7 +285,7 @@ async fn commit_batch(pool: &AnyPool, engine: Engine, batch: &mut [Box<dyn Job>]
 async fn commit_batch_on(conn: &mut AnyConnection, engine: Engine, batch: &mut [Box<dyn Job>]) -> AppResult<()> {
     let mut tx = conn.begin().await?;
     if let Some(lock) = dialect::batch_lock(engine)
-        && batch.iter().any(|job| job.head_first())
+        && batch.iter().any(|job| job.audited())
     {
         sqlx::query(lock).execute(&mut *tx).await?;
     }

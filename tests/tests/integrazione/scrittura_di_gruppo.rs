@@ -273,6 +273,65 @@ async fn claims_do_not_wait_for_the_audit_head_on_postgres() {
     .await
 }
 
+/// On PostgreSQL the audit chain's head, taken first, also keeps apart what two processes'
+/// batches check before writing: two companies asking for the same new PEC, decided at once by
+/// two processes that both wait behind a third transaction holding the head: one is accepted,
+/// the other refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_never_both_pass_a_check_on_postgres() {
+    sportello_tests::bounded(async {
+        let app = TestApp::spawn_with(Engine::Postgres, |c| c.workers = 0).await;
+        let giulia = app.logged_in("intermediario").await;
+        let tuscolana = app.company_id("Associazione Sportiva Tuscolana").await;
+        let gallo = app.company_id("Gallo Trasporti S.r.l.").await;
+        let setup = "UPDATE contribuenti SET obbligo_pec_registro_imprese = 0 WHERE id = $1";
+        sqlx::query(setup).bind(gallo).execute(&app.db.write).await.expect("setup");
+        let mut protocolli = vec![];
+        for soggetto in [tuscolana, gallo] {
+            let body = json!({ "tipo": "variazione_pec_aziendale", "soggetto_id": soggetto, "oggetto": "",
+                               "risposte": { "pec": "contesa@pec.sportello.it" } });
+            let (s, v) = submit(&app, &giulia, body, None).await;
+            assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+            protocolli.push(v["protocollo"].as_str().expect("protocollo").to_string());
+        }
+        let second = server::Db::connect(&app.config.database_url).await.expect("second process");
+        let mut other = app.db.write.begin().await.expect("begin");
+        sqlx::query("SELECT last_seq FROM audit_head WHERE id = 1 FOR UPDATE")
+            .execute(&mut *other)
+            .await
+            .expect("head");
+        let batches = [(app.db.clone(), "primo"), (second.clone(), "secondo")]
+            .map(|(db, w)| tokio::spawn(async move { server::smart_task::worker::process(&db, w, 1).await }));
+        // Both have claimed one job (claims never wait for the head) and wait for the head.
+        let waiting = "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()
+                       AND wait_event_type = 'Lock' AND query LIKE '%audit_head%'";
+        let mut both_waiting = false;
+        for _ in 0..200 {
+            both_waiting = app.number(waiting, &[]).await == 2;
+            if both_waiting {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        other.rollback().await.expect("rollback");
+        assert!(both_waiting, "the two batches did not both wait for the audit head");
+        for batch in batches {
+            assert_eq!(batch.await.expect("task").expect("batch"), 1);
+        }
+        let mut stati = vec![];
+        for p in &protocolli {
+            stati.push(decided(&app, &giulia, p).await["stato"].as_str().unwrap_or_default().to_string());
+        }
+        stati.sort();
+        assert_eq!(stati, ["accolta", "non_accolta"]);
+        let holders = "SELECT COUNT(*) FROM contribuenti WHERE pec = 'contesa@pec.sportello.it'";
+        assert_eq!(app.number(holders, &[]).await, 1);
+        assert!(matches!(audit::verify(&app.db.read).await.expect("verify"), Verification::Intact { .. }));
+        second.close().await;
+    })
+    .await
+}
+
 both!(a_requester_without_a_title_is_refused_alone_in_a_batch, |engine: Engine| async move {
     // The titles of a batch are read with one query per requester and day: the company whose
     // delega ended after the submission is refused, the other is accepted.

@@ -19,28 +19,32 @@ async fn pec_of(app: &TestApp, id: i64) -> Option<String> {
         .expect("pec")
 }
 
+/// The association and Gallo (made a contributor that declares its PEC to INPS, like the
+/// association, so that both may ask here) each ask for the same new address `pec`. Returns
+/// their ids and the two protocols, the association's first.
+async fn same_new_pec(app: &TestApp, giulia: &reqwest::Client, pec: &str) -> (i64, i64, Vec<String>) {
+    let tuscolana = app.company_id("Associazione Sportiva Tuscolana").await;
+    let gallo = app.company_id("Gallo Trasporti S.r.l.").await;
+    let setup = "UPDATE contribuenti SET obbligo_pec_registro_imprese = 0 WHERE id = $1";
+    sqlx::query(setup).bind(gallo).execute(&app.db.write).await.expect("setup");
+    let mut protocolli = vec![];
+    for soggetto in [tuscolana, gallo] {
+        let body = json!({ "tipo": "variazione_pec_aziendale", "soggetto_id": soggetto, "oggetto": "",
+                           "risposte": { "pec": pec } });
+        let (s, v) = submit(app, giulia, body, None).await;
+        assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+        protocolli.push(v["protocollo"].as_str().expect("protocollo").to_string());
+    }
+    (tuscolana, gallo, protocolli)
+}
+
 both!(one_stale_effect_in_a_batch_is_refused_alone, |engine: Engine| async move {
     // No worker in the server: the test runs one batch itself.
     let app = TestApp::spawn_with(engine, |c| c.workers = 0).await;
     let giulia = app.logged_in("intermediario").await;
-    let tuscolana = app.company_id("Associazione Sportiva Tuscolana").await;
     let gallo = app.company_id("Gallo Trasporti S.r.l.").await;
-    // Setup: Gallo as a contributor that declares its PEC to INPS (like the association), so
-    // that two contributors can ask for the same new address.
-    sqlx::query("UPDATE contribuenti SET obbligo_pec_registro_imprese = 0 WHERE id = $1")
-        .bind(gallo)
-        .execute(&app.db.write)
-        .await
-        .expect("setup");
     let before_gallo = pec_of(&app, gallo).await;
-    let mut protocolli = vec![];
-    for soggetto in [tuscolana, gallo] {
-        let body = json!({ "tipo": "variazione_pec_aziendale", "soggetto_id": soggetto, "oggetto": "",
-                           "risposte": { "pec": "condivisa@pec.sportello.it" } });
-        let (s, v) = submit(&app, &giulia, body, None).await;
-        assert_eq!(s, StatusCode::ACCEPTED, "{v}");
-        protocolli.push(v["protocollo"].as_str().expect("p").to_string());
-    }
+    let (tuscolana, gallo, protocolli) = same_new_pec(&app, &giulia, "condivisa@pec.sportello.it").await;
     // Both decisions read the address as free; the first write takes it, the second's effect
     // finds it taken and is refused in its own savepoint; the batch commits.
     let n = server::smart_task::worker::process(&app.db, "prova", 32).await.expect("batch");
@@ -282,18 +286,7 @@ async fn two_processes_never_both_pass_a_check_on_postgres() {
     sportello_tests::bounded(async {
         let app = TestApp::spawn_with(Engine::Postgres, |c| c.workers = 0).await;
         let giulia = app.logged_in("intermediario").await;
-        let tuscolana = app.company_id("Associazione Sportiva Tuscolana").await;
-        let gallo = app.company_id("Gallo Trasporti S.r.l.").await;
-        let setup = "UPDATE contribuenti SET obbligo_pec_registro_imprese = 0 WHERE id = $1";
-        sqlx::query(setup).bind(gallo).execute(&app.db.write).await.expect("setup");
-        let mut protocolli = vec![];
-        for soggetto in [tuscolana, gallo] {
-            let body = json!({ "tipo": "variazione_pec_aziendale", "soggetto_id": soggetto, "oggetto": "",
-                               "risposte": { "pec": "contesa@pec.sportello.it" } });
-            let (s, v) = submit(&app, &giulia, body, None).await;
-            assert_eq!(s, StatusCode::ACCEPTED, "{v}");
-            protocolli.push(v["protocollo"].as_str().expect("protocollo").to_string());
-        }
+        let (_, _, protocolli) = same_new_pec(&app, &giulia, "contesa@pec.sportello.it").await;
         let second = server::Db::connect(&app.config.database_url).await.expect("second process");
         let mut other = app.db.write.begin().await.expect("begin");
         sqlx::query("SELECT last_seq FROM audit_head WHERE id = 1 FOR UPDATE")

@@ -11,7 +11,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
-use http_body_util::BodyExt;
+use http_body::Frame;
+use http_body_util::{BodyExt, BodyStream, StreamBody};
 use std::cell::RefCell;
 
 /// Larger answers are not pages: what was read of them goes on with the rest, streamed.
@@ -29,28 +30,15 @@ pub async fn zstd_pages(req: Request, next: Next) -> Response {
     if !accepts || !is_page(&res) {
         return res;
     }
-    let (mut parts, mut body) = res.into_parts();
-    let mut read: Vec<Bytes> = vec![];
-    let mut len = 0;
-    while let Some(frame) = body.frame().await {
-        let data = match frame {
-            Ok(frame) => match frame.into_data() {
-                Ok(data) => data,
-                // Trailers: not a plain page, never seen here; sent on as they came.
-                Err(_) => return Response::from_parts(parts, resume(read, body)),
-            },
-            Err(e) => {
-                tracing::error!(error = %e, "pagina non completata");
-                return crate::error::AppError::Internal(format!("pagina non completata: {e}")).into_response();
-            }
-        };
-        len += data.len();
-        read.push(data);
-        if len > MAX_PAGE {
-            return Response::from_parts(parts, resume(read, body));
+    let (mut parts, body) = res.into_parts();
+    let page = match collect_page(body).await {
+        Collected::Whole(page) => page,
+        Collected::Streamed(body) => return Response::from_parts(parts, body),
+        Collected::Failed(e) => {
+            tracing::error!(error = %e, "pagina non completata");
+            return crate::error::AppError::Internal(format!("pagina non completata: {e}")).into_response();
         }
-    }
-    let page: Vec<u8> = read.concat();
+    };
     let Some(compressed) = compress(&page) else {
         return Response::from_parts(parts, Body::from(page));
     };
@@ -61,10 +49,41 @@ pub async fn zstd_pages(req: Request, next: Next) -> Response {
     Response::from_parts(parts, Body::from(compressed))
 }
 
-/// What was already read, then the rest of the body.
-fn resume(read: Vec<Bytes>, rest: Body) -> Body {
+enum Collected {
+    /// The whole page, to compress here.
+    Whole(Vec<u8>),
+    /// Longer than a page, or with trailers: what was read, then the rest, as it comes.
+    Streamed(Body),
+    /// The body failed before its end.
+    Failed(axum::Error),
+}
+
+async fn collect_page(mut body: Body) -> Collected {
+    let mut read: Vec<Frame<Bytes>> = vec![];
+    let mut len = 0;
+    while let Some(frame) = body.frame().await {
+        let frame = match frame {
+            Ok(frame) => frame,
+            Err(e) => return Collected::Failed(e),
+        };
+        let (data, trailers) = (frame.data_ref().map_or(0, Bytes::len), !frame.is_data());
+        read.push(frame);
+        len += data;
+        if trailers || len > MAX_PAGE {
+            return Collected::Streamed(resume(read, body));
+        }
+    }
+    let mut page = Vec::with_capacity(len);
+    for frame in &read {
+        page.extend_from_slice(frame.data_ref().map_or(&[][..], |d| &d[..]));
+    }
+    Collected::Whole(page)
+}
+
+/// The frames already read (trailers included), then the rest of the body.
+fn resume(read: Vec<Frame<Bytes>>, rest: Body) -> Body {
     let head = futures_util::stream::iter(read.into_iter().map(Ok::<_, axum::Error>));
-    Body::from_stream(head.chain(rest.into_data_stream()))
+    Body::new(StreamBody::new(head.chain(BodyStream::new(rest))))
 }
 
 fn compress(page: &[u8]) -> Option<Vec<u8>> {
@@ -118,6 +137,38 @@ mod tests {
         assert!(!accepts_zstd(&with("zstd;q=0, gzip")));
         assert!(!accepts_zstd(&with("zstd;q=abc")));
         assert!(!accepts_zstd(&HeaderMap::new()));
+    }
+
+    async fn collected(body: Body) -> (Bytes, Option<HeaderMap>) {
+        let c = body.collect().await.expect("body");
+        let trailers = c.trailers().cloned();
+        (c.to_bytes(), trailers)
+    }
+
+    #[tokio::test]
+    async fn a_page_is_collected_and_anything_else_goes_on_intact() {
+        let chunks = || futures_util::stream::iter(["<html>", "<p>ciao</p>", "</html>"].map(Ok::<_, axum::Error>));
+        assert!(
+            matches!(collect_page(Body::from_stream(chunks())).await, Collected::Whole(p) if p == b"<html><p>ciao</p></html>")
+        );
+        // Over the limit: streamed, every byte in order.
+        let big = vec![b'x'; MAX_PAGE + 10];
+        let long = futures_util::stream::iter(
+            big.chunks(4096).map(|c| Ok::<_, axum::Error>(Bytes::copy_from_slice(c))).collect::<Vec<_>>(),
+        );
+        let Collected::Streamed(body) = collect_page(Body::from_stream(long)).await else { panic!("not streamed") };
+        assert_eq!(collected(body).await.0, big);
+        // Trailers: streamed, and kept.
+        let mut t = HeaderMap::new();
+        t.insert("x-fine", HeaderValue::from_static("si"));
+        let frames = futures_util::stream::iter([
+            Ok::<_, axum::Error>(Frame::data(Bytes::from("<html>"))),
+            Ok(Frame::trailers(t.clone())),
+        ]);
+        let Collected::Streamed(body) = collect_page(Body::new(StreamBody::new(frames))).await else {
+            panic!("not streamed")
+        };
+        assert_eq!(collected(body).await, (Bytes::from("<html>"), Some(t)));
     }
 
     #[test]

@@ -42,9 +42,9 @@ both!(one_stale_effect_in_a_batch_is_refused_alone, |engine: Engine| async move 
     // No worker in the server: the test runs one batch itself.
     let app = TestApp::spawn_with(engine, |c| c.workers = 0).await;
     let giulia = app.logged_in("intermediario").await;
-    let gallo = app.company_id("Gallo Trasporti S.r.l.").await;
-    let before_gallo = pec_of(&app, gallo).await;
     let (tuscolana, gallo, protocolli) = same_new_pec(&app, &giulia, "condivisa@pec.sportello.it").await;
+    // Only sent, not decided: Gallo's address as it was.
+    let before_gallo = pec_of(&app, gallo).await;
     // Both decisions read the address as free; the first write takes it, the second's effect
     // finds it taken and is refused in its own savepoint; the batch commits.
     let n = server::smart_task::worker::process(&app.db, "prova", 32).await.expect("batch");

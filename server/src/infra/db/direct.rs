@@ -20,8 +20,9 @@ use std::sync::Arc;
 /// used at all, by one thread (the server's `main`, first thing). With them on, every allocation
 /// of every connection takes one global mutex: under the bench's load at 64 connections the
 /// writer's thread made about 26,000 `futex` calls a second, more than half of them inside
-/// SQLite's allocations, and submissions were 18 % slower (A/B runs). The price is the soft heap limit, which needs the statistics: SQLite's
-/// memory is bounded by each connection's page cache instead (README, "Memory on SQLite").
+/// SQLite's allocations, and submissions were 18 % slower (A/B runs). The price is the soft heap
+/// limit, which needs the statistics: SQLite's memory is bounded by each connection's page cache
+/// instead (README, "Memory on SQLite").
 /// `false` if SQLite was already in use (the setting then stays as it was).
 pub fn without_memory_statistics() -> bool {
     // Safety: `sqlite3_config` must not run beside any other SQLite call; the caller runs it

@@ -9,6 +9,7 @@ use crate::identity::access::User;
 use crate::infra::audit::Deferred;
 use crate::infra::db::Engine;
 use crate::infra::db::exec::Exec;
+use crate::infra::db::locks::LockKey;
 use crate::infra::db::readers::Readers;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -100,6 +101,15 @@ pub trait SmartTaskKind: Send + Sync + 'static {
         e: &Self::Effect,
     ) -> impl Future<Output = AppResult<Result<(), String>>> + Send;
 
+    /// What `apply` reads or writes that another request's effects may change, as lock keys: on
+    /// PostgreSQL a worker's batch whose effects all have keys runs beside the other batches but
+    /// those with a key in common ([`Locks::Keys`](crate::infra::db::locks::Locks::Keys)). `None`, the default, runs the batch alone.
+    /// A kind gives keys only when they cover every read of its `apply`: a read they miss could
+    /// pass a check that a batch running beside it is making false.
+    fn lock_keys(&self, _e: &Self::Effect) -> Option<Vec<LockKey>> {
+        None
+    }
+
     /// The day whose parameters the decision reads, when the kind takes it from an answer
     /// (kind 15: the threshold in force on the day the obligation arose); None: the request's date.
     fn parameters_date(&self, _r: &Self::Request) -> Option<NaiveDate> {
@@ -159,6 +169,8 @@ pub trait Examiner: Send + Sync {
     ) -> AppResult<Result<(), String>>;
     /// [`SmartTaskKind::CHECKS_BEFORE_WRITING`].
     fn checks_before_writing(&self) -> bool;
+    /// [`SmartTaskKind::lock_keys`] of a stored effect (`None` as well when it does not parse).
+    fn lock_keys(&self, effect: &serde_json::Value) -> Option<Vec<LockKey>>;
 }
 
 fn stale(e: Vec<FieldError>) -> AppError {
@@ -238,5 +250,10 @@ impl<K: SmartTaskKind> Examiner for K {
 
     fn checks_before_writing(&self) -> bool {
         K::CHECKS_BEFORE_WRITING
+    }
+
+    fn lock_keys(&self, effect: &serde_json::Value) -> Option<Vec<LockKey>> {
+        let e: K::Effect = serde_json::from_value(effect.clone()).ok()?;
+        SmartTaskKind::lock_keys(self, &e)
     }
 }

@@ -13,6 +13,7 @@ use crate::infra::audit::{self, Actor, Deferred, Entry};
 use crate::infra::clock;
 use crate::infra::db::dialect;
 use crate::infra::db::exec::Exec;
+use crate::infra::db::locks::{LockKey, Locks};
 use crate::infra::jobs;
 use crate::richieste::decision::Trace;
 use crate::richieste::notifications::{Notice, queue_notification, queue_notifications};
@@ -57,6 +58,19 @@ impl Batch {
     /// when the lease expired and another worker owns the job: nothing is written for it).
     pub fn into_work(self) -> impl for<'c> FnOnce(&'c mut dyn Exec) -> BoxFuture<'c, AppResult<Vec<bool>>> + Send {
         move |c| Box::pin(self.write(c))
+    }
+
+    /// The keys of every effect the batch may apply; [`Locks::Chain`] if one kind has none.
+    pub fn locks(&self) -> Locks {
+        let keys = self.writes.iter().map(|w| match w {
+            Write::Decide(r) if r.decision.outcome == Outcome::Accolta => {
+                let kind = examiner(r.kind);
+                let keys: Option<Vec<Vec<LockKey>>> = r.decision.effects.iter().map(|e| kind.lock_keys(e)).collect();
+                keys.map_or(Locks::Chain, |k| Locks::Keys(k.concat()))
+            }
+            _ => Locks::Keys(vec![]),
+        });
+        Locks::of_batch(&keys.collect::<Vec<_>>())
     }
 
     async fn write(self, conn: &mut dyn Exec) -> AppResult<Vec<bool>> {

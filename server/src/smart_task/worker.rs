@@ -122,7 +122,8 @@ async fn write_batch(db: &Db, worker: &str, writes: Vec<Write>) -> AppResult<Vec
     let batch = Batch { worker: worker.to_string(), writes };
     let count = batch.writes.len();
     let alone: Vec<_> = if count > 1 { batch.writes.clone() } else { vec![] };
-    match db.writer.background().write_exec(batch.into_work()).await {
+    let locks = batch.locks();
+    match db.writer.background().write_exec_locked(locks, batch.into_work()).await {
         Ok(recorded) => Ok(recorded.into_iter().map(Ok).collect()),
         Err(e) if count > 1 => {
             tracing::warn!(error = %e, "istruttoria: scrittura del gruppo non riuscita, ogni richiesta da sola");

@@ -26,6 +26,7 @@ mod presto_portale;
 mod presto_rimborsi;
 mod risposte_private;
 mod scrittura_di_gruppo;
+mod scrittura_parallela;
 mod smart_task;
 mod smart_task_attivazione;
 mod smart_task_codici;

@@ -9,7 +9,7 @@ use sportello_tests::st::{decided, failed_codes, submit};
 use sportello_tests::{Engine, TestApp, both};
 use sqlx::Row;
 
-async fn pec_of(app: &TestApp, id: i64) -> Option<String> {
+pub(crate) async fn pec_of(app: &TestApp, id: i64) -> Option<String> {
     sqlx::query("SELECT pec FROM contribuenti WHERE id = $1")
         .bind(id)
         .fetch_one(&app.db.read)
@@ -22,7 +22,7 @@ async fn pec_of(app: &TestApp, id: i64) -> Option<String> {
 /// The association and Gallo (made a contributor that declares its PEC to INPS, like the
 /// association, so that both may ask here) each ask for the same new address `pec`. Returns
 /// their ids and the two protocols, the association's first.
-async fn same_new_pec(app: &TestApp, giulia: &reqwest::Client, pec: &str) -> (i64, i64, Vec<String>) {
+pub(crate) async fn same_new_pec(app: &TestApp, giulia: &reqwest::Client, pec: &str) -> (i64, i64, Vec<String>) {
     let tuscolana = app.company_id("Associazione Sportiva Tuscolana").await;
     let gallo = app.company_id("Gallo Trasporti S.r.l.").await;
     let setup = "UPDATE contribuenti SET obbligo_pec_registro_imprese = 0 WHERE id = $1";
@@ -79,7 +79,7 @@ both!(one_stale_effect_in_a_batch_is_refused_alone, |engine: Engine| async move 
 
 /// Three contributors that declare their PEC to INPS (one request each: a second request on the
 /// same object would be refused while the first is open), the association first.
-async fn three(app: &TestApp) -> [i64; 3] {
+pub(crate) async fn three(app: &TestApp) -> [i64; 3] {
     let ids = [
         app.company_id("Associazione Sportiva Tuscolana").await,
         app.company_id("Gallo Trasporti S.r.l.").await,
@@ -96,7 +96,7 @@ async fn three(app: &TestApp) -> [i64; 3] {
 }
 
 /// Submits a PEC change per contributor and address, with no worker running.
-async fn submitted(app: &TestApp, giulia: &reqwest::Client, requests: &[(i64, &str)]) -> Vec<String> {
+pub(crate) async fn submitted(app: &TestApp, giulia: &reqwest::Client, requests: &[(i64, &str)]) -> Vec<String> {
     let mut protocolli = vec![];
     for (soggetto, pec) in requests {
         let body = json!({ "tipo": "variazione_pec_aziendale", "soggetto_id": soggetto, "oggetto": "",
@@ -243,87 +243,6 @@ both!(a_burst_commits_before_answering_and_keeps_the_chain, |engine: Engine| asy
         "the chain is whole and in order"
     );
 });
-
-/// On PostgreSQL a batch of claims alone does not queue for the audit chain's head: another
-/// process's batch holding it (here an open transaction) does not stop this process's workers
-/// from claiming.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn claims_do_not_wait_for_the_audit_head_on_postgres() {
-    sportello_tests::bounded(async {
-        let app = TestApp::spawn_with(Engine::Postgres, |c| c.workers = 0).await;
-        let giulia = app.logged_in("intermediario").await;
-        let tuscolana = app.company_id("Associazione Sportiva Tuscolana").await;
-        let body = json!({ "tipo": "variazione_pec_aziendale", "soggetto_id": tuscolana, "oggetto": "",
-                           "risposte": { "pec": "attesa@pec.tuscolana.it" } });
-        let (s, v) = submit(&app, &giulia, body, None).await;
-        assert_eq!(s, StatusCode::ACCEPTED, "{v}");
-        let mut other = app.db.write.begin().await.expect("begin");
-        let lock = server::infra::db::dialect::batch_lock(app.db.engine).expect("PostgreSQL takes the head");
-        sqlx::query(lock).execute(&mut *other).await.expect("head");
-        let claim = server::infra::jobs::claim_many(
-            &app.db,
-            server::smart_task::worker::QUEUE,
-            "prova",
-            chrono::Duration::seconds(60),
-            8,
-        );
-        let claimed = tokio::time::timeout(std::time::Duration::from_secs(5), claim)
-            .await
-            .expect("the claim waited for the audit head")
-            .expect("claim");
-        assert_eq!(claimed.len(), 1);
-        other.rollback().await.expect("rollback");
-    })
-    .await
-}
-
-/// On PostgreSQL the audit chain's head, taken first, also keeps apart what two processes'
-/// batches check before writing: two companies asking for the same new PEC, decided at once by
-/// two processes that both wait behind a third transaction holding the head: one is accepted,
-/// the other refused.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_processes_never_both_pass_a_check_on_postgres() {
-    sportello_tests::bounded(async {
-        let app = TestApp::spawn_with(Engine::Postgres, |c| c.workers = 0).await;
-        let giulia = app.logged_in("intermediario").await;
-        let (_, _, protocolli) = same_new_pec(&app, &giulia, "contesa@pec.sportello.it").await;
-        let second = server::Db::connect(&app.config.database_url).await.expect("second process");
-        let mut other = app.db.write.begin().await.expect("begin");
-        sqlx::query("SELECT last_seq FROM audit_head WHERE id = 1 FOR UPDATE")
-            .execute(&mut *other)
-            .await
-            .expect("head");
-        let batches = [(app.db.clone(), "primo"), (second.clone(), "secondo")]
-            .map(|(db, w)| tokio::spawn(async move { server::smart_task::worker::process(&db, w, 1).await }));
-        // Both have claimed one job (claims never wait for the head) and wait for the head.
-        let waiting = "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()
-                       AND wait_event_type = 'Lock' AND query LIKE '%audit_head%'";
-        let mut both_waiting = false;
-        for _ in 0..200 {
-            both_waiting = app.number(waiting, &[]).await == 2;
-            if both_waiting {
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
-        }
-        other.rollback().await.expect("rollback");
-        assert!(both_waiting, "the two batches did not both wait for the audit head");
-        for batch in batches {
-            assert_eq!(batch.await.expect("task").expect("batch"), 1);
-        }
-        let mut stati = vec![];
-        for p in &protocolli {
-            stati.push(decided(&app, &giulia, p).await["stato"].as_str().unwrap_or_default().to_string());
-        }
-        stati.sort();
-        assert_eq!(stati, ["accolta", "non_accolta"]);
-        let holders = "SELECT COUNT(*) FROM contribuenti WHERE pec = 'contesa@pec.sportello.it'";
-        assert_eq!(app.number(holders, &[]).await, 1);
-        assert!(matches!(audit::verify(&app.db.read).await.expect("verify"), Verification::Intact { .. }));
-        second.close().await;
-    })
-    .await
-}
 
 both!(a_requester_without_a_title_is_refused_alone_in_a_batch, |engine: Engine| async move {
     // The titles of a batch are read with one query per requester and day: the company whose

@@ -1,6 +1,7 @@
 //! The only SQL that differs between SQLite and PostgreSQL.
 
 use super::Engine;
+use super::locks::Locks;
 
 macro_rules! claim_job_sql {
     () => {
@@ -110,18 +111,19 @@ pub fn name_prefix(engine: Engine, column: &str) -> (String, bool) {
     }
 }
 
-/// Run first in each group-commit batch that may write audit. On PostgreSQL several processes
-/// write at once, and a batch holds the locks of many writes until its commit: taking the audit
-/// chain's head first (every audited write takes it anyway) makes batches queue for it before
-/// they hold any other lock, so two batches never wait for each other in a cycle. It also keeps
-/// apart what the batches check before writing (a PEC no other company holds, one open request
-/// per object), which row locks alone would not: taking the head last let two batches overlap
-/// (backlog, two processes: 2,888 → 4,134 decisions a second) and both give two companies the
-/// same PEC (`two_processes_never_both_pass_a_check_on_postgres`). A batch of claims alone skips
-/// it: claims skip locked rows and never wait. SQLite has one writer already.
-pub fn batch_lock(engine: Engine) -> Option<&'static str> {
+/// Run first in each group-commit batch that may write audit, with what its writes lock
+/// ([`Locks`]). On PostgreSQL several writers and processes write at once, and a batch holds the
+/// locks of many writes until its commit. A [`Locks::Chain`] batch takes the chain's turn alone
+/// and then the audit chain's head, before any other lock: batches queue for them before they
+/// hold anything, so two never wait for each other in a cycle, and what they check before
+/// writing (a PEC no other company holds, one open request per object) is kept apart, which row
+/// locks alone would not do (`two_processes_never_both_pass_a_check_on_postgres`). A
+/// [`Locks::Keys`] batch shares the turn, takes its keys in order and the head only when it
+/// appends, with its last statements: such batches overlap unless they share a key. A batch of
+/// claims alone takes nothing: claims skip locked rows and never wait. SQLite has one writer.
+pub fn batch_lock(engine: Engine, locks: &Locks) -> Option<String> {
     match engine {
-        Engine::Postgres => Some("SELECT last_seq FROM audit_head WHERE id = 1 FOR UPDATE"),
+        Engine::Postgres => Some(locks.postgres_sql()),
         Engine::Sqlite => None,
     }
 }

@@ -4,6 +4,7 @@
 pub mod dialect;
 pub mod direct;
 pub mod exec;
+pub mod locks;
 pub mod readers;
 pub mod tail;
 pub mod writer;

@@ -5,6 +5,7 @@ use crate::infra::audit::{Deferred, Entry};
 use crate::infra::clock;
 use crate::infra::db::dialect;
 use crate::infra::db::exec::Exec;
+use crate::infra::db::locks::LockKey;
 use crate::smart_task::engine::{Check, Rule};
 use crate::smart_task::kind::{FactsCx, RuleCx, SmartTaskKind, TargetCx};
 use crate::smart_task::targets::{opt, target};
@@ -161,6 +162,12 @@ impl SmartTaskKind for VariazionePecAziendale {
     fn rules(&self, r: &Richiesta, f: &Facts, _cx: &RuleCx<'_>) -> (Vec<Check>, Vec<Effect>) {
         let pec = r.pec.as_str();
         (checks(pec, f), vec![Effect::AggiornaPecAzienda { contribuente_id: f.contribuente_id, pec: pec.into() }])
+    }
+
+    /// `apply` reads and writes the company's row and counts the holders of the new address.
+    fn lock_keys(&self, e: &Effect) -> Option<Vec<LockKey>> {
+        let Effect::AggiornaPecAzienda { contribuente_id, pec } = e;
+        Some(vec![LockKey::contribuente(*contribuente_id), LockKey::pec(pec)])
     }
 
     async fn apply(&self, conn: &mut dyn Exec, trail: &mut Deferred, e: &Effect) -> AppResult<Result<(), String>> {

@@ -90,7 +90,7 @@ mod tests {
     use crate::error::AppError;
     use futures_util::future::BoxFuture;
 
-    /// A write that says only which lane it was sent on (through its audited flag).
+    /// A write that says only which lane it was sent on (through whether it is audited).
     struct Marked(bool);
 
     impl Job for Marked {
@@ -100,8 +100,8 @@ mod tests {
         fn run<'c>(&'c mut self, _: super::super::Conn<'c>) -> BoxFuture<'c, crate::error::AppResult<()>> {
             Box::pin(async { Ok(()) })
         }
-        fn audited(&self) -> bool {
-            self.0
+        fn locks(&self) -> Option<&crate::infra::db::locks::Locks> {
+            self.0.then_some(&CHAIN)
         }
         fn take_tail(&mut self) -> super::super::Tail {
             super::super::Tail::default()
@@ -109,11 +109,12 @@ mod tests {
         fn deliver(self: Box<Self>, _: Result<(), AppError>) {}
     }
 
+    static CHAIN: crate::infra::db::locks::Locks = crate::infra::db::locks::Locks::Chain;
     const REQUEST: bool = true;
     const BACKGROUND: bool = false;
 
     fn taken(batch: &mut Vec<Box<dyn Job>>) -> Vec<bool> {
-        batch.drain(..).map(|j| j.audited()).collect()
+        batch.drain(..).map(|j| j.locks().is_some()).collect()
     }
 
     #[tokio::test]

@@ -12,6 +12,7 @@
 //! examined right after, and background work never stops for good.
 
 use super::exec::Exec;
+use super::locks::Locks;
 use super::tail::Tail;
 use super::{Engine, dialect};
 use crate::error::{AppError, AppResult};
@@ -45,8 +46,9 @@ trait Job: Send {
     /// Runs the writes, each in its own savepoint. `Err` when a savepoint could not be released
     /// or rolled back: the transaction can no longer be trusted and the whole batch fails.
     fn run<'c>(&'c mut self, conn: Conn<'c>) -> BoxFuture<'c, AppResult<()>>;
-    /// Whether the write may append to the audit chain (then its batch queues for the chain's head).
-    fn audited(&self) -> bool;
+    /// `None` if the write appends nothing to the audit chain; else how its batch keeps its
+    /// checks apart from other batches' on PostgreSQL ([`Locks`]).
+    fn locks(&self) -> Option<&Locks>;
     /// The rows its writes that succeeded left for the batch's end, in order.
     fn take_tail(&mut self) -> Tail;
     /// After the commit (`Ok`) or its failure (`Err`, a copy for each write).
@@ -56,7 +58,7 @@ trait Job: Send {
 /// Writes sent together: each in its own savepoint, all in the same transaction.
 struct Typed<T, F> {
     count: usize,
-    audited: bool,
+    locks: Option<Locks>,
     works: Vec<F>,
     results: Vec<AppResult<T>>,
     tail: Tail,
@@ -88,8 +90,8 @@ where
         })
     }
 
-    fn audited(&self) -> bool {
-        self.audited
+    fn locks(&self) -> Option<&Locks> {
+        self.locks.as_ref()
     }
 
     fn take_tail(&mut self) -> Tail {
@@ -182,6 +184,16 @@ impl Writer {
         self.one(OnExec(exec_tailless(work)), true).await
     }
 
+    /// [`Writer::write_exec`] for a write that says how its batch keeps its checks apart from
+    /// other batches' ([`Locks::Keys`]: on PostgreSQL beside the batches without a key in common).
+    pub async fn write_exec_locked<T, F>(&self, locks: Locks, work: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut dyn Exec) -> BoxFuture<'c, AppResult<T>> + Send + 'static,
+    {
+        self.send(vec![OnExec(exec_tailless(work))], Some(locks)).await?.pop().unwrap_or_else(|| Err(stopped()))
+    }
+
     /// [`Writer::write_unaudited`] for a write against [`Exec`] (see [`Writer::write_exec_with_tail`]).
     pub async fn write_exec_unaudited<T, F>(&self, work: F) -> AppResult<T>
     where
@@ -197,7 +209,7 @@ impl Writer {
         T: Send + 'static,
         F: for<'c> FnOnce(&'c mut dyn Exec) -> BoxFuture<'c, AppResult<T>> + Send + 'static,
     {
-        self.send(works.into_iter().map(|w| OnExec(exec_tailless(w))).collect(), true).await
+        self.send(works.into_iter().map(|w| OnExec(exec_tailless(w))).collect(), Some(Locks::Chain)).await
     }
 
     /// Like [`Writer::write`] for a write that appends nothing to the audit chain (a worker
@@ -219,7 +231,7 @@ impl Writer {
         T: Send + 'static,
         F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, AppResult<T>> + Send + 'static,
     {
-        self.send(works.into_iter().map(without_tail).collect(), true).await
+        self.send(works.into_iter().map(without_tail).collect(), Some(Locks::Chain)).await
     }
 
     async fn one<T, W>(&self, work: W, audited: bool) -> AppResult<T>
@@ -227,10 +239,10 @@ impl Writer {
         T: Send + 'static,
         W: Work<T>,
     {
-        self.send(vec![work], audited).await?.pop().unwrap_or_else(|| Err(stopped()))
+        self.send(vec![work], audited.then_some(Locks::Chain)).await?.pop().unwrap_or_else(|| Err(stopped()))
     }
 
-    async fn send<T, W>(&self, works: Vec<W>, audited: bool) -> AppResult<Vec<AppResult<T>>>
+    async fn send<T, W>(&self, works: Vec<W>, locks: Option<Locks>) -> AppResult<Vec<AppResult<T>>>
     where
         T: Send + 'static,
         W: Work<T>,
@@ -238,7 +250,7 @@ impl Writer {
         let (answer, rx) = oneshot::channel();
         let results = Vec::with_capacity(works.len());
         let job: Box<dyn Job> =
-            Box::new(Typed { count: works.len(), audited, works, results, tail: Tail::default(), answer });
+            Box::new(Typed { count: works.len(), locks, works, results, tail: Tail::default(), answer });
         let lane = if self.in_background { &self.background } else { &self.requests };
         lane.send(job).await.map_err(|_| stopped())?;
         rx.await.map_err(|_| stopped())
@@ -284,10 +296,12 @@ async fn commit_batch(pool: &AnyPool, engine: Engine, batch: &mut [Box<dyn Job>]
 /// [`commit_batch`] on a connection already taken from the pool.
 async fn commit_batch_on(conn: &mut AnyConnection, engine: Engine, batch: &mut [Box<dyn Job>]) -> AppResult<()> {
     let mut tx = conn.begin().await?;
-    if let Some(lock) = dialect::batch_lock(engine)
-        && batch.iter().any(|job| job.audited())
+    let audited: Vec<&Locks> = batch.iter().filter_map(|job| job.locks()).collect();
+    if !audited.is_empty()
+        && let Some(lock) = dialect::batch_lock(engine, &Locks::of_batch(audited))
     {
-        sqlx::query(lock).execute(&mut *tx).await?;
+        // Without arguments: PostgreSQL's simple protocol, both statements in one round trip.
+        sqlx::Executor::execute(&mut *tx, lock.as_str()).await?;
     }
     run_jobs(Conn::Any(&mut tx), batch).await?;
     tx.commit().await?;

@@ -10,7 +10,9 @@ use super::{BATCH, Conn, Job, commit_batch_on, deliver_all, lanes::Lanes, run_jo
 use crate::error::AppResult;
 use sqlx::sqlite::SqliteConnection;
 use sqlx::{AnyPool, Connection};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tokio::sync::Mutex;
 
 /// How long the writer keeps the file to itself while batches follow one another without a
 /// pause. Taking the write pool's connection and locking its own cost two round trips to
@@ -22,7 +24,7 @@ const HOLD: Duration = Duration::from_millis(10);
 /// The loop; `url` is the file's (none for an in-memory database: every write then goes through
 /// the pool, whose one connection is the database).
 pub(super) async fn run(pool: AnyPool, url: Option<String>, mut lanes: Lanes) {
-    let Some(url) = url else { return super::run(pool, Engine::Sqlite, lanes).await };
+    let Some(url) = url else { return super::run(pool, Engine::Sqlite, Arc::new(Mutex::new(lanes))).await };
     let mut batch: Vec<Box<dyn Job>> = Vec::with_capacity(BATCH + 1);
     let mut own: Option<SqliteConnection> = None;
     let mut prepared = Prepared::default();

@@ -1,8 +1,9 @@
-//! Group commit: one writer task per process takes every write that is waiting, runs each in
-//! its own savepoint of one transaction and commits them together. On SQLite (one writer
-//! connection) the cost of a commit is shared by the whole batch instead of paid by each
-//! request; on PostgreSQL each process's writer batches the same way and concurrency comes
-//! from the processes. A write that fails rolls back to its savepoint alone; the others commit.
+//! Group commit: a writer takes every write that is waiting, runs each in its own savepoint of
+//! one transaction and commits them together. On SQLite (one writer connection) the cost of a
+//! commit is shared by the whole batch instead of paid by each request; on PostgreSQL a few
+//! writers per process batch the same way, each on its connection, and their batches and other
+//! processes' run side by side as far as what they lock lets them ([`Locks`]). A write that
+//! fails rolls back to its savepoint alone; the others commit.
 //! A caller gets its answer only after the commit that holds their write, never before; if that
 //! commit fails, every write of the batch gets the error and nothing of it is stored.
 //!
@@ -18,6 +19,7 @@ use super::{Engine, dialect};
 use crate::error::{AppError, AppResult};
 use futures_util::future::BoxFuture;
 use sqlx::{AnyConnection, AnyPool, Connection};
+use std::sync::Arc;
 use std::time::Duration;
 
 pub(super) mod checkpoint;
@@ -25,7 +27,7 @@ mod direct_batch;
 mod lanes;
 mod work;
 use lanes::{Lanes, on_own_thread};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{Mutex, mpsc, oneshot};
 use work::{Conn, OnAny, OnExec, Work, exec_tailless, without_tail};
 
 /// At most this many callers' writes in one transaction: a batch's commit must not keep the
@@ -33,6 +35,10 @@ use work::{Conn, OnAny, OnExec, Work, exec_tailless, without_tail};
 const BATCH: usize = 128;
 /// Writes waiting beyond this make callers wait to enqueue (back-pressure, not unbounded memory).
 const QUEUE: usize = 4096;
+/// Writers of a PostgreSQL process, each with its connection and its batches: batches run side
+/// by side only as far as their locks let them ([`Locks`]). On a backlog on two cores one
+/// process decided 1,122 a second with one writer and 1,859–2,156 with four.
+const POSTGRES_WRITERS: usize = 4;
 /// The longest a background write waits while requests keep the writer busy.
 pub const BACKGROUND_WAIT: Duration = Duration::from_millis(50);
 
@@ -133,7 +139,12 @@ impl Writer {
         let lanes = Lanes::new(rx, bg);
         match engine {
             Engine::Sqlite => on_own_thread(pool, direct, lanes),
-            Engine::Postgres => drop(tokio::spawn(run(pool, engine, lanes))),
+            Engine::Postgres => {
+                let lanes = Arc::new(Mutex::new(lanes));
+                for _ in 0..POSTGRES_WRITERS {
+                    drop(tokio::spawn(run(pool.clone(), engine, lanes.clone())));
+                }
+            }
         }
         Writer { requests, background, in_background: false }
     }
@@ -272,9 +283,11 @@ fn copy(e: &AppError) -> AppError {
     }
 }
 
-async fn run(pool: AnyPool, engine: Engine, mut lanes: Lanes) {
+/// One of a PostgreSQL process's writers: it takes the next batch from the lanes they share and
+/// commits it while the others take theirs.
+async fn run(pool: AnyPool, engine: Engine, lanes: Arc<Mutex<Lanes>>) {
     let mut batch: Vec<Box<dyn Job>> = Vec::with_capacity(BATCH + 1);
-    while lanes.next(&mut batch).await {
+    while lanes.lock().await.next(&mut batch).await {
         let outcome = commit_batch(&pool, engine, &mut batch).await;
         deliver_all(batch.drain(..), outcome);
     }

@@ -31,10 +31,32 @@ async fn holding_the_head(app: &TestApp) -> sqlx::Transaction<'static, sqlx::Any
     other
 }
 
-/// Each of two processes claims and decides one job, in its own batch.
-fn two_batches(app: &TestApp, second: &server::Db) -> [tokio::task::JoinHandle<server::error::AppResult<usize>>; 2] {
-    [(app.db.clone(), "primo"), (second.clone(), "secondo")]
-        .map(|(db, w)| tokio::spawn(async move { server::smart_task::worker::process(&db, w, 1).await }))
+/// Two processes each claim and decide one job, in their own batches, while a transaction holds
+/// the chain's head; before it is released, each `(statement, n)` of `meet` must have `n`
+/// batches waiting for a lock while running it. Returns the requests' states, sorted, once both
+/// batches are written and the chain verified.
+async fn two_processes_decide(
+    app: &TestApp,
+    giulia: &reqwest::Client,
+    protocolli: &[String],
+    meet: &[(&str, i64)],
+) -> Vec<String> {
+    let second = server::Db::connect(&app.config.database_url).await.expect("second process");
+    let other = holding_the_head(app).await;
+    let batches = [(app.db.clone(), "primo"), (second.clone(), "secondo")]
+        .map(|(db, w)| tokio::spawn(async move { server::smart_task::worker::process(&db, w, 1).await }));
+    let mut met = true;
+    for (like, n) in meet {
+        met &= waiting(app, like, *n).await;
+    }
+    other.rollback().await.expect("rollback");
+    assert!(met, "the batches did not wait as expected: {meet:?}");
+    for batch in batches {
+        assert_eq!(batch.await.expect("task").expect("batch"), 1);
+    }
+    assert!(matches!(audit::verify(&app.db.read).await.expect("verify"), Verification::Intact { .. }));
+    second.close().await;
+    stati(app, giulia, protocolli).await
 }
 
 async fn stati(app: &TestApp, giulia: &reqwest::Client, protocolli: &[String]) -> Vec<String> {
@@ -87,22 +109,11 @@ async fn two_processes_never_both_pass_a_check_on_postgres() {
         let app = TestApp::spawn_with(Engine::Postgres, |c| c.workers = 0).await;
         let giulia = app.logged_in("intermediario").await;
         let (_, _, protocolli) = same_new_pec(&app, &giulia, "contesa@pec.sportello.it").await;
-        let second = server::Db::connect(&app.config.database_url).await.expect("second process");
-        let other = holding_the_head(&app).await;
-        let batches = two_batches(&app, &second);
         // One waits to append (its checks and writes done), the other for the address's key.
-        let one_appending = waiting(&app, "UPDATE audit_head%", 1).await;
-        let one_on_the_key = waiting(&app, "%pg_advisory_xact_lock(v.k)%", 1).await;
-        other.rollback().await.expect("rollback");
-        assert!(one_appending && one_on_the_key, "the batches did not meet on the address's key");
-        for batch in batches {
-            assert_eq!(batch.await.expect("task").expect("batch"), 1);
-        }
-        assert_eq!(stati(&app, &giulia, &protocolli).await, ["accolta", "non_accolta"]);
+        let meet = [("UPDATE audit_head%", 1), ("%pg_advisory_xact_lock(v.k)%", 1)];
+        assert_eq!(two_processes_decide(&app, &giulia, &protocolli, &meet).await, ["accolta", "non_accolta"]);
         let holders = "SELECT COUNT(*) FROM contribuenti WHERE pec = 'contesa@pec.sportello.it'";
         assert_eq!(app.number(holders, &[]).await, 1);
-        assert!(matches!(audit::verify(&app.db.read).await.expect("verify"), Verification::Intact { .. }));
-        second.close().await;
     })
     .await
 }
@@ -118,18 +129,8 @@ async fn batches_without_a_key_in_common_write_side_by_side_on_postgres() {
         let [tuscolana, gallo, _] = three(&app).await;
         let requests = [(tuscolana, "propria1@pec.tuscolana.it"), (gallo, "propria2@pec.gallo.it")];
         let protocolli = submitted(&app, &giulia, &requests).await;
-        let second = server::Db::connect(&app.config.database_url).await.expect("second process");
-        let other = holding_the_head(&app).await;
-        let batches = two_batches(&app, &second);
-        let both_appending = waiting(&app, "UPDATE audit_head%", 2).await;
-        other.rollback().await.expect("rollback");
-        assert!(both_appending, "the batches did not both reach the head with their writes done");
-        for batch in batches {
-            assert_eq!(batch.await.expect("task").expect("batch"), 1);
-        }
-        assert_eq!(stati(&app, &giulia, &protocolli).await, ["accolta", "accolta"]);
-        assert!(matches!(audit::verify(&app.db.read).await.expect("verify"), Verification::Intact { .. }));
-        second.close().await;
+        let meet = [("UPDATE audit_head%", 2)];
+        assert_eq!(two_processes_decide(&app, &giulia, &protocolli, &meet).await, ["accolta", "accolta"]);
     })
     .await
 }

@@ -1,7 +1,8 @@
 //! The writer's statements as direct calls on its SQLite connection (the README's option 2):
 //! through sqlx every statement is a round trip to the connection's own thread; here the group
 //! commit's whole transaction runs on the writer's thread while the connection is locked
-//! (`SqliteConnection::lock_handle`). The only `unsafe` of the server, kept to this file.
+//! (`SqliteConnection::lock_handle`). The server's `unsafe` is kept to this file and to
+//! `direct_reads` (the pages' reads).
 //!
 //! Parameters follow sqlx's SQLite rules, so the same text runs both ways: `$N` (or `?N`) is the
 //! N-th value, a bare `?` the next one.
@@ -98,10 +99,24 @@ pub struct Prepared(Vec<(String, Stmt)>);
 /// At most this many statements are kept; the oldest goes first.
 const KEPT: usize = 256;
 
-/// A locked SQLite connection used by direct calls, with its prepared statements.
+/// An SQLite connection used by direct calls, with its prepared statements: the writer's, locked
+/// from sqlx, or a reader's own ([`Direct::open`]).
 pub struct Direct {
     db: NonNull<ffi::sqlite3>,
     prepared: Prepared,
+    /// Opened here, so closed here.
+    owned: bool,
+}
+
+impl Drop for Direct {
+    fn drop(&mut self) {
+        if self.owned {
+            self.prepared.0.clear();
+            // Safety: the handle was opened by `open` and nothing else holds it; its statements
+            // are finalized above.
+            unsafe { ffi::sqlite3_close(self.db.as_ptr()) };
+        }
+    }
 }
 
 // Safety: sqlx opens SQLite connections in multi-thread mode (one thread at a time, any thread);
@@ -115,7 +130,7 @@ impl Direct {
     /// `db` is an open connection that nothing else uses until the `Direct` is dropped (it is
     /// the handle of a `LockedSqliteHandle` that outlives it), and `prepared` was prepared on it.
     pub unsafe fn new(db: NonNull<ffi::sqlite3>, prepared: Prepared) -> Direct {
-        Direct { db, prepared }
+        Direct { db, prepared, owned: false }
     }
 
     /// The statements, kept for the next time the same connection is locked.
@@ -135,7 +150,7 @@ impl Direct {
         u64::try_from(unsafe { ffi::sqlite3_changes64(self.db.as_ptr()) }).unwrap_or(0)
     }
 
-    fn error(&self) -> sqlx::Error {
+    pub(super) fn error(&self) -> sqlx::Error {
         // Safety: a live handle; the message is copied before any other call.
         let (code, message) = unsafe {
             let code = ffi::sqlite3_extended_errcode(self.db.as_ptr());
@@ -183,6 +198,21 @@ impl Direct {
 
     /// Runs one statement with its values; the rows it gives (a `RETURNING`, a `SELECT`).
     pub fn run(&mut self, sql: &str, args: &[Val]) -> Result<Vec<Vals>, sqlx::Error> {
+        // Safety (both closures): `each_row` calls them on its statement, just stepped to a row.
+        let shape = |s| unsafe { column_names(s) };
+        let row = |names: &Arc<[String]>, s| Vals::new(names.clone(), unsafe { columns(s) });
+        Ok(self.each_row(sql, args, shape, row)?.0)
+    }
+
+    /// Steps one statement through its rows, giving each to `row` with what `shape` made of the
+    /// first; and whether the statement only reads.
+    pub(super) fn each_row<S, T>(
+        &mut self,
+        sql: &str,
+        args: &[Val],
+        shape: impl Fn(*mut ffi::sqlite3_stmt) -> S,
+        mut row: impl FnMut(&S, *mut ffi::sqlite3_stmt) -> T,
+    ) -> Result<(Vec<T>, bool), sqlx::Error> {
         let stmt = self.statement(sql)?.as_ptr();
         // Safety: `stmt` belongs to this live handle; every text bound is copied by SQLite
         // (SQLITE_TRANSIENT) and every column is copied before the next step.
@@ -195,12 +225,12 @@ impl Direct {
                 return Err(e);
             }
             let mut rows = vec![];
-            let mut names: Option<Arc<[String]>> = None;
+            let mut shaped: Option<S> = None;
             loop {
                 match ffi::sqlite3_step(stmt) {
                     ffi::SQLITE_ROW => {
-                        let names = names.get_or_insert_with(|| column_names(stmt)).clone();
-                        rows.push(Vals::new(names, columns(stmt)))
+                        let s = shaped.get_or_insert_with(|| shape(stmt));
+                        rows.push(row(s, stmt))
                     }
                     ffi::SQLITE_DONE => break,
                     _ => {
@@ -210,8 +240,9 @@ impl Direct {
                     }
                 }
             }
+            let read_only = ffi::sqlite3_stmt_readonly(stmt) != 0;
             ffi::sqlite3_reset(stmt);
-            Ok(rows)
+            Ok((rows, read_only))
         }
     }
 
@@ -256,7 +287,7 @@ impl Direct {
 }
 
 /// The statement's column names. Safety: `stmt` is a live statement.
-unsafe fn column_names(stmt: *mut ffi::sqlite3_stmt) -> Arc<[String]> {
+pub(super) unsafe fn column_names(stmt: *mut ffi::sqlite3_stmt) -> Arc<[String]> {
     // Safety: as the function's; each name is copied at once.
     unsafe {
         (0..ffi::sqlite3_column_count(stmt))
@@ -303,6 +334,9 @@ impl Exec for Direct {
         Box::pin(async move { Ok(rows?) })
     }
 }
+
+#[path = "direct_reads.rs"]
+mod reads;
 
 #[cfg(test)]
 #[path = "direct_tests.rs"]

@@ -81,3 +81,25 @@ async fn sqlx_and_direct_calls_answer_alike() {
     // The connection is still sqlx's, with every statement of the direct calls finalized.
     native.close().await.expect("close");
 }
+
+/// A reader's own connection: the same answers, the settings it is opened with, no file made
+/// where there is none (the writer makes and migrates it), and a broken file told apart.
+#[tokio::test]
+async fn a_connection_of_its_own_answers_alike_and_keeps_its_settings() {
+    let url = file("propria");
+    let path = url.trim_start_matches("sqlite://").trim_end_matches("?mode=rwc").to_string();
+    std::fs::write(&path, b"").expect("empty file");
+    let mut own = Direct::open(&path, "PRAGMA cache_size=-4096; PRAGMA mmap_size=1048576;").expect("open");
+    let pragma = |d: &mut Direct, name: &str| d.run(&format!("PRAGMA {name}"), &[]).expect("pragma")[0].int(0);
+    assert_eq!(pragma(&mut own, "cache_size").ok(), Some(-4096));
+    assert_eq!(pragma(&mut own, "mmap_size").ok(), Some(1 << 20));
+    let mut any = AnyConnection::connect(&file("propria-sqlx")).await.expect("any");
+    assert_eq!(script(&mut own).await, script(&mut any).await);
+    drop(own);
+    let missing = format!("{path}.assente");
+    let e = Direct::open(&missing, "").err().expect("no such file");
+    assert!(Direct::broken(&e), "{e}");
+    assert!(!std::path::Path::new(&missing).exists());
+    let refused = Direct::open(&path, "").expect("open").run("SELECT * FROM assente", &[]).expect_err("no table");
+    assert!(!Direct::broken(&refused), "{refused}");
+}

@@ -103,21 +103,27 @@ fn sqlite_pool(max: u32, cache: &'static str) -> AnyPoolOptions {
         .after_connect(move |conn, _meta| Box::pin(sqlite_settings(conn, cache)))
 }
 
-/// The pages' readers on SQLite ([`readers`]).
+/// The pages' readers on SQLite ([`readers`]): by direct calls on a file, through sqlx for
+/// what holds a connection.
 fn sqlite_readers(url: &str) -> Readers {
-    let url: Arc<str> = url.into();
-    Readers::own(
-        readers() as usize,
-        SQLITE_WAIT,
-        Arc::new(move || {
-            let url = url.clone();
-            Box::pin(async move {
-                let mut conn = AnyConnection::connect(&url).await?;
-                sqlite_settings(&mut conn, READER_CACHE).await?;
-                Ok(conn)
-            })
-        }),
-    )
+    let held = {
+        let url: Arc<str> = url.into();
+        Readers::own(
+            readers() as usize,
+            SQLITE_WAIT,
+            Arc::new(move || {
+                let url = url.clone();
+                Box::pin(async move {
+                    let mut conn = AnyConnection::connect(&url).await?;
+                    sqlite_settings(&mut conn, READER_CACHE).await?;
+                    Ok(conn)
+                })
+            }),
+        )
+    };
+    let Some(path) = sqlite_file_path(url) else { return held };
+    let settings = format!("{SQLITE_PRAGMAS} {READER_CACHE}");
+    Readers::direct(readers() as usize, SQLITE_WAIT, Arc::new(move || direct::Direct::open(&path, &settings)), held)
 }
 
 /// One reader per core for the pages: a read of cached pages keeps a core busy, so more readers

@@ -3,11 +3,18 @@
 //! round trip to the connection's thread for every query, to find a dropped network link that
 //! an embedded file cannot have (at 64 connections, without the ping: submissions +4–16 %, A/B
 //! runs of the bench's load). PostgreSQL, and the long reads, keep sqlx's pool and its ping.
+//!
+//! On an SQLite file a page's single read goes further: it runs by direct calls on the task's own
+//! thread ([`super::direct`]), with no round trip to a connection's thread at all (README, "Reads
+//! by direct calls"). Only what holds a connection for a while (`acquire`: a snapshot over
+//! several reads) still takes one of sqlx's.
 
+use super::direct::Direct;
+use super::exec::Val;
 use futures_util::TryStreamExt;
 use futures_util::future::BoxFuture;
 use futures_util::stream::BoxStream;
-use sqlx::any::{AnyQueryResult, AnyRow, AnyStatement, AnyTypeInfo};
+use sqlx::any::{AnyArguments, AnyQueryResult, AnyRow, AnyStatement, AnyTypeInfo};
 use sqlx::{Any, AnyConnection, AnyPool, Connection, Either, Error, Execute, Executor};
 use sqlx_core::describe::Describe;
 use sqlx_core::ext::async_stream::TryAsyncStream;
@@ -28,6 +35,20 @@ pub struct Readers(Inner);
 enum Inner {
     Pool(AnyPool),
     Own(Arc<Own>),
+    Direct(Arc<Directs>),
+}
+
+/// A new connection for direct reads, with the settings every reader gets.
+pub type Open = Arc<dyn Fn() -> Result<Direct, Error> + Send + Sync>;
+
+struct Directs {
+    permits: Arc<Semaphore>,
+    wait: Duration,
+    idle: Mutex<Vec<Direct>>,
+    open: Open,
+    /// sqlx's readers, for what holds a connection ([`Readers::acquire`]) and for values a direct
+    /// call does not bind (blobs).
+    held: Readers,
 }
 
 struct Own {
@@ -43,6 +64,7 @@ impl std::fmt::Debug for Readers {
         match &self.0 {
             Inner::Pool(p) => p.fmt(f),
             Inner::Own(o) => f.debug_struct("Readers").field("available", &o.permits.available_permits()).finish(),
+            Inner::Direct(d) => f.debug_struct("Readers").field("direct", &d.permits.available_permits()).finish(),
         }
     }
 }
@@ -62,9 +84,22 @@ impl Readers {
         })))
     }
 
+    /// At most `max` connections for direct reads, opened by `open` when first needed; `held`
+    /// for the rest.
+    pub fn direct(max: usize, wait: Duration, open: Open, held: Readers) -> Readers {
+        Readers(Inner::Direct(Arc::new(Directs {
+            permits: Arc::new(Semaphore::new(max)),
+            wait,
+            idle: Mutex::new(Vec::with_capacity(max)),
+            open,
+            held,
+        })))
+    }
+
     /// A connection of one's own until the guard is dropped (a snapshot over several reads).
     pub async fn acquire(&self) -> Result<Reader, Error> {
         match &self.0 {
+            Inner::Direct(d) => Box::pin(d.held.acquire()).await,
             Inner::Pool(p) => Ok(Reader(Held::Pool(p.acquire().await?))),
             Inner::Own(o) => {
                 let permit = tokio::time::timeout(o.wait, o.permits.clone().acquire_owned())
@@ -83,6 +118,11 @@ impl Readers {
 
     pub async fn close(&self) {
         match &self.0 {
+            Inner::Direct(d) => {
+                d.permits.close();
+                drop(d.idle.lock().map(|mut v| std::mem::take(&mut *v)));
+                Box::pin(d.held.close()).await;
+            }
             Inner::Pool(p) => p.close().await,
             Inner::Own(o) => {
                 o.permits.close();
@@ -147,6 +187,56 @@ impl Drop for Reader {
     }
 }
 
+impl Directs {
+    /// One statement on an idle connection (opened if none is), on this thread: its rows and how
+    /// many rows it changed. A connection that failed on its own is closed, not given back.
+    async fn run<'q>(&self, mut query: impl Execute<'q, Any>) -> Result<(Vec<AnyRow>, u64), Error> {
+        let sql = query.sql();
+        let args = query.take_arguments().map_err(Error::Encode)?.unwrap_or_default();
+        let Some(values) = direct_values(&args) else {
+            let rows = sqlx::query_with(sql, args).fetch_all(&self.held).await?;
+            return Ok((rows, 0));
+        };
+        let _permit = match self.permits.clone().try_acquire_owned() {
+            Ok(p) => p,
+            Err(_) => tokio::time::timeout(self.wait, self.permits.clone().acquire_owned())
+                .await
+                .map_err(|_| Error::PoolTimedOut)?
+                .map_err(|_| Error::PoolClosed)?,
+        };
+        let idle = self.idle.lock().map_err(|_| Error::PoolClosed)?.pop();
+        let mut conn = match idle {
+            Some(c) => c,
+            None => (self.open)()?,
+        };
+        let r = conn.fetch_any(sql, &values);
+        if !r.as_ref().is_err_and(Direct::broken) {
+            self.idle.lock().map_err(|_| Error::PoolClosed)?.push(conn);
+        }
+        r
+    }
+}
+
+/// The values as a direct call binds them; `None` if one is of a type it does not bind.
+fn direct_values(args: &AnyArguments<'_>) -> Option<Vec<Val>> {
+    use sqlx_core::any::AnyValueKind as K;
+    args.values
+        .0
+        .iter()
+        .map(|v| match v {
+            K::Null(_) => Some(Val::Int(None)),
+            K::Bool(b) => Some(Val::Int(Some(i64::from(*b)))),
+            K::SmallInt(i) => Some(Val::Int(Some(i64::from(*i)))),
+            K::Integer(i) => Some(Val::Int(Some(i64::from(*i)))),
+            K::BigInt(i) => Some(Val::Int(Some(*i))),
+            K::Real(r) => Some(Val::Real(Some(f64::from(*r)))),
+            K::Double(d) => Some(Val::Real(Some(*d))),
+            K::Text(t) => Some(Val::Text(Some(t.to_string()))),
+            _ => None,
+        })
+        .collect()
+}
+
 /// One call on a reader taken for it, given back (or closed, see [`Reader::checked`]) after.
 macro_rules! on_a_reader {
     ($readers:expr, $conn:ident => $call:expr) => {{
@@ -166,6 +256,19 @@ impl<'p> Executor<'p> for &'_ Readers {
     where
         E: 'q + Execute<'q, Any>,
     {
+        if let Inner::Direct(d) = &self.0 {
+            let d = d.clone();
+            return Box::pin(
+                futures_util::stream::once(async move { d.run(query).await })
+                    .map_ok(|(rows, rows_affected)| {
+                        let done = AnyQueryResult { rows_affected, last_insert_id: None };
+                        futures_util::stream::iter(
+                            rows.into_iter().map(Either::Right).chain([Either::Left(done)]).map(Ok),
+                        )
+                    })
+                    .try_flatten(),
+            );
+        }
         let readers = self.clone();
         Box::pin(TryAsyncStream::new(move |yielder| async move {
             let mut conn = readers.acquire().await?;
@@ -188,6 +291,10 @@ impl<'p> Executor<'p> for &'_ Readers {
     where
         E: 'q + Execute<'q, Any>,
     {
+        if let Inner::Direct(d) = &self.0 {
+            let d = d.clone();
+            return Box::pin(async move { Ok(d.run(query).await?.0) });
+        }
         on_a_reader!(self, conn => conn.fetch_all(query))
     }
 
@@ -195,6 +302,10 @@ impl<'p> Executor<'p> for &'_ Readers {
     where
         E: 'q + Execute<'q, Any>,
     {
+        if let Inner::Direct(d) = &self.0 {
+            let d = d.clone();
+            return Box::pin(async move { Ok(d.run(query).await?.0.into_iter().next()) });
+        }
         on_a_reader!(self, conn => conn.fetch_optional(query))
     }
 
@@ -212,77 +323,5 @@ impl<'p> Executor<'p> for &'_ Readers {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use sqlx::Row;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
-    fn counted(max: usize) -> (Readers, Arc<AtomicUsize>) {
-        let opened = Arc::new(AtomicUsize::new(0));
-        let n = opened.clone();
-        let readers = Readers::own(
-            max,
-            Duration::from_millis(200),
-            Arc::new(move || {
-                n.fetch_add(1, Ordering::SeqCst);
-                Box::pin(AnyConnection::connect("sqlite::memory:"))
-            }),
-        );
-        (readers, opened)
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn many_reads_share_at_most_max_connections() {
-        sqlx::any::install_default_drivers();
-        let (readers, opened) = counted(2);
-        let reads = (0..64i64).map(|i| {
-            let r = readers.clone();
-            tokio::spawn(async move {
-                let row = sqlx::query("SELECT $1 * 2").bind(i).fetch_one(&r).await.expect("read");
-                row.try_get::<i64, _>(0).expect("value")
-            })
-        });
-        let got: Vec<i64> = futures_util::future::join_all(reads).await.into_iter().map(|r| r.expect("join")).collect();
-        assert_eq!(got, (0..64).map(|i| i * 2).collect::<Vec<_>>());
-        let all = sqlx::query("SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3").fetch_all(&readers).await.expect("all");
-        assert_eq!(all.iter().map(|r| r.try_get::<i64, _>(0).expect("value")).collect::<Vec<_>>(), [1, 2, 3]);
-        let n = opened.load(Ordering::SeqCst);
-        assert!((1..=2).contains(&n), "{n} connections opened");
-    }
-
-    /// A request dropped halfway through reading (the browser went away) gives its connection
-    /// back, and the next read on it gets its own answer, not the rest of the first one.
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_read_cut_short_leaves_the_connection_usable() {
-        sqlx::any::install_default_drivers();
-        let (readers, opened) = counted(1);
-        let many = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) SELECT i FROM n";
-        {
-            let mut rows = sqlx::query(many).fetch(&readers);
-            let first = rows.try_next().await.expect("read").expect("a row");
-            assert_eq!(first.try_get::<i64, _>(0).expect("value"), 1);
-        }
-        let next =
-            tokio::time::timeout(std::time::Duration::from_secs(5), sqlx::query("SELECT 'dopo'").fetch_one(&readers))
-                .await
-                .expect("the connection came back")
-                .expect("read");
-        assert_eq!(next.try_get::<String, _>(0).expect("value"), "dopo");
-        assert_eq!(opened.load(Ordering::SeqCst), 1);
-    }
-
-    /// Every reader held (downloads on slow lines): the next read is refused after its wait,
-    /// as sqlx's pool refused it, instead of waiting for ever.
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_read_waits_for_a_reader_only_so_long() {
-        sqlx::any::install_default_drivers();
-        let (readers, _) = counted(1);
-        let held = readers.acquire().await.expect("the only reader");
-        let refused = tokio::time::timeout(Duration::from_secs(5), sqlx::query("SELECT 1").fetch_one(&readers))
-            .await
-            .expect("refused after its wait, not kept waiting");
-        assert!(matches!(refused, Err(Error::PoolTimedOut)), "{:?}", refused.err());
-        drop(held);
-        sqlx::query("SELECT 1").fetch_one(&readers).await.expect("a reader again");
-    }
-}
+#[path = "readers_tests.rs"]
+mod tests;

@@ -92,7 +92,15 @@ async fn direct_file(name: &str) -> (Readers, AnyConnection, std::path::PathBuf)
     .execute(&mut sqlx_conn)
     .await
     .expect("schema");
-    let (held, _) = counted(1);
+    let held_url = url.clone();
+    let held = Readers::own(
+        1,
+        Duration::from_millis(200),
+        Arc::new(move || {
+            let u = held_url.clone();
+            Box::pin(async move { AnyConnection::connect(&u).await })
+        }),
+    );
     let readers = Readers::direct(2, Duration::from_millis(200), Arc::new(move || Direct::open(&path, "")), held);
     (readers, sqlx_conn, dir)
 }
@@ -144,9 +152,9 @@ async fn direct_reads_give_what_sqlx_gives() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_read_leaves_the_direct_reader_usable() {
     let (readers, mut sqlx_conn, dir) = direct_file("errore").await;
-    let e = sqlx::query("SELECT * FROM assente").fetch_all(&readers).await.expect_err("no table");
+    let e = sqlx::query("SELECT * FROM assente").fetch_all(&readers).await.err().expect("no table");
     assert!(e.as_database_error().is_some_and(|d| d.message().contains("no such table")), "{e}");
-    let e = sqlx::query("SELECT $1").fetch_one(&readers).await.expect_err("no value");
+    let e = sqlx::query("SELECT $1").fetch_one(&readers).await.err().expect("no value");
     assert!(e.to_string().contains("senza valore"), "{e}");
     sqlx::query("INSERT INTO t (i) VALUES (1)").execute(&mut sqlx_conn).await.expect("insert");
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t").fetch_one(&readers).await.expect("count");

@@ -86,6 +86,7 @@ async fn sqlx_and_direct_calls_answer_alike() {
 /// where there is none (the writer makes and migrates it), and a broken file told apart.
 #[tokio::test]
 async fn a_connection_of_its_own_answers_alike_and_keeps_its_settings() {
+    sqlx::any::install_default_drivers();
     let url = file("propria");
     let path = url.trim_start_matches("sqlite://").trim_end_matches("?mode=rwc").to_string();
     std::fs::write(&path, b"").expect("empty file");

@@ -4,10 +4,11 @@
 //! an embedded file cannot have (at 64 connections, without the ping: submissions +4–16 %, A/B
 //! runs of the bench's load). PostgreSQL, and the long reads, keep sqlx's pool and its ping.
 //!
-//! On an SQLite file a page's single read goes further: it runs by direct calls on the task's own
-//! thread ([`super::direct`]), with no round trip to a connection's thread at all (README, "Reads
-//! by direct calls"). Only what holds a connection for a while (`acquire`: a snapshot over
-//! several reads) still takes one of sqlx's.
+//! On an SQLite file a page's single read (`fetch_one`, `fetch_optional`, `fetch_all`) goes
+//! further: it runs by direct calls on the task's own thread ([`super::direct`]), with no round
+//! trip to a connection's thread at all (README, "Reads by direct calls"). What holds a
+//! connection for a while (`acquire`: a snapshot over several reads) and a stream (`fetch`, a
+//! whole table read a row at a time) still take one of sqlx's.
 
 use super::direct::Direct;
 use super::exec::Val;
@@ -256,19 +257,8 @@ impl<'p> Executor<'p> for &'_ Readers {
     where
         E: 'q + Execute<'q, Any>,
     {
-        if let Inner::Direct(d) = &self.0 {
-            let d = d.clone();
-            return Box::pin(
-                futures_util::stream::once(async move { d.run(query).await })
-                    .map_ok(|(rows, rows_affected)| {
-                        let done = AnyQueryResult { rows_affected, last_insert_id: None };
-                        futures_util::stream::iter(
-                            rows.into_iter().map(Either::Right).chain([Either::Left(done)]).map(Ok),
-                        )
-                    })
-                    .try_flatten(),
-            );
-        }
+        // A stream (`fetch`, `execute`) is what may be long, such as the audit chain verified
+        // at start-up: on direct readers it goes to sqlx's, which hand over a row at a time.
         let readers = self.clone();
         Box::pin(TryAsyncStream::new(move |yielder| async move {
             let mut conn = readers.acquire().await?;

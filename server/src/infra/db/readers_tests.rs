@@ -134,6 +134,7 @@ async fn direct_reads_give_what_sqlx_gives() {
     assert_eq!(one.map(|r| r.try_get::<String, _>(0).expect("s")), Some(String::new()));
     let none = sqlx::query("SELECT s FROM t WHERE i = 0").fetch_optional(&readers).await.expect("none");
     assert!(none.is_none());
+    // A stream goes through sqlx's readers, on the same file.
     let mut streamed = sqlx::query("SELECT i FROM t ORDER BY i").fetch(&readers);
     let mut seen = vec![];
     while let Some(r) = streamed.try_next().await.expect("stream") {

@@ -299,6 +299,17 @@ pub(super) unsafe fn column_names(stmt: *mut ffi::sqlite3_stmt) -> Arc<[String]>
     }
 }
 
+/// A text (or, with `blob`, a blob) column of the current row, valid until the next call on
+/// `stmt`. Safety: `stmt` has just stepped to a row.
+pub(super) unsafe fn column_bytes<'s>(stmt: *mut ffi::sqlite3_stmt, i: c_int, blob: bool) -> &'s [u8] {
+    // Safety: as the function's; the length is read right after the pointer, as SQLite asks.
+    unsafe {
+        let p = if blob { ffi::sqlite3_column_blob(stmt, i).cast::<u8>() } else { ffi::sqlite3_column_text(stmt, i) };
+        let n = usize::try_from(ffi::sqlite3_column_bytes(stmt, i)).unwrap_or(0);
+        if p.is_null() { &[] } else { std::slice::from_raw_parts(p, n) }
+    }
+}
+
 /// The current row's columns, copied. Safety: `stmt` has just stepped to a row.
 unsafe fn columns(stmt: *mut ffi::sqlite3_stmt) -> Vec<Val> {
     // Safety: as the function's; a text is read with its length before any other call.
@@ -308,12 +319,7 @@ unsafe fn columns(stmt: *mut ffi::sqlite3_stmt) -> Vec<Val> {
                 ffi::SQLITE_INTEGER => Val::Int(Some(ffi::sqlite3_column_int64(stmt, i))),
                 ffi::SQLITE_FLOAT => Val::Real(Some(ffi::sqlite3_column_double(stmt, i))),
                 ffi::SQLITE_NULL => Val::Int(None),
-                _ => {
-                    let p = ffi::sqlite3_column_text(stmt, i);
-                    let n = usize::try_from(ffi::sqlite3_column_bytes(stmt, i)).unwrap_or(0);
-                    let bytes = if p.is_null() { &[][..] } else { std::slice::from_raw_parts(p, n) };
-                    Val::Text(Some(String::from_utf8_lossy(bytes).into_owned()))
-                }
+                _ => Val::Text(Some(String::from_utf8_lossy(column_bytes(stmt, i, false)).into_owned())),
             })
             .collect()
     }

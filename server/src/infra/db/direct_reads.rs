@@ -2,7 +2,7 @@
 //! of their own, and rows as sqlx's Any driver gives them, so that the same `sqlx::query(…)`
 //! reads the same values either way. Part of the server's `unsafe`, with `direct`.
 
-use super::{Direct, Prepared, Val, column_names};
+use super::{Direct, Prepared, Val, column_bytes, column_names};
 use libsqlite3_sys as ffi;
 use sqlx::any::{AnyRow, AnyTypeInfo, AnyTypeInfoKind, AnyValue};
 use sqlx_core::any::{AnyColumn, AnyValueKind};
@@ -115,18 +115,10 @@ unsafe fn any_values(stmt: *mut ffi::sqlite3_stmt) -> Vec<AnyValue> {
                     ffi::SQLITE_INTEGER => AnyValueKind::BigInt(ffi::sqlite3_column_int64(stmt, i)),
                     ffi::SQLITE_FLOAT => AnyValueKind::Double(ffi::sqlite3_column_double(stmt, i)),
                     ffi::SQLITE_NULL => AnyValueKind::Null(AnyTypeInfoKind::Null),
-                    ffi::SQLITE_BLOB => {
-                        let p = ffi::sqlite3_column_blob(stmt, i).cast::<u8>();
-                        let n = usize::try_from(ffi::sqlite3_column_bytes(stmt, i)).unwrap_or(0);
-                        let bytes = if p.is_null() { &[][..] } else { std::slice::from_raw_parts(p, n) };
-                        AnyValueKind::Blob(Cow::Owned(bytes.to_vec()))
-                    }
-                    _ => {
-                        let p = ffi::sqlite3_column_text(stmt, i);
-                        let n = usize::try_from(ffi::sqlite3_column_bytes(stmt, i)).unwrap_or(0);
-                        let bytes = if p.is_null() { &[][..] } else { std::slice::from_raw_parts(p, n) };
-                        AnyValueKind::Text(Cow::Owned(String::from_utf8_lossy(bytes).into_owned()))
-                    }
+                    ffi::SQLITE_BLOB => AnyValueKind::Blob(Cow::Owned(column_bytes(stmt, i, true).to_vec())),
+                    _ => AnyValueKind::Text(Cow::Owned(
+                        String::from_utf8_lossy(column_bytes(stmt, i, false)).into_owned(),
+                    )),
                 };
                 AnyValue { kind }
             })

@@ -103,10 +103,7 @@ impl Readers {
             Inner::Direct(d) => Box::pin(d.held.acquire()).await,
             Inner::Pool(p) => Ok(Reader(Held::Pool(p.acquire().await?))),
             Inner::Own(o) => {
-                let permit = tokio::time::timeout(o.wait, o.permits.clone().acquire_owned())
-                    .await
-                    .map_err(|_| Error::PoolTimedOut)?
-                    .map_err(|_| Error::PoolClosed)?;
+                let permit = permit(&o.permits, o.wait).await?;
                 let idle = o.idle.lock().map_err(|_| Error::PoolClosed)?.pop();
                 let conn = match idle {
                     Some(c) => c,
@@ -198,13 +195,7 @@ impl Directs {
             let rows = sqlx::query_with(sql, args).fetch_all(&self.held).await?;
             return Ok((rows, 0));
         };
-        let _permit = match self.permits.clone().try_acquire_owned() {
-            Ok(p) => p,
-            Err(_) => tokio::time::timeout(self.wait, self.permits.clone().acquire_owned())
-                .await
-                .map_err(|_| Error::PoolTimedOut)?
-                .map_err(|_| Error::PoolClosed)?,
-        };
+        let _permit = permit(&self.permits, self.wait).await?;
         let idle = self.idle.lock().map_err(|_| Error::PoolClosed)?.pop();
         let mut conn = match idle {
             Some(c) => c,
@@ -216,6 +207,14 @@ impl Directs {
         }
         r
     }
+}
+
+/// A reader's turn, waited for at most `wait` (then refused, as sqlx's pool refuses it).
+async fn permit(permits: &Arc<Semaphore>, wait: Duration) -> Result<OwnedSemaphorePermit, Error> {
+    tokio::time::timeout(wait, permits.clone().acquire_owned())
+        .await
+        .map_err(|_| Error::PoolTimedOut)?
+        .map_err(|_| Error::PoolClosed)
 }
 
 /// The values as a direct call binds them; `None` if one is of a type it does not bind.

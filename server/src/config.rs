@@ -48,6 +48,9 @@ pub struct Config {
     pub body_timeout: Duration,
     /// `SPORTELLO_RICHIESTE_CONCORRENTI`: requests handled at once by this process.
     pub max_concurrent_requests: usize,
+    /// `SPORTELLO_PAGINE_CONCORRENTI`: pages made at once by this process (default 4 per core);
+    /// the others wait their turn in order (`http::made_pages`).
+    pub max_concurrent_pages: usize,
     /// `SPORTELLO_SMTP_URL`, e.g. `smtps://user:password@smtp.example.it:465`: where e-mails
     /// go. Unset: they stay in the outbox, readable in the development mailbox (`/posta`).
     pub smtp_url: Option<String>,
@@ -82,6 +85,7 @@ impl Default for Config {
             request_timeout: Duration::from_secs(60),
             body_timeout: Duration::from_secs(30),
             max_concurrent_requests: 512,
+            max_concurrent_pages: 4 * crate::infra::cores(),
             client_ip_header: "x-forwarded-for".into(),
             smtp_url: None,
             mail_from: "Sportello INPS <noreply@sportello.invalid>".into(),
@@ -142,6 +146,9 @@ impl Config {
         }
         if let Some(n) = number("SPORTELLO_RICHIESTE_CONCORRENTI", 1, 100_000)? {
             c.max_concurrent_requests = n as usize;
+        }
+        if let Some(n) = number("SPORTELLO_PAGINE_CONCORRENTI", 1, 100_000)? {
+            c.max_concurrent_pages = n as usize;
         }
         if let Ok(n) = std::env::var("SPORTELLO_LOGIN_ATTESA") {
             c.login_hash_wait = Duration::from_secs(

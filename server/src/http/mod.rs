@@ -2,8 +2,8 @@
 
 pub mod api;
 pub mod backend;
+mod made_pages;
 pub mod middleware;
-mod page_compression;
 pub mod pages;
 
 use crate::services::Services;
@@ -44,8 +44,12 @@ pub fn router(services: Services, leptos_options: LeptosOptions) -> Router {
         .route(app::pages::comunicazioni::PAGE_PATH, axum::routing::post(pages::two_way))
         .route("/richiesta/{protocollo}", axum::routing::post(pages::message))
         .route("/fascicolo/richiesta/{protocollo}", axum::routing::post(pages::branch_action))
-        // Only the pages: the API and the assets go straight to tower-http's layer.
-        .layer(axum::middleware::from_fn(page_compression::zstd_pages));
+        // Only the pages (made a few at a time, then compressed whole): the API and the assets
+        // go straight to tower-http's layer.
+        .layer(axum::middleware::from_fn_with_state(
+            made_pages::PageTurns::new(services.config.max_concurrent_pages),
+            made_pages::made_pages,
+        ));
 
     let fallback_backend = backend.clone();
     let fallback = leptos_axum::file_and_error_handler_with_context::<AppState, _>(
@@ -78,7 +82,7 @@ pub fn router(services: Services, leptos_options: LeptosOptions) -> Router {
         // zstd 1 goes first where the browser takes it (Chromium since 123): the request list
         // compressed at 64 connections went from 2,912–3,030 pages/s (brotli 0) to 3,169–3,207,
         // 4.0 KB a page instead of 4.1 (A/B runs). The pages themselves are compressed whole
-        // with zstd before this layer sees them (`page_compression`): 2,989–3,326 → 3,465–3,512
+        // with zstd before this layer sees them (`made_pages`): 2,989–3,326 → 3,465–3,512
         // pages a second, p99 22.6–26.6 → 20.5–22.5 ms. The built assets are precompressed at 11
         // (brotli, gzip) and served as they are.
         .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))

@@ -240,13 +240,17 @@ mod tests {
             Request::builder().method(method).uri(path).body(Body::empty()).expect("request")
         }
 
+        /// `n` requests sent at once, answered.
+        async fn all_at_once(app: &Router, n: usize, method: Method, path: &str) -> Vec<Response> {
+            let sent = (0..n).map(|_| tokio::spawn(app.clone().oneshot(request(method.clone(), path))));
+            let answers = futures_util::future::join_all(sent).await;
+            answers.into_iter().map(|a| a.expect("task").expect("answer")).collect()
+        }
+
         #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
         async fn pages_are_made_a_few_at_a_time_and_all_answered_whole() {
             let making = Arc::new(Making::default());
-            let app = app(2, making.clone());
-            let asked = (0..24).map(|_| tokio::spawn(app.clone().oneshot(request(Method::GET, "/pagina"))));
-            for answer in futures_util::future::join_all(asked).await {
-                let res = answer.expect("task").expect("answer");
+            for res in all_at_once(&app(2, making.clone()), 24, Method::GET, "/pagina").await {
                 assert_eq!(res.status(), StatusCode::OK);
                 assert_eq!(collected(res.into_body()).await.0, "<html><p>Lista Richieste</p></html>");
             }
@@ -256,10 +260,8 @@ mod tests {
         #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
         async fn form_posts_take_no_turn() {
             let making = Arc::new(Making::default());
-            let app = app(1, making.clone());
-            let posted = (0..8).map(|_| tokio::spawn(app.clone().oneshot(request(Method::POST, "/modulo"))));
-            for answer in futures_util::future::join_all(posted).await {
-                assert_eq!(answer.expect("task").expect("answer").status(), StatusCode::OK);
+            for res in all_at_once(&app(1, making.clone()), 8, Method::POST, "/modulo").await {
+                assert_eq!(res.status(), StatusCode::OK);
             }
             assert!(making.most.load(Ordering::SeqCst) > 1);
         }

@@ -8,7 +8,9 @@
 //! page now waits for a turn (`Config::max_concurrent_pages`, fair), is made and collected whole
 //! while it holds it, and the turn is given back before the answer is sent, so a slow client
 //! never holds one. Requests other than GET and HEAD (a form posted without the page's script)
-//! take no turn: they wait for the writer.
+//! take no turn: they wait for the writer. tower's concurrency limit would not do: it gives the
+//! turn back as soon as the answer's head is ready, before the page's body is made, and it would
+//! hold form posts too.
 //!
 //! tower-http's layer compresses as the body streams and sets up a new zstd context for every
 //! answer, sized for an input of unknown length: for a page of 17 KB that setup cost more than

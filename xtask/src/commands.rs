@@ -85,39 +85,34 @@ pub(crate) fn test() -> R<()> {
         "cargo test",
     )?;
 
-    leptos_build(false)?;
-    step("test nel browser (Chromium headless, 360×740 e 1280×800)");
-    let (e2e_passed, e2e_failed) = browser_tests(false, &chromium, &[])?;
+    // One build for the rest: the release build, which `run --release` and `bench` serve. The
+    // browser tests, Schemathesis and the crash test all run against it; a debug site built
+    // only for them cost a third of CI's time (seven more WASM builds and a server link).
+    leptos_build(true)?;
+    step("test nel browser sulla build release (Chromium headless, 360×740 e 1280×800)");
+    let (e2e_passed, e2e_failed) = browser_tests(&chromium)?;
     api_fuzz()?;
     chaos()?;
     if rust_passed == 0 || e2e_passed == 0 {
         return Err(format!("nessun test eseguito (Rust: {rust_passed}, browser: {e2e_passed})"));
     }
-    // The release build (`run --release`, `bench`) after the tests, so that their site is not
-    // replaced while they run; then every page opened and hydrated from it: a release WASM can
-    // fail to hydrate where the debug one works (optimised split chunks, build flags).
-    leptos_build(true)?;
-    step("pagine della build release nel browser (scansione di ogni pagina, idratazione)");
-    let (release_passed, release_failed) = browser_tests(true, &chromium, &["accessibilita"])?;
-    let (e2e_passed, e2e_failed) = (e2e_passed + release_passed, e2e_failed + release_failed);
     eprintln!("\nxtask test: verde in {:.0} s (Rust {rust_passed}, browser {e2e_passed})", t0.elapsed().as_secs_f64());
     println!("{} passed, {} failed", rust_passed + e2e_passed, rust_failed + e2e_failed);
     Ok(())
 }
 
-/// Playwright (the specs matching `filter`, all when empty) against a server of the debug or
-/// release build on a fresh demo database. Returns the passed and failed counts.
-fn browser_tests(release: bool, chromium: &str, filter: &[&str]) -> R<(u64, u64)> {
-    let dir = env::temp_dir().join(format!("sportello-e2e-{}-{release}", std::process::id()));
+/// Every Playwright spec against the release server on a fresh demo database. Returns the
+/// passed and failed counts.
+fn browser_tests(chromium: &str) -> R<(u64, u64)> {
+    let dir = env::temp_dir().join(format!("sportello-e2e-{}", std::process::id()));
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let addr = format!("127.0.0.1:{}", free_port()?);
     let db_url = format!("sqlite://{}/e2e.db", dir.display());
-    let (server, _) = start_server(release, &db_url, &addr, true)?;
+    let (server, _) = start_server(true, &db_url, &addr, true)?;
     let e2e = run_counting(
         Command::new("npx")
             .args(["playwright", "test"])
-            .args(filter)
             .current_dir(root().join("end2end"))
             .env("BASE_URL", format!("http://{addr}"))
             .env("CHROMIUM_PATH", chromium),
@@ -131,7 +126,7 @@ fn browser_tests(release: bool, chromium: &str, filter: &[&str]) -> R<(u64, u64)
 /// The crash test alone (it starts its own PostgreSQL cluster).
 pub(crate) fn chaos_alone() -> R<()> {
     setup(true)?;
-    leptos_build(false)?;
+    leptos_build(true)?;
     chaos()
 }
 
@@ -196,9 +191,9 @@ pub(crate) fn bench() -> R<()> {
     fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let db_url = format!("sqlite://{}/bench.db", dir.display());
     let addr = format!("127.0.0.1:{}", free_port()?);
-    let (first, cold) = start_server(true, &db_url, &addr, true)?;
+    let (first, cold) = start_bench_server(&db_url, &addr, &[])?;
     drop(first);
-    let (server, warm) = start_server(true, &db_url, &addr, true)?;
+    let (server, warm) = start_bench_server(&db_url, &addr, &[])?;
     println!("\n## Avvio del server (SQLite, dati dimostrativi)\n");
     println!("- primo avvio (crea, migra e popola il database): {} ms", cold.as_millis());
     println!("- avvio con database esistente: {} ms", warm.as_millis());
@@ -247,7 +242,7 @@ fn run_bench(bases: &str, db_url: &str, envs: &[(&str, &str)]) -> R<()> {
 fn bench_arretrato(db_url: &str, deciders: usize, titolo: &str) -> R<()> {
     step(&format!("Smart-Task su un arretrato: {titolo}"));
     let web_addr = format!("127.0.0.1:{}", free_port()?);
-    let (web, _) = start_server_with(true, db_url, &web_addr, true, &[("SPORTELLO_WORKERS", "0")])?;
+    let (web, _) = start_bench_server(db_url, &web_addr, &[("SPORTELLO_WORKERS", "0")])?;
     run_bench(&format!("http://{web_addr}"), db_url, &[("SPORTELLO_BENCH_SOLO", "accoda")])?;
     let addrs = (0..deciders).map(|_| free_port().map(|p| format!("127.0.0.1:{p}"))).collect::<R<Vec<_>>>()?;
     let deciding = start_servers(db_url, &addrs)?;
@@ -278,10 +273,10 @@ fn bench_postgres() -> R<()> {
         run_bench(bases, &pg.url, &envs)
     };
     step("PostgreSQL: decisioni con un processo server");
-    let (first, _) = start_server(true, &pg.url, &a, true)?;
+    let (first, _) = start_bench_server(&pg.url, &a, &[])?;
     run(&format!("http://{a}"), first.pid(), "PostgreSQL, build release, un processo")?;
     step("PostgreSQL: decisioni con due processi server sullo stesso database");
-    let (second, _) = start_server(true, &pg.url, &b, true)?;
+    let (second, _) = start_bench_server(&pg.url, &b, &[])?;
     run(&format!("http://{a},http://{b}"), first.pid(), "PostgreSQL, build release, due processi")?;
     drop(second);
     drop(first);

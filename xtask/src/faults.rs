@@ -46,7 +46,7 @@ pub(crate) fn api_fuzz() -> R<()> {
     let addr = format!("127.0.0.1:{}", free_port()?);
     let db_url = format!("sqlite://{}/api.db", dir.display());
     let limits = [("SPORTELLO_INVII_PER_MINUTO", "100000"), ("SPORTELLO_COMUNICAZIONI_PER_ORA", "100000")];
-    let (server, _) = start_server_with(false, &db_url, &addr, true, &limits)?;
+    let (server, _) = start_server_with(true, &db_url, &addr, true, &limits)?;
     let r = status(
         Command::new(python).arg(root().join("tests/schemathesis/run.py")).arg(format!("http://{addr}")),
         "schemathesis",
@@ -57,12 +57,12 @@ pub(crate) fn api_fuzz() -> R<()> {
 }
 
 /// SIGKILL with thousands of requests queued and in the middle of their examination, on both
-/// engines, and PostgreSQL stopped and started under load (the debug server binary, built for
+/// engines, and PostgreSQL stopped and started under load (the release server binary, built for
 /// the browser tests). A PostgreSQL cluster of its own, as the test stops it.
 pub(crate) fn chaos() -> R<()> {
     step("crash test: SIGKILL durante l'esame (SQLite e PostgreSQL), riavvio di PostgreSQL sotto carico");
     let pg = start_postgres()?;
-    let server = server_bin(false);
+    let server = server_bin(true);
     status(
         leptos_debug_env(&mut cargo())
             .args(["run", "--quiet", "--package", "sportello-tests", "--bin", "chaos", "--"])

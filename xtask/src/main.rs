@@ -23,6 +23,7 @@ const OUTPUT_NAME: &str = "sportello";
 type R<T> = Result<T, String>;
 
 fn main() -> ExitCode {
+    STARTED.get_or_init(std::time::Instant::now);
     let args: Vec<String> = env::args().skip(1).collect();
     let release = args.iter().any(|a| a == "--release");
     let result = match args.first().map(String::as_str) {
@@ -56,8 +57,13 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
+/// When the command started: every step says how long after it began, so that a slow CI run
+/// shows where its time went.
+static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
 fn step(msg: &str) {
-    eprintln!("\n==> {msg}");
+    let s = STARTED.get_or_init(std::time::Instant::now).elapsed().as_secs();
+    eprintln!("\n==> [{:02}:{:02}] {msg}", s / 60, s % 60);
 }
 
 fn cargo() -> Command {

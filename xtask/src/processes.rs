@@ -63,11 +63,22 @@ pub(crate) fn start_server_with(
     Ok((server, t0.elapsed()))
 }
 
-/// Several servers on the same database, started together (none runs alone for a while, as
+/// The bench measures the server's capacity with a few users sending thousands of requests:
+/// one user's allowance is not what it measures. (The tests keep the allowance.)
+const BENCH_ALLOWANCE: (&str, &str) = ("SPORTELLO_INVII_PER_MINUTO", "1000000");
+
+/// A release server for the bench, without the per-user allowance.
+pub(crate) fn start_bench_server(db_url: &str, addr: &str, envs: &[(&str, &str)]) -> R<(Server, Duration)> {
+    let all: Vec<(&str, &str)> = envs.iter().copied().chain([BENCH_ALLOWANCE]).collect();
+    start_server_with(true, db_url, addr, true, &all)
+}
+
+/// Several bench servers on the same database, started together (none runs alone for a while, as
 /// when they would be started one after the other) and each waited for.
 pub(crate) fn start_servers(db_url: &str, addrs: &[String]) -> R<Vec<Server>> {
     let t0 = Instant::now();
-    let mut servers = addrs.iter().map(|a| spawn_server(true, db_url, a, true, &[])).collect::<R<Vec<_>>>()?;
+    let mut servers =
+        addrs.iter().map(|a| spawn_server(true, db_url, a, true, &[BENCH_ALLOWANCE])).collect::<R<Vec<_>>>()?;
     for (s, a) in servers.iter_mut().zip(addrs) {
         wait_ready(s, a, t0)?;
     }
@@ -82,11 +93,6 @@ fn spawn_server(release: bool, db_url: &str, addr: &str, quiet: bool, envs: &[(&
         .env("LEPTOS_SITE_ADDR", addr)
         .env("LEPTOS_SITE_ROOT", "target/site")
         .env("SPORTELLO_DEMO", "1");
-    if release {
-        // The bench measures the server's capacity with a few users sending thousands of
-        // requests: one user's allowance is not what it measures.
-        c.env("SPORTELLO_INVII_PER_MINUTO", "1000000");
-    }
     if quiet {
         c.stdout(Stdio::null()).env("RUST_LOG", "warn");
     }

@@ -115,10 +115,28 @@ pub(crate) fn leptos_build(release: bool) -> R<()> {
         c.args(["--release", "--precompress"]);
     }
     status(&mut c, "cargo leptos build")?;
-    for area in island_areas()? {
-        area_bundle(&area, release)?;
+    let areas = island_areas()?;
+    if !release {
+        return areas.iter().try_for_each(|area| area_bundle(area, "target/front", false));
     }
-    Ok(())
+    // A release bundle is one codegen unit with fat LTO: rustc keeps one core busy for over a
+    // minute. Two lanes, each with its own target dir (cargo locks one per build), keep both
+    // cores busy; the second starts from a copy of the first's compiled dependencies.
+    let second = "target/front-2";
+    let _ = fs::remove_dir_all(root().join(second));
+    for dir in ["wasm-release", "wasm32-unknown-unknown/wasm-release"] {
+        let (from, to) = (root().join("target/front").join(dir), root().join(second).join(dir));
+        let parent = to.parent().ok_or("target/front-2")?;
+        fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        status(Command::new("cp").arg("-a").arg(&from).arg(&to), "copia delle dipendenze WASM compilate")?;
+    }
+    let (odd, even): (Vec<_>, Vec<_>) = areas.iter().enumerate().partition(|(i, _)| i % 2 == 1);
+    std::thread::scope(|s| {
+        let lane = s.spawn(|| odd.iter().try_for_each(|(_, area)| area_bundle(area, second, true)));
+        let first = even.iter().try_for_each(|(_, area)| area_bundle(area, "target/front", true));
+        let second = lane.join().map_err(|_| "bundle: thread interrotto".to_string())?;
+        first.and(second)
+    })
 }
 
 /// The areas with islands of their own: the features `isole-<area>` of app/Cargo.toml.
@@ -133,7 +151,7 @@ pub(crate) fn island_areas() -> R<Vec<String>> {
 /// An area's WASM bundle, `<output>-<area>` beside cargo-leptos' common one (app/src/idratazione.rs),
 /// built as cargo-leptos builds that one: same flags and environment, so only `app` is compiled
 /// again, then wasm-bindgen, and in release wasm-opt and the precompressed copies.
-fn area_bundle(area: &str, release: bool) -> R<()> {
+fn area_bundle(area: &str, target_dir: &str, release: bool) -> R<()> {
     let name = format!("{OUTPUT_NAME}-{area}");
     step(&format!("bundle {name}"));
     let profile = if release { "wasm-release" } else { "dev" };
@@ -142,7 +160,7 @@ fn area_bundle(area: &str, release: bool) -> R<()> {
             "build",
             "--package=app",
             "--lib",
-            "--target-dir=target/front",
+            &format!("--target-dir={target_dir}"),
             "--target=wasm32-unknown-unknown",
             "--no-default-features",
             &format!("--features=hydrate,isole-{area}"),
@@ -151,7 +169,7 @@ fn area_bundle(area: &str, release: bool) -> R<()> {
         &format!("cargo build ({name})"),
     )?;
     let dir = if release { "wasm-release" } else { "debug" };
-    let wasm = root().join("target/front/wasm32-unknown-unknown").join(dir).join("app.wasm");
+    let wasm = root().join(target_dir).join("wasm32-unknown-unknown").join(dir).join("app.wasm");
     let pkg = root().join("target/site/pkg");
     status(
         Command::new("wasm-bindgen").args([

@@ -35,7 +35,9 @@ pub(crate) fn test() -> R<()> {
         Some(gib) => eprintln!("xtask: {gib:.1} GiB liberi per target/"),
         None => {}
     }
-    setup(true)?;
+    wasm_target()?;
+    let installing = install_in_background(missing_tools()?);
+    npm_ci()?;
     let chromium = ensure_chromium()?;
 
     step("cargo fmt --check");
@@ -88,6 +90,7 @@ pub(crate) fn test() -> R<()> {
     // One build for the rest: the release build, which `run --release` and `bench` serve. The
     // browser tests, Schemathesis and the crash test all run against it; a debug site built
     // only for them cost a third of CI's time (seven more WASM builds and a server link).
+    installing.wait()?;
     leptos_build(true)?;
     step("test nel browser sulla build release (Chromium headless, 360×740 e 1280×800)");
     let (e2e_passed, e2e_failed) = browser_tests(&chromium)?;

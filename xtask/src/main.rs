@@ -8,6 +8,7 @@ mod faults;
 mod layout;
 mod processes;
 mod setup;
+mod tools;
 
 use commands::*;
 use faults::*;
@@ -16,6 +17,7 @@ use setup::*;
 use std::env;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
+use tools::*;
 
 const CARGO_LEPTOS_VERSION: &str = "0.3.8";
 const OUTPUT_NAME: &str = "sportello";

@@ -44,39 +44,21 @@ pub(crate) fn locked_version(krate: &str) -> R<String> {
 /// (exactly Cargo.lock's version: cargo-leptos does not compare them), npm packages (Playwright
 /// and binaryen's wasm-opt).
 pub(crate) fn setup(with_npm: bool) -> R<()> {
+    wasm_target()?;
+    for tool in missing_tools()? {
+        tool.install_here()?;
+    }
+    if with_npm {
+        npm_ci()?;
+    }
+    Ok(())
+}
+
+pub(crate) fn wasm_target() -> R<()> {
     let targets = output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
     if !targets.lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
         step("aggiunta del target wasm32-unknown-unknown");
         status(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]), "rustup target add")?;
-    }
-    let leptos = output(cargo().args(["leptos", "--version"])).unwrap_or_default();
-    if leptos != format!("cargo-leptos {CARGO_LEPTOS_VERSION}") {
-        step(&format!(
-            "installazione di cargo-leptos {CARGO_LEPTOS_VERSION} (circa 17 minuti su 2 core, una volta sola)"
-        ));
-        status(
-            cargo().args([
-                "install",
-                &format!("cargo-leptos@{CARGO_LEPTOS_VERSION}"),
-                "--locked",
-                "--features",
-                "no_downloads",
-            ]),
-            "cargo install cargo-leptos",
-        )?;
-    }
-    let wanted = locked_version("wasm-bindgen")?;
-    let have = output(Command::new("wasm-bindgen").arg("--version")).unwrap_or_default();
-    if have.split_whitespace().nth(1) != Some(wanted.as_str()) {
-        step(&format!("installazione di wasm-bindgen-cli {wanted} (versione di Cargo.lock; trovata: '{have}')"));
-        // Without --locked: its own lock file pins a crate version the registry no longer has.
-        status(
-            cargo().args(["install", "wasm-bindgen-cli", "--version", &wanted, "--force"]),
-            "cargo install wasm-bindgen-cli",
-        )?;
-    }
-    if with_npm {
-        npm_ci()?;
     }
     Ok(())
 }

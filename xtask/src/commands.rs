@@ -10,7 +10,7 @@ use std::time::Instant;
 
 pub(crate) fn run(release: bool) -> R<()> {
     setup(release)?;
-    leptos_build(release)?;
+    leptos_build(release, false)?;
     let addr = env::var("LEPTOS_SITE_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
     let db = env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://data/sportello.db".into());
     let s = Command::new(server_bin(release))
@@ -43,30 +43,6 @@ pub(crate) fn test() -> R<()> {
     step("cargo fmt --check");
     status(cargo().args(["fmt", "--all", "--", "--check"]), "cargo fmt (eseguire `cargo fmt --all`)")?;
 
-    step("clippy (nativo)");
-    status(
-        leptos_debug_env(&mut cargo()).args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
-        "clippy",
-    )?;
-    step("clippy (wasm32, hydrate)");
-    // Every area's islands compiled as islands, as in the areas' bundles.
-    let isole: Vec<String> = island_areas()?.iter().map(|a| format!(",isole-{a}")).collect();
-    status(
-        leptos_debug_env(&mut cargo()).args([
-            "clippy",
-            "--package=app",
-            "--lib",
-            "--target-dir=target/front",
-            "--target=wasm32-unknown-unknown",
-            "--no-default-features",
-            &format!("--features=hydrate{}", isole.concat()),
-            "--",
-            "-D",
-            "warnings",
-        ]),
-        "clippy wasm32",
-    )?;
-
     let explicit = env::var("TEST_POSTGRES_URL")
         .ok()
         .or_else(|| env::var("DATABASE_URL").ok().filter(|u| u.starts_with("postgres")));
@@ -81,20 +57,28 @@ pub(crate) fn test() -> R<()> {
         }
     };
 
-    step("test unitari, di proprietà e di integrazione (SQLite e PostgreSQL)");
+    step("clippy -D warnings e test unitari, di proprietà e di integrazione (SQLite e PostgreSQL)");
     let (rust_passed, rust_failed) = run_counting(
-        leptos_debug_env(&mut cargo()).args(["test", "--workspace"]).env("TEST_POSTGRES_URL", &pg_url),
-        "cargo test",
+        with_clippy(leptos_debug_env(&mut cargo())).args(["test", "--workspace"]).env("TEST_POSTGRES_URL", &pg_url),
+        "clippy e cargo test",
     )?;
 
     // One build for the rest: the release build, which `run --release` and `bench` serve. The
     // browser tests, Schemathesis and the crash test all run against it; a debug site built
     // only for them cost a third of CI's time (seven more WASM builds and a server link).
     installing.wait()?;
-    leptos_build(true)?;
-    step("test nel browser sulla build release (Chromium headless, 360×740 e 1280×800)");
-    let (e2e_passed, e2e_failed) = browser_tests(&chromium)?;
-    api_fuzz()?;
+    leptos_build(true, true)?;
+    // Schemathesis beside the browser tests, each with a server and a database of its own: the
+    // browser tests go one at a time and leave a core idle. The crash test after them, alone:
+    // it measures how long the service is away.
+    let (e2e, fuzz) = std::thread::scope(|s| {
+        let fuzz = s.spawn(api_fuzz);
+        step("test nel browser sulla build release (Chromium headless, 360×740 e 1280×800)");
+        let e2e = browser_tests(&chromium);
+        (e2e, fuzz.join().map_err(|_| "schemathesis: thread interrotto".to_string()).and_then(|r| r))
+    });
+    let (e2e_passed, e2e_failed) = e2e?;
+    fuzz?;
     chaos()?;
     if rust_passed == 0 || e2e_passed == 0 {
         return Err(format!("nessun test eseguito (Rust: {rust_passed}, browser: {e2e_passed})"));
@@ -129,7 +113,7 @@ fn browser_tests(chromium: &str) -> R<(u64, u64)> {
 /// The crash test alone (it starts its own PostgreSQL cluster).
 pub(crate) fn chaos_alone() -> R<()> {
     setup(true)?;
-    leptos_build(true)?;
+    leptos_build(true, false)?;
     chaos()
 }
 
@@ -159,7 +143,7 @@ pub(crate) fn bench() -> R<()> {
     if Command::new("sqlite3").arg("-version").output().is_err() {
         apt_install(&["sqlite3"], "il bench confronta l'esportazione CSV con la CLI sqlite3")?;
     }
-    leptos_build(true)?;
+    leptos_build(true, false)?;
     // Node is already required for Playwright; its zlib gives gzip and brotli sizes.
     let compressed = |p: &Path| -> (u64, u64) {
         let script = "const z=require('zlib'),f=require('fs');const b=f.readFileSync(process.argv[1]);\

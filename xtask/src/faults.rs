@@ -35,7 +35,7 @@ fn ensure_schemathesis() -> R<PathBuf> {
     Ok(bin.join("python"))
 }
 
-/// A server of its own with the demo data (debug build, already built for the browser tests),
+/// A server of its own with the demo data (the release build, as for the browser tests),
 /// per-user submission limits lifted: the run sends thousands of requests as one user.
 pub(crate) fn api_fuzz() -> R<()> {
     let python = ensure_schemathesis()?;
@@ -47,13 +47,20 @@ pub(crate) fn api_fuzz() -> R<()> {
     let db_url = format!("sqlite://{}/api.db", dir.display());
     let limits = [("SPORTELLO_INVII_PER_MINUTO", "100000"), ("SPORTELLO_COMUNICAZIONI_PER_ORA", "100000")];
     let (server, _) = start_server_with(true, &db_url, &addr, true, &limits)?;
-    let r = status(
-        Command::new(python).arg(root().join("tests/schemathesis/run.py")).arg(format!("http://{addr}")),
-        "schemathesis",
-    );
+    // It runs beside the browser tests: its report is printed whole when it ends, not
+    // interleaved with theirs.
+    let out = Command::new(python)
+        .arg(root().join("tests/schemathesis/run.py"))
+        .arg(format!("http://{addr}"))
+        .output()
+        .map_err(|e| format!("schemathesis: impossibile avviare: {e}"));
     drop(server);
     let _ = fs::remove_dir_all(&dir);
-    r
+    let out = out?;
+    step("Schemathesis: il rapporto");
+    println!("{}", String::from_utf8_lossy(&out.stdout));
+    eprintln!("{}", String::from_utf8_lossy(&out.stderr));
+    if out.status.success() { Ok(()) } else { Err(format!("schemathesis: terminato con {}", out.status)) }
 }
 
 /// SIGKILL with thousands of requests queued and in the middle of their examination, on both

@@ -88,10 +88,15 @@ pub(crate) fn path_with_npm_bin() -> String {
     format!("{}:{}", root().join("end2end/node_modules/.bin").display(), env::var("PATH").unwrap_or_default())
 }
 
-pub(crate) fn leptos_build(release: bool) -> R<()> {
+/// The site and the server; with `lint`, clippy compiles the workspace's crates (`with_clippy`):
+/// `cargo xtask test` lints the WASM side (the `hydrate` code of every bundle) this way.
+pub(crate) fn leptos_build(release: bool, lint: bool) -> R<()> {
     step(&format!("cargo leptos build{}", if release { " --release" } else { "" }));
     let mut c = cargo();
     c.args(["leptos", "build"]).env("PATH", path_with_npm_bin());
+    if lint {
+        with_clippy(&mut c);
+    }
     if release {
         // `--precompress`: the server sends the brotli (quality 11) and gzip files written here.
         c.args(["--release", "--precompress"]);
@@ -99,7 +104,7 @@ pub(crate) fn leptos_build(release: bool) -> R<()> {
     status(&mut c, "cargo leptos build")?;
     let areas = island_areas()?;
     if !release {
-        return areas.iter().try_for_each(|area| area_bundle(area, "target/front", false));
+        return areas.iter().try_for_each(|area| area_bundle(area, "target/front", false, lint));
     }
     // A release bundle is one codegen unit with fat LTO: rustc keeps one core busy for over a
     // minute. Two lanes, each with its own target dir (cargo locks one per build), keep both
@@ -114,8 +119,8 @@ pub(crate) fn leptos_build(release: bool) -> R<()> {
     }
     let (odd, even): (Vec<_>, Vec<_>) = areas.iter().enumerate().partition(|(i, _)| i % 2 == 1);
     std::thread::scope(|s| {
-        let lane = s.spawn(|| odd.iter().try_for_each(|(_, area)| area_bundle(area, second, true)));
-        let first = even.iter().try_for_each(|(_, area)| area_bundle(area, "target/front", true));
+        let lane = s.spawn(|| odd.iter().try_for_each(|(_, area)| area_bundle(area, second, true, lint)));
+        let first = even.iter().try_for_each(|(_, area)| area_bundle(area, "target/front", true, lint));
         let second = lane.join().map_err(|_| "bundle: thread interrotto".to_string())?;
         first.and(second)
     })
@@ -133,12 +138,16 @@ pub(crate) fn island_areas() -> R<Vec<String>> {
 /// An area's WASM bundle, `<output>-<area>` beside cargo-leptos' common one (app/src/idratazione.rs),
 /// built as cargo-leptos builds that one: same flags and environment, so only `app` is compiled
 /// again, then wasm-bindgen, and in release wasm-opt and the precompressed copies.
-fn area_bundle(area: &str, target_dir: &str, release: bool) -> R<()> {
+fn area_bundle(area: &str, target_dir: &str, release: bool, lint: bool) -> R<()> {
     let name = format!("{OUTPUT_NAME}-{area}");
     step(&format!("bundle {name}"));
     let profile = if release { "wasm-release" } else { "dev" };
+    let mut c = cargo();
+    if lint {
+        with_clippy(&mut c);
+    }
     status(
-        leptos_debug_env(&mut cargo()).args([
+        leptos_debug_env(&mut c).args([
             "build",
             "--package=app",
             "--lib",

@@ -114,6 +114,11 @@ fn browser_tests(chromium: &str) -> R<(u64, u64)> {
 pub(crate) fn chaos_alone() -> R<()> {
     setup(true)?;
     leptos_build(true, false)?;
+    step("compilazione del crash test");
+    status(
+        leptos_debug_env(&mut cargo()).args(["build", "--package", "sportello-tests", "--bin", "chaos"]),
+        "cargo build",
+    )?;
     chaos()
 }
 

@@ -5,7 +5,7 @@
 #[allow(unused_imports)]
 use crate::*;
 use std::fs;
-use std::path::PathBuf;
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::thread::JoinHandle;
 use std::time::Instant;
@@ -84,7 +84,7 @@ pub(crate) fn install_in_background(tools: Vec<Tool>) -> Installing {
     })))
 }
 
-fn install_logged(tool: &Tool, log: &PathBuf) -> R<()> {
+fn install_logged(tool: &Tool, log: &Path) -> R<()> {
     let t0 = Instant::now();
     if let Some(dir) = log.parent() {
         fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
@@ -102,9 +102,9 @@ fn install_logged(tool: &Tool, log: &PathBuf) -> R<()> {
         .map_err(|e| format!("cargo install ({}): impossibile avviare: {e}", tool.what))?;
     if !s.success() {
         let text = fs::read_to_string(log).unwrap_or_default();
-        let tail: Vec<&str> = text.lines().rev().take(30).collect();
-        let tail: Vec<&str> = tail.into_iter().rev().collect();
-        return Err(format!("cargo install ({}): terminato con {s}; ultime righe:\n{}", tool.what, tail.join("\n")));
+        let lines: Vec<&str> = text.lines().collect();
+        let tail = lines[lines.len().saturating_sub(30)..].join("\n");
+        return Err(format!("cargo install ({}): terminato con {s}; ultime righe:\n{tail}", tool.what));
     }
     eprintln!("\n==> installato {} in {:.0} s (in sottofondo)", tool.what, t0.elapsed().as_secs_f64());
     Ok(())

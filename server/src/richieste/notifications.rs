@@ -16,20 +16,22 @@ use shared::dto::{MailView, NotificationView, NotificationsView};
 use sqlx::{AnyConnection, Row};
 
 impl Services {
-    /// The subject's notifications the user has not read, counted up to `fino_a`.
+    /// The subject's notifications the user has not read, up to `fino_a`: the subject's total less
+    /// the user's reads of them, both kept by triggers (a count of the rows grew with every
+    /// notification already read).
     pub(crate) async fn unread_count(&self, user_id: i64, soggetto: Soggetto, fino_a: i64) -> AppResult<i64> {
-        Ok(sqlx::query(&format!(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM notifiche n WHERE n.{} = $1
-             AND NOT EXISTS (SELECT 1 FROM notifiche_lette l WHERE l.notifica_id = n.id AND l.user_id = $2)
-             LIMIT $3) AS non_lette",
-            soggetto.colonna()
-        ))
+        let n: i64 = sqlx::query(
+            "SELECT COALESCE((SELECT totale FROM notifiche_per_soggetto WHERE colonna = $1 AND soggetto_id = $2), 0)
+                  - COALESCE((SELECT lette FROM notifiche_lette_per_soggetto
+                              WHERE user_id = $3 AND colonna = $1 AND soggetto_id = $2), 0)",
+        )
+        .bind(soggetto.colonna())
         .bind(soggetto.id())
         .bind(user_id)
-        .bind(fino_a)
         .fetch_one(&self.db.read)
         .await?
-        .try_get(0)?)
+        .try_get(0)?;
+        Ok(n.clamp(0, fino_a.max(0)))
     }
 
     /// The unread count of the page header: the company acted for, or a prestazioni occasionali
@@ -77,19 +79,32 @@ impl Services {
     }
 
     /// Marks every notification of the subject as read by the caller. Returns how many changed.
+    /// Nothing to mark takes no write; otherwise the unread ones are looked for newest first and
+    /// the search stops at the kept count of them, instead of going through every notification
+    /// ever read (30 ms of the single writer for 50,000).
     pub async fn mark_notifications_read(&self, caller: &Caller, soggetto_id: Option<i64>) -> AppResult<u64> {
         let s = caller.require()?;
         let subject = self.request_subject(caller, soggetto_id).await?;
+        if self.unread_count(s.user.id, subject, 1).await? == 0 {
+            return Ok(0);
+        }
         let mut tx = self.db.write.begin().await?;
         let n = sqlx::query(&format!(
             "INSERT INTO notifiche_lette (notifica_id, user_id, letta_il)
-             SELECT n.id, $1, $2 FROM notifiche n WHERE n.{} = $3
-             AND NOT EXISTS (SELECT 1 FROM notifiche_lette l WHERE l.notifica_id = n.id AND l.user_id = $1)",
+             SELECT da_leggere.id, $1, $2 FROM (
+                 SELECT n.id FROM notifiche n WHERE n.{} = $3
+                 AND NOT EXISTS (SELECT 1 FROM notifiche_lette l WHERE l.notifica_id = n.id AND l.user_id = $1)
+                 ORDER BY n.id DESC
+                 LIMIT (SELECT COALESCE((SELECT totale FROM notifiche_per_soggetto WHERE colonna = $4 AND soggetto_id = $3), 0)
+                             - COALESCE((SELECT lette FROM notifiche_lette_per_soggetto
+                                         WHERE user_id = $1 AND colonna = $4 AND soggetto_id = $3), 0))
+             ) AS da_leggere",
             subject.colonna()
         ))
         .bind(s.user.id)
         .bind(clock::now_ts())
         .bind(subject.id())
+        .bind(subject.colonna())
         .execute(&mut *tx)
         .await?
         .rows_affected();

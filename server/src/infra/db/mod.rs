@@ -239,6 +239,7 @@ mod tests {
             "20261203000010_audit_immutabile.sql",
             "20261205000014_assistenza_presto.sql",
             "20261211000025_richieste_per_soggetto.sql",
+            "20261212000026_notifiche_non_lette.sql",
         ];
         for name in sqlite.into_iter().filter(|n| !ENGINE_SPECIFIC.contains(&n.as_str())) {
             let s = std::fs::read_to_string(format!("{dir}/sqlite/{name}")).expect("read");

@@ -14,15 +14,7 @@ both!(the_header_counts_unread_notifications_up_to_its_bound, |engine: Engine| a
     let (_, n) = app.get(&datore, &format!("/api/v1/notifiche?soggetto_id={rossi}")).await;
     let before = n["non_lette"].as_i64().expect("count");
     let extra = NON_LETTE_IN_INTESTAZIONE + 20;
-    for i in 0..extra {
-        sqlx::query("INSERT INTO notifiche (contribuente_id, testo, created_at) VALUES ($1, $2, $3)")
-            .bind(rossi)
-            .bind(format!("Avviso {i}"))
-            .bind("2026-12-01T10:00:00.000000Z")
-            .execute(&app.db.write)
-            .await
-            .expect("notification");
-    }
+    add(&app, rossi, extra as usize).await;
     app.put(&datore, "/api/v1/sessione/soggetto", json!({ "subject_id": rossi })).await;
     let (s, sess) = app.get(&datore, "/api/v1/sessione").await;
     assert_eq!(s, StatusCode::OK, "{sess}");
@@ -72,6 +64,7 @@ async fn unread(app: &TestApp, who: &str, client: &reqwest::Client, company: i64
     counted
 }
 
+/// `n` notifications for the company, inserted straight into the table.
 async fn add(app: &TestApp, company: i64, n: usize) {
     for i in 0..n {
         sqlx::query("INSERT INTO notifiche (contribuente_id, testo, created_at) VALUES ($1, $2, $3)")

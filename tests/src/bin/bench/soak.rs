@@ -43,8 +43,10 @@ pub(crate) async fn soak(base: &str, soggetto: i64) {
     let pid: Option<u32> = std::env::var("SPORTELLO_BENCH_PID").ok().and_then(|v| v.parse().ok());
     let rss = || pid.and_then(rss_mib).map(|m| format!("{m:.1} MiB")).unwrap_or_else(|| "n.d.".into());
     println!("\n## Prova di durata ({secs} s di carico misto, 4 utenti)\n");
-    println!("| secondi | round completati | errori | memoria residente del server |\n|---|---|---|---|");
-    println!("| 0 | 0 | 0 | {} |", rss());
+    println!(
+        "| secondi | round completati | round al minuto | errori | memoria residente del server |\n|---|---|---|---|---|"
+    );
+    println!("| 0 | 0 | – | 0 | {} |", rss());
     let errors = Arc::new(AtomicUsize::new(0));
     let rounds = Arc::new(AtomicUsize::new(0));
     let end = Instant::now() + Duration::from_secs(secs);
@@ -64,15 +66,27 @@ pub(crate) async fn soak(base: &str, soggetto: i64) {
         }));
     }
     let t0 = Instant::now();
+    // Rounds a minute in each interval: the data grows as the soak runs, and a rate that falls
+    // with it is a cost that grows with the data.
+    let (mut last, mut rates) = ((0usize, 0.0f64), vec![]);
     while Instant::now() < end {
         tokio::time::sleep(Duration::from_secs(60).min(end.saturating_duration_since(Instant::now()))).await;
-        let (r, e) = (rounds.load(Ordering::Relaxed), errors.load(Ordering::Relaxed));
-        println!("| {:.0} | {r} | {e} | {} |", t0.elapsed().as_secs_f64(), rss());
+        let (r, e, at) = (rounds.load(Ordering::Relaxed), errors.load(Ordering::Relaxed), t0.elapsed().as_secs_f64());
+        let rate = (r - last.0) as f64 * 60.0 / (at - last.1).max(1e-3);
+        rates.push(rate);
+        last = (r, at);
+        println!("| {at:.0} | {r} | {rate:.0} | {e} | {} |", rss());
     }
     for w in workers {
         let _ = w.await;
     }
     let e = errors.load(Ordering::Relaxed);
     println!("\nErrori nella prova di durata: {e} su {} round.", rounds.load(Ordering::Relaxed));
+    if let (Some(first), Some(final_)) = (rates.first(), rates.last()) {
+        println!(
+            "- round al minuto alla fine / nel primo minuto: **{:.2}** ({final_:.0} contro {first:.0}; sotto 1 il costo di un round cresce con i dati)",
+            final_ / first.max(1.0)
+        );
+    }
     crate::carico::memoria("alla fine della prova di durata (con i dati da 1 milione di righe)");
 }

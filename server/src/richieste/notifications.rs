@@ -14,23 +14,21 @@ use futures_util::future::BoxFuture;
 use shared::account::NON_LETTE_IN_INTESTAZIONE;
 use shared::dto::{MailView, NotificationView, NotificationsView};
 use sqlx::{AnyConnection, Row};
+use std::sync::LazyLock;
 
 impl Services {
     /// The subject's notifications the user has not read, up to `fino_a`: the subject's total less
     /// the user's reads of them, both kept by triggers (a count of the rows grew with every
     /// notification already read).
     pub(crate) async fn unread_count(&self, user_id: i64, soggetto: Soggetto, fino_a: i64) -> AppResult<i64> {
-        let n: i64 = sqlx::query(
-            "SELECT COALESCE((SELECT totale FROM notifiche_per_soggetto WHERE colonna = $1 AND soggetto_id = $2), 0)
-                  - COALESCE((SELECT lette FROM notifiche_lette_per_soggetto
-                              WHERE user_id = $3 AND colonna = $1 AND soggetto_id = $2), 0)",
-        )
-        .bind(soggetto.colonna())
-        .bind(soggetto.id())
-        .bind(user_id)
-        .fetch_one(&self.db.read)
-        .await?
-        .try_get(0)?;
+        static UNREAD: LazyLock<String> = LazyLock::new(|| format!("SELECT {}", unread_sql("$1", "$2", "$3")));
+        let n: i64 = sqlx::query(&UNREAD)
+            .bind(soggetto.colonna())
+            .bind(soggetto.id())
+            .bind(user_id)
+            .fetch_one(&self.db.read)
+            .await?
+            .try_get(0)?;
         Ok(n.clamp(0, fino_a.max(0)))
     }
 
@@ -95,11 +93,10 @@ impl Services {
                  SELECT n.id FROM notifiche n WHERE n.{} = $3
                  AND NOT EXISTS (SELECT 1 FROM notifiche_lette l WHERE l.notifica_id = n.id AND l.user_id = $1)
                  ORDER BY n.id DESC
-                 LIMIT (SELECT COALESCE((SELECT totale FROM notifiche_per_soggetto WHERE colonna = $4 AND soggetto_id = $3), 0)
-                             - COALESCE((SELECT lette FROM notifiche_lette_per_soggetto
-                                         WHERE user_id = $1 AND colonna = $4 AND soggetto_id = $3), 0))
+                 LIMIT ({})
              ) AS da_leggere",
-            subject.colonna()
+            subject.colonna(),
+            unread_sql("$4", "$3", "$1")
         ))
         .bind(s.user.id)
         .bind(clock::now_ts())
@@ -145,6 +142,17 @@ impl Services {
             })
             .collect()
     }
+}
+
+/// A user's unread notifications of a subject, from the numbers the triggers keep: the subject's
+/// total less the user's reads of them. The arguments are the placeholders of the subject's column
+/// name, its id and the user.
+fn unread_sql(colonna: &str, soggetto: &str, user: &str) -> String {
+    format!(
+        "COALESCE((SELECT totale FROM notifiche_per_soggetto WHERE colonna = {colonna} AND soggetto_id = {soggetto}), 0)
+         - COALESCE((SELECT lette FROM notifiche_lette_per_soggetto
+                     WHERE user_id = {user} AND colonna = {colonna} AND soggetto_id = {soggetto}), 0)"
+    )
 }
 
 /// In-app notification for the subject, and an e-mail in the outbox to the company's PEC or the

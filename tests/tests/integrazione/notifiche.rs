@@ -5,7 +5,6 @@ use reqwest::StatusCode;
 use serde_json::json;
 use shared::account::NON_LETTE_IN_INTESTAZIONE;
 use sportello_tests::{Engine, TestApp, both};
-use sqlx::Row;
 
 both!(the_header_counts_unread_notifications_up_to_its_bound, |engine: Engine| async move {
     let app = TestApp::spawn(engine).await;
@@ -31,22 +30,19 @@ both!(the_header_counts_unread_notifications_up_to_its_bound, |engine: Engine| a
     assert_eq!(badge.map(|b| b.replace("<!>", "")), Some("99+".to_string()), "{page}");
 });
 
-/// What a user has not read of a subject's notifications, counted from the rows themselves.
+/// What a user has not read of a company's notifications, counted from the rows themselves.
 async fn unread_by_rows(app: &TestApp, username: &str, company: i64) -> i64 {
-    sqlx::query(
-        "SELECT COUNT(*) FROM notifiche n WHERE n.contribuente_id = $1 AND NOT EXISTS (
+    app.number(
+        "SELECT COUNT(*) FROM notifiche n WHERE n.contribuente_id = CAST($1 AS BIGINT) AND NOT EXISTS (
              SELECT 1 FROM notifiche_lette l JOIN users u ON u.id = l.user_id
              WHERE l.notifica_id = n.id AND u.username = $2)",
+        &[&company.to_string(), username],
     )
-    .bind(company)
-    .bind(username)
-    .fetch_one(&app.db.write)
     .await
-    .expect("count")
-    .try_get(0)
-    .expect("n")
 }
 
+/// A statement the server never runs (a notification moved, a read mark or a notification
+/// deleted), with integer parameters.
 async fn sql(app: &TestApp, statement: &str, binds: &[i64]) {
     let mut q = sqlx::query(statement);
     for b in binds {
@@ -101,13 +97,9 @@ both!(unread_counts_follow_each_users_reads_moves_and_deletions, |engine: Engine
     let (s, _) = app.post(&i, &format!("/api/v1/notifiche/lette?soggetto_id={assoc}"), json!({})).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(unread(&app, "intermediario", &i, assoc).await, 0);
-    let moved: i64 = sqlx::query("SELECT MAX(id) FROM notifiche WHERE contribuente_id = $1")
-        .bind(assoc)
-        .fetch_one(&app.db.write)
-        .await
-        .expect("id")
-        .try_get(0)
-        .expect("id");
+    let moved = app
+        .number("SELECT MAX(id) FROM notifiche WHERE contribuente_id = CAST($1 AS BIGINT)", &[&assoc.to_string()])
+        .await;
     sql(&app, "UPDATE notifiche SET contribuente_id = $1 WHERE id = $2", &[rossi, moved]).await;
     assert_eq!(unread(&app, "intermediario", &i, rossi).await, i0 + 5);
     assert_eq!(unread(&app, "datore", &d, rossi).await, 2);

@@ -37,14 +37,11 @@ pub fn NewTwoWayPage() -> impl IntoView {
         <h1>"Scrivi alla sede INPS"</h1>
         <p class="lead">"Per ciò che non è tra le richieste Smart-Task, e per ogni domanda sulle prestazioni occasionali: la sede risponde qui e riceverà una notifica a ogni passo."</p>
         <Suspense fallback=|| ()>
-            {move || {
-                let bozza = bozza.clone();
-                Suspend::new(async move {
-                    // A prestazioni occasionali user writes about prestazioni occasionali only.
-                    let persona = matches!(session.await, Ok(Some(s)) if s.role.writes_as_person());
-                    view! { <ModuloComunicazione bozza persona /> }
-                })
-            }}
+            {Suspend::new(async move {
+                // A prestazioni occasionali user writes about prestazioni occasionali only.
+                let persona = matches!(session.await, Ok(Some(s)) if s.role.writes_as_person());
+                view! { <ModuloComunicazione bozza persona /> }
+            })}
         </Suspense>
         <p><a href="/richieste">"Torna all'elenco delle richieste"</a></p>
     }

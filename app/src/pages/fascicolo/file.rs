@@ -48,7 +48,7 @@ pub fn FascicoloPage() -> impl IntoView {
     );
     view! {
         <Transition fallback=|| view! { <p>"Caricamento…"</p> }>
-            {move || Suspend::new(async move {
+            {Suspend::new(async move {
                 let (id, f) = key.get_untracked();
                 match file.await {
                     // A filter typed wrong: say what, and keep the form to correct it.

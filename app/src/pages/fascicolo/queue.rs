@@ -17,7 +17,7 @@ pub fn QueuePage() -> impl IntoView {
         <h1>"Richieste in carico alla sede"</h1>
         <p class="lead">"Le richieste Smart-Task che l'esame automatico non ha potuto decidere e le comunicazioni bidirezionali aperte, dalla più vecchia."</p>
         <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
-            {move || Suspend::new(async move {
+            {Suspend::new(async move {
                 match list.await {
                     Err(UiError(p)) => deny(*p),
                     Ok(items) if items.is_empty() => view! { <div class="notice"><p>"Nessuna richiesta in coda."</p></div> }.into_any(),

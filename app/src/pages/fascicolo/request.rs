@@ -18,7 +18,7 @@ pub fn OperatorRequestPage() -> impl IntoView {
     let detail = Resource::new(protocollo, api::fasc_request);
     view! {
         <Transition fallback=|| view! { <p>"Caricamento…"</p> }>
-            {move || Suspend::new(async move {
+            {Suspend::new(async move {
                 match detail.await {
                     Err(UiError(p)) => deny(*p),
                     Ok(d) => view! { <OperatorDetail d /> }.into_any(),

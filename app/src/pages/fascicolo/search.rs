@@ -28,7 +28,7 @@ pub fn SearchPage() -> impl IntoView {
             <button type="submit" class="button" id="cerca">"Cerca"</button>
         </form>
         <Transition fallback=|| view! { <p>"Ricerca…"</p> }>
-            {move || Suspend::new(async move {
+            {Suspend::new(async move {
                 match hits.await {
                     Ok(None) => ().into_any(),
                     Err(UiError(p)) if p.code == "validation" => view! { <ErrorSummary problem=*p /> }.into_any(),

@@ -11,7 +11,7 @@ pub fn HomePage() -> impl IntoView {
     let data = Resource::new(|| (), |_| api::load_home());
     view! {
         <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
-            {move || Suspend::new(async move {
+            {Suspend::new(async move {
                 match data.await {
                     Err(UiError(p)) if p.code == "unauthenticated" => view! { <Redirect path="/accedi" /> }.into_any(),
                     Err(UiError(p)) => view! {

@@ -67,7 +67,7 @@ pub fn Header() -> impl IntoView {
                         </span>
                     </a>
                     <Suspense fallback=|| ()>
-                        {move || Suspend::new(async move {
+                        {Suspend::new(async move {
                             match session.await {
                                 Ok(Some(s)) => view! { <UserBox s=s logout=logout /> }.into_any(),
                                 _ => view! { <a href="/accedi" class="button button-outline">"Accedi"</a> }.into_any(),

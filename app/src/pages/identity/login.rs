@@ -12,7 +12,7 @@ pub fn LoginPage() -> impl IntoView {
     view! {
         <Title text="Accedi" />
         <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
+            {Suspend::new(async move {
                 matches!(session.await, Ok(Some(_))).then(|| view! { <Redirect path="/" /> })
             })}
         </Suspense>

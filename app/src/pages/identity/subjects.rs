@@ -13,7 +13,7 @@ pub fn SubjectsPage() -> impl IntoView {
         <h1>"Per chi vuole operare?"</h1>
         <p class="lead">"Sono elencate solo le aziende di cui è titolare o rappresentante legale e quelle per cui ha una delega valida oggi."</p>
         <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
-            {move || Suspend::new(async move {
+            {Suspend::new(async move {
                 match subjects.await {
                     Ok(list) => view! { <SubjectChooser subjects=list /> }.into_any(),
                     Err(UiError(p)) if p.code == "unauthenticated" => view! { <Redirect path="/accedi" /> }.into_any(),

@@ -16,7 +16,7 @@ pub fn TokensPage() -> impl IntoView {
         <h1>"Token API"</h1>
         <p class="lead">"Un token permette al suo programma paghe di usare l'API di Sportello con i suoi stessi permessi: le stesse aziende, le stesse deleghe. Lo custodisca come una password."</p>
         <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
-            {move || Suspend::new(async move {
+            {Suspend::new(async move {
                 match list.await {
                     Err(UiError(p)) if p.code == "unauthenticated" => view! { <Redirect path="/accedi" /> }.into_any(),
                     Err(UiError(p)) => view! { <div class="notice notice-error" role="alert"><p>{p.detail}</p></div> }.into_any(),

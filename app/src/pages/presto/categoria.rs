@@ -120,7 +120,7 @@ pub fn CategoriaPage() -> impl IntoView {
         <Title text="Categoria dell'utilizzatore CPO – prestazioni occasionali" />
         <p class="caption"><a href="/presto/operatore">"Prestazioni occasionali"</a></p>
         <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
-            {move || Suspend::new(async move {
+            {Suspend::new(async move {
                 match data.await {
                     Err(UiError(p)) => deny(*p),
                     Ok(s) => {
@@ -180,7 +180,7 @@ pub fn CambiCategoriaPage() -> impl IntoView {
         <h1>"Cambi di categoria CPO"</h1>
         <p>"Le richieste delle sedi per utilizzatori che hanno già inserito prestazioni: il cambio si applica solo se tutte sono coerenti con la nuova categoria."</p>
         <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
-            {move || Suspend::new(async move {
+            {Suspend::new(async move {
                 match data.await {
                     Err(UiError(p)) => deny(*p),
                     Ok(list) => {

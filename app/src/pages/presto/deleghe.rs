@@ -52,7 +52,7 @@ pub fn DeleghePage() -> impl IntoView {
         <h1>"Verifica di una delega"</h1>
         <p>"Si cerca la delega tra delegato, delegante e ruolo: la posizione del delegante si apre da qui solo se la delega è valida oggi."</p>
         <Transition fallback=|| view! { <p>"Verifica…"</p> }>
-            {move || Suspend::new(async move {
+            {Suspend::new(async move {
                 let r = data.await;
                 let problem = match &r {
                     Err(UiError(p)) if p.code == "validation" => Some((**p).clone()),

@@ -130,7 +130,7 @@ pub fn ListePage() -> impl IntoView {
             <button type="submit" class="button" id="mostra-elenco">"Mostra l'elenco"</button>
         </form>
         <Transition fallback=|| view! { <p>"Caricamento…"</p> }>
-            {move || Suspend::new(async move {
+            {Suspend::new(async move {
                 match data.await {
                     Ok(None) => view! { <p class="muted">"Indicare il periodo per vedere l'elenco."</p> }.into_any(),
                     Err(UiError(p)) if p.code == "validation" => view! { <ErrorSummary problem=*p /> }.into_any(),
@@ -166,7 +166,7 @@ pub fn ListePage() -> impl IntoView {
         </Transition>
         <h2>"Campioni estratti"</h2>
         <Transition fallback=|| view! { <p>"Caricamento…"</p> }>
-            {move || Suspend::new(async move {
+            {Suspend::new(async move {
                 match campioni.await {
                     Err(UiError(p)) => deny(*p),
                     Ok(l) if l.is_empty() => view! { <p>"Nessun campione."</p> }.into_any(),

@@ -136,7 +136,7 @@ pub fn WalletPage() -> impl IntoView {
         <p class="caption">"Prestazioni occasionali"</p>
         <h1>"Portafoglio elettronico"</h1>
         <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
-            {move || Suspend::new(async move {
+            {Suspend::new(async move {
                 match data.await {
                     Err(UiError(p)) if p.code == "not_found" => view! { <InvitoRegistrazione detail=p.detail /> }.into_any(),
                     Err(UiError(p)) => deny(*p),

@@ -72,7 +72,7 @@ pub fn PrestatorePage() -> impl IntoView {
         <p class="caption">"Prestazioni occasionali"</p>
         <h1>"Le mie prestazioni"</h1>
         <Transition fallback=|| view! { <p>"Caricamento…"</p> }>
-            {move || Suspend::new(async move {
+            {Suspend::new(async move {
                 match data.await {
                     Err(UiError(p)) if p.code == "not_found" => view! { <InvitoRegistrazione detail=p.detail /> }.into_any(),
                     Err(UiError(p)) => deny(*p),

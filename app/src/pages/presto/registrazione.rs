@@ -151,7 +151,7 @@ pub fn RegistrationPage() -> impl IntoView {
         <p class="caption">"Prestazioni occasionali"</p>
         <h1>"Registrazione"</h1>
         <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
-            {move || Suspend::new(async move {
+            {Suspend::new(async move {
                 let (s, sedi) = (session.await, sedi.await);
                 match (s, sedi) {
                     (Err(UiError(p)), _) | (_, Err(UiError(p))) => deny(*p),

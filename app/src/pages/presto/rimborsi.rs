@@ -74,7 +74,7 @@ pub fn RimborsiPage() -> impl IntoView {
         <p class="caption"><a href="/presto">"Il portafoglio"</a></p>
         <h1>"Rimborsi e trasferimenti"</h1>
         <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
-            {move || Suspend::new(async move {
+            {Suspend::new(async move {
                 match (wallet.await, list.await) {
                     (Err(UiError(p)), _) | (_, Err(UiError(p))) => deny(*p),
                     (Ok(w), Ok(l)) => {

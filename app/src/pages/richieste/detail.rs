@@ -18,7 +18,7 @@ pub fn RequestDetailPage() -> impl IntoView {
     let detail = Resource::new(protocollo, api::st_get);
     view! {
         <Transition fallback=|| view! { <p>"Caricamento…"</p> }>
-            {move || Suspend::new(async move {
+            {Suspend::new(async move {
                 match detail.await {
                     Err(UiError(p)) => deny(*p),
                     Ok(r) => view! { <RequestDetail r /> }.into_any(),

@@ -21,7 +21,7 @@ pub fn RequestsPage() -> impl IntoView {
     let SessionResource(session) = expect_context::<SessionResource>();
     view! {
         <Transition fallback=|| view! { <p>"Caricamento…"</p> }>
-            {move || Suspend::new(async move {
+            {Suspend::new(async move {
                 // A prestazioni occasionali user lists its own support requests.
                 let persona = matches!(session.await, Ok(Some(s)) if s.role.writes_as_person());
                 let f = filter.get_untracked();

@@ -23,7 +23,7 @@ pub fn NotificationsPage() -> impl IntoView {
         <p class="caption">"Comunicazioni"</p>
         <h1>"Notifiche"</h1>
         <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
-            {move || Suspend::new(async move {
+            {Suspend::new(async move {
                 match list.await {
                     Err(UiError(p)) => deny(*p),
                     Ok(v) if v.notifiche.is_empty() => view! { <div class="notice"><p>"Non ci sono notifiche."</p></div> }.into_any(),
@@ -64,7 +64,7 @@ pub fn MailboxPage() -> impl IntoView {
         <h1>"Posta inviata"</h1>
         <p class="muted">"Le e-mail per la PEC dell'azienda o per l'indirizzo della persona: senza un server SMTP configurato restano qui, con il loro stato di invio."</p>
         <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
-            {move || Suspend::new(async move {
+            {Suspend::new(async move {
                 match list.await {
                     Err(UiError(p)) => deny(*p),
                     Ok(v) if v.is_empty() => view! { <div class="notice"><p>"Nessuna e-mail."</p></div> }.into_any(),

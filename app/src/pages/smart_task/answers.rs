@@ -18,21 +18,18 @@ pub(super) fn AnswersForm(kind: Kind, oggetto: String, answers: Answers, errors:
     view! {
         <h1>{kind.label()}</h1>
         <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
-            {move || {
-                let (oggetto, answers, errors) = (oggetto.clone(), answers.clone(), errors.clone());
-                Suspend::new(async move {
-                    match targets.await {
-                        Err(UiError(p)) => deny(*p),
-                        Ok(list) => match list.into_iter().find(|t| t.id == oggetto) {
-                            None => view! {
-                                <div class="notice notice-error" role="alert"><p>"L'elemento scelto non è più tra quelli su cui presentare questa richiesta."</p></div>
-                                <p><a href=format!("/richieste/nuova?tipo={}", kind.code())>"Scegli di nuovo"</a></p>
-                            }.into_any(),
-                            Some(t) => view! { <AnswersFields kind oggetto answers errors target=t /> }.into_any(),
-                        },
-                    }
-                })
-            }}
+            {Suspend::new(async move {
+                match targets.await {
+                    Err(UiError(p)) => deny(*p),
+                    Ok(list) => match list.into_iter().find(|t| t.id == oggetto) {
+                        None => view! {
+                            <div class="notice notice-error" role="alert"><p>"L'elemento scelto non è più tra quelli su cui presentare questa richiesta."</p></div>
+                            <p><a href=format!("/richieste/nuova?tipo={}", kind.code())>"Scegli di nuovo"</a></p>
+                        }.into_any(),
+                        Some(t) => view! { <AnswersFields kind oggetto answers errors target=t /> }.into_any(),
+                    },
+                }
+            })}
         </Suspense>
         <p><a href=format!("/richieste/nuova?tipo={}", kind.code())>"Indietro"</a></p>
     }

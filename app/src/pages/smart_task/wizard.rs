@@ -19,7 +19,7 @@ pub fn NewRequestPage() -> impl IntoView {
     view! {
         <Title text="Crea Smart-Task" />
         <p class="caption">"Comunicazioni · Crea Smart-Task"</p>
-        {move || {
+        {{
             let tipo = get("tipo");
             let oggetto = get("oggetto");
             match (Kind::from_code(&tipo), oggetto.is_empty()) {
@@ -55,7 +55,7 @@ fn ChooseKind() -> impl IntoView {
     view! {
         <h1>"Che cosa vuole chiedere?"</h1>
         <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
-            {move || Suspend::new(async move {
+            {Suspend::new(async move {
                 match kinds.await {
                     Err(UiError(p)) => deny(*p),
                     Ok(list) => view! {
@@ -86,7 +86,7 @@ fn ChooseTarget(kind: Kind) -> impl IntoView {
         <h1>{kind.label()}</h1>
         <p class="lead">"Scelga l'elemento a cui si riferisce la richiesta."</p>
         <Suspense fallback=|| view! { <p>"Caricamento…"</p> }>
-            {move || Suspend::new(async move {
+            {Suspend::new(async move {
                 match targets.await {
                     Err(UiError(p)) => deny(*p),
                     Ok(list) if list.is_empty() => view! {

@@ -4,6 +4,7 @@ use crate::components::forms::field_error;
 use leptos::prelude::*;
 use shared::dto::*;
 use shared::smart_task::Kind;
+use std::sync::LazyLock;
 
 /// Filters read from (and kept in) the address, so a filtered list can be bookmarked, reloaded
 /// and used without JavaScript.
@@ -48,6 +49,27 @@ mod tests {
         let back: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
         assert_eq!(back[0], ("matricola".to_string(), "12#3 + 4&5%/".to_string()));
     }
+}
+
+/// (value, text) of the Smart-Task kinds' options, written once: every list page shows them.
+fn opzioni_smart_task() -> &'static [(&'static str, String)] {
+    static OPZIONI: LazyLock<Vec<(&'static str, String)>> =
+        LazyLock::new(|| Kind::ALL.iter().map(|k| (k.code(), format!("{}. {}", k.number(), k.label()))).collect());
+    &OPZIONI
+}
+
+/// (value, text) of the two-way requests' groups: all of them, or a prestazioni occasionali
+/// user's own.
+fn opzioni_comunicazione(persona: bool) -> &'static [(String, String)] {
+    fn opzioni(persona: bool) -> Vec<(String, String)> {
+        shared::comunicazioni::gruppi_oggetti(persona)
+            .into_iter()
+            .map(|(c, l, _)| (format!("bidirezionale:{c}"), format!("Comunicazione: {l}")))
+            .collect()
+    }
+    static TUTTE: LazyLock<Vec<(String, String)>> = LazyLock::new(|| opzioni(false));
+    static PERSONA: LazyLock<Vec<(String, String)>> = LazyLock::new(|| opzioni(true));
+    if persona { &PERSONA } else { &TUTTE }
 }
 
 /// The filter form: a plain GET form, so it works before hydration and without JavaScript.
@@ -95,17 +117,15 @@ pub(crate) fn Filters(
                         <option value="" selected=tipo.is_empty()>"Tutti"</option>
                         {(!persona).then(|| view! {
                             <optgroup label="Smart-Task">
-                                {Kind::ALL.iter().map(|k| view! {
-                                    <option value=k.code() selected=tipo == k.code()>{format!("{}. {}", k.number(), k.label())}</option>
+                                {opzioni_smart_task().iter().map(|(code, text)| view! {
+                                    <option value=*code selected=tipo == *code>{text.as_str()}</option>
                                 }).collect_view()}
                             </optgroup>
                         })}
                         <optgroup label="Comunicazioni bidirezionali">
                             <option value="bidirezionale" selected=tipo == "bidirezionale">"Tutte le comunicazioni"</option>
-                            {shared::comunicazioni::gruppi_oggetti(persona).into_iter().map(|(c, l, _)| {
-                                let code = format!("bidirezionale:{c}");
-                                let selected = tipo == code;
-                                view! { <option value=code selected=selected>{format!("Comunicazione: {l}")}</option> }
+                            {opzioni_comunicazione(persona).iter().map(|(code, text)| view! {
+                                <option value=code.as_str() selected=tipo == *code>{text.as_str()}</option>
                             }).collect_view()}
                         </optgroup>
                     </select>

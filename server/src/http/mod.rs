@@ -14,12 +14,23 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::sync::Arc;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 
+/// Cloned by each layer a request goes through: one reference count (as [`Services`]).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<AppStateParts>);
+
+pub struct AppStateParts {
     pub leptos_options: LeptosOptions,
     pub services: Services,
     /// What the pages' server functions call; the pages' own form handlers call it too.
     pub backend: Arc<backend::ServerBackend>,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = AppStateParts;
+
+    fn deref(&self) -> &AppStateParts {
+        &self.0
+    }
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {
@@ -31,8 +42,11 @@ impl axum::extract::FromRef<AppState> for LeptosOptions {
 pub fn router(services: Services, leptos_options: LeptosOptions) -> Router {
     let backend = Arc::new(backend::ServerBackend { services: services.clone() });
     let routes = generate_route_list(app::App);
-    let state =
-        AppState { leptos_options: leptos_options.clone(), services: services.clone(), backend: backend.clone() };
+    let state = AppState(Arc::new(AppStateParts {
+        leptos_options: leptos_options.clone(),
+        services: services.clone(),
+        backend: backend.clone(),
+    }));
 
     let ctx_backend = backend.clone();
     let pages = Router::new()

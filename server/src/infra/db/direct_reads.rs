@@ -2,7 +2,7 @@
 //! of their own, and rows as sqlx's Any driver gives them, so that the same `sqlx::query(…)`
 //! reads the same values either way. Part of the server's `unsafe`, with `direct`.
 
-use super::{Direct, Prepared, Val, column_bytes, column_names};
+use super::{Direct, Prepared, Val, column_bytes, column_names, column_text};
 use libsqlite3_sys as ffi;
 use sqlx::any::{AnyRow, AnyTypeInfo, AnyTypeInfoKind, AnyValue};
 use sqlx_core::any::{AnyColumn, AnyValueKind};
@@ -116,9 +116,7 @@ unsafe fn any_values(stmt: *mut ffi::sqlite3_stmt) -> Vec<AnyValue> {
                     ffi::SQLITE_FLOAT => AnyValueKind::Double(ffi::sqlite3_column_double(stmt, i)),
                     ffi::SQLITE_NULL => AnyValueKind::Null(AnyTypeInfoKind::Null),
                     ffi::SQLITE_BLOB => AnyValueKind::Blob(Cow::Owned(column_bytes(stmt, i, true).to_vec())),
-                    _ => AnyValueKind::Text(Cow::Owned(
-                        String::from_utf8_lossy(column_bytes(stmt, i, false)).into_owned(),
-                    )),
+                    _ => AnyValueKind::Text(Cow::Owned(column_text(stmt, i))),
                 };
                 AnyValue { kind }
             })

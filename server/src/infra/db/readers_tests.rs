@@ -134,6 +134,10 @@ async fn direct_reads_give_what_sqlx_gives() {
     assert_eq!(one.map(|r| r.try_get::<String, _>(0).expect("s")), Some(String::new()));
     let none = sqlx::query("SELECT s FROM t WHERE i = 0").fetch_optional(&readers).await.expect("none");
     assert!(none.is_none());
+    // Text that is not UTF-8 (written by another program) is read, lossily, not refused.
+    let odd: String =
+        sqlx::query_scalar("SELECT CAST(x'41ff42' AS TEXT)").fetch_one(&readers).await.expect("not UTF-8");
+    assert_eq!(odd, "A\u{FFFD}B");
     // A stream goes through sqlx's readers, on the same file.
     let mut streamed = sqlx::query("SELECT i FROM t ORDER BY i").fetch(&readers);
     let mut seen = vec![];

@@ -76,7 +76,7 @@ impl TestApp {
         tokio::spawn(server::serve(listener, router, async {
             let _ = rx.await;
         }));
-        TestApp { addr, db: services.db, config, clock: services.clock, shutdown: Some(tx), cleanup }
+        TestApp { addr, db: services.db.clone(), config, clock: services.clock.clone(), shutdown: Some(tx), cleanup }
     }
 
     pub fn url(&self, path: &str) -> String {
